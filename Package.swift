@@ -1,0 +1,60 @@
+// swift-tools-version:6.1
+//
+// Kai's architecture, bottom to top (layers only point down):
+//
+//   plugin-sdk/      CKaiABI        the stable C plugin ABI (the contract)
+//   Sources/         KaiJSON        strict JSON values, parser, serializer
+//                    KaiJSONSchema  JSON Schema validator for tool arguments
+//                    KaiCore        plugin loading, host services, call routing
+//                    kai            the command-line host
+//   Plugins/         bundled plugins, each a .dynamic product loaded by dlopen
+//   bench/           KaiBench       benchmarks (make bench)
+import PackageDescription
+
+let package = Package(
+    name: "Kai",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kai", targets: ["kai"]),
+        .library(name: "KaiCore", targets: ["KaiCore"]),
+        // Bundled plugins. The host looks for lib<KaiPlugin*>.so next to its
+        // own executable, so every bundled plugin's product name starts with
+        // "KaiPlugin".
+        .library(name: "KaiPluginText", type: .dynamic, targets: ["KaiPluginText"]),
+        .library(name: "KaiPluginUtils", type: .dynamic, targets: ["KaiPluginUtils"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "CKaiABI", path: "plugin-sdk", sources: ["src"], publicHeadersPath: "include"),
+        .target(name: "KaiJSON"),
+        .target(name: "KaiJSONSchema", dependencies: ["KaiJSON"]),
+        .target(
+            name: "KaiCore",
+            dependencies: ["CKaiABI", "KaiJSON", "KaiJSONSchema", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "kai",
+            dependencies: [
+                "KaiCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .target(
+            name: "KaiPluginText", dependencies: ["CKaiABI"], path: "Plugins/TextTools",
+            cSettings: [.unsafeFlags(["-fvisibility=hidden"])]
+        ),
+        .target(name: "KaiPluginUtils", dependencies: ["CKaiABI"], path: "Plugins/Utils"),
+
+        .executableTarget(name: "KaiBench", dependencies: ["KaiCore"], path: "bench/KaiBench"),
+
+        .testTarget(name: "KaiJSONTests", dependencies: ["KaiJSON"]),
+        .testTarget(name: "KaiJSONSchemaTests", dependencies: ["KaiJSONSchema"]),
+        .testTarget(name: "KaiCoreTests", dependencies: ["KaiCore"]),
+        .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON"]),
+    ]
+)

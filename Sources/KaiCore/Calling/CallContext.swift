@@ -1,0 +1,39 @@
+/// Host state for one invoke(), reachable from kai_call.host_call.
+///
+/// Immutable, so plugin threads may read it concurrently ([any-thread]
+/// services) while the call runs.
+final class CallContext: Sendable {
+    /// Tool calls nested through kai_host.call_tool deeper than this fail:
+    /// an agent looping on itself must not exhaust the stack.
+    static let maxDepth = 8
+
+    let deadline: Int64
+    let cancellation: CancellationToken?
+    let parent: CallContext?
+    let depth: Int
+    /// The plugin whose serial lock this call holds, if any.
+    let serialPlugin: ObjectIdentifier?
+
+    init(deadline: Int64, cancellation: CancellationToken?, parent: CallContext?, serialPlugin: ObjectIdentifier?) {
+        self.deadline = deadline
+        self.cancellation = cancellation
+        self.parent = parent
+        self.depth = (parent?.depth ?? -1) + 1
+        self.serialPlugin = serialPlugin
+    }
+
+    var isCancelled: Bool {
+        cancellation?.isCancelled == true || MonotonicClock.now() >= deadline
+    }
+
+    /// True if this call or one of its ancestors holds `plugin`'s serial lock:
+    /// taking it again from this chain would deadlock.
+    func chainHoldsSerialLock(of plugin: ObjectIdentifier) -> Bool {
+        var context: CallContext? = self
+        while let current = context {
+            if current.serialPlugin == plugin { return true }
+            context = current.parent
+        }
+        return false
+    }
+}

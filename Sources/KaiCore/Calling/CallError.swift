@@ -1,0 +1,78 @@
+import Foundation
+import KaiJSON
+import KaiJSONSchema
+
+/// Why a call did not produce a result. Messages name the tool, the problem,
+/// and the fix; they never include the arguments (they may hold secrets).
+public enum CallError: Error, Sendable, CustomStringConvertible {
+    case toolNotFound(String, suggestion: String?)
+    case ambiguousTool(String, plugins: [String])
+    case argumentsNotJSON(tool: String, JSONParseError)
+    case argumentsInvalid(tool: String, [SchemaViolation])
+    case pluginUnavailable(tool: String, PluginLoadError)
+    case toolFailed(tool: String, code: ResultCode, details: String)
+    case invalidOutput(tool: String, JSONParseError)
+    case outputTooLarge(tool: String, limit: Int)
+    case outputViolatesSchema(tool: String, [SchemaViolation])
+    case deadlineExceeded(tool: String, timeout: Double, elapsed: Double)
+    case cancelled(tool: String)
+    case nestingTooDeep(tool: String)
+    case wouldDeadlock(tool: String, plugin: String)
+
+    /// The ABI result code this error maps to, for call_tool from a plugin.
+    public var code: ResultCode {
+        switch self {
+        case .toolNotFound, .ambiguousTool: .notFound
+        case .argumentsNotJSON, .argumentsInvalid: .invalidInput
+        case .pluginUnavailable, .wouldDeadlock: .unavailable
+        case .toolFailed(_, let code, _): code
+        case .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep: .internal
+        case .deadlineExceeded: .deadlineExceeded
+        case .cancelled: .cancelled
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .toolNotFound(let name, let suggestion):
+            let hint = suggestion.map { " Did you mean \"\($0)\"?" } ?? ""
+            return "no tool named \"\(name)\".\(hint) Run 'kai tools list' to see the tools."
+        case .ambiguousTool(let name, let plugins):
+            let qualified = plugins.map { "\($0).\(name)" }.joined(separator: " or ")
+            return "tool \"\(name)\" is defined by \(plugins.count) plugins (\(plugins.joined(separator: ", "))). Call it by its qualified name: \(qualified)."
+        case .argumentsNotJSON(let tool, let error):
+            return "arguments for \"\(tool)\" are not valid JSON: \(error.description)."
+        case .argumentsInvalid(let tool, let violations):
+            let lines = violations.map { "  \($0.description)" }.joined(separator: "\n")
+            return "arguments for \"\(tool)\" do not match its input schema:\n\(lines)\nRun 'kai tools describe \(tool)' to see the schema."
+        case .pluginUnavailable(let tool, let error):
+            return "tool \"\(tool)\" is unavailable: \(error.description)"
+        case .toolFailed(let tool, let code, let details):
+            return "tool \"\(tool)\" failed (\(code)): \(details)"
+        case .invalidOutput(let tool, let error):
+            return "tool \"\(tool)\" returned invalid JSON: \(error.description). This is a bug in the plugin."
+        case .outputTooLarge(let tool, let limit):
+            return "tool \"\(tool)\" returned more than \(limit) bytes; the result was dropped."
+        case .outputViolatesSchema(let tool, let violations):
+            let lines = violations.map { "  \($0.description)" }.joined(separator: "\n")
+            return "tool \"\(tool)\" returned a result that does not match its output schema (a bug in the plugin):\n\(lines)"
+        case .deadlineExceeded(let tool, let timeout, let elapsed):
+            return "tool \"\(tool)\" passed its deadline of \(Self.seconds(timeout)) (stopped after \(Self.seconds(elapsed)))."
+        case .cancelled(let tool):
+            return "tool \"\(tool)\" was cancelled."
+        case .nestingTooDeep(let tool):
+            return "tool \"\(tool)\" was not called: tool calls nest deeper than \(CallContext.maxDepth) levels."
+        case .wouldDeadlock(let tool, let plugin):
+            return "tool \"\(tool)\" was not called: plugin \(plugin) runs its calls one at a time and is already busy in this call chain."
+        }
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value < 10 ? String(format: "%.3f s", value) : String(format: "%.1f s", value)
+    }
+
+    /// Error details in the ABI's JSON form, for call_tool's output sink.
+    var detailsJSON: [UInt8] {
+        JSONValue.object(["message": .string(description), "code": .string(code.description)]).serializedBytes()
+    }
+}

@@ -1,0 +1,25 @@
+/// How one call runs.
+public struct CallOptions: Sendable {
+    /// Seconds until the cooperative deadline; nil means none.
+    public var timeout: Double?
+    /// Cancels the call (and its nested calls) when triggered.
+    public var cancellation: CancellationToken?
+    /// Largest result accepted, in bytes.
+    public var outputLimit: Int
+
+    public init(timeout: Double? = nil, cancellation: CancellationToken? = nil, outputLimit: Int = 16 << 20) {
+        self.timeout = timeout
+        self.cancellation = cancellation
+        self.outputLimit = outputLimit
+    }
+}
+
+/// A successful tool result: one JSON value, as the plugin wrote it.
+public struct ToolResult: Sendable {
+    public let plugin: String
+    public let tool: String
+    public let json: [UInt8]
+    public let durationNanoseconds: Int64
+
+    public var text: String { String(decoding: json, as: UTF8.self) }
+}

@@ -1,0 +1,25 @@
+import KaiJSON
+
+/// Turns a plugin's JSON error details into one readable line:
+/// `{"message":"missing API endpoint","field":"endpoint"}` becomes
+/// `missing API endpoint (field: endpoint)`.
+enum ErrorDetails {
+    static let maxShown = 2000
+
+    static func describe(_ bytes: [UInt8]?) -> String {
+        guard let bytes, !bytes.isEmpty else { return "the plugin gave no details" }
+        guard case .object(let object)? = try? JSONParser.parse(bytes) else {
+            return "(details are not a JSON object) " + clip(String(decoding: bytes, as: UTF8.self))
+        }
+        let message = object["message"]?.stringValue ?? "the plugin gave no message"
+        let extras = object.compactMap { key, value -> String? in
+            guard key != "message" else { return nil }
+            return "\(key): \(value.stringValue ?? value.serialized())"
+        }
+        return clip(extras.isEmpty ? message : "\(message) (\(extras.joined(separator: ", ")))")
+    }
+
+    private static func clip(_ text: String) -> String {
+        text.count <= maxShown ? text : String(text.prefix(maxShown)) + "…"
+    }
+}

@@ -1,0 +1,133 @@
+import CKaiABI
+import KaiJSON
+
+extension PluginHost {
+    /// Calls a tool: resolves the name, validates the arguments against the
+    /// tool's inputSchema before the plugin sees them, enforces the declared
+    /// concurrency, passes the deadline, and checks the result is JSON (and
+    /// matches the outputSchema, when there is one).
+    public func callTool(_ name: String, arguments: [UInt8], options: CallOptions = CallOptions()) throws(CallError) -> ToolResult {
+        let entry = try tools.resolve(name)
+        let deadline = options.timeout.map { MonotonicClock.deadline(after: $0) } ?? MonotonicClock.noDeadline
+        return try invoke(entry, arguments: arguments, deadline: deadline, timeout: options.timeout,
+                          cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit)
+    }
+
+    /// kai_host.call_tool: a plugin calling another tool within `parent`.
+    func callFromPlugin(name: String, arguments: [UInt8], parent: CallContext, output: UnsafePointer<kai_output>?) -> kai_result {
+        do throws(CallError) {
+            let entry = try tools.resolve(name)
+            let remaining = parent.deadline == MonotonicClock.noDeadline ? nil : Double(parent.deadline - MonotonicClock.now()) / 1e9
+            let result = try invoke(entry, arguments: arguments, deadline: parent.deadline, timeout: remaining,
+                                    cancellation: parent.cancellation, parent: parent, outputLimit: 16 << 20)
+            guard let output, let write = output.pointee.write else { return KAI_OK }
+            return result.json.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { write(output, $0.baseAddress, $0.count) }
+            }
+        } catch {
+            return HostServices.fail(output, error.code, error.description)
+        }
+    }
+
+    private func invoke(
+        _ entry: ToolIndex.Entry, arguments: [UInt8], deadline: Int64, timeout: Double?,
+        cancellation: CancellationToken?, parent: CallContext?, outputLimit: Int
+    ) throws(CallError) -> ToolResult {
+        let name = entry.qualifiedName
+        let capability = entry.capability
+        let plugin = entry.plugin
+        let started = MonotonicClock.now()
+
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(arguments)
+        } catch {
+            throw .argumentsNotJSON(tool: name, error)
+        }
+        if let validator = capability.inputValidator {
+            let violations = validator.validate(value)
+            guard violations.isEmpty else { throw .argumentsInvalid(tool: name, violations) }
+        }
+        if let parent, parent.depth + 1 > CallContext.maxDepth { throw .nestingTooDeep(tool: name) }
+
+        let instance: PluginInstance
+        do {
+            instance = try plugin.instance(in: self)
+        } catch {
+            throw .pluginUnavailable(tool: name, error)
+        }
+
+        let serial = capability.concurrency == .serial
+        let pluginID = ObjectIdentifier(plugin)
+        if serial, let parent, parent.chainHoldsSerialLock(of: pluginID) {
+            throw .wouldDeadlock(tool: name, plugin: plugin.id)
+        }
+        let context = CallContext(deadline: deadline, cancellation: cancellation, parent: parent,
+                                  serialPlugin: serial ? pluginID : nil)
+        let collector = OutputCollector(limit: outputLimit)
+        let code: kai_result
+        if serial {
+            code = plugin.serialLock.withLock { _ in
+                Self.run(instance, capability: capability, arguments: arguments, context: context, collector: collector)
+            }
+        } else {
+            code = Self.run(instance, capability: capability, arguments: arguments, context: context, collector: collector)
+        }
+        let finished = MonotonicClock.now()
+        let elapsed = Double(finished - started) / 1e9
+
+        if finished >= deadline, code == KAI_OK || code == KAI_ERR_DEADLINE_EXCEEDED || code == KAI_ERR_CANCELLED {
+            throw .deadlineExceeded(tool: name, timeout: timeout ?? elapsed, elapsed: elapsed)
+        }
+        guard code == KAI_OK else {
+            let result = ResultCode(plugin: code)
+            if result == .cancelled, cancellation?.isCancelled == true { throw .cancelled(tool: name) }
+            throw .toolFailed(tool: name, code: result, details: ErrorDetails.describe(collector.errorDetails))
+        }
+        if collector.overflowed { throw .outputTooLarge(tool: name, limit: outputLimit) }
+        try checkOutput(collector.bytes, capability: capability, tool: name)
+        return ToolResult(plugin: plugin.id, tool: capability.name, json: collector.bytes, durationNanoseconds: finished - started)
+    }
+
+    private static func run(
+        _ instance: PluginInstance, capability: Capability, arguments: [UInt8], context: CallContext, collector: OutputCollector
+    ) -> kai_result {
+        capability.name.utf8CString.withUnsafeBufferPointer { name in
+            arguments.withUnsafeBufferPointer { input in
+                input.withMemoryRebound(to: CChar.self) { input in
+                    collector.withOutput { output in
+                        var call = kai_call(
+                            struct_size: UInt32(MemoryLayout<kai_call>.size),
+                            kind: capability.kind.abiValue,
+                            name: kai_str(data: name.baseAddress, len: name.count - 1),
+                            input: kai_str(data: input.baseAddress, len: input.count),
+                            output: output,
+                            events: nil,
+                            host_call: Unmanaged.passUnretained(context).toOpaque()
+                        )
+                        return instance.plugin.library.descriptor.invoke(instance.handle, &call)
+                    }
+                }
+            }
+        }
+    }
+
+    private func checkOutput(_ bytes: [UInt8], capability: Capability, tool: String) throws(CallError) {
+        guard let validator = capability.outputValidator else {
+            // withUnsafeBytes only rethrows untyped errors; carry the typed one out.
+            let checked: Result<Void, JSONParseError> = bytes.withUnsafeBytes { raw in
+                Result { () throws(JSONParseError) in try JSONSyntax.check(raw) }
+            }
+            if case .failure(let error) = checked { throw .invalidOutput(tool: tool, error) }
+            return
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw .invalidOutput(tool: tool, error)
+        }
+        let violations = validator.validate(value)
+        guard violations.isEmpty else { throw .outputViolatesSchema(tool: tool, violations) }
+    }
+}

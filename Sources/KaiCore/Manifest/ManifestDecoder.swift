@@ -1,0 +1,88 @@
+import KaiJSON
+import KaiJSONSchema
+
+/// Reads and checks a manifest: JSON, then the manifest schema, then what a
+/// schema can't say (unique names, schemas that compile, matching ABI minor).
+enum ManifestDecoder {
+    /// Compiled once per process; the text is ours, so failing is a host bug.
+    static let schema: JSONSchema = {
+        do {
+            return try JSONSchema(try JSONParser.parse(manifestSchemaText))
+        } catch {
+            fatalError("embedded manifest schema is invalid: \(error)")
+        }
+    }()
+
+    static func decode(_ bytes: [UInt8], descriptorMinor: UInt32, path: String) throws(PluginLoadError) -> PluginManifest {
+        func fail(_ reason: PluginLoadError.Reason) -> PluginLoadError {
+            PluginLoadError(path: path, reason: reason)
+        }
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            throw fail(.manifestNotJSON(error.description))
+        }
+        let violations = schema.validate(json)
+        guard violations.isEmpty else { throw fail(.manifestInvalid(violations.map(\.description))) }
+        guard case .object(let object) = json else { throw fail(.manifestInvalid(["$: expected object"])) }
+
+        let abiMinor = object["abiMinor"]?.intValue ?? -1
+        guard abiMinor == Int64(descriptorMinor) else {
+            throw fail(.manifestMinorMismatch(manifest: abiMinor, descriptor: descriptorMinor))
+        }
+        var seen = Set<String>()
+        var capabilities: [Capability] = []
+        for entry in object["capabilities"]?.arrayValue ?? [] {
+            let capability = try decodeCapability(entry, fail: fail)
+            guard seen.insert(capability.name).inserted else { throw fail(.duplicateCapability(capability.name)) }
+            capabilities.append(capability)
+        }
+        let configSchema = object["configSchema"]
+        return PluginManifest(
+            id: object["id"]?.stringValue ?? "",
+            name: object["name"]?.stringValue,
+            version: object["version"]?.stringValue ?? "",
+            abiMinor: abiMinor,
+            description: object["description"]?.stringValue,
+            configSchema: configSchema,
+            capabilities: capabilities,
+            json: json,
+            configValidator: try compile(configSchema, capability: "plugin", field: "configSchema", fail: fail)
+        )
+    }
+
+    private static func decodeCapability(
+        _ entry: JSONValue, fail: (PluginLoadError.Reason) -> PluginLoadError
+    ) throws(PluginLoadError) -> Capability {
+        let name = entry["name"]?.stringValue ?? ""
+        let input = entry["inputSchema"]
+        let output = entry["outputSchema"]
+        return Capability(
+            kind: Capability.Kind(rawValue: entry["kind"]?.stringValue ?? "") ?? .tool,
+            name: name,
+            title: entry["title"]?.stringValue,
+            description: entry["description"]?.stringValue ?? "",
+            inputSchema: input,
+            outputSchema: output,
+            annotations: entry["annotations"],
+            concurrency: Capability.Concurrency(rawValue: entry["concurrency"]?.stringValue ?? "") ?? .serial,
+            streaming: entry["streaming"]?.boolValue ?? false,
+            tags: entry["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            models: entry["models"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            inputValidator: try compile(input, capability: name, field: "inputSchema", fail: fail),
+            outputValidator: try compile(output, capability: name, field: "outputSchema", fail: fail)
+        )
+    }
+
+    private static func compile(
+        _ schema: JSONValue?, capability: String, field: String, fail: (PluginLoadError.Reason) -> PluginLoadError
+    ) throws(PluginLoadError) -> JSONSchema? {
+        guard let schema else { return nil }
+        do {
+            return try JSONSchema(schema)
+        } catch {
+            throw fail(.invalidSchema(capability: capability, field: field, error.description))
+        }
+    }
+}

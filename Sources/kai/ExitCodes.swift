@@ -1,0 +1,36 @@
+import ArgumentParser
+import KaiCore
+
+/// Exit statuses, distinct per kind of failure so scripts can tell them apart
+/// (sysexits.h where one fits). Documented in README.md.
+enum ExitCodes {
+    static let usage: Int32 = 64          // EX_USAGE (also ArgumentParser's validation errors)
+    static let badArguments: Int32 = 65   // EX_DATAERR: args not JSON or violate the schema
+    static let notFound: Int32 = 66       // EX_NOINPUT: no such tool or plugin
+    static let unavailable: Int32 = 69    // EX_UNAVAILABLE: the plugin could not load or start
+    static let toolFailed: Int32 = 70     // EX_SOFTWARE: the tool failed or returned bad output
+    static let deadline: Int32 = 124      // as timeout(1)
+    static let cancelled: Int32 = 130     // 128 + SIGINT
+
+    static func forCallError(_ error: CallError) -> Int32 {
+        switch error {
+        case .toolNotFound, .ambiguousTool: notFound
+        case .argumentsNotJSON, .argumentsInvalid: badArguments
+        case .pluginUnavailable, .wouldDeadlock: unavailable
+        case .toolFailed(_, let code, _) where code == .invalidInput: badArguments
+        case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep: toolFailed
+        case .deadlineExceeded: deadline
+        case .cancelled: cancelled
+        }
+    }
+
+    /// Prints the error and exits with the given status.
+    static func fail(_ message: String, _ code: Int32) -> ExitCode {
+        Console.error(message)
+        return ExitCode(code)
+    }
+}
+
+enum PluginABIText {
+    static let version = "\(ABIVersion.major).\(ABIVersion.minor)"
+}

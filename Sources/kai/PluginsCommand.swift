@@ -1,0 +1,115 @@
+import ArgumentParser
+import KaiCore
+import KaiJSON
+
+struct PluginsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plugins",
+        abstract: "List and inspect plugins.",
+        subcommands: [PluginsList.self, PluginsInfo.self]
+    )
+}
+
+struct PluginsList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List plugins, including those that failed to load and why.")
+
+    @OptionGroup var host: HostOptions
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() throws {
+        let host = host.loadHost(reportFailures: false)
+        if json {
+            let loaded = host.plugins.map { PluginJSON.summary($0) }
+            let failed = host.failures.map { failure -> JSONValue in
+                .object(["path": .string(failure.path), "status": "failed", "error": .string(failure.message)])
+            }
+            Console.json(.array(loaded + failed))
+            return
+        }
+        var table = TextTable(header: ["ID", "VERSION", "ABI", "TOOLS", "STATUS", "PATH"])
+        for plugin in host.plugins {
+            let manifest = plugin.manifest
+            table.rows.append([manifest.id, manifest.version, "1.\(manifest.abiMinor)", "\(manifest.tools.count)", "loaded", plugin.path])
+        }
+        for failure in host.failures {
+            table.rows.append(["-", "-", "-", "-", "failed", failure.path])
+        }
+        Console.out(table.render())
+        for failure in host.failures { Console.out("\nfailed: \(failure.description)") }
+    }
+}
+
+struct PluginsInfo: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "info", abstract: "Show a plugin's manifest and status.")
+
+    @OptionGroup var host: HostOptions
+    @Argument(help: "Plugin id (e.g. dev.kai.text) or path.") var id: String
+    @Flag(name: .long, help: "Print JSON.") var json = false
+
+    func run() throws {
+        let host = host.loadHost(reportFailures: false)
+        if let failure = host.failures.first(where: { $0.path == id || $0.path.hasSuffix("/" + id) }) {
+            throw ExitCodes.fail(failure.description, ExitCodes.unavailable)
+        }
+        guard let plugin = host.plugins.first(where: { $0.id == id || $0.path == id }) else {
+            let known = host.plugins.map(\.id).joined(separator: ", ")
+            throw ExitCodes.fail("no plugin with id \"\(id)\". Loaded plugins: \(known.isEmpty ? "none" : known).", ExitCodes.notFound)
+        }
+        var status = "ready"
+        var problem: String?
+        do {
+            try host.instantiate(plugin)
+        } catch {
+            status = "failed"
+            problem = error.message
+        }
+        defer { host.shutdown() }
+        if json {
+            var object = PluginJSON.summary(plugin).objectValue ?? [:]
+            object["status"] = .string(status)
+            if let problem { object["error"] = .string(problem) }
+            object["manifest"] = plugin.manifest.json
+            Console.json(.object(object))
+            return
+        }
+        Console.out(PluginJSON.text(plugin, status: status, problem: problem))
+    }
+}
+
+/// The JSON and text shapes of a plugin in listings.
+enum PluginJSON {
+    static func summary(_ plugin: LoadedPlugin) -> JSONValue {
+        let manifest = plugin.manifest
+        var object: JSONObject = ["id": .string(manifest.id), "version": .string(manifest.version)]
+        if let name = manifest.name { object["name"] = .string(name) }
+        object["abiMinor"] = .integer(manifest.abiMinor)
+        object["path"] = .string(plugin.path)
+        object["status"] = "loaded"
+        object["capabilities"] = .array(manifest.capabilities.map { capability in
+            .object(["kind": .string(capability.kind.rawValue), "name": .string(capability.name)])
+        })
+        return .object(object)
+    }
+
+    static func text(_ plugin: LoadedPlugin, status: String, problem: String?) -> String {
+        let manifest = plugin.manifest
+        var lines = [
+            "id:          \(manifest.id)",
+            "name:        \(manifest.name ?? "-")",
+            "version:     \(manifest.version)",
+            "abi:         1.\(manifest.abiMinor)",
+            "path:        \(plugin.path)",
+            "status:      \(status)" + (problem.map { " — \($0)" } ?? ""),
+        ]
+        if let description = manifest.description { lines.append("description: \(description)") }
+        lines.append("capabilities:")
+        for capability in manifest.capabilities {
+            lines.append("  \(capability.kind.rawValue) \(capability.name) [\(capability.concurrency.rawValue)] — \(capability.description)")
+        }
+        if let schema = manifest.configSchema {
+            lines.append("config schema:")
+            lines.append(schema.serialized(pretty: true).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

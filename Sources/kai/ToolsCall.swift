@@ -1,0 +1,77 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import KaiCore
+import KaiJSON
+
+struct ToolsCall: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "call",
+        abstract: "Call a tool with JSON arguments and print its JSON result.",
+        discussion: "Arguments are validated against the tool's input schema before the plugin sees them. Ctrl-C cancels the call."
+    )
+
+    @OptionGroup var host: HostOptions
+    @Argument(help: "Tool name, bare or qualified as plugin.tool.") var name: String
+    @Option(name: .long, help: ArgumentHelp("JSON arguments; '-' reads stdin, '@file.json' reads a file.", valueName: "json"))
+    var args: String = "{}"
+    @Option(name: .long, help: ArgumentHelp("Deadline in seconds.", valueName: "seconds")) var timeout: Double?
+    @Flag(name: .long, inversion: .prefixedNo, help: "Pretty-print the result (default: when stdout is a terminal).")
+    var pretty: Bool?
+
+    func validate() throws {
+        if let timeout, !(timeout > 0 && timeout.isFinite) {
+            throw ValidationError("--timeout must be a positive number of seconds, got '\(timeout)'.")
+        }
+    }
+
+    func run() throws {
+        let arguments = try readArguments()
+        let host = host.loadHost()
+        defer { host.shutdown() }
+        let token = CancellationToken()
+        let signalSource = Self.cancelOnInterrupt(token)
+        defer { signalSource.cancel() }
+        do {
+            let result = try host.callTool(name, arguments: arguments, options: CallOptions(timeout: timeout, cancellation: token))
+            if pretty ?? Console.stdoutIsTerminal, let value = try? JSONParser.parse(result.json) {
+                Console.out(value.serialized(pretty: true))
+            } else {
+                Console.out(result.text)
+            }
+        } catch {
+            throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
+        }
+    }
+
+    /// --args as given: literal JSON, '-' for stdin, '@path' for a file.
+    private func readArguments() throws -> [UInt8] {
+        if args == "-" {
+            return Array(FileHandle.standardInput.readDataToEndOfFile())
+        }
+        if args.hasPrefix("@") {
+            let path = String(args.dropFirst())
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ExitCodes.fail("cannot read --args file '\(path)': no such readable file. Give '@' followed by the path of a JSON file.", ExitCodes.usage)
+            }
+            return Array(data)
+        }
+        return Array(args.utf8)
+    }
+
+    /// Ctrl-C cancels the call cooperatively: the plugin sees is_cancelled()
+    /// turn true. A second Ctrl-C, with the call still running, kills kai.
+    private static func cancelOnInterrupt(_ token: CancellationToken) -> DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            if token.isCancelled {
+                signal(SIGINT, SIG_DFL)
+                raise(SIGINT)
+            }
+            token.cancel()
+        }
+        source.resume()
+        return source
+    }
+}

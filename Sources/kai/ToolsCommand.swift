@@ -1,0 +1,100 @@
+import ArgumentParser
+import KaiCore
+import KaiJSON
+
+struct ToolsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tools",
+        abstract: "List, describe and call tools.",
+        subcommands: [ToolsList.self, ToolsDescribe.self, ToolsCall.self]
+    )
+}
+
+struct ToolsList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List tools from every loaded plugin.")
+
+    @OptionGroup var host: HostOptions
+    @Flag(name: .long, help: "Print an array of MCP tool descriptors, each with its plugin id.") var json = false
+
+    func run() throws {
+        let host = host.loadHost()
+        for duplicate in host.tools.duplicates {
+            let qualified = duplicate.plugins.map { "\($0).\(duplicate.name)" }.joined(separator: ", ")
+            Console.warning("tool \"\(duplicate.name)\" is defined by \(duplicate.plugins.count) plugins; call it as \(qualified)")
+        }
+        if json {
+            Console.json(.array(host.tools.entries.map(ToolJSON.descriptor)))
+            return
+        }
+        var table = TextTable(header: ["NAME", "PLUGIN", "DESCRIPTION"])
+        for entry in host.tools.entries {
+            table.rows.append([entry.capability.name, entry.plugin.id, ToolJSON.firstLine(entry.capability.description)])
+        }
+        Console.out(table.render())
+    }
+}
+
+struct ToolsDescribe: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show a tool's description and schemas.")
+
+    @OptionGroup var host: HostOptions
+    @Argument(help: "Tool name, bare or qualified as plugin.tool.") var name: String
+    @Flag(name: .long, help: "Print the MCP tool descriptor with its plugin id.") var json = false
+
+    func run() throws {
+        let host = host.loadHost()
+        let entry: ToolIndex.Entry
+        do {
+            entry = try host.tools.resolve(name)
+        } catch {
+            throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
+        }
+        if json {
+            Console.json(ToolJSON.descriptor(entry))
+        } else {
+            Console.out(ToolJSON.text(entry))
+        }
+    }
+}
+
+/// The JSON and text shapes of a tool.
+enum ToolJSON {
+    static func descriptor(_ entry: ToolIndex.Entry) -> JSONValue {
+        var object = entry.capability.mcpDescriptor
+        object["plugin"] = .string(entry.plugin.id)
+        return .object(object)
+    }
+
+    static func firstLine(_ text: String) -> String {
+        let line = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        return line.count > 80 ? String(line.prefix(79)) + "…" : line
+    }
+
+    static func text(_ entry: ToolIndex.Entry) -> String {
+        let capability = entry.capability
+        var lines = [
+            "\(entry.qualifiedName)" + (capability.title.map { " — \($0)" } ?? ""),
+            "",
+            capability.description,
+            "",
+            "plugin:      \(entry.plugin.id) \(entry.plugin.manifest.version)",
+            "concurrency: \(capability.concurrency.rawValue)",
+        ]
+        if case .object(let hints)? = capability.annotations {
+            let shown = hints.map { key, value in "\(key)=\(value.serialized())" }.joined(separator: " ")
+            lines.append("annotations: \(shown)")
+        }
+        if !capability.tags.isEmpty { lines.append("tags:        \(capability.tags.joined(separator: ", "))") }
+        lines.append("input schema:")
+        lines.append(indent((capability.inputSchema ?? .object(["type": "object"])).serialized(pretty: true)))
+        if let output = capability.outputSchema {
+            lines.append("output schema:")
+            lines.append(indent(output.serialized(pretty: true)))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func indent(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+    }
+}
