@@ -48,13 +48,15 @@ let package = Package(
             name: "KaiPluginText", dependencies: ["CKaiABI"], path: "Plugins/TextTools",
             cSettings: [.unsafeFlags(["-fvisibility=hidden"])]
         ),
-        .target(name: "KaiPluginUtils", dependencies: ["CKaiABI"], path: "Plugins/Utils"),
+        .target(name: "KaiPluginUtils", dependencies: ["CKaiABI"], path: "Plugins/Utils", exclude: ["AUTHORING.md"]),
 
-        .executableTarget(name: "KaiBench", dependencies: ["KaiCore"], path: "bench/KaiBench"),
+        .executableTarget(name: "KaiBench", dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema"], path: "bench/KaiBench"),
 
         .testTarget(name: "KaiJSONTests", dependencies: ["KaiJSON"]),
         .testTarget(name: "KaiJSONSchemaTests", dependencies: ["KaiJSONSchema"]),
-        .testTarget(name: "KaiCoreTests", dependencies: ["KaiCore"]),
-        .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON"]),
+        // Builds fixture plugins with plain cc and finds build products.
+        .target(name: "KaiTestSupport", dependencies: ["KaiCore", "KaiJSON"], path: "Tests/KaiTestSupport"),
+        .testTarget(name: "KaiCoreTests", dependencies: ["KaiCore", "KaiTestSupport"]),
+        .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiTestSupport"]),
     ]
 )

@@ -45,6 +45,6 @@ KAI_OFFSET(kai_plugin, get_extension, 48);
 KAI_SIZE(kai_plugin, 56);
 #endif
 
-/* A translation unit must declare something; this also lets tools confirm
- * which ABI a binary was built against. */
-const unsigned kai_sdk_abi_version[2] = {KAI_ABI_MAJOR, KAI_ABI_MINOR};
+/* A translation unit must declare something. Static and unexported: a plugin
+ * that links this file must still export exactly one symbol, its entry. */
+__attribute__((used)) static const unsigned kai_sdk_abi_version[2] = {KAI_ABI_MAJOR, KAI_ABI_MINOR};

@@ -42,6 +42,8 @@ typedef struct kai_call {
     const kai_event_sink *events;
     /** Opaque host state for this call. */
     void *host_call;
+    /* Fields appended in later minors go here; read them only when
+     * struct_size says they exist. */
 } kai_call;
 
 struct kai_host {
@@ -67,7 +69,7 @@ struct kai_host {
     /**
      * The operator's configuration for this instance: a JSON object that has
      * been validated against the manifest's "configSchema", with schema
-     * defaults filled in ({} when none).
+     * defaults filled in ({} when none). Never returns {NULL, 0}.
      *
      * Ownership: the returned bytes are owned by the host and stay valid and
      *            unchanged until destroy() of this instance returns.
