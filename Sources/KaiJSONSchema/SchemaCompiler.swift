@@ -39,6 +39,7 @@ struct SchemaCompiler {
     /// location, so this order only decides ties at the same location.
     private mutating func compileRules(of schema: JSONObject, at pointer: JSONPointer) throws(JSONSchemaError) -> [SchemaRule] {
         let keywords = KeywordReader(schema: schema, pointer: pointer)
+        try rejectUnsupported(keywords)
         var rules: [SchemaRule] = []
         if let target = try reference(keywords) { rules.append(.ref(target)) }
         rules += try keywords.valueRules()
@@ -47,6 +48,22 @@ struct SchemaCompiler {
         rules += try combinatorRules(keywords)
         try compileDefinitions(keywords)
         return rules
+    }
+
+    /// Keywords that constrain values but that this validator does not
+    /// implement. Ignoring them (as unknown keywords are) would let values
+    /// the schema's author meant to reject reach the plugin, so refuse them.
+    static let unsupportedKeywords = [
+        "dependentSchemas", "dependencies", "unevaluatedProperties", "unevaluatedItems",
+        "$dynamicRef", "$recursiveRef",
+    ]
+
+    private func rejectUnsupported(_ keywords: KeywordReader) throws(JSONSchemaError) {
+        for keyword in Self.unsupportedKeywords where keywords.schema[keyword] != nil {
+            throw JSONSchemaError(
+                path: keywords.pointer.appending(keyword).description,
+                message: "\"\(keyword)\" is not supported by Kai's validator; express the rule with if/then, allOf or additionalProperties")
+        }
     }
 
     /// Resolves `$ref` to a node. Only references inside this document are

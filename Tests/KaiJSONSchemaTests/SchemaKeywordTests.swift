@@ -99,3 +99,17 @@ struct SchemaKeywordTests {
         #expect(!schema.isValid(try JSONParser.parse(invalid)))
     }
 }
+
+@Suite struct UnsupportedKeywordTests {
+    @Test(arguments: ["dependentSchemas", "dependencies", "unevaluatedProperties", "unevaluatedItems"])
+    func compile_whenKeywordWouldBeSilentlyIgnored_rejectsSchema(keyword: String) throws {
+        var object: JSONObject = ["type": "object", "properties": ["a": ["type": "string"]]]
+        object[keyword] = false
+        do {
+            _ = try JSONSchema(.object(object))
+            Issue.record("schema with \(keyword) compiled")
+        } catch {
+            #expect(error.description == "invalid schema at #/\(keyword): \"\(keyword)\" is not supported by Kai's validator; express the rule with if/then, allOf or additionalProperties")
+        }
+    }
+}

@@ -7,14 +7,19 @@
  * min(struct_size, sizeof(its struct)) bytes, so event structs may grow at the
  * end in later minors.
  *
- * Stream rules (both directions: a provider plugin emitting to the host, and
- * the host emitting to a plugin that called kai_host.provider_stream):
+ * Stream rules for STREAMS — a provider asked to stream emitting to the host,
+ * and the host emitting to a plugin that called kai_host.provider_stream:
  *   1. any number of non-terminal events (TEXT_DELTA, TOOL_CALL_DELTA,
  *      USAGE, PROGRESS), in order;
  *   2. then EXACTLY ONE terminal event: DONE or ERROR — also when the
  *      receiver asked to stop; nothing after it;
  *   3. every pointer inside an event is borrowed for the duration of the
  *      on_event callback only: copy what you keep.
+ *
+ * A tool or agent given kai_call.events sends only PROGRESS events (and may
+ * send USAGE); it sends no terminal event — its return code and output are
+ * the result. STOP from such a sink means "the caller wants this call to end
+ * early": treat it like is_cancelled() turning true.
  */
 #ifndef KAI_EVENTS_H
 #define KAI_EVENTS_H

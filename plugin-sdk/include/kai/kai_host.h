@@ -88,7 +88,8 @@ struct kai_host {
     /**
      * The call's deadline as an absolute CLOCK_MONOTONIC time in nanoseconds,
      * or KAI_NO_DEADLINE. Long-running work compares it with
-     * clock_gettime(CLOCK_MONOTONIC) and gives up with
+     * clock_gettime(CLOCK_MONOTONIC) (under strict -std=c11 define
+     * _POSIX_C_SOURCE 200809L first, or use kai_sdk_now_ns) and gives up with
      * KAI_ERR_DEADLINE_EXCEEDED.
      * Threads:   [any-thread], while invoke() for `call` has not returned.
      */

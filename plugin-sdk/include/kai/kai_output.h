@@ -7,6 +7,11 @@
  * returning. Nothing that needs freeing ever crosses the boundary, in either
  * direction, so a plugin written in any language, with any allocator, can
  * neither leak nor double-free host memory.
+ *
+ * Who calls a kai_output: the plugin calls the host's (in describe, create
+ * and invoke); the host calls a plugin-owned one it was handed (call_tool,
+ * provider_complete) only on the thread that called that service, and only
+ * before the service returns — so a plugin's own sink needs no lock.
  */
 #ifndef KAI_OUTPUT_H
 #define KAI_OUTPUT_H
@@ -35,7 +40,7 @@ struct kai_output {
      * Returns:   KAI_OK, or KAI_ERR_INVALID_INPUT when the total would exceed
      *            the host's output limit (the bytes are then dropped; stop
      *            producing output and return that code).
-     * Threads:   [call-thread]
+     * Threads:   [call-thread] (for describe/create: the thread running them)
      */
     kai_result (*write)(const kai_output *self, const char *data, size_t len);
 
