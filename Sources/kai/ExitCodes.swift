@@ -18,7 +18,7 @@ enum ExitCodes {
         case .argumentsNotJSON, .argumentsInvalid: badArguments
         case .pluginUnavailable, .wouldDeadlock: unavailable
         case .toolFailed(_, let code, _) where code == .invalidInput: badArguments
-        case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep: toolFailed
+        case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: toolFailed
         case .deadlineExceeded: deadline
         case .cancelled: cancelled
         }

@@ -18,6 +18,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     case cancelled(tool: String)
     case nestingTooDeep(tool: String)
     case wouldDeadlock(tool: String, plugin: String)
+    case invalidSchema(tool: String, field: String, String)
 
     /// The ABI result code this error maps to, for call_tool from a plugin.
     public var code: ResultCode {
@@ -26,7 +27,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .argumentsNotJSON, .argumentsInvalid: .invalidInput
         case .pluginUnavailable, .wouldDeadlock: .unavailable
         case .toolFailed(_, let code, _): code
-        case .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep: .internal
+        case .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: .internal
         case .deadlineExceeded: .deadlineExceeded
         case .cancelled: .cancelled
         }
@@ -62,6 +63,8 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
             return "tool \"\(tool)\" was cancelled."
         case .nestingTooDeep(let tool):
             return "tool \"\(tool)\" was not called: tool calls nest deeper than \(CallContext.maxDepth) levels."
+        case .invalidSchema(let tool, let field, let detail):
+            return "tool \"\(tool)\" cannot be called: its \(field) is not a valid JSON Schema (\(detail)). This is a bug in the plugin."
         case .wouldDeadlock(let tool, let plugin):
             return "tool \"\(tool)\" was not called: plugin \(plugin) runs its calls one at a time and is already busy in this call chain."
         }

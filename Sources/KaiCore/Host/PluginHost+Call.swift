@@ -1,5 +1,6 @@
 import CKaiABI
 import KaiJSON
+import KaiJSONSchema
 
 extension PluginHost {
     /// Calls a tool: resolves the name, validates the arguments against the
@@ -44,7 +45,7 @@ extension PluginHost {
         } catch {
             throw .argumentsNotJSON(tool: name, error)
         }
-        if let validator = capability.inputValidator {
+        if let validator = try Self.validator(capability.inputValidator, tool: name, field: "inputSchema") {
             let violations = validator.validate(value)
             guard violations.isEmpty else { throw .argumentsInvalid(tool: name, violations) }
         }
@@ -112,8 +113,16 @@ extension PluginHost {
         }
     }
 
+    private static func validator(_ lazy: LazySchema, tool: String, field: String) throws(CallError) -> JSONSchema? {
+        do {
+            return try lazy.schema()
+        } catch {
+            throw .invalidSchema(tool: tool, field: field, error.description)
+        }
+    }
+
     private func checkOutput(_ bytes: [UInt8], capability: Capability, tool: String) throws(CallError) {
-        guard let validator = capability.outputValidator else {
+        guard let validator = try Self.validator(capability.outputValidator, tool: tool, field: "outputSchema") else {
             // withUnsafeBytes only rethrows untyped errors; carry the typed one out.
             let checked: Result<Void, JSONParseError> = bytes.withUnsafeBytes { raw in
                 Result { () throws(JSONParseError) in try JSONSyntax.check(raw) }

@@ -39,7 +39,8 @@ final class PluginInstance: @unchecked Sendable {
     static func create(plugin: LoadedPlugin, host: PluginHost) throws(PluginLoadError) -> PluginInstance {
         let manifest = plugin.manifest
         let config = ConfigDefaults.apply(schema: manifest.configSchema, to: plugin.config)
-        if let validator = manifest.configValidator {
+        try manifest.checkSchemas(path: plugin.path)
+        if let validator = try? manifest.configValidator.schema() {
             let violations = validator.validate(config)
             guard violations.isEmpty else {
                 throw PluginLoadError(path: plugin.path, reason: .configInvalid(violations.map(\.description)))

@@ -2,7 +2,10 @@ import KaiJSON
 import KaiJSONSchema
 
 /// One tool, agent or provider a plugin offers, as its manifest declares it.
-public struct Capability: Sendable {
+///
+/// A class, not a struct: every call resolves to one, and copying eleven
+/// reference-counted fields per call showed up in profiles.
+public final class Capability: Sendable {
     public enum Kind: String, Sendable {
         case tool, agent, provider
 
@@ -32,9 +35,30 @@ public struct Capability: Sendable {
     public let tags: [String]
     public let models: [String]
 
-    /// Compiled once at load, used on every call.
-    let inputValidator: JSONSchema?
-    let outputValidator: JSONSchema?
+    /// Compiled on first use: listing tools never needs them, and compiling
+    /// every schema of every plugin at start-up dominated `kai tools list`.
+    let inputValidator: LazySchema
+    let outputValidator: LazySchema
+
+    init(
+        kind: Kind, name: String, title: String?, description: String, inputSchema: JSONValue?,
+        outputSchema: JSONValue?, annotations: JSONValue?, concurrency: Concurrency, streaming: Bool,
+        tags: [String], models: [String]
+    ) {
+        self.kind = kind
+        self.name = name
+        self.title = title
+        self.description = description
+        self.inputSchema = inputSchema
+        self.outputSchema = outputSchema
+        self.annotations = annotations
+        self.concurrency = concurrency
+        self.streaming = streaming
+        self.tags = tags
+        self.models = models
+        self.inputValidator = LazySchema(inputSchema)
+        self.outputValidator = LazySchema(outputSchema)
+    }
 
     /// The MCP tool descriptor: name, title?, description, inputSchema,
     /// outputSchema?, annotations?.

@@ -2,12 +2,14 @@ import KaiJSON
 import KaiJSONSchema
 
 /// Reads and checks a manifest: JSON, then the manifest schema, then what a
-/// schema can't say (unique names, schemas that compile, matching ABI minor).
+/// schema can't say (unique names, matching ABI minor). Tools' own schemas
+/// compile on first use (see LazySchema); `PluginHost.instantiate` and
+/// `kai plugins info` check them all.
 enum ManifestDecoder {
     /// Compiled once per process; the text is ours, so failing is a host bug.
     static let schema: JSONSchema = {
         do {
-            return try JSONSchema(try JSONParser.parse(manifestSchemaText))
+            return try JSONSchema(try JSONParser.parse(ManifestSchema.text))
         } catch {
             fatalError("embedded manifest schema is invalid: \(error)")
         }
@@ -48,7 +50,7 @@ enum ManifestDecoder {
             configSchema: configSchema,
             capabilities: capabilities,
             json: json,
-            configValidator: try compile(configSchema, capability: "plugin", field: "configSchema", fail: fail)
+            configValidator: LazySchema(configSchema)
         )
     }
 
@@ -69,20 +71,7 @@ enum ManifestDecoder {
             concurrency: Capability.Concurrency(rawValue: entry["concurrency"]?.stringValue ?? "") ?? .serial,
             streaming: entry["streaming"]?.boolValue ?? false,
             tags: entry["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-            models: entry["models"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-            inputValidator: try compile(input, capability: name, field: "inputSchema", fail: fail),
-            outputValidator: try compile(output, capability: name, field: "outputSchema", fail: fail)
+            models: entry["models"]?.arrayValue?.compactMap(\.stringValue) ?? []
         )
-    }
-
-    private static func compile(
-        _ schema: JSONValue?, capability: String, field: String, fail: (PluginLoadError.Reason) -> PluginLoadError
-    ) throws(PluginLoadError) -> JSONSchema? {
-        guard let schema else { return nil }
-        do {
-            return try JSONSchema(schema)
-        } catch {
-            throw fail(.invalidSchema(capability: capability, field: field, error.description))
-        }
     }
 }

@@ -1,7 +1,8 @@
 // The manifest schema, embedded so the host needs no files at run time.
 // It must equal plugin-sdk/schema/manifest.schema.json (a test checks this):
 // edit that file, then paste it here.
-let manifestSchemaText = #"""
+public enum ManifestSchema {
+    public static let text = #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://kai.dev/schema/plugin-manifest-1.json",
@@ -93,3 +94,4 @@ let manifestSchemaText = #"""
   }
 }
 """#
+}

@@ -13,11 +13,28 @@ public struct PluginManifest: Sendable {
     /// The manifest exactly as the plugin wrote it, for `kai plugins info`.
     public let json: JSONValue
 
-    let configValidator: JSONSchema?
+    let configValidator: LazySchema
 
     public var tools: [Capability] { capabilities.filter { $0.kind == .tool } }
 
     public func capability(named name: String) -> Capability? {
         capabilities.first { $0.name == name }
+    }
+
+    /// Compiles every schema the manifest holds, reporting the first that is
+    /// not a valid JSON Schema.
+    func checkSchemas(path: String) throws(PluginLoadError) {
+        func check(_ schema: LazySchema, _ capability: String, _ field: String) throws(PluginLoadError) {
+            do {
+                _ = try schema.schema()
+            } catch {
+                throw PluginLoadError(path: path, reason: .invalidSchema(capability: capability, field: field, error.description))
+            }
+        }
+        try check(configValidator, "plugin", "configSchema")
+        for capability in capabilities {
+            try check(capability.inputValidator, capability.name, "inputSchema")
+            try check(capability.outputValidator, capability.name, "outputSchema")
+        }
     }
 }
