@@ -1,0 +1,69 @@
+# Kai — build, test, demo and benchmark on a fresh Debian machine with Swift.
+#
+#   make demo    install what is missing, build, show Kai's main job
+#   make test    install what is missing, build, run the whole test suite
+#   make bench   release build + benchmarks; writes bench/RESULTS.md
+#
+# Debian packages are installed only when missing, and `apt-get update` runs
+# only when something must be installed, so repeated runs cost nothing.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+# Debian packages the build, tests and benchmarks need.
+DEB_PACKAGES := gcc libc6-dev make python3 python3-venv
+SWIFT ?= swift
+BIN = $(shell $(SWIFT) build --show-bin-path)
+RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
+RUST_PLUGIN_SRC := Plugins/StatsRust/lib.rs
+KAI = $(BIN)/kai
+
+.PHONY: deps build build-release rust-plugin test demo bench clean
+
+deps:
+	@missing=(); \
+	for p in $(DEB_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing+=("$$p"); done; \
+	command -v rustc >/dev/null 2>&1 || missing+=(rustc); \
+	if [ $${#missing[@]} -gt 0 ]; then \
+	  echo "installing missing packages: $${missing[*]}"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends "$${missing[@]}"; \
+	fi
+
+build: deps
+	$(SWIFT) build
+	@$(MAKE) --no-print-directory rust-plugin OUT="$(BIN)"
+
+build-release: deps
+	$(SWIFT) build -c release
+	@$(MAKE) --no-print-directory rust-plugin OUT="$(RELEASE_BIN)"
+
+# The Rust plugin is built with rustc alone (no cargo registry here). Panics
+# unwind (the default) so each exported function can catch_unwind and fail
+# just that call with KAI_ERR_INTERNAL instead of aborting the host.
+rust-plugin:
+	rustc --edition 2021 --crate-type cdylib -C opt-level=2 \
+	  -o "$(OUT)/libKaiPluginStats.so" $(RUST_PLUGIN_SRC)
+
+test: build
+	$(SWIFT) test --disable-xctest
+
+demo: build
+	@K="$(KAI)"; set -x; \
+	$$K plugins list; \
+	$$K tools list; \
+	$$K tools describe text_transform; \
+	$$K tools call text_stats --args '{"text": "Kai hosts plugins.\nThey are .so files."}'; \
+	$$K tools call hash --args '{"text": "hello", "algorithm": "sha256"}'; \
+	$$K tools call calculate --args '{"expression": "sqrt(x^2 + y^2)", "variables": {"x": 3, "y": 4}}'; \
+	$$K tools call stats --args '{"numbers": [2, 4, 4, 4, 5, 5, 7, 9], "percentiles": [90]}'; \
+	$$K tools call json_query --args '{"json": {"users": [{"name": "ada"}, {"name": "alan"}]}, "path": "$$.users[*].name"}'; \
+	$$K tools call uuid --args '{"count": 2, "version": 7}'; \
+	{ $$K tools call text_transform --args '{"text": "hi", "mode": "shout"}' && exit 1 || echo "exit status $$? (schema violation, as expected)"; }
+
+bench: build-release
+	python3 bench/run.py --bin "$(RELEASE_BIN)"
+
+clean:
+	rm -rf .build
