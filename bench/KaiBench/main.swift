@@ -1,0 +1,22 @@
+// KaiBench: micro-benchmarks of the Kai host, driven by bench/run.py.
+//
+//   KaiBench load <plugin.so>...   time PluginHost.load of each plugin, once each
+//   KaiBench call <fixture.so> N   per-call latency of callTool("add") vs a direct Swift call
+//
+// Each prints one JSON object on stdout; errors go to stderr with exit 1.
+import Glibc
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N>"
+
+switch arguments.first {
+case "load" where arguments.count >= 2:
+    LoadBench.run(paths: Array(arguments.dropFirst()))
+case "call" where arguments.count == 3:
+    guard let count = Int(arguments[2]), count >= 100 else {
+        Bench.fail("call count must be an integer >= 100, got '\(arguments[2])'")
+    }
+    CallBench.run(fixture: arguments[1], count: count)
+default:
+    Bench.fail(usage, code: 64)
+}
