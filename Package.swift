@@ -48,7 +48,7 @@ let package = Package(
             name: "KaiPluginText", dependencies: ["CKaiABI"], path: "Plugins/TextTools",
             cSettings: [.unsafeFlags(["-fvisibility=hidden"])]
         ),
-        .target(name: "KaiPluginUtils", dependencies: ["CKaiABI"], path: "Plugins/Utils", exclude: ["AUTHORING.md"]),
+        .target(name: "KaiPluginUtils", dependencies: ["CKaiABI"], path: "Plugins/Utils"),
 
         .executableTarget(name: "KaiBench", dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema"], path: "bench/KaiBench"),
 
