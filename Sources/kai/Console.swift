@@ -12,6 +12,11 @@ enum Console {
         write(2, "kai: error: " + text + "\n")
     }
 
+    /// A plain line on stderr (progress and other side information).
+    static func note(_ text: String) {
+        write(2, text + "\n")
+    }
+
     static func warning(_ text: String) {
         write(2, "kai: warning: " + text + "\n")
     }

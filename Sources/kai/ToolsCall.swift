@@ -18,6 +18,7 @@ struct ToolsCall: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Deadline in seconds.", valueName: "seconds")) var timeout: Double?
     @Flag(name: .long, inversion: .prefixedNo, help: "Pretty-print the result (default: when stdout is a terminal).")
     var pretty: Bool?
+    @Flag(name: .long, help: "Show the tool's progress events on stderr.") var progress = false
 
     func validate() throws {
         if let timeout, !(timeout > 0 && timeout.isFinite) {
@@ -33,7 +34,8 @@ struct ToolsCall: ParsableCommand {
         let signalSource = Self.cancelOnInterrupt(token)
         defer { signalSource.cancel() }
         do {
-            let result = try host.callTool(name, arguments: arguments, options: CallOptions(timeout: timeout, cancellation: token))
+            let options = CallOptions(timeout: timeout, cancellation: token, onEvent: progress ? Self.showProgress : nil)
+            let result = try host.callTool(name, arguments: arguments, options: options)
             if pretty ?? Console.stdoutIsTerminal, let value = try? JSONParser.parse(result.json) {
                 Console.out(value.serialized(pretty: true))
             } else {
@@ -42,6 +44,18 @@ struct ToolsCall: ParsableCommand {
         } catch {
             throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
         }
+    }
+
+    @Sendable private static func showProgress(_ event: ToolEvent) -> EventReply {
+        if case .progress(let done, let total, let message) = event {
+            let amount = total.map { "\(Self.number(done))/\(Self.number($0))" } ?? Self.number(done)
+            Console.note("progress: \(amount)" + (message.isEmpty ? "" : " \(message)"))
+        }
+        return .continue
+    }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     /// --args as given: literal JSON, '-' for stdin, '@path' for a file.

@@ -121,3 +121,14 @@ import Testing
         #expect(descriptor["inputSchema"]?["required"] == ["a", "b"])
     }
 }
+
+@Suite struct ToolsCallProgressTests {
+    @Test func toolsCallWithProgress_printsEventsOnStderr() throws {
+        let fixture = try Fixtures.fixture()
+        let outcome = try KaiProcess.run(["tools", "call", "progress", "--args", #"{"steps": 2}"#, "--progress",
+                                          "--plugin-path", fixture, "--no-bundled-plugins"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stderr == "progress: 1/2 step 1\nprogress: 2/2 step 2\n")
+        #expect(outcome.stdout == "{\"steps\":2}\n")
+    }
+}

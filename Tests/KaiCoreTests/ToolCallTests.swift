@@ -154,3 +154,36 @@ func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T
         }
     }
 }
+
+@Suite struct ToolEventTests {
+    @Test func progressEvents_reachTheCallersHandlerInOrder() throws {
+        let host = Fixtures.host([try Fixtures.fixture()])
+        let seen = Mutex<[ToolEvent]>([])
+        let options = CallOptions(onEvent: { event in
+            seen.withLock { $0.append(event) }
+            return .continue
+        })
+        let result = try host.callTool("progress", arguments: Array(#"{"steps": 3}"#.utf8), options: options)
+        #expect(result.text == #"{"steps":3}"#)
+        #expect(seen.withLock { $0 } == [
+            .progress(progress: 1, total: 3, message: "step 1"),
+            .progress(progress: 2, total: 3, message: "step 2"),
+            .progress(progress: 3, total: 3, message: "step 3"),
+        ])
+    }
+
+    @Test func handlerAnsweringStop_endsTheCallEarly() throws {
+        let host = Fixtures.host([try Fixtures.fixture()])
+        let options = CallOptions(onEvent: { event in
+            if case .progress(2, _, _) = event { return .stop }
+            return .continue
+        })
+        let result = try host.callTool("progress", arguments: Array(#"{"steps": 10}"#.utf8), options: options)
+        #expect(result.text == #"{"steps":2}"#)
+    }
+
+    @Test func withoutAHandler_thePluginGetsNoSink() throws {
+        let host = Fixtures.host([try Fixtures.fixture()])
+        #expect(try host.call("progress", #"{"steps": 4}"#) == ["steps": 4])
+    }
+}

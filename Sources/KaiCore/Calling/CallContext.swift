@@ -1,7 +1,9 @@
+import Synchronization
+
 /// Host state for one invoke(), reachable from kai_call.host_call.
 ///
-/// Immutable, so plugin threads may read it concurrently ([any-thread]
-/// services) while the call runs.
+/// Immutable but for an atomic flag, so plugin threads may read it
+/// concurrently ([any-thread] services) while the call runs.
 final class CallContext: Sendable {
     /// Tool calls nested through kai_host.call_tool deeper than this fail:
     /// an agent looping on itself must not exhaust the stack.
@@ -13,6 +15,8 @@ final class CallContext: Sendable {
     let depth: Int
     /// The plugin whose serial lock this call holds, if any.
     let serialPlugin: ObjectIdentifier?
+    /// Set when the caller's event handler answered STOP.
+    private let stopped = Atomic<Bool>(false)
 
     init(deadline: Int64, cancellation: CancellationToken?, parent: CallContext?, serialPlugin: ObjectIdentifier?) {
         self.deadline = deadline
@@ -23,7 +27,11 @@ final class CallContext: Sendable {
     }
 
     var isCancelled: Bool {
-        cancellation?.isCancelled == true || MonotonicClock.now() >= deadline
+        stopped.load(ordering: .acquiring) || cancellation?.isCancelled == true || MonotonicClock.now() >= deadline
+    }
+
+    func stop() {
+        stopped.store(true, ordering: .releasing)
     }
 
     /// True if this call or one of its ancestors holds `plugin`'s serial lock:

@@ -6,11 +6,16 @@ public struct CallOptions: Sendable {
     public var cancellation: CancellationToken?
     /// Largest result accepted, in bytes.
     public var outputLimit: Int
+    /// Receives the call's progress (and other) events; nil means the plugin
+    /// gets no event sink (kai_call.events is NULL).
+    public var onEvent: ToolEventHandler?
 
-    public init(timeout: Double? = nil, cancellation: CancellationToken? = nil, outputLimit: Int = 16 << 20) {
+    public init(timeout: Double? = nil, cancellation: CancellationToken? = nil, outputLimit: Int = 16 << 20,
+                onEvent: ToolEventHandler? = nil) {
         self.timeout = timeout
         self.cancellation = cancellation
         self.outputLimit = outputLimit
+        self.onEvent = onEvent
     }
 }
 

@@ -11,7 +11,8 @@ extension PluginHost {
         let entry = try tools.resolve(name)
         let deadline = options.timeout.map { MonotonicClock.deadline(after: $0) } ?? MonotonicClock.noDeadline
         return try invoke(entry, arguments: arguments, deadline: deadline, timeout: options.timeout,
-                          cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit)
+                          cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
+                          onEvent: options.onEvent)
     }
 
     /// kai_host.call_tool: a plugin calling another tool within `parent`.
@@ -20,7 +21,7 @@ extension PluginHost {
             let entry = try tools.resolve(name)
             let remaining = parent.deadline == MonotonicClock.noDeadline ? nil : Double(parent.deadline - MonotonicClock.now()) / 1e9
             let result = try invoke(entry, arguments: arguments, deadline: parent.deadline, timeout: remaining,
-                                    cancellation: parent.cancellation, parent: parent, outputLimit: 16 << 20)
+                                    cancellation: parent.cancellation, parent: parent, outputLimit: 16 << 20, onEvent: nil)
             guard let output, let write = output.pointee.write else { return KAI_OK }
             return result.json.withUnsafeBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { write(output, $0.baseAddress, $0.count) }
@@ -32,7 +33,7 @@ extension PluginHost {
 
     private func invoke(
         _ entry: ToolIndex.Entry, arguments: [UInt8], deadline: Int64, timeout: Double?,
-        cancellation: CancellationToken?, parent: CallContext?, outputLimit: Int
+        cancellation: CancellationToken?, parent: CallContext?, outputLimit: Int, onEvent: ToolEventHandler?
     ) throws(CallError) -> ToolResult {
         let name = entry.qualifiedName
         let capability = entry.capability
@@ -66,13 +67,14 @@ extension PluginHost {
         let context = CallContext(deadline: deadline, cancellation: cancellation, parent: parent,
                                   serialPlugin: serial ? pluginID : nil)
         let collector = OutputCollector(limit: outputLimit)
+        let relay = onEvent.map { EventRelay(handler: $0, context: context) }
         let code: kai_result
         if serial {
             code = plugin.serialLock.withLock { _ in
-                Self.run(instance, capability: capability, arguments: arguments, context: context, collector: collector)
+                Self.run(instance, capability: capability, arguments: arguments, context: context, collector: collector, relay: relay)
             }
         } else {
-            code = Self.run(instance, capability: capability, arguments: arguments, context: context, collector: collector)
+            code = Self.run(instance, capability: capability, arguments: arguments, context: context, collector: collector, relay: relay)
         }
         let finished = MonotonicClock.now()
         let elapsed = Double(finished - started) / 1e9
@@ -91,7 +93,16 @@ extension PluginHost {
     }
 
     private static func run(
-        _ instance: PluginInstance, capability: Capability, arguments: [UInt8], context: CallContext, collector: OutputCollector
+        _ instance: PluginInstance, capability: Capability, arguments: [UInt8], context: CallContext,
+        collector: OutputCollector, relay: EventRelay?
+    ) -> kai_result {
+        guard let relay else { return run(instance, capability, arguments, context, collector, events: nil) }
+        return relay.withSink { run(instance, capability, arguments, context, collector, events: $0) }
+    }
+
+    private static func run(
+        _ instance: PluginInstance, _ capability: Capability, _ arguments: [UInt8], _ context: CallContext,
+        _ collector: OutputCollector, events: UnsafePointer<kai_event_sink>?
     ) -> kai_result {
         capability.name.utf8CString.withUnsafeBufferPointer { name in
             arguments.withUnsafeBufferPointer { input in
@@ -103,7 +114,7 @@ extension PluginHost {
                             name: kai_str(data: name.baseAddress, len: name.count - 1),
                             input: kai_str(data: input.baseAddress, len: input.count),
                             output: output,
-                            events: nil,
+                            events: events,
                             host_call: Unmanaged.passUnretained(context).toOpaque()
                         )
                         return instance.plugin.library.descriptor.invoke(instance.handle, &call)

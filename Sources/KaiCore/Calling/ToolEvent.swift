@@ -1,0 +1,16 @@
+/// A non-terminal event a running call sent through kai_call.events
+/// (kai_events.h). Terminal events belong to provider streams, not tools.
+public enum ToolEvent: Sendable, Equatable {
+    case progress(progress: Double, total: Double?, message: String)
+    case usage(inputTokens: UInt64, outputTokens: UInt64, costUSD: Double?)
+    case textDelta(String)
+    case toolCallDelta(index: UInt32, id: String, name: String, arguments: String)
+}
+
+/// What an event handler answers: keep going, or ask the call to end early
+/// (the plugin then sees is_cancelled() turn true).
+public enum EventReply: Sendable {
+    case `continue`, stop
+}
+
+public typealias ToolEventHandler = @Sendable (ToolEvent) -> EventReply
