@@ -6,7 +6,8 @@
 //   Sources/         KaiJSON        strict JSON values, parser, serializer
 //                    KaiJSONSchema  JSON Schema validator for tool arguments
 //                    KaiCore        plugin loading, host services, call routing
-//                    kai            the command-line host
+//   registry/        KaiRegistry    operator config (YAML), SQLite store, scores
+//   Sources/         kai            the command-line host
 //   Plugins/         bundled plugins, each a .dynamic product loaded by dlopen
 //   bench/           KaiBench       benchmarks (make bench)
 import PackageDescription
@@ -26,6 +27,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "CKaiABI", path: "plugin-sdk", sources: ["src"], publicHeadersPath: "include"),
@@ -35,10 +38,19 @@ let package = Package(
             name: "KaiCore",
             dependencies: ["CKaiABI", "KaiJSON", "KaiJSONSchema", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(
+            name: "KaiRegistry",
+            dependencies: [
+                "KaiCore", "KaiJSON", "KaiJSONSchema",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "registry/Sources/KaiRegistry"
+        ),
         .executableTarget(
             name: "kai",
             dependencies: [
-                "KaiCore",
+                "KaiCore", "KaiRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -58,5 +70,6 @@ let package = Package(
         .target(name: "KaiTestSupport", dependencies: ["KaiCore", "KaiJSON"], path: "Tests/KaiTestSupport"),
         .testTarget(name: "KaiCoreTests", dependencies: ["KaiCore", "KaiTestSupport"]),
         .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiTestSupport"]),
+        .testTarget(name: "KaiRegistryTests", dependencies: ["KaiRegistry", "KaiTestSupport"], path: "registry/Tests/KaiRegistryTests"),
     ]
 )

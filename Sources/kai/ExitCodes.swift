@@ -16,7 +16,7 @@ enum ExitCodes {
         switch error {
         case .toolNotFound, .ambiguousTool: notFound
         case .argumentsNotJSON, .argumentsInvalid: badArguments
-        case .pluginUnavailable, .wouldDeadlock: unavailable
+        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive: unavailable
         case .toolFailed(_, let code, _) where code == .invalidInput: badArguments
         case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: toolFailed
         case .deadlineExceeded: deadline

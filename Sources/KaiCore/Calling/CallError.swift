@@ -19,13 +19,14 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     case nestingTooDeep(tool: String)
     case wouldDeadlock(tool: String, plugin: String)
     case invalidSchema(tool: String, field: String, String)
+    case pluginNotActive(tool: String, plugin: String, status: PluginStatus)
 
     /// The ABI result code this error maps to, for call_tool from a plugin.
     public var code: ResultCode {
         switch self {
         case .toolNotFound, .ambiguousTool: .notFound
         case .argumentsNotJSON, .argumentsInvalid: .invalidInput
-        case .pluginUnavailable, .wouldDeadlock: .unavailable
+        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive: .unavailable
         case .toolFailed(_, let code, _): code
         case .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: .internal
         case .deadlineExceeded: .deadlineExceeded
@@ -63,6 +64,8 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
             return "tool \"\(tool)\" was cancelled."
         case .nestingTooDeep(let tool):
             return "tool \"\(tool)\" was not called: tool calls nest deeper than \(CallContext.maxDepth) levels."
+        case .pluginNotActive(let tool, let plugin, let status):
+            return "tool \"\(tool)\" is unavailable: the operator set plugin \(plugin) to \(status.rawValue). Set its status to active in the configuration to use it."
         case .invalidSchema(let tool, let field, let detail):
             return "tool \"\(tool)\" cannot be called: its \(field) is not a valid JSON Schema (\(detail)). This is a bug in the plugin."
         case .wouldDeadlock(let tool, let plugin):
@@ -72,6 +75,27 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
 
     private static func seconds(_ value: Double) -> String {
         value < 10 ? String(format: "%.3f s", value) : String(format: "%.1f s", value)
+    }
+
+    /// The case name, for logs and the registry's call log.
+    public var kind: String {
+        switch self {
+        case .toolNotFound: "toolNotFound"
+        case .ambiguousTool: "ambiguousTool"
+        case .argumentsNotJSON: "argumentsNotJSON"
+        case .argumentsInvalid: "argumentsInvalid"
+        case .pluginUnavailable: "pluginUnavailable"
+        case .toolFailed: "toolFailed"
+        case .invalidOutput: "invalidOutput"
+        case .outputTooLarge: "outputTooLarge"
+        case .outputViolatesSchema: "outputViolatesSchema"
+        case .deadlineExceeded: "deadlineExceeded"
+        case .cancelled: "cancelled"
+        case .nestingTooDeep: "nestingTooDeep"
+        case .wouldDeadlock: "wouldDeadlock"
+        case .invalidSchema: "invalidSchema"
+        case .pluginNotActive: "pluginNotActive"
+        }
     }
 
     /// Error details in the ABI's JSON form, for call_tool's output sink.

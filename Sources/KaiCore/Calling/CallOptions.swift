@@ -9,9 +9,13 @@ public struct CallOptions: Sendable {
     /// Receives the call's progress (and other) events; nil means the plugin
     /// gets no event sink (kai_call.events is NULL).
     public var onEvent: ToolEventHandler?
+    /// The kind of task this call serves (e.g. "coding"), for the registry's
+    /// per-task-type performance records.
+    public var taskType: String?
 
     public init(timeout: Double? = nil, cancellation: CancellationToken? = nil, outputLimit: Int = 16 << 20,
-                onEvent: ToolEventHandler? = nil) {
+                onEvent: ToolEventHandler? = nil, taskType: String? = nil) {
+        self.taskType = taskType
         self.timeout = timeout
         self.cancellation = cancellation
         self.outputLimit = outputLimit

@@ -22,3 +22,12 @@ public enum MonotonicClock {
         return now + Int64(ns)
     }
 }
+
+/// CLOCK_REALTIME in seconds since 1970, for timestamps people read.
+public enum WallClock {
+    public static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

@@ -1,9 +1,10 @@
 import KaiJSON
 import Synchronization
 
-/// A plugin whose manifest has been read and validated. Its instance is
-/// created on first use, so listing tools never runs plugin code beyond
-/// entry and describe().
+/// A plugin whose manifest has been read and validated — from the file, or
+/// from the scan cache without opening it. The library is opened and the
+/// instance created on first use, so listing tools never runs plugin code
+/// beyond entry and describe() (and, with a warm cache, not even those).
 public final class LoadedPlugin: Sendable {
     enum InstanceState {
         case notCreated
@@ -13,20 +14,38 @@ public final class LoadedPlugin: Sendable {
 
     public let path: String
     public let manifest: PluginManifest
-    /// The operator's configuration before schema defaults are applied.
-    public let config: JSONValue
-    let library: PluginLibrary
+    public let settings: PluginSettings
+    /// True when the manifest came from the scan cache.
+    public let fromCache: Bool
+    private let library: Mutex<PluginLibrary?>
     let state = Mutex<InstanceState>(.notCreated)
     /// Held around every call to a capability declared "serial".
     let serialLock = Mutex<Void>(())
 
     public var id: String { manifest.id }
+    public var status: PluginStatus { settings.status }
 
-    init(library: PluginLibrary, manifest: PluginManifest, config: JSONValue) {
-        self.path = library.path
-        self.library = library
+    init(path: String, library: PluginLibrary?, manifest: PluginManifest, settings: PluginSettings) {
+        self.path = path
+        self.library = Mutex(library)
+        self.fromCache = library == nil
         self.manifest = manifest
-        self.config = config
+        self.settings = settings
+    }
+
+    /// The opened library; a cached plugin is opened here, on first use.
+    func openLibrary() throws(PluginLoadError) -> PluginLibrary {
+        let result: Result<PluginLibrary, PluginLoadError> = library.withLock { library in
+            if let library { return .success(library) }
+            do throws(PluginLoadError) {
+                let opened = try PluginLibrary.open(path: path)
+                library = opened
+                return .success(opened)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
     /// The instance, created on first use; a failed create() is remembered
@@ -38,7 +57,7 @@ public final class LoadedPlugin: Sendable {
             case .failed(let error): return .failure(error)
             case .notCreated:
                 do throws(PluginLoadError) {
-                    let instance = try PluginInstance.create(plugin: self, host: host)
+                    let instance = try PluginInstance.create(plugin: self, library: try openLibrary(), host: host)
                     state = .ready(instance)
                     return .success(instance)
                 } catch {

@@ -1,23 +1,85 @@
 import KaiJSON
 
-/// One plugin the operator wants loaded, with its configuration.
+/// How the operator wants one plugin to run.
+public struct PluginSettings: Sendable, Equatable {
+    /// A disabled plugin is not loaded at all.
+    public var enabled: Bool
+    public var status: PluginStatus
+    /// The plugin's configuration, validated against its configSchema.
+    public var config: JSONValue
+    /// Config keys whose values come from the environment. Merged into the
+    /// config handed to create() only; validation and error text see the
+    /// redacted form, so a value never appears in a message.
+    public var secrets: [String: Secret]
+
+    public struct Secret: Sendable, Equatable {
+        public let value: String
+        public let redacted: String
+
+        public init(value: String, redacted: String) {
+            self.value = value
+            self.redacted = redacted
+        }
+    }
+
+    public init(enabled: Bool = true, status: PluginStatus = .active, config: JSONValue = .object([:]), secrets: [String: Secret] = [:]) {
+        self.enabled = enabled
+        self.status = status
+        self.config = config
+        self.secrets = secrets
+    }
+}
+
+/// The operator's word on whether a plugin takes calls.
+public enum PluginStatus: String, Sendable, CaseIterable {
+    /// Takes calls.
+    case active
+    /// Loaded and listed, but refuses calls.
+    case inactive
+    /// Temporarily refuses calls (e.g. its backend is down for maintenance).
+    case maintenance
+    /// Takes calls, with a warning that it is going away.
+    case deprecated
+
+    public var takesCalls: Bool { self == .active || self == .deprecated }
+}
+
+/// One plugin file the catalog wants loaded.
 public struct PluginSource: Sendable, Equatable {
     /// Absolute path of the .so file.
     public var path: String
-    /// The operator's configuration for the plugin ({} when none).
-    public var config: JSONValue
+    /// When set, the manifest's id must equal it.
+    public var expectedID: String?
+    /// Settings known before the manifest is read; nil means "ask the
+    /// catalog by id" (see PluginCatalog.settings(forPluginID:path:)).
+    public var settings: PluginSettings?
 
-    public init(path: String, config: JSONValue = .object([:])) {
+    public init(path: String, expectedID: String? = nil, settings: PluginSettings? = nil) {
         self.path = path
-        self.config = config
+        self.expectedID = expectedID
+        self.settings = settings
+    }
+
+    public init(path: String, config: JSONValue) {
+        self.init(path: path, settings: PluginSettings(config: config))
     }
 }
 
 /// Where the host learns which plugins to load. This is the seam between the
-/// host core and whoever decides: a search path today, the registry's
-/// operator config tomorrow. The host core knows nothing else about either.
+/// host core and whoever decides: a search path, or the registry's operator
+/// config. The host core knows nothing else about either.
 public protocol PluginCatalog: Sendable {
-    /// The plugins to load, in priority order: when two share an id, the
+    /// The plugin files to load, in priority order: when two share an id, the
     /// first wins and the second is reported.
     func pluginSources() -> [PluginSource]
+
+    /// Settings for a plugin once its id is known (for sources without
+    /// settings of their own, e.g. files found by scanning a directory).
+    func settings(forPluginID id: String, path: String) -> PluginSettings
+}
+
+extension PluginCatalog {
+    public func settings(forPluginID id: String, path: String) -> PluginSettings {
+        PluginSettings()
+    }
 }

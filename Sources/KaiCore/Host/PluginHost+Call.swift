@@ -10,9 +10,11 @@ extension PluginHost {
     public func callTool(_ name: String, arguments: [UInt8], options: CallOptions = CallOptions()) throws(CallError) -> ToolResult {
         let entry = try tools.resolve(name)
         let deadline = options.timeout.map { MonotonicClock.deadline(after: $0) } ?? MonotonicClock.noDeadline
-        return try invoke(entry, arguments: arguments, deadline: deadline, timeout: options.timeout,
-                          cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
-                          onEvent: options.onEvent)
+        return try observed(entry, arguments: arguments, taskType: options.taskType, depth: 0) { () throws(CallError) in
+            try invoke(entry, arguments: arguments, deadline: deadline, timeout: options.timeout,
+                       cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
+                       onEvent: options.onEvent)
+        }
     }
 
     /// kai_host.call_tool: a plugin calling another tool within `parent`.
@@ -20,14 +22,40 @@ extension PluginHost {
         do throws(CallError) {
             let entry = try tools.resolve(name)
             let remaining = parent.deadline == MonotonicClock.noDeadline ? nil : Double(parent.deadline - MonotonicClock.now()) / 1e9
-            let result = try invoke(entry, arguments: arguments, deadline: parent.deadline, timeout: remaining,
-                                    cancellation: parent.cancellation, parent: parent, outputLimit: 16 << 20, onEvent: nil)
+            let result = try observed(entry, arguments: arguments, taskType: nil, depth: parent.depth + 1) { () throws(CallError) in
+                try invoke(entry, arguments: arguments, deadline: parent.deadline, timeout: remaining,
+                           cancellation: parent.cancellation, parent: parent, outputLimit: 16 << 20, onEvent: nil)
+            }
             guard let output, let write = output.pointee.write else { return KAI_OK }
             return result.json.withUnsafeBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { write(output, $0.baseAddress, $0.count) }
             }
         } catch {
             return HostServices.fail(output, error.code, error.description)
+        }
+    }
+
+    /// Runs `body` and tells the observer (if any) how it went.
+    private func observed(
+        _ entry: ToolIndex.Entry, arguments: [UInt8], taskType: String?, depth: Int,
+        _ body: () throws(CallError) -> ToolResult
+    ) throws(CallError) -> ToolResult {
+        guard let observer else { return try body() }
+        let startedAt = WallClock.now()
+        let started = MonotonicClock.now()
+        func report(_ code: ResultCode, _ kind: String?, _ result: [UInt8]) {
+            observer.callFinished(CallReport(
+                tool: entry.qualifiedName, plugin: entry.plugin.id, capabilityKind: entry.capability.kind,
+                startedAt: startedAt, durationNanoseconds: MonotonicClock.now() - started, code: code, errorKind: kind,
+                taskType: taskType, arguments: arguments, result: result, depth: depth))
+        }
+        do {
+            let result = try body()
+            report(.ok, nil, result.json)
+            return result
+        } catch {
+            report(error.code, error.kind, [])
+            throw error
         }
     }
 
@@ -39,6 +67,7 @@ extension PluginHost {
         let capability = entry.capability
         let plugin = entry.plugin
         let started = MonotonicClock.now()
+        guard plugin.status.takesCalls else { throw .pluginNotActive(tool: name, plugin: plugin.id, status: plugin.status) }
 
         let value: JSONValue
         do {
@@ -117,7 +146,7 @@ extension PluginHost {
                             events: events,
                             host_call: Unmanaged.passUnretained(context).toOpaque()
                         )
-                        return instance.plugin.library.descriptor.invoke(instance.handle, &call)
+                        return instance.library.descriptor.invoke(instance.handle, &call)
                     }
                 }
             }

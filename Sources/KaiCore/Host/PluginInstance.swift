@@ -10,19 +10,21 @@ import KaiJSON
 final class PluginInstance: @unchecked Sendable {
     unowned let plugin: LoadedPlugin
     unowned let host: PluginHost
+    let library: PluginLibrary
     let hostTable: UnsafeMutablePointer<kai_host>
     /// The effective config as JSON text, NUL-terminated for C convenience.
     let configText: UnsafeMutableBufferPointer<UInt8>
     private(set) var handle: UnsafeMutableRawPointer?
 
-    private init(plugin: LoadedPlugin, host: PluginHost, config: JSONValue) {
+    private init(plugin: LoadedPlugin, library: PluginLibrary, host: PluginHost, config: JSONValue) {
         self.plugin = plugin
+        self.library = library
         self.host = host
         let bytes = config.serializedBytes()
         configText = .allocate(capacity: bytes.count + 1)
         _ = configText.initialize(from: bytes + [0])
         hostTable = .allocate(capacity: 1)
-        hostTable.initialize(to: HostServices.table(context: nil, minor: plugin.library.descriptor.abi_minor))
+        hostTable.initialize(to: HostServices.table(context: nil, minor: library.descriptor.abi_minor))
         hostTable.pointee.ctx = Unmanaged.passUnretained(self).toOpaque()
     }
 
@@ -35,21 +37,24 @@ final class PluginInstance: @unchecked Sendable {
         kai_str(data: UnsafeRawPointer(configText.baseAddress!).assumingMemoryBound(to: CChar.self), len: configText.count - 1)
     }
 
-    /// Applies config defaults, validates the config, and calls create().
-    static func create(plugin: LoadedPlugin, host: PluginHost) throws(PluginLoadError) -> PluginInstance {
+    /// Applies config defaults, validates the config (with secrets
+    /// redacted), and calls create() with the real secret values merged in.
+    static func create(plugin: LoadedPlugin, library: PluginLibrary, host: PluginHost) throws(PluginLoadError) -> PluginInstance {
         let manifest = plugin.manifest
-        let config = ConfigDefaults.apply(schema: manifest.configSchema, to: plugin.config)
+        let settings = plugin.settings
+        let config = ConfigDefaults.apply(schema: manifest.configSchema, to: settings.config)
         try manifest.checkSchemas(path: plugin.path)
         if let validator = try? manifest.configValidator.schema() {
-            let violations = validator.validate(config)
+            let violations = validator.validate(merge(settings.secrets.mapValues(\.redacted), into: config))
             guard violations.isEmpty else {
                 throw PluginLoadError(path: plugin.path, reason: .configInvalid(violations.map(\.description)))
             }
         }
-        let instance = PluginInstance(plugin: plugin, host: host, config: config)
+        let instance = PluginInstance(plugin: plugin, library: library, host: host,
+                                      config: merge(settings.secrets.mapValues(\.value), into: config))
         let collector = OutputCollector(limit: OutputCollector.maxErrorBytes)
         var handle: UnsafeMutableRawPointer?
-        let code = collector.withOutput { plugin.library.descriptor.create(instance.hostTable, $0, &handle) }
+        let code = collector.withOutput { library.descriptor.create(instance.hostTable, $0, &handle) }
         guard code == KAI_OK else {
             let details = ErrorDetails.describe(collector.errorDetails)
             throw PluginLoadError(path: plugin.path, reason: .createFailed(ResultCode(plugin: code), details))
@@ -59,6 +64,12 @@ final class PluginInstance: @unchecked Sendable {
     }
 
     func destroy() {
-        plugin.library.descriptor.destroy(handle)
+        library.descriptor.destroy(handle)
+    }
+
+    private static func merge(_ values: [String: String], into config: JSONValue) -> JSONValue {
+        guard !values.isEmpty, case .object(var object) = config else { return config }
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) { object[key] = .string(value) }
+        return .object(object)
     }
 }

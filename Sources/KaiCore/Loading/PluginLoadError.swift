@@ -24,6 +24,10 @@ public struct PluginLoadError: Error, Sendable, Equatable, CustomStringConvertib
         case duplicatePluginID(String, firstPath: String)
         case configInvalid([String])
         case createFailed(ResultCode, String)
+        case idMismatch(expected: String, found: String)
+        /// A failure remembered by the scan cache: the message as first
+        /// reported. The file is retried when it or the host changes.
+        case previousScan(String)
     }
 
     public let path: String
@@ -84,6 +88,10 @@ public struct PluginLoadError: Error, Sendable, Equatable, CustomStringConvertib
             return "its configuration does not match the plugin's configSchema:\n" + violations.map { "  \($0)" }.joined(separator: "\n")
         case .createFailed(let code, let detail):
             return "create() failed with \(code): \(detail)"
+        case .idMismatch(let expected, let found):
+            return "the configuration expects plugin id \"\(expected)\", but the file's manifest says \"\(found)\". Fix the id in the configuration or point it at the right file."
+        case .previousScan(let message):
+            return message
         }
     }
 }
