@@ -62,7 +62,7 @@ let package = Package(
         ),
         .target(name: "KaiPluginUtils", dependencies: ["CKaiABI"], path: "Plugins/Utils"),
 
-        .executableTarget(name: "KaiBench", dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema"], path: "bench/KaiBench"),
+        .executableTarget(name: "KaiBench", dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema", "KaiRegistry"], path: "bench/KaiBench"),
 
         .testTarget(name: "KaiJSONTests", dependencies: ["KaiJSON"]),
         .testTarget(name: "KaiJSONSchemaTests", dependencies: ["KaiJSONSchema"]),

@@ -9,6 +9,8 @@ enum ExitCodes {
     static let notFound: Int32 = 66       // EX_NOINPUT: no such tool or plugin
     static let unavailable: Int32 = 69    // EX_UNAVAILABLE: the plugin could not load or start
     static let toolFailed: Int32 = 70     // EX_SOFTWARE: the tool failed or returned bad output
+    static let store: Int32 = 74          // EX_IOERR: the registry database cannot be opened or written
+    static let config: Int32 = 78         // EX_CONFIG: the operator config is invalid
     static let deadline: Int32 = 124      // as timeout(1)
     static let cancelled: Int32 = 130     // 128 + SIGINT
 

@@ -8,10 +8,11 @@ struct Kai: ParsableCommand {
         commandName: "kai",
         abstract: "Host agents, tools and LLM providers loaded from plugin .so files.",
         discussion: """
-            Plugins come from --plugin-path, then KAI_PLUGIN_PATH (both colon-separated \
-            lists of .so files or directories), then the bundled plugins next to this executable.
+            Plugins come from the operator config (--config, KAI_CONFIG, or $XDG_CONFIG_HOME/kai/kai.yaml, \
+            written on first use with the bundled plugins enabled), plus --plugin-path and KAI_PLUGIN_PATH. \
+            Every call is recorded in the registry database.
             """,
         version: "0.1.0 (plugin ABI \(PluginABIText.version))",
-        subcommands: [PluginsCommand.self, ToolsCommand.self]
+        subcommands: [PluginsCommand.self, ToolsCommand.self, RegistryCommand.self, LogsCommand.self]
     )
 }

@@ -6,18 +6,18 @@ struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
         abstract: "List and inspect plugins.",
-        subcommands: [PluginsList.self, PluginsInfo.self]
+        subcommands: [PluginsList.self, PluginsInfo.self, PluginsEnable.self, PluginsDisable.self]
     )
 }
 
 struct PluginsList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List plugins, including those that failed to load and why.")
 
-    @OptionGroup var host: HostOptions
+    @OptionGroup var runtime: RuntimeOptions
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let host = host.loadHost(reportFailures: false)
+        let host = try runtime.openRuntime(reportFailures: false).host
         if json {
             let loaded = host.plugins.map { PluginJSON.summary($0) }
             let failed = host.failures.map { failure -> JSONValue in
@@ -42,12 +42,12 @@ struct PluginsList: ParsableCommand {
 struct PluginsInfo: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "info", abstract: "Show a plugin's manifest and status.")
 
-    @OptionGroup var host: HostOptions
+    @OptionGroup var runtime: RuntimeOptions
     @Argument(help: "Plugin id (e.g. dev.kai.text) or path.") var id: String
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let host = host.loadHost(reportFailures: false)
+        let host = try runtime.openRuntime(reportFailures: false).host
         if let failure = host.failures.first(where: { $0.path == id || $0.path.hasSuffix("/" + id) }) {
             throw ExitCodes.fail(failure.description, ExitCodes.unavailable)
         }

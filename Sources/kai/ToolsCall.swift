@@ -11,7 +11,7 @@ struct ToolsCall: ParsableCommand {
         discussion: "Arguments are validated against the tool's input schema before the plugin sees them. Ctrl-C cancels the call."
     )
 
-    @OptionGroup var host: HostOptions
+    @OptionGroup var runtime: RuntimeOptions
     @Argument(help: "Tool name, bare or qualified as plugin.tool.") var name: String
     @Option(name: .long, help: ArgumentHelp("JSON arguments; '-' reads stdin, '@file.json' reads a file.", valueName: "json"))
     var args: String = "{}"
@@ -19,6 +19,8 @@ struct ToolsCall: ParsableCommand {
     @Flag(name: .long, inversion: .prefixedNo, help: "Pretty-print the result (default: when stdout is a terminal).")
     var pretty: Bool?
     @Flag(name: .long, help: "Show the tool's progress events on stderr.") var progress = false
+    @Option(name: .long, help: ArgumentHelp("Record the call under this task type (e.g. coding, research).", valueName: "type"))
+    var taskType: String?
 
     func validate() throws {
         if let timeout, !(timeout > 0 && timeout.isFinite) {
@@ -28,13 +30,13 @@ struct ToolsCall: ParsableCommand {
 
     func run() throws {
         let arguments = try readArguments()
-        let host = host.loadHost()
+        let host = try runtime.openRuntime().host
         defer { host.shutdown() }
         let token = CancellationToken()
         let signalSource = Self.cancelOnInterrupt(token)
         defer { signalSource.cancel() }
         do {
-            let options = CallOptions(timeout: timeout, cancellation: token, onEvent: progress ? Self.showProgress : nil)
+            let options = CallOptions(timeout: timeout, cancellation: token, onEvent: progress ? Self.showProgress : nil, taskType: taskType)
             let result = try host.callTool(name, arguments: arguments, options: options)
             if pretty ?? Console.stdoutIsTerminal, let value = try? JSONParser.parse(result.json) {
                 Console.out(value.serialized(pretty: true))

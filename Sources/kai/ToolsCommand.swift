@@ -13,11 +13,11 @@ struct ToolsCommand: ParsableCommand {
 struct ToolsList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List tools from every loaded plugin.")
 
-    @OptionGroup var host: HostOptions
+    @OptionGroup var runtime: RuntimeOptions
     @Flag(name: .long, help: "Print an array of MCP tool descriptors, each with its plugin id.") var json = false
 
     func run() throws {
-        let host = host.loadHost()
+        let host = try runtime.openRuntime().host
         for duplicate in host.tools.duplicates {
             let qualified = duplicate.plugins.map { "\($0).\(duplicate.name)" }.joined(separator: ", ")
             Console.warning("tool \"\(duplicate.name)\" is defined by \(duplicate.plugins.count) plugins; call it as \(qualified)")
@@ -37,12 +37,12 @@ struct ToolsList: ParsableCommand {
 struct ToolsDescribe: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "describe", abstract: "Show a tool's description and schemas.")
 
-    @OptionGroup var host: HostOptions
+    @OptionGroup var runtime: RuntimeOptions
     @Argument(help: "Tool name, bare or qualified as plugin.tool.") var name: String
     @Flag(name: .long, help: "Print the MCP tool descriptor with its plugin id.") var json = false
 
     func run() throws {
-        let host = host.loadHost()
+        let host = try runtime.openRuntime().host
         let entry: ToolIndex.Entry
         do {
             entry = try host.tools.resolve(name)

@@ -23,7 +23,7 @@ import Testing
         let sources: [PluginSource]
         let byID: [String: PluginSettings]
         func pluginSources() -> [PluginSource] { sources }
-        func settings(forPluginID id: String, path: String) -> PluginSettings { byID[id] ?? PluginSettings() }
+        func settings(for manifest: PluginManifest, path: String) -> PluginSettings { byID[manifest.id] ?? PluginSettings() }
     }
 
     @Test func scanCache_warmLoadSkipsOpeningTheFileUntilACall() throws {

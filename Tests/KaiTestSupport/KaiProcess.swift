@@ -10,6 +10,14 @@ public struct KaiProcess {
 
     public static var executable: String { Fixtures.buildDirectory + "/kai" }
 
+    /// A HOME of this test process's own, so the default operator config and
+    /// registry database kai creates on first use never touch the developer's.
+    public static let home: String = {
+        let path = Fixtures.scratch + "/home"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
     /// Runs kai to completion. `environment` is added to a minimal one so the
     /// developer's own KAI_* variables cannot change the result.
     public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Outcome {
@@ -21,7 +29,7 @@ public struct KaiProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        var env = ["PATH": "/usr/bin:/bin", "HOME": home]
         env.merge(environment) { $1 }
         process.environment = env
         let output = Pipe(), errors = Pipe(), input = Pipe()

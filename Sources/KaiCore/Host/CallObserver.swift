@@ -20,6 +20,25 @@ public struct CallReport: Sendable {
     public let depth: Int
 
     public var succeeded: Bool { code == .ok }
+
+    /// Public so observers can be tested, benchmarked and fed by importers
+    /// outside KaiCore.
+    public init(
+        tool: String, plugin: String, capabilityKind: Capability.Kind, startedAt: Double, durationNanoseconds: Int64,
+        code: ResultCode, errorKind: String?, taskType: String?, arguments: [UInt8], result: [UInt8], depth: Int
+    ) {
+        self.tool = tool
+        self.plugin = plugin
+        self.capabilityKind = capabilityKind
+        self.startedAt = startedAt
+        self.durationNanoseconds = durationNanoseconds
+        self.code = code
+        self.errorKind = errorKind
+        self.taskType = taskType
+        self.arguments = arguments
+        self.result = result
+        self.depth = depth
+    }
 }
 
 /// Told about every tool call the host routes, including nested ones made

@@ -11,6 +11,9 @@ public struct PluginSettings: Sendable, Equatable {
     /// config handed to create() only; validation and error text see the
     /// redacted form, so a value never appears in a message.
     public var secrets: [String: Secret]
+    /// Set when the settings cannot be used (e.g. a secret's environment
+    /// variable is unset): create() is not called and calls fail with this.
+    public var problem: String?
 
     public struct Secret: Sendable, Equatable {
         public let value: String
@@ -22,7 +25,9 @@ public struct PluginSettings: Sendable, Equatable {
         }
     }
 
-    public init(enabled: Bool = true, status: PluginStatus = .active, config: JSONValue = .object([:]), secrets: [String: Secret] = [:]) {
+    public init(enabled: Bool = true, status: PluginStatus = .active, config: JSONValue = .object([:]),
+                secrets: [String: Secret] = [:], problem: String? = nil) {
+        self.problem = problem
         self.enabled = enabled
         self.status = status
         self.config = config
@@ -73,13 +78,15 @@ public protocol PluginCatalog: Sendable {
     /// first wins and the second is reported.
     func pluginSources() -> [PluginSource]
 
-    /// Settings for a plugin once its id is known (for sources without
-    /// settings of their own, e.g. files found by scanning a directory).
-    func settings(forPluginID id: String, path: String) -> PluginSettings
+    /// Settings for a plugin once its manifest is known (for sources without
+    /// settings of their own, e.g. files found by scanning a directory). The
+    /// manifest lets a catalog check its config against the configSchema and
+    /// report problems where the operator wrote them.
+    func settings(for manifest: PluginManifest, path: String) -> PluginSettings
 }
 
 extension PluginCatalog {
-    public func settings(forPluginID id: String, path: String) -> PluginSettings {
+    public func settings(for manifest: PluginManifest, path: String) -> PluginSettings {
         PluginSettings()
     }
 }

@@ -50,7 +50,7 @@ public final class PluginHost: Sendable {
                     throw PluginLoadError(path: source.path, reason: .duplicatePluginID(manifest.id, firstPath: first))
                 }
                 byID[manifest.id] = source.path
-                let settings = source.settings ?? catalog.settings(forPluginID: manifest.id, path: source.path)
+                let settings = source.settings ?? catalog.settings(for: manifest, path: source.path)
                 guard settings.enabled else {
                     disabled.append((manifest.id, source.path))
                     continue

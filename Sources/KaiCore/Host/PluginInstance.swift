@@ -42,6 +42,7 @@ final class PluginInstance: @unchecked Sendable {
     static func create(plugin: LoadedPlugin, library: PluginLibrary, host: PluginHost) throws(PluginLoadError) -> PluginInstance {
         let manifest = plugin.manifest
         let settings = plugin.settings
+        if let problem = settings.problem { throw PluginLoadError(path: plugin.path, reason: .configInvalid([problem])) }
         let config = ConfigDefaults.apply(schema: manifest.configSchema, to: settings.config)
         try manifest.checkSchemas(path: plugin.path)
         if let validator = try? manifest.configValidator.schema() {

@@ -21,6 +21,14 @@ public struct PluginManifest: Sendable {
         capabilities.first { $0.name == name }
     }
 
+    /// Violations of the configSchema by `config` (after schema defaults are
+    /// filled in, as create() will see it). Empty when there is no schema or
+    /// it does not compile (instantiating reports that).
+    public func configViolations(_ config: JSONValue) -> [SchemaViolation] {
+        guard let schema = try? configValidator.schema() else { return [] }
+        return schema.validate(ConfigDefaults.apply(schema: configSchema, to: config))
+    }
+
     /// Compiles every schema the manifest holds, reporting the first that is
     /// not a valid JSON Schema.
     func checkSchemas(path: String) throws(PluginLoadError) {

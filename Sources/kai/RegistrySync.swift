@@ -1,0 +1,33 @@
+import KaiCore
+import KaiJSON
+import KaiRegistry
+
+/// Keeps the store's view of plugins in step with what the host loaded.
+/// Only what changed is written: a warm start (every manifest from the scan
+/// cache, statuses unchanged) writes nothing.
+enum RegistrySync {
+    static func record(_ host: PluginHost, in store: RegistryStore) {
+        do throws(StoreError) {
+            for plugin in host.plugins {
+                if !plugin.fromCache, let identity = FileIdentity.of(path: plugin.path) {
+                    try store.recordPlugin(PluginRow(
+                        id: plugin.id, identity: identity, manifestJSON: plugin.manifest.json.serialized(), failureReason: nil))
+                    try store.syncCapabilities(pluginID: plugin.id, plugin.manifest.capabilities.map { capability in
+                        CapabilityRow(kind: capability.kind, name: capability.name, description: capability.description,
+                                      inputSchema: capability.inputSchema, outputSchema: capability.outputSchema, tags: capability.tags)
+                    })
+                }
+                if try store.pluginStatus(id: plugin.id) != EffectivePluginStatus(plugin.status) {
+                    try store.setPluginStatus(id: plugin.id, status: plugin.status, reason: nil)
+                }
+            }
+            for failure in host.failures {
+                if case .previousScan = failure.reason { continue }
+                guard let identity = FileIdentity.of(path: failure.path) else { continue }
+                try store.recordPlugin(PluginRow(id: failure.path, identity: identity, manifestJSON: nil, failureReason: failure.message))
+            }
+        } catch {
+            Console.warning("could not update the registry: \(error.description)")
+        }
+    }
+}

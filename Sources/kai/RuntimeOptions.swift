@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import KaiCore
+import KaiRegistry
+import Logging
+
+/// Options every command that loads plugins shares: where the operator
+/// config and the registry live, and extra plugins for plugin authors.
+struct RuntimeOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Operator config file (default: KAI_CONFIG, then $XDG_CONFIG_HOME/kai/kai.yaml, created on first use).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Registry database (default: the config's database, then $XDG_DATA_HOME/kai/registry.sqlite).", valueName: "file"))
+    var database: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also load this plugin .so or directory of them; repeatable, or colon-separated (also KAI_PLUGIN_PATH).", valueName: "path"))
+    var pluginPath: [String] = []
+
+    @Flag(name: .long, help: "Do not load the bundled plugins.")
+    var noBundledPlugins = false
+
+    @Option(name: .long, help: ArgumentHelp("Plugin log level: trace, debug, info, warning, error (default: warning, or KAI_LOG_LEVEL).", valueName: "level"))
+    var logLevel: String?
+
+    func validate() throws {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("unknown log level '\(logLevel)'. Please provide one of: trace, debug, info, warning, error.")
+        }
+    }
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var configLocation: ConfigLocation { ConfigLocation.resolve(explicit: config, environment: environment) }
+
+    /// Reads the operator config (writing the default one on first use).
+    func loadConfig() throws -> OperatorConfig {
+        do {
+            return try ConfigLoader.loadOrCreateDefault(
+                location: configLocation, bundledDirectory: SearchPathCatalog.executableDirectory(), environment: environment)
+        } catch {
+            throw ExitCodes.fail(error.description, ExitCodes.config)
+        }
+    }
+
+    /// Opens the registry store named by --database or the config.
+    func openStore(_ config: OperatorConfig) throws -> RegistryStore {
+        let path = database.map { SearchPathCatalog.split([$0])[0] } ?? config.databasePath(environment: environment)
+        do {
+            return try RegistryStore(path: path, options: RegistryStore.Options(payloadLogging: config.payloadLogging))
+        } catch {
+            throw ExitCodes.fail(error.description, ExitCodes.store)
+        }
+    }
+
+    /// Config, store and host together: plugins come from the config (plus
+    /// --plugin-path), manifests from the scan cache when files are
+    /// unchanged, and every call is recorded in the store.
+    func openRuntime(reportFailures: Bool = true) throws -> Runtime {
+        LoggingBootstrap.once(level: effectiveLogLevel)
+        let config = try loadConfig()
+        let store = try openStore(config)
+        let extra = SearchPathCatalog.split(pluginPath + (environment["KAI_PLUGIN_PATH"].map { [$0] } ?? []))
+        let catalog = ConfigCatalog(
+            config: config, extraPaths: extra,
+            excludedDirectory: noBundledPlugins ? SearchPathCatalog.executableDirectory() : nil, environment: environment)
+        let host = PluginHost.load(from: catalog, cache: store, observer: store)
+        RegistrySync.record(host, in: store)
+        if reportFailures {
+            for failure in host.failures { Console.warning("skipped plugin \(failure.description)") }
+            for plugin in host.plugins {
+                if let problem = plugin.settings.problem { Console.warning(problem) }
+            }
+        }
+        return Runtime(config: config, configPath: configLocation.path, store: store, host: host)
+    }
+
+    private var effectiveLogLevel: Logger.Level {
+        let name = logLevel ?? environment["KAI_LOG_LEVEL"] ?? "warning"
+        return Logger.Level(rawValue: name) ?? .warning
+    }
+}
+
+/// What a command works with once plugins are loaded.
+struct Runtime {
+    let config: OperatorConfig
+    let configPath: String
+    let store: RegistryStore
+    let host: PluginHost
+}
+
+enum LoggingBootstrap {
+    nonisolated(unsafe) private static var done = false  // only touched from the main thread, before any plugin runs
+
+    static func once(level: Logger.Level) {
+        guard !done else { return }
+        done = true
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

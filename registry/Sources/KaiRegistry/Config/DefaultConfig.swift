@@ -1,0 +1,71 @@
+/// The config written on first use, so a fresh install runs its bundled
+/// plugins with no setup. Comments document every key in place.
+enum DefaultConfig {
+    static func text(bundledDirectory: String?) -> String {
+        var text = """
+            # Kai operator configuration (created on first use; edit freely).
+            # Reference: registry/CONFIG.md. Schema: registry/kai-config.schema.json.
+
+            # Where the registry keeps plugins, capabilities, scores and the call log.
+            # database: ~/.local/share/kai/registry.sqlite
+
+            # Log call arguments and results in the call log (off: they may hold private data).
+            payload_logging: false
+
+            plugins:
+
+            """
+        if let bundledDirectory {
+            text += """
+                  # The plugins bundled with kai.
+                  - path: \(yamlScalar(bundledDirectory))
+                    pattern: "libKaiPlugin*.so"
+                    enabled: true
+
+                """
+        } else {
+            text += """
+                  # No bundled plugin directory was found; add entries like:
+                  # - path: /usr/lib/kai/plugins
+
+                """
+        }
+        text += """
+              # Settings for one plugin, by manifest id:
+              # - id: dev.kai.text
+              #   isolation: inprocess        # inprocess | process
+              #   status: active              # active | inactive | maintenance | deprecated
+              #   config: { max_input_bytes: 2048 }
+              #   secrets: { api_key: OPENAI_API_KEY }   # config key -> environment variable name
+
+            """
+        return text
+    }
+
+    /// `value` as a YAML scalar: plain when that reads back as the same
+    /// string, double-quoted (JSON escapes are valid YAML) otherwise.
+    static func yamlScalar(_ value: String) -> String {
+        let safe = value.unicodeScalars.allSatisfy { scalar in
+            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "/._-+@".unicodeScalars.contains(scalar)
+        }
+        if safe, value.first.map({ !"-.@".contains($0) }) ?? false { return value }
+        var quoted = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case "\n": quoted += "\\n"
+            case "\t": quoted += "\\t"
+            case _ where scalar.value < 0x20: quoted += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+import KaiCore
+
+/// A row of `call_log`: one routed tool call, newest read back by `logs`.
+///
+/// `arguments` and `result` are nil unless payload logging was on when the
+/// call was recorded; the sizes are always there.
+public struct CallLogRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "call_log"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var tool: String
+    public var plugin: String
+    public var kind: String
+    public var taskType: String?
+    /// Seconds since 1970.
+    public var startedAt: Double
+    public var durationNs: Int64
+    /// ResultCode's raw value.
+    public var resultCode: Int32
+    public var errorKind: String?
+    public var depth: Int
+    public var argumentsSize: Int
+    public var resultSize: Int
+    public var arguments: Data?
+    public var result: Data?
+
+    public var code: KaiCore.ResultCode { KaiCore.ResultCode(plugin: resultCode) }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}

@@ -1,0 +1,113 @@
+import GRDB
+import KaiCore
+
+extension RegistryStore {
+    /// Capabilities matching `query`, best score first, at most `query.limit`.
+    ///
+    /// Ranked capabilities come from walking `capability_stats_ranking` in
+    /// score order and stopping at the limit. Capabilities with no calls for
+    /// the task type score the prior; they are fetched (in tie-break order)
+    /// only when the prior could still make the cut.
+    public func discover(_ query: DiscoveryQuery) throws(StoreError) -> [ScoredCapability] {
+        guard query.limit > 0, !query.statuses.isEmpty else { return [] }
+        let taskType = query.taskType ?? CapabilityStatsRecord.allTaskTypes
+        let prior = model.score(PerformanceAggregate(), peerLatencySeconds: nil)
+        do {
+            return try pool.read { db in
+                var found = try ranked(db, query, taskType: taskType)
+                if found.count < query.limit || found[found.count - 1].score <= prior {
+                    found += try unranked(db, query, taskType: taskType, prior: prior)
+                    found.sort(by: ScoredCapability.precedes)
+                    found = Array(found.prefix(query.limit))
+                }
+                return try withTags(db, found)
+            }
+        } catch {
+            throw StoreError.wrapping(error, doing: "discover capabilities")
+        }
+    }
+
+    private func ranked(_ db: Database, _ query: DiscoveryQuery, taskType: String) throws -> [ScoredCapability] {
+        var arguments: StatementArguments = [taskType]
+        // CROSS JOIN keeps SQLite from putting the small plugins table outside,
+        // which would lose the index order and sort every candidate.
+        var sql = """
+            SELECT s.plugin_id, s.name, s.kind, s.score, s.weight, s.success_weight, s.duration_weight,
+                s.quality_weight, s.quality_count, s.calls
+            FROM capability_stats s CROSS JOIN plugins p ON p.id = s.plugin_id
+            WHERE s.task_type = ?
+            """
+        sql += filters(query, capability: "s.capability_id", kind: "s.kind", arguments: &arguments)
+        sql += " ORDER BY s.score DESC, s.plugin_id, s.name, s.kind LIMIT ?"
+        arguments += [query.limit]
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
+            let a = PerformanceAggregate(
+                weight: row[4], successWeight: row[5], durationWeight: row[6], qualityWeight: row[7],
+                qualityCount: row[8], calls: row[9])
+            return ScoredCapability(
+                pluginID: row[0], name: row[1], kind: Capability.Kind(rawValue: row[2]) ?? .tool, score: row[3],
+                calls: a.calls, successRate: a.weight > 0 ? a.successWeight / a.weight : nil,
+                averageLatencySeconds: model.averageLatency(a), tags: [])
+        }
+    }
+
+    private func unranked(
+        _ db: Database, _ query: DiscoveryQuery, taskType: String, prior: Double
+    ) throws -> [ScoredCapability] {
+        var arguments: StatementArguments = [taskType]
+        var sql = """
+            SELECT c.plugin_id, c.name, c.kind
+            FROM capabilities c CROSS JOIN plugins p ON p.id = c.plugin_id
+            WHERE NOT EXISTS (SELECT 1 FROM capability_stats s WHERE s.capability_id = c.id AND s.task_type = ?)
+            """
+        sql += filters(query, capability: "c.id", kind: "c.kind", arguments: &arguments)
+        sql += " ORDER BY c.plugin_id, c.name, c.kind LIMIT ?"
+        arguments += [query.limit]
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
+            ScoredCapability(
+                pluginID: row[0], name: row[1], kind: Capability.Kind(rawValue: row[2]) ?? .tool, score: prior,
+                calls: 0, successRate: nil, averageLatencySeconds: nil, tags: [])
+        }
+    }
+
+    /// The kind, status and tag conditions shared by both queries.
+    private func filters(
+        _ query: DiscoveryQuery, capability: String, kind: String, arguments: inout StatementArguments
+    ) -> String {
+        var sql = ""
+        if let wanted = query.kind {
+            sql += " AND \(kind) = ?"
+            arguments += [wanted.rawValue]
+        }
+        let statuses = query.statuses.sorted()
+        if statuses.count < EffectivePluginStatus.allCases.count {
+            let marks = Array(repeating: "?", count: statuses.count).joined(separator: ", ")
+            sql += " AND (CASE WHEN p.load_status = 'failed' THEN 'failed' ELSE p.status END) IN (\(marks))"
+            arguments += StatementArguments(statuses.map(\.rawValue))
+        }
+        let tags = Array(Set(query.tags)).sorted()
+        if !tags.isEmpty {
+            let marks = Array(repeating: "?", count: tags.count).joined(separator: ", ")
+            let matching = "SELECT %@ FROM capability_tags t WHERE t.capability_id = \(capability) AND t.tag IN (\(marks))"
+            switch query.tagMatch {
+            case .any: sql += " AND EXISTS (" + matching.replacingOccurrences(of: "%@", with: "1") + ")"
+            case .all: sql += " AND (" + matching.replacingOccurrences(of: "%@", with: "COUNT(*)") + ") = \(tags.count)"
+            }
+            arguments += StatementArguments(tags)
+        }
+        return sql
+    }
+
+    private func withTags(_ db: Database, _ found: [ScoredCapability]) throws -> [ScoredCapability] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT t.tag FROM capabilities c JOIN capability_tags t ON t.capability_id = c.id
+            WHERE c.plugin_id = ? AND c.name = ? AND c.kind = ? ORDER BY t.tag
+            """)
+        return try found.map { capability in
+            var tagged = capability
+            tagged.tags = try String.fetchAll(
+                statement, arguments: [capability.pluginID, capability.name, capability.kind.rawValue])
+            return tagged
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import KaiCore
+
+extension RegistryStore: CallObserver {
+    /// Records one routed call: a performance record, a call-log row and the
+    /// capability's stats (its task type and '*'), in one transaction.
+    /// Failures go to `options.reportError`; this never throws.
+    public func callFinished(_ report: CallReport) {
+        let now = wallClockNow()
+        reporting("record a call of '\(report.tool)'") {
+            try pool.write { db in
+                let capability = try ensureCapability(
+                    db, pluginID: report.plugin, kind: report.capabilityKind.rawValue, name: capabilityName(report))
+                let seconds = Double(report.durationNanoseconds) / 1e9
+                let errorCode = report.succeeded ? nil : report.errorKind ?? report.code.description
+                try insertRecord(
+                    db, capabilityID: capability.id, taskType: report.taskType, success: report.succeeded,
+                    durationSeconds: seconds, quality: nil, tokensIn: nil, tokensOut: nil, cost: nil,
+                    errorCode: errorCode, recordedAt: now)
+                try insertLog(db, report)
+                var stats = StatsUpdate(model: model)
+                try stats.add(
+                    db, capability, taskType: report.taskType, success: report.succeeded,
+                    durationSeconds: seconds, quality: nil)
+                try stats.write(db, now: now)
+            }
+        }
+    }
+
+    /// Records many calls in one transaction, in order, for importers and
+    /// benchmarks. Each record's capability must exist.
+    ///
+    /// - Throws: `.database` when one does not (nothing is written then).
+    public func record(_ records: [PerformanceRecord]) throws(StoreError) {
+        guard !records.isEmpty else { return }
+        let now = wallClockNow()
+        do {
+            try pool.write { db in
+                var capabilities: [Int64: StatsUpdate.CapabilityInfo] = [:]
+                var stats = StatsUpdate(model: model)
+                for r in records {
+                    let capability: StatsUpdate.CapabilityInfo
+                    if let known = capabilities[r.capabilityId] {
+                        capability = known
+                    } else {
+                        guard let found = try capabilityInfo(db, id: r.capabilityId) else {
+                            throw StoreError(.notFound, "registry: no capability with id \(r.capabilityId); sync the plugin's capabilities first")
+                        }
+                        capabilities[r.capabilityId] = found
+                        capability = found
+                    }
+                    try insertRecord(
+                        db, capabilityID: r.capabilityId, taskType: r.taskType, success: r.success,
+                        durationSeconds: r.durationS, quality: r.quality, tokensIn: r.tokensIn, tokensOut: r.tokensOut,
+                        cost: r.cost, errorCode: r.errorCode, recordedAt: r.recordedAt)
+                    try stats.add(
+                        db, capability, taskType: r.taskType, success: r.success, durationSeconds: r.durationS,
+                        quality: r.quality)
+                }
+                try stats.write(db, now: now)
+            }
+        } catch {
+            throw StoreError.wrapping(error, doing: "record \(records.count) performance records")
+        }
+    }
+
+    /// The host reports tools by qualified name ("plugin.tool"); capabilities
+    /// are stored by their manifest name.
+    private func capabilityName(_ report: CallReport) -> String {
+        let prefix = report.plugin + "."
+        return report.tool.hasPrefix(prefix) ? String(report.tool.dropFirst(prefix.count)) : report.tool
+    }
+
+    private func insertRecord(
+        _ db: Database, capabilityID: Int64, taskType: String?, success: Bool, durationSeconds: Double,
+        quality: Double?, tokensIn: Int64?, tokensOut: Int64?, cost: Double?, errorCode: String?, recordedAt: Double
+    ) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO performance_records (capability_id, task_type, success, duration_s, quality, tokens_in,
+                tokens_out, cost, error_code, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let values: [(any DatabaseValueConvertible)?] = [
+            capabilityID, taskType, success, durationSeconds, quality, tokensIn, tokensOut, cost, errorCode, recordedAt,
+        ]
+        try statement.execute(arguments: StatementArguments(values))
+    }
+
+    private func insertLog(_ db: Database, _ report: CallReport) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO call_log (tool, plugin, kind, task_type, started_at, duration_ns, result_code, error_kind,
+                depth, arguments_size, result_size, arguments, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let payloads = options.payloadLogging
+        let values: [(any DatabaseValueConvertible)?] = [
+            report.tool, report.plugin, report.capabilityKind.rawValue, report.taskType, report.startedAt,
+            report.durationNanoseconds, report.code.rawValue, report.errorKind, report.depth, report.arguments.count,
+            report.result.count, payloads ? Data(report.arguments) : nil, payloads ? Data(report.result) : nil,
+        ]
+        try statement.execute(arguments: StatementArguments(values))
+    }
+
+    /// The capability a call names; a call through a capability the store
+    /// was never told about (no `syncCapabilities` yet) creates it, so the
+    /// call is still counted.
+    private func ensureCapability(
+        _ db: Database, pluginID: String, kind: String, name: String
+    ) throws -> StatsUpdate.CapabilityInfo {
+        if let id = try capabilityID(db, pluginID: pluginID, kind: kind, name: name) {
+            return StatsUpdate.CapabilityInfo(id: id, pluginID: pluginID, name: name, kind: kind)
+        }
+        let now = wallClockNow()
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO plugins (id, path, size, mtime_ns, inode, load_status, first_seen, last_seen)
+                VALUES (?, '', 0, 0, 0, 'loaded', ?, ?)
+                """, arguments: [pluginID, now, now])
+        var record = CapabilityRecord(
+            id: nil, pluginId: pluginID, kind: kind, name: name, description: "", inputSchema: nil, outputSchema: nil)
+        try record.insert(db)
+        return StatsUpdate.CapabilityInfo(id: record.id!, pluginID: pluginID, name: name, kind: kind)
+    }
+
+    private func capabilityInfo(_ db: Database, id: Int64) throws -> StatsUpdate.CapabilityInfo? {
+        try CapabilityRecord.fetchOne(db, key: id).map {
+            StatsUpdate.CapabilityInfo(id: id, pluginID: $0.pluginId, name: $0.name, kind: $0.kind)
+        }
+    }
+
+    /// Takes a capability's stats out of its peers' sums before it is deleted.
+    func subtractFromPeers(_ db: Database, capabilityID: Int64, kind: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE peer_latency SET
+                    duration_weight = peer_latency.duration_weight - s.duration_weight,
+                    weight = peer_latency.weight - s.weight
+                FROM (SELECT task_type, duration_weight, weight FROM capability_stats
+                      WHERE capability_id = ? AND weight > 0) AS s
+                WHERE peer_latency.kind = ? AND peer_latency.task_type = s.task_type
+                """, arguments: [capabilityID, kind])
+    }
+}

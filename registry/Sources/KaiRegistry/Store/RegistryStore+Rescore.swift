@@ -1,0 +1,37 @@
+import GRDB
+
+extension RegistryStore {
+    /// Recomputes every peer-latency sum and stored score from the aggregates.
+    ///
+    /// Recording a call rescores only that capability, against its peers'
+    /// latency at that moment; the others' stored scores keep the peer
+    /// latency of their own last call. This brings them all up to date (and
+    /// removes floating-point drift from the incremental sums). O(capabilities
+    /// × task types); run it now and then, e.g. from `kai registry status`.
+    public func refreshScores() throws(StoreError) {
+        do {
+            try pool.write { db in
+                try db.execute(sql: """
+                    DELETE FROM peer_latency;
+                    INSERT INTO peer_latency (kind, task_type, duration_weight, weight)
+                    SELECT kind, task_type, SUM(duration_weight), SUM(weight) FROM capability_stats
+                    WHERE weight > 0 GROUP BY kind, task_type;
+                    """)
+                let peers = try PeerLatencyRecord.fetchAll(db)
+                let latency = Dictionary(uniqueKeysWithValues: peers.map { ("\($0.kind)\u{0}\($0.taskType)", $0.latency) })
+                let update = try db.cachedStatement(sql: """
+                    UPDATE capability_stats SET score = ? WHERE capability_id = ? AND task_type = ?
+                    """)
+                for row in try CapabilityStatsRecord.fetchAll(db) {
+                    let peer = latency["\(row.kind)\u{0}\(row.taskType)"] ?? nil
+                    let score = model.score(row.aggregate, peerLatencySeconds: peer)
+                    if score != row.score {
+                        try update.execute(arguments: [score, row.capabilityId, row.taskType])
+                    }
+                }
+            }
+        } catch {
+            throw StoreError.wrapping(error, doing: "refresh scores")
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import KaiCore
+
+/// Kai's SQLite store: plugins, their capabilities, measured performance,
+/// the call log and the scan cache, in one WAL database shared by every
+/// `kai` process.
+///
+/// Thread rule: any thread. GRDB's pool serializes writes in this process;
+/// SQLite's busy timeout waits for writers in other processes.
+public final class RegistryStore: Sendable {
+    public struct Options: Sendable {
+        /// How long a write waits for another process's lock before failing.
+        public var busyTimeoutSeconds: Double
+        /// Keep call arguments and results in the call log. Off by default:
+        /// payloads may hold secrets or personal data.
+        public var payloadLogging: Bool
+        public var scoreModel: ScoreModel
+        /// Where failures of non-throwing entry points (`callFinished`,
+        /// `saveScan`, `cachedScan`) go, so they are reported, never lost.
+        public var reportError: @Sendable (StoreError) -> Void
+
+        public init(
+            busyTimeoutSeconds: Double = 5, payloadLogging: Bool = false, scoreModel: ScoreModel = .standard,
+            reportError: @escaping @Sendable (StoreError) -> Void = RegistryStore.printToStandardError
+        ) {
+            self.busyTimeoutSeconds = busyTimeoutSeconds
+            self.payloadLogging = payloadLogging
+            self.scoreModel = scoreModel
+            self.reportError = reportError
+        }
+    }
+
+    public let path: String
+    public let options: Options
+    let pool: DatabasePool
+    var model: ScoreModel { options.scoreModel }
+
+    /// Opens (creating it and its parent directories if needed) and migrates
+    /// the database at `path`.
+    ///
+    /// - Throws: `StoreError` `.newerSchema` when a newer Kai migrated the
+    ///   file (checked read-only first, so nothing is written); `.cannotOpen`
+    ///   or `.database` when SQLite cannot open or migrate it.
+    public init(path: String, options: Options = Options()) throws(StoreError) {
+        self.path = path
+        self.options = options
+        let fileName = (path as NSString).lastPathComponent
+        do {
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.cannotOpen, "registry: cannot create the directory for \(path): \((error as NSError).localizedDescription); check its permissions or point --database elsewhere")
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(options.busyTimeoutSeconds)
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            // NORMAL is durable against process crashes (kill -9) in WAL mode;
+            // only a power cut can lose the last commits, and it skips an
+            // fsync per call.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        if FileManager.default.fileExists(atPath: path) {
+            try Self.refuseNewerSchema(path: path, fileName: fileName, busyTimeout: options.busyTimeoutSeconds)
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError(.cannotOpen, "registry: cannot open \(path): \(StoreError.wrapping(error, doing: "open it").message)")
+        }
+        do {
+            try pool.write { db in
+                // Re-checked inside the write lock: another process may have
+                // migrated the file since the read-only look.
+                if let unknown = try Self.unknownMigration(db) {
+                    throw StoreError.newerSchema(file: fileName, unknownMigration: unknown)
+                }
+            }
+            try StoreMigrations.migrator.migrate(pool)
+        } catch {
+            throw StoreError.wrapping(error, doing: "migrate \(path)")
+        }
+    }
+
+    /// `$XDG_DATA_HOME/kai/registry.sqlite`, else `~/.local/share/kai/registry.sqlite`.
+    /// A relative XDG_DATA_HOME is ignored, as the XDG spec requires.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
+            return data + "/kai/registry.sqlite"
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.local/share/kai/registry.sqlite"
+    }
+
+    public static let printToStandardError: @Sendable (StoreError) -> Void = { error in
+        FileHandle.standardError.write(Data("kai: \(error.message)\n".utf8))
+    }
+
+    /// Runs the non-throwing entry points' work, reporting instead of throwing.
+    func reporting(_ action: String, _ work: () throws -> Void) {
+        do { try work() } catch { options.reportError(StoreError.wrapping(error, doing: action)) }
+    }
+
+    private static func refuseNewerSchema(path: String, fileName: String, busyTimeout: Double) throws(StoreError) {
+        var readOnly = Configuration()
+        readOnly.readonly = true
+        readOnly.busyMode = .timeout(busyTimeout)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: readOnly)
+            defer { try? queue.close() }
+            if let unknown = try queue.read(unknownMigration) {
+                throw StoreError.newerSchema(file: fileName, unknownMigration: unknown)
+            }
+        } catch {
+            throw StoreError.wrapping(error, doing: "read \(path)")
+        }
+    }
+
+    /// The first applied migration this build does not know, if any.
+    private static func unknownMigration(_ db: Database) throws -> String? {
+        let known = Set(StoreMigrations.identifiers)
+        return try StoreMigrations.migrator.appliedIdentifiers(db).filter { !known.contains($0) }.sorted().first
+    }
+}
+
+/// Seconds since 1970 from the realtime clock.
+func wallClockNow() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}

@@ -1,0 +1,147 @@
+import GRDB
+
+/// The registry schema, as named, append-only migrations. The SQL here is the
+/// source of truth for every table; never edit a shipped migration — append a
+/// new one ("v2-...") instead. GRDB runs each in its own transaction.
+enum StoreMigrations {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-plugins") { db in try db.execute(sql: plugins) }
+        migrator.registerMigration("v1-capabilities") { db in try db.execute(sql: capabilities) }
+        migrator.registerMigration("v1-performance") { db in try db.execute(sql: performance) }
+        migrator.registerMigration("v1-call-log") { db in try db.execute(sql: callLog) }
+        migrator.registerMigration("v1-scan-cache") { db in try db.execute(sql: scanCache) }
+        return migrator
+    }()
+
+    static var identifiers: [String] { migrator.migrations }
+
+    // Times are seconds since 1970 (REAL); sizes bytes; mtime nanoseconds.
+    // Inodes are UInt64 stored by bit pattern in SQLite's signed INTEGER.
+    static let plugins = """
+        CREATE TABLE plugins (
+            id TEXT PRIMARY KEY NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            inode INTEGER NOT NULL,
+            sha256 TEXT,
+            manifest TEXT,
+            load_status TEXT NOT NULL CHECK (load_status IN ('loaded', 'failed')),
+            failure_reason TEXT,
+            status TEXT NOT NULL DEFAULT 'active'
+                CHECK (status IN ('active', 'inactive', 'maintenance', 'deprecated')),
+            status_reason TEXT,
+            first_seen REAL NOT NULL,
+            last_seen REAL NOT NULL
+        );
+        CREATE INDEX plugins_path ON plugins(path);
+        """
+
+    // capabilities' UNIQUE key is also discovery's tie-break order, so the
+    // "capabilities with no calls yet" query walks it without sorting.
+    static let capabilities = """
+        CREATE TABLE capabilities (
+            id INTEGER PRIMARY KEY,
+            plugin_id TEXT NOT NULL REFERENCES plugins(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('tool', 'agent', 'provider')),
+            name TEXT NOT NULL,
+            description TEXT NOT NULL,
+            input_schema TEXT,
+            output_schema TEXT,
+            UNIQUE (plugin_id, name, kind)
+        );
+        CREATE TABLE capability_tags (
+            tag TEXT NOT NULL,
+            capability_id INTEGER NOT NULL REFERENCES capabilities(id) ON DELETE CASCADE,
+            PRIMARY KEY (tag, capability_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX capability_tags_capability ON capability_tags(capability_id, tag);
+        """
+
+    // capability_stats holds one ScoreModel aggregate per (capability, task
+    // type), plus task type '*' for all calls, updated in the transaction
+    // that inserts each record. plugin_id/name/kind are copied from
+    // capabilities so the ranking index alone yields discovery's order.
+    // peer_latency keeps the sums behind ScoreModel.peerLatency per (kind,
+    // task type) so scoring a call never scans peers.
+    static let performance = """
+        CREATE TABLE performance_records (
+            id INTEGER PRIMARY KEY,
+            capability_id INTEGER NOT NULL REFERENCES capabilities(id) ON DELETE CASCADE,
+            task_type TEXT,
+            success INTEGER NOT NULL CHECK (success IN (0, 1)),
+            duration_s REAL NOT NULL,
+            quality REAL CHECK (quality IS NULL OR quality BETWEEN 0 AND 1),
+            tokens_in INTEGER,
+            tokens_out INTEGER,
+            cost REAL,
+            error_code TEXT,
+            recorded_at REAL NOT NULL
+        );
+        CREATE INDEX performance_records_capability ON performance_records(capability_id, recorded_at);
+        CREATE TABLE capability_stats (
+            capability_id INTEGER NOT NULL REFERENCES capabilities(id) ON DELETE CASCADE,
+            task_type TEXT NOT NULL,
+            plugin_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            weight REAL NOT NULL,
+            success_weight REAL NOT NULL,
+            duration_weight REAL NOT NULL,
+            quality_weight REAL NOT NULL,
+            quality_count REAL NOT NULL,
+            calls INTEGER NOT NULL,
+            score REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (capability_id, task_type)
+        ) WITHOUT ROWID;
+        CREATE INDEX capability_stats_ranking
+            ON capability_stats(task_type, score DESC, plugin_id, name, kind);
+        CREATE TABLE peer_latency (
+            kind TEXT NOT NULL,
+            task_type TEXT NOT NULL,
+            duration_weight REAL NOT NULL,
+            weight REAL NOT NULL,
+            PRIMARY KEY (kind, task_type)
+        ) WITHOUT ROWID;
+        """
+
+    // No foreign keys: the log outlives plugins and capabilities.
+    static let callLog = """
+        CREATE TABLE call_log (
+            id INTEGER PRIMARY KEY,
+            tool TEXT NOT NULL,
+            plugin TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            task_type TEXT,
+            started_at REAL NOT NULL,
+            duration_ns INTEGER NOT NULL,
+            result_code INTEGER NOT NULL,
+            error_kind TEXT,
+            depth INTEGER NOT NULL,
+            arguments_size INTEGER NOT NULL,
+            result_size INTEGER NOT NULL,
+            arguments BLOB,
+            result BLOB
+        );
+        CREATE INDEX call_log_started ON call_log(started_at);
+        CREATE INDEX call_log_tool ON call_log(tool, started_at);
+        """
+
+    static let scanCache = """
+        CREATE TABLE scan_cache (
+            path TEXT PRIMARY KEY NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            inode INTEGER NOT NULL,
+            host_abi TEXT NOT NULL,
+            manifest BLOB,
+            abi_minor INTEGER,
+            failure TEXT,
+            sha256 TEXT,
+            scanned_at REAL NOT NULL,
+            CHECK ((manifest IS NULL) <> (failure IS NULL))
+        );
+        """
+}

@@ -1,0 +1,67 @@
+import Foundation
+import KaiJSON
+import KaiJSONSchema
+@testable import KaiRegistry
+import Testing
+
+/// `registry/kai-config.schema.json` (for editors and CI) and the loader
+/// accept and reject the same files.
+struct ConfigSchemaFileTests {
+    static let schemaPath = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("kai-config.schema.json").path
+
+    static let valid = [
+        "",
+        "plugins:\n",
+        ConfigLoaderTests.example,
+        "database: /d.sqlite\npayload_logging: false\nplugins:\n  - path: /a\n    pattern: \"lib*.so\"\n",
+        "plugins:\n  - id: dev.x\n    config: { a: [1, 2.5, null, yes] }\n    secrets: { k: K_1 }\n",
+    ]
+
+    static let invalid = [
+        "plugin: []\n",
+        "payload_logging: yes\n",
+        "plugins:\n  - enabled: true\n",
+        "plugins:\n  - id: dev.x\n    enabeld: true\n",
+        "plugins:\n  - id: dev.x\n    enabled: \"true\"\n",
+        "plugins:\n  - id: dev.x\n    isolation: sandbox\n",
+        "plugins:\n  - id: dev.x\n    status: retired\n",
+        "plugins:\n  - id: dev.x\n    pattern: \"*.so\"\n",
+        "plugins:\n  - path: /a\n    pattern: a/b.so\n",
+        "plugins:\n  - id: dev.x\n    config: [1]\n",
+        "plugins:\n  - id: dev.x\n    secrets: { k: lower_case }\n",
+        "plugins:\n  - path: \"  \"\n",
+        "plugins:\n  - path: /a\n    pattern: \" \"\n",
+        "plugins: { path: /a }\n",
+        "- path: /a\n",
+    ]
+
+    private func schema() throws -> JSONSchema {
+        try JSONSchema(JSONParser.parse(String(contentsOfFile: Self.schemaPath, encoding: .utf8)))
+    }
+
+    /// The whole document as JSON, converted as the loader converts `config:`.
+    private func json(_ yaml: String) throws -> JSONValue {
+        guard let root = try YAMLCoreSchema.compose(yaml, file: "kai.yaml") else { return .null }
+        var converter = YAMLToJSON(file: "kai.yaml", label: "document")
+        return try converter.convert(root)
+    }
+
+    @Test(arguments: valid)
+    func schemaAndLoader_acceptValidConfigs(yaml: String) throws {
+        #expect(try schema().validate(json(yaml)) == [])
+        #expect(configError(yaml) == nil)
+    }
+
+    @Test(arguments: invalid)
+    func schemaAndLoader_rejectInvalidConfigs(yaml: String) throws {
+        #expect(try !schema().isValid(json(yaml)))
+        #expect(configError(yaml) != nil)
+    }
+
+    @Test func schema_violation_pointsAtTheKey() throws {
+        let violations = try schema().validate(json("plugins:\n  - id: dev.x\n    isolation: sandbox\n"))
+        #expect(violations.map(\.path) == ["$.plugins[0].isolation"])
+    }
+}
