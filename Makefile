@@ -49,8 +49,12 @@ rust-plugin:
 test: build
 	$(SWIFT) test --disable-xctest
 
+# The demo keeps its operator config and registry under .build/demo-home, so it
+# never touches the user's own; the first run writes the default config.
+DEMO_ENV := HOME=$(CURDIR)/.build/demo-home XDG_CONFIG_HOME= XDG_DATA_HOME=
+
 demo: build
-	@K="$(KAI)"; set -x; \
+	@mkdir -p .build/demo-home; export $(DEMO_ENV); K="$(KAI)"; set -x; \
 	$$K plugins list; \
 	$$K tools list; \
 	$$K tools describe text_transform; \
@@ -60,7 +64,13 @@ demo: build
 	$$K tools call stats --args '{"numbers": [2, 4, 4, 4, 5, 5, 7, 9], "percentiles": [90]}'; \
 	$$K tools call json_query --args '{"json": {"users": [{"name": "ada"}, {"name": "alan"}]}, "path": "$$.users[*].name"}'; \
 	$$K tools call uuid --args '{"count": 2, "version": 7}'; \
-	{ $$K tools call text_transform --args '{"text": "hi", "mode": "shout"}' && exit 1 || echo "exit status $$? (schema violation, as expected)"; }
+	{ $$K tools call text_transform --args '{"text": "hi", "mode": "shout"}' && exit 1 || echo "exit status $$? (schema violation, as expected)"; }; \
+	$$K tools call calculate --args '{"expression": "2 * (3 + 4)"}' --task-type data_analysis; \
+	$$K tools call stats --args '{"numbers": [1, 2, 3]}' --task-type data_analysis; \
+	$$K registry scores --limit 5; \
+	$$K registry scores --capability data_analysis --task-type data_analysis; \
+	$$K registry status; \
+	$$K logs --limit 8
 
 bench: build-release
 	python3 bench/run.py --bin "$(RELEASE_BIN)"

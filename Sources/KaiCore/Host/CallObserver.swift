@@ -21,6 +21,14 @@ public struct CallReport: Sendable {
 
     public var succeeded: Bool { code == .ok }
 
+    /// True when the call failed because of what the caller sent (arguments
+    /// that are not JSON or break the schema) or because the operator turned
+    /// the plugin off: such calls are logged but say nothing about how well
+    /// the plugin performs, so they must not count against its score.
+    public var blamesCaller: Bool {
+        ["argumentsNotJSON", "argumentsInvalid", "pluginNotActive"].contains(errorKind ?? "")
+    }
+
     /// Public so observers can be tested, benchmarked and fed by importers
     /// outside KaiCore.
     public init(

@@ -74,7 +74,7 @@ public final class PluginHost: Sendable {
             case .manifest(let json, let minor):
                 // Validated when cached; a decode failure here (a host whose
                 // rules changed without an ABI change) just rescans.
-                if let manifest = try? ManifestDecoder.decode(json, descriptorMinor: minor, path: path) {
+                if let manifest = try? ManifestDecoder.decode(json, descriptorMinor: minor, path: path, trusted: true) {
                     return (nil, manifest)
                 }
             }
