@@ -30,8 +30,13 @@ struct ToolsCall: ParsableCommand {
 
     func run() throws {
         let arguments = try readArguments()
-        let host = try runtime.openRuntime().host
-        defer { host.shutdown() }
+        let runtime = try self.runtime.openRuntime()
+        let host = runtime.host
+        // The call is acknowledged (exit 0) only once its record is on disk.
+        defer {
+            host.shutdown()
+            runtime.store.flush()
+        }
         let token = CancellationToken()
         let signalSource = Self.cancelOnInterrupt(token)
         defer { signalSource.cancel() }

@@ -2,12 +2,13 @@
 //
 //   KaiBench load <plugin.so>...   time PluginHost.load of each plugin, once each
 //   KaiBench call <fixture.so> N   per-call latency of callTool("add") vs a direct Swift call
+//   KaiBench registry [caps] [records]  discovery and recording costs of the registry store
 //
 // Each prints one JSON object on stdout; errors go to stderr with exit 1.
 import Glibc
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N>"
+let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records]"
 
 switch arguments.first {
 case "load" where arguments.count >= 2:
@@ -17,6 +18,8 @@ case "call" where arguments.count == 3:
         Bench.fail("call count must be an integer >= 100, got '\(arguments[2])'")
     }
     CallBench.run(fixture: arguments[1], count: count)
+case "registry":
+    runRegistryBench(arguments: Array(arguments.dropFirst()))
 default:
     Bench.fail(usage, code: 64)
 }

@@ -120,7 +120,7 @@ struct StoreStatusAndLogTests {
         let fixture = try StoreFixture()
         fixture.store.callFinished(report("p", "t", ok: false))
         let log = try #require(try fixture.store.logs().first)
-        #expect(log.code == .invalidInput && log.errorKind == "argumentsInvalid")
+        #expect(log.code == .internal && log.errorKind == "toolFailed")
     }
 
     @Test func setPluginStatus_forUnknownPlugin_throwsNotFound() throws {

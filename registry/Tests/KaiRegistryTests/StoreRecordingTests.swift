@@ -138,7 +138,7 @@ struct StoreConcurrencyTests {
         let fixture = try StoreFixture()
         try fixture.plugin("p", [("t", [])])
         let stores = try (0 ..< 8).map { _ in
-            try RegistryStore(path: fixture.path, options: .init(reportError: { fixture.errors.append($0) }))
+            try RegistryStore(path: fixture.path, options: .init(reportError: { fixture.errors.append($0) }, batchSize: 1))
         }
         await withTaskGroup(of: Void.self) { group in
             for (n, store) in stores.enumerated() {
@@ -170,5 +170,33 @@ struct StoreConcurrencyTests {
         for row in stats {
             #expect(abs(row.score - ScoreModel.standard.score(row.aggregate, peerLatencySeconds: peer)) < 1e-12)
         }
+    }
+}
+
+@Suite struct StoreBatchingTests {
+    private func report(_ tool: String, code: KaiCore.ResultCode = .ok, errorKind: String? = nil) -> CallReport {
+        CallReport(tool: "p.\(tool)", plugin: "p", capabilityKind: .tool, startedAt: 1_700_000_000, durationNanoseconds: 1_000_000,
+                   code: code, errorKind: errorKind, taskType: nil, arguments: [], result: [], depth: 0)
+    }
+
+    @Test func queuedCalls_areWrittenOnFlushAndBeforeAnyRead() throws {
+        let fixture = try StoreFixture(batchSize: 100)
+        fixture.store.callFinished(report("t"))
+        fixture.store.callFinished(report("t"))
+        #expect(try fixture.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM call_log") } == 0)
+        #expect(try fixture.store.logs().count == 2, "logs() flushes first")
+        fixture.store.callFinished(report("t"))
+        fixture.store.flush()
+        #expect(try fixture.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM call_log") } == 3)
+    }
+
+    @Test func callsBlamingTheCaller_areLoggedButNotScored() throws {
+        let fixture = try StoreFixture()
+        fixture.store.callFinished(report("t", code: .invalidInput, errorKind: "argumentsInvalid"))
+        fixture.store.callFinished(report("t", code: .unavailable, errorKind: "pluginNotActive"))
+        #expect(try fixture.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM call_log") } == 2)
+        #expect(try fixture.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM performance_records") } == 0)
+        fixture.store.callFinished(report("t", code: .internal, errorKind: "toolFailed"))
+        #expect(try fixture.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM performance_records") } == 1)
     }
 }

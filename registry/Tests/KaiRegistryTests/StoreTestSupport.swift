@@ -11,7 +11,9 @@ struct StoreFixture {
     let store: RegistryStore
     let errors: ErrorLog
 
-    init(payloadLogging: Bool = false, busyTimeoutSeconds: Double = 5) throws {
+    /// `batchSize` 1 writes each call as it is reported, so tests can read
+    /// the database directly right after `callFinished`.
+    init(payloadLogging: Bool = false, busyTimeoutSeconds: Double = 5, batchSize: Int = 1) throws {
         directory = Self.makeDirectory()
         path = directory + "/registry.sqlite"
         let errors = ErrorLog()
@@ -20,7 +22,7 @@ struct StoreFixture {
             path: path,
             options: .init(
                 busyTimeoutSeconds: busyTimeoutSeconds, payloadLogging: payloadLogging,
-                reportError: { errors.append($0) }))
+                reportError: { errors.append($0) }, batchSize: batchSize))
     }
 
     static func makeDirectory() -> String {
@@ -61,8 +63,8 @@ func report(
 ) -> CallReport {
     CallReport(
         tool: "\(plugin).\(tool)", plugin: plugin, capabilityKind: kind, startedAt: startedAt,
-        durationNanoseconds: Int64(seconds * 1e9), code: ok ? .ok : .invalidInput,
-        errorKind: ok ? nil : "argumentsInvalid", taskType: taskType, arguments: Array(#"{"x":1}"#.utf8),
+        durationNanoseconds: Int64(seconds * 1e9), code: ok ? .ok : .internal,
+        errorKind: ok ? nil : "toolFailed", taskType: taskType, arguments: Array(#"{"x":1}"#.utf8),
         result: ok ? Array(#"{"y":2}"#.utf8) : [], depth: 0)
 }
 

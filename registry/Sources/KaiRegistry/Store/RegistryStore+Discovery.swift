@@ -10,6 +10,7 @@ extension RegistryStore {
     /// only when the prior could still make the cut.
     public func discover(_ query: DiscoveryQuery) throws(StoreError) -> [ScoredCapability] {
         guard query.limit > 0, !query.statuses.isEmpty else { return [] }
+        flush()
         let taskType = query.taskType ?? CapabilityStatsRecord.allTaskTypes
         let prior = model.score(PerformanceAggregate(), peerLatencySeconds: nil)
         do {

@@ -3,28 +3,69 @@ import GRDB
 import KaiCore
 
 extension RegistryStore: CallObserver {
-    /// Records one routed call: a performance record, a call-log row and the
-    /// capability's stats (its task type and '*'), in one transaction.
-    /// Failures go to `options.reportError`; this never throws.
+    /// Queues one routed call for recording: a performance record, a call-log
+    /// row and the capability's stats (its task type and '*').
+    ///
+    /// Calls are written in batches, one transaction each: when the queue
+    /// reaches `options.batchSize`, `options.flushDelaySeconds` after the
+    /// first queued call, on `flush()`, and before any read (`discover`,
+    /// `status`, `logs`). A commit costs far more than the rows in it, so this
+    /// is what keeps recording cheap; a process that must acknowledge a call
+    /// (the CLI before it exits) calls `flush()`. Failures go to
+    /// `options.reportError`; this never throws.
     public func callFinished(_ report: CallReport) {
+        let (count, first) = pending.withLock { queue -> (Int, Bool) in
+            queue.append(report)
+            return (queue.count, queue.count == 1)
+        }
+        if count >= options.batchSize {
+            flush()
+        } else if first, options.flushDelaySeconds > 0 {
+            DispatchQueue.global().asyncAfter(deadline: .now() + options.flushDelaySeconds) { [weak self] in self?.flush() }
+        }
+    }
+
+    /// Writes every queued call now, in one transaction. On failure the
+    /// calls are reported through `options.reportError` and dropped.
+    public func flush() {
+        // One flusher at a time keeps batches in call order.
+        flushing.withLock { _ in
+            let reports = pending.withLock { queue -> [CallReport] in
+                defer { queue.removeAll(keepingCapacity: true) }
+                return queue
+            }
+            guard !reports.isEmpty else { return }
+            let what = reports.count == 1 ? "record a call of '\(reports[0].tool)'" : "record \(reports.count) calls"
+            reporting(what) { try write(reports) }
+        }
+    }
+
+    private func write(_ reports: [CallReport]) throws {
         let now = wallClockNow()
-        reporting("record a call of '\(report.tool)'") {
-            try pool.write { db in
-                let capability = try ensureCapability(
-                    db, pluginID: report.plugin, kind: report.capabilityKind.rawValue, name: capabilityName(report))
+        try pool.write { db in
+            var capabilities: [String: StatsUpdate.CapabilityInfo] = [:]
+            var stats = StatsUpdate(model: model)
+            for report in reports {
+                try insertLog(db, report)
+                // Bad arguments and plugins the operator switched off say
+                // nothing about the plugin's performance: log, don't score.
+                guard !report.blamesCaller else { continue }
+                let name = capabilityName(report)
+                let key = "\(report.plugin)\u{0}\(report.capabilityKind.rawValue)\u{0}\(name)"
+                let capability = try capabilities[key] ?? ensureCapability(
+                    db, pluginID: report.plugin, kind: report.capabilityKind.rawValue, name: name)
+                capabilities[key] = capability
                 let seconds = Double(report.durationNanoseconds) / 1e9
                 let errorCode = report.succeeded ? nil : report.errorKind ?? report.code.description
                 try insertRecord(
                     db, capabilityID: capability.id, taskType: report.taskType, success: report.succeeded,
                     durationSeconds: seconds, quality: nil, tokensIn: nil, tokensOut: nil, cost: nil,
                     errorCode: errorCode, recordedAt: now)
-                try insertLog(db, report)
-                var stats = StatsUpdate(model: model)
                 try stats.add(
                     db, capability, taskType: report.taskType, success: report.succeeded,
                     durationSeconds: seconds, quality: nil)
-                try stats.write(db, now: now)
             }
+            try stats.write(db, now: now)
         }
     }
 

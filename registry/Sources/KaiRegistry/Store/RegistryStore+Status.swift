@@ -4,6 +4,7 @@ extension RegistryStore {
     /// Totals for `kai registry status`; reads only small tables (plugins,
     /// capabilities, tags and the '*' stats rows), never the record history.
     public func status() throws(StoreError) -> RegistryStatus {
+        flush()
         let prior = model.score(PerformanceAggregate(), peerLatencySeconds: nil)
         do {
             return try pool.read { db in
@@ -41,6 +42,7 @@ extension RegistryStore {
     ///   - since: only calls started at or after this time (seconds since 1970).
     ///   - limit: at most this many rows.
     public func logs(tool: String? = nil, since: Double? = nil, limit: Int = 100) throws(StoreError) -> [CallLogRecord] {
+        flush()
         do {
             return try pool.read { db in
                 var request = CallLogRecord.all()

@@ -11,6 +11,7 @@ enum StoreMigrations {
         migrator.registerMigration("v1-performance") { db in try db.execute(sql: performance) }
         migrator.registerMigration("v1-call-log") { db in try db.execute(sql: callLog) }
         migrator.registerMigration("v1-scan-cache") { db in try db.execute(sql: scanCache) }
+        migrator.registerMigration("v2-ranking-by-kind") { db in try db.execute(sql: rankingByKind) }
         return migrator
     }()
 
@@ -105,6 +106,13 @@ enum StoreMigrations {
             weight REAL NOT NULL,
             PRIMARY KEY (kind, task_type)
         ) WITHOUT ROWID;
+        """
+
+    // Discovery filtered by kind (e.g. "agents only") walked the score index
+    // past every capability of other kinds; this index starts at the kind.
+    static let rankingByKind = """
+        CREATE INDEX capability_stats_ranking_kind
+            ON capability_stats(task_type, kind, score DESC, plugin_id, name);
         """
 
     // No foreign keys: the log outlives plugins and capabilities.
