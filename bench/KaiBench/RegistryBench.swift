@@ -27,6 +27,7 @@ func runRegistryBench(arguments: [String]) {
         let recordStart = Bench.now()
         try RegistryBenchData.record(store, ids: ids, count: recordCount, random: &random)
         let recordsNs = Bench.now() - recordStart
+        try store.checkpoint()
 
         var discovery: [Double] = []
         for query in RegistryBenchData.queries(2_000, random: &random) {
@@ -38,8 +39,9 @@ func runRegistryBench(arguments: [String]) {
 
         func report(_ i: Int) -> CallReport {
             let plugin = "bench.p\(i % 100)"
+            let c = (i / 100) % (capabilities / 100)  // an existing capability, with its real kind
             return CallReport(
-                tool: "\(plugin).cap\(i % (capabilities / 100))", plugin: plugin, capabilityKind: .tool,
+                tool: "\(plugin).cap\(c)", plugin: plugin, capabilityKind: c % 10 == 9 ? .agent : .tool,
                 startedAt: 1_700_000_000 + Double(i), durationNanoseconds: Int64(random.next() % 50_000_000),
                 code: random.next() % 10 == 0 ? .internal : .ok, errorKind: nil,
                 taskType: RegistryBenchData.taskTypes[i % RegistryBenchData.taskTypes.count],

@@ -28,7 +28,7 @@ public final class RegistryStore: Sendable {
         public init(
             busyTimeoutSeconds: Double = 5, payloadLogging: Bool = false, scoreModel: ScoreModel = .standard,
             reportError: @escaping @Sendable (StoreError) -> Void = RegistryStore.printToStandardError,
-            batchSize: Int = 256, flushDelaySeconds: Double = 0.2
+            batchSize: Int = 4096, flushDelaySeconds: Double = 0.25
         ) {
             self.batchSize = max(1, batchSize)
             self.flushDelaySeconds = flushDelaySeconds
@@ -76,7 +76,21 @@ public final class RegistryStore: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -32768")
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
-        if FileManager.default.fileExists(atPath: path) {
+        // Two kai processes opening a new database at once would both run
+        // the migrations ("table already exists"). An exclusive flock on the
+        // database's DIRECTORY for the length of open + migrate serializes
+        // them. Never the database file itself: closing any descriptor of
+        // that file drops every POSIX lock SQLite holds on it, which corrupts
+        // the database.
+        let directory = (path as NSString).deletingLastPathComponent
+        let lock = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lock >= 0 else {
+            throw StoreError(.cannotOpen, "registry: cannot open the directory of \(path): \(String(cString: strerror(errno))); check its permissions or point --database elsewhere")
+        }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        var info = stat()
+        if stat(path, &info) == 0, info.st_size > 0 {
             try Self.refuseNewerSchema(path: path, fileName: fileName, busyTimeout: options.busyTimeoutSeconds)
         }
         do {
@@ -144,4 +158,17 @@ func wallClockNow() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+extension RegistryStore {
+    /// Copies the write-ahead log into the database file and truncates it.
+    /// SQLite does this incrementally on its own; call it after bulk imports,
+    /// which otherwise leave a large log that slows every later write.
+    public func checkpoint() throws(StoreError) {
+        do {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        } catch {
+            throw StoreError.wrapping(error, doing: "checkpoint the write-ahead log")
+        }
+    }
 }

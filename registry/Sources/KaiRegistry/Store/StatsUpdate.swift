@@ -81,21 +81,36 @@ struct StatsUpdate {
                 kind: peer.kind, taskType: peer.taskType, durationWeight: row?[0] ?? 0, weight: row?[1] ?? 0)
             peerLatency[peer] = sums.latency
         }
-        let upsertStats = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO capability_stats (capability_id, task_type, plugin_id, name, kind, weight,
+        // UPDATE, not INSERT OR REPLACE, for existing rows: a replace deletes
+        // and re-inserts the row and every index entry; an update rewrites
+        // only the ranking entries whose score moved.
+        let insertStats = try db.cachedStatement(sql: """
+            INSERT INTO capability_stats (capability_id, task_type, plugin_id, name, kind, weight,
                 success_weight, duration_weight, quality_weight, quality_count, calls, score, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let updateStats = try db.cachedStatement(sql: """
+            UPDATE capability_stats SET weight = ?, success_weight = ?, duration_weight = ?, quality_weight = ?,
+                quality_count = ?, calls = ?, score = ?, updated_at = ?
+            WHERE capability_id = ? AND task_type = ?
             """)
         for key in order {
             let entry = entries[key]!
             let a = entry.after
             let peer = peerLatency[PeerKey(kind: entry.capability.kind, taskType: key.taskType)] ?? nil
             let score = model.score(a, peerLatencySeconds: peer)
-            try upsertStats.execute(arguments: [
-                key.capabilityID, key.taskType, entry.capability.pluginID, entry.capability.name,
-                entry.capability.kind, a.weight, a.successWeight, a.durationWeight, a.qualityWeight, a.qualityCount,
-                a.calls, score, now,
-            ])
+            if entry.before == nil {
+                try insertStats.execute(arguments: [
+                    key.capabilityID, key.taskType, entry.capability.pluginID, entry.capability.name,
+                    entry.capability.kind, a.weight, a.successWeight, a.durationWeight, a.qualityWeight,
+                    a.qualityCount, a.calls, score, now,
+                ])
+            } else {
+                try updateStats.execute(arguments: [
+                    a.weight, a.successWeight, a.durationWeight, a.qualityWeight, a.qualityCount, a.calls, score, now,
+                    key.capabilityID, key.taskType,
+                ])
+            }
         }
     }
 

@@ -11,7 +11,7 @@ enum StoreMigrations {
         migrator.registerMigration("v1-performance") { db in try db.execute(sql: performance) }
         migrator.registerMigration("v1-call-log") { db in try db.execute(sql: callLog) }
         migrator.registerMigration("v1-scan-cache") { db in try db.execute(sql: scanCache) }
-        migrator.registerMigration("v2-ranking-by-kind") { db in try db.execute(sql: rankingByKind) }
+        migrator.registerMigration("v2-indexes") { db in try db.execute(sql: indexesV2) }
         return migrator
     }()
 
@@ -109,10 +109,19 @@ enum StoreMigrations {
         """
 
     // Discovery filtered by kind (e.g. "agents only") walked the score index
-    // past every capability of other kinds; this index starts at the kind.
-    static let rankingByKind = """
-        CREATE INDEX capability_stats_ranking_kind
-            ON capability_stats(task_type, kind, score DESC, plugin_id, name);
+    // past every capability of other kinds; the new index starts at the kind.
+    // No query reads performance_records by capability (capability_stats
+    // answers them all), yet its index put a random-page write on every
+    // recorded call: dropped.
+    //
+    // Every recorded call moves its capability in the ranking indexes, so
+    // their keys are kept short (no text beyond the task type): ties at equal
+    // score are sorted after the index walk, in small groups.
+    static let indexesV2 = """
+        DROP INDEX capability_stats_ranking;
+        CREATE INDEX capability_stats_ranking ON capability_stats(task_type, score DESC);
+        CREATE INDEX capability_stats_ranking_kind ON capability_stats(task_type, kind, score DESC);
+        DROP INDEX performance_records_capability;
         """
 
     // No foreign keys: the log outlives plugins and capabilities.
