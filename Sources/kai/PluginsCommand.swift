@@ -20,16 +20,22 @@ struct PluginsList: ParsableCommand {
         let host = try runtime.openRuntime(reportFailures: false).host
         if json {
             let loaded = host.plugins.map { PluginJSON.summary($0) }
+            let disabled = host.disabled.map { plugin -> JSONValue in
+                .object(["id": .string(plugin.id), "path": .string(plugin.path), "status": "disabled"])
+            }
             let failed = host.failures.map { failure -> JSONValue in
                 .object(["path": .string(failure.path), "status": "failed", "error": .string(failure.message)])
             }
-            Console.json(.array(loaded + failed))
+            Console.json(.array(loaded + disabled + failed))
             return
         }
         var table = TextTable(header: ["ID", "VERSION", "ABI", "TOOLS", "STATUS", "PATH"])
         for plugin in host.plugins {
             let manifest = plugin.manifest
-            table.rows.append([manifest.id, manifest.version, "1.\(manifest.abiMinor)", "\(manifest.tools.count)", "loaded", plugin.path])
+            table.rows.append([manifest.id, manifest.version, "1.\(manifest.abiMinor)", "\(manifest.tools.count)", plugin.status.rawValue, plugin.path])
+        }
+        for disabled in host.disabled {
+            table.rows.append([disabled.id, "-", "-", "-", "disabled", disabled.path])
         }
         for failure in host.failures {
             table.rows.append(["-", "-", "-", "-", "failed", failure.path])
@@ -84,7 +90,7 @@ enum PluginJSON {
         if let name = manifest.name { object["name"] = .string(name) }
         object["abiMinor"] = .integer(manifest.abiMinor)
         object["path"] = .string(plugin.path)
-        object["status"] = "loaded"
+        object["status"] = .string(plugin.status.rawValue)
         object["capabilities"] = .array(manifest.capabilities.map { capability in
             .object(["kind": .string(capability.kind.rawValue), "name": .string(capability.name)])
         })

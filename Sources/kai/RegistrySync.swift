@@ -8,6 +8,7 @@ import KaiRegistry
 enum RegistrySync {
     static func record(_ host: PluginHost, in store: RegistryStore) {
         do throws(StoreError) {
+            let statuses = try store.pluginStatuses()
             for plugin in host.plugins {
                 if !plugin.fromCache, let identity = FileIdentity.of(path: plugin.path) {
                     try store.recordPlugin(PluginRow(
@@ -17,7 +18,7 @@ enum RegistrySync {
                                       inputSchema: capability.inputSchema, outputSchema: capability.outputSchema, tags: capability.tags)
                     })
                 }
-                if try store.pluginStatus(id: plugin.id) != EffectivePluginStatus(plugin.status) {
+                if statuses[plugin.id] != EffectivePluginStatus(plugin.status) {
                     try store.setPluginStatus(id: plugin.id, status: plugin.status, reason: nil)
                 }
             }

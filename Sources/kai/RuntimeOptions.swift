@@ -57,14 +57,19 @@ struct RuntimeOptions: ParsableArguments {
     /// unchanged, and every call is recorded in the store.
     func openRuntime(reportFailures: Bool = true) throws -> Runtime {
         LoggingBootstrap.once(level: effectiveLogLevel)
+        let timing = StartupTiming(enabled: environment["KAI_TIMING"] == "1")
         let config = try loadConfig()
+        timing.mark("config")
         let store = try openStore(config)
+        timing.mark("store")
         let extra = SearchPathCatalog.split(pluginPath + (environment["KAI_PLUGIN_PATH"].map { [$0] } ?? []))
         let catalog = ConfigCatalog(
             config: config, extraPaths: extra,
             excludedDirectory: noBundledPlugins ? SearchPathCatalog.executableDirectory() : nil, environment: environment)
         let host = PluginHost.load(from: catalog, cache: store, observer: store)
+        timing.mark("load")
         RegistrySync.record(host, in: store)
+        timing.mark("sync")
         if reportFailures {
             for failure in host.failures { Console.warning("skipped plugin \(failure.description)") }
             for plugin in host.plugins {
@@ -99,5 +104,22 @@ enum LoggingBootstrap {
             handler.logLevel = level
             return handler
         }
+    }
+}
+
+/// KAI_TIMING=1 prints how long each start-up phase took, on stderr.
+final class StartupTiming {
+    let enabled: Bool
+    private var last = MonotonicClock.now()
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = MonotonicClock.now()
+        Console.note(String(format: "kai: timing: %@ %.2f ms", phase, Double(now - last) / 1e6))
+        last = now
     }
 }

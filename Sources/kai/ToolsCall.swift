@@ -40,6 +40,9 @@ struct ToolsCall: ParsableCommand {
         let token = CancellationToken()
         let signalSource = Self.cancelOnInterrupt(token)
         defer { signalSource.cancel() }
+        if let entry = try? host.tools.resolve(name), entry.plugin.status == .deprecated {
+            Console.warning("plugin \(entry.plugin.id) is deprecated by the operator; it may be removed soon.")
+        }
         do {
             let options = CallOptions(timeout: timeout, cancellation: token, onEvent: progress ? Self.showProgress : nil, taskType: taskType)
             let result = try host.callTool(name, arguments: arguments, options: options)

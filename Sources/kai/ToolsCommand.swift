@@ -19,8 +19,9 @@ struct ToolsList: ParsableCommand {
     func run() throws {
         let host = try runtime.openRuntime().host
         for duplicate in host.tools.duplicates {
-            let qualified = duplicate.plugins.map { "\($0).\(duplicate.name)" }.joined(separator: ", ")
-            Console.warning("tool \"\(duplicate.name)\" is defined by \(duplicate.plugins.count) plugins; call it as \(qualified)")
+            let shown = duplicate.plugins.prefix(3).map { "\($0).\(duplicate.name)" }
+            let more = duplicate.plugins.count > 3 ? " (and \(duplicate.plugins.count - 3) more)" : ""
+            Console.warning("tool \"\(duplicate.name)\" is defined by \(duplicate.plugins.count) plugins; call it by its qualified name: \(shown.joined(separator: ", "))\(more)")
         }
         if json {
             Console.json(.array(host.tools.entries.map(ToolJSON.descriptor)))

@@ -79,9 +79,24 @@ import Testing
         let disabled = try workspace.kai(["plugins", "disable", "test.fixture"])
         #expect(disabled.stdout == "disabled test.fixture in \(workspace.config)\n")
         #expect(try workspace.kai(["tools", "call", "add", "--args", #"{"a":1,"b":1}"#]).status == 66)
+        let listed = try JSONParser.parse(try workspace.kai(["plugins", "list", "--json"]).stdout).arrayValue ?? []
+        #expect(listed.first { $0["id"] == "test.fixture" }?["status"] == "disabled")
         #expect(try String(contentsOfFile: workspace.config, encoding: .utf8).contains("payload_logging: false"))
         #expect(try workspace.kai(["plugins", "enable", "test.fixture"]).status == 0)
         #expect(try workspace.kai(["tools", "call", "add", "--args", #"{"a":1,"b":1}"#]).status == 0)
+    }
+
+    @Test func statusOverride_deprecatedWarnsAndMaintenanceRefuses() throws {
+        let deprecated = try Workspace("deprecated", extra: "  - id: test.fixture\n    status: deprecated")
+        let warned = try deprecated.kai(["tools", "call", "add", "--args", #"{"a":1,"b":1}"#])
+        #expect(warned.status == 0)
+        #expect(warned.stderr == "kai: warning: plugin test.fixture is deprecated by the operator; it may be removed soon.\n")
+        let maintenance = try Workspace("maintenance", extra: "  - id: test.fixture\n    status: maintenance")
+        let refused = try maintenance.kai(["tools", "call", "add", "--args", #"{"a":1,"b":1}"#])
+        #expect(refused.status == 69)
+        #expect(refused.stderr == "kai: error: tool \"test.fixture.add\" is unavailable: the operator set plugin test.fixture to maintenance. Set its status to active in the configuration to use it.\n")
+        let listed = try JSONParser.parse(try maintenance.kai(["plugins", "list", "--json"]).stdout).arrayValue ?? []
+        #expect(listed.first?["status"] == "maintenance")
     }
 
     @Test func eightConcurrentProcesses_recordEveryCall() throws {

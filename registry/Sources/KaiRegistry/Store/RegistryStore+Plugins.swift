@@ -80,6 +80,17 @@ extension RegistryStore {
     }
 
     /// The effective status of plugin `id`, nil when none is recorded.
+    /// Every recorded plugin's effective status, by id, in one read.
+    public func pluginStatuses() throws(StoreError) -> [String: EffectivePluginStatus] {
+        do {
+            return try pool.read { db in
+                Dictionary(try PluginRecord.fetchAll(db).map { ($0.id, $0.effectiveStatus) }, uniquingKeysWith: { $1 })
+            }
+        } catch {
+            throw StoreError.wrapping(error, doing: "read plugin statuses")
+        }
+    }
+
     public func pluginStatus(id: String) throws(StoreError) -> EffectivePluginStatus? {
         do {
             return try pool.read { db in try PluginRecord.fetchOne(db, key: id)?.effectiveStatus }

@@ -5,16 +5,24 @@ import KaiCore
 extension RegistryStore: ScanCache {
     /// The outcome saved for this exact identity: nil when the path is
     /// unknown or its size, mtime, inode or the host ABI differ.
+    ///
+    /// The whole table (one row per plugin file) is read in one query on the
+    /// first call: a start-up asks for every plugin in turn, and one read per
+    /// plugin was most of a warm start.
     public func cachedScan(_ identity: FileIdentity) -> ScanOutcome? {
-        var outcome: ScanOutcome?
-        reporting("read the scan cache") {
-            outcome = try pool.read { db in
-                guard let record = try ScanCacheRecord.fetchOne(db, key: identity.path), record.matches(identity)
-                else { return nil }
-                return record.outcome
+        let records = scanSnapshot.withLock { snapshot -> [String: ScanCacheRecord] in
+            if let snapshot { return snapshot }
+            var loaded: [String: ScanCacheRecord] = [:]
+            reporting("read the scan cache") {
+                loaded = try pool.read { db in
+                    Dictionary(try ScanCacheRecord.fetchAll(db).map { ($0.path, $0) }, uniquingKeysWith: { $1 })
+                }
             }
+            snapshot = loaded
+            return loaded
         }
-        return outcome
+        guard let record = records[identity.path], record.matches(identity) else { return nil }
+        return record.outcome
     }
 
     /// Replaces whatever was cached for the path. Hashes the file here: a
@@ -35,5 +43,6 @@ extension RegistryStore: ScanCache {
         reporting("save the scan cache") {
             try pool.write { db in try record.save(db) }
         }
+        scanSnapshot.withLock { $0?[identity.path] = record }
     }
 }

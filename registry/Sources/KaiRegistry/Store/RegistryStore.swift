@@ -44,6 +44,8 @@ public final class RegistryStore: Sendable {
     let pool: DatabasePool
     /// Calls queued by callFinished, written by flush().
     let pending = Mutex<[CallReport]>([])
+    /// The scan cache, read in one query on first use (see cachedScan).
+    let scanSnapshot = Mutex<[String: ScanCacheRecord]?>(nil)
     let flushing = Mutex<Void>(())
     var model: ScoreModel { options.scoreModel }
 
@@ -99,6 +101,9 @@ public final class RegistryStore: Sendable {
             throw StoreError(.cannotOpen, "registry: cannot open \(path): \(StoreError.wrapping(error, doing: "open it").message)")
         }
         do {
+            // Fast path, every start but the first: already fully migrated.
+            let migrator = StoreMigrations.migrator
+            if try pool.read({ db in try migrator.appliedIdentifiers(db) == Set(migrator.migrations) }) { return }
             try pool.write { db in
                 // Re-checked inside the write lock: another process may have
                 // migrated the file since the read-only look.
@@ -106,7 +111,7 @@ public final class RegistryStore: Sendable {
                     throw StoreError.newerSchema(file: fileName, unknownMigration: unknown)
                 }
             }
-            try StoreMigrations.migrator.migrate(pool)
+            try migrator.migrate(pool)
         } catch {
             throw StoreError.wrapping(error, doing: "migrate \(path)")
         }
