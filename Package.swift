@@ -47,6 +47,9 @@ let package = Package(
             ],
             path: "registry/Sources/KaiRegistry"
         ),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // Code evaluation: HumanEval problems and samples, run in the sandbox, pass@k.
+        .target(name: "KaiEval", dependencies: ["KaiJSON", "CZlib"]),
         .executableTarget(
             name: "kai",
             dependencies: [
@@ -70,6 +73,7 @@ let package = Package(
         .target(name: "KaiTestSupport", dependencies: ["KaiCore", "KaiJSON"], path: "Tests/KaiTestSupport"),
         .testTarget(name: "KaiCoreTests", dependencies: ["KaiCore", "KaiTestSupport"]),
         .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiTestSupport"]),
+        .testTarget(name: "KaiEvalTests", dependencies: ["KaiEval", "KaiTestSupport"]),
         .testTarget(name: "KaiRegistryTests", dependencies: ["KaiRegistry", "KaiTestSupport"], path: "registry/Tests/KaiRegistryTests"),
     ]
 )

@@ -1,0 +1,2 @@
+/* zlib, for reading HumanEval.jsonl.gz (Debian's zlib1g-dev). */
+#include <zlib.h>

