@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One run of the launcher executable: posix_spawn (Foundation.Process is
+/// slow and not safe to use from many threads at once), close-on-exec pipes,
+/// and a poll loop that drains stdout and stderr together so neither can
+/// fill up and block the launcher. Safe to use from many threads: it shares
+/// no state, and every fd it creates is close-on-exec from the start, so a
+/// concurrent spawn elsewhere cannot inherit it.
+/// pipe2(2): Glibc's Swift overlay does not export it (it is behind
+/// _GNU_SOURCE); pipe + fcntl(FD_CLOEXEC) would race with a concurrent spawn.
+@_silgen_name("pipe2")
+private func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
+
+struct LauncherProcess {
+    struct Outcome {
+        var stdout: [UInt8]
+        var stderr: [UInt8]
+        /// Exit status when the launcher exited, else nil.
+        var exitStatus: Int32?
+        var signal: Int32?
+    }
+
+    static func run(path: String, arguments: [String]) throws(SandboxError) -> Outcome {
+        var out: [Int32] = [-1, -1]
+        var err: [Int32] = [-1, -1]
+        guard systemPipe2(&out, O_CLOEXEC) == 0 else { throw .system(call: "pipe2", errno: errno) }
+        guard systemPipe2(&err, O_CLOEXEC) == 0 else {
+            let saved = errno
+            close(out[0]); close(out[1])
+            throw .system(call: "pipe2", errno: saved)
+        }
+        let pid: pid_t
+        do {
+            defer { close(out[1]); close(err[1]) }
+            pid = try spawn(path: path, arguments: arguments, stdout: out[1], stderr: err[1])
+        } catch {
+            close(out[0]); close(err[0])
+            throw error
+        }
+        defer { close(out[0]); close(err[0]) }
+        let (stdout, stderr) = try drain(out[0], err[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw .system(call: "waitpid", errno: errno) }
+        }
+        let signal = status & 0x7f
+        return Outcome(
+            stdout: stdout, stderr: stderr,
+            exitStatus: signal == 0 ? (status >> 8) & 0xff : nil,
+            signal: signal == 0 ? nil : signal
+        )
+    }
+
+    private static func spawn(path: String, arguments: [String], stdout: Int32, stderr: Int32) throws(SandboxError) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let envp: [UnsafeMutablePointer<CChar>?] = [nil]
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard rc == 0 else { throw .spawnFailed(path: path, errno: rc) }
+        return pid
+    }
+
+    private static func drain(_ outFD: Int32, _ errFD: Int32) throws(SandboxError) -> ([UInt8], [UInt8]) {
+        var buffers: [[UInt8]] = [[], []]
+        var fds = [pollfd(fd: outFD, events: Int16(POLLIN), revents: 0), pollfd(fd: errFD, events: Int16(POLLIN), revents: 0)]
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while fds.contains(where: { $0.fd >= 0 }) {
+            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+                guard errno == EINTR else { throw .system(call: "poll", errno: errno) }
+                continue
+            }
+            for index in fds.indices where fds[index].fd >= 0 && fds[index].revents != 0 {
+                let count = chunk.withUnsafeMutableBytes { read(fds[index].fd, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    guard errno == EINTR || errno == EAGAIN else { throw .system(call: "read", errno: errno) }
+                } else if count == 0 {
+                    fds[index].fd = -1
+                } else {
+                    buffers[index].append(contentsOf: chunk[0..<count])
+                }
+            }
+        }
+        return (buffers[0], buffers[1])
+    }
+}

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Runs programs in the `kai-sandbox` launcher, one fresh sandbox per run.
+///
+/// A value type holding only the launcher's path: any number of threads may
+/// call `run` at once.
+public struct Sandbox: Sendable {
+    public let launcherPath: String
+
+    /// The launcher next to the running executable (as `swift build` puts
+    /// `kai-sandbox` beside `kai`), unless a path is given.
+    public init(launcherPath: String? = nil) {
+        self.launcherPath = launcherPath ?? Sandbox.defaultLauncherPath
+    }
+
+    public static var defaultLauncherPath: String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        let executable = count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        let directory = executable.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return directory + "/kai-sandbox"
+    }
+
+    /// Runs `request` and returns the launcher's report. A program that fails
+    /// or hits a limit is a report, not an error; errors mean no report.
+    public func run(_ request: SandboxRequest) throws(SandboxError) -> SandboxReport {
+        guard access(launcherPath, X_OK) == 0 else { throw .launcherMissing(path: launcherPath) }
+        let outcome = try LauncherProcess.run(path: launcherPath, arguments: request.launcherArguments)
+        let stderr = String(decoding: outcome.stderr, as: UTF8.self)
+        guard outcome.exitStatus == 0 else {
+            throw .launcherFailed(exitStatus: outcome.exitStatus, signal: outcome.signal, stderr: stderr)
+        }
+        return try SandboxReport.decode(outcome.stdout)
+    }
+}
+
+extension SandboxReport {
+    /// Decodes a launcher report, keeping the exact text in `rawJSON`.
+    public static func decode(_ bytes: [UInt8]) throws(SandboxError) -> SandboxReport {
+        let text = String(decoding: bytes, as: UTF8.self)
+        do {
+            var report = try JSONDecoder().decode(SandboxReport.self, from: Data(bytes))
+            report.rawJSON = text
+            return report
+        } catch {
+            throw .reportNotJSON(detail: String(describing: error), stdout: String(text.prefix(2000)))
+        }
+    }
+}

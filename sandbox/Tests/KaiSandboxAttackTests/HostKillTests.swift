@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Attack 30: SIGKILL the runner mid-run — the launcher itself, or the host
+/// process that started it — and no sandbox process survives.
+@Suite struct HostKillTests {
+    enum Victim: String, CaseIterable { case launcher, host }
+
+    @Test(arguments: Victim.allCases)
+    func sigkillMidRun_leavesNoSandboxProcessAlive(victim: Victim) throws {
+        let marker = Sandbox.newMarker()
+        let (staged, argv) = try Sandbox.command(for: "sleeper.py")
+        let dir = try Sandbox.stage(staged)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let launch = [Sandbox.launcher, "--files", dir, "--time-limit-ms", "120000", "--"] + argv + [marker]
+        // As the host: a shell that starts the launcher and waits for it.
+        let command = victim == .host ? ["/bin/sh", "-c", "\"$@\"; echo host-done", "host"] + launch : launch
+        let parent = try Spawn.start(command, environment: Sandbox.hostEnvironment)
+        #expect(Processes.waitUntil(seconds: 10) { Processes.carrying(marker, argv0: "/usr/bin/python3").count == 3 },
+                "the sleeper and its two children never started")
+        let launcherPID = victim == .launcher ? parent.pid : Self.child(of: parent.pid)
+        #expect(launcherPID != nil)
+
+        kill(parent.pid, SIGKILL)
+        _ = try? parent.finish(deadline: 10)
+
+        let survivors = Processes.waitForNone(marker, seconds: 3)
+        #expect(survivors.isEmpty, "sandbox processes survived the \(victim) kill: \(survivors)")
+        guard let launcherPID else { return }
+        #expect(Processes.waitUntil(seconds: 3) { !Processes.isAlive(launcherPID) }, "launcher \(launcherPID) survived")
+        let left = Processes.cgroupDirectories(ofLauncher: launcherPID)
+        for dir in left {
+            let procs = (try? String(contentsOfFile: dir + "/cgroup.procs", encoding: .utf8)) ?? ""
+            #expect(procs.isEmpty, "\(dir) still holds \(procs)")
+        }
+        withKnownIssue("a SIGKILLed launcher cannot rmdir its (empty) cgroups; nothing sweeps stale kai-<pid>-* yet", isIntermittent: true) {
+            #expect(left.isEmpty, "cgroups left: \(left)")
+        }
+        left.forEach { rmdir($0) }
+    }
+
+    static func child(of parent: pid_t) -> pid_t? {
+        let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
+        return children.split(separator: " ").first.flatMap { pid_t($0) }
+    }
+}

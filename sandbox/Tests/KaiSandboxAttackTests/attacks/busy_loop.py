@@ -1,0 +1,3 @@
+# Attack 1: burn CPU forever.
+while True:
+    pass

@@ -1,0 +1,94 @@
+/* Attack 19: reach the network. argv[1] is the probe, argv[2] an argument:
+ *   tcp_out          TCP to 1.1.1.1:53
+ *   udp_out          UDP datagram to 8.8.8.8:53
+ *   dns              resolve example.com
+ *   host_loopback    TCP to 127.0.0.1:PORT where the host listens
+ *   abstract         connect to the host's abstract unix socket NAME
+ *   vsock            connect to the hypervisor/host over AF_VSOCK
+ *   netlink          list interfaces over rtnetlink (if_nameindex)
+ *   own_loopback     listen and connect on the sandbox's own 127.0.0.1
+ * Prints "<probe>=<result>"; exits 1 if the probe reached anything outside. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <stddef.h>
+#include <linux/vm_sockets.h>
+
+static int report(const char *probe, int rc) {
+    if (rc == 0) { printf("%s=CONNECTED\n", probe); return 1; }
+    printf("%s=%s\n", probe, strerrorname_np(errno));
+    return 0;
+}
+
+static int tcp(const char *probe, const char *ip, int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return report(probe, -1);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
+    inet_pton(AF_INET, ip, &addr.sin_addr);
+    return report(probe, connect(fd, (struct sockaddr *)&addr, sizeof addr));
+}
+
+int main(int argc, char **argv) {
+    const char *probe = argc > 1 ? argv[1] : "";
+    const char *arg = argc > 2 ? argv[2] : "";
+    int escaped = 0;
+    if (!strcmp(probe, "tcp_out")) escaped = tcp(probe, "1.1.1.1", 53);
+    else if (!strcmp(probe, "host_loopback")) escaped = tcp(probe, "127.0.0.1", atoi(arg));
+    else if (!strcmp(probe, "udp_out")) {
+        int fd = socket(AF_INET, SOCK_DGRAM, 0);
+        struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(53)};
+        inet_pton(AF_INET, "8.8.8.8", &addr.sin_addr);
+        ssize_t sent = fd < 0 ? -1 : sendto(fd, "q", 1, 0, (struct sockaddr *)&addr, sizeof addr);
+        escaped = report(probe, sent == 1 ? 0 : -1);
+    } else if (!strcmp(probe, "dns")) {
+        struct addrinfo *result = NULL;
+        int rc = getaddrinfo("example.com", "80", NULL, &result);
+        printf("dns=%s\n", rc == 0 ? "RESOLVED" : gai_strerror(rc));
+        escaped = rc == 0;
+    } else if (!strcmp(probe, "abstract")) {
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        size_t length = strlen(arg);
+        memcpy(addr.sun_path + 1, arg, length);
+        escaped = report(probe, connect(fd, (struct sockaddr *)&addr, offsetof(struct sockaddr_un, sun_path) + 1 + length));
+    } else if (!strcmp(probe, "vsock")) {
+        int fd = socket(AF_VSOCK, SOCK_STREAM, 0);
+        if (fd < 0) escaped = report("vsock", -1);
+        else {
+            struct sockaddr_vm addr = {.svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_HOST, .svm_port = 1024};
+            escaped = report(probe, connect(fd, (struct sockaddr *)&addr, sizeof addr));
+        }
+    } else if (!strcmp(probe, "netlink")) {
+        struct if_nameindex *interfaces = if_nameindex();
+        if (!interfaces) { printf("netlink=%s\n", strerrorname_np(errno)); return 0; }
+        printf("netlink=");
+        for (struct if_nameindex *i = interfaces; i->if_index; i++) {
+            printf("%s%s", i == interfaces ? "" : ",", i->if_name);
+            if (strcmp(i->if_name, "lo") != 0) escaped = 1;
+        }
+        printf("\n");
+    } else if (!strcmp(probe, "own_loopback")) {
+        int server = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(8765)};
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+        if (bind(server, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(server, 1) != 0) {
+            printf("own_loopback_listen=%s\n", strerrorname_np(errno));
+            return 0;
+        }
+        tcp("own_loopback", "127.0.0.1", 8765);
+    } else {
+        fprintf(stderr, "unknown probe %s\n", probe);
+        return 2;
+    }
+    fflush(stdout);
+    return escaped;
+}

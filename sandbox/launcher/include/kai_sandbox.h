@@ -1,0 +1,252 @@
+/*
+ * kai_sandbox.h — internal interfaces of the kai-sandbox launcher.
+ *
+ * Not a public API: one header shared by the launcher's C files. Three
+ * processes run this code, and every function below says which:
+ *   [supervisor] the launcher itself, outside all namespaces;
+ *   [init]       PID 1 of the new pid namespace, the reaper;
+ *   [program]    the child of init that becomes the program after execve.
+ * Nothing here is thread-safe; the launcher is single-threaded.
+ */
+#ifndef KAI_SANDBOX_H
+#define KAI_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/filter.h>
+
+#define KS_SANDBOX_ID 65534 /* uid and gid the program sees */
+#define KS_MAX_LIST 64      /* --env, --bind, --collect each */
+
+/* ---------- configuration (args.c) ---------- */
+
+typedef struct {
+    long time_limit_ms, cpu_limit_ms, memory_mb, pids, output_limit_kb;
+    long file_size_mb, open_files, stack_mb, workdir_mb;
+    const char *files_dir;          /* --files, or NULL */
+    const char *stdin_file;         /* --stdin, or NULL */
+    const char *env[KS_MAX_LIST];   /* --env NAME=VALUE */
+    int env_count;
+    const char *binds[KS_MAX_LIST]; /* --bind PATH (absolute) */
+    int bind_count;
+    const char *collect[KS_MAX_LIST]; /* --collect PATH (relative to /work) */
+    int collect_count;
+    bool allow_loopback, require_isolation, no_seccomp, no_cgroups, no_userns;
+    char *const *argv;              /* PROGRAM ARGS..., borrowed from main's argv */
+} ks_config;
+
+/* [supervisor] Parses argv into *cfg. On a usage error prints the message to
+ * stderr and exits 2. Strings in *cfg borrow from argv. */
+void ks_parse_args(int argc, char **argv, ks_config *cfg);
+
+/* ---------- util.c ---------- */
+
+/* Who dies: the supervisor writes a sandbox_error report; init and program
+ * send the message to the supervisor over the status pipe. */
+typedef void (*ks_die_hook)(const char *message);
+void ks_set_die_hook(ks_die_hook hook);
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die_with_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *xmalloc(size_t size);
+void *xrealloc(void *ptr, size_t size);
+/* write(2)/read(2) the whole buffer, retrying on EINTR and short counts.
+ * Return 0, or -1 with errno set (read_full: -1 also on early EOF, errno 0). */
+int write_full(int fd, const void *buf, size_t len);
+int read_full(int fd, void *buf, size_t len);
+/* Writes a whole small file (e.g. /proc/PID/uid_map). Returns 0 or -1/errno. */
+int write_file(const char *path, const char *text);
+/* Reads up to cap-1 bytes of a small file into buf, NUL-terminated.
+ * Returns bytes read or -1/errno. */
+ssize_t read_file(const char *path, char *buf, size_t cap);
+int64_t now_ns(void);
+
+/* ---------- seccomp.c ---------- */
+
+/* [supervisor] Builds the deny-list filter (before clone, so the program
+ * child only installs it). Returns a malloc'd program the caller owns. */
+struct sock_fprog ks_seccomp_build(void);
+/* [program] Installs the filter with a user-notification listener; returns
+ * the listener fd or dies. Needs no_new_privs already set. */
+int ks_seccomp_install(const struct sock_fprog *prog);
+/* [supervisor] Name of a denied syscall for the report, e.g. "ptrace" or
+ * "i386 ABI syscall 26". Writes into buf (NUL-terminated). */
+void ks_seccomp_name(uint32_t arch, int nr, char *buf, size_t cap);
+
+/* ---------- cgroup.c ---------- */
+
+typedef struct {
+    char memory[512], pids[512], cpuacct[512], unified[512]; /* "" when unused */
+    bool v1, v2, has_memory, has_memsw, has_pids, has_cpu, has_kill;
+    char warning[2048];             /* why something is unavailable, or "" */
+} ks_cgroup;
+
+typedef struct {
+    int64_t cpu_ns;                 /* -1 when unknown */
+    int64_t peak_bytes;             /* -1 when unknown */
+    bool oom_killed, pids_max_hit;
+} ks_cgroup_stats;
+
+/* [supervisor] Creates the run's cgroups under the launcher's own ones and
+ * writes the limits; a controller that is not writable is left off and
+ * named in cg->warning. Never dies for missing cgroups. */
+void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg);
+typedef struct {
+    int tasks[3];                   /* v1 tasks files, opened for writing */
+    int count;
+    int unified;                    /* v2 directory for CLONE_INTO_CGROUP, or -1 */
+} ks_cgroup_fds;
+
+/* [supervisor] Opens what init needs to join the cgroups (before clone). */
+void ks_cgroup_open(const ks_cgroup *cg, ks_cgroup_fds *fds);
+/* [init] Moves itself into the v1 cgroups and closes the fds; dies on failure. */
+void ks_cgroup_join(const ks_cgroup_fds *fds);
+/* [supervisor] Closes its copies after clone. */
+void ks_cgroup_close(ks_cgroup_fds *fds);
+/* [supervisor] CPU time of the tree so far in ns, or -1. Cheap (one read). */
+int64_t ks_cgroup_cpu_ns(const ks_cgroup *cg);
+void ks_cgroup_read_stats(const ks_cgroup *cg, ks_cgroup_stats *out);
+/* [supervisor] Kills anything left (cgroup.kill / procs) and removes the
+ * cgroups. Safe to call twice. */
+void ks_cgroup_destroy(ks_cgroup *cg);
+
+/* ---------- namespaces.c ---------- */
+
+/* [supervisor] clone3(2) with all namespace flags (without CLONE_NEWUSER when
+ * userns is false), straight into the v2 cgroup cgroup_fd when it is >= 0.
+ * Returns the child pid in the parent, 0 in the child; *pidfd receives a
+ * pidfd for the child. */
+pid_t ks_clone_sandbox(bool userns, int cgroup_fd, int *pidfd);
+/* [supervisor] Writes setgroups/uid_map/gid_map for the child: the sandbox's
+ * uid/gid 65534 maps to outside_id, never to root. */
+void ks_write_id_maps(pid_t child, uid_t outside_uid, gid_t outside_gid);
+/* [init] Brings the loopback interface up (SIOCSIFFLAGS). */
+void ks_loopback_up(void);
+
+/* ---------- files.c ---------- */
+
+typedef struct {
+    char *path;                     /* relative to /work */
+    bool is_dir, executable;
+    unsigned char *data;
+    size_t len;
+} ks_file;
+
+typedef struct { ks_file *items; size_t count, cap; } ks_files;
+
+/* [supervisor] Reads DIR's regular files and directories (no symlinks
+ * followed) into memory, at most max_total bytes; dies when over. */
+void ks_files_load(const char *dir, size_t max_total, ks_files *files);
+/* [init] Writes them under the directory fd work (/work). */
+void ks_files_write(const ks_files *files, int work);
+
+/* ---------- mounts.c ---------- */
+
+/* [init] Builds the read-only root, writes --files into /work, pivot_roots
+ * into it and detaches the old root. Dies on any failure. */
+void ks_build_root(const ks_config *cfg, const ks_files *files, uid_t work_owner);
+
+/* ---------- rlimits.c ---------- */
+
+/* [program] Sets CPU, AS, FSIZE, NOFILE, NPROC, STACK and CORE limits.
+ * cgroup_memory tells whether RLIMIT_AS is only a backstop. */
+void ks_set_rlimits(const ks_config *cfg, bool cgroup_memory, bool private_uid);
+
+/* ---------- init.c ---------- */
+
+/* Records on the status pipe, init/program → supervisor. */
+enum { KS_REC_ERROR = 'E', KS_REC_RESULT = 'R', KS_REC_FILE = 'F', KS_REC_DENIED = 'D' };
+
+typedef struct {
+    int32_t wait_status;            /* as from waitpid */
+    int32_t reserved;
+    int64_t cpu_us;                 /* rusage of init's children */
+    int64_t maxrss_kb;
+} ks_result_rec;
+
+typedef struct {
+    uint32_t arch;
+    int32_t nr;
+} ks_denied_rec;
+
+typedef struct {
+    const ks_files *files;
+    const ks_cgroup_fds *cgroups;
+    int stdin_fd, out_fd, err_fd, status_fd, sync_fd;
+    const struct sock_fprog *filter; /* NULL with --no-seccomp */
+    char *const *envp;
+    uid_t work_owner;
+    bool cgroup_memory, private_uid;
+} ks_init_args;
+
+/* [init] Everything PID 1 does: waits for the supervisor, builds the root,
+ * drops privileges, starts the program, reaps, collects files, reports. */
+_Noreturn void ks_init_main(const ks_config *cfg, const ks_init_args *args);
+/* [init/program] Sends one record; dies never (best effort on a dying path). */
+int ks_send_record(int fd, char type, const void *payload, uint32_t len);
+
+/* ---------- collect.c ---------- */
+
+/* [init] Sends one KS_REC_FILE record per --collect path, read from /work
+ * without following symlinks and never past cap bytes. */
+void ks_collect_files(const ks_config *cfg, int status_fd, size_t cap);
+
+/* ---------- output.c ---------- */
+
+typedef struct {
+    unsigned char *data;
+    size_t len, cap;
+    bool truncated, eof;
+} ks_capture;
+
+/* [supervisor] Reads what is available from fd into c, keeping at most
+ * c->cap bytes and discarding (but draining) the rest. Sets c->eof at EOF. */
+void ks_capture_read(ks_capture *c, int fd);
+/* Length (1-4) of the valid UTF-8 sequence at s, or 0 if invalid or cut off. */
+size_t ks_utf8_sequence(const unsigned char *s, size_t len);
+bool ks_utf8_valid(const unsigned char *s, size_t len);
+/* Drops an incomplete multi-byte sequence cut off at the end. */
+size_t ks_utf8_trim_tail(const unsigned char *s, size_t len);
+
+/* ---------- report.c ---------- */
+
+typedef struct { char *data; size_t len, cap; } ks_buf;
+
+void buf_puts(ks_buf *b, const char *s);
+void buf_append(ks_buf *b, const void *data, size_t len);
+void buf_printf(ks_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends a JSON string literal; invalid UTF-8 becomes U+FFFD. */
+void buf_json_string(ks_buf *b, const unsigned char *s, size_t len);
+void buf_base64(ks_buf *b, const unsigned char *s, size_t len);
+
+/* ---------- the run (main.c, supervisor.c, verdict.c) ---------- */
+
+typedef struct {
+    const ks_config *cfg;
+    ks_cgroup cg;
+    bool userns, seccomp, private_uid;
+    uid_t outside_uid;
+    char warnings[1024];            /* "; "-separated, or "" */
+    pid_t init_pid;                 /* 0 before clone */
+    int pidfd, out_fd, err_fd, status_fd;
+    int64_t start_ns, end_ns;
+    ks_capture out, err;
+    ks_buf records;                 /* raw bytes from the status pipe */
+    bool status_eof, init_reaped;
+    int init_status;
+    enum { KS_STOP_NONE, KS_STOP_WALL, KS_STOP_CPU } stopped;
+    int64_t last_cpu_ns;            /* -1 when the tree's CPU is not measurable */
+} ks_run;
+
+/* [supervisor] Runs the poll loop until init has exited and every pipe is
+ * at EOF, enforcing the wall-clock and CPU limits on the way. */
+void ks_supervise(ks_run *run);
+/* [supervisor] Kills the sandbox now (SIGKILL to its init). */
+void ks_kill_sandbox(ks_run *run);
+/* [supervisor] Writes the report for a finished run to stdout. */
+void ks_write_report(ks_run *run);
+/* [supervisor] Writes a sandbox_error report with message to stdout. */
+void ks_write_error_report(ks_run *run, const char *message);
+
+#endif

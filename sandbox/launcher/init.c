@@ -1,0 +1,247 @@
+/*
+ * init.c — PID 1 of the sandbox's pid namespace.
+ *
+ * Init is not the program: it stays behind as a reaper so that the program
+ * is an ordinary process (signals to itself work, `kill -9 $$` is not
+ * ignored), so that denied syscalls can be identified (init holds the seccomp
+ * listener, see seccomp.c), and so that files can be collected from /work
+ * after the program's tree is dead but before the mount namespace is gone.
+ * When init exits, the kernel kills every process left in the namespace.
+ */
+#define _GNU_SOURCE
+#include "kai_sandbox.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int status_fd = -1;
+
+int ks_send_record(int fd, char type, const void *payload, uint32_t len)
+{
+    unsigned char header[5] = {(unsigned char)type};
+    memcpy(header + 1, &len, 4);
+    if (write_full(fd, header, 5) < 0) return -1;
+    return len ? write_full(fd, payload, len) : 0;
+}
+
+static void send_error(const char *message)
+{
+    (void)ks_send_record(status_fd, KS_REC_ERROR, message, (uint32_t)strlen(message));
+    _exit(1);
+}
+
+/* Drops every capability (bounding set, ambient, then the uid switch and an
+ * explicit capset) and becomes the sandbox user. */
+static void drop_privileges(bool userns)
+{
+    for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) die_with_error("dropping capability %d from the bounding set", cap);
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) die_with_error("clearing ambient capabilities");
+    /* In a user namespace setgroups is denied (and nothing to drop). */
+    if (!userns && setgroups(0, NULL) < 0) die_with_error("setgroups");
+    if (setresgid(KS_SANDBOX_ID, KS_SANDBOX_ID, KS_SANDBOX_ID) < 0) die_with_error("setresgid(%d)", KS_SANDBOX_ID);
+    if (setresuid(KS_SANDBOX_ID, KS_SANDBOX_ID, KS_SANDBOX_ID) < 0) die_with_error("setresuid(%d)", KS_SANDBOX_ID);
+    struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &header, data) < 0) die_with_error("capset (dropping all capabilities)");
+    /* Not dumpable: the program (same uid) cannot ptrace or read /proc/1/mem. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die_with_error("prctl(PR_SET_DUMPABLE)");
+}
+
+static void send_fd(int sock, int fd)
+{
+    char control[CMSG_SPACE(sizeof(int))];
+    memset(control, 0, sizeof control);
+    char byte = 'L';
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof fd);
+    if (sendmsg(sock, &msg, MSG_NOSIGNAL) != 1) die_with_error("passing the seccomp listener to init");
+}
+
+/* Returns the fd passed by the program child, or -1 when it sent none. */
+static int receive_fd(int sock)
+{
+    char control[CMSG_SPACE(sizeof(int))];
+    char byte;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+    ssize_t n;
+    do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) die_with_error("receiving the seccomp listener");
+    struct cmsghdr *cmsg = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+    if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS) return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(cmsg), sizeof fd);
+    return fd;
+}
+
+/* The program child: stdio, session, limits, seccomp, execve. */
+static _Noreturn void start_program(const ks_config *cfg, const ks_init_args *a, const sigset_t *old_mask, int sock)
+{
+    if (sigprocmask(SIG_SETMASK, old_mask, NULL) < 0) die_with_error("sigprocmask");
+    /* A new session: no controlling terminal, TIOCSTI has nothing to target. */
+    if (setsid() < 0) die_with_error("setsid");
+    if (dup2(a->stdin_fd, 0) < 0 || dup2(a->out_fd, 1) < 0 || dup2(a->err_fd, 2) < 0) die_with_error("dup2 stdio");
+    ks_set_rlimits(cfg, a->cgroup_memory, a->private_uid);
+    if (a->filter) {
+        int listener = ks_seccomp_install(a->filter); /* last step before execve */
+        send_fd(sock, listener);
+        /* The listener must not stay open in the program. */
+        if (close(listener) < 0) die_with_error("close listener");
+    }
+    if (close(sock) < 0) die_with_error("close");
+    execve(cfg->argv[0], cfg->argv, a->envp);
+    die_with_error("cannot execute \"%s\"; fix: give an absolute path that exists inside the sandbox "
+                   "(/usr, /bin, /work or a --bind)", cfg->argv[0]);
+}
+
+static void on_notification(int listener, bool *denied_sent)
+{
+    struct seccomp_notif notif;
+    memset(&notif, 0, sizeof notif);
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &notif) < 0) {
+        if (errno == EINTR || errno == ENOENT) return; /* the caller died meanwhile */
+        die_with_error("reading a seccomp notification");
+    }
+    if (!*denied_sent) {
+        ks_denied_rec rec = {.arch = notif.data.arch, .nr = notif.data.nr};
+        if (ks_send_record(status_fd, KS_REC_DENIED, &rec, sizeof rec) < 0) die_with_error("status pipe");
+        *denied_sent = true;
+    }
+    /* The syscall never ran; kill the caller's whole process (any thread id
+     * names its thread group for kill). It is not answered, so it cannot run. */
+    if (kill((pid_t)notif.pid, SIGKILL) < 0 && errno != ESRCH) die_with_error("killing a process that made a denied syscall");
+}
+
+/* Reaps what has exited; returns true once the program itself has. */
+static bool reap(pid_t program, int *program_status)
+{
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
+        if (pid == 0 || (pid < 0 && errno == ECHILD)) return false;
+        if (pid < 0) die_with_error("waitpid");
+        if (pid == program) {
+            *program_status = status;
+            return true;
+        }
+    }
+}
+
+static void reap_all(void)
+{
+    while (waitpid(-1, NULL, __WALL) >= 0 || errno == EINTR) {}
+    if (errno != ECHILD) die_with_error("waitpid");
+}
+
+void ks_init_main(const ks_config *cfg, const ks_init_args *a)
+{
+    status_fd = a->status_fd;
+    ks_set_die_hook(send_error);
+    /* 1. Die with the supervisor. The pid namespace hides our real parent
+     * (getppid() is 0), so the race check is the sync pipe: it reads EOF if
+     * the supervisor died before PDEATHSIG was armed. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_with_error("prctl(PR_SET_PDEATHSIG)");
+    /* Into the run's cgroups before anything else runs (see cgroup.c). */
+    ks_cgroup_join(a->cgroups);
+    char go;
+    if (read_full(a->sync_fd, &go, 1) < 0) _exit(1);
+    if (close(a->sync_fd) < 0) die_with_error("close sync pipe");
+    /* 2. Become the sandbox user now: files we create need a uid that is
+     * mapped in the user namespace. Capabilities in the namespace stay until
+     * step 5 (the uid we leave is not the namespace's root, so the kernel
+     * does not clear them). Without a user namespace we are real root, and
+     * the switch waits until step 5. */
+    if (!cfg->no_userns && (setresgid(KS_SANDBOX_ID, KS_SANDBOX_ID, KS_SANDBOX_ID) < 0 ||
+                            setresuid(KS_SANDBOX_ID, KS_SANDBOX_ID, KS_SANDBOX_ID) < 0))
+        die_with_error("becoming uid/gid %d in the user namespace", KS_SANDBOX_ID);
+    /* 3. Network and host name inside the new namespaces. */
+    if (cfg->allow_loopback) ks_loopback_up();
+    if (sethostname("sandbox", 7) < 0) die_with_error("sethostname");
+    /* 4. The file system. */
+    ks_build_root(cfg, a->files, KS_SANDBOX_ID);
+    /* 5. No way back: drop every privilege before anything runs. */
+    drop_privileges(!cfg->no_userns);
+    /* Re-arm step 1: changing uid/gid (steps 2 and 5) clears the parent-death
+     * signal (see PR_SET_PDEATHSIG in prctl(2)), which let init and the whole
+     * sandbox outlive a SIGKILLed supervisor. If the supervisor died before
+     * this, its end of the status pipe is closed: POLLERR on our end. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_with_error("prctl(PR_SET_PDEATHSIG)");
+    struct pollfd parent_alive = {.fd = status_fd, .events = 0};
+    if (poll(&parent_alive, 1, 0) < 0) die_with_error("poll of the status pipe");
+    if (parent_alive.revents & (POLLERR | POLLHUP)) _exit(1);
+    /* 6. Signals arrive through a signalfd; SIGTERM from outside the
+     * namespace (pid 0 as seen from here) means "stop and report". */
+    sigset_t mask, old_mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    sigaddset(&mask, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &mask, &old_mask) < 0) die_with_error("sigprocmask");
+    int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0) die_with_error("signalfd");
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) die_with_error("socketpair");
+    /* 7. The program. */
+    pid_t program = fork();
+    if (program < 0) die_with_error("fork of the program");
+    if (program == 0) {
+        if (close(pair[0]) < 0 || close(sfd) < 0) die_with_error("close");
+        start_program(cfg, a, &old_mask, pair[1]);
+    }
+    if (close(pair[1]) < 0 || close(a->out_fd) < 0 || close(a->err_fd) < 0 || close(a->stdin_fd) < 0)
+        die_with_error("close");
+    int listener = receive_fd(pair[0]);
+    if (close(pair[0]) < 0) die_with_error("close");
+    /* 8. Supervise: denied syscalls, the program's end, a stop request. */
+    int program_status = 0;
+    bool program_done = false, denied_sent = false;
+    while (!program_done) {
+        struct pollfd fds[2] = {{.fd = sfd, .events = POLLIN}, {.fd = listener, .events = POLLIN}};
+        if (poll(fds, listener >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            die_with_error("poll");
+        }
+        if (listener >= 0 && (fds[1].revents & POLLIN)) on_notification(listener, &denied_sent);
+        if (fds[0].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+                if (si.ssi_signo == SIGTERM && si.ssi_pid == 0 && kill(-1, SIGKILL) < 0 && errno != ESRCH)
+                    die_with_error("kill(-1, SIGKILL)");
+            program_done = reap(program, &program_status);
+        }
+    }
+    /* 9. Whatever the program left behind dies before /work is read. */
+    if (kill(-1, SIGKILL) < 0 && errno != ESRCH) die_with_error("kill(-1, SIGKILL)");
+    reap_all();
+    ks_collect_files(cfg, status_fd, (size_t)cfg->output_limit_kb << 10);
+    struct rusage ru;
+    if (getrusage(RUSAGE_CHILDREN, &ru) < 0) die_with_error("getrusage");
+    ks_result_rec rec = {
+        .wait_status = program_status,
+        .cpu_us = (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec,
+        .maxrss_kb = ru.ru_maxrss,
+    };
+    if (ks_send_record(status_fd, KS_REC_RESULT, &rec, sizeof rec) < 0) die_with_error("status pipe");
+    _exit(0);
+}

@@ -1,0 +1,174 @@
+/*
+ * main.c — kai-sandbox: runs one program in a fresh sandbox and prints one
+ * JSON report (sandbox/CONTRACT.md, design in sandbox/README.md).
+ *
+ * The order of steps is fixed; each one assumes the ones before it:
+ *   1. no_new_privs, then die with our parent (PDEATHSIG + getppid check)
+ *   2. parse and validate every argument (usage errors exit 2)
+ *   3. decide the protections; --require-isolation fails closed here,
+ *      before anything runs
+ *   4. build the seccomp filter in memory (the child only installs it)
+ *   5. create the cgroups and write their limits
+ *   6. open stdin and --files, create the pipes
+ *   7. clone once with every namespace (into the v2 cgroup if any); the
+ *      child becomes init (init.c) and moves itself into the v1 cgroups
+ *   8. from outside: id maps (sandbox uid/gid 65534, never root), then
+ *      release init (which has already joined its cgroups)
+ *   9. supervise: output, limits, the end (supervisor.c)
+ *  10. tear down (kill what is left, remove the cgroups), write the report
+ */
+#define _GNU_SOURCE
+#include "kai_sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+static ks_run run;
+
+/* A supervisor-side failure still produces a report (exit 0); only a
+ * failure to write it exits 3. */
+static void supervisor_die(const char *message)
+{
+    ks_kill_sandbox(&run);
+    ks_cgroup_destroy(&run.cg);
+    ks_write_error_report(&run, message);
+    exit(0);
+}
+
+static void add_warning(const char *text)
+{
+    size_t used = strlen(run.warnings);
+    snprintf(run.warnings + used, sizeof run.warnings - used, "%s%s", used ? "; " : "", text);
+}
+
+/* PATH, HOME and LANG only, then --env (later values win). */
+static char **build_env(const ks_config *cfg)
+{
+    char **envp = xmalloc(sizeof(char *) * (size_t)(cfg->env_count + 4));
+    int n = 0;
+    const char *base[] = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/work", "LANG=C.UTF-8"};
+    for (int i = 0; i < 3 + cfg->env_count; i++) {
+        const char *entry = i < 3 ? base[i] : cfg->env[i - 3];
+        size_t name_len = (size_t)(strchr(entry, '=') - entry);
+        int slot = n;
+        for (int k = 0; k < n; k++)
+            if (strncmp(envp[k], entry, name_len + 1) == 0) slot = k;
+        envp[slot] = (char *)entry;
+        if (slot == n) n++;
+    }
+    envp[n] = NULL;
+    return envp;
+}
+
+/* The protections --require-isolation insists on; "" when all are on. */
+static void missing_protections(const ks_config *cfg, char *out, size_t cap)
+{
+    out[0] = '\0';
+    const struct { bool missing; const char *text; } checks[] = {
+        {cfg->no_userns, "user_namespace (disabled by --no-userns; fix: drop --no-userns)"},
+        {cfg->no_seccomp, "seccomp (disabled by --no-seccomp; fix: drop --no-seccomp)"},
+        {!run.cg.has_memory, "cgroup_memory (no writable memory cgroup; fix: run as root or delegate a cgroup to this user, and drop --no-cgroups)"},
+        {!run.cg.has_pids, "cgroup_pids (no writable pids cgroup; fix: run as root or delegate a cgroup to this user, and drop --no-cgroups)"},
+        {!run.cg.has_cpu, "cgroup_cpu (no CPU accounting cgroup; fix: run as root or delegate a cgroup to this user, and drop --no-cgroups)"},
+    };
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        if (!checks[i].missing) continue;
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, "%s%s", used ? ", " : "", checks[i].text);
+    }
+}
+
+static void make_pipe(int fds[2], bool nonblocking_read)
+{
+    if (pipe2(fds, O_CLOEXEC) < 0) die_with_error("pipe2");
+    if (nonblocking_read && fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) die_with_error("fcntl(O_NONBLOCK)");
+}
+
+int main(int argc, char **argv)
+{
+    /* 1. Nothing we start may gain privileges; die with our parent. */
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die_with_error("prctl(PR_SET_NO_NEW_PRIVS)");
+    pid_t parent = getppid();
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_with_error("prctl(PR_SET_PDEATHSIG)");
+    if (getppid() != parent) return 3;
+    /* 2. Arguments. */
+    static ks_config cfg;
+    ks_parse_args(argc, argv, &cfg);
+    run.cfg = &cfg;
+    run.pidfd = -1;
+    ks_set_die_hook(supervisor_die);
+    /* 3. Protections. As root the sandbox gets a host uid of its own, so
+     * RLIMIT_NPROC counts only its processes; otherwise our own uid. */
+    run.userns = !cfg.no_userns;
+    run.seccomp = !cfg.no_seccomp;
+    run.private_uid = run.userns && geteuid() == 0;
+    run.outside_uid = run.private_uid ? (uid_t)(1000000000u + (unsigned)getpid()) : geteuid();
+    gid_t outside_gid = run.private_uid ? (gid_t)run.outside_uid : getegid();
+    if (!run.private_uid) add_warning("RLIMIT_NPROC not set: the sandbox shares its host uid (run the launcher as root for a private uid)");
+    if (cfg.no_seccomp) add_warning("seccomp disabled by --no-seccomp");
+    if (cfg.no_userns) add_warning("user namespace disabled by --no-userns");
+    /* 5 before 3's check: whether cgroups are writable is only known by trying. */
+    ks_cgroup_create(&run.cg, &cfg);
+    if (cfg.require_isolation) {
+        char missing[1024];
+        missing_protections(&cfg, missing, sizeof missing);
+        if (missing[0]) {
+            char message[1200];
+            snprintf(message, sizeof message, "isolation required but unavailable: %s", missing);
+            ks_cgroup_destroy(&run.cg);
+            ks_write_error_report(&run, message);
+            return 0;
+        }
+    }
+    /* 4. The seccomp filter, built once, before clone. */
+    struct sock_fprog filter = {0};
+    if (run.seccomp) filter = ks_seccomp_build();
+    /* 6. Files and pipes; everything is close-on-exec. */
+    int stdin_fd = open(cfg.stdin_file ? cfg.stdin_file : "/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (stdin_fd < 0) die_with_error("--stdin: cannot open \"%s\"", cfg.stdin_file ? cfg.stdin_file : "/dev/null");
+    static ks_files files;
+    if (cfg.files_dir) ks_files_load(cfg.files_dir, (size_t)cfg.workdir_mb << 20, &files);
+    int out[2], err[2], status[2], sync[2];
+    make_pipe(out, true);
+    make_pipe(err, true);
+    make_pipe(status, true);
+    make_pipe(sync, false);
+    char **envp = build_env(&cfg);
+    run.out.cap = run.err.cap = (size_t)cfg.output_limit_kb << 10;
+    run.out.data = xmalloc(run.out.cap);
+    run.err.data = xmalloc(run.err.cap);
+    static ks_cgroup_fds cgroup_fds;
+    ks_cgroup_open(&run.cg, &cgroup_fds);
+    /* 7. One clone with every namespace. */
+    pid_t child = ks_clone_sandbox(run.userns, cgroup_fds.unified, &run.pidfd);
+    if (child == 0) {
+        if (close(out[0]) < 0 || close(err[0]) < 0 || close(status[0]) < 0 || close(sync[1]) < 0) _exit(1);
+        ks_init_args args = {.files = &files, .cgroups = &cgroup_fds, .stdin_fd = stdin_fd, .out_fd = out[1], .err_fd = err[1],
+                             .status_fd = status[1], .sync_fd = sync[0], .filter = run.seccomp ? &filter : NULL,
+                             .envp = envp, .cgroup_memory = run.cg.has_memory, .private_uid = run.private_uid};
+        ks_init_main(&cfg, &args);
+    }
+    run.init_pid = child;
+    if (close(out[1]) < 0 || close(err[1]) < 0 || close(status[1]) < 0 || close(sync[0]) < 0 || close(stdin_fd) < 0)
+        die_with_error("close");
+    run.out_fd = out[0];
+    run.err_fd = err[0];
+    run.status_fd = status[0];
+    ks_cgroup_close(&cgroup_fds);
+    /* 8. Identity from outside (init joins its cgroups itself), then release it. */
+    if (run.userns) ks_write_id_maps(child, run.outside_uid, outside_gid);
+    run.start_ns = now_ns();
+    if (write_full(sync[1], "g", 1) < 0 || close(sync[1]) < 0) die_with_error("releasing the sandbox's init");
+    /* 9. Supervise until init is gone and the pipes are drained. */
+    ks_supervise(&run);
+    /* 10. Teardown and report. */
+    ks_write_report(&run);
+    ks_cgroup_destroy(&run.cg);
+    return 0;
+}

@@ -1,0 +1,136 @@
+/* util.c — die helpers and small I/O wrappers shared by all three processes. */
+#define _GNU_SOURCE
+#include "kai_sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static ks_die_hook die_hook;
+
+void ks_set_die_hook(ks_die_hook hook) { die_hook = hook; }
+
+static _Noreturn void die_message(const char *message)
+{
+    if (die_hook) die_hook(message); /* does not return when it succeeds */
+    (void)!write(STDERR_FILENO, "kai-sandbox: ", 13);
+    (void)!write(STDERR_FILENO, message, strlen(message));
+    (void)!write(STDERR_FILENO, "\n", 1);
+    _exit(3);
+}
+
+void die(const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    die_message(message);
+}
+
+void die_with_error(const char *fmt, ...)
+{
+    int saved = errno;
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof message)
+        snprintf(message + n, sizeof message - (size_t)n, ": %s", strerror(saved));
+    die_message(message);
+}
+
+void *xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p) die("out of memory allocating %zu bytes", size);
+    return p;
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+    void *p = realloc(ptr, size ? size : 1);
+    if (!p) die("out of memory allocating %zu bytes", size);
+    return p;
+}
+
+int write_full(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int read_full(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (n == 0) {
+            errno = 0;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int write_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = write_full(fd, text, strlen(text));
+    int saved = errno;
+    if (close(fd) < 0 && rc == 0) return -1;
+    errno = saved;
+    return rc;
+}
+
+ssize_t read_file(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t total = 0;
+    while (total + 1 < cap) {
+        ssize_t n = read(fd, buf + total, cap - 1 - total);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int saved = errno;
+            (void)close(fd);
+            errno = saved;
+            return -1;
+        }
+        if (n == 0) break;
+        total += (size_t)n;
+    }
+    buf[total] = '\0';
+    if (close(fd) < 0) return -1;
+    return (ssize_t)total;
+}
+
+int64_t now_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0) die_with_error("clock_gettime(CLOCK_MONOTONIC)");
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
