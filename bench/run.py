@@ -6,7 +6,8 @@
 Measures, each against its target:
   1. plugin load time per plugin (KaiBench load, median over processes);
   2. `kai tools list --json` wall time with 50 plugins (and bundled only);
-  3. call overhead: Kai in-process vs a direct Swift call vs MCP over stdio.
+  3. call overhead: Kai in-process vs a direct Swift call vs MCP over stdio;
+  4. process isolation: in-process vs a warm worker, and crash-to-next-success.
 
 A missed target is reported as FAIL; the exit status is non-zero only when a
 measurement could not be taken.
@@ -30,6 +31,7 @@ CC_FLAGS = ["-std=c11", "-O2", "-shared", "-fPIC", "-fvisibility=hidden", "-I", 
 LIST_TARGET_MS = 30.0
 CALL_TARGET_NS = 5_000
 RATIO_TARGET = 100.0
+WORKER_TARGET_NS = 20_000
 
 
 class Unmeasured(Exception):
@@ -267,6 +269,29 @@ def registry_report(r):
     ])
 
 
+def worker_report(w):
+    local, worker = w["inprocess"], w["worker"]
+    median = worker["batched"]["median_ns"]
+    detect, recover = w["crash_to_error"], w["crash_to_next_success"]
+    return "\n".join([
+        "### Process isolation: `add` in-process vs a warm `kai-plugin-worker`",
+        "",
+        "| path | median | p99 | target | result |",
+        "|---|---|---|---|---|",
+        f"| in-process `host.callTool` | {us(local['batched']['median_ns'])} | {us(local['per_call']['p99_ns'])} | — | — |",
+        f"| worker (isolation: process; frames over pipes, same validation) | {us(median)} "
+        f"| {us(worker['per_call']['p99_ns'])} | median < 20 µs | {verdict(median < WORKER_TARGET_NS)} |",
+        f"| worker crash → its call's error (SIGSEGV in `crash_segv`, {detect['samples']} crashes) "
+        f"| {ms(detect['median_ns'] / 1e9)} | {ms(detect['p99_ns'] / 1e9)} | — | — |",
+        f"| error → next successful call (spawn + dlopen + create + call) | {ms(recover['median_ns'] / 1e9)} "
+        f"| {ms(recover['p99_ns'] / 1e9)} | — | — |",
+        "",
+        f"Method: `KaiBench worker` runs {w['calls']:,} calls per path after 20,000 warm-up calls (medians from "
+        f"batches of {w['batch']}, p99 per call), then alternates `crash_segv` and `add` on the worker host.",
+        "",
+    ])
+
+
 def write_results(section):
     path = os.path.join(ROOT, "bench/RESULTS.md")
     header = "# Kai benchmark results\n\nNewest first. Each section is one `make bench` run.\n\n"
@@ -290,7 +315,7 @@ def main():
     args = parser.parse_args()
 
     binary = lambda name: os.path.join(os.path.abspath(args.bin), name)
-    needed = ["kai", "KaiBench", "libKaiPluginText.so", "libKaiPluginUtils.so", "libKaiPluginStats.so"]
+    needed = ["kai", "KaiBench", "kai-plugin-worker", "libKaiPluginText.so", "libKaiPluginUtils.so", "libKaiPluginStats.so"]
     missing = [name for name in needed if not os.path.exists(binary(name))]
     if missing:
         print(f"run.py: missing in {args.bin}: {', '.join(missing)}; run `make bench` (it builds them)", file=sys.stderr)
@@ -328,13 +353,17 @@ def main():
         print("measuring call overhead (Kai, direct Swift, MCP)…", file=sys.stderr)
         call = json.loads(run([binary("KaiBench"), "call", fixture, str(args.calls)]))
         mcp = json.loads(run([python, "bench/mcp_client.py", str(args.mcp_calls)], env=env))
+
+        print("measuring process isolation (warm worker, crash recovery)…", file=sys.stderr)
+        worker = json.loads(run([binary("KaiBench"), "worker", fixture, str(args.calls)]))
     except (Unmeasured, json.JSONDecodeError, KeyError) as error:
         print(f"run.py: a measurement could not be taken: {error}", file=sys.stderr)
         return 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    section = report(date, host, load, lists, call, mcp, os.path.abspath(args.bin)) + registry_report(registry)
+    section = (report(date, host, load, lists, call, mcp, os.path.abspath(args.bin)) + registry_report(registry)
+               + "\n" + worker_report(worker))
     print(section)
     print(f"written to {write_results(section)}", file=sys.stderr)
     return 0

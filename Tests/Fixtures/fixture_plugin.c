@@ -22,6 +22,9 @@
  *                               {"message":"missing API endpoint","field":"endpoint"}
  *   -DFIXTURE_DESCRIBE_FAILS    describe fails: KAI_ERR_INTERNAL, {"message":"describe exploded"}
  *   -DFIXTURE_BAD_SCHEMA        tool "add" has an inputSchema that is not a valid JSON Schema
+ *   -DFIXTURE_CREATE_CRASH      create() dereferences NULL (SIGSEGV)
+ *   -DFIXTURE_ENTRY_CRASH       the entry function dereferences NULL (SIGSEGV)
+ *   -DFIXTURE_ENTRY_HANG        the entry function never returns
  *
  * Tools of the valid plugin (serial unless noted):
  *   sleep_ms {ms}        sleeps in <= 1 ms steps, polling is_cancelled and the
@@ -36,13 +39,29 @@
  *   rendezvous {n}       waits until n rendezvous calls are in flight at once
  *                        -> {"met": true}; parallel (proves the host overlaps them)
  *
+ * Misbehaving tools (the corpus for process isolation; each kills or hangs
+ * an in-process host, so call them only with isolation: process):
+ *   crash_segv {}        dereferences NULL (SIGSEGV)
+ *   abort {}             calls abort() (SIGABRT)
+ *   exit3 {}             calls exit(3)
+ *   spin {}              loops forever without polling is_cancelled
+ *   oversleep {ms}       sleeps ms without polling, then -> {"slept_ms": N}
+ *   alloc_mb {mb}        mallocs mb MiB and touches every page -> {"allocated_mb": N};
+ *                        KAI_ERR_UNAVAILABLE when malloc fails (e.g. under RLIMIT_AS)
+ *   stdout_spam {bytes}  writes bytes of frame-like junk to stdout -> {"written": N}
+ *   thread_crash {ms}    starts a thread that dereferences NULL after ms;
+ *                        -> {"started": true} at once
+ *   pid {}               -> {"pid": getpid()} (tells workers apart)
+ *
  * sleep_ms and sleep_serial log "<name> started" at INFO when they begin,
  * and report {"in_flight": K}: how many calls of that tool were running when
  * this one started (always 1 if the host serializes correctly).
  */
 #include <kai/kai_sdk.h>
 
+#include <pthread.h>
 #include <stdatomic.h>
+#include <unistd.h>
 
 #ifndef FIXTURE_ID
 #define FIXTURE_ID "test.fixture"
@@ -103,6 +122,17 @@ static const char manifest[] =
          "\"required\":[\"n\"],\"additionalProperties\":false}", ",\"concurrency\":\"parallel\"") ","
     TOOL("progress", "{\"type\":\"object\",\"properties\":{\"steps\":{\"type\":\"integer\",\"minimum\":0}},"
          "\"required\":[\"steps\"],\"additionalProperties\":false}", ",\"streaming\":true") ","
+    TOOL("crash_segv", NO_ARGS, "") ","
+    TOOL("abort", NO_ARGS, "") ","
+    TOOL("exit3", NO_ARGS, "") ","
+    TOOL("spin", NO_ARGS, "") ","
+    TOOL("oversleep", MS_ARGS, "") ","
+    TOOL("alloc_mb", "{\"type\":\"object\",\"properties\":{\"mb\":{\"type\":\"integer\",\"minimum\":1}},"
+         "\"required\":[\"mb\"],\"additionalProperties\":false}", "") ","
+    TOOL("stdout_spam", "{\"type\":\"object\",\"properties\":{\"bytes\":{\"type\":\"integer\",\"minimum\":0}},"
+         "\"required\":[\"bytes\"],\"additionalProperties\":false}", "") ","
+    TOOL("thread_crash", MS_ARGS, "") ","
+    TOOL("pid", NO_ARGS, "") ","
     ADD_TOOL EXTRA_TOOLS
     "]}";
 #endif
@@ -239,6 +269,96 @@ static kai_result add_tool(const kai_call *call)
     return kai_sdk_writef(call->output, "{\"sum\":%.17g}", sum);
 }
 
+/* Writes through a pointer the optimizer cannot prove NULL, so the crash
+ * really happens where the tool says it does. */
+static void crash(void)
+{
+    volatile int *volatile nowhere = NULL;
+    *nowhere = 1;
+}
+
+static kai_result oversleep_tool(const kai_call *call)
+{
+    int64_t ms = 0;
+    if (kai_sdk_get_int64(call->input, "ms", &ms) != KAI_SDK_FOUND || ms < 0) {
+        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "ms must be an integer >= 0");
+    }
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+    return kai_sdk_writef(call->output, "{\"slept_ms\":%lld}", (long long)ms);
+}
+
+static kai_result alloc_tool(const kai_call *call)
+{
+    int64_t mb = 0;
+    if (kai_sdk_get_int64(call->input, "mb", &mb) != KAI_SDK_FOUND || mb < 1) {
+        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "mb must be an integer >= 1");
+    }
+    const size_t size = (size_t)mb << 20;
+    volatile char *block = malloc(size);
+    if (!block) return kai_sdk_fail(call->output, KAI_ERR_UNAVAILABLE, "could not allocate %lld MiB", (long long)mb);
+    for (size_t i = 0; i < size; i += 4096) block[i] = (char)i;
+    free((void *)block);
+    return kai_sdk_writef(call->output, "{\"allocated_mb\":%lld}", (long long)mb);
+}
+
+static kai_result stdout_spam_tool(const kai_call *call)
+{
+    int64_t bytes = 0;
+    if (kai_sdk_get_int64(call->input, "bytes", &bytes) != KAI_SDK_FOUND || bytes < 0) {
+        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "bytes must be an integer >= 0");
+    }
+    /* Looks like a frame header claiming a huge length, then garbage. */
+    static const char junk[] = "\xff\xff\xff\x7f\x14\x01\x00\x00\x00{\"sum\":666}\n";
+    int64_t written = 0;
+    while (written < bytes) {
+        size_t chunk = (size_t)(bytes - written) < sizeof junk - 1 ? (size_t)(bytes - written) : sizeof junk - 1;
+        if (fwrite(junk, 1, chunk, stdout) != chunk) break;
+        written += (int64_t)chunk;
+    }
+    fflush(stdout);
+    return kai_sdk_writef(call->output, "{\"written\":%lld}", (long long)written);
+}
+
+static void *crash_later(void *arg)
+{
+    int64_t ms = (int64_t)(intptr_t)arg;
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+    crash();
+    return NULL;
+}
+
+static kai_result thread_crash_tool(const kai_call *call)
+{
+    int64_t ms = 0;
+    if (kai_sdk_get_int64(call->input, "ms", &ms) != KAI_SDK_FOUND || ms < 0) {
+        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "ms must be an integer >= 0");
+    }
+    pthread_t thread;
+    int err = pthread_create(&thread, NULL, crash_later, (void *)(intptr_t)ms);
+    if (err != 0) return kai_sdk_fail(call->output, KAI_ERR_INTERNAL, "pthread_create failed: %s", strerror(err));
+    pthread_detach(thread);
+    return kai_sdk_write(call->output, "{\"started\":true}");
+}
+
+static kai_result misbehave(const kai_call *call, bool *handled)
+{
+    static volatile unsigned long spins;
+    *handled = true;
+    if (name_is(call, "crash_segv")) crash();
+    if (name_is(call, "abort")) abort();
+    if (name_is(call, "exit3")) exit(3);
+    if (name_is(call, "spin")) for (;;) spins++;
+    if (name_is(call, "oversleep")) return oversleep_tool(call);
+    if (name_is(call, "alloc_mb")) return alloc_tool(call);
+    if (name_is(call, "stdout_spam")) return stdout_spam_tool(call);
+    if (name_is(call, "thread_crash")) return thread_crash_tool(call);
+    if (name_is(call, "pid")) return kai_sdk_writef(call->output, "{\"pid\":%ld}", (long)getpid());
+    *handled = false;
+    return KAI_OK;
+}
+
 static kai_result fixture_describe(const kai_output *out)
 {
 #ifdef FIXTURE_DESCRIBE_FAILS
@@ -253,6 +373,9 @@ static kai_result fixture_describe(const kai_output *out)
 
 static kai_result fixture_create(const kai_host *host, const kai_output *error, void **instance)
 {
+#ifdef FIXTURE_CREATE_CRASH
+    crash();
+#endif
 #ifdef FIXTURE_INIT_FAILS
     static const char details[] = "{\"message\":\"missing API endpoint\",\"field\":\"endpoint\"}";
     (void)host;
@@ -296,6 +419,9 @@ static kai_result fixture_invoke(void *instance, const kai_call *call)
     if (name_is(call, "call_tool")) return call_tool_tool(self, call);
     if (name_is(call, "progress")) return progress_tool(call);
     if (name_is(call, "add")) return add_tool(call);
+    bool handled = false;
+    kai_result r = misbehave(call, &handled);
+    if (handled) return r;
     return kai_sdk_fail(out, KAI_ERR_NOT_FOUND, "no tool named '%.*s'",
                         (int)(call->name.len > 64 ? 64 : call->name.len), call->name.data);
 }
@@ -332,6 +458,15 @@ KAI_EXPORT const kai_plugin *FIXTURE_ENTRY(uint32_t host_abi_minor);
 KAI_EXPORT const kai_plugin *FIXTURE_ENTRY(uint32_t host_abi_minor)
 {
     (void)host_abi_minor;
+#ifdef FIXTURE_ENTRY_CRASH
+    crash();
+#endif
+#ifdef FIXTURE_ENTRY_HANG
+    for (;;) {
+        struct timespec ts = {1, 0};
+        nanosleep(&ts, NULL);
+    }
+#endif
 #ifdef FIXTURE_ENTRY_NULL
     (void)fixture_plugin;
     return NULL;

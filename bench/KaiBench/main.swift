@@ -3,12 +3,13 @@
 //   KaiBench load <plugin.so>...   time PluginHost.load of each plugin, once each
 //   KaiBench call <fixture.so> N   per-call latency of callTool("add") vs a direct Swift call
 //   KaiBench registry [caps] [records]  discovery and recording costs of the registry store
+//   KaiBench worker <fixture.so> N  callTool("add") in-process vs a warm worker; crash-to-next-success
 //
 // Each prints one JSON object on stdout; errors go to stderr with exit 1.
 import Glibc
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records]"
+let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records] | KaiBench worker <fixture.so> <N>"
 
 switch arguments.first {
 case "load" where arguments.count >= 2:
@@ -18,6 +19,11 @@ case "call" where arguments.count == 3:
         Bench.fail("call count must be an integer >= 100, got '\(arguments[2])'")
     }
     CallBench.run(fixture: arguments[1], count: count)
+case "worker" where arguments.count == 3:
+    guard let count = Int(arguments[2]), count >= 100 else {
+        Bench.fail("call count must be an integer >= 100, got '\(arguments[2])'")
+    }
+    WorkerBench.run(fixture: arguments[1], count: count)
 case "registry":
     runRegistryBench(arguments: Array(arguments.dropFirst()))
 default:

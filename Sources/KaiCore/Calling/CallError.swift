@@ -20,13 +20,30 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     case wouldDeadlock(tool: String, plugin: String)
     case invalidSchema(tool: String, field: String, String)
     case pluginNotActive(tool: String, plugin: String, status: PluginStatus)
+    /// The worker process died of a signal during the call.
+    case workerCrashed(tool: String, signal: Int32)
+    /// The worker process exited (e.g. the plugin called exit()) during the call.
+    case workerExited(tool: String, status: Int32)
+    /// The call overran its deadline by the policy's grace and did not
+    /// stop, so its worker was killed with SIGKILL.
+    case deadlineKilled(tool: String, timeout: Double, elapsed: Double)
+    /// The call was cancelled, did not stop within the grace, and its
+    /// worker was killed with SIGKILL.
+    case cancelKilled(tool: String)
+    /// The plugin's worker could not be started (or died while starting).
+    case workerUnavailable(tool: String, plugin: String, reason: String)
+    /// Supervision disabled the plugin after repeated worker failures.
+    case pluginDisabled(tool: String, plugin: String, reason: String)
 
     /// The ABI result code this error maps to, for call_tool from a plugin.
     public var code: ResultCode {
         switch self {
         case .toolNotFound, .ambiguousTool: .notFound
         case .argumentsNotJSON, .argumentsInvalid: .invalidInput
-        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive: .unavailable
+        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled: .unavailable
+        case .workerCrashed, .workerExited: .internal
+        case .deadlineKilled: .deadlineExceeded
+        case .cancelKilled: .cancelled
         case .toolFailed(_, let code, _): code
         case .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: .internal
         case .deadlineExceeded: .deadlineExceeded
@@ -70,6 +87,18 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
             return "tool \"\(tool)\" cannot be called: its \(field) is not a valid JSON Schema (\(detail)). This is a bug in the plugin."
         case .wouldDeadlock(let tool, let plugin):
             return "tool \"\(tool)\" was not called: plugin \(plugin) runs its calls one at a time and is already busy in this call chain."
+        case .workerCrashed(let tool, let signal):
+            return "tool \"\(tool)\" failed: its worker process was killed by \(WorkerExit.describe(signal: signal)) during the call. The host is unaffected; the next call starts a fresh worker."
+        case .workerExited(let tool, let status):
+            return "tool \"\(tool)\" failed: its worker process exited with status \(status) during the call. The host is unaffected; the next call starts a fresh worker."
+        case .deadlineKilled(let tool, let timeout, let elapsed):
+            return "tool \"\(tool)\" passed its deadline of \(Self.seconds(timeout)) and did not stop; its worker process was killed (SIGKILL) after \(Self.seconds(elapsed)). The next call starts a fresh worker."
+        case .cancelKilled(let tool):
+            return "tool \"\(tool)\" was cancelled and did not stop; its worker process was killed (SIGKILL). The next call starts a fresh worker."
+        case .workerUnavailable(let tool, let plugin, let reason):
+            return "tool \"\(tool)\" is unavailable: the worker process of plugin \(plugin) \(reason)"
+        case .pluginDisabled(let tool, let plugin, let reason):
+            return "tool \"\(tool)\" is unavailable: plugin \(plugin) was disabled because \(reason). Fix the plugin, then run 'kai plugins enable \(plugin)'."
         }
     }
 
@@ -95,6 +124,12 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .wouldDeadlock: "wouldDeadlock"
         case .invalidSchema: "invalidSchema"
         case .pluginNotActive: "pluginNotActive"
+        case .workerCrashed: "workerCrashed"
+        case .workerExited: "workerExited"
+        case .deadlineKilled: "deadlineKilled"
+        case .cancelKilled: "cancelKilled"
+        case .workerUnavailable: "workerUnavailable"
+        case .pluginDisabled: "pluginDisabled"
         }
     }
 

@@ -53,7 +53,7 @@ final class EventRelay {
     }
 
     /// Copies min(declared, ours) bytes into a zeroed struct of type T.
-    private static func copy<T>(_ event: UnsafePointer<kai_event>, as type: T.Type) -> T {
+    static func copy<T>(_ event: UnsafePointer<kai_event>, as type: T.Type) -> T {
         let declared = Int(event.pointee.struct_size)
         let storage = UnsafeMutableRawPointer.allocate(byteCount: MemoryLayout<T>.size, alignment: MemoryLayout<T>.alignment)
         defer { storage.deallocate() }

@@ -23,10 +23,11 @@ public struct CallReport: Sendable {
 
     /// True when the call failed because of what the caller sent (arguments
     /// that are not JSON or break the schema) or because the operator turned
-    /// the plugin off: such calls are logged but say nothing about how well
+    /// the plugin off (or supervision disabled it, after the failures that
+    /// did count): such calls are logged but say nothing about how well
     /// the plugin performs, so they must not count against its score.
     public var blamesCaller: Bool {
-        ["argumentsNotJSON", "argumentsInvalid", "pluginNotActive"].contains(errorKind ?? "")
+        ["argumentsNotJSON", "argumentsInvalid", "pluginNotActive", "pluginDisabled"].contains(errorKind ?? "")
     }
 
     /// Public so observers can be tested, benchmarked and fed by importers
@@ -54,4 +55,15 @@ public struct CallReport: Sendable {
 /// it must be quick and must not throw (record failures itself).
 public protocol CallObserver: Sendable {
     func callFinished(_ report: CallReport)
+
+    /// Supervision disabled a `process` plugin after repeated worker
+    /// failures (`reason` says how many, within what window, and the last
+    /// one). Called once, on the thread whose call saw the last failure,
+    /// before that call's callFinished. The registry should record the
+    /// plugin as inactive with this reason.
+    func pluginDisabled(id: String, reason: String)
+}
+
+extension CallObserver {
+    public func pluginDisabled(id: String, reason: String) {}
 }

@@ -58,6 +58,16 @@ enum HostServices {
         return code.rawValue
     }
 
+    static func logLevel(_ level: kai_log_level) -> Logger.Level {
+        switch level {
+        case ..<KAI_LOG_DEBUG: .trace
+        case KAI_LOG_DEBUG: .debug
+        case KAI_LOG_INFO: .info
+        case KAI_LOG_WARN: .warning
+        default: .error
+        }
+    }
+
     static let unsupportedProvider =
         "this Kai host has no LLM provider service yet; providers arrive in a later release"
 }
@@ -66,15 +76,7 @@ private let hostLog: @convention(c) (UnsafePointer<kai_host>?, kai_log_level, Un
     host, level, message, length in
     guard let instance = HostServices.instance(host) else { return }
     let text = HostServices.string(kai_str(data: message, len: message == nil ? 0 : length))
-    let swiftLevel: Logger.Level =
-        switch level {
-        case ..<KAI_LOG_DEBUG: .trace
-        case KAI_LOG_DEBUG: .debug
-        case KAI_LOG_INFO: .info
-        case KAI_LOG_WARN: .warning
-        default: .error
-        }
-    instance.host.pluginLogger.log(level: swiftLevel, "\(text)", metadata: ["plugin": .string(instance.plugin.id)])
+    instance.host.pluginLogger.log(level: HostServices.logLevel(level), "\(text)", metadata: ["plugin": .string(instance.plugin.id)])
 }
 
 private let hostConfig: @convention(c) (UnsafePointer<kai_host>?) -> kai_str = { host in
@@ -104,14 +106,14 @@ private let hostCallTool: @convention(c) (
         name: HostServices.string(name), arguments: HostServices.bytes(args), parent: context, output: out)
 }
 
-private let hostProviderComplete: @convention(c) (
+let hostProviderComplete: @convention(c) (
     UnsafePointer<kai_host>?, UnsafePointer<kai_call>?, kai_str, kai_str, UnsafePointer<kai_output>?
 ) -> kai_result = { _, _, _, _, out in
     HostServices.fail(out, .unsupported, HostServices.unsupportedProvider)
 }
 
 /// Even when unsupported, a stream gets its one terminal event (kai_events.h).
-private let hostProviderStream: @convention(c) (
+let hostProviderStream: @convention(c) (
     UnsafePointer<kai_host>?, UnsafePointer<kai_call>?, kai_str, kai_str, UnsafePointer<kai_event_sink>?
 ) -> kai_result = { _, _, _, _, sink in
     let details = JSONValue.object(["message": .string(HostServices.unsupportedProvider)]).serializedBytes()

@@ -21,16 +21,30 @@ public final class LoadedPlugin: Sendable {
     let state = Mutex<InstanceState>(.notCreated)
     /// Held around every call to a capability declared "serial".
     let serialLock = Mutex<Void>(())
+    /// The worker's supervisor when the plugin runs in a process of its own.
+    let supervisor: WorkerSupervisor?
 
     public var id: String { manifest.id }
     public var status: PluginStatus { settings.status }
 
-    init(path: String, library: PluginLibrary?, manifest: PluginManifest, settings: PluginSettings) {
+    /// How calls reach the plugin: inprocess, or its worker's state
+    /// ("process: ready", "process: disabled", ...).
+    public var isolationState: String {
+        guard let supervisor else { return PluginIsolation.inprocess.rawValue }
+        return "process: \(supervisor.stateName)"
+    }
+
+    /// The process id of the plugin's running worker, if it has one.
+    public var workerPID: Int32? { supervisor?.workerPID }
+
+    init(path: String, library: PluginLibrary?, manifest: PluginManifest, settings: PluginSettings, fromCache: Bool) {
         self.path = path
         self.library = Mutex(library)
-        self.fromCache = library == nil
+        self.fromCache = fromCache
         self.manifest = manifest
         self.settings = settings
+        supervisor = settings.isolation == .process
+            ? WorkerSupervisor(path: path, pluginID: manifest.id, policy: settings.worker) : nil
     }
 
     /// The opened library; a cached plugin is opened here, on first use.

@@ -14,6 +14,10 @@ public struct PluginSettings: Sendable, Equatable {
     /// Set when the settings cannot be used (e.g. a secret's environment
     /// variable is unset): create() is not called and calls fail with this.
     public var problem: String?
+    /// In the host process, or in a supervised worker process.
+    public var isolation: PluginIsolation
+    /// Limits and supervision of the worker (isolation: process only).
+    public var worker: WorkerPolicy
 
     public struct Secret: Sendable, Equatable {
         public let value: String
@@ -26,8 +30,11 @@ public struct PluginSettings: Sendable, Equatable {
     }
 
     public init(enabled: Bool = true, status: PluginStatus = .active, config: JSONValue = .object([:]),
-                secrets: [String: Secret] = [:], problem: String? = nil) {
+                secrets: [String: Secret] = [:], problem: String? = nil,
+                isolation: PluginIsolation = .inprocess, worker: WorkerPolicy = WorkerPolicy()) {
         self.problem = problem
+        self.isolation = isolation
+        self.worker = worker
         self.enabled = enabled
         self.status = status
         self.config = config

@@ -81,44 +81,70 @@ extension PluginHost {
         }
         if let parent, parent.depth + 1 > CallContext.maxDepth { throw .nestingTooDeep(tool: name) }
 
-        let instance: PluginInstance
-        do {
-            instance = try plugin.instance(in: self)
-        } catch {
-            throw .pluginUnavailable(tool: name, error)
-        }
-
         let serial = capability.concurrency == .serial
-        let pluginID = ObjectIdentifier(plugin)
-        if serial, let parent, parent.chainHoldsSerialLock(of: pluginID) {
-            throw .wouldDeadlock(tool: name, plugin: plugin.id)
-        }
-        let context = CallContext(deadline: deadline, cancellation: cancellation, parent: parent,
-                                  serialPlugin: serial ? pluginID : nil)
-        let collector = OutputCollector(limit: outputLimit)
-        let relay = onEvent.map { EventRelay(handler: $0, context: context) }
-        let code: kai_result
-        if serial {
-            code = plugin.serialLock.withLock { _ in
-                Self.run(instance, capability: capability, arguments: arguments, context: context, collector: collector, relay: relay)
+        let outcome: RawOutcome
+        if let supervisor = plugin.supervisor {
+            let context = try callContext(plugin, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, tool: name)
+            let run = { () throws(CallError) -> RawOutcome in
+                try self.runInWorker(supervisor, plugin: plugin, capability: capability, arguments: arguments, context: context,
+                                     outputLimit: outputLimit, onEvent: onEvent, tool: name, timeout: timeout, started: started)
             }
+            outcome = serial ? try plugin.serialLock.withLock { (_) throws(CallError) -> RawOutcome in try run() } : try run()
         } else {
-            code = Self.run(instance, capability: capability, arguments: arguments, context: context, collector: collector, relay: relay)
+            let instance: PluginInstance
+            do {
+                instance = try plugin.instance(in: self)
+            } catch {
+                throw .pluginUnavailable(tool: name, error)
+            }
+            let context = try callContext(plugin, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, tool: name)
+            outcome = Self.runInProcess(instance, capability: capability, arguments: arguments, context: context,
+                                        serial: serial, outputLimit: outputLimit, onEvent: onEvent)
         }
         let finished = MonotonicClock.now()
         let elapsed = Double(finished - started) / 1e9
 
+        let code = outcome.code
         if finished >= deadline, code == KAI_OK || code == KAI_ERR_DEADLINE_EXCEEDED || code == KAI_ERR_CANCELLED {
             throw .deadlineExceeded(tool: name, timeout: timeout ?? elapsed, elapsed: elapsed)
         }
         guard code == KAI_OK else {
             let result = ResultCode(plugin: code)
             if result == .cancelled, cancellation?.isCancelled == true { throw .cancelled(tool: name) }
-            throw .toolFailed(tool: name, code: result, details: ErrorDetails.describe(collector.errorDetails))
+            throw .toolFailed(tool: name, code: result, details: ErrorDetails.describe(outcome.errorDetails))
         }
-        if collector.overflowed { throw .outputTooLarge(tool: name, limit: outputLimit) }
-        try checkOutput(collector.bytes, capability: capability, tool: name)
-        return ToolResult(plugin: plugin.id, tool: capability.name, json: collector.bytes, durationNanoseconds: finished - started)
+        if outcome.overflowed { throw .outputTooLarge(tool: name, limit: outputLimit) }
+        try checkOutput(outcome.bytes, capability: capability, tool: name)
+        return ToolResult(plugin: plugin.id, tool: capability.name, json: outcome.bytes, durationNanoseconds: finished - started)
+    }
+
+    /// The call's context; refuses a serial call that would wait on a lock
+    /// its own call chain holds.
+    private func callContext(
+        _ plugin: LoadedPlugin, serial: Bool, deadline: Int64, cancellation: CancellationToken?, parent: CallContext?, tool: String
+    ) throws(CallError) -> CallContext {
+        let pluginID = ObjectIdentifier(plugin)
+        if serial, let parent, parent.chainHoldsSerialLock(of: pluginID) {
+            throw .wouldDeadlock(tool: tool, plugin: plugin.id)
+        }
+        return CallContext(deadline: deadline, cancellation: cancellation, parent: parent, serialPlugin: serial ? pluginID : nil)
+    }
+
+    private static func runInProcess(
+        _ instance: PluginInstance, capability: Capability, arguments: [UInt8], context: CallContext, serial: Bool,
+        outputLimit: Int, onEvent: ToolEventHandler?
+    ) -> RawOutcome {
+        let collector = OutputCollector(limit: outputLimit)
+        let relay = onEvent.map { EventRelay(handler: $0, context: context) }
+        let code: kai_result
+        if serial {
+            code = instance.plugin.serialLock.withLock { _ in
+                run(instance, capability: capability, arguments: arguments, context: context, collector: collector, relay: relay)
+            }
+        } else {
+            code = run(instance, capability: capability, arguments: arguments, context: context, collector: collector, relay: relay)
+        }
+        return RawOutcome(code: code, bytes: collector.bytes, errorDetails: collector.errorDetails, overflowed: collector.overflowed)
     }
 
     private static func run(

@@ -32,17 +32,24 @@ public final class PluginHost: Sendable {
     ///
     /// With a scan cache, an unchanged file's manifest (or its failure) comes
     /// from the cache and the file is not opened until a call needs it.
+    ///
+    /// Files the cache does not know are read by `scanning` (see
+    /// PluginScanning): with a cache, normally in a helper process, so a
+    /// plugin that crashes or hangs while being read is recorded as failed
+    /// and the host carries on.
     public static func load(
         from catalog: some PluginCatalog, cache: (any ScanCache)? = nil, observer: (any CallObserver)? = nil,
-        logger: Logger = Logger(label: "kai.plugin")
+        logger: Logger = Logger(label: "kai.plugin"), scanning: PluginScanning = .automatic
     ) -> PluginHost {
         var plugins: [LoadedPlugin] = []
         var failures: [PluginLoadError] = []
         var disabled: [(id: String, path: String)] = []
         var byID: [String: String] = [:]
-        for source in catalog.pluginSources() {
+        let sources = catalog.pluginSources()
+        let scanned = scanInHelper(sources.map(\.path), cache: cache, scanning: scanning)
+        for source in sources {
             do throws(PluginLoadError) {
-                let (library, manifest) = try scan(source.path, cache: cache)
+                let (library, manifest, fromCache) = try scan(source.path, cache: cache, scanned: scanned[source.path])
                 if let expected = source.expectedID, expected != manifest.id {
                     throw PluginLoadError(path: source.path, reason: .idMismatch(expected: expected, found: manifest.id))
                 }
@@ -55,7 +62,7 @@ public final class PluginHost: Sendable {
                     disabled.append((manifest.id, source.path))
                     continue
                 }
-                plugins.append(LoadedPlugin(path: source.path, library: library, manifest: manifest, settings: settings))
+                plugins.append(LoadedPlugin(path: source.path, library: library, manifest: manifest, settings: settings, fromCache: fromCache))
             } catch {
                 failures.append(error)
             }
@@ -63,9 +70,12 @@ public final class PluginHost: Sendable {
         return PluginHost(plugins: plugins, failures: failures, disabled: disabled, logger: logger, observer: observer)
     }
 
-    /// Reads one file's manifest: from the cache when the file is unchanged
-    /// (library nil: not opened), else by opening it, saving the outcome.
-    private static func scan(_ path: String, cache: (any ScanCache)?) throws(PluginLoadError) -> (PluginLibrary?, PluginManifest) {
+    /// Reads one file's manifest: from the cache when the file is unchanged,
+    /// else from the scan helper's answer, else by opening it here; a fresh
+    /// outcome is saved. The library is nil unless opened here.
+    private static func scan(
+        _ path: String, cache: (any ScanCache)?, scanned: ScanHelperClient.Outcome?
+    ) throws(PluginLoadError) -> (PluginLibrary?, PluginManifest, fromCache: Bool) {
         let identity = cache == nil ? nil : FileIdentity.of(path: path)
         if let identity, let cached = cache?.cachedScan(identity) {
             switch cached {
@@ -75,19 +85,43 @@ public final class PluginHost: Sendable {
                 // Validated when cached; a decode failure here (a host whose
                 // rules changed without an ABI change) just rescans.
                 if let manifest = try? ManifestDecoder.decode(json, descriptorMinor: minor, path: path, trusted: true) {
-                    return (nil, manifest)
+                    return (nil, manifest, true)
                 }
             }
         }
-        do {
-            let library = try PluginLibrary.open(path: path)
-            let manifest = try ManifestDecoder.decode(library.manifestBytes, descriptorMinor: library.descriptor.abi_minor, path: path)
-            if let identity { cache?.saveScan(identity, .manifest(json: library.manifestBytes, abiMinor: library.descriptor.abi_minor)) }
-            return (library, manifest)
+        do throws(PluginLoadError) {
+            let library: PluginLibrary?
+            let bytes: [UInt8], minor: UInt32
+            switch scanned {
+            case .manifest(let json, let abiMinor)?:
+                (library, bytes, minor) = (nil, json, abiMinor)
+            case .failed(let error)?:
+                throw error
+            case nil:
+                let opened = try PluginLibrary.open(path: path)
+                (library, bytes, minor) = (opened, opened.manifestBytes, opened.descriptor.abi_minor)
+            }
+            let manifest = try ManifestDecoder.decode(bytes, descriptorMinor: minor, path: path)
+            if let identity { cache?.saveScan(identity, .manifest(json: bytes, abiMinor: minor)) }
+            return (library, manifest, false)
         } catch {
             if let identity { cache?.saveScan(identity, .failed(message: error.message)) }
             throw error
         }
+    }
+
+    /// Scans the files the cache does not know in a helper process, when
+    /// `scanning` says so.
+    private static func scanInHelper(
+        _ paths: [String], cache: (any ScanCache)?, scanning: PluginScanning
+    ) -> [String: ScanHelperClient.Outcome] {
+        guard let (executable, timeout) = scanning.helper(hasCache: cache != nil) else { return [:] }
+        let unknown = paths.filter { path in
+            guard let cache, let identity = FileIdentity.of(path: path) else { return cache == nil }
+            return cache.cachedScan(identity) == nil
+        }
+        guard !unknown.isEmpty else { return [:] }
+        return ScanHelperClient.scan(unknown, executable: executable, timeout: timeout)
     }
 
     public func plugin(id: String) -> LoadedPlugin? {
@@ -100,9 +134,15 @@ public final class PluginHost: Sendable {
         _ = try plugin.instance(in: self)
     }
 
-    /// Destroys created instances, last loaded first. The libraries stay
-    /// mapped: plugins are never unloaded.
-    public func shutdown() {
-        for plugin in plugins.reversed() { plugin.destroyInstance() }
+    /// Stops the plugins, last loaded first: in-process instances are
+    /// destroyed (the libraries stay mapped: plugins are never unloaded);
+    /// workers finish the calls in flight, destroy their instance and
+    /// exit, and are killed if they have not within `timeout` seconds.
+    public func shutdown(timeout: Double = 2) {
+        let deadline = MonotonicClock.deadline(after: timeout)
+        for plugin in plugins.reversed() {
+            plugin.supervisor?.shutdown(deadline: deadline)
+            plugin.destroyInstance()
+        }
     }
 }

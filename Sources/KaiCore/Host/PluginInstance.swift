@@ -40,6 +40,22 @@ final class PluginInstance: @unchecked Sendable {
     /// Applies config defaults, validates the config (with secrets
     /// redacted), and calls create() with the real secret values merged in.
     static func create(plugin: LoadedPlugin, library: PluginLibrary, host: PluginHost) throws(PluginLoadError) -> PluginInstance {
+        let instance = PluginInstance(plugin: plugin, library: library, host: host, config: try effectiveConfig(for: plugin))
+        let collector = OutputCollector(limit: OutputCollector.maxErrorBytes)
+        var handle: UnsafeMutableRawPointer?
+        let code = collector.withOutput { library.descriptor.create(instance.hostTable, $0, &handle) }
+        guard code == KAI_OK else {
+            let details = ErrorDetails.describe(collector.errorDetails)
+            throw PluginLoadError(path: plugin.path, reason: .createFailed(ResultCode(plugin: code), details))
+        }
+        instance.handle = handle
+        return instance
+    }
+
+    /// The config create() gets: defaults applied, checked against the
+    /// configSchema (with secrets redacted), then the real secret values
+    /// merged in. Also what a worker's create() gets.
+    static func effectiveConfig(for plugin: LoadedPlugin) throws(PluginLoadError) -> JSONValue {
         let manifest = plugin.manifest
         let settings = plugin.settings
         if let problem = settings.problem { throw PluginLoadError(path: plugin.path, reason: .configInvalid([problem])) }
@@ -51,17 +67,7 @@ final class PluginInstance: @unchecked Sendable {
                 throw PluginLoadError(path: plugin.path, reason: .configInvalid(violations.map(\.description)))
             }
         }
-        let instance = PluginInstance(plugin: plugin, library: library, host: host,
-                                      config: merge(settings.secrets.mapValues(\.value), into: config))
-        let collector = OutputCollector(limit: OutputCollector.maxErrorBytes)
-        var handle: UnsafeMutableRawPointer?
-        let code = collector.withOutput { library.descriptor.create(instance.hostTable, $0, &handle) }
-        guard code == KAI_OK else {
-            let details = ErrorDetails.describe(collector.errorDetails)
-            throw PluginLoadError(path: plugin.path, reason: .createFailed(ResultCode(plugin: code), details))
-        }
-        instance.handle = handle
-        return instance
+        return merge(settings.secrets.mapValues(\.value), into: config)
     }
 
     func destroy() {

@@ -28,6 +28,15 @@ public struct PluginLoadError: Error, Sendable, Equatable, CustomStringConvertib
         /// A failure remembered by the scan cache: the message as first
         /// reported. The file is retried when it or the host changes.
         case previousScan(String)
+        /// A load failure a helper process (the scan helper or a worker)
+        /// reported: its message, as the helper wrote it.
+        case failedInHelper(String)
+        /// The scan helper died of a signal while reading this file.
+        case scanCrashed(signal: Int32)
+        /// The scan helper exited (the plugin called exit()) while reading this file.
+        case scanExited(status: Int32)
+        /// The scan helper did not answer for this file within the deadline.
+        case scanTimedOut(seconds: Double)
     }
 
     public let path: String
@@ -90,8 +99,14 @@ public struct PluginLoadError: Error, Sendable, Equatable, CustomStringConvertib
             return "create() failed with \(code): \(detail)"
         case .idMismatch(let expected, let found):
             return "the configuration expects plugin id \"\(expected)\", but the file's manifest says \"\(found)\". Fix the id in the configuration or point it at the right file."
-        case .previousScan(let message):
+        case .previousScan(let message), .failedInHelper(let message):
             return message
+        case .scanCrashed(let signal):
+            return "crashed with \(WorkerExit.describe(signal: signal)) while being scanned (in dlopen, its entry function or describe()). Kai skips it until the file changes."
+        case .scanExited(let status):
+            return "exited with status \(status) while being scanned (in dlopen, its entry function or describe()). Kai skips it until the file changes."
+        case .scanTimedOut(let seconds):
+            return "did not answer within \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s while being scanned (its entry function or describe() hangs). Kai skips it until the file changes."
         }
     }
 }

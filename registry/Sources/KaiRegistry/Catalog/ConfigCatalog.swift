@@ -53,7 +53,8 @@ public struct ConfigCatalog: PluginCatalog {
         var settings = PluginSettings(
             enabled: entry.enabled,
             status: entry.status.flatMap { PluginStatus(rawValue: $0.rawValue) } ?? .active,
-            config: entry.config)
+            config: entry.config,
+            isolation: PluginIsolation(rawValue: entry.isolation.rawValue) ?? .inprocess)
         do throws(ConfigError) {
             let resolved = try SecretResolver(environment: environment).resolve(entry, pluginID: id, file: config.file)
             for (key, value) in resolved.values {

@@ -1,0 +1,132 @@
+import CKaiABI
+import Foundation
+import Glibc
+import KaiJSON
+import Logging
+import Synchronization
+
+/// One running worker process as the host sees it: the process, the framed
+/// pipes (its fd 3 reads requests, fd 4 writes answers), and its stdout and
+/// stderr (one pipe, drained by a thread, logged at debug level).
+final class WorkerConnection: Sendable {
+    let process: WorkerProcess
+    let mux: FrameMux
+    private let ids = Atomic<UInt32>(0)
+
+    private init(process: WorkerProcess, mux: FrameMux) {
+        self.process = process
+        self.mux = mux
+    }
+
+    /// A request id unique on this connection (never 0: 0 routes nowhere).
+    func nextID() -> UInt32 {
+        let id = ids.wrappingAdd(1, ordering: .relaxed).newValue
+        return id == 0 ? ids.wrappingAdd(1, ordering: .relaxed).newValue : id
+    }
+
+    enum StartOutcome {
+        case ready(WorkerConnection)
+        /// The worker runs but the plugin did not load or create() failed:
+        /// a property of the plugin and its config, reported like in-process.
+        case createFailed(PluginLoadError)
+        /// The worker could not start or died starting: how, as a phrase
+        /// ("was killed by SIGSEGV (segmentation fault) while starting ...").
+        case failed(String)
+    }
+
+    /// Starts a worker for `path`, then has it create the instance with
+    /// `config`, within `policy.startTimeout`.
+    static func start(path: String, pluginID: String, config: [UInt8], policy: WorkerPolicy, logger: Logger) -> StartOutcome {
+        let executable = policy.resolvedExecutable
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        let process: WorkerProcess
+        do {
+            process = try WorkerProcess.spawn(
+                executable,
+                arguments: ["--serve", path, "--parent", "\(getpid())", "--address-space", "\(policy.addressSpaceBytes)",
+                            "--open-files", "\(policy.maxOpenFiles)"],
+                environment: environment,
+                layout: [(0, .devNull), (3, .input), (4, .output), (2, .output), (1, .sameAs(2))])
+        } catch {
+            return .failed("could not be started (\(error.message)). Install kai-plugin-worker next to kai or set KAI_PLUGIN_WORKER.")
+        }
+        drainOutput(of: process, pluginID: pluginID, logger: logger)
+        let mux = FrameMux(input: process.pipes[4]!, output: process.pipes[3]!) { frame in
+            guard frame.kind == .log else { return frame.id }
+            var reader = frame.reader
+            if let level = try? reader.i32(), let message = try? reader.string() {
+                logger.log(level: HostServices.logLevel(level), "\(message)", metadata: ["plugin": .string(pluginID)])
+            }
+            return nil
+        }
+        let connection = WorkerConnection(process: process, mux: mux)
+        let id = connection.nextID()
+        mux.send(WorkerFrame.encode(.create, id: id) { $0.bytes.append(contentsOf: config) })
+        switch mux.next(id, until: MonotonicClock.deadline(after: policy.startTimeout)) {
+        case .frame(let frame):
+            guard let result = try? WorkerResult(frame) else {
+                process.kill()
+                return .failed("broke the worker protocol while starting")
+            }
+            if result.code == KAI_OK { return .ready(connection) }
+            process.kill()
+            let details = ErrorDetails.describe(result.errorDetails)
+            if result.code == -1 {
+                let message = result.errorDetails.flatMap { try? JSONParser.parse($0) }?["message"]?.stringValue ?? details
+                return .createFailed(PluginLoadError(path: path, reason: .failedInHelper(message)))
+            }
+            return .createFailed(PluginLoadError(path: path, reason: .createFailed(ResultCode(plugin: result.code), details)))
+        case .closed:
+            let exit = process.waitForExit(within: 1)
+            return .failed("\(exit) while starting (in the plugin's entry function, describe() or create())")
+        case .timedOut:
+            process.kill()
+            return .failed("did not finish starting within \(WorkerConnection.seconds(policy.startTimeout)) (the plugin's entry function or create() hangs) and was killed")
+        }
+    }
+
+    /// Reads the worker's stdout+stderr until it exits, so a chatty plugin
+    /// never blocks on a full pipe; lines go to the log at debug level. The
+    /// thread owns a duplicate of the descriptor and closes it at EOF.
+    private static func drainOutput(of process: WorkerProcess, pluginID: String, logger: Logger) {
+        guard let original = process.pipes[2] else { return }
+        let fd = fcntl(original, F_DUPFD_CLOEXEC, 10)
+        guard fd >= 0 else { return }
+        let thread = Thread {
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: 16 << 10, alignment: 1)
+            defer { buffer.deallocate(); close(fd) }
+            while true {
+                let n = read(fd, buffer, 16 << 10)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                let text = String(decoding: UnsafeRawBufferPointer(start: buffer, count: n), as: UTF8.self)
+                logger.debug("worker output: \(text)", metadata: ["plugin": .string(pluginID)])
+            }
+        }
+        thread.name = "kai-worker-output"
+        thread.start()
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : String(format: "%.3g s", value)
+    }
+}
+
+/// A decoded `result` frame.
+struct WorkerResult {
+    let code: kai_result
+    let output: [UInt8]
+    let errorDetails: [UInt8]?
+    let overflowed: Bool
+
+    init(_ frame: WorkerFrame) throws(FrameError) {
+        guard frame.kind == .result else { throw FrameError(description: "expected a result frame") }
+        var reader = frame.reader
+        code = try reader.i32()
+        output = try reader.data()
+        let details = try reader.data()
+        errorDetails = details.isEmpty ? nil : details
+        overflowed = try reader.u8() != 0
+    }
+}

@@ -1,0 +1,49 @@
+// kai-plugin-worker: runs one Kai plugin out of the host's process.
+//
+//   kai-plugin-worker --serve /abs/plugin.so --parent PID [--address-space BYTES] [--open-files N]
+//       Serves the plugin's ABI to the host over fd 3 (requests) and fd 4
+//       (answers) until the host closes fd 3 or asks for shutdown. Started
+//       by the host (isolation: process), never by hand.
+//   kai-plugin-worker --scan /abs/a.so [/abs/b.so ...]
+//       Prints one JSON line per file: its manifest, or why it failed.
+//
+// Order of steps in --serve: harden the process (parent-death signal,
+// rlimits: no core dumps, address space, open files) before any plugin code
+// is loaded; ignore SIGPIPE (a write to a gone host fails instead); serve.
+import CKaiWorker
+import Glibc
+import KaiCore
+
+func die(_ message: String, code: Int32 = 64) -> Never {
+    let line = "kai-plugin-worker: \(message)\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+    exit(code)
+}
+
+let usage = "usage: kai-plugin-worker --serve /abs/plugin.so --parent PID [--address-space BYTES] [--open-files N] | kai-plugin-worker --scan /abs/plugin.so..."
+var arguments = Array(CommandLine.arguments.dropFirst())
+
+switch arguments.first {
+case "--scan" where arguments.count >= 2:
+    ScanHelper.run(paths: Array(arguments.dropFirst()))
+case "--serve" where arguments.count >= 2:
+    let path = arguments[1]
+    guard path.hasPrefix("/") else { die("the plugin path must be absolute, got '\(path)'") }
+    var options: [String: UInt64] = ["--parent": 0, "--address-space": 0, "--open-files": 0]
+    var rest = arguments.dropFirst(2)
+    while let name = rest.popFirst() {
+        guard options[name] != nil, let text = rest.popFirst(), let value = UInt64(text) else {
+            die("unknown option or bad value near '\(name)'. \(usage)")
+        }
+        options[name] = value
+    }
+    let failedStep = kai_worker_harden(Int32(clamping: options["--parent"]!), options["--address-space"]!, options["--open-files"]!)
+    if failedStep != 0 {
+        let steps = [1: "parent-death signal", 2: "RLIMIT_CORE", 3: "RLIMIT_AS", 4: "RLIMIT_NOFILE"]
+        die("cannot set \(steps[Int(failedStep)] ?? "limits"): \(String(cString: strerror(errno)))", code: 71)
+    }
+    signal(SIGPIPE, SIG_IGN)
+    WorkerServer.serve(pluginPath: path, input: 3, output: 4)
+default:
+    die(usage)
+}
