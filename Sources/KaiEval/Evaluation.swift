@@ -116,7 +116,7 @@ public struct Evaluation: Sendable {
             records.append(fresh[sample.index] ?? EvalRecord(sample: sample, outcome: SampleOutcome(
                 result: line["result"]?.stringValue ?? "", status: line["status"]?.stringValue ?? "unknown",
                 cpuTimeMs: line["cpu_time_ms"]?.doubleValue ?? 0, wallTimeMs: line["wall_time_ms"]?.doubleValue ?? 0,
-                peakMemoryKB: Int(line["peak_memory_kb"]?.intValue ?? 0))))
+                peakMemoryKB: Int(line["peak_memory_kb"]?.intValue ?? 0)), resumed: true))
         }
         let counts = perTask.keys.sorted().map { perTask[$0]! }
         return EvalSummary(

@@ -12,6 +12,11 @@ enum Console {
         write(2, "kai: error: " + text + "\n")
     }
 
+    /// Text as is (no newline), e.g. a progress bar redrawn with \r.
+    static func raw(_ fd: Int32, _ text: String) {
+        write(fd, text)
+    }
+
     /// A plain line on stderr (progress and other side information).
     static func note(_ text: String) {
         write(2, text + "\n")

@@ -18,11 +18,12 @@ enum ExitCodes {
         switch error {
         case .toolNotFound, .ambiguousTool: notFound
         case .argumentsNotJSON, .argumentsInvalid: badArguments
-        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive: unavailable
+        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled: unavailable
         case .toolFailed(_, let code, _) where code == .invalidInput: badArguments
         case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: toolFailed
-        case .deadlineExceeded: deadline
-        case .cancelled: cancelled
+        case .workerCrashed, .workerExited: toolFailed
+        case .deadlineExceeded, .deadlineKilled: deadline
+        case .cancelled, .cancelKilled: cancelled
         }
     }
 

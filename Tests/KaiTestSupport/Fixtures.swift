@@ -54,12 +54,15 @@ public enum Fixtures {
         try compile(flag.lowercased(), flags: ["-D\(flag)"])
     }
 
-    public static func run(_ executable: String, _ arguments: [String]) throws {
+    /// Runs a program to completion; throws with its stderr if it fails.
+    /// `quiet` discards its stdout (a chatty reference tool, say).
+    public static func run(_ executable: String, _ arguments: [String], quiet: Bool = false) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
+        if quiet { process.standardOutput = FileHandle.nullDevice }
         try process.run()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
@@ -81,6 +84,7 @@ public enum Fixtures {
 
 public struct FixtureError: Error, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

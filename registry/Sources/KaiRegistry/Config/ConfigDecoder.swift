@@ -4,7 +4,7 @@ import Yams
 /// Turns the composed YAML document into an `OperatorConfig`, checking every
 /// key and type and reporting the first problem at its line and column.
 struct ConfigDecoder {
-    static let topLevelKeys = ["database", "payload_logging", "plugins"]
+    static let topLevelKeys = ["database", "payload_logging", "plugins", "sandbox"]
 
     let file: String
     /// The config file's directory, against which relative paths resolve.
@@ -31,6 +31,13 @@ struct ConfigDecoder {
         }
         if let plugins = members["plugins"], !isNull(plugins.value) {
             config.entries = try entries(plugins.value)
+        }
+        if let sandbox = members["sandbox"], !isNull(sandbox.value) {
+            // Kept as JSON: the sandbox module reads and checks its own
+            // section (the language table); the config only keeps its place.
+            var converter = YAMLToJSON(file: file, label: "sandbox")
+            config.sandbox = try converter.convert(sandbox.value)
+            config.sandboxPosition = YAMLCoreSchema.position(sandbox.value.mark)
         }
         return config
     }

@@ -38,6 +38,23 @@ enum DefaultConfig {
               #   config: { max_input_bytes: 2048 }
               #   secrets: { api_key: OPENAI_API_KEY }   # config key -> environment variable name
 
+            # How `kai sandbox run FILE` runs a source file, by extension: optional compile
+            # steps, then the run step. {source} is the file in /work, {exe} the compiled program.
+            sandbox:
+              languages:
+                py:
+                  run: [/usr/bin/python3, -I, -B, "{source}"]
+                sh:
+                  run: [/bin/sh, "{source}"]
+                c:
+                  compile:
+                    - command: [/usr/bin/cc, -O1, -std=c11, -o, "{exe}", "{source}", -lm]
+                      time_limit_ms: 30000
+                      cpu_limit_ms: 30000
+                      memory_mb: 512
+                      pids: 32
+                  run: ["{exe}"]
+
             """
         return text
     }

