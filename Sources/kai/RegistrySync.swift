@@ -18,7 +18,8 @@ enum RegistrySync {
                                       inputSchema: capability.inputSchema, outputSchema: capability.outputSchema, tags: capability.tags)
                     })
                 }
-                if statuses[plugin.id] != EffectivePluginStatus(plugin.status) {
+                // A supervision disable stands until `kai plugins enable`.
+                if statuses[plugin.id] != EffectivePluginStatus(plugin.status), try store.supervisionDisableReason(id: plugin.id) == nil {
                     try store.setPluginStatus(id: plugin.id, status: plugin.status, reason: nil)
                 }
             }

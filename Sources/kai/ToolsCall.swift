@@ -40,8 +40,14 @@ struct ToolsCall: ParsableCommand {
         let token = CancellationToken()
         let signalSource = Self.cancelOnInterrupt(token)
         defer { signalSource.cancel() }
-        if let entry = try? host.tools.resolve(name), entry.plugin.status == .deprecated {
-            Console.warning("plugin \(entry.plugin.id) is deprecated by the operator; it may be removed soon.")
+        if let entry = try? host.tools.resolve(name) {
+            if entry.plugin.status == .deprecated {
+                Console.warning("plugin \(entry.plugin.id) is deprecated by the operator; it may be removed soon.")
+            }
+            if let reason = try? runtime.store.supervisionDisableReason(id: entry.plugin.id) {
+                let error = CallError.pluginDisabled(tool: entry.qualifiedName, plugin: entry.plugin.id, reason: reason)
+                throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
+            }
         }
         do {
             let options = CallOptions(timeout: timeout, cancellation: token, onEvent: progress ? Self.showProgress : nil, taskType: taskType)
@@ -52,6 +58,7 @@ struct ToolsCall: ParsableCommand {
                 Console.out(result.text)
             }
         } catch {
+            WorkerFailureWindow.check(error, host: host, store: runtime.store)
             throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
         }
     }

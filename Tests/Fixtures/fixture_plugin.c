@@ -25,6 +25,9 @@
  *   -DFIXTURE_CREATE_CRASH      create() dereferences NULL (SIGSEGV)
  *   -DFIXTURE_ENTRY_CRASH       the entry function dereferences NULL (SIGSEGV)
  *   -DFIXTURE_ENTRY_HANG        the entry function never returns
+ *   -DFIXTURE_CONFORMING        none: only the tools that follow every rule (no
+ *                               bad_json, no misbehaving tools); add
+ *                               -DFIXTURE_WITH=T_SPIN (etc.) for one more tool
  *
  * Tools of the valid plugin (serial unless noted):
  *   sleep_ms {ms}        sleeps in <= 1 ms steps, polling is_cancelled and the
@@ -52,6 +55,8 @@
  *   thread_crash {ms}    starts a thread that dereferences NULL after ms;
  *                        -> {"started": true} at once
  *   pid {}               -> {"pid": getpid()} (tells workers apart)
+ *   leak {}              mallocs 16 KiB, touches it and never frees it -> {"leaked_kb": 16};
+ *                        only in the manifest with -DFIXTURE_WITH=T_LEAK
  *
  * sleep_ms and sleep_serial log "<name> started" at INFO when they begin,
  * and report {"in_flight": K}: how many calls of that tool were running when
@@ -102,39 +107,56 @@
 #define EXTRA_TOOLS ""
 #endif
 
-#ifdef FIXTURE_MANIFEST_NOT_JSON
+/* Each tool's manifest entry, so builds can pick a set. The "examples" of
+ * the misbehaving tools are what `kai plugins validate` calls them with. */
+#define T_SLEEP_MS TOOL("sleep_ms", MS_ARGS, ",\"concurrency\":\"parallel\"")
+#define T_SLEEP_SERIAL TOOL("sleep_serial", MS_ARGS, ",\"concurrency\":\"serial\"")
+#define T_BAD_JSON TOOL("bad_json", NO_ARGS, "")
+#define T_FAIL TOOL("fail", NO_ARGS, "")
+#define T_CONFIG TOOL("config", NO_ARGS, "")
+#define T_CALL_TOOL TOOL("call_tool", "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}," \
+    "\"args\":{\"type\":\"object\"}},\"required\":[\"name\",\"args\"],\"additionalProperties\":false}", "")
+#define T_RENDEZVOUS TOOL("rendezvous", "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":1}}," \
+    "\"required\":[\"n\"],\"additionalProperties\":false}", ",\"concurrency\":\"parallel\"")
+#define T_PROGRESS TOOL("progress", "{\"type\":\"object\",\"properties\":{\"steps\":{\"type\":\"integer\",\"minimum\":0}}," \
+    "\"required\":[\"steps\"],\"additionalProperties\":false}", ",\"streaming\":true")
+#define T_CRASH_SEGV TOOL("crash_segv", NO_ARGS, "")
+#define T_ABORT TOOL("abort", NO_ARGS, "")
+#define T_EXIT3 TOOL("exit3", NO_ARGS, "")
+#define T_SPIN TOOL("spin", NO_ARGS, "")
+#define EXAMPLE_ARGS(key, example, minimum) "{\"type\":\"object\",\"properties\":{\"" key "\":{\"type\":\"integer\"," \
+    "\"minimum\":" minimum ",\"examples\":[" example "]}},\"required\":[\"" key "\"],\"additionalProperties\":false}"
+#define T_OVERSLEEP TOOL("oversleep", EXAMPLE_ARGS("ms", "2000", "0"), "")
+#define T_ALLOC_MB TOOL("alloc_mb", EXAMPLE_ARGS("mb", "1024", "1"), "")
+#define T_STDOUT_SPAM TOOL("stdout_spam", EXAMPLE_ARGS("bytes", "64", "0"), "")
+#define T_THREAD_CRASH TOOL("thread_crash", EXAMPLE_ARGS("ms", "20", "0"), "")
+#define T_PID TOOL("pid", NO_ARGS, "")
+/* Only in builds that ask for it (-DFIXTURE_WITH=T_LEAK): never freed. */
+#define T_LEAK TOOL("leak", NO_ARGS, "")
+
+#if defined(FIXTURE_MANIFEST_NOT_JSON)
 static const char manifest[] = "{\"id\": \"" FIXTURE_ID "\", capabilities}";
 #else
+#if defined(FIXTURE_CONFORMING)
+/* Only tools that follow every rule, plus -DFIXTURE_WITH=T_<TOOL>, if any. */
+#ifdef FIXTURE_WITH
+#define WITH_TOOL "," FIXTURE_WITH
+#else
+#define WITH_TOOL ""
+#endif
+#define FIXTURE_TOOLS T_SLEEP_MS "," T_SLEEP_SERIAL "," T_FAIL "," T_CONFIG "," T_CALL_TOOL "," \
+    T_RENDEZVOUS "," T_PROGRESS "," ADD_TOOL EXTRA_TOOLS WITH_TOOL
+#else
+#define FIXTURE_TOOLS T_SLEEP_MS "," T_SLEEP_SERIAL "," T_BAD_JSON "," T_FAIL "," T_CONFIG "," T_CALL_TOOL "," \
+    T_RENDEZVOUS "," T_PROGRESS "," T_CRASH_SEGV "," T_ABORT "," T_EXIT3 "," T_SPIN "," T_OVERSLEEP "," \
+    T_ALLOC_MB "," T_STDOUT_SPAM "," T_THREAD_CRASH "," T_PID "," ADD_TOOL EXTRA_TOOLS
+#endif
 static const char manifest[] =
     "{\"id\":\"" FIXTURE_ID "\"," FIXTURE_VERSION_JSON "\"abiMinor\":" FIXTURE_ABI_MINOR_JSON ","
     "\"description\":\"Test fixture plugin for Kai's host tests.\","
     "\"configSchema\":{\"type\":\"object\",\"properties\":{\"endpoint\":{\"type\":\"string\"},"
     "\"level\":{\"type\":\"integer\",\"default\":3}}},"
-    "\"capabilities\":["
-    TOOL("sleep_ms", MS_ARGS, ",\"concurrency\":\"parallel\"") ","
-    TOOL("sleep_serial", MS_ARGS, ",\"concurrency\":\"serial\"") ","
-    TOOL("bad_json", NO_ARGS, "") ","
-    TOOL("fail", NO_ARGS, "") ","
-    TOOL("config", NO_ARGS, "") ","
-    TOOL("call_tool", "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
-         "\"args\":{\"type\":\"object\"}},\"required\":[\"name\",\"args\"],\"additionalProperties\":false}", "") ","
-    TOOL("rendezvous", "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":1}},"
-         "\"required\":[\"n\"],\"additionalProperties\":false}", ",\"concurrency\":\"parallel\"") ","
-    TOOL("progress", "{\"type\":\"object\",\"properties\":{\"steps\":{\"type\":\"integer\",\"minimum\":0}},"
-         "\"required\":[\"steps\"],\"additionalProperties\":false}", ",\"streaming\":true") ","
-    TOOL("crash_segv", NO_ARGS, "") ","
-    TOOL("abort", NO_ARGS, "") ","
-    TOOL("exit3", NO_ARGS, "") ","
-    TOOL("spin", NO_ARGS, "") ","
-    TOOL("oversleep", MS_ARGS, "") ","
-    TOOL("alloc_mb", "{\"type\":\"object\",\"properties\":{\"mb\":{\"type\":\"integer\",\"minimum\":1}},"
-         "\"required\":[\"mb\"],\"additionalProperties\":false}", "") ","
-    TOOL("stdout_spam", "{\"type\":\"object\",\"properties\":{\"bytes\":{\"type\":\"integer\",\"minimum\":0}},"
-         "\"required\":[\"bytes\"],\"additionalProperties\":false}", "") ","
-    TOOL("thread_crash", MS_ARGS, "") ","
-    TOOL("pid", NO_ARGS, "") ","
-    ADD_TOOL EXTRA_TOOLS
-    "]}";
+    "\"capabilities\":[" FIXTURE_TOOLS "]}";
 #endif
 
 typedef struct fixture {
@@ -342,6 +364,14 @@ static kai_result thread_crash_tool(const kai_call *call)
     return kai_sdk_write(call->output, "{\"started\":true}");
 }
 
+static kai_result leak_tool(const kai_call *call)
+{
+    volatile char *block = malloc(16 << 10);
+    if (!block) return kai_sdk_fail(call->output, KAI_ERR_UNAVAILABLE, "out of memory");
+    for (size_t i = 0; i < 16 << 10; i += 4096) block[i] = 1;
+    return kai_sdk_write(call->output, "{\"leaked_kb\":16}");
+}
+
 static kai_result misbehave(const kai_call *call, bool *handled)
 {
     static volatile unsigned long spins;
@@ -355,6 +385,7 @@ static kai_result misbehave(const kai_call *call, bool *handled)
     if (name_is(call, "stdout_spam")) return stdout_spam_tool(call);
     if (name_is(call, "thread_crash")) return thread_crash_tool(call);
     if (name_is(call, "pid")) return kai_sdk_writef(call->output, "{\"pid\":%ld}", (long)getpid());
+    if (name_is(call, "leak")) return leak_tool(call);
     *handled = false;
     return KAI_OK;
 }

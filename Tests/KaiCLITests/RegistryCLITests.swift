@@ -172,3 +172,19 @@ func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T
     group.wait()
     return (0..<count).compactMap { results[$0] }
 }
+
+@Suite struct ProcessIsolationCLITests {
+    @Test func crashingProcessPlugin_failsOneCallAndIsDisabledAfterRepeatedFailures() throws {
+        let workspace = try RegistryCLITests.Workspace("supervision", extra: "  - id: test.fixture\n    isolation: process")
+        let crash = try workspace.kai(["tools", "call", "crash_segv"])
+        #expect(crash.status == 70)
+        #expect(crash.stderr.contains("its worker process was killed by SIGSEGV (segmentation fault) during the call. The host is unaffected; the next call starts a fresh worker."))
+        #expect(try workspace.kai(["tools", "call", "add", "--args", #"{"a": 1, "b": 2}"#]).stdout == "{\"sum\":3}\n")
+        for _ in 0..<4 { _ = try workspace.kai(["tools", "call", "crash_segv"]) }
+        let refused = try workspace.kai(["tools", "call", "add", "--args", #"{"a": 1, "b": 2}"#])
+        #expect(refused.status == 69)
+        #expect(refused.stderr == "kai: error: tool \"test.fixture.add\" is unavailable: plugin test.fixture was disabled because its worker failed 5 times within 60 s (last: was killed by SIGSEGV (segmentation fault) during a call to test.fixture.crash_segv). Fix the plugin, then run 'kai plugins enable test.fixture'.\n")
+        #expect(try workspace.kai(["plugins", "enable", "test.fixture"]).status == 0)
+        #expect(try workspace.kai(["tools", "call", "add", "--args", #"{"a": 1, "b": 2}"#]).status == 0)
+    }
+}

@@ -12,6 +12,10 @@ public struct CallOptions: Sendable {
     /// The kind of task this call serves (e.g. "coding"), for the registry's
     /// per-task-type performance records.
     public var taskType: String?
+    /// False hands the arguments to the plugin unchecked (not parsed, not
+    /// validated against the inputSchema). Only `kai plugins validate` turns
+    /// this off, to see how a plugin answers input the host would refuse.
+    package var validatesArguments = true
 
     public init(timeout: Double? = nil, cancellation: CancellationToken? = nil, outputLimit: Int = 16 << 20,
                 onEvent: ToolEventHandler? = nil, taskType: String? = nil) {

@@ -13,7 +13,7 @@ extension PluginHost {
         return try observed(entry, arguments: arguments, taskType: options.taskType, depth: 0) { () throws(CallError) in
             try invoke(entry, arguments: arguments, deadline: deadline, timeout: options.timeout,
                        cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
-                       onEvent: options.onEvent)
+                       onEvent: options.onEvent, validatesArguments: options.validatesArguments)
         }
     }
 
@@ -61,7 +61,8 @@ extension PluginHost {
 
     private func invoke(
         _ entry: ToolIndex.Entry, arguments: [UInt8], deadline: Int64, timeout: Double?,
-        cancellation: CancellationToken?, parent: CallContext?, outputLimit: Int, onEvent: ToolEventHandler?
+        cancellation: CancellationToken?, parent: CallContext?, outputLimit: Int, onEvent: ToolEventHandler?,
+        validatesArguments: Bool = true
     ) throws(CallError) -> ToolResult {
         let name = entry.qualifiedName
         let capability = entry.capability
@@ -69,16 +70,7 @@ extension PluginHost {
         let started = MonotonicClock.now()
         guard plugin.status.takesCalls else { throw .pluginNotActive(tool: name, plugin: plugin.id, status: plugin.status) }
 
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(arguments)
-        } catch {
-            throw .argumentsNotJSON(tool: name, error)
-        }
-        if let validator = try Self.validator(capability.inputValidator, tool: name, field: "inputSchema") {
-            let violations = validator.validate(value)
-            guard violations.isEmpty else { throw .argumentsInvalid(tool: name, violations) }
-        }
+        if validatesArguments { try checkArguments(arguments, capability: capability, tool: name) }
         if let parent, parent.depth + 1 > CallContext.maxDepth { throw .nestingTooDeep(tool: name) }
 
         let serial = capability.concurrency == .serial
@@ -116,6 +108,19 @@ extension PluginHost {
         if outcome.overflowed { throw .outputTooLarge(tool: name, limit: outputLimit) }
         try checkOutput(outcome.bytes, capability: capability, tool: name)
         return ToolResult(plugin: plugin.id, tool: capability.name, json: outcome.bytes, durationNanoseconds: finished - started)
+    }
+
+    private func checkArguments(_ arguments: [UInt8], capability: Capability, tool: String) throws(CallError) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(arguments)
+        } catch {
+            throw .argumentsNotJSON(tool: tool, error)
+        }
+        if let validator = try Self.validator(capability.inputValidator, tool: tool, field: "inputSchema") {
+            let violations = validator.validate(value)
+            guard violations.isEmpty else { throw .argumentsInvalid(tool: tool, violations) }
+        }
     }
 
     /// The call's context; refuses a serial call that would wait on a lock

@@ -7,7 +7,8 @@ import Synchronization
 
 /// One running worker process as the host sees it: the process, the framed
 /// pipes (its fd 3 reads requests, fd 4 writes answers), and its stdout and
-/// stderr (one pipe, drained by a thread, logged at debug level).
+/// stderr (two pipes, each drained by a thread and logged at debug level;
+/// stdout bytes are counted, since a plugin must not write there).
 final class WorkerConnection: Sendable {
     let process: WorkerProcess
     let mux: FrameMux
@@ -36,7 +37,9 @@ final class WorkerConnection: Sendable {
 
     /// Starts a worker for `path`, then has it create the instance with
     /// `config`, within `policy.startTimeout`.
-    static func start(path: String, pluginID: String, config: [UInt8], policy: WorkerPolicy, logger: Logger) -> StartOutcome {
+    static func start(
+        path: String, pluginID: String, config: [UInt8], policy: WorkerPolicy, logger: Logger, stdoutBytes: ByteCounter
+    ) -> StartOutcome {
         let executable = policy.resolvedExecutable
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
@@ -47,11 +50,12 @@ final class WorkerConnection: Sendable {
                 arguments: ["--serve", path, "--parent", "\(getpid())", "--address-space", "\(policy.addressSpaceBytes)",
                             "--open-files", "\(policy.maxOpenFiles)"],
                 environment: environment,
-                layout: [(0, .devNull), (3, .input), (4, .output), (2, .output), (1, .sameAs(2))])
+                layout: [(0, .devNull), (3, .input), (4, .output), (2, .output), (1, .output)])
         } catch {
             return .failed("could not be started (\(error.message)). Install kai-plugin-worker next to kai or set KAI_PLUGIN_WORKER.")
         }
-        drainOutput(of: process, pluginID: pluginID, logger: logger)
+        drain(process.pipes[2], name: "stderr", counter: nil, pluginID: pluginID, logger: logger)
+        drain(process.pipes[1], name: "stdout", counter: stdoutBytes, pluginID: pluginID, logger: logger)
         let mux = FrameMux(input: process.pipes[4]!, output: process.pipes[3]!) { frame in
             guard frame.kind == .log else { return frame.id }
             var reader = frame.reader
@@ -86,11 +90,12 @@ final class WorkerConnection: Sendable {
         }
     }
 
-    /// Reads the worker's stdout+stderr until it exits, so a chatty plugin
-    /// never blocks on a full pipe; lines go to the log at debug level. The
-    /// thread owns a duplicate of the descriptor and closes it at EOF.
-    private static func drainOutput(of process: WorkerProcess, pluginID: String, logger: Logger) {
-        guard let original = process.pipes[2] else { return }
+    /// Reads one of the worker's output pipes until it exits, so a chatty
+    /// plugin never blocks on a full pipe; lines go to the log at debug
+    /// level, and their size to `counter`. The thread owns a duplicate of
+    /// the descriptor and closes it at EOF.
+    private static func drain(_ original: Int32?, name: String, counter: ByteCounter?, pluginID: String, logger: Logger) {
+        guard let original else { return }
         let fd = fcntl(original, F_DUPFD_CLOEXEC, 10)
         guard fd >= 0 else { return }
         let thread = Thread {
@@ -100,11 +105,12 @@ final class WorkerConnection: Sendable {
                 let n = read(fd, buffer, 16 << 10)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { return }
+                counter?.add(n)
                 let text = String(decoding: UnsafeRawBufferPointer(start: buffer, count: n), as: UTF8.self)
-                logger.debug("worker output: \(text)", metadata: ["plugin": .string(pluginID)])
+                logger.debug("worker \(name): \(text)", metadata: ["plugin": .string(pluginID)])
             }
         }
-        thread.name = "kai-worker-output"
+        thread.name = "kai-worker-\(name)"
         thread.start()
     }
 
@@ -129,4 +135,12 @@ struct WorkerResult {
         errorDetails = details.isEmpty ? nil : details
         overflowed = try reader.u8() != 0
     }
+}
+
+/// A running total shared across threads (bytes a plugin wrote to stdout).
+final class ByteCounter: Sendable {
+    private let total = Atomic<Int>(0)
+
+    func add(_ count: Int) { total.wrappingAdd(count, ordering: .relaxed) }
+    var value: Int { total.load(ordering: .relaxed) }
 }

@@ -36,6 +36,8 @@ final class WorkerSupervisor: @unchecked Sendable {
     private var failureTimes: [Int64] = []
     private var consecutiveFailures = 0
     private var inFlight = 0
+    /// Bytes the plugin wrote to stdout, over all its workers.
+    let stdoutBytes = ByteCounter()
 
     init(path: String, pluginID: String, policy: WorkerPolicy) {
         self.path = path
@@ -128,7 +130,8 @@ final class WorkerSupervisor: @unchecked Sendable {
         let outcome: WorkerConnection.StartOutcome
         do {
             let config = try PluginInstance.effectiveConfig(for: plugin).serializedBytes()
-            outcome = WorkerConnection.start(path: path, pluginID: pluginID, config: config, policy: policy, logger: host.pluginLogger)
+            outcome = WorkerConnection.start(
+                path: path, pluginID: pluginID, config: config, policy: policy, logger: host.pluginLogger, stdoutBytes: stdoutBytes)
         } catch {
             outcome = .createFailed(error)
         }
@@ -152,6 +155,24 @@ final class WorkerSupervisor: @unchecked Sendable {
             if let disabled { notifyDisabled(host, disabled) }
             throw .workerUnavailable(tool: tool, plugin: pluginID, reason: "\(phrase). The next call tries again.")
         }
+    }
+
+    /// How the idle worker ended, if it has (e.g. a thread the plugin
+    /// started crashed after its call returned): recorded as a failure,
+    /// exactly as the next call would find it. Nil while it runs.
+    func reapIfEnded(host: PluginHost) -> WorkerExit? {
+        monitor.lock()
+        guard case .ready(let connection) = state, let exit = connection.process.exitIfEnded() else {
+            monitor.unlock()
+            return nil
+        }
+        let disabled = recordFailure("\(exit) while idle")
+        monitor.broadcast()
+        monitor.unlock()
+        host.pluginLogger.warning("worker of plugin \(pluginID) \(exit) while idle; it restarts on the next call",
+                                  metadata: ["plugin": .string(pluginID)])
+        if let disabled { notifyDisabled(host, disabled) }
+        return exit
     }
 
     /// Ends one call. `answered`: the worker answered it, so it is healthy.

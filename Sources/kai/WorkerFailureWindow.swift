@@ -1,0 +1,31 @@
+import KaiCore
+import KaiRegistry
+
+/// Supervision across processes: one `kai tools call` is one process, so a
+/// worker's failures are counted in the registry's call log, and the plugin
+/// is disabled there once its policy's limit is reached within the window.
+enum WorkerFailureWindow {
+    static func check(_ error: CallError, host: PluginHost, store: RegistryStore) {
+        guard RegistryStore.workerFailureKinds.contains(error.kind),
+              let entry = try? host.tools.resolve(error.toolName) else { return }
+        let policy = entry.plugin.settings.worker
+        let since = WallClock.now() - policy.failureWindow
+        guard let failures = try? store.workerFailures(plugin: entry.plugin.id, since: since),
+              failures >= policy.maxFailures else { return }
+        let reason = "its worker failed \(failures) times within \(Int(policy.failureWindow)) s (last: \(phrase(error)))"
+        store.pluginDisabled(id: entry.plugin.id, reason: reason)
+        Console.warning("plugin \(entry.plugin.id) is now disabled: \(reason). Fix the plugin, then run 'kai plugins enable \(entry.plugin.id)'.")
+    }
+
+    /// "was killed by SIGSEGV (segmentation fault) during a call to t", in
+    /// the words the worker supervisor uses for the same thing.
+    private static func phrase(_ error: CallError) -> String {
+        switch error {
+        case .workerCrashed(let tool, let signal): "was killed by \(WorkerExit.describe(signal: signal)) during a call to \(tool)"
+        case .workerExited(let tool, let status): "exited with status \(status) during a call to \(tool)"
+        case .deadlineKilled(let tool, _, _): "was killed at the deadline of a call to \(tool)"
+        case .cancelKilled(let tool): "was killed after a call to \(tool) was cancelled"
+        default: error.kind
+        }
+    }
+}
