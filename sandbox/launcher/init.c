@@ -99,18 +99,22 @@ static int receive_fd(int sock)
 /* The program child: stdio, session, limits, seccomp, execve. */
 static _Noreturn void start_program(const ks_config *cfg, const ks_init_args *a, const sigset_t *old_mask, int sock)
 {
+    ks_trace("prog", "start");
     if (sigprocmask(SIG_SETMASK, old_mask, NULL) < 0) die_with_error("sigprocmask");
     /* A new session: no controlling terminal, TIOCSTI has nothing to target. */
     if (setsid() < 0) die_with_error("setsid");
     if (dup2(a->stdin_fd, 0) < 0 || dup2(a->out_fd, 1) < 0 || dup2(a->err_fd, 2) < 0) die_with_error("dup2 stdio");
     ks_set_rlimits(cfg, a->cgroup_memory, a->private_uid);
+    ks_trace("prog", "session, stdio, rlimits");
     if (a->filter) {
         int listener = ks_seccomp_install(a->filter); /* last step before execve */
+        ks_trace("prog", "seccomp installed");
         send_fd(sock, listener);
         /* The listener must not stay open in the program. */
         if (close(listener) < 0) die_with_error("close listener");
     }
     if (close(sock) < 0) die_with_error("close");
+    ks_trace("prog", "execve");
     execve(cfg->argv[0], cfg->argv, a->envp);
     die_with_error("cannot execute \"%s\"; fix: give an absolute path that exists inside the sandbox "
                    "(/usr, /bin, /work or a --bind)", cfg->argv[0]);
@@ -157,6 +161,7 @@ static void reap_all(void)
 
 void ks_init_main(const ks_config *cfg, const ks_init_args *a)
 {
+    ks_trace("init", "start");
     status_fd = a->status_fd;
     ks_set_die_hook(send_error);
     /* 1. Die with the supervisor. The pid namespace hides our real parent
@@ -165,9 +170,11 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_with_error("prctl(PR_SET_PDEATHSIG)");
     /* Into the run's cgroups before anything else runs (see cgroup.c). */
     ks_cgroup_join(a->cgroups);
+    ks_trace("init", "joined v1 cgroups");
     char go;
     if (read_full(a->sync_fd, &go, 1) < 0) _exit(1);
     if (close(a->sync_fd) < 0) die_with_error("close sync pipe");
+    ks_trace("init", "released");
     /* 2. Become the sandbox user now: files we create need a uid that is
      * mapped in the user namespace. Capabilities in the namespace stay until
      * step 5 (the uid we leave is not the namespace's root, so the kernel
@@ -180,7 +187,9 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
     if (cfg->allow_loopback) ks_loopback_up();
     if (sethostname("sandbox", 7) < 0) die_with_error("sethostname");
     /* 4. The file system. */
+    ks_trace("init", "uid, hostname");
     ks_build_root(cfg, a->files, KS_SANDBOX_ID);
+    ks_trace("init", "file system built");
     /* 5. No way back: drop every privilege before anything runs. */
     drop_privileges(!cfg->no_userns);
     /* Re-arm step 1: changing uid/gid (steps 2 and 5) clears the parent-death
@@ -188,6 +197,7 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
      * sandbox outlive a SIGKILLed supervisor. If the supervisor died before
      * this, its end of the status pipe is closed: POLLERR on our end. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_with_error("prctl(PR_SET_PDEATHSIG)");
+    ks_trace("init", "privileges dropped");
     struct pollfd parent_alive = {.fd = status_fd, .events = 0};
     if (poll(&parent_alive, 1, 0) < 0) die_with_error("poll of the status pipe");
     if (parent_alive.revents & (POLLERR | POLLHUP)) _exit(1);
@@ -211,7 +221,9 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
     }
     if (close(pair[1]) < 0 || close(a->out_fd) < 0 || close(a->err_fd) < 0 || close(a->stdin_fd) < 0)
         die_with_error("close");
+    ks_trace("init", "program forked");
     int listener = receive_fd(pair[0]);
+    ks_trace("init", "listener received");
     if (close(pair[0]) < 0) die_with_error("close");
     /* 8. Supervise: denied syscalls, the program's end, a stop request. */
     int program_status = 0;
@@ -231,9 +243,11 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
             program_done = reap(program, &program_status);
         }
     }
+    ks_trace("init", "program reaped");
     /* 9. Whatever the program left behind dies before /work is read. */
     if (kill(-1, SIGKILL) < 0 && errno != ESRCH) die_with_error("kill(-1, SIGKILL)");
     reap_all();
+    ks_trace("init", "tree reaped");
     ks_collect_files(cfg, status_fd, (size_t)cfg->output_limit_kb << 10);
     struct rusage ru;
     if (getrusage(RUSAGE_CHILDREN, &ru) < 0) die_with_error("getrusage");
@@ -243,5 +257,6 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
         .maxrss_kb = ru.ru_maxrss,
     };
     if (ks_send_record(status_fd, KS_REC_RESULT, &rec, sizeof rec) < 0) die_with_error("status pipe");
+    ks_trace("init", "result sent, exiting");
     _exit(0);
 }

@@ -92,6 +92,8 @@ static void make_pipe(int fds[2], bool nonblocking_read)
 
 int main(int argc, char **argv)
 {
+    ks_trace_init();
+    ks_trace("sup", "main");
     /* 1. Nothing we start may gain privileges; die with our parent. */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die_with_error("prctl(PR_SET_NO_NEW_PRIVS)");
     pid_t parent = getppid();
@@ -115,6 +117,7 @@ int main(int argc, char **argv)
     if (cfg.no_userns) add_warning("user namespace disabled by --no-userns");
     /* 5 before 3's check: whether cgroups are writable is only known by trying. */
     ks_cgroup_create(&run.cg, &cfg);
+    ks_trace("sup", "cgroups created");
     if (cfg.require_isolation) {
         char missing[1024];
         missing_protections(&cfg, missing, sizeof missing);
@@ -129,6 +132,7 @@ int main(int argc, char **argv)
     /* 4. The seccomp filter, built once, before clone. */
     struct sock_fprog filter = {0};
     if (run.seccomp) filter = ks_seccomp_build();
+    ks_trace("sup", "seccomp filter built");
     /* 6. Files and pipes; everything is close-on-exec. */
     int stdin_fd = open(cfg.stdin_file ? cfg.stdin_file : "/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (stdin_fd < 0) die_with_error("--stdin: cannot open \"%s\"", cfg.stdin_file ? cfg.stdin_file : "/dev/null");
@@ -145,6 +149,7 @@ int main(int argc, char **argv)
     run.err.data = xmalloc(run.err.cap);
     static ks_cgroup_fds cgroup_fds;
     ks_cgroup_open(&run.cg, &cgroup_fds);
+    ks_trace("sup", "files, pipes, cgroup fds");
     /* 7. One clone with every namespace. */
     pid_t child = ks_clone_sandbox(run.userns, cgroup_fds.unified, &run.pidfd);
     if (child == 0) {
@@ -155,6 +160,7 @@ int main(int argc, char **argv)
         ks_init_main(&cfg, &args);
     }
     run.init_pid = child;
+    ks_trace("sup", "clone3 returned");
     if (close(out[1]) < 0 || close(err[1]) < 0 || close(status[1]) < 0 || close(sync[0]) < 0 || close(stdin_fd) < 0)
         die_with_error("close");
     run.out_fd = out[0];
@@ -163,12 +169,17 @@ int main(int argc, char **argv)
     ks_cgroup_close(&cgroup_fds);
     /* 8. Identity from outside (init joins its cgroups itself), then release it. */
     if (run.userns) ks_write_id_maps(child, run.outside_uid, outside_gid);
+    ks_trace("sup", "id maps written");
     run.start_ns = now_ns();
     if (write_full(sync[1], "g", 1) < 0 || close(sync[1]) < 0) die_with_error("releasing the sandbox's init");
     /* 9. Supervise until init is gone and the pipes are drained. */
+    ks_trace("sup", "init released");
     ks_supervise(&run);
+    ks_trace("sup", "supervise done (init reaped, pipes at EOF)");
     /* 10. Teardown and report. */
     ks_write_report(&run);
+    ks_trace("sup", "report written");
     ks_cgroup_destroy(&run.cg);
+    ks_trace("sup", "cgroups removed");
     return 0;
 }

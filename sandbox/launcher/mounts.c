@@ -157,11 +157,14 @@ void ks_build_root(const ks_config *cfg, const ks_files *files, uid_t work_owner
     if (mkdir("/tmp" OLD, 0700) < 0) die_with_error("mkdir /tmp" OLD);
     if (syscall(SYS_pivot_root, "/tmp", "/tmp" OLD) < 0) die_with_error("pivot_root into the new root");
     if (chdir("/") < 0) die_with_error("chdir /");
+    ks_trace("init", "fs: private, tmpfs root, pivot_root");
     /* 3. Read-only system directories and the few /etc files programs need. */
     const char *system_dirs[] = {"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"};
     for (size_t i = 0; i < sizeof system_dirs / sizeof system_dirs[0]; i++) mirror(system_dirs[i], i == 0);
+    ks_trace("init", "fs: system dirs bound");
     build_etc();
     for (int i = 0; i < cfg->bind_count; i++) mirror(cfg->binds[i], true);
+    ks_trace("init", "fs: /etc, --binds");
     /* 4. Writable, size-capped tmpfs: /work (cwd, with --files) and /tmp. */
     mkdirs("/work", 0755);
     snprintf(opts, sizeof opts, "mode=0755,uid=%u,gid=%u,size=%ldm", (unsigned)work_owner, (unsigned)work_owner, cfg->workdir_mb);
@@ -175,12 +178,16 @@ void ks_build_root(const ks_config *cfg, const ks_files *files, uid_t work_owner
     xmount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts);
     /* 5. Devices and a proc for the new pid namespace (mounted while the old
      * proc is still visible, which the kernel requires in a user namespace). */
+    ks_trace("init", "fs: /work, /tmp");
     build_dev(cfg->workdir_mb);
+    ks_trace("init", "fs: /dev");
     mkdirs("/proc", 0555);
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") < 0)
         xmount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    ks_trace("init", "fs: /proc");
     /* 6. Detach the host's root and freeze the new one read-only. */
     if (umount2(OLD, MNT_DETACH) < 0) die_with_error("detaching the old root");
+    ks_trace("init", "fs: old root detached");
     if (rmdir(OLD) < 0) die_with_error("rmdir " OLD);
     xmount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
     if (chdir("/work") < 0) die_with_error("chdir /work");

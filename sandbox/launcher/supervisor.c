@@ -118,6 +118,7 @@ void ks_supervise(ks_run *run)
         if (fds[1].revents) ks_capture_read(&run->err, run->err_fd);
         if (fds[2].revents) read_records(run);
         if (fds[3].revents) reap_init(run);
+        ks_trace("sup", fds[3].revents && run->init_reaped ? "woke: init exited" : "woke");
     }
     if (run->cg.has_cpu) run->last_cpu_ns = ks_cgroup_cpu_ns(&run->cg);
 }

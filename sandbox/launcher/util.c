@@ -134,3 +134,31 @@ int64_t now_ns(void)
     if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0) die_with_error("clock_gettime(CLOCK_MONOTONIC)");
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
+
+static int trace_fd = -1;
+static int64_t trace_t0;
+
+void ks_trace_init(void)
+{
+    const char *v = getenv("KAI_SANDBOX_TRACE");
+    if (!v || !*v || strcmp(v, "0") == 0) return;
+    trace_t0 = now_ns();
+    /* Above the fds the launcher hands out, close-on-exec: the program (and
+     * anything it runs) never sees it. Failure only disables tracing. */
+    trace_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 100);
+    char line[96];
+    int n = snprintf(line, sizeof line, "kai-trace sup  %6d t0 = %lld ns CLOCK_MONOTONIC\n", (int)getpid(), (long long)trace_t0);
+    if (trace_fd >= 0 && n > 0) (void)!write(trace_fd, line, (size_t)n);
+}
+
+void ks_trace(const char *role, const char *step)
+{
+    if (trace_fd < 0) return;
+    int saved = errno;
+    char line[256];
+    int64_t us = (now_ns() - trace_t0) / 1000;
+    int n = snprintf(line, sizeof line, "kai-trace %-4s %6d %4lld.%03lld ms %s\n", role, (int)getpid(),
+                     (long long)(us / 1000), (long long)(us % 1000), step);
+    if (n > 0) (void)!write(trace_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+    errno = saved;
+}

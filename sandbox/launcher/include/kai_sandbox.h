@@ -61,6 +61,14 @@ int write_file(const char *path, const char *text);
  * Returns bytes read or -1/errno. */
 ssize_t read_file(const char *path, char *buf, size_t cap);
 int64_t now_ns(void);
+/* Step timestamps for finding where start-up time goes. With
+ * KAI_SANDBOX_TRACE=1 in the launcher's environment every process prints
+ * "kai-trace <role> <pid> <ms since launcher main> <step>" to the launcher's
+ * stderr (a close-on-exec duplicate, so the program never holds it).
+ * ks_trace_init: [supervisor] first thing in main. ks_trace: cheap no-op
+ * when tracing is off. */
+void ks_trace_init(void);
+void ks_trace(const char *role, const char *step);
 
 /* ---------- seccomp.c ---------- */
 

@@ -1,6 +1,9 @@
 /* Attack 19: reach the network. argv[1] is the probe, argv[2] an argument:
- *   tcp_out          TCP to 1.1.1.1:53
- *   udp_out          UDP datagram to 8.8.8.8:53
+ *   route_out        look up a route out: connect() a UDP socket to 192.0.2.1:9
+ *                    (TEST-NET-1; a UDP connect sends no packet, it only
+ *                    asks the kernel for a route — the test never emits
+ *                    traffic to anything but this machine's loopback)
+ *   udp_loopback     UDP datagram to the host's 127.0.0.1:PORT
  *   dns              resolve example.com
  *   host_loopback    TCP to 127.0.0.1:PORT where the host listens
  *   abstract         connect to the host's abstract unix socket NAME
@@ -41,12 +44,16 @@ int main(int argc, char **argv) {
     const char *probe = argc > 1 ? argv[1] : "";
     const char *arg = argc > 2 ? argv[2] : "";
     int escaped = 0;
-    if (!strcmp(probe, "tcp_out")) escaped = tcp(probe, "1.1.1.1", 53);
-    else if (!strcmp(probe, "host_loopback")) escaped = tcp(probe, "127.0.0.1", atoi(arg));
-    else if (!strcmp(probe, "udp_out")) {
+    if (!strcmp(probe, "route_out")) {
         int fd = socket(AF_INET, SOCK_DGRAM, 0);
-        struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(53)};
-        inet_pton(AF_INET, "8.8.8.8", &addr.sin_addr);
+        struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(9)};
+        inet_pton(AF_INET, "192.0.2.1", &addr.sin_addr);
+        escaped = report(probe, fd < 0 ? -1 : connect(fd, (struct sockaddr *)&addr, sizeof addr));
+    } else if (!strcmp(probe, "host_loopback")) escaped = tcp(probe, "127.0.0.1", atoi(arg));
+    else if (!strcmp(probe, "udp_loopback")) {
+        int fd = socket(AF_INET, SOCK_DGRAM, 0);
+        struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(arg))};
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
         ssize_t sent = fd < 0 ? -1 : sendto(fd, "q", 1, 0, (struct sockaddr *)&addr, sizeof addr);
         escaped = report(probe, sent == 1 ? 0 : -1);
     } else if (!strcmp(probe, "dns")) {
