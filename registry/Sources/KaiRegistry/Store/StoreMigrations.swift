@@ -121,7 +121,7 @@ enum StoreMigrations {
         DROP INDEX capability_stats_ranking;
         CREATE INDEX capability_stats_ranking ON capability_stats(task_type, score DESC);
         CREATE INDEX capability_stats_ranking_kind ON capability_stats(task_type, kind, score DESC);
-        DROP INDEX performance_records_capability;
+        DROP INDEX IF EXISTS performance_records_capability;
         """
 
     // No foreign keys: the log outlives plugins and capabilities.
