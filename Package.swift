@@ -59,10 +59,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Code evaluation: HumanEval problems and samples, run in the sandbox, pass@k.
         .target(name: "KaiEval", dependencies: ["KaiJSON", "KaiSandbox", "CZlib"]),
+        // The conformance suite behind `kai plugins validate`.
+        .target(
+            name: "KaiValidate",
+            dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "kai",
             dependencies: [
-                "KaiCore", "KaiRegistry", "KaiSandbox", "KaiEval",
+                "KaiCore", "KaiRegistry", "KaiSandbox", "KaiEval", "KaiValidate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -77,16 +82,16 @@ let package = Package(
         .executableTarget(
             name: "kai-sandbox", path: "sandbox/launcher",
             cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Werror"])],
-            // Pure C: link it as a static PIE with no Swift runtime. swiftc
-            // would otherwise load libswiftCore (+ libstdc++, libm) into every
-            // launch, ~2.5 ms of dynamic loading per sandbox run; static glibc
-            // and libseccomp.a save another ~0.3 ms. -nostartfiles drops
-            // swiftrt.o (the only reference to libswiftCore, which then comes
-            // from an archive and adds nothing); ld.bfd because gold cannot
-            // link a static PIE (PIE keeps ASLR for the root-run launcher).
+            // Pure C, linked statically with no Swift runtime: swiftc would
+            // otherwise load libswiftCore and libstdc++ into every launch
+            // (~2.5 ms of dynamic loading per sandbox run; static glibc and
+            // libseccomp.a save ~0.3 ms more). -nostartfiles drops swiftrt.o,
+            // the only reference to the Swift runtime, so its archive adds
+            // nothing. Not a static PIE: SwiftPM adds -rpath=$ORIGIN, and
+            // glibc's static-PIE start-up asserts there is no DT_RUNPATH.
             linkerSettings: [
                 .linkedLibrary("seccomp"),
-                .unsafeFlags(["-nostartfiles", "-static-executable", "-use-ld=bfd", "-Xclang-linker", "-static-pie"]),
+                .unsafeFlags(["-nostartfiles", "-static-executable"]),
             ]
         ),
         .target(name: "KaiSandbox", dependencies: ["KaiJSON"], path: "sandbox/Sources/KaiSandbox"),
@@ -99,6 +104,7 @@ let package = Package(
         .target(name: "KaiTestSupport", dependencies: ["KaiCore", "KaiJSON"], path: "Tests/KaiTestSupport"),
         .testTarget(name: "KaiCoreTests", dependencies: ["KaiCore", "KaiTestSupport"]),
         .testTarget(name: "KaiWorkerTests", dependencies: ["KaiCore", "KaiJSON", "KaiTestSupport"]),
+        .testTarget(name: "KaiValidateTests", dependencies: ["KaiValidate", "KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiEvalTests", dependencies: ["KaiEval", "KaiTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KaiSandboxTests", dependencies: ["KaiSandbox", "KaiTestSupport"], path: "sandbox/Tests/KaiSandboxTests"),

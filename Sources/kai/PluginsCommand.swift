@@ -6,7 +6,7 @@ struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
         abstract: "List and inspect plugins.",
-        subcommands: [PluginsList.self, PluginsInfo.self, PluginsEnable.self, PluginsDisable.self]
+        subcommands: [PluginsList.self, PluginsInfo.self, PluginsEnable.self, PluginsDisable.self, PluginsValidate.self]
     )
 }
 

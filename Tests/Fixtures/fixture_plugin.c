@@ -129,7 +129,7 @@
 #define T_OVERSLEEP TOOL("oversleep", EXAMPLE_ARGS("ms", "2000", "0"), "")
 #define T_ALLOC_MB TOOL("alloc_mb", EXAMPLE_ARGS("mb", "1024", "1"), "")
 #define T_STDOUT_SPAM TOOL("stdout_spam", EXAMPLE_ARGS("bytes", "64", "0"), "")
-#define T_THREAD_CRASH TOOL("thread_crash", EXAMPLE_ARGS("ms", "20", "0"), "")
+#define T_THREAD_CRASH TOOL("thread_crash", EXAMPLE_ARGS("ms", "5", "0"), "")
 #define T_PID TOOL("pid", NO_ARGS, "")
 /* Only in builds that ask for it (-DFIXTURE_WITH=T_LEAK): never freed. */
 #define T_LEAK TOOL("leak", NO_ARGS, "")
