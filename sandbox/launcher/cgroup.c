@@ -133,12 +133,20 @@ static void setup_v1(ks_cgroup *cg, const ks_config *cfg)
     cg->v1 = cg->has_memory || cg->has_pids || cg->has_cpu;
 }
 
-static void setup_v2(ks_cgroup *cg, const ks_config *cfg)
+/* Before clone: the v2 child, so that init can start inside it
+ * (clone3 CLONE_INTO_CGROUP). Only the directory: limits come later. */
+static void make_v2_dir(ks_cgroup *cg)
 {
     const char *mount = is_fs("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC) ? "/sys/fs/cgroup"
                         : is_fs("/sys/fs/cgroup/unified", CGROUP2_SUPER_MAGIC) ? "/sys/fs/cgroup/unified" : NULL;
     if (!mount || !make_child(cg, mount, "", cg->unified, sizeof cg->unified)) return;
     cg->has_kill = exists(cg->unified, "cgroup.kill");
+}
+
+/* After v1: the v2 child provides whatever v1 did not. */
+static void setup_v2(ks_cgroup *cg, const ks_config *cfg)
+{
+    if (!cg->unified[0]) return;
     bool used = false;
     if (!cg->has_memory && exists(cg->unified, "memory.max")) {
         long long bytes = (long long)cfg->memory_mb << 20;
@@ -157,7 +165,7 @@ static void setup_v2(ks_cgroup *cg, const ks_config *cfg)
     cg->v2 = used;
 }
 
-void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg)
+void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg)
 {
     memset(cg, 0, sizeof *cg);
     run_counter++;
@@ -165,6 +173,12 @@ void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg)
         add_warning(cg, "cgroups disabled by --no-cgroups");
         return;
     }
+    make_v2_dir(cg);
+}
+
+void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg)
+{
+    if (cfg->no_cgroups) return;
     setup_v1(cg, cfg);
     setup_v2(cg, cfg);
     if (!cg->has_memory) add_warning(cg, "memory is limited only per process (RLIMIT_AS)");
@@ -177,41 +191,40 @@ void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg)
  * kernel's global threadgroup lock for writing, which waits for an RCU
  * grace period: 3-15 ms per run here. A single-threaded process moving
  * itself ("0" > tasks, v1) skips that lock, and clone3(CLONE_INTO_CGROUP)
- * (v2) starts the child inside its cgroup. So the supervisor opens the v1
- * tasks files and the v2 directory, and init joins itself first thing.
+ * (v2) starts the child inside its cgroup. So the supervisor opens the v2
+ * directory before clone, and the v1 tasks files after it, while init
+ * builds the sandbox; it passes those to init, which joins itself before
+ * it writes --files or forks the program.
  */
-void ks_cgroup_open(const ks_cgroup *cg, ks_cgroup_fds *fds)
+int ks_cgroup_open_unified(const ks_cgroup *cg)
+{
+    int fd = -1;
+    if (cg->unified[0] && (fd = open(cg->unified, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        die_with_error("cgroup: opening %s", cg->unified);
+    return fd;
+}
+
+int ks_cgroup_open_tasks(const ks_cgroup *cg, int fds[3])
 {
     const char *dirs[] = {cg->memory, cg->pids, cg->cpuacct};
-    fds->count = 0;
+    int count = 0;
     for (size_t i = 0; i < 3; i++) {
         if (!dirs[i][0]) continue;
         char path[640];
         snprintf(path, sizeof path, "%s/tasks", dirs[i]);
         int fd = open(path, O_WRONLY | O_CLOEXEC);
         if (fd < 0) die_with_error("cgroup: opening %s", path);
-        fds->tasks[fds->count++] = fd;
+        fds[count++] = fd;
     }
-    fds->unified = -1;
-    if (cg->unified[0] && (fds->unified = open(cg->unified, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-        die_with_error("cgroup: opening %s", cg->unified);
+    return count;
 }
 
-void ks_cgroup_join(const ks_cgroup_fds *fds)
+void ks_cgroup_join(const int *fds, int count)
 {
-    for (int i = 0; i < fds->count; i++) {
-        if (write_full(fds->tasks[i], "0", 1) < 0) die_with_error("cgroup: joining the sandbox's cgroup");
-        if (close(fds->tasks[i]) < 0) die_with_error("cgroup: close");
+    for (int i = 0; i < count; i++) {
+        if (write_full(fds[i], "0", 1) < 0) die_with_error("cgroup: joining the sandbox's cgroup");
+        if (close(fds[i]) < 0) die_with_error("cgroup: close");
     }
-}
-
-void ks_cgroup_close(ks_cgroup_fds *fds)
-{
-    for (int i = 0; i < fds->count; i++)
-        if (close(fds->tasks[i]) < 0) die_with_error("cgroup: close");
-    if (fds->unified >= 0 && close(fds->unified) < 0) die_with_error("cgroup: close");
-    fds->count = 0;
-    fds->unified = -1;
 }
 
 static long long read_number(const char *dir, const char *file, const char *key)

@@ -96,18 +96,57 @@ static int receive_fd(int sock)
     return fd;
 }
 
+/* What the supervisor sends once the cgroups and the filter are ready. */
+typedef struct {
+    int cgroup_fds[3];
+    int cgroup_count;
+    bool cgroup_memory;
+    struct sock_fprog filter;       /* .len 0 with --no-seccomp */
+} setup_data;
+
+/* Receives the ks_setup_msg (see kai_sandbox.h); EOF means the supervisor
+ * died, and init leaves quietly. */
+static void receive_setup(int sock, setup_data *out)
+{
+    static union { ks_setup_msg header; unsigned char bytes[sizeof(ks_setup_msg) + 4096 * sizeof(struct sock_filter)]; } buf;
+    union { struct cmsghdr align; char bytes[CMSG_SPACE(3 * sizeof(int))]; } control;
+    struct iovec iov = {.iov_base = buf.bytes, .iov_len = sizeof buf.bytes};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.bytes, .msg_controllen = sizeof control.bytes};
+    ssize_t n;
+    do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n == 0) _exit(1);
+    if (n < 0) die_with_error("receiving the cgroups and filter from the supervisor");
+    if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || (size_t)n < sizeof(ks_setup_msg) || buf.header.kind != 'c' ||
+        (size_t)n != sizeof(ks_setup_msg) + (size_t)buf.header.filter_len * sizeof(struct sock_filter) ||
+        (buf.header.seccomp != 0) != (buf.header.filter_len != 0))
+        die("a malformed setup message from the supervisor");
+    out->cgroup_count = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) die("a malformed setup message from the supervisor");
+        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        if (count > 3 || out->cgroup_count + (int)count > 3) die("a malformed setup message from the supervisor");
+        memcpy(out->cgroup_fds + out->cgroup_count, CMSG_DATA(c), count * sizeof(int));
+        out->cgroup_count += (int)count;
+    }
+    out->cgroup_memory = buf.header.cgroup_memory != 0;
+    out->filter.len = (unsigned short)buf.header.filter_len;
+    out->filter.filter = (struct sock_filter *)(buf.bytes + sizeof(ks_setup_msg));
+}
+
 /* The program child: stdio, session, limits, seccomp, execve. */
-static _Noreturn void start_program(const ks_config *cfg, const ks_init_args *a, const sigset_t *old_mask, int sock)
+static _Noreturn void start_program(const ks_config *cfg, const ks_init_args *a, const setup_data *setup,
+                                    const sigset_t *old_mask, int sock)
 {
     ks_trace("prog", "start");
     if (sigprocmask(SIG_SETMASK, old_mask, NULL) < 0) die_with_error("sigprocmask");
     /* A new session: no controlling terminal, TIOCSTI has nothing to target. */
     if (setsid() < 0) die_with_error("setsid");
     if (dup2(a->stdin_fd, 0) < 0 || dup2(a->out_fd, 1) < 0 || dup2(a->err_fd, 2) < 0) die_with_error("dup2 stdio");
-    ks_set_rlimits(cfg, a->cgroup_memory, a->private_uid);
+    ks_set_rlimits(cfg, setup->cgroup_memory, a->private_uid);
     ks_trace("prog", "session, stdio, rlimits");
-    if (a->filter) {
-        int listener = ks_seccomp_install(a->filter); /* last step before execve */
+    if (setup->filter.len) {
+        int listener = ks_seccomp_install(&setup->filter); /* last step before execve */
         ks_trace("prog", "seccomp installed");
         send_fd(sock, listener);
         /* The listener must not stay open in the program. */
@@ -165,34 +204,38 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
     status_fd = a->status_fd;
     ks_set_die_hook(send_error);
     /* 1. Die with the supervisor. The pid namespace hides our real parent
-     * (getppid() is 0), so the race check is the sync pipe: it reads EOF if
-     * the supervisor died before PDEATHSIG was armed. */
+     * (getppid() is 0), so the race check is the setup socket: it reads EOF
+     * if the supervisor died before PDEATHSIG was armed. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_with_error("prctl(PR_SET_PDEATHSIG)");
-    /* Into the run's cgroups before anything else runs (see cgroup.c). */
-    ks_cgroup_join(a->cgroups);
-    ks_trace("init", "joined v1 cgroups");
+    /* 2. The network namespace (see ks_clone_sandbox), while the supervisor
+     * writes the id maps. */
+    ks_netns_create();
+    ks_trace("init", "network namespace created");
+    /* 3. Wait for the id maps. */
     char go;
-    if (read_full(a->sync_fd, &go, 1) < 0) _exit(1);
-    if (close(a->sync_fd) < 0) die_with_error("close sync pipe");
-    ks_trace("init", "released");
-    /* 2. Become the sandbox user now: files we create need a uid that is
+    ssize_t got;
+    do got = read(a->setup_fd, &go, 1);
+    while (got < 0 && errno == EINTR);
+    if (got != 1 || go != 'g') _exit(1);
+    ks_trace("init", "released (id maps written)");
+    /* 4. Become the sandbox user now: files we create need a uid that is
      * mapped in the user namespace. Capabilities in the namespace stay until
-     * step 5 (the uid we leave is not the namespace's root, so the kernel
+     * step 7 (the uid we leave is not the namespace's root, so the kernel
      * does not clear them). Without a user namespace we are real root, and
-     * the switch waits until step 5. */
+     * the switch waits until step 7. */
     if (!cfg->no_userns && (setresgid(KS_SANDBOX_ID, KS_SANDBOX_ID, KS_SANDBOX_ID) < 0 ||
                             setresuid(KS_SANDBOX_ID, KS_SANDBOX_ID, KS_SANDBOX_ID) < 0))
         die_with_error("becoming uid/gid %d in the user namespace", KS_SANDBOX_ID);
-    /* 3. Network and host name inside the new namespaces. */
-    if (cfg->allow_loopback) ks_loopback_up();
     if (sethostname("sandbox", 7) < 0) die_with_error("sethostname");
-    /* 4. The file system. */
-    ks_trace("init", "uid, hostname");
-    ks_build_root(cfg, a->files, KS_SANDBOX_ID);
+    /* 5. The file system. */
+    int work = ks_build_root(cfg, KS_SANDBOX_ID);
     ks_trace("init", "file system built");
-    /* 5. No way back: drop every privilege before anything runs. */
+    /* 6. The network namespace is empty: not even lo is up, unless
+     * --allow-loopback. */
+    if (cfg->allow_loopback) ks_loopback_up();
+    /* 7. No way back: drop every privilege before anything runs. */
     drop_privileges(!cfg->no_userns);
-    /* Re-arm step 1: changing uid/gid (steps 2 and 5) clears the parent-death
+    /* Re-arm step 1: changing uid/gid (steps 4 and 7) clears the parent-death
      * signal (see PR_SET_PDEATHSIG in prctl(2)), which let init and the whole
      * sandbox outlive a SIGKILLed supervisor. If the supervisor died before
      * this, its end of the status pipe is closed: POLLERR on our end. */
@@ -201,7 +244,18 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
     struct pollfd parent_alive = {.fd = status_fd, .events = 0};
     if (poll(&parent_alive, 1, 0) < 0) die_with_error("poll of the status pipe");
     if (parent_alive.revents & (POLLERR | POLLHUP)) _exit(1);
-    /* 6. Signals arrive through a signalfd; SIGTERM from outside the
+    /* 8. The run's cgroups (created by the supervisor meanwhile): join them
+     * before anything is charged to the run, then write --files. The
+     * seccomp filter comes with them. */
+    static setup_data setup;
+    receive_setup(a->setup_fd, &setup);
+    if (close(a->setup_fd) < 0) die_with_error("close setup socket");
+    ks_trace("init", "setup received");
+    ks_cgroup_join(setup.cgroup_fds, setup.cgroup_count);
+    ks_files_write(a->files, work);
+    if (close(work) < 0) die_with_error("close /work");
+    ks_trace("init", "joined cgroups, --files written");
+    /* 9. Signals arrive through a signalfd; SIGTERM from outside the
      * namespace (pid 0 as seen from here) means "stop and report". */
     sigset_t mask, old_mask;
     sigemptyset(&mask);
@@ -212,12 +266,12 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
     if (sfd < 0) die_with_error("signalfd");
     int pair[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) die_with_error("socketpair");
-    /* 7. The program. */
+    /* 10. The program. */
     pid_t program = fork();
     if (program < 0) die_with_error("fork of the program");
     if (program == 0) {
         if (close(pair[0]) < 0 || close(sfd) < 0) die_with_error("close");
-        start_program(cfg, a, &old_mask, pair[1]);
+        start_program(cfg, a, &setup, &old_mask, pair[1]);
     }
     if (close(pair[1]) < 0 || close(a->out_fd) < 0 || close(a->err_fd) < 0 || close(a->stdin_fd) < 0)
         die_with_error("close");
@@ -225,7 +279,7 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
     int listener = receive_fd(pair[0]);
     ks_trace("init", "listener received");
     if (close(pair[0]) < 0) die_with_error("close");
-    /* 8. Supervise: denied syscalls, the program's end, a stop request. */
+    /* 11. Supervise: denied syscalls, the program's end, a stop request. */
     int program_status = 0;
     bool program_done = false, denied_sent = false;
     while (!program_done) {
@@ -244,7 +298,7 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
         }
     }
     ks_trace("init", "program reaped");
-    /* 9. Whatever the program left behind dies before /work is read. */
+    /* 12. Whatever the program left behind dies before /work is read. */
     if (kill(-1, SIGKILL) < 0 && errno != ESRCH) die_with_error("kill(-1, SIGKILL)");
     reap_all();
     ks_trace("init", "tree reaped");

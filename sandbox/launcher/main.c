@@ -5,15 +5,17 @@
  * The order of steps is fixed; each one assumes the ones before it:
  *   1. no_new_privs, then die with our parent (PDEATHSIG + getppid check)
  *   2. parse and validate every argument (usage errors exit 2)
- *   3. decide the protections; --require-isolation fails closed here,
- *      before anything runs
- *   4. build the seccomp filter in memory (the child only installs it)
- *   5. create the cgroups and write their limits
- *   6. open stdin and --files, create the pipes
- *   7. clone once with every namespace (into the v2 cgroup if any); the
- *      child becomes init (init.c) and moves itself into the v1 cgroups
- *   8. from outside: id maps (sandbox uid/gid 65534, never root), then
- *      release init (which has already joined its cgroups)
+ *   3. decide the protections
+ *   4. open stdin and --files, create the pipes; the v2 cgroup directory
+ *   5. clone once with the namespaces (into the v2 cgroup if any); the
+ *      child becomes init (init.c), which creates the network namespace
+ *      itself so that we need not wait for it
+ *   6. from outside: id maps (sandbox uid/gid 65534, never root), then
+ *      release init to build the file system
+ *   7. meanwhile: create the cgroups and write their limits;
+ *      --require-isolation fails closed here, before the program exists
+ *   8. build the seccomp filter and pass it with the v1 cgroups to init,
+ *      which joins them, then forks the program (which installs the filter)
  *   9. supervise: output, limits, the end (supervisor.c)
  *  10. tear down (kill what is left, remove the cgroups), write the report
  */
@@ -27,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static ks_run run;
@@ -84,6 +88,35 @@ static void missing_protections(const ks_config *cfg, char *out, size_t cap)
     }
 }
 
+/* Init's second message: the v1 cgroups to join (SCM_RIGHTS) and the
+ * seccomp program (ks_setup_msg, kai_sandbox.h). */
+static void send_setup(int sock, const struct sock_fprog *filter)
+{
+    int fds[3];
+    int count = ks_cgroup_open_tasks(&run.cg, fds);
+    ks_setup_msg header = {.kind = 'c', .cgroup_memory = run.cg.has_memory, .seccomp = filter->len > 0, .filter_len = filter->len};
+    struct iovec iov[2] = {{.iov_base = &header, .iov_len = sizeof header},
+                           {.iov_base = filter->filter, .iov_len = (size_t)filter->len * sizeof(struct sock_filter)}};
+    union { struct cmsghdr align; char bytes[CMSG_SPACE(3 * sizeof(int))]; } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = filter->len ? 2 : 1};
+    if (count > 0) {
+        msg.msg_control = control.bytes;
+        msg.msg_controllen = CMSG_SPACE((size_t)count * sizeof(int));
+        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN((size_t)count * sizeof(int));
+        memcpy(CMSG_DATA(cmsg), fds, (size_t)count * sizeof(int));
+    }
+    ssize_t want = (ssize_t)(iov[0].iov_len + (filter->len ? iov[1].iov_len : 0)), n;
+    do n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n != want) die_with_error("passing the cgroups and the seccomp filter to init");
+    for (int i = 0; i < count; i++)
+        if (close(fds[i]) < 0) die_with_error("close");
+}
+
 static void make_pipe(int fds[2], bool nonblocking_read)
 {
     if (pipe2(fds, O_CLOEXEC) < 0) die_with_error("pipe2");
@@ -115,7 +148,51 @@ int main(int argc, char **argv)
     if (!run.private_uid) add_warning("RLIMIT_NPROC not set: the sandbox shares its host uid (run the launcher as root for a private uid)");
     if (cfg.no_seccomp) add_warning("seccomp disabled by --no-seccomp");
     if (cfg.no_userns) add_warning("user namespace disabled by --no-userns");
-    /* 5 before 3's check: whether cgroups are writable is only known by trying. */
+    /* 4. Files and pipes; everything is close-on-exec. */
+    int stdin_fd = open(cfg.stdin_file ? cfg.stdin_file : "/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (stdin_fd < 0) die_with_error("--stdin: cannot open \"%s\"", cfg.stdin_file ? cfg.stdin_file : "/dev/null");
+    static ks_files files;
+    if (cfg.files_dir) ks_files_load(cfg.files_dir, (size_t)cfg.workdir_mb << 20, &files);
+    int out[2], err[2], status[2], setup[2];
+    make_pipe(out, true);
+    make_pipe(err, true);
+    make_pipe(status, true);
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, setup) < 0) die_with_error("socketpair");
+    char **envp = build_env(&cfg);
+    run.out.cap = run.err.cap = (size_t)cfg.output_limit_kb << 10;
+    run.out.data = xmalloc(run.out.cap);
+    run.err.data = xmalloc(run.err.cap);
+    /* The v2 cgroup directory (if any) must exist before clone: init is
+     * cloned straight into it. */
+    ks_cgroup_prepare(&run.cg, &cfg);
+    int unified_fd = ks_cgroup_open_unified(&run.cg);
+    ks_trace("sup", "files, pipes, v2 cgroup dir");
+    /* 5. One clone with the namespaces (the network namespace is made by
+     * init, in parallel with steps 6-8, see namespaces.c). */
+    pid_t child = ks_clone_sandbox(run.userns, unified_fd, &run.pidfd);
+    if (child == 0) {
+        if (close(out[0]) < 0 || close(err[0]) < 0 || close(status[0]) < 0 || close(setup[0]) < 0) _exit(1);
+        ks_init_args args = {.files = &files, .stdin_fd = stdin_fd, .out_fd = out[1], .err_fd = err[1],
+                             .status_fd = status[1], .setup_fd = setup[1], .envp = envp, .private_uid = run.private_uid};
+        ks_init_main(&cfg, &args);
+    }
+    run.init_pid = child;
+    ks_trace("sup", "clone3 returned");
+    if (close(out[1]) < 0 || close(err[1]) < 0 || close(status[1]) < 0 || close(setup[1]) < 0 || close(stdin_fd) < 0 ||
+        (unified_fd >= 0 && close(unified_fd) < 0))
+        die_with_error("close");
+    run.out_fd = out[0];
+    run.err_fd = err[0];
+    run.status_fd = status[0];
+    /* 6. Identity from outside, then release init to build the sandbox. */
+    if (run.userns) ks_write_id_maps(child, run.outside_uid, outside_gid);
+    run.start_ns = now_ns();
+    if (write_full(setup[0], "g", 1) < 0) die_with_error("releasing the sandbox's init");
+    ks_trace("sup", "id maps written, init released");
+    /* 7. While init builds the file system, create the cgroups and write
+     * their limits (whether they are writable is only known by trying), and
+     * decide --require-isolation: the program has not been forked yet, and
+     * on failure init is killed before it is. */
     ks_cgroup_create(&run.cg, &cfg);
     ks_trace("sup", "cgroups created");
     if (cfg.require_isolation) {
@@ -124,54 +201,22 @@ int main(int argc, char **argv)
         if (missing[0]) {
             char message[1200];
             snprintf(message, sizeof message, "isolation required but unavailable: %s", missing);
+            ks_kill_sandbox(&run);
+            while (waitpid(child, NULL, __WALL) < 0 && errno == EINTR) {}
+            run.init_reaped = true;
             ks_cgroup_destroy(&run.cg);
             ks_write_error_report(&run, message);
             return 0;
         }
     }
-    /* 4. The seccomp filter, built once, before clone. */
+    /* 8. The seccomp filter (the program child installs it), then hand
+     * init the cgroups to join and the filter. */
     struct sock_fprog filter = {0};
     if (run.seccomp) filter = ks_seccomp_build();
     ks_trace("sup", "seccomp filter built");
-    /* 6. Files and pipes; everything is close-on-exec. */
-    int stdin_fd = open(cfg.stdin_file ? cfg.stdin_file : "/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (stdin_fd < 0) die_with_error("--stdin: cannot open \"%s\"", cfg.stdin_file ? cfg.stdin_file : "/dev/null");
-    static ks_files files;
-    if (cfg.files_dir) ks_files_load(cfg.files_dir, (size_t)cfg.workdir_mb << 20, &files);
-    int out[2], err[2], status[2], sync[2];
-    make_pipe(out, true);
-    make_pipe(err, true);
-    make_pipe(status, true);
-    make_pipe(sync, false);
-    char **envp = build_env(&cfg);
-    run.out.cap = run.err.cap = (size_t)cfg.output_limit_kb << 10;
-    run.out.data = xmalloc(run.out.cap);
-    run.err.data = xmalloc(run.err.cap);
-    static ks_cgroup_fds cgroup_fds;
-    ks_cgroup_open(&run.cg, &cgroup_fds);
-    ks_trace("sup", "files, pipes, cgroup fds");
-    /* 7. One clone with every namespace. */
-    pid_t child = ks_clone_sandbox(run.userns, cgroup_fds.unified, &run.pidfd);
-    if (child == 0) {
-        if (close(out[0]) < 0 || close(err[0]) < 0 || close(status[0]) < 0 || close(sync[1]) < 0) _exit(1);
-        ks_init_args args = {.files = &files, .cgroups = &cgroup_fds, .stdin_fd = stdin_fd, .out_fd = out[1], .err_fd = err[1],
-                             .status_fd = status[1], .sync_fd = sync[0], .filter = run.seccomp ? &filter : NULL,
-                             .envp = envp, .cgroup_memory = run.cg.has_memory, .private_uid = run.private_uid};
-        ks_init_main(&cfg, &args);
-    }
-    run.init_pid = child;
-    ks_trace("sup", "clone3 returned");
-    if (close(out[1]) < 0 || close(err[1]) < 0 || close(status[1]) < 0 || close(sync[0]) < 0 || close(stdin_fd) < 0)
-        die_with_error("close");
-    run.out_fd = out[0];
-    run.err_fd = err[0];
-    run.status_fd = status[0];
-    ks_cgroup_close(&cgroup_fds);
-    /* 8. Identity from outside (init joins its cgroups itself), then release it. */
-    if (run.userns) ks_write_id_maps(child, run.outside_uid, outside_gid);
-    ks_trace("sup", "id maps written");
-    run.start_ns = now_ns();
-    if (write_full(sync[1], "g", 1) < 0 || close(sync[1]) < 0) die_with_error("releasing the sandbox's init");
+    send_setup(setup[0], &filter);
+    if (close(setup[0]) < 0) die_with_error("close");
+    ks_trace("sup", "cgroups and filter sent");
     /* 9. Supervise until init is gone and the pipes are drained. */
     ks_trace("sup", "init released");
     ks_supervise(&run);

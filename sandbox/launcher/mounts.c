@@ -12,8 +12,8 @@
  *   /proc                         a new proc for the new pid namespace
  *
  * A fresh tmpfs is mounted over /tmp and pivot_root'ed to, the old root
- * (still reachable as /oldroot during setup) is then detached, and the new
- * root is remounted read-only.
+ * (still reachable as /oldroot during setup) is then detached, the whole new
+ * tree is made read-only at once, and the writable tmpfs go on top.
  */
 #define _GNU_SOURCE
 #include "kai_sandbox.h"
@@ -51,10 +51,36 @@ static unsigned long locked_flags(const char *path)
     return flags;
 }
 
+/* Binds made read-only at the end by one recursive mount_setattr (see
+ * seal_readonly); remembered for the per-mount fallback. */
+static char ro_binds[8 + KS_MAX_LIST][512];
+static int ro_bind_count;
+
 static void bind_readonly(const char *src, const char *dst)
 {
     xmount(src, dst, NULL, MS_BIND | MS_REC, NULL);
-    xmount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | locked_flags(dst), NULL);
+    if (ro_bind_count >= (int)(sizeof ro_binds / sizeof ro_binds[0])) die("too many read-only binds");
+    snprintf(ro_binds[ro_bind_count++], sizeof ro_binds[0], "%s", dst);
+}
+
+/* Makes everything mounted so far read-only and nosuid (flags already set,
+ * e.g. nodev on the root or noexec on /dev, stay): one recursive
+ * mount_setattr instead of a remount per bind (~0.1 ms). /proc keeps its
+ * own (nosuid, nodev, noexec, read-write) flags as before. Kernels before
+ * 5.12 get the remounts. */
+static void seal_readonly(void)
+{
+    struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID};
+    if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof ro) == 0) {
+        struct mount_attr rw = {.attr_clr = MOUNT_ATTR_RDONLY};
+        if (syscall(SYS_mount_setattr, AT_FDCWD, "/proc", 0, &rw, sizeof rw) < 0) die_with_error("mount_setattr /proc");
+        return;
+    }
+    if (errno != ENOSYS) die_with_error("mount_setattr / (recursively read-only)");
+    for (int i = 0; i < ro_bind_count; i++)
+        xmount(NULL, ro_binds[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | locked_flags(ro_binds[i]), NULL);
+    xmount(NULL, "/dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC, NULL);
+    xmount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
 }
 
 static void mkdirs(const char *path, mode_t mode)
@@ -124,9 +150,8 @@ static void build_etc(void)
     mirror("/etc/alternatives", false); /* /usr/bin/cc -> /etc/alternatives/cc -> /usr/bin/... */
 }
 
-static void build_dev(long shm_mb)
+static void build_dev(void)
 {
-    char opts[64];
     mkdirs("/dev", 0755);
     xmount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k");
     const char *nodes[] = {"null", "zero", "urandom"};
@@ -141,13 +166,10 @@ static void build_dev(long shm_mb)
                               {"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"}};
     for (size_t i = 0; i < 4; i++)
         if (symlink(links[i][0], links[i][1]) < 0) die_with_error("symlink %s", links[i][1]);
-    mkdirs("/dev/shm", 0755);
-    snprintf(opts, sizeof opts, "mode=1777,size=%ldm", shm_mb);
-    xmount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts);
-    xmount(NULL, "/dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC, NULL);
+    mkdirs("/dev/shm", 0755); /* a tmpfs after seal_readonly */
 }
 
-void ks_build_root(const ks_config *cfg, const ks_files *files, uid_t work_owner)
+int ks_build_root(const ks_config *cfg, uid_t work_owner)
 {
     char opts[128];
     /* 1. Nothing we mount may propagate back to the host. */
@@ -165,30 +187,34 @@ void ks_build_root(const ks_config *cfg, const ks_files *files, uid_t work_owner
     build_etc();
     for (int i = 0; i < cfg->bind_count; i++) mirror(cfg->binds[i], true);
     ks_trace("init", "fs: /etc, --binds");
-    /* 4. Writable, size-capped tmpfs: /work (cwd, with --files) and /tmp. */
-    mkdirs("/work", 0755);
-    snprintf(opts, sizeof opts, "mode=0755,uid=%u,gid=%u,size=%ldm", (unsigned)work_owner, (unsigned)work_owner, cfg->workdir_mb);
-    xmount("tmpfs", "/work", "tmpfs", MS_NOSUID | MS_NODEV, opts);
-    int work = open("/work", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (work < 0) die_with_error("open /work");
-    ks_files_write(files, work);
-    if (close(work) < 0) die_with_error("close /work");
-    mkdirs("/tmp", 0755);
-    snprintf(opts, sizeof opts, "mode=1777,size=%ldm", cfg->workdir_mb);
-    xmount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts);
-    /* 5. Devices and a proc for the new pid namespace (mounted while the old
+    /* 4. Devices and a proc for the new pid namespace (mounted while the old
      * proc is still visible, which the kernel requires in a user namespace). */
-    ks_trace("init", "fs: /work, /tmp");
-    build_dev(cfg->workdir_mb);
+    build_dev();
     ks_trace("init", "fs: /dev");
     mkdirs("/proc", 0555);
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2") < 0)
         xmount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     ks_trace("init", "fs: /proc");
-    /* 6. Detach the host's root and freeze the new one read-only. */
+    /* 5. Detach the host's root and freeze the new one read-only. */
     if (umount2(OLD, MNT_DETACH) < 0) die_with_error("detaching the old root");
-    ks_trace("init", "fs: old root detached");
     if (rmdir(OLD) < 0) die_with_error("rmdir " OLD);
-    xmount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
-    if (chdir("/work") < 0) die_with_error("chdir /work");
+    mkdirs("/work", 0755);
+    mkdirs("/tmp", 0755);
+    seal_readonly();
+    ks_trace("init", "fs: old root detached, sealed read-only");
+    /* 6. Writable, size-capped tmpfs on the read-only root: /work (cwd,
+     * with --files), /tmp and /dev/shm (tmpfs pages are charged to the
+     * memory cgroup). */
+    snprintf(opts, sizeof opts, "mode=0755,uid=%u,gid=%u,size=%ldm", (unsigned)work_owner, (unsigned)work_owner, cfg->workdir_mb);
+    xmount("tmpfs", "/work", "tmpfs", MS_NOSUID | MS_NODEV, opts);
+    snprintf(opts, sizeof opts, "mode=1777,size=%ldm", cfg->workdir_mb);
+    xmount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts);
+    xmount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, opts);
+    /* --files are written through this fd once init is in the run's
+     * cgroups (their tmpfs pages are charged to its memory cgroup). */
+    int work = open("/work", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (work < 0) die_with_error("open /work");
+    if (fchdir(work) < 0) die_with_error("chdir /work");
+    ks_trace("init", "fs: /work, /tmp, /dev/shm");
+    return work;
 }

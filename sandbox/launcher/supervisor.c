@@ -118,7 +118,12 @@ void ks_supervise(ks_run *run)
         if (fds[1].revents) ks_capture_read(&run->err, run->err_fd);
         if (fds[2].revents) read_records(run);
         if (fds[3].revents) reap_init(run);
-        ks_trace("sup", fds[3].revents && run->init_reaped ? "woke: init exited" : "woke");
+        if (ks_tracing()) {
+            char what[96];
+            snprintf(what, sizeof what, "woke:%s%s%s%s", fds[0].revents ? " stdout" : "", fds[1].revents ? " stderr" : "",
+                     fds[2].revents ? " status" : "", fds[3].revents ? " init-exit" : "");
+            ks_trace("sup", what);
+        }
     }
     if (run->cg.has_cpu) run->last_cpu_ns = ks_cgroup_cpu_ns(&run->cg);
 }

@@ -151,6 +151,8 @@ void ks_trace_init(void)
     if (trace_fd >= 0 && n > 0) (void)!write(trace_fd, line, (size_t)n);
 }
 
+bool ks_tracing(void) { return trace_fd >= 0; }
+
 void ks_trace(const char *role, const char *step)
 {
     if (trace_fd < 0) return;

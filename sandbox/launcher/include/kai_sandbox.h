@@ -69,6 +69,7 @@ int64_t now_ns(void);
  * when tracing is off. */
 void ks_trace_init(void);
 void ks_trace(const char *role, const char *step);
+bool ks_tracing(void);
 
 /* ---------- seccomp.c ---------- */
 
@@ -96,22 +97,22 @@ typedef struct {
     bool oom_killed, pids_max_hit;
 } ks_cgroup_stats;
 
-/* [supervisor] Creates the run's cgroups under the launcher's own ones and
- * writes the limits; a controller that is not writable is left off and
- * named in cg->warning. Never dies for missing cgroups. */
+/* [supervisor] Before clone: resets *cg and creates the run's v2 cgroup
+ * directory (if a v2 hierarchy is mounted and writable), so init can be
+ * cloned straight into it. No limits yet. */
+void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg);
+/* [supervisor] After clone, while init builds the sandbox: creates the v1
+ * cgroups under the launcher's own ones and writes every limit (v1, else
+ * v2); a controller that is not writable is left off and named in
+ * cg->warning. Never dies for missing cgroups. */
 void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg);
-typedef struct {
-    int tasks[3];                   /* v1 tasks files, opened for writing */
-    int count;
-    int unified;                    /* v2 directory for CLONE_INTO_CGROUP, or -1 */
-} ks_cgroup_fds;
-
-/* [supervisor] Opens what init needs to join the cgroups (before clone). */
-void ks_cgroup_open(const ks_cgroup *cg, ks_cgroup_fds *fds);
+/* [supervisor] The v2 directory for CLONE_INTO_CGROUP, or -1. */
+int ks_cgroup_open_unified(const ks_cgroup *cg);
+/* [supervisor] Opens the v1 tasks files for writing (at most 3) into fds;
+ * returns how many. They are passed to init. */
+int ks_cgroup_open_tasks(const ks_cgroup *cg, int fds[3]);
 /* [init] Moves itself into the v1 cgroups and closes the fds; dies on failure. */
-void ks_cgroup_join(const ks_cgroup_fds *fds);
-/* [supervisor] Closes its copies after clone. */
-void ks_cgroup_close(ks_cgroup_fds *fds);
+void ks_cgroup_join(const int *fds, int count);
 /* [supervisor] CPU time of the tree so far in ns, or -1. Cheap (one read). */
 int64_t ks_cgroup_cpu_ns(const ks_cgroup *cg);
 void ks_cgroup_read_stats(const ks_cgroup *cg, ks_cgroup_stats *out);
@@ -121,14 +122,19 @@ void ks_cgroup_destroy(ks_cgroup *cg);
 
 /* ---------- namespaces.c ---------- */
 
-/* [supervisor] clone3(2) with all namespace flags (without CLONE_NEWUSER when
- * userns is false), straight into the v2 cgroup cgroup_fd when it is >= 0.
- * Returns the child pid in the parent, 0 in the child; *pidfd receives a
- * pidfd for the child. */
+/* [supervisor] clone3(2) with the user (unless userns is false), pid,
+ * mount, ipc, uts and cgroup namespaces, straight into the v2 cgroup
+ * cgroup_fd when it is >= 0. The network namespace is not among them: it
+ * costs ~0.45 ms to create, so init makes it (ks_netns_create) while the
+ * supervisor goes on. Returns the child pid in the parent, 0 in the child;
+ * *pidfd receives a pidfd for the child. */
 pid_t ks_clone_sandbox(bool userns, int cgroup_fd, int *pidfd);
 /* [supervisor] Writes setgroups/uid_map/gid_map for the child: the sandbox's
  * uid/gid 65534 maps to outside_id, never to root. */
 void ks_write_id_maps(pid_t child, uid_t outside_uid, gid_t outside_gid);
+/* [init] unshare(CLONE_NEWNET): the network namespace, owned by the
+ * sandbox's user namespace (init still has every capability in it). */
+void ks_netns_create(void);
 /* [init] Brings the loopback interface up (SIOCSIFFLAGS). */
 void ks_loopback_up(void);
 
@@ -151,9 +157,10 @@ void ks_files_write(const ks_files *files, int work);
 
 /* ---------- mounts.c ---------- */
 
-/* [init] Builds the read-only root, writes --files into /work, pivot_roots
- * into it and detaches the old root. Dies on any failure. */
-void ks_build_root(const ks_config *cfg, const ks_files *files, uid_t work_owner);
+/* [init] Builds the read-only root, pivot_roots into it and detaches the
+ * old root; cwd is /work. Returns an fd for /work (--files are written
+ * later, see init.c). Dies on any failure. */
+int ks_build_root(const ks_config *cfg, uid_t work_owner);
 
 /* ---------- rlimits.c ---------- */
 
@@ -180,13 +187,24 @@ typedef struct {
 
 typedef struct {
     const ks_files *files;
-    const ks_cgroup_fds *cgroups;
-    int stdin_fd, out_fd, err_fd, status_fd, sync_fd;
-    const struct sock_fprog *filter; /* NULL with --no-seccomp */
+    int stdin_fd, out_fd, err_fd, status_fd;
+    int setup_fd;                   /* SOCK_SEQPACKET from the supervisor: 'g', then the ks_setup_msg */
     char *const *envp;
     uid_t work_owner;
-    bool cgroup_memory, private_uid;
+    bool private_uid;
 } ks_init_args;
+
+/* The supervisor's second message to init, sent once the cgroups exist and
+ * the filter is built (init has been building the sandbox meanwhile). Its
+ * SCM_RIGHTS carry the v1 tasks files to join (0-3); the seccomp program
+ * follows the header (filter_len instructions, 0 with --no-seccomp). */
+typedef struct {
+    char kind;                      /* 'c' */
+    uint8_t cgroup_memory;          /* RLIMIT_AS is only a backstop */
+    uint8_t seccomp;
+    uint8_t reserved;
+    uint32_t filter_len;
+} ks_setup_msg;
 
 /* [init] Everything PID 1 does: waits for the supervisor, builds the root,
  * drops privileges, starts the program, reaps, collects files, reports. */
