@@ -19,7 +19,7 @@ RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 RUST_PLUGIN_SRC := Plugins/StatsRust/lib.rs
 KAI = $(BIN)/kai
 
-.PHONY: deps build build-release rust-plugin test demo demo-sandbox demo-eval demo-isolation bench clean
+.PHONY: deps build build-release rust-plugin test demo demo-tools demo-sandbox demo-eval demo-isolation bench clean
 
 deps:
 	@missing=(); \
@@ -51,10 +51,13 @@ test: build
 
 # The demo keeps its operator config and registry under .build/demo-home, so it
 # never touches the user's own; the first run writes the default config.
-DEMO_ENV := HOME=$(CURDIR)/.build/demo-home XDG_CONFIG_HOME= XDG_DATA_HOME=
+DEMO_ENV := mkdir -p .build/demo-home; export HOME=$(CURDIR)/.build/demo-home; unset XDG_CONFIG_HOME XDG_DATA_HOME
 
-demo: build
-	@mkdir -p .build/demo-home; export $(DEMO_ENV); K="$(KAI)"; set -x; \
+demo: demo-tools demo-sandbox demo-eval demo-isolation
+
+# Plugins, tools and the registry.
+demo-tools: build
+	@$(DEMO_ENV); K="$(KAI)"; set -x; \
 	$$K plugins list; \
 	$$K tools list; \
 	$$K tools describe text_transform; \
@@ -70,20 +73,19 @@ demo: build
 	$$K registry scores --limit 5; \
 	$$K registry scores --capability data_analysis --task-type data_analysis; \
 	$$K registry status; \
-	$$K logs --limit 8; \
-	$(MAKE) --no-print-directory demo-sandbox demo-eval demo-isolation
+	$$K logs --limit 8
 
 # Hostile code in the sandbox: each verdict is the sandbox doing its job.
 demo-sandbox: build
-	@export $(DEMO_ENV) KAI_DEMO_SECRET=hunter2; K="$(KAI)"; set -x; \
+	@$(DEMO_ENV); export KAI_DEMO_SECRET=hunter2; K="$(KAI)"; set -x; \
 	$$K sandbox run --cpu-limit 1 sandbox/demo/busy_loop.py || true; \
-	$$K sandbox run --pids 16 --time-limit 5 --output-limit 1 sandbox/demo/fork_bomb.py || true; \
+	$$K sandbox run --pids 16 --time-limit 5 sandbox/demo/fork_bomb.py | head -2; \
 	$$K sandbox run sandbox/demo/network.py || true; \
 	$$K sandbox run sandbox/demo/read_secret.sh || true
 
 # Generated code evaluated in the sandbox: 6 samples for 3 problems, some wrong.
 demo-eval: build
-	@export $(DEMO_ENV); K="$(KAI)"; set -x; \
+	@$(DEMO_ENV); K="$(KAI)"; set -x; \
 	rm -f .build/demo-home/samples.jsonl .build/demo-home/samples.jsonl_results.jsonl; \
 	cp Tests/Fixtures/eval/samples.jsonl .build/demo-home/samples.jsonl; \
 	$$K eval Tests/Fixtures/eval/problems.jsonl .build/demo-home/samples.jsonl --k 1,2; \
@@ -96,7 +98,7 @@ demo-isolation: build
 	cc -std=c11 -O2 -shared -fPIC -fvisibility=hidden -I plugin-sdk/include -DFIXTURE_ID='"demo.crashy"' \
 	  -o $(DEMO_PLUGIN) Tests/Fixtures/fixture_plugin.c; \
 	printf 'plugins:\n  - path: %s\n    id: demo.crashy\n    isolation: process\n' "$(CURDIR)/$(DEMO_PLUGIN)" > .build/demo-home/isolation.yaml; \
-	export $(DEMO_ENV); K="$(KAI) --config $(CURDIR)/.build/demo-home/isolation.yaml"; set -x; \
+	$(DEMO_ENV); set -x; \
 	$(KAI) tools call crash_segv --config .build/demo-home/isolation.yaml || echo "exit status $$? (the call failed; kai did not crash)"; \
 	$(KAI) tools call add --args '{"a": 2, "b": 40}' --config .build/demo-home/isolation.yaml; \
 	$(KAI) plugins enable demo.crashy --config .build/demo-home/isolation.yaml >/dev/null
