@@ -156,23 +156,6 @@ func runShell(_ script: String) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
-/// Runs `body` on `count` threads at once and returns the results in order.
-func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-    let lock = NSLock()
-    nonisolated(unsafe) var results = [Int: T]()
-    let group = DispatchGroup()
-    for index in 0..<count {
-        group.enter()
-        Thread {
-            let value = body(index)
-            lock.withLock { results[index] = value }
-            group.leave()
-        }.start()
-    }
-    group.wait()
-    return (0..<count).compactMap { results[$0] }
-}
-
 @Suite struct ProcessIsolationCLITests {
     @Test func crashingProcessPlugin_failsOneCallAndIsDisabledAfterRepeatedFailures() throws {
         let workspace = try RegistryCLITests.Workspace("supervision", extra: "  - id: test.fixture\n    isolation: process")

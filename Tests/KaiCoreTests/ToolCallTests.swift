@@ -122,23 +122,6 @@ import Testing
     }
 }
 
-/// Runs `body` on `count` real threads at once (Swift's cooperative pool has
-/// only as many threads as cores, too few to observe blocking calls overlap).
-func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-    let results = Mutex<[Int: T]>([:])
-    let group = DispatchGroup()
-    for index in 0..<count {
-        group.enter()
-        Thread {
-            let value = body(index)
-            results.withLock { $0[index] = value }
-            group.leave()
-        }.start()
-    }
-    group.wait()
-    return results.withLock { dictionary in (0..<count).compactMap { dictionary[$0] } }
-}
-
 @Suite struct InvalidToolSchemaTests {
     @Test func call_whenToolSchemaIsNotAValidSchema_refusesAndBlamesThePlugin() throws {
         let path = try Fixtures.variant("FIXTURE_BAD_SCHEMA")

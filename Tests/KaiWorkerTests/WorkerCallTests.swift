@@ -96,19 +96,3 @@ import Testing
             == #"tool "test.fixture.add" is unavailable: the worker process of plugin test.fixture is stopped: the host is shutting down."#)
     }
 }
-
-/// Runs `body` on `count` threads at once and collects the results.
-func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
-    let results = Mutex<[Int: T]>([:])
-    let group = DispatchGroup()
-    for index in 0..<count {
-        group.enter()
-        Thread {
-            let value = body(index)
-            results.withLock { $0[index] = value }
-            group.leave()
-        }.start()
-    }
-    group.wait()
-    return results.withLock { dict in (0..<count).map { dict[$0]! } }
-}
