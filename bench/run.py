@@ -287,7 +287,9 @@ def worker_report(w):
         f"| {ms(recover['p99_ns'] / 1e9)} | — | — |",
         "",
         f"Method: `KaiBench worker` runs {w['calls']:,} calls per path after 20,000 warm-up calls (medians from "
-        f"batches of {w['batch']}, p99 per call), then alternates `crash_segv` and `add` on the worker host.",
+        f"batches of {w['batch']}, p99 per call), then alternates `crash_segv` and `add` on the worker host. "
+        f"Five rounds with a fresh worker each; the worker median is the median of the rounds' medians "
+        f"({', '.join(us(r) for r in w['rounds'])}): the round trip is bimodal on this VM, settled when the worker starts.",
         "",
     ])
 
@@ -403,7 +405,14 @@ def main():
         evaluation = json.loads(run([sys.executable, "bench/eval_bench.py", "--bin", os.path.abspath(args.bin)]))
 
         print("measuring process isolation (warm worker, crash recovery)…", file=sys.stderr)
-        worker = json.loads(run([binary("KaiBench"), "worker", fixture, str(args.calls)]))
+        # Five rounds, each with a fresh host and worker: on this 2-vCPU VM a
+        # worker's round trip is bimodal (~10 µs when host thread and worker
+        # share a CPU's wake-ups well, ~50 µs when every reply needs a
+        # cross-CPU wake-up), decided at start. One round would report a coin flip.
+        rounds = [json.loads(run([binary("KaiBench"), "worker", fixture, str(args.calls // 5)])) for _ in range(5)]
+        worker = dict(rounds[len(rounds) // 2])
+        worker["rounds"] = sorted(r["worker"]["batched"]["median_ns"] for r in rounds)
+        worker["worker"] = dict(worker["worker"], batched=dict(worker["worker"]["batched"], median_ns=statistics.median(worker["rounds"])))
     except (Unmeasured, json.JSONDecodeError, KeyError) as error:
         print(f"run.py: a measurement could not be taken: {error}", file=sys.stderr)
         return 1
