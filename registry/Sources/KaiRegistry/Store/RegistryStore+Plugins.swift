@@ -5,7 +5,7 @@ extension RegistryStore {
     /// Inserts or updates a plugin's identity, manifest and load outcome,
     /// keeping its first-seen time and the operator's status.
     public func recordPlugin(_ row: PluginRow) throws(StoreError) {
-        let now = wallClockNow()
+        let now = WallClock.now()
         do {
             try pool.write { db in
                 let sha = try row.sha256 ?? cachedSHA256(db, for: row.identity) ?? SHA256.hex(ofFile: row.identity.path)

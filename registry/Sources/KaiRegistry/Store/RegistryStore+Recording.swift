@@ -41,7 +41,7 @@ extension RegistryStore: CallObserver {
     }
 
     private func write(_ reports: [CallReport]) throws {
-        let now = wallClockNow()
+        let now = WallClock.now()
         try pool.write { db in
             var capabilities: [String: StatsUpdate.CapabilityInfo] = [:]
             var stats = StatsUpdate(model: model)
@@ -86,7 +86,7 @@ extension RegistryStore: CallObserver {
     /// - Throws: `.database` when one does not (nothing is written then).
     public func record(_ records: [PerformanceRecord]) throws(StoreError) {
         guard !records.isEmpty else { return }
-        let now = wallClockNow()
+        let now = WallClock.now()
         do {
             try pool.write { db in
                 var capabilities: [Int64: StatsUpdate.CapabilityInfo] = [:]
@@ -161,7 +161,7 @@ extension RegistryStore: CallObserver {
         if let id = try capabilityID(db, pluginID: pluginID, kind: kind, name: name) {
             return StatsUpdate.CapabilityInfo(id: id, pluginID: pluginID, name: name, kind: kind)
         }
-        let now = wallClockNow()
+        let now = WallClock.now()
         try db.execute(
             sql: """
                 INSERT OR IGNORE INTO plugins (id, path, size, mtime_ns, inode, load_status, first_seen, last_seen)

@@ -32,7 +32,7 @@ extension RegistryStore: ScanCache {
         var record = ScanCacheRecord(
             path: identity.path, size: identity.size, mtimeNs: identity.mtimeNanoseconds,
             inode: Int64(bitPattern: identity.inode), hostAbi: identity.hostABI, manifest: nil, abiMinor: nil,
-            failure: nil, sha256: sha, scannedAt: wallClockNow())
+            failure: nil, sha256: sha, scannedAt: WallClock.now())
         switch outcome {
         case .manifest(let json, let minor):
             record.manifest = Data(json)

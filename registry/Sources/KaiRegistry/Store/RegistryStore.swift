@@ -158,13 +158,6 @@ public final class RegistryStore: Sendable {
     }
 }
 
-/// Seconds since 1970 from the realtime clock.
-func wallClockNow() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
 extension RegistryStore {
     /// Copies the write-ahead log into the database file and truncates it.
     /// SQLite does this incrementally on its own; call it after bulk imports,
