@@ -21,12 +21,23 @@ extension PluginValidator {
     /// an address-space limit a large malloc just fails, which a careful
     /// plugin answers gracefully, so the suite could not tell a bug from a
     /// refusal; and virtual size counts thread stacks and malloc arenas.
-    func checkPeakMemory(_ session: WorkerSession) -> CheckResult {
+    ///
+    /// The earlier checks call with short deadlines (0.2–1 s), and touching
+    /// memory is slow on a cold VM (a page fault costs the guest and the
+    /// host), so a tool that allocates a lot may be killed on its way up.
+    /// A tool seen over a quarter of the limit is called once more with
+    /// `memoryTimeout` while the sampler kills its worker at the limit.
+    func checkPeakMemory(_ session: WorkerSession, samples: [String: Result<JSONValue, SampleError>]) -> CheckResult {
         let limit = ProcStatus.mebibytes(options.peakResidentLimit)
+        for name in session.climbing(past: options.peakResidentLimit / 4) {
+            guard let tool = session.plugin.manifest.tools.first(where: { $0.name == name }),
+                  case .success(let input) = samples[name] else { continue }
+            session.callUnderMemoryWatch(tool, input.serializedBytes(), timeout: options.memoryTimeout)
+        }
         let findings = session.memoryOverruns.map { tool, bytes in
             session.failedTools.insert(tool)
             return "\(tool): the worker's resident memory reached \(ProcStatus.mebibytes(bytes)) during a call to \(tool) "
-                + "(limit \(limit))"
+                + "(limit \(limit)\(session.stoppedAtLimit.contains(tool) ? "; the worker was stopped there" : ""))"
         }
         let now = session.plugin.workerPID.flatMap(ProcStatus.peakResident).map { ", now \(ProcStatus.mebibytes($0))" } ?? ""
         return CheckResult.from(.memoryPeak, findings: findings, passReason: "peak under \(limit) after every tool\(now)",

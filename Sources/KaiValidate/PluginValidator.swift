@@ -54,7 +54,7 @@ public struct PluginValidator {
         results.append(deadlines)
         results.append(checkConcurrency(session, tools: tools, samples: samples))
         results.append(checkStdout(session))
-        results.append(checkPeakMemory(session))
+        results.append(checkPeakMemory(session, samples: samples))
         let cheap = tools.filter { quick.contains($0.name) && !session.failedTools.contains($0.name) }
         results.append(checkGrowth(session, tools: cheap, samples: samples))
         return finish(plugin: plugin, skipping: nil)

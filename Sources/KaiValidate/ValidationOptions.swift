@@ -20,6 +20,9 @@ public struct ValidationOptions: Sendable {
     public var concurrentCalls = 8
     /// Largest peak resident size (VmHWM) a worker may reach, in bytes.
     public var peakResidentLimit: Int = 512 << 20
+    /// Deadline of the call that follows a tool seen climbing past a
+    /// quarter of `peakResidentLimit`, in seconds.
+    public var memoryTimeout: Double = 5
     /// Calls of each cheap tool in the memory-growth check, after warm-up.
     public var growthCalls = 10_000
     public var warmUpCalls = 1_000

@@ -45,6 +45,30 @@ final class WorkerSession {
     /// Stops the memory sampler. Call once, when the checks are done.
     func finish() { sampler.stop() }
 
+    /// Tools whose worker grew past `threshold` bytes during their calls
+    /// without (yet) passing the limit: a call killed at a short deadline
+    /// may have been stopped on its way up.
+    func climbing(past threshold: Int) -> [String] {
+        let over = Set(memoryOverruns.map(\.tool))
+        return sampler.largest.filter { $0.bytes > threshold && !over.contains($0.tool) }.map(\.tool)
+    }
+
+    /// Calls `tool` with a long deadline while the sampler kills the worker
+    /// the moment its resident size passes the limit, so where it peaks is
+    /// measured rather than cut short by a deadline. The call's own outcome
+    /// does not matter here.
+    func callUnderMemoryWatch(_ tool: Capability, _ arguments: [UInt8], timeout: Double) {
+        sampler.killAbove.withLock { $0 = options.peakResidentLimit }
+        _ = call(tool, arguments, timeout: timeout)
+        sampler.killAbove.withLock { $0 = nil }
+        if sampler.killedByWatch.withLock({ $0 }) { stoppedAtLimit.insert(tool.name) }
+        sampler.killedByWatch.withLock { $0 = false }
+        settle(after: tool.name)
+    }
+
+    /// Tools whose worker the watchdog killed at the limit.
+    private(set) var stoppedAtLimit: Set<String> = []
+
     /// Tools during whose calls (sampled every few ms) or after whose calls
     /// (the worker's VmHWM) resident memory was over the limit, with the
     /// largest size seen.
@@ -145,16 +169,28 @@ final class WorkerSession {
 /// figure per tool being called, so a call that balloons is caught even
 /// when it is killed before it returns.
 ///
-/// `@unchecked Sendable`: `current`, `figures` and `running` are Mutexes.
+/// With `killAbove` set it is also a watchdog: a worker over that size is
+/// killed at once (SIGKILL), as an OOM killer would.
+///
+/// `@unchecked Sendable`: `current`, `killAbove`, `figures` and `running`
+/// are Mutexes.
 private final class MemorySampler: @unchecked Sendable {
     let current = Mutex<String>("(start)")
+    let killAbove = Mutex<Int?>(nil)
+    let killedByWatch = Mutex<Bool>(false)
     private let figures = Mutex<[(tool: String, bytes: Int)]>([])
     private let running = Mutex<Bool>(true)
 
     init(plugin: LoadedPlugin) {
         Thread.detachNewThread { [self] in
             while running.withLock({ $0 }) {
-                if let pid = plugin.workerPID, let bytes = ProcStatus.resident(pid) { record(bytes) }
+                if let pid = plugin.workerPID, let bytes = ProcStatus.resident(pid) {
+                    record(bytes)
+                    if let limit = killAbove.withLock({ $0 }), bytes > limit {
+                        kill(pid, SIGKILL)
+                        killedByWatch.withLock { $0 = true }
+                    }
+                }
                 Stopwatch.sleep(seconds: 0.005)
             }
         }

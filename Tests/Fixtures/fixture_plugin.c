@@ -50,6 +50,7 @@
  *   spin {}              loops forever without polling is_cancelled
  *   oversleep {ms}       sleeps ms without polling, then -> {"slept_ms": N}
  *   alloc_mb {mb}        mallocs mb MiB and touches every page -> {"allocated_mb": N};
+ *                        with -DFIXTURE_SLOW_ALLOC it pauses 2.5 ms after each MiB
  *                        KAI_ERR_UNAVAILABLE when malloc fails (e.g. under RLIMIT_AS)
  *   stdout_spam {bytes}  writes bytes of frame-like junk to stdout -> {"written": N}
  *   thread_crash {ms}    starts a thread that dereferences NULL after ms;
@@ -319,7 +320,13 @@ static kai_result alloc_tool(const kai_call *call)
     const size_t size = (size_t)mb << 20;
     volatile char *block = malloc(size);
     if (!block) return kai_sdk_fail(call->output, KAI_ERR_UNAVAILABLE, "could not allocate %lld MiB", (long long)mb);
-    for (size_t i = 0; i < size; i += 4096) block[i] = (char)i;
+    for (size_t i = 0; i < size; i += 4096) {
+        block[i] = (char)i;
+#ifdef FIXTURE_SLOW_ALLOC
+        /* Touching memory as slowly as a cold VM can (2.5 ms a MiB). */
+        if ((i & 0xfffff) == 0) nanosleep(&(struct timespec){.tv_nsec = 2500000}, NULL);
+#endif
+    }
     free((void *)block);
     return kai_sdk_writef(call->output, "{\"allocated_mb\":%lld}", (long long)mb);
 }
