@@ -208,9 +208,11 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
      * if the supervisor died before PDEATHSIG was armed. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die_with_error("prctl(PR_SET_PDEATHSIG)");
     /* 2. The network namespace (see ks_clone_sandbox), while the supervisor
-     * writes the id maps. */
-    ks_netns_create();
-    ks_trace("init", "network namespace created");
+     * writes the id maps -- unless we were cloned into a slot's (slots.c). */
+    if (a->own_netns) {
+        ks_netns_create();
+        ks_trace("init", "network namespace created");
+    }
     /* 3. Wait for the id maps. */
     char go;
     ssize_t got;

@@ -7,9 +7,10 @@
  *   2. parse and validate every argument (usage errors exit 2)
  *   3. decide the protections
  *   4. open stdin and --files, create the pipes; the v2 cgroup directory
- *   5. clone once with the namespaces (into the v2 cgroup if any); the
- *      child becomes init (init.c), which creates the network namespace
- *      itself so that we need not wait for it
+ *   5. enter a reused empty network namespace (slots.c, as root), then
+ *      clone once with the other namespaces (into the v2 cgroup if any);
+ *      the child becomes init (init.c), which otherwise creates the network
+ *      namespace itself so that we need not wait for it
  *   6. from outside: id maps (sandbox uid/gid 65534, never root), then
  *      release init to build the file system
  *   7. meanwhile: create the cgroups and write their limits;
@@ -167,13 +168,21 @@ int main(int argc, char **argv)
     ks_cgroup_prepare(&run.cg, &cfg);
     int unified_fd = ks_cgroup_open_unified(&run.cg);
     ks_trace("sup", "files, pipes, v2 cgroup dir");
-    /* 5. One clone with the namespaces (the network namespace is made by
-     * init, in parallel with steps 6-8, see namespaces.c). */
+    /* 5. The network namespace: a reused empty one from a slot when we are
+     * root (slots.c), else init makes a fresh one, in parallel with steps
+     * 6-8 (namespaces.c). Then one clone with the other namespaces. */
+    bool slot_netns = false;
+    if (!cfg.allow_loopback && geteuid() == 0) {
+        int slot = ks_slot_acquire();
+        slot_netns = slot >= 0 && ks_slot_enter_netns(slot);
+        ks_trace("sup", slot_netns ? "slot's network namespace entered" : "no slot");
+    }
     pid_t child = ks_clone_sandbox(run.userns, unified_fd, &run.pidfd);
     if (child == 0) {
         if (close(out[0]) < 0 || close(err[0]) < 0 || close(status[0]) < 0 || close(setup[0]) < 0) _exit(1);
         ks_init_args args = {.files = &files, .stdin_fd = stdin_fd, .out_fd = out[1], .err_fd = err[1],
-                             .status_fd = status[1], .setup_fd = setup[1], .envp = envp, .private_uid = run.private_uid};
+                             .status_fd = status[1], .setup_fd = setup[1], .envp = envp, .private_uid = run.private_uid,
+                             .own_netns = !slot_netns};
         ks_init_main(&cfg, &args);
     }
     run.init_pid = child;

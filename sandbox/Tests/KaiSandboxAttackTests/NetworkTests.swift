@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -88,5 +89,34 @@ import Glibc
         #expect(abstract.report.facts["abstract"] == "ECONNREFUSED", "\(abstract.report)")
         #expect(!host.anyConnection)
         own.expectHostUnaffected()
+    }
+
+    /// As root, runs reuse empty network namespaces (slots.c): sandboxes
+    /// running at once must still never share one (their abstract unix
+    /// sockets could meet), and a socket left by one run must be gone
+    /// for the next.
+    @Test func concurrentSandboxes_cannotReachEachOthersAbstractSockets() throws {
+        let name = "kai-cross-\(UUID().uuidString.prefix(8))"
+        let listener = Mutex<Sandbox.Run?>(nil)
+        let thread = Thread { listener.withLock { $0 = try? Sandbox.run("net", ["abstract_listen", name]) } }
+        thread.start()
+        let caller = try Sandbox.run("net", ["abstract_retry", name])
+        while !thread.isFinished { usleep(10_000) }
+        let listen = try #require(listener.withLock { $0 })
+        listen.expectExited(0)
+        caller.expectExited(0)
+        #expect(listen.report.facts["abstract_listen"] == "LISTENING", "\(listen.report)")
+        #expect(listen.report.facts["abstract_accepted"] == "NO", "\(listen.report)")
+        #expect(caller.report.facts["abstract_retry"] == "ECONNREFUSED", "\(caller.report)")
+    }
+
+    @Test func abstractSocketOfAFinishedRun_isGoneForTheNext() throws {
+        let name = "kai-left-\(UUID().uuidString.prefix(8))-now"
+        let first = try Sandbox.run("net", ["abstract_listen", name])
+        first.expectExited(0)
+        #expect(first.report.facts["abstract_listen"] == "LISTENING", "\(first.report)")
+        let next = try Sandbox.run("net", ["abstract", name])
+        next.expectExited(0)
+        #expect(next.report.facts["abstract"] == "ECONNREFUSED", "\(next.report)")
     }
 }

@@ -138,6 +138,17 @@ void ks_netns_create(void);
 /* [init] Brings the loopback interface up (SIOCSIFFLAGS). */
 void ks_loopback_up(void);
 
+/* ---------- slots.c ---------- */
+/* [supervisor] Takes the lowest free slot (an exclusive flock on
+ * /run/kai-sandbox/slot-N.lock, held by this process and, through the
+ * inherited fd, by init until both are gone). Returns N, or -1 when slots
+ * cannot be used here (not root, unwritable /run). */
+int ks_slot_acquire(void);
+/* [supervisor] Before clone: moves the supervisor into slot N's empty
+ * network namespace, created and pinned (bind mount) on first use, so init
+ * inherits it. Returns false when that fails (init then makes its own). */
+bool ks_slot_enter_netns(int slot);
+
 /* ---------- files.c ---------- */
 
 typedef struct {
@@ -192,6 +203,7 @@ typedef struct {
     char *const *envp;
     uid_t work_owner;
     bool private_uid;
+    bool own_netns;                 /* init makes the network namespace (no slot's) */
 } ks_init_args;
 
 /* The supervisor's second message to init, sent once the cgroups exist and

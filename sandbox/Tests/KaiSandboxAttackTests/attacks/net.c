@@ -10,6 +10,10 @@
  *   vsock            connect to the hypervisor/host over AF_VSOCK
  *   netlink          list interfaces over rtnetlink (if_nameindex)
  *   own_loopback     listen and connect on the sandbox's own 127.0.0.1
+ *   abstract_listen  listen on the abstract unix socket NAME for 1.5 s
+ *                    (0 s with NAME ending in "-now"); prints whether anyone
+ *                    connected, and this network namespace's inode
+ *   abstract_retry   connect to abstract NAME every 50 ms for 1 s
  * Prints "<probe>=<result>"; exits 1 if the probe reached anything outside. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -67,6 +71,38 @@ int main(int argc, char **argv) {
         size_t length = strlen(arg);
         memcpy(addr.sun_path + 1, arg, length);
         escaped = report(probe, connect(fd, (struct sockaddr *)&addr, offsetof(struct sockaddr_un, sun_path) + 1 + length));
+    } else if (!strcmp(probe, "abstract_listen")) {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        size_t length = strlen(arg);
+        memcpy(addr.sun_path + 1, arg, length);
+        if (bind(fd, (struct sockaddr *)&addr, offsetof(struct sockaddr_un, sun_path) + 1 + length) != 0 || listen(fd, 8) != 0) {
+            printf("abstract_listen=%s\n", strerrorname_np(errno));
+            return 0;
+        }
+        char ns[64] = "";
+        ssize_t n = readlink("/proc/self/ns/net", ns, sizeof ns - 1);
+        if (n > 0) ns[n] = '\0';
+        printf("netns=%s\nabstract_listen=LISTENING\n", ns);
+        fflush(stdout);
+        int rounds = length > 4 && !strcmp(arg + length - 4, "-now") ? 0 : 30, accepted = 0;
+        for (int i = 0; i < rounds && !accepted; i++) {
+            accepted = accept(fd, NULL, NULL) >= 0;
+            usleep(50000);
+        }
+        printf("abstract_accepted=%s\n", accepted ? "YES" : "NO");
+        escaped = accepted;
+    } else if (!strcmp(probe, "abstract_retry")) {
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        size_t length = strlen(arg);
+        memcpy(addr.sun_path + 1, arg, length);
+        int rc = -1;
+        for (int i = 0; i < 20 && rc != 0; i++) {
+            int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+            rc = connect(fd, (struct sockaddr *)&addr, offsetof(struct sockaddr_un, sun_path) + 1 + length);
+            if (rc != 0) { int saved = errno; close(fd); errno = saved; usleep(50000); }
+        }
+        escaped = report(probe, rc);
     } else if (!strcmp(probe, "vsock")) {
         int fd = socket(AF_VSOCK, SOCK_STREAM, 0);
         if (fd < 0) escaped = report("vsock", -1);
