@@ -7,11 +7,12 @@ import Synchronization
 /// (leader/follower): whichever waiter finds no reader reads the next frame
 /// itself and either keeps it (its own) or queues it for its owner. With
 /// one call in flight the caller reads its own answer, so a round trip
-/// costs two pipe wake-ups and no thread hand-off.
+/// costs two pipe wake-ups and no thread hand-off, or none when the reader
+/// catches the frame while polling briefly before it blocks (ReadSpin).
 ///
 /// `@unchecked Sendable`: the queues and flags are guarded by `monitor`;
-/// the read buffer is touched only by the thread holding the reader role
-/// (`reading`), which is handed over under `monitor`; writes are
+/// the read buffer and `spin` are touched only by the thread holding the
+/// reader role (`reading`), which is handed over under `monitor`; writes are
 /// serialized by `writeLock`.
 final class FrameMux: @unchecked Sendable {
     enum Next {
@@ -39,6 +40,7 @@ final class FrameMux: @unchecked Sendable {
 
     private var buffer: [UInt8] = []
     private var start = 0
+    private var spin = ReadSpin()
     private let scratch = UnsafeMutableRawPointer.allocate(byteCount: 64 << 10, alignment: 16)
 
     init(input: Int32, output: Int32, route: @escaping @Sendable (WorkerFrame) -> UInt32?) {
@@ -132,12 +134,21 @@ final class FrameMux: @unchecked Sendable {
     }
 
     /// Reads until one whole frame is buffered. Only the reader calls this.
+    /// Polls briefly before the first blocking wait (see ReadSpin).
     private func readFrame(until deadline: Int64) -> Read {
+        var polled = false
         while true {
             switch parseBuffered() {
             case .success(let frame?): return .frame(frame)
             case .failure(let error): return .closed(error.description)
             case .success(nil): break
+            }
+            if !polled {
+                polled = true
+                if spin.awaitReadable(input, until: deadline) {
+                    if let read = readOnce() { return read }
+                    continue
+                }
             }
             if deadline != MonotonicClock.noDeadline {
                 let remaining = deadline - MonotonicClock.now()
@@ -149,14 +160,21 @@ final class FrameMux: @unchecked Sendable {
                 if ready < 0 && errno != EINTR { return .closed("poll failed: \(String(cString: strerror(errno)))") }
                 if ready < 0 { continue }
             }
-            let n = read(input, scratch, 64 << 10)
-            if n == 0 { return .closed("end of file") }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .closed("read failed: \(String(cString: strerror(errno)))")
-            }
-            buffer.append(contentsOf: UnsafeRawBufferPointer(start: scratch, count: n))
+            if let read = readOnce() { return read }
         }
+    }
+
+    /// One read() into the buffer: nil when the caller should parse (or
+    /// retry after EINTR), else why reading stopped.
+    private func readOnce() -> Read? {
+        let n = read(input, scratch, 64 << 10)
+        if n == 0 { return .closed("end of file") }
+        if n < 0 {
+            if errno == EINTR { return nil }
+            return .closed("read failed: \(String(cString: strerror(errno)))")
+        }
+        buffer.append(contentsOf: UnsafeRawBufferPointer(start: scratch, count: n))
+        return nil
     }
 
     private func parseBuffered() -> Result<WorkerFrame?, FrameError> {
