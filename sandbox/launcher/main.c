@@ -41,7 +41,7 @@ static ks_run run;
 static void supervisor_die(const char *message)
 {
     ks_kill_sandbox(&run);
-    ks_cgroup_destroy(&run.cg);
+    ks_cgroup_destroy(&run.cg, run.init_reaped);
     ks_write_error_report(&run, message);
     exit(0);
 }
@@ -213,7 +213,7 @@ int main(int argc, char **argv)
             ks_kill_sandbox(&run);
             while (waitpid(child, NULL, __WALL) < 0 && errno == EINTR) {}
             run.init_reaped = true;
-            ks_cgroup_destroy(&run.cg);
+            ks_cgroup_destroy(&run.cg, true);
             ks_write_error_report(&run, message);
             return 0;
         }
@@ -233,7 +233,7 @@ int main(int argc, char **argv)
     /* 10. Teardown and report. */
     ks_write_report(&run);
     ks_trace("sup", "report written");
-    ks_cgroup_destroy(&run.cg);
+    ks_cgroup_destroy(&run.cg, run.init_reaped);
     ks_trace("sup", "cgroups removed");
     return 0;
 }

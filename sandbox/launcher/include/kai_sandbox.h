@@ -116,9 +116,10 @@ void ks_cgroup_join(const int *fds, int count);
 /* [supervisor] CPU time of the tree so far in ns, or -1. Cheap (one read). */
 int64_t ks_cgroup_cpu_ns(const ks_cgroup *cg);
 void ks_cgroup_read_stats(const ks_cgroup *cg, ks_cgroup_stats *out);
-/* [supervisor] Kills anything left (cgroup.kill / procs) and removes the
- * cgroups. Safe to call twice. */
-void ks_cgroup_destroy(ks_cgroup *cg);
+/* [supervisor] Kills anything left (cgroup.kill, unless tree_dead: init
+ * was reaped, so its pid namespace is empty; then procs still listed) and
+ * removes the cgroups. Safe to call twice. */
+void ks_cgroup_destroy(ks_cgroup *cg, bool tree_dead);
 
 /* ---------- namespaces.c ---------- */
 
