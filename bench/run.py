@@ -289,7 +289,7 @@ def worker_report(w):
         f"Method: `KaiBench worker` runs {w['calls']:,} calls per path after 20,000 warm-up calls (medians from "
         f"batches of {w['batch']}, p99 per call), then alternates `crash_segv` and `add` on the worker host. "
         f"Five rounds with a fresh worker each; the worker median is the median of the rounds' medians "
-        f"({', '.join(us(r) for r in w['rounds'])}): the round trip is bimodal on this VM, settled when the worker starts.",
+        f"({', '.join(us(r) for r in w['rounds'])}).",
         "",
     ])
 
@@ -405,10 +405,10 @@ def main():
         evaluation = json.loads(run([sys.executable, "bench/eval_bench.py", "--bin", os.path.abspath(args.bin)]))
 
         print("measuring process isolation (warm worker, crash recovery)…", file=sys.stderr)
-        # Five rounds, each with a fresh host and worker: on this 2-vCPU VM a
-        # worker's round trip is bimodal (~10 µs when host thread and worker
-        # share a CPU's wake-ups well, ~50 µs when every reply needs a
-        # cross-CPU wake-up), decided at start. One round would report a coin flip.
+        # Five rounds, each with a fresh host and worker. Before the readers
+        # polled briefly before blocking (ReadSpin.swift) a round was ~10 µs
+        # or ~50 µs (a halted vCPU's wake-up per frame), decided at start;
+        # the rounds are still listed so such a split would show.
         rounds = [json.loads(run([binary("KaiBench"), "worker", fixture, str(args.calls // 5)])) for _ in range(5)]
         worker = dict(rounds[len(rounds) // 2])
         worker["rounds"] = sorted(r["worker"]["batched"]["median_ns"] for r in rounds)
