@@ -87,7 +87,10 @@ static bool make_child(ks_cgroup *cg, const char *mount, const char *controller,
     if (strcmp(own, "/") == 0) own[0] = '\0';
     int n = snprintf(out, cap, "%s%s/kai-%d-%u", mount, own, (int)getpid(), run_counter);
     if (n < 0 || (size_t)n >= cap) return false;
-    if (mkdir(out, 0700) < 0) {
+    /* EEXIST: left by an earlier launcher with our pid (pids wrap at
+     * pid_max, 32768 here) that was SIGKILLed before its rmdir. No live
+     * process can own this name, so an empty one is removed and reused. */
+    if (mkdir(out, 0700) < 0 && !(errno == EEXIST && rmdir(out) == 0 && mkdir(out, 0700) == 0)) {
         char text[640];
         snprintf(text, sizeof text, "cannot create a %s cgroup under %s%s (%s)", controller[0] ? controller : "v2",
                  mount, own, strerror(errno));
