@@ -23,6 +23,7 @@ let package = Package(
         // scans plugin files out of process.
         .executable(name: "kai-plugin-worker", targets: ["KaiWorker"]),
         .library(name: "KaiCore", targets: ["KaiCore"]),
+        .library(name: "KaiSandboxFork", type: .dynamic, targets: ["KaiSandboxFork"]),
         // Bundled plugins. The host looks for lib<KaiPlugin*>.so next to its
         // own executable, so every bundled plugin's product name starts with
         // "KaiPlugin".
@@ -79,8 +80,15 @@ let package = Package(
         ),
         .target(name: "KaiPluginUtils", dependencies: ["CKaiABI"], path: "Plugins/Utils"),
 
+        // The sandbox launcher: its code (a C library), the executable, and
+        // the same code as a shared library for fork servers.
+        .target(
+            name: "KaiSandboxLauncher", path: "sandbox/launcher",
+            cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden"])],
+            linkerSettings: [.linkedLibrary("seccomp")]
+        ),
         .executableTarget(
-            name: "kai-sandbox", path: "sandbox/launcher",
+            name: "kai-sandbox", dependencies: ["KaiSandboxLauncher"], path: "sandbox/launcher-main",
             cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Werror"])],
             // Pure C, linked statically with no Swift runtime: swiftc would
             // otherwise load libswiftCore and libstdc++ into every launch
@@ -89,10 +97,15 @@ let package = Package(
             // the only reference to the Swift runtime, so its archive adds
             // nothing. Not a static PIE: SwiftPM adds -rpath=$ORIGIN, and
             // glibc's static-PIE start-up asserts there is no DT_RUNPATH.
-            linkerSettings: [
-                .linkedLibrary("seccomp"),
-                .unsafeFlags(["-nostartfiles", "-static-executable"]),
-            ]
+            linkerSettings: [.unsafeFlags(["-nostartfiles", "-static-executable"])]
+        ),
+        // libKaiSandboxFork.so: kai_sandbox_fork(), the launcher for a warm
+        // interpreter that forks itself into a fresh sandbox per run (kai
+        // eval's Python). -nostartfiles keeps the Swift runtime out, as above.
+        .target(
+            name: "KaiSandboxFork", dependencies: ["KaiSandboxLauncher"], path: "sandbox/fork-server",
+            cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden"])],
+            linkerSettings: [.unsafeFlags(["-nostartfiles"])]
         ),
         .target(name: "KaiSandbox", dependencies: ["KaiJSON"], path: "sandbox/Sources/KaiSandbox"),
 

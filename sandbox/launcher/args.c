@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "kai_sandbox.h"
 
+#include <unistd.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +21,8 @@ static _Noreturn void usage_error(const char *fmt, const char *value)
     fprintf(stderr, "kai-sandbox: ");
     fprintf(stderr, fmt, value);
     fprintf(stderr, "\n%s", usage_text);
-    exit(2);
+    fflush(stderr);
+    _exit(2);
 }
 
 typedef struct { const char *name; long *slot; long min, max; } number_option;

@@ -137,10 +137,15 @@ static void receive_setup(int sock, setup_data *out)
 
 /* The program child: stdio, session, limits, seccomp, execve. */
 static _Noreturn void start_program(const ks_config *cfg, const ks_init_args *a, const setup_data *setup,
-                                    const sigset_t *old_mask, int sock)
+                                    int sock)
 {
     ks_trace("prog", "start");
-    if (sigprocmask(SIG_SETMASK, old_mask, NULL) < 0) die_with_error("sigprocmask");
+    /* No blocked signals: not init's (SIGCHLD, SIGTERM), and not whatever
+     * the host's spawning thread had blocked (a program started with
+     * SIGALRM blocked never sees its own timers). */
+    sigset_t none;
+    sigemptyset(&none);
+    if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) die_with_error("sigprocmask");
     /* A new session: no controlling terminal, TIOCSTI has nothing to target. */
     if (setsid() < 0) die_with_error("setsid");
     if (dup2(a->stdin_fd, 0) < 0 || dup2(a->out_fd, 1) < 0 || dup2(a->err_fd, 2) < 0) die_with_error("dup2 stdio");
@@ -154,6 +159,18 @@ static _Noreturn void start_program(const ks_config *cfg, const ks_init_args *a,
         if (close(listener) < 0) die_with_error("close listener");
     }
     if (close(sock) < 0) die_with_error("close");
+    ks_program_hook hook = ks_program_hook_set();
+    if (hook) {
+        /* What execve would have done to fds, the environment and
+         * dumpability (init made itself non-dumpable; an execve'd program
+         * is dumpable again, so it can read its own /proc/self/mem). */
+        if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) die_with_error("close_range");
+        if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) die_with_error("prctl(PR_SET_DUMPABLE)");
+        environ = (char **)a->envp;
+        ks_trace("prog", "program hook");
+        hook();
+        die("the program hook returned");
+    }
     ks_trace("prog", "execve");
     execve(cfg->argv[0], cfg->argv, a->envp);
     die_with_error("cannot execute \"%s\"; fix: give an absolute path that exists inside the sandbox "
@@ -164,7 +181,6 @@ typedef struct {
     const ks_config *cfg;
     const ks_init_args *a;
     const setup_data *setup;
-    const sigset_t *old_mask;
     int sock;
     int other[2];                   /* init's ends, closed in the child */
 } program_args;
@@ -173,7 +189,7 @@ static int program_main(void *arg)
 {
     const program_args *p = arg;
     if (close(p->other[0]) < 0 || close(p->other[1]) < 0) die_with_error("close");
-    start_program(p->cfg, p->a, p->setup, p->old_mask, p->sock);
+    start_program(p->cfg, p->a, p->setup, p->sock);
 }
 
 static void on_notification(int listener, bool *denied_sent)
@@ -276,11 +292,11 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
     ks_trace("init", "joined cgroups, --files written");
     /* 9. Signals arrive through a signalfd; SIGTERM from outside the
      * namespace (pid 0 as seen from here) means "stop and report". */
-    sigset_t mask, old_mask;
+    sigset_t mask;
     sigemptyset(&mask);
     sigaddset(&mask, SIGCHLD);
     sigaddset(&mask, SIGTERM);
-    if (sigprocmask(SIG_BLOCK, &mask, &old_mask) < 0) die_with_error("sigprocmask");
+    if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0) die_with_error("sigprocmask");
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sfd < 0) die_with_error("signalfd");
     int pair[2];
@@ -288,10 +304,18 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
     /* 10. The program: a vfork-style clone (shared memory, own stack, init
      * suspended until execve), which starts the child on this CPU at once
      * and copies no page tables; the child only makes syscalls on its own
-     * stack and static data that init no longer reads. */
-    program_args pa = {.cfg = cfg, .a = a, .setup = &setup, .old_mask = &old_mask, .sock = pair[1], .other = {pair[0], sfd}};
+     * stack and static data that init no longer reads. (A plain fork in
+     * library mode, see kai_sandbox.h.) */
+    program_args pa = {.cfg = cfg, .a = a, .setup = &setup, .sock = pair[1], .other = {pair[0], sfd}};
     static char program_stack[256 << 10] __attribute__((aligned(16)));
-    pid_t program = clone(program_main, program_stack + sizeof program_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &pa);
+    pid_t program;
+    if (ks_program_hook_set()) {
+        /* Library mode: the program never execs, so it needs memory of its own. */
+        program = fork();
+        if (program == 0) program_main(&pa);
+    } else {
+        program = clone(program_main, program_stack + sizeof program_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &pa);
+    }
     if (program < 0) die_with_error("clone of the program");
     if (close(pair[1]) < 0 || close(a->out_fd) < 0 || close(a->err_fd) < 0 || close(a->stdin_fd) < 0)
         die_with_error("close");

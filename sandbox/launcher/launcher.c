@@ -1,5 +1,5 @@
 /*
- * main.c — kai-sandbox: runs one program in a fresh sandbox and prints one
+ * launcher.c — ks_launcher_main, the whole of kai-sandbox: runs one program in a fresh sandbox and prints one
  * JSON report (sandbox/CONTRACT.md, design in sandbox/README.md).
  *
  * The order of steps is fixed; each one assumes the ones before it:
@@ -43,7 +43,10 @@ static void supervisor_die(const char *message)
     ks_kill_sandbox(&run);
     ks_cgroup_destroy(&run.cg, run.init_reaped);
     ks_write_error_report(&run, message);
-    exit(0);
+    /* _exit: in library mode (sandbox/fork-server) this process is a fork
+     * of the caller, whose atexit handlers are not ours to run. */
+    fflush(stdout);
+    _exit(0);
 }
 
 static void add_warning(const char *text)
@@ -124,7 +127,7 @@ static void make_pipe(int fds[2], bool nonblocking_read)
     if (nonblocking_read && fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) die_with_error("fcntl(O_NONBLOCK)");
 }
 
-int main(int argc, char **argv)
+int ks_launcher_main(int argc, char **argv)
 {
     ks_trace_init();
     ks_trace("sup", "main");

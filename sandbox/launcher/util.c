@@ -12,6 +12,10 @@
 #include <unistd.h>
 
 static ks_die_hook die_hook;
+static ks_program_hook program_hook;
+
+void ks_set_program_hook(ks_program_hook hook) { program_hook = hook; }
+ks_program_hook ks_program_hook_set(void) { return program_hook; }
 
 void ks_set_die_hook(ks_die_hook hook) { die_hook = hook; }
 

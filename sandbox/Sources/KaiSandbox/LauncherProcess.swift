@@ -13,7 +13,7 @@ import Darwin
 /// pipe2(2): Glibc's Swift overlay does not export it (it is behind
 /// _GNU_SOURCE); pipe + fcntl(FD_CLOEXEC) would race with a concurrent spawn.
 @_silgen_name("pipe2")
-private func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
+func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
 struct LauncherProcess {
     struct Outcome {

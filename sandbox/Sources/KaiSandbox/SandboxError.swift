@@ -12,6 +12,8 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
     case reportNotJSON(detail: String, stdout: String)
     /// A system call in the client itself failed (pipe, poll, read).
     case system(call: String, errno: Int32)
+    /// A fork server (SandboxForkServer) died or could not fork.
+    case forkServerFailed(reason: String)
     /// `runSource`: no language in the table for this file's extension.
     case unsupportedSource(path: String, known: [String])
     case sourceUnreadable(path: String)
@@ -32,6 +34,8 @@ public enum SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the kai-sandbox launcher's report is not valid JSON: \(detail)"
         case .system(let call, let errno):
             return "\(call) failed with errno \(errno) while running the sandbox"
+        case .forkServerFailed(let reason):
+            return "the sandbox fork server failed: \(reason)"
         case .unsupportedSource(let path, let known):
             return "no language for \"\(path)\": expected one of the extensions \(known.map { "." + $0 }.joined(separator: ", ")); "
                 + "fix: add it to the language table in the config"

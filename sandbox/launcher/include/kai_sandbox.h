@@ -41,6 +41,24 @@ typedef struct {
  * stderr and exits 2. Strings in *cfg borrow from argv. */
 void ks_parse_args(int argc, char **argv, ks_config *cfg);
 
+/* ---------- launcher.c ---------- */
+/* [supervisor] Everything the launcher does, for argc/argv as main would get
+ * them: the report goes to stdout; returns the exit status (0 when a
+ * report was written). The executable's main (sandbox/launcher-main) only
+ * calls this. */
+int ks_launcher_main(int argc, char **argv);
+
+/* Library mode (sandbox/fork-server). With a hook set (before
+ * ks_launcher_main, in the process that becomes the supervisor), the
+ * program is a plain fork of init and, where it would execve, it closes
+ * every fd above 2, sets environ to the allow-listed environment and calls
+ * the hook, which must not return: it carries on as the program in the
+ * caller's own code, already inside the sandbox (namespaces, root, uid,
+ * rlimits, seccomp). [program] */
+typedef void (*ks_program_hook)(void);
+void ks_set_program_hook(ks_program_hook hook);
+ks_program_hook ks_program_hook_set(void);
+
 /* ---------- util.c ---------- */
 
 /* Who dies: the supervisor writes a sandbox_error report; init and program
@@ -259,7 +277,7 @@ void buf_printf(ks_buf *b, const char *fmt, ...) __attribute__((format(printf, 2
 void buf_json_string(ks_buf *b, const unsigned char *s, size_t len);
 void buf_base64(ks_buf *b, const unsigned char *s, size_t len);
 
-/* ---------- the run (main.c, supervisor.c, verdict.c) ---------- */
+/* ---------- the run (launcher.c, supervisor.c, verdict.c) ---------- */
 
 typedef struct {
     const ks_config *cfg;

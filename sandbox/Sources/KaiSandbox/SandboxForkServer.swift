@@ -1,0 +1,146 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import KaiJSON
+
+/// A warm process that forks itself into a fresh sandbox per run through
+/// libKaiSandboxFork.so (`kai_sandbox_fork`, sandbox/fork-server): the
+/// launcher's own code and command line, except that the program is a copy
+/// of the server instead of an execve'd file. For many short runs of one
+/// interpreter (kai eval) this saves its start-up on every run.
+///
+/// Protocol: one JSON line per run on the server's stdin, `{"argv":
+/// [launcher arguments], ...fields}`; on its stdout the launcher's report
+/// (written by the sandbox's supervisor itself), a NUL byte, and the
+/// supervisor's exit status as a decimal line (or a line saying why the
+/// fork failed).
+///
+/// One run at a time: not thread-safe. `@unchecked Sendable` so that a
+/// pool can hand a server from thread to thread; only its holder uses it.
+public final class SandboxForkServer: @unchecked Sendable {
+    public let pid: pid_t
+    private let requests: Int32
+    private let replies: Int32
+    private let stderrPath: String
+    private var pending: [UInt8] = []
+    private var stopped = false
+
+    /// libKaiSandboxFork.so next to the running executable, as `swift build`
+    /// puts it beside `kai`.
+    public static var defaultLibraryPath: String {
+        let launcher = Sandbox.defaultLauncherPath
+        return String(launcher.dropLast("kai-sandbox".count)) + "libKaiSandboxFork.so"
+    }
+
+    /// Starts `command` (argv[0] an absolute path) with exactly
+    /// `environment`; its stderr goes to `stderrPath` (read back into
+    /// errors), which the caller removes.
+    public init(command: [String], environment: [String: String], stderrPath: String) throws(SandboxError) {
+        signal(SIGPIPE, SIG_IGN)  // a dead server is an EPIPE, not the end of the host
+        var input: [Int32] = [-1, -1], output: [Int32] = [-1, -1]
+        guard systemPipe2(&input, O_CLOEXEC) == 0 else { throw .system(call: "pipe2", errno: errno) }
+        guard systemPipe2(&output, O_CLOEXEC) == 0 else {
+            let saved = errno
+            close(input[0]); close(input[1])
+            throw .system(call: "pipe2", errno: saved)
+        }
+        defer { close(input[0]); close(output[1]) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
+        guard rc == 0 else {
+            close(input[1]); close(output[0])
+            throw .spawnFailed(path: command[0], errno: rc)
+        }
+        self.pid = pid
+        requests = input[1]
+        replies = output[0]
+        self.stderrPath = stderrPath
+    }
+
+    deinit { stop() }
+
+    /// Runs `request` in a fresh sandbox forked from the server; `fields`
+    /// are further members of the request line for the server itself.
+    public func run(_ request: SandboxRequest, fields: JSONObject = JSONObject()) throws(SandboxError) -> SandboxReport {
+        var line = fields
+        line["argv"] = .array(request.launcherArguments.map { .string($0) })
+        try send(JSONValue.object(line).serializedBytes() + [UInt8(ascii: "\n")])
+        let report = try readUntil(0)
+        let trailer = String(decoding: try readUntil(UInt8(ascii: "\n")), as: UTF8.self)
+        guard let status = Int32(trailer) else {
+            throw .forkServerFailed(reason: trailer + serverErrors())
+        }
+        guard status == 0 else {
+            throw .launcherFailed(exitStatus: status, signal: nil, stderr: serverErrors())
+        }
+        return try SandboxReport.decode(report)
+    }
+
+    /// Closes the server's stdin (it exits at EOF) and reaps it; kills it if
+    /// it does not go within a second.
+    public func stop() {
+        guard !stopped else { return }
+        stopped = true
+        close(requests)
+        close(replies)
+        for _ in 0..<100 {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) != 0 { return }
+            usleep(10_000)
+        }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+
+    private func send(_ bytes: [UInt8]) throws(SandboxError) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes[offset...].withUnsafeBytes { write(requests, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw errno == EPIPE ? .forkServerFailed(reason: "it exited" + serverErrors()) : .system(call: "write", errno: errno)
+            }
+            offset += count
+        }
+    }
+
+    /// The bytes before the next `delimiter` (consumed, not returned).
+    private func readUntil(_ delimiter: UInt8) throws(SandboxError) -> [UInt8] {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            if let index = pending.firstIndex(of: delimiter) {
+                let bytes = Array(pending[..<index])
+                pending.removeSubrange(...index)
+                return bytes
+            }
+            let count = chunk.withUnsafeMutableBytes { read(replies, $0.baseAddress, $0.count) }
+            if count < 0 {
+                guard errno == EINTR else { throw .system(call: "read", errno: errno) }
+            } else if count == 0 {
+                throw .forkServerFailed(reason: "it exited in the middle of a run" + serverErrors())
+            } else {
+                pending.append(contentsOf: chunk[0..<count])
+            }
+        }
+    }
+
+    /// The end of the server's stderr, for error messages.
+    private func serverErrors() -> String {
+        guard let text = try? String(contentsOfFile: stderrPath, encoding: .utf8), !text.isEmpty else { return "" }
+        return ": " + text.suffix(1500).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
