@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include "kai_sandbox.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -183,11 +184,51 @@ void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg)
     make_v2_dir(cg);
 }
 
+/* Removes the empty kai-<pid>-<n> siblings of dir whose launcher is gone:
+ * a launcher killed with SIGKILL cannot rmdir its own (its init dies with
+ * it, leaving them empty). A directory that still holds a process is busy
+ * (EBUSY) and stays; one whose pid is alive is left to its owner. */
+/* Whether no process with this pid can still remove its cgroups: none
+ * exists, or it is a zombie (an orphaned launcher waiting to be reaped). */
+static bool launcher_gone(pid_t pid)
+{
+    if (kill(pid, 0) < 0) return errno == ESRCH;
+    char path[64], stat[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (read_file(path, stat, sizeof stat) < 0) return errno == ENOENT;
+    const char *end = strrchr(stat, ')'); /* the command name may hold spaces and parentheses */
+    return end && end[1] == ' ' && end[2] == 'Z';
+}
+
+static void sweep_stale(const char *dir)
+{
+    char parent[512];
+    const char *slash = strrchr(dir, '/');
+    if (!dir[0] || !slash || (size_t)(slash - dir) >= sizeof parent) return;
+    memcpy(parent, dir, (size_t)(slash - dir));
+    parent[slash - dir] = '\0';
+    DIR *d = opendir(parent);
+    if (!d) return;
+    for (struct dirent *e; (e = readdir(d));) {
+        int pid;
+        unsigned n;
+        char tail;
+        if (sscanf(e->d_name, "kai-%d-%u%c", &pid, &n, &tail) != 2 || pid <= 0 || pid == (int)getpid()) continue;
+        if (!launcher_gone((pid_t)pid)) continue;
+        char path[1024];
+        if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) < (int)sizeof path) (void)rmdir(path);
+    }
+    closedir(d);
+}
+
 void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg)
 {
     if (cfg->no_cgroups) return;
     setup_v1(cg, cfg);
     setup_v2(cg, cfg);
+    /* Here, while init builds the sandbox, it costs the run nothing. */
+    const char *dirs[] = {cg->memory, cg->pids, cg->cpuacct, cg->unified};
+    for (size_t i = 0; i < 4; i++) sweep_stale(dirs[i]);
     if (!cg->has_memory) add_warning(cg, "memory is limited only per process (RLIMIT_AS)");
     if (!cg->has_pids) add_warning(cg, "processes are not limited by a cgroup (pids)");
     if (!cg->has_cpu) add_warning(cg, "CPU time is measured per process, not for the whole tree");
