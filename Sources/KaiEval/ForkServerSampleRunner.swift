@@ -13,10 +13,9 @@ public final class ForkServerSampleRunner: SampleRunner, @unchecked Sendable {
     public let base: SandboxSampleRunner
     public let libraryPath: String
     private let idle = Mutex<[SandboxForkServer]>([])
-    private let logs = Mutex<[String]>([])
 
-    /// `@unchecked Sendable`: `idle` and `logs` are Mutexes; `base` and
-    /// `libraryPath` are constants.
+    /// `@unchecked Sendable`: `idle` is a Mutex; `base` and `libraryPath`
+    /// are constants.
     public init(base: SandboxSampleRunner, libraryPath: String = SandboxForkServer.defaultLibraryPath) {
         self.base = base
         self.libraryPath = libraryPath
@@ -24,7 +23,6 @@ public final class ForkServerSampleRunner: SampleRunner, @unchecked Sendable {
 
     deinit {
         for server in idle.withLock({ $0 }) { server.stop() }
-        for log in logs.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: log) }
     }
 
     /// The environment the server and so every sample's Python sees: the
@@ -53,10 +51,7 @@ public final class ForkServerSampleRunner: SampleRunner, @unchecked Sendable {
     }
 
     private func start() throws(SandboxError) -> SandboxForkServer {
-        let log = NSTemporaryDirectory() + "kai-eval-server-\(UUID().uuidString).log"
-        logs.withLock { $0.append(log) }
-        return try SandboxForkServer(
-            command: [base.python, "-I", "-S", "-c", EvalForkServer.script, libraryPath],
-            environment: Self.environment, stderrPath: log)
+        try SandboxForkServer(command: [base.python, "-I", "-S", "-c", EvalForkServer.script, libraryPath],
+                              environment: Self.environment)
     }
 }

@@ -24,7 +24,9 @@ public final class SandboxForkServer: @unchecked Sendable {
     public let pid: pid_t
     private let requests: Int32
     private let replies: Int32
-    private let stderrPath: String
+    /// The server's stderr: an anonymous in-memory file (memfd), read back
+    /// into errors; nothing to clean up, even after a crash.
+    private let errors: Int32
     private var pending: [UInt8] = []
     private var stopped = false
 
@@ -36,9 +38,8 @@ public final class SandboxForkServer: @unchecked Sendable {
     }
 
     /// Starts `command` (argv[0] an absolute path) with exactly
-    /// `environment`; its stderr goes to `stderrPath` (read back into
-    /// errors), which the caller removes.
-    public init(command: [String], environment: [String: String], stderrPath: String) throws(SandboxError) {
+    /// `environment`.
+    public init(command: [String], environment: [String: String]) throws(SandboxError) {
         signal(SIGPIPE, SIG_IGN)  // a dead server is an EPIPE, not the end of the host
         var input: [Int32] = [-1, -1], output: [Int32] = [-1, -1]
         guard systemPipe2(&input, O_CLOEXEC) == 0 else { throw .system(call: "pipe2", errno: errno) }
@@ -47,13 +48,19 @@ public final class SandboxForkServer: @unchecked Sendable {
             close(input[0]); close(input[1])
             throw .system(call: "pipe2", errno: saved)
         }
+        let errors = systemMemfdCreate("kai-fork-server-stderr", 1 /* MFD_CLOEXEC */)
+        guard errors >= 0 else {
+            let saved = errno
+            close(input[0]); close(input[1]); close(output[0]); close(output[1])
+            throw .system(call: "memfd_create", errno: saved)
+        }
         defer { close(input[0]); close(output[1]) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, input[0], 0)
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, errors, 2)
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         let envp: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -61,13 +68,13 @@ public final class SandboxForkServer: @unchecked Sendable {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
         guard rc == 0 else {
-            close(input[1]); close(output[0])
+            close(input[1]); close(output[0]); close(errors)
             throw .spawnFailed(path: command[0], errno: rc)
         }
         self.pid = pid
         requests = input[1]
         replies = output[0]
-        self.stderrPath = stderrPath
+        self.errors = errors
     }
 
     deinit { stop() }
@@ -96,6 +103,7 @@ public final class SandboxForkServer: @unchecked Sendable {
         stopped = true
         close(requests)
         close(replies)
+        defer { close(errors) }
         for _ in 0..<100 {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) != 0 { return }
@@ -140,7 +148,17 @@ public final class SandboxForkServer: @unchecked Sendable {
 
     /// The end of the server's stderr, for error messages.
     private func serverErrors() -> String {
-        guard let text = try? String(contentsOfFile: stderrPath, encoding: .utf8), !text.isEmpty else { return "" }
-        return ": " + text.suffix(1500).trimmingCharacters(in: .whitespacesAndNewlines)
+        let size = Int(lseek(errors, 0, SEEK_END))
+        guard size > 0 else { return "" }
+        let start = max(0, size - 1500)
+        var bytes = [UInt8](repeating: 0, count: size - start)
+        let count = bytes.withUnsafeMutableBytes { pread(errors, $0.baseAddress, $0.count, off_t(start)) }
+        guard count > 0 else { return "" }
+        return ": " + String(decoding: bytes[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+/// memfd_create(2): like pipe2, behind _GNU_SOURCE and so not in Glibc's
+/// Swift overlay.
+@_silgen_name("memfd_create")
+private func systemMemfdCreate(_ name: UnsafePointer<CChar>, _ flags: UInt32) -> Int32

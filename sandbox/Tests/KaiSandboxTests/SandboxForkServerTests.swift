@@ -39,11 +39,9 @@ print("cwd", os.getcwd(), "root_writable", os.access("/usr", os.W_OK))
 """#
 
     func withServer(_ body: (SandboxForkServer) throws -> Void) throws {
-        let log = NSTemporaryDirectory() + "kai-fork-server-test-\(UUID().uuidString).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
         let server = try SandboxForkServer(
             command: ["/usr/bin/python3", "-I", "-S", "-c", Self.server, SandboxForkServer.defaultLibraryPath],
-            environment: ["PATH": "/usr/bin:/bin", "HOME": "/work", "LANG": "C.UTF-8"], stderrPath: log)
+            environment: ["PATH": "/usr/bin:/bin", "HOME": "/work", "LANG": "C.UTF-8"])
         defer { server.stop() }
         try body(server)
     }
@@ -85,10 +83,8 @@ print("cwd", os.getcwd(), "root_writable", os.access("/usr", os.W_OK))
     }
 
     @Test func serverThatDies_isAnErrorThatSaysSo() throws {
-        let log = NSTemporaryDirectory() + "kai-fork-server-test-\(UUID().uuidString).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
         let server = try SandboxForkServer(command: ["/usr/bin/python3", "-I", "-S", "-c", "import sys; sys.stderr.write('no fork for you'); sys.stdin.readline()"],
-                                           environment: [:], stderrPath: log)
+                                           environment: [:])
         defer { server.stop() }
         #expect(throws: SandboxError.forkServerFailed(reason: "it exited in the middle of a run: no fork for you")) {
             try server.run(SandboxRequest(command: ["/bin/true"]))
