@@ -8,7 +8,12 @@
 //                    KaiCore        plugin loading, host services, call routing, workers
 //                    KaiWorker      kai-plugin-worker: serves one plugin over pipes
 //   registry/        KaiRegistry    operator config (YAML), SQLite store, scores
-//   Sources/         kai            the command-line host
+//   sandbox/         KaiSandboxLauncher  the sandbox launcher's C code, built as
+//                                   kai-sandbox (executable) and libKaiSandboxFork.so
+//                    KaiSandbox     its Swift client
+//   Sources/         KaiEval        kai eval: HumanEval problems run in the sandbox
+//                    KaiValidate    kai plugins validate: the conformance suite
+//                    kai            the command-line host
 //   Plugins/         bundled plugins, each a .dynamic product loaded by dlopen
 //   bench/           KaiBench       benchmarks (make bench)
 import PackageDescription
