@@ -80,18 +80,30 @@ static void add_warning(ks_cgroup *cg, const char *text)
     snprintf(cg->warning + used, sizeof cg->warning - used, "%s%s", used ? "; " : "", text);
 }
 
-/* Creates <mount><own path>/kai-<pid>-<n> and stores it in out. */
+/* Field 22 of /proc/<pid>/stat: when the process started, in clock ticks
+ * since boot; with the pid it names one process for the machine's uptime
+ * (pids alone wrap at pid_max, 32768 here). 0 when unreadable. */
+static unsigned long long start_time(pid_t pid)
+{
+    char path[64], stat[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (read_file(path, stat, sizeof stat) < 0) return 0;
+    const char *p = strrchr(stat, ')'); /* the command name may hold spaces and parentheses */
+    for (int field = 2; p && field < 22; field++) p = strchr(p + 1, ' ');
+    return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+/* Creates <mount><own path>/kai-<pid>-<start time>-<n> and stores it in out. */
 static bool make_child(ks_cgroup *cg, const char *mount, const char *controller, char *out, size_t cap)
 {
+    static unsigned long long started;
+    if (!started) started = start_time(getpid());
     char own[256];
     if (!own_path(controller, own, sizeof own)) return false;
     if (strcmp(own, "/") == 0) own[0] = '\0';
-    int n = snprintf(out, cap, "%s%s/kai-%d-%u", mount, own, (int)getpid(), run_counter);
+    int n = snprintf(out, cap, "%s%s/kai-%d-%llu-%u", mount, own, (int)getpid(), started, run_counter);
     if (n < 0 || (size_t)n >= cap) return false;
-    /* EEXIST: left by an earlier launcher with our pid (pids wrap at
-     * pid_max, 32768 here) that was SIGKILLed before its rmdir. No live
-     * process can own this name, so an empty one is removed and reused. */
-    if (mkdir(out, 0700) < 0 && !(errno == EEXIST && rmdir(out) == 0 && mkdir(out, 0700) == 0)) {
+    if (mkdir(out, 0700) < 0) {
         char text[640];
         snprintf(text, sizeof text, "cannot create a %s cgroup under %s%s (%s)", controller[0] ? controller : "v2",
                  mount, own, strerror(errno));
@@ -184,20 +196,24 @@ void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg)
     make_v2_dir(cg);
 }
 
-/* Removes the empty kai-<pid>-<n> siblings of dir whose launcher is gone:
+/* Removes the empty kai-<pid>-<start>-<n> siblings of dir whose launcher is gone:
  * a launcher killed with SIGKILL cannot rmdir its own (its init dies with
  * it, leaving them empty). A directory that still holds a process is busy
  * (EBUSY) and stays; one whose pid is alive is left to its owner. */
-/* Whether no process with this pid can still remove its cgroups: none
- * exists, or it is a zombie (an orphaned launcher waiting to be reaped). */
-static bool launcher_gone(pid_t pid)
+/* Whether the launcher that made kai-<pid>-<started>-<n> can no longer
+ * remove it: no such process, a zombie (an orphaned launcher waiting to be
+ * reaped), or a later process that reuses the pid. Unsure (no permission
+ * to look, /proc hidden) counts as alive. */
+static bool launcher_gone(pid_t pid, unsigned long long started)
 {
     if (kill(pid, 0) < 0) return errno == ESRCH;
-    char path[64], stat[512];
+    char path[64], stat[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if (read_file(path, stat, sizeof stat) < 0) return errno == ENOENT;
-    const char *end = strrchr(stat, ')'); /* the command name may hold spaces and parentheses */
-    return end && end[1] == ' ' && end[2] == 'Z';
+    if (read_file(path, stat, sizeof stat) < 0) return false;
+    const char *end = strrchr(stat, ')');
+    if (end && end[1] == ' ' && end[2] == 'Z') return true;
+    unsigned long long now = start_time(pid);
+    return now != 0 && now != started;
 }
 
 static void sweep_stale(const char *dir)
@@ -211,10 +227,11 @@ static void sweep_stale(const char *dir)
     if (!d) return;
     for (struct dirent *e; (e = readdir(d));) {
         int pid;
+        unsigned long long started;
         unsigned n;
         char tail;
-        if (sscanf(e->d_name, "kai-%d-%u%c", &pid, &n, &tail) != 2 || pid <= 0 || pid == (int)getpid()) continue;
-        if (!launcher_gone((pid_t)pid)) continue;
+        if (sscanf(e->d_name, "kai-%d-%llu-%u%c", &pid, &started, &n, &tail) != 3 || pid <= 0) continue;
+        if (!launcher_gone((pid_t)pid, started)) continue;
         char path[1024];
         if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) < (int)sizeof path) (void)rmdir(path);
     }

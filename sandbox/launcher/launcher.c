@@ -7,7 +7,8 @@
  *   2. parse and validate every argument (usage errors exit 2)
  *   3. decide the protections
  *   4. open stdin and --files, create the pipes; the v2 cgroup directory
- *   5. enter a reused empty network namespace (slots.c, as root), then
+ *   5. enter the never-used network namespace waiting in our slot
+ *      (slots.c, as root; made by the slot's previous run), then
  *      clone once with the other namespaces (into the v2 cgroup if any);
  *      the child becomes init (init.c), which otherwise creates the network
  *      namespace itself so that we need not wait for it
@@ -16,7 +17,8 @@
  *   7. meanwhile: create the cgroups and write their limits;
  *      --require-isolation fails closed here, before the program exists
  *   8. build the seccomp filter and pass it with the v1 cgroups to init,
- *      which joins them, then forks the program (which installs the filter)
+ *      which joins them, then forks the program (which installs the filter);
+ *      meanwhile make the slot's network namespace for its next run
  *   9. supervise: output, limits, the end (supervisor.c)
  *  10. tear down (kill what is left, remove the cgroups), write the report
  */
@@ -171,15 +173,12 @@ int ks_launcher_main(int argc, char **argv)
     ks_cgroup_prepare(&run.cg, &cfg);
     int unified_fd = ks_cgroup_open_unified(&run.cg);
     ks_trace("sup", "files, pipes, v2 cgroup dir");
-    /* 5. The network namespace: a reused empty one from a slot when we are
-     * root (slots.c), else init makes a fresh one, in parallel with steps
-     * 6-8 (namespaces.c). Then one clone with the other namespaces. */
-    bool slot_netns = false;
-    if (!cfg.allow_loopback && geteuid() == 0) {
-        int slot = ks_slot_acquire();
-        slot_netns = slot >= 0 && ks_slot_enter_netns(slot);
-        ks_trace("sup", slot_netns ? "slot's network namespace entered" : "no slot");
-    }
+    /* 5. The network namespace: the never-used one waiting in our slot when
+     * we are root (slots.c), else init makes a fresh one, in parallel with
+     * steps 6-8 (namespaces.c). Then one clone with the other namespaces. */
+    int slot = !cfg.allow_loopback && geteuid() == 0 ? ks_slot_acquire() : -1;
+    bool slot_netns = slot >= 0 && ks_slot_take_netns(slot);
+    ks_trace("sup", slot_netns ? "slot's waiting network namespace taken" : "no namespace waiting");
     pid_t child = ks_clone_sandbox(run.userns, unified_fd, &run.pidfd);
     if (child == 0) {
         if (close(out[0]) < 0 || close(err[0]) < 0 || close(status[0]) < 0 || close(setup[0]) < 0) _exit(1);
@@ -229,6 +228,12 @@ int ks_launcher_main(int argc, char **argv)
     send_setup(setup[0], &filter);
     if (close(setup[0]) < 0) die_with_error("close");
     ks_trace("sup", "cgroups and filter sent");
+    /* The slot's namespace for the next run, made while this program starts
+     * and runs rather than on the next run's critical path. */
+    if (slot >= 0) {
+        ks_slot_refill_netns(slot);
+        ks_trace("sup", "network namespace made for the slot's next run");
+    }
     /* 9. Supervise until init is gone and the pipes are drained. */
     ks_trace("sup", "init released");
     ks_supervise(&run);

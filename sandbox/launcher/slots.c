@@ -1,27 +1,34 @@
 /*
- * slots.c — reusable network namespaces, one per concurrently running
- * sandbox ("slot"), for a launcher running as root.
+ * slots.c — network namespaces made ahead of time, one waiting per "slot"
+ * (sandboxes that run at the same time hold different slots), for a
+ * launcher running as root.
  *
- * Why: creating a network namespace costs ~0.45 ms per run, and destroying
- * one costs as much again in the kernel's cleanup_net worker, which on a
- * 2-core machine runs during the next sandbox. An empty namespace (not even
- * lo up) keeps no state a sandbox can change: its uid 65534 has no
- * capability over a namespace owned by the host's user namespace, so it
- * cannot add interfaces, routes, rules or sysctls; sockets, abstract unix
- * names included, die with the processes that hold them, and every
- * process of a run is dead before its slot is released (the slot's lock
- * is held by init too, and init exits last). What must never happen is
- * two runs in one namespace at the same time: their abstract unix sockets
- * could meet. Hence slots: slot N is held through an exclusive flock on
- * /run/kai-sandbox/slot-N.lock by the one launcher using it (released by
- * the kernel when its last holder exits, even on SIGKILL), and its
- * namespace is kept alive by a bind mount on /run/kai-sandbox/net-N.
+ * Why: creating a network namespace costs ~0.45 ms, and in clone3 (or in
+ * init, before it can build the file system) that time is on the run's
+ * critical path. A run instead takes the namespace its slot has waiting,
+ * unpins it so that it is used by this run only, and — while its program
+ * runs and the supervisor would only wait — makes and pins the next one.
  *
- * Not used (ks_slot_acquire returns -1 and init makes a fresh namespace
- * owned by the sandbox's user namespace, as before): without root, with
- * --allow-loopback (bringing lo up is state), or when /run/kai-sandbox
- * cannot be used. Protection is the same either way; only speed differs.
- * To release the namespaces: umount /run/kai-sandbox/net-*.
+ * Never reused: a namespace a program has run in keeps state that program
+ * could set and a later one read (the counters in /proc/net/snmp and
+ * netstat, a unix socket kept alive in flight past its process); a review
+ * found that the first version of this file, which reused them, leaked
+ * exactly that between runs. A namespace waiting in a slot has never had
+ * a process in it but the supervisor that made it.
+ *
+ * Slot N is held through an exclusive flock on /run/kai-sandbox/slot-N.lock
+ * by the one launcher using it (and by init, which inherits the fd); the
+ * kernel drops it when both are gone, even on SIGKILL. Its waiting
+ * namespace is pinned by a bind mount on /run/kai-sandbox/net-N, and the
+ * file net-N.fresh says it is unused; a run removes the marker when it
+ * takes the namespace, and unpins it when it refills the slot.
+ *
+ * Not used (init makes a fresh namespace owned by the sandbox's user
+ * namespace, as without slots): without root, with --allow-loopback, when
+ * /run/kai-sandbox cannot be used, or when the slot has nothing waiting
+ * (its first run, or the last one died before refilling). Protection is
+ * the same either way; only speed differs. To release waiting namespaces:
+ * umount /run/kai-sandbox/net-*.
  */
 #define _GNU_SOURCE
 #include "kai_sandbox.h"
@@ -41,14 +48,13 @@
 int ks_slot_acquire(void)
 {
     if (mkdir(SLOT_DIR, 0700) < 0 && errno != EEXIST) return -1;
-    /* The lowest free slot: the number of namespaces kept stays at the
-     * largest number of sandboxes that ever ran at once. */
+    /* The lowest free slot: the number of namespaces kept waiting stays at
+     * the largest number of sandboxes that ever ran at once. */
     for (int slot = 0; slot < MAX_SLOTS; slot++) {
         char path[64];
         snprintf(path, sizeof path, SLOT_DIR "/slot-%d.lock", slot);
-        /* Not close-on-exec would leak it into the program; init, which
-         * never execs, keeps a copy, so the slot stays held until init is
-         * gone too. */
+        /* Close-on-exec keeps it from the program; init, which never execs,
+         * keeps a copy, so the slot stays held until init is gone too. */
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0) return -1;
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) return slot; /* fd stays open: it is the lock */
@@ -59,24 +65,45 @@ int ks_slot_acquire(void)
     return -1;
 }
 
-bool ks_slot_enter_netns(int slot)
+static void slot_path(int slot, char *path, size_t cap) { snprintf(path, cap, SLOT_DIR "/net-%d", slot); }
+static void fresh_path(int slot, char *path, size_t cap) { snprintf(path, cap, SLOT_DIR "/net-%d.fresh", slot); }
+
+bool ks_slot_take_netns(int slot)
 {
+    /* The marker says the pinned namespace has never been entered by a run.
+     * Removing it is the claim (we hold the slot's lock): if this run dies
+     * before refilling, the next one finds no marker and does not enter a
+     * namespace that a program may have used. */
     char path[64];
-    snprintf(path, sizeof path, SLOT_DIR "/net-%d", slot);
+    fresh_path(slot, path, sizeof path);
+    if (unlink(path) < 0) return false;
+    slot_path(slot, path, sizeof path);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd >= 0) {
-        /* EINVAL: a plain file, not a namespace (first use, or the mount
-         * went away with a reboot); made below. */
-        int rc = setns(fd, CLONE_NEWNET);
-        if (close(fd) < 0) die_with_error("close");
-        if (rc == 0) return true;
-        if (errno != EINVAL) return false;
+    if (fd < 0) return false;
+    int rc = setns(fd, CLONE_NEWNET); /* EINVAL: not a namespace (the mount went with a reboot) */
+    if (close(fd) < 0) die_with_error("close");
+    return rc == 0;
+}
+
+void ks_slot_refill_netns(int slot)
+{
+    char path[64], fresh[64];
+    slot_path(slot, path, sizeof path);
+    fresh_path(slot, fresh, sizeof fresh);
+    /* Unpin the namespace this run took (or a stale one), so no later run
+     * can enter it; it lives on while this run's processes are in it. */
+    while (umount2(path, MNT_DETACH) == 0) {}
+    /* The supervisor moves into the new namespace itself (it needs no
+     * network; init and the program keep theirs) and pins it. */
+    if (unshare(CLONE_NEWNET) < 0) {
+        ks_trace("sup", "slot: no namespace made for the next run (unshare failed)");
+        return;
     }
-    /* A new namespace for this slot, entered by the supervisor itself (it
-     * needs no network) and pinned by a bind mount for the next runs. */
-    if (unshare(CLONE_NEWNET) < 0) return false;
-    fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0 || close(fd) < 0 || mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0)
-        ks_trace("sup", "slot: network namespace not pinned (made for this run only)");
-    return true;
+    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 || close(fd) < 0 || mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0) {
+        ks_trace("sup", "slot: the namespace for the next run could not be pinned");
+        return;
+    }
+    fd = open(fresh, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 || close(fd) < 0) ks_trace("sup", "slot: the fresh marker could not be written");
 }

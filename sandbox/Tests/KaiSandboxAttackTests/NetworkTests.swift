@@ -119,4 +119,17 @@ import Glibc
         next.expectExited(0)
         #expect(next.report.facts["abstract"] == "ECONNREFUSED", "\(next.report)")
     }
+
+    /// A run's network namespace is never entered by a later run: counters
+    /// one program raises (here Ip OutNoRoutes) are a channel to the next
+    /// otherwise — the first version of the slots reused namespaces and had it.
+    @Test func networkCountersOfAFinishedRun_areNotSeenByTheNext() throws {
+        let poke = try Sandbox.run("net", ["snmp_poke", "-"])
+        poke.expectExited(0)
+        #expect(poke.report.facts["snmp_poke"] == "37", "\(poke.report)")
+        #expect(poke.report.facts["snmp_after"] == "37", "the counter is readable: \(poke.report)")
+        let read = try Sandbox.run("net", ["snmp_read", "-"])
+        read.expectExited(0)
+        #expect(read.report.facts["snmp_read"] == "0", "\(read.report)")
+    }
 }

@@ -163,10 +163,14 @@ void ks_loopback_up(void);
  * inherited fd, by init until both are gone). Returns N, or -1 when slots
  * cannot be used here (not root, unwritable /run). */
 int ks_slot_acquire(void);
-/* [supervisor] Before clone: moves the supervisor into slot N's empty
- * network namespace, created and pinned (bind mount) on first use, so init
- * inherits it. Returns false when that fails (init then makes its own). */
-bool ks_slot_enter_netns(int slot);
+/* [supervisor] Before clone: enters the never-used network namespace
+ * waiting in slot N and marks it used, so init inherits it and no later run
+ * can. Returns false when nothing is waiting (init then makes its own). */
+bool ks_slot_take_netns(int slot);
+/* [supervisor] While the program runs: unpins the slot's used namespace
+ * and makes and pins a fresh one for its next run (the supervisor moves
+ * into it). Failure only costs the next run the wait. */
+void ks_slot_refill_netns(int slot);
 
 /* ---------- files.c ---------- */
 

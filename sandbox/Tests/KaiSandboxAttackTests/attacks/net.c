@@ -14,6 +14,10 @@
  *                    (0 s with NAME ending in "-now"); prints whether anyone
  *                    connected, and this network namespace's inode
  *   abstract_retry   connect to abstract NAME every 50 ms for 1 s
+ *   snmp_poke        send 37 UDP datagrams to TEST-NET-1 (no route: each
+ *                    fails with ENETUNREACH and counts in Ip OutNoRoutes),
+ *                    then print the counter
+ *   snmp_read        print this namespace's Ip OutNoRoutes counter
  * Prints "<probe>=<result>"; exits 1 if the probe reached anything outside. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -34,6 +38,21 @@ static int report(const char *probe, int rc) {
     if (rc == 0) { printf("%s=CONNECTED\n", probe); return 1; }
     printf("%s=%s\n", probe, strerrorname_np(errno));
     return 0;
+}
+
+/* This namespace's Ip OutNoRoutes from /proc/net/snmp: two "Ip:" lines,
+ * names then values. */
+static long out_no_routes(void) {
+    FILE *f = fopen("/proc/net/snmp", "r");
+    char names[1024], values[1024];
+    if (!f || !fgets(names, sizeof names, f) || !fgets(values, sizeof values, f)) return -1;
+    fclose(f);
+    char *name_save, *value_save, *name = strtok_r(names, " \n", &name_save), *value = strtok_r(values, " \n", &value_save);
+    while (name && value && strcmp(name, "OutNoRoutes")) {
+        name = strtok_r(NULL, " \n", &name_save);
+        value = strtok_r(NULL, " \n", &value_save);
+    }
+    return value ? atol(value) : -1;
 }
 
 static int tcp(const char *probe, const char *ip, int port) {
@@ -103,6 +122,14 @@ int main(int argc, char **argv) {
             if (rc != 0) { int saved = errno; close(fd); errno = saved; usleep(50000); }
         }
         escaped = report(probe, rc);
+    } else if (!strcmp(probe, "snmp_poke")) {
+        int fd = socket(AF_INET, SOCK_DGRAM, 0), failed = 0;
+        struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(9)};
+        inet_pton(AF_INET, "192.0.2.1", &addr.sin_addr);
+        for (int i = 0; i < 37; i++) failed += sendto(fd, "x", 1, 0, (struct sockaddr *)&addr, sizeof addr) < 0;
+        printf("snmp_poke=%d\nsnmp_after=%ld\n", failed, out_no_routes());
+    } else if (!strcmp(probe, "snmp_read")) {
+        printf("snmp_read=%ld\n", out_no_routes());
     } else if (!strcmp(probe, "vsock")) {
         int fd = socket(AF_VSOCK, SOCK_STREAM, 0);
         if (fd < 0) escaped = report("vsock", -1);
