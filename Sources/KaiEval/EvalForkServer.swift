@@ -9,10 +9,12 @@
 /// Protocol (`SandboxForkServer` in KaiSandbox is the other end): one JSON
 /// line per sample on stdin, `{"argv": [launcher arguments], "nonce": N,
 /// "timeout": S}`; the launcher's report arrives on stdout straight from the
-/// sandbox's supervisor, then a NUL byte and the supervisor's exit status
-/// as a decimal line. The server never reads a sample's program or report:
-/// what one sample wrote cannot be in the memory the next one is forked
-/// from.
+/// sandbox's supervisor, then a NUL byte and the supervisor's raw wait
+/// status (os.waitpid's, which SandboxForkServer decodes: exit 0 means a
+/// report was written; another exit or a signal is a launcher failure) as
+/// a decimal line, or a line saying why the fork failed. The server never
+/// reads a sample's program or report: what one sample wrote cannot be in
+/// the memory the next one is forked from.
 enum EvalForkServer {
     /// Run as `python3 -I -S -c <script> <path of libKaiSandboxFork.so>`.
     static let script = EvalHarness.core + #"""
@@ -48,7 +50,7 @@ def _kai_serve(library):
             os.write(1, b"\0" + b"fork failed: %d\n" % ctypes.get_errno())
             continue
         _, status = os.waitpid(pid, 0)
-        os.write(1, b"\0%d\n" % os.waitstatus_to_exitcode(status))
+        os.write(1, b"\0%d\n" % status)
 
 _kai_serve(sys.argv[1])
 """#

@@ -58,11 +58,9 @@ final class WorkerSession {
     /// measured rather than cut short by a deadline. The call's own outcome
     /// does not matter here.
     func callUnderMemoryWatch(_ tool: Capability, _ arguments: [UInt8], timeout: Double) {
-        sampler.killAbove.withLock { $0 = options.peakResidentLimit }
+        sampler.watch(limit: options.peakResidentLimit)
         _ = call(tool, arguments, timeout: timeout)
-        sampler.killAbove.withLock { $0 = nil }
-        if sampler.killedByWatch.withLock({ $0 }) { stoppedAtLimit.insert(tool.name) }
-        sampler.killedByWatch.withLock { $0 = false }
+        if sampler.unwatch() { stoppedAtLimit.insert(tool.name) }
         settle(after: tool.name)
     }
 
@@ -169,30 +167,65 @@ final class WorkerSession {
 /// figure per tool being called, so a call that balloons is caught even
 /// when it is killed before it returns.
 ///
-/// With `killAbove` set it is also a watchdog: a worker over that size is
-/// killed at once (SIGKILL), as an OOM killer would.
+/// Between `watch(limit:)` and `unwatch()` it is also a watchdog: a worker
+/// over that size is killed at once (SIGKILL), as an OOM killer would.
 ///
-/// `@unchecked Sendable`: `current`, `killAbove`, `figures` and `running`
+/// `@unchecked Sendable`: `current`, `watchdog`, `figures` and `running`
 /// are Mutexes.
 private final class MemorySampler: @unchecked Sendable {
     let current = Mutex<String>("(start)")
-    let killAbove = Mutex<Int?>(nil)
-    let killedByWatch = Mutex<Bool>(false)
+    private let watchdog = Mutex(Watchdog())
     private let figures = Mutex<[(tool: String, bytes: Int)]>([])
     private let running = Mutex<Bool>(true)
+
+    /// The watchdog's state, all under one lock: the limit of the call being
+    /// watched (nil between calls), a generation bumped whenever the limit is
+    /// set or cleared, and whether the worker was killed in this one. The
+    /// sampler reads the limit, then samples; it kills only if the generation
+    /// it read is still current (the call has not ended in the meantime) and
+    /// the worker is still the process it sampled — checked and done inside
+    /// the lock, so a kill can never land on the next call's worker.
+    private struct Watchdog {
+        var limit: Int?
+        var generation = 0
+        var killed = false
+    }
 
     init(plugin: LoadedPlugin) {
         Thread.detachNewThread { [self] in
             while running.withLock({ $0 }) {
+                let (limit, generation) = watchdog.withLock { ($0.limit, $0.generation) }
                 if let pid = plugin.workerPID, let bytes = ProcStatus.resident(pid) {
                     record(bytes)
-                    if let limit = killAbove.withLock({ $0 }), bytes > limit {
-                        kill(pid, SIGKILL)
-                        killedByWatch.withLock { $0 = true }
+                    if let limit, bytes > limit {
+                        watchdog.withLock { state in
+                            guard state.generation == generation, state.limit != nil, plugin.workerPID == pid else { return }
+                            kill(pid, SIGKILL)
+                            state.killed = true
+                        }
                     }
                 }
                 Stopwatch.sleep(seconds: 0.005)
             }
+        }
+    }
+
+    /// Kills the worker from now on if its resident size passes `limit`.
+    func watch(limit: Int) {
+        watchdog.withLock { state in
+            state.limit = limit
+            state.generation += 1
+            state.killed = false
+        }
+    }
+
+    /// Stops killing; whether the worker was killed since `watch(limit:)`.
+    func unwatch() -> Bool {
+        watchdog.withLock { state in
+            state.limit = nil
+            state.generation += 1
+            defer { state.killed = false }
+            return state.killed
         }
     }
 

@@ -4,7 +4,8 @@ import KaiSandbox
 
 /// The sandbox `kai eval` runs samples in, checked once before the first
 /// sample: a machine that cannot isolate fails the run up front, with the
-/// launcher's reason, instead of failing every sample.
+/// launcher's reason, instead of failing every sample; a fork server that
+/// does not work is noted and replaced by one interpreter per sample.
 enum EvalSandbox {
     static func runner(timeout: Double, memoryMB: Int, requireIsolation: Bool) throws -> any SampleRunner {
         let sandbox = Sandbox()
@@ -27,6 +28,20 @@ enum EvalSandbox {
             FileHandle.standardError.write(Data(note.utf8))
             return runner
         }
-        return ForkServerSampleRunner(base: runner)
+        // A library that is there but does not work (stale, libseccomp
+        // missing at run time, ctypes failing) would make every sample a
+        // sandbox error: try it once on a trivial program first.
+        let forkRunner = ForkServerSampleRunner(base: runner)
+        let trial = forkRunner.run(program: "pass\n", timeout: 3)
+        guard trial.result == "passed", trial.status == "ok" else {
+            // One line: a traceback's first and last (the exception).
+            let lines = trial.result.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let why = lines.count > 1 ? "\(lines[0]) ... \(lines[lines.count - 1])" : lines.first ?? trial.status
+            let note = "kai eval: the sandbox fork server (\(SandboxForkServer.defaultLibraryPath)) failed a trial run "
+                + "(\(why)); starting one interpreter per sample (same isolation, slower)\n"
+            FileHandle.standardError.write(Data(note.utf8))
+            return runner
+        }
+        return forkRunner
     }
 }

@@ -15,8 +15,10 @@ import KaiJSON
 /// Protocol: one JSON line per run on the server's stdin, `{"argv":
 /// [launcher arguments], ...fields}`; on its stdout the launcher's report
 /// (written by the sandbox's supervisor itself), a NUL byte, and the
-/// supervisor's exit status as a decimal line (or a line saying why the
-/// fork failed).
+/// supervisor's raw wait status (waitpid's `status`, not Python's
+/// `waitstatus_to_exitcode`) as a decimal line, or a line saying why the
+/// fork failed. Exit 0 means a report was written; any other exit or a
+/// signal is `launcherFailed`.
 ///
 /// One run at a time: not thread-safe. `@unchecked Sendable` so that a
 /// pool can hand a server from thread to thread; only its holder uses it.
@@ -24,9 +26,12 @@ public final class SandboxForkServer: @unchecked Sendable {
     public let pid: pid_t
     private let requests: Int32
     private let replies: Int32
-    /// The server's stderr: an anonymous in-memory file (memfd), read back
-    /// into errors; nothing to clean up, even after a crash.
+    /// The server's stderr: an anonymous in-memory file (memfd), emptied
+    /// before each run but the first (which keeps what the server wrote
+    /// while starting) and read back into that run's errors; nothing to
+    /// clean up, even after a crash.
     private let errors: Int32
+    private var ranBefore = false
     private var pending: [UInt8] = []
     private var stopped = false
 
@@ -84,14 +89,21 @@ public final class SandboxForkServer: @unchecked Sendable {
     public func run(_ request: SandboxRequest, fields: JSONObject = JSONObject()) throws(SandboxError) -> SandboxReport {
         var line = fields
         line["argv"] = .array(request.launcherArguments.map { .string($0) })
+        if ranBefore { resetErrors() }
+        ranBefore = true
         try send(JSONValue.object(line).serializedBytes() + [UInt8(ascii: "\n")])
         let report = try readUntil(0)
         let trailer = String(decoding: try readUntil(UInt8(ascii: "\n")), as: UTF8.self)
         guard let status = Int32(trailer) else {
             throw .forkServerFailed(reason: trailer + serverErrors())
         }
-        guard status == 0 else {
-            throw .launcherFailed(exitStatus: status, signal: nil, stderr: serverErrors())
+        // A wait status, decoded as LauncherProcess does (WIFEXITED and
+        // friends are macros Swift does not import).
+        let signal = status & 0x7f
+        let exitStatus = (status >> 8) & 0xff
+        guard signal == 0, exitStatus == 0 else {
+            throw .launcherFailed(exitStatus: signal == 0 ? exitStatus : nil, signal: signal == 0 ? nil : signal,
+                                  stderr: serverStderr())
         }
         return try SandboxReport.decode(report)
     }
@@ -146,15 +158,31 @@ public final class SandboxForkServer: @unchecked Sendable {
         }
     }
 
-    /// The end of the server's stderr, for error messages.
-    private func serverErrors() -> String {
+    /// Empties the server's stderr, so that an error shows only what was
+    /// written during its own run. The server's fd 2 shares this file
+    /// description and so its offset: rewinding it makes the server write
+    /// from the start again.
+    private func resetErrors() {
+        _ = ftruncate(errors, 0)
+        _ = lseek(errors, 0, SEEK_SET)
+    }
+
+    /// What the server wrote on stderr since the current run began, or for
+    /// the first run since it started (the last 1500 bytes), trimmed.
+    private func serverStderr() -> String {
         let size = Int(lseek(errors, 0, SEEK_END))
         guard size > 0 else { return "" }
         let start = max(0, size - 1500)
         var bytes = [UInt8](repeating: 0, count: size - start)
         let count = bytes.withUnsafeMutableBytes { pread(errors, $0.baseAddress, $0.count, off_t(start)) }
         guard count > 0 else { return "" }
-        return ": " + String(decoding: bytes[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(decoding: bytes[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `serverStderr()` as ": text" for error messages ("" if none).
+    private func serverErrors() -> String {
+        let text = serverStderr()
+        return text.isEmpty ? "" : ": " + text
     }
 }
 

@@ -27,7 +27,7 @@ while True:
         sys.stdout.flush()
         os._exit(0)
     _, status = os.waitpid(pid, 0)
-    os.write(1, b"\0%d\n" % os.waitstatus_to_exitcode(status))
+    os.write(1, b"\0%d\n" % status)  # the raw wait status, as kai eval's server writes it
 """#
 
     static let facts = #"""
@@ -79,6 +79,37 @@ print("cwd", os.getcwd(), "root_writable", os.access("/usr", os.W_OK))
                                         fields: ["code": .string("import time\ntime.sleep(5)")])
             #expect(report.status == .wallTimeLimit)
             #expect(report.wallTimeMs < 2000)
+        }
+    }
+
+    /// A server whose supervisor ended by a signal without a report: raw
+    /// wait status 9 is "killed by SIGKILL", not an exit status. The server
+    /// writes on stderr for each request; the error shows only this run's.
+    @Test func supervisorKilledBySignal_isAnErrorThatSaysSo() throws {
+        let script = #"""
+import os, sys
+count = 0
+while sys.stdin.buffer.readline():
+    count += 1
+    os.write(2, b"request %d\n" % count)
+    os.write(1, b"\0" + b"%d\n" % 9)
+"""#
+        let server = try SandboxForkServer(command: ["/usr/bin/python3", "-I", "-S", "-c", script], environment: [:])
+        defer { server.stop() }
+        for count in 1...2 {
+            let error = SandboxError.launcherFailed(exitStatus: nil, signal: 9, stderr: "request \(count)")
+            #expect(throws: error) { try server.run(SandboxRequest(command: ["/bin/true"])) }
+            #expect(error.description == "the kai-sandbox launcher was killed by signal 9 without a report: request \(count)")
+        }
+    }
+
+    /// Raw wait status 0x300 is "exited with status 3" (could not write a report).
+    @Test func supervisorExitStatus_isDecodedFromTheWaitStatus() throws {
+        let script = "import os, sys\nwhile sys.stdin.buffer.readline():\n    os.write(1, b'\\0%d\\n' % (3 << 8))\n"
+        let server = try SandboxForkServer(command: ["/usr/bin/python3", "-I", "-S", "-c", script], environment: [:])
+        defer { server.stop() }
+        #expect(throws: SandboxError.launcherFailed(exitStatus: 3, signal: nil, stderr: "")) {
+            try server.run(SandboxRequest(command: ["/bin/true"]))
         }
     }
 
