@@ -29,6 +29,15 @@ import Testing
         for (name, program) in Self.programs {
             let a = plain.run(program: program, timeout: 1)
             let b = forked.run(program: program, timeout: 1)
+            if name == "memory bomb" {
+                // Which limit comes first depends on how fast pages are
+                // touched (a cold or loaded VM can be slower than 1 s to 512
+                // MiB, and a new interpreter starts later): both must fail
+                // on one of the two.
+                let limits: Set<String> = ["failed: memory limit exceeded", "timed out"]
+                #expect(!a.passed && !b.passed && limits.contains(a.result) && limits.contains(b.result), "\(a) vs \(b)")
+                continue
+            }
             #expect(a.result == b.result, "\(name): \(a) vs \(b)")
             #expect(a.status == b.status, "\(name): \(a) vs \(b)")
         }
