@@ -192,13 +192,28 @@ static int program_main(void *arg)
     start_program(p->cfg, p->a, p->setup, p->sock);
 }
 
-static void on_notification(int listener, bool *denied_sent)
+static void on_notification(int listener, bool *denied_sent, bool *network_sent)
 {
     struct seccomp_notif notif;
     memset(&notif, 0, sizeof notif);
     if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &notif) < 0) {
         if (errno == EINTR || errno == ENOENT) return; /* the caller died meanwhile */
         die_with_error("reading a seccomp notification");
+    }
+    if (ks_seccomp_is_watched(notif.data.arch, notif.data.nr)) {
+        /* socket/socketpair: allowed; the supervisor learns (once) that this
+         * run's network namespace has been used. The arguments are not
+         * inspected, so letting the call continue is safe. */
+        if (!*network_sent) {
+            if (ks_send_record(status_fd, KS_REC_NETWORK, NULL, 0) < 0) die_with_error("status pipe");
+            *network_sent = true;
+        }
+        struct seccomp_notif_resp resp = {.id = notif.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+        while (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0) {
+            if (errno == ENOENT) break; /* the caller died meanwhile */
+            if (errno != EINTR) die_with_error("letting a socket call through");
+        }
+        return;
     }
     if (!*denied_sent) {
         ks_denied_rec rec = {.arch = notif.data.arch, .nr = notif.data.nr};
@@ -325,14 +340,14 @@ void ks_init_main(const ks_config *cfg, const ks_init_args *a)
     if (close(pair[0]) < 0) die_with_error("close");
     /* 11. Supervise: denied syscalls, the program's end, a stop request. */
     int program_status = 0;
-    bool program_done = false, denied_sent = false;
+    bool program_done = false, denied_sent = false, network_sent = false;
     while (!program_done) {
         struct pollfd fds[2] = {{.fd = sfd, .events = POLLIN}, {.fd = listener, .events = POLLIN}};
         if (poll(fds, listener >= 0 ? 2 : 1, -1) < 0) {
             if (errno == EINTR) continue;
             die_with_error("poll");
         }
-        if (listener >= 0 && (fds[1].revents & POLLIN)) on_notification(listener, &denied_sent);
+        if (listener >= 0 && (fds[1].revents & POLLIN)) on_notification(listener, &denied_sent, &network_sent);
         /* POLLHUP: no task uses the filter any more (the program's tree has
          * exited; SIGCHLD follows once the kernel has torn it down). The
          * listener stays readable-as-hung-up from then on, so polling it

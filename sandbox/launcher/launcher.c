@@ -7,9 +7,9 @@
  *   2. parse and validate every argument (usage errors exit 2)
  *   3. decide the protections
  *   4. open stdin and --files, create the pipes; the v2 cgroup directory
- *   5. enter the never-used network namespace waiting in our slot
- *      (slots.c, as root; made by the slot's previous run), then
- *      clone once with the other namespaces (into the v2 cgroup if any);
+ *   5. enter the unused network namespace waiting in our slot (slots.c,
+ *      as root), then clone once with the other namespaces (into the v2
+ *      cgroup if any);
  *      the child becomes init (init.c), which otherwise creates the network
  *      namespace itself so that we need not wait for it
  *   6. from outside: id maps (sandbox uid/gid 65534, never root), then
@@ -18,9 +18,11 @@
  *      --require-isolation fails closed here, before the program exists
  *   8. build the seccomp filter and pass it with the v1 cgroups to init,
  *      which joins them, then forks the program (which installs the filter);
- *      meanwhile make the slot's network namespace for its next run
+ *      meanwhile, if none was waiting, make the slot's next namespace
  *   9. supervise: output, limits, the end (supervisor.c)
- *  10. tear down (kill what is left, remove the cgroups), write the report
+ *  10. write the report; give the network namespace back to the slot if
+ *      the program never made a socket, else let it die with the run;
+ *      remove the cgroups
  */
 #define _GNU_SOURCE
 #include "kai_sandbox.h"
@@ -173,10 +175,10 @@ int ks_launcher_main(int argc, char **argv)
     ks_cgroup_prepare(&run.cg, &cfg);
     int unified_fd = ks_cgroup_open_unified(&run.cg);
     ks_trace("sup", "files, pipes, v2 cgroup dir");
-    /* 5. The network namespace: the never-used one waiting in our slot when
-     * we are root (slots.c), else init makes a fresh one, in parallel with
+    /* 5. The network namespace: the unused one waiting in our slot when we
+     * are root (slots.c), else init makes a fresh one, in parallel with
      * steps 6-8 (namespaces.c). Then one clone with the other namespaces. */
-    int slot = !cfg.allow_loopback && geteuid() == 0 ? ks_slot_acquire() : -1;
+    int slot = !cfg.allow_loopback && run.seccomp && geteuid() == 0 ? ks_slot_acquire() : -1;
     bool slot_netns = slot >= 0 && ks_slot_take_netns(slot);
     ks_trace("sup", slot_netns ? "slot's waiting network namespace taken" : "no namespace waiting");
     pid_t child = ks_clone_sandbox(run.userns, unified_fd, &run.pidfd);
@@ -228,9 +230,10 @@ int ks_launcher_main(int argc, char **argv)
     send_setup(setup[0], &filter);
     if (close(setup[0]) < 0) die_with_error("close");
     ks_trace("sup", "cgroups and filter sent");
-    /* The slot's namespace for the next run, made while this program starts
-     * and runs rather than on the next run's critical path. */
-    if (slot >= 0) {
+    /* Nothing was waiting: the slot's namespace for its next run, made
+     * while this program starts and runs rather than on that run's
+     * critical path. */
+    if (slot >= 0 && !slot_netns) {
         ks_slot_refill_netns(slot);
         ks_trace("sup", "network namespace made for the slot's next run");
     }
@@ -241,6 +244,7 @@ int ks_launcher_main(int argc, char **argv)
     /* 10. Teardown and report. */
     ks_write_report(&run);
     ks_trace("sup", "report written");
+    if (slot_netns) ks_slot_return_netns(slot, ks_run_left_network_unused(&run));
     ks_cgroup_destroy(&run.cg, run.init_reaped);
     ks_trace("sup", "cgroups removed");
     return 0;

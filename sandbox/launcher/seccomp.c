@@ -10,6 +10,11 @@
  * the caller's process. If init is gone the listener is closed and the
  * kernel fails the syscall with ENOSYS, so the policy stays closed either way.
  * Foreign ABIs (i386 via int 0x80, x32) take the same path.
+ *
+ * socket and socketpair go to the listener too, but are let through: they
+ * are the only ways into the network namespace's state, and init tells
+ * the supervisor that this run used them (slots.c: such a namespace is
+ * not handed to another run).
  */
 #define _GNU_SOURCE
 #include "kai_sandbox.h"
@@ -27,6 +32,10 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+/* The syscalls that can change a network namespace's state (nothing else
+ * reaches it: io_uring and non-native ABIs are denied). Allowed, but seen. */
+const char *const ks_seccomp_watched[KS_SECCOMP_WATCHED] = {"socket", "socketpair"};
 
 /* Syscalls whose use is an attack, not a bug: the caller is killed. */
 static const char *const denied[] = {
@@ -62,6 +71,9 @@ struct sock_fprog ks_seccomp_build(void)
         if (nr == __NR_SCMP_ERROR) die("seccomp: libseccomp does not know syscall \"%s\"", denied[i]);
         check(seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0), denied[i]);
     }
+    for (size_t i = 0; i < KS_SECCOMP_WATCHED; i++)
+        check(seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, seccomp_syscall_resolve_name(ks_seccomp_watched[i]), 0),
+              ks_seccomp_watched[i]);
     /* clone creating namespaces is denied; plain fork/threads are not.
      * BPF has no "masked not-equal", so one rule per flag: each matches when
      * its bit is set (MASKED_EQ flag, flag), and rules are OR'ed. */
@@ -98,6 +110,14 @@ int ks_seccomp_install(const struct sock_fprog *prog)
     if (fd < 0) die_with_error("seccomp: installing the filter; fix: use a kernel with seccomp user notification (5.0+), "
                                "or --no-seccomp for a degraded run");
     return (int)fd;
+}
+
+bool ks_seccomp_is_watched(uint32_t arch, int nr)
+{
+    if (arch != seccomp_arch_native() || (nr & 0x40000000)) return false; /* foreign ABIs are denied */
+    for (size_t i = 0; i < KS_SECCOMP_WATCHED; i++)
+        if (nr == seccomp_syscall_resolve_name(ks_seccomp_watched[i])) return true;
+    return false;
 }
 
 void ks_seccomp_name(uint32_t arch, int nr, char *buf, size_t cap)

@@ -1,33 +1,39 @@
 /*
- * slots.c — network namespaces made ahead of time, one waiting per "slot"
+ * slots.c — network namespaces kept for the next run, one per "slot"
  * (sandboxes that run at the same time hold different slots), for a
  * launcher running as root.
  *
- * Why: creating a network namespace costs ~0.45 ms, and in clone3 (or in
- * init, before it can build the file system) that time is on the run's
- * critical path. A run instead takes the namespace its slot has waiting,
- * unpins it so that it is used by this run only, and — while its program
- * runs and the supervisor would only wait — makes and pins the next one.
+ * Why: creating a network namespace costs ~0.45 ms and destroying one ~1 ms
+ * of the kernel's cleanup_net work, per run: for kai eval, thousands of
+ * short runs on two cores, that was a quarter of all the CPU time.
  *
- * Never reused: a namespace a program has run in keeps state that program
- * could set and a later one read (the counters in /proc/net/snmp and
- * netstat, a unix socket kept alive in flight past its process); a review
- * found that the first version of this file, which reused them, leaked
- * exactly that between runs. A namespace waiting in a slot has never had
- * a process in it but the supervisor that made it.
+ * What may be handed on: only a namespace no program has touched. A
+ * namespace keeps state that a program can set and a later one read — the
+ * counters in /proc/net/snmp, sockets kept alive in flight past their
+ * process; a review found that the first version of this file, which
+ * handed on every namespace, leaked exactly that. Nothing reaches that
+ * state but socket() and socketpair() (io_uring, foreign ABIs, unshare and
+ * setns are denied; /proc/sys/net is not writable for the sandbox's uid),
+ * and the seccomp filter reports those to init, which tells the supervisor
+ * (KS_REC_NETWORK). So a run that never made a socket gives its namespace
+ * back; one that did lets it die, and the slot's next run waits for a new
+ * one to be made.
  *
  * Slot N is held through an exclusive flock on /run/kai-sandbox/slot-N.lock
  * by the one launcher using it (and by init, which inherits the fd); the
  * kernel drops it when both are gone, even on SIGKILL. Its waiting
  * namespace is pinned by a bind mount on /run/kai-sandbox/net-N, and the
- * file net-N.fresh says it is unused; a run removes the marker when it
- * takes the namespace, and unpins it when it refills the slot.
+ * file net-N.fresh says it is unused. A run removes the marker when it
+ * takes the namespace (so a run that dies half-way hands nothing on) and
+ * puts it back at the end only if the run finished without using the
+ * network. When nothing is waiting, init makes the run's own namespace
+ * (as without slots) and the supervisor makes the slot's next one while
+ * the program runs.
  *
- * Not used (init makes a fresh namespace owned by the sandbox's user
- * namespace, as without slots): without root, with --allow-loopback, when
- * /run/kai-sandbox cannot be used, or when the slot has nothing waiting
- * (its first run, or the last one died before refilling). Protection is
- * the same either way; only speed differs. To release waiting namespaces:
+ * Not used (init makes a fresh namespace every time): without root, with
+ * --allow-loopback (bringing lo up is state), without seccomp (use could
+ * not be seen), or when /run/kai-sandbox cannot be used. Protection is the
+ * same either way; only speed differs. To release waiting namespaces:
  * umount /run/kai-sandbox/net-*.
  */
 #define _GNU_SOURCE
@@ -85,13 +91,27 @@ bool ks_slot_take_netns(int slot)
     return rc == 0;
 }
 
+void ks_slot_return_netns(int slot, bool unused)
+{
+    char path[64];
+    if (unused) {
+        fresh_path(slot, path, sizeof path);
+        int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0 || close(fd) < 0) ks_trace("sup", "slot: the namespace could not be marked unused");
+        return;
+    }
+    /* Used: unpinned, it dies with this run; the next run makes a new one. */
+    slot_path(slot, path, sizeof path);
+    while (umount2(path, MNT_DETACH) == 0) {}
+}
+
 void ks_slot_refill_netns(int slot)
 {
     char path[64], fresh[64];
     slot_path(slot, path, sizeof path);
     fresh_path(slot, fresh, sizeof fresh);
-    /* Unpin the namespace this run took (or a stale one), so no later run
-     * can enter it; it lives on while this run's processes are in it. */
+    /* Unpin whatever is left there (a run that died before returning its
+     * namespace), so no later run can enter it. */
     while (umount2(path, MNT_DETACH) == 0) {}
     /* The supervisor moves into the new namespace itself (it needs no
      * network; init and the program keep theirs) and pins it. */

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -73,6 +74,25 @@ static void parse_records(const ks_run *run, ks_records *r)
         p += 5 + len;
         left -= 5 + len;
     }
+}
+
+bool ks_run_left_network_unused(const ks_run *run)
+{
+    ks_records r;
+    memset(&r, 0, sizeof r);
+    parse_records(run, &r);
+    free(r.files.data);
+    if (!r.have_result || r.error[0]) return false;
+    const unsigned char *p = (const unsigned char *)run->records.data;
+    for (size_t left = run->records.len; left >= 5;) {
+        uint32_t len;
+        memcpy(&len, p + 1, 4);
+        if (len > left - 5) break;
+        if (p[0] == KS_REC_NETWORK) return false;
+        p += 5 + len;
+        left -= 5 + len;
+    }
+    return true;
 }
 
 static void stream(ks_buf *b, const char *name, const ks_capture *c)

@@ -97,6 +97,12 @@ struct sock_fprog ks_seccomp_build(void);
 /* [program] Installs the filter with a user-notification listener; returns
  * the listener fd or dies. Needs no_new_privs already set. */
 int ks_seccomp_install(const struct sock_fprog *prog);
+/* Syscalls the filter lets through after telling init (socket,
+ * socketpair): their use marks the run's network namespace as used. */
+#define KS_SECCOMP_WATCHED 2
+extern const char *const ks_seccomp_watched[KS_SECCOMP_WATCHED];
+/* [init] Whether a notification is for a watched syscall (native ABI). */
+bool ks_seccomp_is_watched(uint32_t arch, int nr);
 /* [supervisor] Name of a denied syscall for the report, e.g. "ptrace" or
  * "i386 ABI syscall 26". Writes into buf (NUL-terminated). */
 void ks_seccomp_name(uint32_t arch, int nr, char *buf, size_t cap);
@@ -163,13 +169,17 @@ void ks_loopback_up(void);
  * inherited fd, by init until both are gone). Returns N, or -1 when slots
  * cannot be used here (not root, unwritable /run). */
 int ks_slot_acquire(void);
-/* [supervisor] Before clone: enters the never-used network namespace
- * waiting in slot N and marks it used, so init inherits it and no later run
- * can. Returns false when nothing is waiting (init then makes its own). */
+/* [supervisor] Before clone: enters the unused network namespace waiting
+ * in slot N and claims it (removes its marker), so init inherits it and no
+ * other run can enter it. Returns false when nothing is waiting (init then
+ * makes its own). */
 bool ks_slot_take_netns(int slot);
-/* [supervisor] While the program runs: unpins the slot's used namespace
- * and makes and pins a fresh one for its next run (the supervisor moves
- * into it). Failure only costs the next run the wait. */
+/* [supervisor] After the run: puts the taken namespace back (marker) when
+ * the run left it unused, else unpins it so it dies with this run. */
+void ks_slot_return_netns(int slot, bool unused);
+/* [supervisor] While the program runs, when nothing was waiting: makes and
+ * pins a fresh network namespace for the slot's next run (the supervisor
+ * moves into it). Failure only costs the next run the wait. */
 void ks_slot_refill_netns(int slot);
 
 /* ---------- files.c ---------- */
@@ -205,7 +215,8 @@ void ks_set_rlimits(const ks_config *cfg, bool cgroup_memory, bool private_uid);
 /* ---------- init.c ---------- */
 
 /* Records on the status pipe, init/program → supervisor. */
-enum { KS_REC_ERROR = 'E', KS_REC_RESULT = 'R', KS_REC_FILE = 'F', KS_REC_DENIED = 'D' };
+enum { KS_REC_ERROR = 'E', KS_REC_RESULT = 'R', KS_REC_FILE = 'F', KS_REC_DENIED = 'D',
+       KS_REC_NETWORK = 'N' /* the program used socket/socketpair; no payload */ };
 
 typedef struct {
     int32_t wait_status;            /* as from waitpid */
@@ -305,6 +316,10 @@ typedef struct {
 void ks_supervise(ks_run *run);
 /* [supervisor] Kills the sandbox now (SIGKILL to its init). */
 void ks_kill_sandbox(ks_run *run);
+/* [supervisor] Whether the run ended normally (init's result arrived, no
+ * error) without the program touching the network namespace: only then
+ * may the namespace wait in its slot for another run. */
+bool ks_run_left_network_unused(const ks_run *run);
 /* [supervisor] Writes the report for a finished run to stdout. */
 void ks_write_report(ks_run *run);
 /* [supervisor] Writes a sandbox_error report with message to stdout. */
