@@ -1,6 +1,7 @@
 // kai-plugin-worker: runs one Kai plugin out of the host's process.
 //
 //   kai-plugin-worker --serve /abs/plugin.so --parent PID [--address-space BYTES] [--open-files N]
+//                     [--sandbox 1 [--network 1]]
 //       Serves the plugin's ABI to the host over fd 3 (requests) and fd 4
 //       (answers) until the host closes fd 3 or asks for shutdown. Started
 //       by the host (isolation: process), never by hand.
@@ -9,7 +10,9 @@
 //
 // Order of steps in --serve: harden the process (parent-death signal,
 // rlimits: no core dumps, address space, open files) before any plugin code
-// is loaded; ignore SIGPIPE (a write to a gone host fails instead); serve.
+// is loaded; with --sandbox (isolation: sandbox), move into namespaces of
+// its own with a read-only root and no network unless --network 1; ignore
+// SIGPIPE (a write to a gone host fails instead); serve.
 import CKaiWorker
 import Glibc
 import KaiCore
@@ -20,7 +23,7 @@ func die(_ message: String, code: Int32 = 64) -> Never {
     exit(code)
 }
 
-let usage = "usage: kai-plugin-worker --serve /abs/plugin.so --parent PID [--address-space BYTES] [--open-files N] | kai-plugin-worker --scan /abs/plugin.so..."
+let usage = "usage: kai-plugin-worker --serve /abs/plugin.so --parent PID [--address-space BYTES] [--open-files N] [--sandbox 1 [--network 1]] | kai-plugin-worker --scan /abs/plugin.so..."
 var arguments = Array(CommandLine.arguments.dropFirst())
 
 switch arguments.first {
@@ -29,7 +32,7 @@ case "--scan" where arguments.count >= 2:
 case "--serve" where arguments.count >= 2:
     let path = arguments[1]
     guard path.hasPrefix("/") else { die("the plugin path must be absolute, got '\(path)'") }
-    var options: [String: UInt64] = ["--parent": 0, "--address-space": 0, "--open-files": 0]
+    var options: [String: UInt64] = ["--parent": 0, "--address-space": 0, "--open-files": 0, "--sandbox": 0, "--network": 0]
     var rest = arguments.dropFirst(2)
     while let name = rest.popFirst() {
         guard options[name] != nil, let text = rest.popFirst(), let value = UInt64(text) else {
@@ -41,6 +44,16 @@ case "--serve" where arguments.count >= 2:
     if failedStep != 0 {
         let steps = [1: "parent-death signal", 2: "RLIMIT_CORE", 3: "RLIMIT_AS", 4: "RLIMIT_NOFILE"]
         die("cannot set \(steps[Int(failedStep)] ?? "limits"): \(String(cString: strerror(errno)))", code: 71)
+    }
+    if options["--sandbox"] == 1 {
+        let step = kai_worker_sandbox(options["--network"] == 1 ? 1 : 0)
+        if step != 0 {
+            let steps = [1: "create its namespaces (are user namespaces enabled? sysctl user.max_user_namespaces)",
+                         2: "map its uid and gid", 3: "make the file system read-only", 4: "set its hostname",
+                         5: "drop its capabilities"]
+            die("isolation sandbox: cannot \(steps[Int(step)] ?? "isolate itself"): \(String(cString: strerror(errno))). "
+                + "Use isolation: process on this machine.", code: 71)
+        }
     }
     signal(SIGPIPE, SIG_IGN)
     WorkerServer.serve(pluginPath: path, input: 3, output: 4)

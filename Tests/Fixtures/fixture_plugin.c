@@ -56,6 +56,10 @@
  *   thread_crash {ms}    starts a thread that dereferences NULL after ms;
  *                        -> {"started": true} at once
  *   pid {}               -> {"pid": getpid()} (tells workers apart)
+ *   sandbox_probe {path, port}  -> {"hostname", "write", "connect"}: creates
+ *                        path, connects to 127.0.0.1:port; only with
+ *                        -DFIXTURE_SANDBOX_PROBE (-DFIXTURE_NETWORK adds
+ *                        "network": true to the manifest)
  *   leak {}              mallocs 16 KiB, touches it and never frees it -> {"leaked_kb": 16};
  *                        only in the manifest with -DFIXTURE_WITH=T_LEAK
  *
@@ -65,8 +69,12 @@
  */
 #include <kai/kai_sdk.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #ifndef FIXTURE_ID
@@ -87,6 +95,11 @@
 #define FIXTURE_VERSION_JSON "\"version\":\"0.1.0\","
 #endif
 
+#ifdef FIXTURE_NETWORK
+#define FIXTURE_NETWORK_JSON "\"network\":true,"
+#else
+#define FIXTURE_NETWORK_JSON ""
+#endif
 #define NO_ARGS "{\"type\":\"object\",\"additionalProperties\":false}"
 #define MS_ARGS "{\"type\":\"object\",\"properties\":{\"ms\":{\"type\":\"integer\",\"minimum\":0}}," \
                 "\"required\":[\"ms\"],\"additionalProperties\":false}"
@@ -98,8 +111,13 @@
     ",\"outputSchema\":{\"type\":\"object\",\"properties\":{\"sum\":{\"type\":\"number\"}},\"required\":[\"sum\"]}," \
     "\"annotations\":{\"readOnlyHint\":true,\"idempotentHint\":true},\"concurrency\":\"parallel\"")
 
+#define T_SANDBOX_PROBE TOOL("sandbox_probe", "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"}," \
+    "\"port\":{\"type\":\"integer\"}},\"required\":[\"path\",\"port\"]}", "")
+
 #if defined(FIXTURE_DUP_TOOL)
 #define EXTRA_TOOLS "," ADD_TOOL
+#elif defined(FIXTURE_SANDBOX_PROBE)
+#define EXTRA_TOOLS "," T_SANDBOX_PROBE
 #elif defined(FIXTURE_BAD_SCHEMA)
 #undef ADD_TOOL
 #define ADD_TOOL TOOL("add", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"numbr\"}}}", "")
@@ -153,7 +171,7 @@ static const char manifest[] = "{\"id\": \"" FIXTURE_ID "\", capabilities}";
     T_ALLOC_MB "," T_STDOUT_SPAM "," T_THREAD_CRASH "," T_PID "," ADD_TOOL EXTRA_TOOLS
 #endif
 static const char manifest[] =
-    "{\"id\":\"" FIXTURE_ID "\"," FIXTURE_VERSION_JSON "\"abiMinor\":" FIXTURE_ABI_MINOR_JSON ","
+    "{\"id\":\"" FIXTURE_ID "\"," FIXTURE_VERSION_JSON FIXTURE_NETWORK_JSON "\"abiMinor\":" FIXTURE_ABI_MINOR_JSON ","
     "\"description\":\"Test fixture plugin for Kai's host tests.\","
     "\"configSchema\":{\"type\":\"object\",\"properties\":{\"endpoint\":{\"type\":\"string\"},"
     "\"level\":{\"type\":\"integer\",\"default\":3}}},"
@@ -371,6 +389,46 @@ static kai_result thread_crash_tool(const kai_call *call)
     return kai_sdk_write(call->output, "{\"started\":true}");
 }
 
+/* sandbox_probe {path, port}: what isolation: sandbox lets a plugin do —
+ * its hostname, whether it can create the file path, and whether a TCP
+ * connect to 127.0.0.1:port (a host listener) gets through. */
+static const char *errno_name(int e)
+{
+    switch (e) {
+    case EROFS: return "EROFS";
+    case EACCES: return "EACCES";
+    case EPERM: return "EPERM";
+    case ENETUNREACH: return "ENETUNREACH";
+    case ECONNREFUSED: return "ECONNREFUSED";
+    case EEXIST: return "EEXIST";
+    default: return "other";
+    }
+}
+
+static kai_result sandbox_probe_tool(const kai_call *call)
+{
+    char *path = NULL;
+    int64_t port = 0;
+    if (kai_sdk_get_string(call->input, "path", &path, NULL) != KAI_SDK_FOUND ||
+        kai_sdk_get_int64(call->input, "port", &port) != KAI_SDK_FOUND) {
+        free(path);
+        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "path and port are required");
+    }
+    char host[64] = "";
+    gethostname(host, sizeof host - 1);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    const char *write_result = fd >= 0 ? "CREATED" : errno_name(errno);
+    if (fd >= 0) close(fd);
+    free(path);
+    int sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    const char *connect_result = sock < 0 ? errno_name(errno)
+                                 : connect(sock, (struct sockaddr *)&addr, sizeof addr) == 0 ? "CONNECTED" : errno_name(errno);
+    if (sock >= 0) close(sock);
+    return kai_sdk_writef(call->output, "{\"hostname\":\"%s\",\"write\":\"%s\",\"connect\":\"%s\"}", host, write_result,
+                          connect_result);
+}
+
 static kai_result leak_tool(const kai_call *call)
 {
     volatile char *block = malloc(16 << 10);
@@ -391,6 +449,7 @@ static kai_result misbehave(const kai_call *call, bool *handled)
     if (name_is(call, "alloc_mb")) return alloc_tool(call);
     if (name_is(call, "stdout_spam")) return stdout_spam_tool(call);
     if (name_is(call, "thread_crash")) return thread_crash_tool(call);
+    if (name_is(call, "sandbox_probe")) return sandbox_probe_tool(call);
     if (name_is(call, "pid")) return kai_sdk_writef(call->output, "{\"pid\":%ld}", (long)getpid());
     if (name_is(call, "leak")) return leak_tool(call);
     *handled = false;

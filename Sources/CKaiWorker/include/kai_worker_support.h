@@ -22,4 +22,28 @@
  */
 int kai_worker_harden(int expected_parent, uint64_t address_space_bytes, uint64_t open_files);
 
+/**
+ * isolation: sandbox — moves the calling process, before any plugin code is
+ * loaded, into namespaces of its own, in this order:
+ *   1. new user, mount, IPC and UTS namespaces, and a new (empty: not even
+ *      lo is up) network namespace unless allow_network;
+ *   2. the user namespace maps the caller's own uid and gid to themselves
+ *      (setgroups denied): files keep the owners they had;
+ *   3. every mount private, the whole tree read-only, nosuid and nodev
+ *      (mount_setattr, recursive); a fresh 16 MiB tmpfs on /dev/shm for
+ *      scratch files, with TMPDIR=/dev/shm (not over /tmp: the plugin's
+ *      own file may be there, and it is loaded afterwards);
+ *   4. hostname "kai-plugin";
+ *   5. every capability dropped (bounding set, ambient, capset), not
+ *      dumpable, no_new_privs.
+ * The process keeps its pid namespace and uid: a plugin can still signal
+ * processes of the same uid, as under isolation: process.
+ *
+ * Returns:   0, or the step (1-5) that failed with errno set (step 1 with
+ *            EPERM/EINVAL/ENOSPC: user namespaces are unavailable here).
+ * Threads:   call once, from the main thread, before starting any thread
+ *            (unshare(CLONE_NEWUSER) refuses a multi-threaded process).
+ */
+int kai_worker_sandbox(int allow_network);
+
 #endif /* KAI_WORKER_SUPPORT_H */

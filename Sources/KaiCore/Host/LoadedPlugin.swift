@@ -31,7 +31,7 @@ public final class LoadedPlugin: Sendable {
     /// ("process: ready", "process: disabled", ...).
     public var isolationState: String {
         guard let supervisor else { return PluginIsolation.inprocess.rawValue }
-        return "process: \(supervisor.stateName)"
+        return "\(settings.isolation.rawValue): \(supervisor.stateName)"
     }
 
     /// The process id of the plugin's running worker, if it has one.
@@ -43,8 +43,11 @@ public final class LoadedPlugin: Sendable {
         self.fromCache = fromCache
         self.manifest = manifest
         self.settings = settings
-        supervisor = settings.isolation == .process
-            ? WorkerSupervisor(path: path, pluginID: manifest.id, policy: settings.worker) : nil
+        var policy = settings.worker
+        policy.sandboxed = settings.isolation == .sandbox
+        policy.network = manifest.network
+        supervisor = settings.isolation == .inprocess
+            ? nil : WorkerSupervisor(path: path, pluginID: manifest.id, policy: policy)
     }
 
     /// The opened library; a cached plugin is opened here, on first use.

@@ -50,6 +50,7 @@ enum ManifestDecoder {
             version: object["version"]?.stringValue ?? "",
             abiMinor: abiMinor,
             description: object["description"]?.stringValue,
+            network: object["network"]?.boolValue ?? false,
             configSchema: configSchema,
             capabilities: capabilities,
             json: json,

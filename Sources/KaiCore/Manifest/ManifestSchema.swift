@@ -26,6 +26,11 @@ public enum ManifestSchema {
     },
     "abiMinor": {"description": "The ABI minor the plugin targets; equals the descriptor's abi_minor.", "type": "integer", "minimum": 0},
     "description": {"type": "string"},
+    "network": {
+      "description": "The plugin needs the network. Under isolation: sandbox a worker gets the host's network namespace only when this is true; otherwise it has none.",
+      "type": "boolean",
+      "default": false
+    },
     "configSchema": {
       "description": "JSON Schema for the operator's configuration of this plugin. Defaults in it are filled in before create().",
       "$ref": "#/$defs/objectSchema"

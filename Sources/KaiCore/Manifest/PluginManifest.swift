@@ -8,6 +8,9 @@ public struct PluginManifest: Sendable {
     public let version: String
     public let abiMinor: Int64
     public let description: String?
+    /// `"network": true`: the plugin needs the network (isolation: sandbox
+    /// leaves its worker in the host's network namespace only then).
+    public let network: Bool
     public let configSchema: JSONValue?
     public let capabilities: [Capability]
     /// The manifest exactly as the plugin wrote it, for `kai plugins info`.

@@ -48,7 +48,8 @@ final class WorkerConnection: Sendable {
             process = try WorkerProcess.spawn(
                 executable,
                 arguments: ["--serve", path, "--parent", "\(getpid())", "--address-space", "\(policy.addressSpaceBytes)",
-                            "--open-files", "\(policy.maxOpenFiles)"],
+                            "--open-files", "\(policy.maxOpenFiles)"]
+                    + (policy.sandboxed ? ["--sandbox", "1", "--network", policy.network ? "1" : "0"] : []),
                 environment: environment,
                 layout: [(0, .devNull), (3, .input), (4, .output), (2, .output), (1, .output)])
         } catch {

@@ -7,10 +7,20 @@ public enum PluginIsolation: String, Sendable, CaseIterable {
     /// In a supervised kai-plugin-worker process serving the same .so over
     /// pipes: a crash, exit or hang fails one call and the host carries on.
     case process
+    /// As `process`, with the worker in user, mount, IPC, UTS and network
+    /// namespaces of its own: a read-only root with scratch space in a
+    /// private /dev/shm (TMPDIR), no
+    /// capabilities, and no network unless the manifest says
+    /// `"network": true`.
+    case sandbox
 }
 
 /// Limits and supervision rules for a plugin's worker process.
 public struct WorkerPolicy: Sendable, Equatable {
+    /// Run the worker in namespaces of its own (isolation: sandbox), and
+    /// whether its network namespace is the host's (the manifest asked).
+    public var sandboxed = false
+    public var network = false
     /// The kai-plugin-worker executable; nil means KAI_PLUGIN_WORKER, else
     /// the one next to the running executable.
     public var executable: String?

@@ -65,8 +65,8 @@ struct ConfigErrorTests {
             #"kai.yaml:1:18: payload_logging must be true or false, got "true"."#
         ),
         (
-            "plugins:\n  - id: dev.x\n    isolation: sandbox\n",
-            #"kai.yaml:3:16: plugins[0].isolation must be one of inprocess, process, got "sandbox"."#
+            "plugins:\n  - id: dev.x\n    isolation: container\n",
+            #"kai.yaml:3:16: plugins[0].isolation must be one of inprocess, process, sandbox, got "container"."#
         ),
         (
             "plugins:\n  - id: dev.x\n    status: [active]\n",

@@ -26,6 +26,11 @@ struct ConfigLoaderTests {
             enabled: false
         """
 
+    @Test func load_isolationSandbox_isAccepted() throws {
+        let config = try loadConfig("plugins:\n  - id: dev.x\n    isolation: sandbox\n")
+        #expect(config.entries.first?.isolation == .sandbox)
+    }
+
     @Test func load_example_readsEveryField() throws {
         let config = try loadConfig(Self.example)
         #expect(config.databasePath == "/home/op/.local/share/kai/registry.sqlite")

@@ -25,7 +25,7 @@ struct ConfigSchemaFileTests {
         "plugins:\n  - enabled: true\n",
         "plugins:\n  - id: dev.x\n    enabeld: true\n",
         "plugins:\n  - id: dev.x\n    enabled: \"true\"\n",
-        "plugins:\n  - id: dev.x\n    isolation: sandbox\n",
+        "plugins:\n  - id: dev.x\n    isolation: container\n",
         "plugins:\n  - id: dev.x\n    status: retired\n",
         "plugins:\n  - id: dev.x\n    pattern: \"*.so\"\n",
         "plugins:\n  - path: /a\n    pattern: a/b.so\n",
@@ -61,7 +61,7 @@ struct ConfigSchemaFileTests {
     }
 
     @Test func schema_violation_pointsAtTheKey() throws {
-        let violations = try schema().validate(json("plugins:\n  - id: dev.x\n    isolation: sandbox\n"))
+        let violations = try schema().validate(json("plugins:\n  - id: dev.x\n    isolation: container\n"))
         #expect(violations.map(\.path) == ["$.plugins[0].isolation"])
     }
 }

@@ -33,7 +33,7 @@ enum DefaultConfig {
         text += """
               # Settings for one plugin, by manifest id:
               # - id: dev.kai.text
-              #   isolation: inprocess        # inprocess | process
+              #   isolation: inprocess        # inprocess | process | sandbox
               #   status: active              # active | inactive | maintenance | deprecated
               #   config: { max_input_bytes: 2048 }
               #   secrets: { api_key: OPENAI_API_KEY }   # config key -> environment variable name

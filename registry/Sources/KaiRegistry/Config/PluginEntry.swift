@@ -1,10 +1,12 @@
 import KaiJSON
 
-/// How a plugin runs: inside the host process, or in a sandboxed worker
-/// process (`process` is accepted now and takes effect with the isolation work).
+/// How a plugin runs: inside the host process, in a supervised worker
+/// process, or in a worker inside namespaces of its own (read-only root, no
+/// network unless the manifest asks) — see KaiCore's PluginIsolation.
 public enum Isolation: String, Sendable, CaseIterable {
     case inprocess
     case process
+    case sandbox
 }
 
 /// The operator's override of a plugin's status in the registry.
