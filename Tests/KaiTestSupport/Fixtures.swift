@@ -38,8 +38,13 @@ public enum Fixtures {
     public static func compile(_ name: String, source: String = fixtureSource, flags: [String] = []) throws -> String {
         if let path = built.withLock({ $0[name] }) { return path }
         let output = "\(scratch)/lib\(name).so"
+        // Built beside the final name and renamed into place: tests running
+        // at once may build the same fixture, and cc truncates its output
+        // first, so another test could load a half-written file.
+        let partial = output + ".\(UInt64.random(in: 0...UInt64.max)).partial"
         try run("/usr/bin/cc", ["-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-fvisibility=hidden",
-                                "-I", sdkInclude, "-o", output, source] + flags)
+                                "-I", sdkInclude, "-o", partial, source] + flags)
+        guard rename(partial, output) == 0 else { throw FixtureError(message: "cannot rename \(partial) to \(output): errno \(errno)") }
         built.withLock { $0[name] = output }
         return output
     }
