@@ -23,6 +23,10 @@ import Glibc
                 "the sleeper and its two children never started")
         let launcherPID = victim == .launcher ? parent.pid : Self.child(of: parent.pid)
         #expect(launcherPID != nil)
+        // Its cgroups, while it runs (once it is dead, another test's run
+        // may already have swept them).
+        let made = launcherPID.map(Processes.cgroupDirectories(ofLauncher:)) ?? []
+        #expect(!made.isEmpty, "the launcher had made no cgroups, so their sweep goes untested")
 
         kill(parent.pid, SIGKILL)
         _ = try? parent.finish(deadline: 10)
@@ -38,12 +42,11 @@ import Glibc
             let procs = { (try? String(contentsOfFile: dir + "/cgroup.procs", encoding: .utf8)) ?? "" }
             #expect(Processes.waitUntil(seconds: 5) { procs().isEmpty }, "\(dir) still holds \(procs())")
         }
-        #expect(!left.isEmpty, "the killed launcher had no cgroups, so their sweep goes untested")
         // A SIGKILLed launcher cannot rmdir its (now empty) cgroups; the next
         // launcher sweeps them while its init builds the sandbox.
         let next = try Sandbox.run("net", ["route_out", "-"])
         next.expectExited(0)
-        let stale = left.filter { FileManager.default.fileExists(atPath: $0) }
+        let stale = made.filter { FileManager.default.fileExists(atPath: $0) }
         #expect(stale.isEmpty, "cgroups of the killed launcher left after the next run: \(stale)")
     }
 
