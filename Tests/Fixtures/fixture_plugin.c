@@ -17,6 +17,7 @@
  *   -DFIXTURE_ENTRY_NULL        the entry function returns NULL
  *   -DFIXTURE_MANIFEST_NOT_JSON describe writes {"id": "test.fixture", capabilities}
  *   -DFIXTURE_MANIFEST_SCHEMA   valid JSON manifest without "version"
+ *   -DFIXTURE_NETWORK_NOT_BOOL  "network": "yes" (must be a boolean)
  *   -DFIXTURE_DUP_TOOL          the manifest lists tool "add" twice
  *   -DFIXTURE_INIT_FAILS        create fails: KAI_ERR_INVALID_INPUT,
  *                               {"message":"missing API endpoint","field":"endpoint"}
@@ -95,8 +96,10 @@
 #define FIXTURE_VERSION_JSON "\"version\":\"0.1.0\","
 #endif
 
-#ifdef FIXTURE_NETWORK
+#if defined(FIXTURE_NETWORK)
 #define FIXTURE_NETWORK_JSON "\"network\":true,"
+#elif defined(FIXTURE_NETWORK_NOT_BOOL)
+#define FIXTURE_NETWORK_JSON "\"network\":\"yes\","
 #else
 #define FIXTURE_NETWORK_JSON ""
 #endif

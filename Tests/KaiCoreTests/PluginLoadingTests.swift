@@ -87,6 +87,14 @@ import Testing
             """)
     }
 
+    @Test func load_whenManifestNetworkIsNotABoolean_saysSo() throws {
+        let path = try Fixtures.variant("FIXTURE_NETWORK_NOT_BOOL")
+        #expect(try loadFailure(path).description == """
+            \(path): its manifest does not match plugin-sdk/schema/manifest.schema.json:
+              $.network: expected boolean, got string (type)
+            """)
+    }
+
     @Test func load_whenManifestRepeatsAToolName_rejectsPlugin() throws {
         let path = try Fixtures.variant("FIXTURE_DUP_TOOL")
         #expect(try loadFailure(path).description
