@@ -80,24 +80,30 @@ static void add_warning(ks_cgroup *cg, const char *text)
     snprintf(cg->warning + used, sizeof cg->warning - used, "%s%s", used ? "; " : "", text);
 }
 
-/* Field 22 of /proc/<pid>/stat: when the process started, in clock ticks
- * since boot; with the pid it names one process for the machine's uptime
- * (pids alone wrap at pid_max, 32768 here). 0 when unreadable. */
-static unsigned long long start_time(pid_t pid)
+/* From /proc/<pid>/stat: the state letter (field 3) and when the process
+ * started (field 22), in clock ticks since boot — with the pid that names
+ * one process for the machine's uptime (pids alone wrap at pid_max, 32768
+ * here). False when unreadable. */
+static bool proc_stat(pid_t pid, char *state, unsigned long long *started)
 {
     char path[64], stat[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if (read_file(path, stat, sizeof stat) < 0) return 0;
+    if (read_file(path, stat, sizeof stat) < 0) return false;
     const char *p = strrchr(stat, ')'); /* the command name may hold spaces and parentheses */
+    if (!p || p[1] != ' ') return false;
+    *state = p[2];
     for (int field = 2; p && field < 22; field++) p = strchr(p + 1, ' ');
-    return p ? strtoull(p + 1, NULL, 10) : 0;
+    if (!p) return false;
+    *started = strtoull(p + 1, NULL, 10);
+    return true;
 }
 
 /* Creates <mount><own path>/kai-<pid>-<start time>-<n> and stores it in out. */
 static bool make_child(ks_cgroup *cg, const char *mount, const char *controller, char *out, size_t cap)
 {
     static unsigned long long started;
-    if (!started) started = start_time(getpid());
+    char state;
+    if (!started) (void)proc_stat(getpid(), &state, &started);
     char own[256];
     if (!own_path(controller, own, sizeof own)) return false;
     if (strcmp(own, "/") == 0) own[0] = '\0';
@@ -196,10 +202,6 @@ void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg)
     make_v2_dir(cg);
 }
 
-/* Removes the empty kai-<pid>-<start>-<n> siblings of dir whose launcher is gone:
- * a launcher killed with SIGKILL cannot rmdir its own (its init dies with
- * it, leaving them empty). A directory that still holds a process is busy
- * (EBUSY) and stays; one whose pid is alive is left to its owner. */
 /* Whether the launcher that made kai-<pid>-<started>-<n> can no longer
  * remove it: no such process, a zombie (an orphaned launcher waiting to be
  * reaped), or a later process that reuses the pid. Unsure (no permission
@@ -207,15 +209,16 @@ void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg)
 static bool launcher_gone(pid_t pid, unsigned long long started)
 {
     if (kill(pid, 0) < 0) return errno == ESRCH;
-    char path[64], stat[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if (read_file(path, stat, sizeof stat) < 0) return false;
-    const char *end = strrchr(stat, ')');
-    if (end && end[1] == ' ' && end[2] == 'Z') return true;
-    unsigned long long now = start_time(pid);
-    return now != 0 && now != started;
+    char state;
+    unsigned long long now;
+    if (!proc_stat(pid, &state, &now)) return false;
+    return state == 'Z' || now != started;
 }
 
+/* Removes the empty kai-<pid>-<start>-<n> siblings of dir whose launcher is
+ * gone: a launcher killed with SIGKILL cannot rmdir its own (its init dies
+ * with it, leaving them empty). A directory that still holds a process is
+ * busy (EBUSY) and stays; one whose launcher is alive is left to it. */
 static void sweep_stale(const char *dir)
 {
     char parent[512];

@@ -14,7 +14,7 @@
 
 typedef struct {
     char error[1024];               /* "" unless sandbox_error */
-    bool have_result, have_denied;
+    bool have_result, have_denied, used_network;
     ks_result_rec result;
     ks_denied_rec denied;
     ks_buf files;                   /* JSON array body */
@@ -70,7 +70,8 @@ static void parse_records(const ks_run *run, ks_records *r)
         } else if (p[0] == KS_REC_DENIED && len == sizeof r->denied) {
             memcpy(&r->denied, payload, len);
             r->have_denied = true;
-        } else if (p[0] == KS_REC_FILE) file_entry(r, run->cfg, payload, len);
+        } else if (p[0] == KS_REC_NETWORK) r->used_network = true;
+        else if (p[0] == KS_REC_FILE) file_entry(r, run->cfg, payload, len);
         p += 5 + len;
         left -= 5 + len;
     }
@@ -82,17 +83,7 @@ bool ks_run_left_network_unused(const ks_run *run)
     memset(&r, 0, sizeof r);
     parse_records(run, &r);
     free(r.files.data);
-    if (!r.have_result || r.error[0]) return false;
-    const unsigned char *p = (const unsigned char *)run->records.data;
-    for (size_t left = run->records.len; left >= 5;) {
-        uint32_t len;
-        memcpy(&len, p + 1, 4);
-        if (len > left - 5) break;
-        if (p[0] == KS_REC_NETWORK) return false;
-        p += 5 + len;
-        left -= 5 + len;
-    }
-    return true;
+    return r.have_result && !r.error[0] && !r.used_network;
 }
 
 static void stream(ks_buf *b, const char *name, const ks_capture *c)

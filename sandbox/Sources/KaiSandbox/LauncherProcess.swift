@@ -56,18 +56,33 @@ struct LauncherProcess {
     }
 
     private static func spawn(path: String, arguments: [String], stdout: Int32, stderr: Int32) throws(SandboxError) -> pid_t {
+        try spawn([path] + arguments, environment: [:], stdin: nil, stdout: stdout, stderr: stderr)
+    }
+
+    /// posix_spawn of `command` (argv[0] an absolute path) with exactly
+    /// `environment` and the given fds as its stdin (nil: /dev/null),
+    /// stdout and stderr; every other fd of ours is close-on-exec.
+    static func spawn(_ command: [String], environment: [String: String], stdin: Int32?, stdout: Int32, stderr: Int32)
+        throws(SandboxError) -> pid_t
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let stdin {
+            posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        let envp: [UnsafeMutablePointer<CChar>?] = [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] =
+            environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
-        guard rc == 0 else { throw .spawnFailed(path: path, errno: rc) }
+        let rc = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
+        guard rc == 0 else { throw .spawnFailed(path: command[0], errno: rc) }
         return pid
     }
 

@@ -60,21 +60,12 @@ public final class SandboxForkServer: @unchecked Sendable {
             throw .system(call: "memfd_create", errno: saved)
         }
         defer { close(input[0]); close(output[1]) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errors, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in envp { free(pointer) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
-        guard rc == 0 else {
+        let pid: pid_t
+        do {
+            pid = try LauncherProcess.spawn(command, environment: environment, stdin: input[0], stdout: output[1], stderr: errors)
+        } catch {
             close(input[1]); close(output[0]); close(errors)
-            throw .spawnFailed(path: command[0], errno: rc)
+            throw error
         }
         self.pid = pid
         requests = input[1]
