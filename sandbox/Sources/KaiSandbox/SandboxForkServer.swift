@@ -35,9 +35,10 @@ public final class SandboxForkServer: @unchecked Sendable {
     private var pending: [UInt8] = []
     private var stopped = false
 
-    /// libKaiSandboxFork.so next to the running executable, as `swift build`
-    /// puts it beside `kai`.
+    /// KAI_SANDBOX_FORK_LIBRARY if set, else libKaiSandboxFork.so next to
+    /// the running executable, as `swift build` puts it beside `kai`.
     public static var defaultLibraryPath: String {
+        if let path = ProcessInfo.processInfo.environment["KAI_SANDBOX_FORK_LIBRARY"], !path.isEmpty { return path }
         let launcher = Sandbox.defaultLauncherPath
         return String(launcher.dropLast("kai-sandbox".count)) + "libKaiSandboxFork.so"
     }
