@@ -19,6 +19,7 @@
  *   -DFIXTURE_MANIFEST_SCHEMA   valid JSON manifest without "version"
  *   -DFIXTURE_NETWORK_NOT_BOOL  "network": "yes" (must be a boolean)
  *   -DFIXTURE_DUP_TOOL          the manifest lists tool "add" twice
+ *   -DFIXTURE_CAPABILITY_TYPO   tool "add" says "concurency" (unknown key)
  *   -DFIXTURE_INIT_FAILS        create fails: KAI_ERR_INVALID_INPUT,
  *                               {"message":"missing API endpoint","field":"endpoint"}
  *   -DFIXTURE_DESCRIBE_FAILS    describe fails: KAI_ERR_INTERNAL, {"message":"describe exploded"}
@@ -121,6 +122,10 @@
 #define EXTRA_TOOLS "," ADD_TOOL
 #elif defined(FIXTURE_SANDBOX_PROBE)
 #define EXTRA_TOOLS "," T_SANDBOX_PROBE
+#elif defined(FIXTURE_CAPABILITY_TYPO)
+#undef ADD_TOOL
+#define ADD_TOOL TOOL("add", NO_ARGS, ",\"concurency\":\"parallel\"")
+#define EXTRA_TOOLS ""
 #elif defined(FIXTURE_BAD_SCHEMA)
 #undef ADD_TOOL
 #define ADD_TOOL TOOL("add", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"numbr\"}}}", "")

@@ -95,6 +95,23 @@ import Testing
             """)
     }
 
+    @Test func load_whenACapabilityHasAnUnknownKey_rejectsPluginNamingTheKey() throws {
+        let path = try Fixtures.variant("FIXTURE_CAPABILITY_TYPO")
+        let valid = try #require(Fixtures.host([try Fixtures.fixture()]).plugins.first)
+        let add = try #require(valid.manifest.capabilities.firstIndex { $0.name == "add" })
+        #expect(try loadFailure(path).description == """
+            \(path): its manifest does not match plugin-sdk/schema/manifest.schema.json:
+              $.capabilities[\(add)]: property "concurency" is not allowed (additionalProperties)
+            """)
+    }
+
+    @Test func scanCacheKey_changesWithTheManifestSchemaRevision() {
+        // Cached manifests skip the schema check, so one cached under looser
+        // rules must not be trusted by a host with stricter ones.
+        #expect(FileIdentity.currentHostABI == "\(ABIVersion.major).\(ABIVersion.minor)/manifest-\(ManifestSchema.revision)")
+        #expect(ManifestSchema.revision >= 2)
+    }
+
     @Test func load_whenManifestRepeatsAToolName_rejectsPlugin() throws {
         let path = try Fixtures.variant("FIXTURE_DUP_TOOL")
         #expect(try loadFailure(path).description

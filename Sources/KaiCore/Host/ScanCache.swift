@@ -2,8 +2,9 @@ import Glibc
 
 /// What identifies a plugin file for the scan cache: if none of these
 /// changed, neither did the manifest, so the host need not dlopen the file.
-/// The host's ABI is part of the key: a new host rescans everything, and a
-/// plugin that failed under the old host is retried.
+/// The host's ABI and the manifest schema's revision are part of the key: a
+/// new host, or one whose manifest rules changed, rescans everything (cached
+/// manifests skip the schema check), and a plugin that failed before is retried.
 public struct FileIdentity: Sendable, Hashable {
     public let path: String
     public let size: Int64
@@ -19,7 +20,7 @@ public struct FileIdentity: Sendable, Hashable {
         self.hostABI = hostABI
     }
 
-    public static let currentHostABI = "\(ABIVersion.major).\(ABIVersion.minor)"
+    public static let currentHostABI = "\(ABIVersion.major).\(ABIVersion.minor)/manifest-\(ManifestSchema.revision)"
 
     /// stat()s the file; nil when it does not exist or is not readable.
     public static func of(path: String) -> FileIdentity? {

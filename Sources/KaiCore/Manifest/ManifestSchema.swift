@@ -2,6 +2,11 @@
 // It must equal plugin-sdk/schema/manifest.schema.json (a test checks this):
 // edit that file, then paste it here.
 public enum ManifestSchema {
+    /// Bumped whenever the schema accepts less than before (2: unknown keys in
+    /// a capability are rejected). Part of the scan cache's key, because a
+    /// cached manifest is trusted without a schema check.
+    public static let revision = 2
+
     public static let text = #"""
 {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -48,8 +53,10 @@ public enum ManifestSchema {
       "properties": {"type": {"const": "object"}}
     },
     "capability": {
+      "description": "One tool, agent or provider. Unknown keys are rejected, so a misspelt \"concurrency\" or \"outputSchema\" fails loading instead of silently falling back to the default.",
       "type": "object",
       "required": ["kind", "name", "description"],
+      "additionalProperties": false,
       "properties": {
         "kind": {"enum": ["tool", "agent", "provider"]},
         "name": {
