@@ -11,6 +11,9 @@
 //! panic escaping an `extern "C"` function aborts rather than unwinding into
 //! C, so a missed guard is still never undefined behaviour.
 
+// The SDK's Rust bindings (plugin-sdk/rust/kai_abi.rs), as a third-party
+// plugin would use them: no copy of the ABI structs lives in this plugin.
+#[path = "../../plugin-sdk/rust/kai_abi.rs"]
 mod abi;
 mod convert_base;
 mod json;

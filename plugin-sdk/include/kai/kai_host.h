@@ -78,9 +78,11 @@ struct kai_host {
     kai_str (*config)(const kai_host *self);
 
     /**
-     * Looks up an optional host feature by versioned id, e.g.
-     * "kai.host.secrets/1". Returns a pointer to that feature's table (owned by
-     * the host, valid until destroy() returns), or NULL when absent.
+     * Looks up an optional host feature by versioned id, of the form
+     * "kai.host.<feature>/<revision>" (e.g. a future "kai.host.secrets/1").
+     * Returns a pointer to that feature's table (owned by the host, valid
+     * until destroy() returns), or NULL when absent. ABI 1.0 defines no
+     * extensions: every id returns NULL today, so always handle NULL.
      * Threads:   [any-thread]
      */
     const void *(*get_extension)(const kai_host *self, const char *id);
