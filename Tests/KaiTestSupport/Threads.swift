@@ -18,3 +18,22 @@ public func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (In
     group.wait()
     return results.withLock { results in (0..<count).compactMap { results[$0] } }
 }
+
+/// Polls `condition` until it holds or `seconds` pass; returns whether it
+/// held. For waiting on something another process does (a crash, an exit),
+/// where there is nothing to block on: the bound only catches a hang.
+public func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !condition() {
+        if Date() > deadline { return false }
+        usleep(5_000)
+    }
+    return true
+}
+
+/// Whether `pid` is a live process (neither gone nor a zombie).
+public func isRunning(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    return !stat[close...].dropFirst(2).hasPrefix("Z")
+}

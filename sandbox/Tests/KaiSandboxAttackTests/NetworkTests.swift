@@ -1,4 +1,5 @@
 import Foundation
+import KaiTestSupport
 import Synchronization
 import Testing
 #if canImport(Glibc)
@@ -7,7 +8,7 @@ import Glibc
 
 /// Attack 19: TCP/UDP out, DNS, the host's loopback services, abstract unix
 /// sockets, vsock and netlink reach nothing outside the sandbox.
-@Suite struct NetworkTests {
+@Suite(.requiresNamespaces) struct NetworkTests {
     /// A host listener on 127.0.0.1 and an abstract unix socket; both must
     /// see no connection attempt arrive.
     final class HostListeners {
@@ -98,10 +99,14 @@ import Glibc
     @Test func concurrentSandboxes_cannotReachEachOthersAbstractSockets() throws {
         let name = "kai-cross-\(UUID().uuidString.prefix(8))"
         let listener = Mutex<Sandbox.Run?>(nil)
-        let thread = Thread { listener.withLock { $0 = try? Sandbox.run("net", ["abstract_listen", name]) } }
+        let finished = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            listener.withLock { $0 = try? Sandbox.run("net", ["abstract_listen", name]) }
+            finished.signal()
+        }
         thread.start()
         let caller = try Sandbox.run("net", ["abstract_retry", name])
-        while !thread.isFinished { usleep(10_000) }
+        finished.wait()
         let listen = try #require(listener.withLock { $0 })
         listen.expectExited(0)
         caller.expectExited(0)

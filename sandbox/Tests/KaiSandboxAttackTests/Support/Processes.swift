@@ -1,4 +1,5 @@
 import Foundation
+import KaiTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,12 +48,7 @@ enum Processes {
     }
 
     static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !condition() {
-            if Date() > deadline { return false }
-            usleep(20_000)
-        }
-        return true
+        KaiTestSupport.waitUntil(seconds: seconds, condition)
     }
 
     /// The run's cgroup directories still present: the launcher names them
