@@ -18,7 +18,7 @@ import Testing
         return (outcome, try lines.split(separator: "\n").map { try JSONParser.parse(String($0)) })
     }
 
-    @Test func libraryMissing_saysSoAndStillEvaluates() throws {
+    @Test(.requiresSandboxCgroups) func libraryMissing_saysSoAndStillEvaluates() throws {
         let (outcome, records) = try Self.run(library: "/nonexistent/libKaiSandboxFork.so")
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("kai eval: /nonexistent/libKaiSandboxFork.so not found; starting one interpreter per sample "
@@ -26,7 +26,7 @@ import Testing
         #expect(records.count == 6 && records.filter { $0["passed"] == true }.count == 3)
     }
 
-    @Test func libraryBroken_failsItsTrialAndStillEvaluates() throws {
+    @Test(.requiresSandboxCgroups) func libraryBroken_failsItsTrialAndStillEvaluates() throws {
         let broken = NSTemporaryDirectory() + "kai-broken-fork-\(getpid()).so"
         try Data("not a shared object".utf8).write(to: URL(fileURLWithPath: broken))
         defer { try? FileManager.default.removeItem(atPath: broken) }

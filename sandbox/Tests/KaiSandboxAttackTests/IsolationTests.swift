@@ -1,4 +1,5 @@
 import Foundation
+import KaiTestSupport
 import Synchronization
 import Testing
 #if canImport(Glibc)
@@ -7,7 +8,7 @@ import Glibc
 
 /// Attacks 24 and 25, and 16 sandboxes at once: sandboxes share nothing with
 /// each other or the host, and guard bypasses in Python change nothing.
-@Suite struct IsolationTests {
+@Suite(.requiresNamespaces) struct IsolationTests {
     /// Runs `body(i)` on `count` threads at once and returns the results in order.
     static func concurrently<T: Sendable>(_ count: Int, _ body: @Sendable (Int) throws -> T) -> [Result<T, any Error>] {
         let results = Mutex<[Int: Result<T, any Error>]>([:])

@@ -1,10 +1,11 @@
 import Foundation
+import KaiTestSupport
 import Testing
 
 /// Attacks 10, 11, 14, 15, 16: what the program leaves for the runner to
 /// read — endless output, raw bytes, huge trees, planted symlinks, sparse
 /// files — is bounded, exact, and never followed out of the sandbox.
-@Suite struct OutputTests {
+@Suite(.requiresNamespaces) struct OutputTests {
     @Test(arguments: ["stdout", "stderr"])
     func printingForever_isTruncatedAtTheCap_andFlagged(stream: String) throws {  // 10
         // The launcher drains past the cap (the program never blocks on a full

@@ -1,4 +1,5 @@
 import Foundation
+import KaiTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -7,15 +8,15 @@ import Glibc
 /// Attacks 9, 20, 26, 27: daemons die with the run, kills stay inside,
 /// crashes are signals (never exit codes) without core files, and exit codes
 /// and signals stay distinct.
-@Suite struct ProcessTests {
+@Suite(.requiresNamespaces) struct ProcessTests {
     @Test func doubleForkedDaemon_diesWithTheRun_andNeverWritesItsFile() throws {  // 9
         let run = try Sandbox.run("daemon.py", options: ["--time-limit-ms", "10000"])
         run.expectExited(0)
         #expect(run.report.facts["parent"] == "exiting")
         #expect(run.report.wallMs < 5000, "the run waited for the daemon: \(run.report)")
-        // Past the moment the daemon would have written, it is still gone.
-        usleep(1_500_000)
-        #expect(Processes.carrying(run.marker).isEmpty)
+        // Gone now means it can never write: no process carries the marker,
+        // so nothing is left to write the files later.
+        #expect(Processes.waitForNone(run.marker).isEmpty)
         #expect(!FileManager.default.fileExists(atPath: "/work/\(run.marker).daemon"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/\(run.marker).daemon"))
         run.expectHostUnaffected()
@@ -55,7 +56,7 @@ import Glibc
 
     /// Python 3.11 keeps Python frames on the heap, so unguarded recursion
     /// grows memory, not the C stack: the memory limit ends it.
-    @Test func pythonDeepRecursion_endsAtTheMemoryLimit() throws {  // 26
+    @Test(.requiresSandboxCgroups) func pythonDeepRecursion_endsAtTheMemoryLimit() throws {  // 26
         let run = try Sandbox.run("deep_recursion.py", options: ["--memory-mb", "128", "--time-limit-ms", "30000"])
         run.expectKilled("memory_limit")
         run.expectHostUnaffected()

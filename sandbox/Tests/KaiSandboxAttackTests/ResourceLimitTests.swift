@@ -1,11 +1,12 @@
 import Foundation
+import KaiTestSupport
 import Testing
 
 /// Attacks 1–8, 13, 28, 29: limits on CPU, wall time, memory, processes and
 /// disk hold, are reported precisely, and leave nothing behind.
 /// Times are asserted as ranges wide enough for a loaded 2-core machine.
-@Suite struct ResourceLimitTests {
-    @Test func busyLoop_isKilledAtTheCPULimit_withCPUTimeNearTheLimit() throws {  // 1
+@Suite(.requiresNamespaces) struct ResourceLimitTests {
+    @Test(.requiresSandboxCgroups) func busyLoop_isKilledAtTheCPULimit_withCPUTimeNearTheLimit() throws {  // 1
         let run = try Sandbox.run("busy_loop.py", options: ["--cpu-limit-ms", "1000", "--time-limit-ms", "30000"])
         run.expectKilled("cpu_time_limit")
         #expect(run.report.cpuMs >= 800 && run.report.cpuMs < 1500, "\(run.report)")
@@ -33,7 +34,7 @@ import Testing
         run.expectHostUnaffected()
     }
 
-    @Test func allocating2GiB_hitsTheMemoryLimit_andReportsThePeak() throws {  // 4
+    @Test(.requiresSandboxCgroups) func allocating2GiB_hitsTheMemoryLimit_andReportsThePeak() throws {  // 4
         let run = try Sandbox.run("allocate.py", options: ["--memory-mb", "128", "--time-limit-ms", "20000"])
         run.expectKilled("memory_limit")
         #expect(!run.report.stdout.contains("allocated=2GiB"))
@@ -41,7 +42,7 @@ import Testing
         run.expectHostUnaffected()
     }
 
-    @Test func childrenUnderTheCapEach_overItTogether_hitTheAggregateLimit() throws {  // 5
+    @Test(.requiresSandboxCgroups) func childrenUnderTheCapEach_overItTogether_hitTheAggregateLimit() throws {  // 5
         // The OOM killer takes one child; the others sleep on into the wall limit.
         let run = try Sandbox.run("children_memory.py", options: ["--memory-mb", "256", "--time-limit-ms", "4000"])
         #expect(run.report.status == "memory_limit", "\(run.report)")
@@ -52,7 +53,7 @@ import Testing
 
     /// /dev/shm is the sandbox's own tmpfs, capped at the work-dir size and
     /// charged to its memory cgroup: whichever is smaller stops the fill.
-    @Test(arguments: [(64, 256, "ENOSPC"), (512, 128, "memory_limit")])
+    @Test(.requiresSandboxCgroups, arguments: [(64, 256, "ENOSPC"), (512, 128, "memory_limit")])
     func fillingDevShm_isChargedToTheSandbox_andNeverReachesTheHost(shmMB: Int, memoryMB: Int, outcome: String) throws {  // 6
         let before = try FileManager.default.contentsOfDirectory(atPath: "/dev/shm").count
         let run = try Sandbox.run("fill_shm.py", options: ["--workdir-mb", "\(shmMB)", "--memory-mb", "\(memoryMB)", "--time-limit-ms", "20000"])
@@ -70,7 +71,7 @@ import Testing
         run.expectHostUnaffected()
     }
 
-    @Test func forkBomb_isContainedByThePidsLimit_andFullyKilled() throws {  // 7
+    @Test(.requiresSandboxCgroups) func forkBomb_isContainedByThePidsLimit_andFullyKilled() throws {  // 7
         let run = try Sandbox.run("fork_bomb", options: ["--pids", "32", "--time-limit-ms", "2000", "--cpu-limit-ms", "60000"])
         run.expectKilled("wall_time_limit")
         #expect(run.report.pidsLimitHit == true, "\(run.report)")
@@ -78,7 +79,7 @@ import Testing
         run.expectHostUnaffected()
     }
 
-    @Test func tenThousandThreads_countAsProcesses() throws {  // 8
+    @Test(.requiresSandboxCgroups) func tenThousandThreads_countAsProcesses() throws {  // 8
         let run = try Sandbox.run("threads.py", options: ["--pids", "40"])
         run.expectExited(0)
         #expect(run.report.pidsLimitHit == true, "\(run.report)")
@@ -115,26 +116,25 @@ import Testing
         run.expectHostUnaffected()
     }
 
-    @Test func setsidRenicedChildrenWithRaisedLimits_areStillLimitedAndKilled() throws {  // 28
+    @Test(.requiresSandboxCgroups) func setsidRenicedChildrenWithRaisedLimits_areStillLimitedAndKilled() throws {  // 28
         let run = try Sandbox.run("escape_limits.py", options: ["--cpu-limit-ms", "1500", "--time-limit-ms", "30000"])
         run.expectKilled("cpu_time_limit")
         let facts = run.report.facts
         #expect(facts["raise_cpu"]?.hasPrefix("ValueError") == true || facts["raise_cpu"]?.hasPrefix("PermissionError") == true, "\(run.report)")
         #expect(facts["raise_nproc"] != "ok" && facts["raise_as"] != "ok", "\(run.report)")
         #expect(facts["renice"]?.hasPrefix("PermissionError") == true, "\(run.report)")
-        #expect(run.report.cpuMs >= 1200, "\(run.report)")
-        // Four burners share the CPU budget: aggregated, it runs out in well
-        // under the per-process time it would take.
-        #expect(run.report.wallMs < 1500 + 2000, "\(run.report)")
+        // Four burners share the CPU budget: aggregated, the tree is stopped
+        // near 1.5 s of CPU in all, not at 1.5 s each (6 s).
+        #expect(run.report.cpuMs >= 1200 && run.report.cpuMs < 4000, "\(run.report)")
         run.expectHostUnaffected()
     }
 
-    @Test(arguments: ["threads", "procs"])
+    @Test(.requiresSandboxCgroups, arguments: ["threads", "procs"])
     func cpuBurnedAcrossEightWorkers_isAggregated(mode: String) throws {  // 29
         let run = try Sandbox.run("cpu_burners", [mode], options: ["--cpu-limit-ms", "1500", "--time-limit-ms", "30000"])
         run.expectKilled("cpu_time_limit")
+        // Aggregated: near 1.5 s of CPU in all, not 1.5 s per worker (12 s).
         #expect(run.report.cpuMs >= 1200 && run.report.cpuMs < 3000, "\(run.report)")
-        #expect(run.report.wallMs < 1500 + 2000, "\(run.report)")
         run.expectHostUnaffected()
     }
 }

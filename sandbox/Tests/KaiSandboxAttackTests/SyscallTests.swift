@@ -1,4 +1,5 @@
 import Foundation
+import KaiTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +7,7 @@ import Glibc
 
 /// Attacks 12, 21, 22, 23: the seccomp policy kills the program at the first
 /// forbidden syscall and names it; terminals and setuid binaries give nothing.
-@Suite struct SyscallTests {
+@Suite(.requiresNamespaces) struct SyscallTests {
     static let denied = [
         "ptrace", "process_vm_readv", "process_vm_writev",                         // 21
         "unshare", "setns", "clone", "mount", "umount2", "pivot_root", "chroot",   // 22

@@ -1,10 +1,11 @@
 import KaiSandbox
+import KaiTestSupport
 import Testing
 
 /// The launcher's basic verdicts, driven through the Swift API against the
 /// real `kai-sandbox` built next to this test binary. (Hostile programs live
 /// in KaiSandboxAttackTests.)
-struct LauncherBehaviourTests {
+@Suite(.requiresNamespaces) struct LauncherBehaviourTests {
     let sandbox = Sandbox()
 
     func run(_ command: [String], _ limits: SandboxLimits = SandboxLimits(), _ configure: (inout SandboxRequest) -> Void = { _ in })
@@ -49,7 +50,7 @@ struct LauncherBehaviourTests {
         #expect(report.cpuTimeMs < 100)
     }
 
-    @Test func run_whenProgramSpinsPastCPULimit_killsItAtTheLimit() throws {
+    @Test(.requiresSandboxCgroups) func run_whenProgramSpinsPastCPULimit_killsItAtTheLimit() throws {
         let report = try run(["/bin/sh", "-c", "while :; do :; done"], SandboxLimits(cpuLimitMs: 300))
         #expect(report.status == .cpuTimeLimit)
         #expect(report.signal == 9)
@@ -82,7 +83,7 @@ struct LauncherBehaviourTests {
         #expect(report.limits.timeLimitMs == 10000)
     }
 
-    @Test func run_withoutSeccompAndRequireIsolation_failsClosedWithoutRunning() throws {
+    @Test(.requiresSandboxCgroups) func run_withoutSeccompAndRequireIsolation_failsClosedWithoutRunning() throws {
         let report = try run(["/bin/sh", "-c", "echo ran"]) {
             $0.requireIsolation = true
             $0.disableSeccomp = true

@@ -1,3 +1,4 @@
+import KaiTestSupport
 import Foundation
 import KaiJSON
 import KaiSandbox
@@ -6,7 +7,7 @@ import Testing
 /// libKaiSandboxFork.so driven by a real warm Python (the way kai eval uses
 /// it): each run is a copy of the server inside a fresh sandbox, and must be
 /// as isolated as an execve'd program.
-struct SandboxForkServerTests {
+@Suite(.requiresNamespaces) struct SandboxForkServerTests {
     /// A minimal fork server: per request line, fork into the sandbox and run
     /// the request's "code" there (the code is in the request only in this
     /// test; kai eval's server never reads a sample).

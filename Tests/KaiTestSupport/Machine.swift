@@ -1,0 +1,80 @@
+import Foundation
+import KaiJSON
+import Testing
+
+/// What this machine lets the tests exercise. Kai's sandbox and workers use
+/// root, namespaces and cgroups where they exist and degrade (with a report)
+/// where they do not; tests that prove a protection can only run where it is
+/// in force, and skip elsewhere with a message naming what is missing.
+///
+/// The sandbox's protections are read from the launcher's own report of one
+/// trivial run, so the tests ask the same code the product uses instead of
+/// guessing from /sys.
+public enum Machine {
+    public static let isRoot = geteuid() == 0
+
+    /// The launcher's `protections` object for `/bin/true` (nil when the
+    /// launcher could not run at all), and its warnings.
+    public static let sandboxProbe: (protections: JSONValue?, warnings: [String]) = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixtures.buildDirectory + "/kai-sandbox")
+        process.arguments = ["--time-limit-ms", "5000", "--", "/bin/true"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return (nil, ["the sandbox launcher could not be started"]) }
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard let report = try? JSONParser.parse(Array(bytes)) else { return (nil, ["the sandbox launcher wrote no report"]) }
+        return (report["protections"], (report["warnings"]?.arrayValue ?? []).compactMap(\.stringValue))
+    }()
+
+    public static func sandboxHas(_ protection: String) -> Bool {
+        sandboxProbe.protections?[protection]?.boolValue == true
+    }
+
+    /// The cgroup version the sandbox uses here: "v1", "v2" or "none".
+    public static var sandboxCgroup: String { sandboxProbe.protections?["cgroup"]?.stringValue ?? "none" }
+
+    /// Whether every protection the sandbox has is in force (what
+    /// `--require-isolation`, and so `kai eval` by default, needs).
+    public static var sandboxFullyIsolated: Bool {
+        ["user_namespace", "pid_namespace", "net_namespace", "mount_namespace", "seccomp", "cgroup_memory", "cgroup_pids", "cgroup_cpu"]
+            .allSatisfy(sandboxHas)
+    }
+
+    static var sandboxWarnings: String {
+        sandboxProbe.warnings.isEmpty ? "" : " (the launcher says: " + sandboxProbe.warnings.joined(separator: "; ") + ")"
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// For tests that switch users (setpriv), mount file systems, or check
+    /// what only a root launcher does (network namespace slots, private uids).
+    public static var requiresRoot: Self {
+        .enabled(if: Machine.isRoot, Comment(rawValue: "needs root (this test switches users, mounts or checks what only a root launcher does); run the suite as root to include it"))
+    }
+
+    /// For tests of limits the sandbox enforces through cgroups (memory of the
+    /// whole tree, pids, CPU), including every `kai eval` run that requires
+    /// full isolation.
+    public static var requiresSandboxCgroups: Self {
+        .enabled(if: Machine.sandboxFullyIsolated, Comment(rawValue:
+            "needs the sandbox's memory, pids and cpu cgroups, which this machine does not give "
+            + "(cgroup: \(Machine.sandboxCgroup); writable cgroup v1 controllers, as root, are what Kai uses today)"
+            + Machine.sandboxWarnings))
+    }
+
+    /// For tests that read cgroup v1 directories directly.
+    public static var requiresCgroupV1: Self {
+        .enabled(if: Machine.sandboxCgroup == "v1", Comment(rawValue:
+            "needs writable cgroup v1 controllers (this machine's sandbox uses cgroup: \(Machine.sandboxCgroup))" + Machine.sandboxWarnings))
+    }
+
+    /// For tests of the sandbox's namespaces (user, pid, mount, network).
+    public static var requiresNamespaces: Self {
+        .enabled(if: ["user_namespace", "pid_namespace", "net_namespace", "mount_namespace"].allSatisfy(Machine.sandboxHas), Comment(rawValue:
+            "needs user, pid, mount and network namespaces, which this machine refuses (e.g. kernel.unprivileged_userns_clone=0 "
+            + "or a container without CAP_SYS_ADMIN)" + Machine.sandboxWarnings))
+    }
+}
