@@ -41,8 +41,7 @@ final class WorkerConnection: Sendable {
         path: String, pluginID: String, config: [UInt8], policy: WorkerPolicy, logger: Logger, stdoutBytes: ByteCounter
     ) -> StartOutcome {
         let executable = policy.resolvedExecutable
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=no"
+        let environment = WorkerEnvironment.build(from: ProcessInfo.processInfo.environment)
         let process: WorkerProcess
         do {
             process = try WorkerProcess.spawn(
