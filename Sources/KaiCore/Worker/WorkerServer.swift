@@ -166,6 +166,9 @@ package final class WorkerServer: @unchecked Sendable {
                 }
             }
         }
+        // Stray output the plugin buffered in stdio reaches fd 1 before the
+        // answer, so the host can blame it on this call (OutputDrain.sync).
+        fflush(nil)
         answer(frame.id, code: code, output: collector.bytes, error: collector.errorDetails, overflowed: collector.overflowed)
     }
 
