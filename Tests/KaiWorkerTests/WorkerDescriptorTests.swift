@@ -35,6 +35,7 @@ import Testing
 
     @Test(arguments: isolations)
     func worker_doesNotInheritAnOpenDirectory(_ isolation: PluginIsolation) throws {
+        if let missing = Probe.sandboxMissing(isolation) { return print(missing) }
         try withInheritable("/", flags: O_RDONLY | O_DIRECTORY) {
             expectOnlyOwnDescriptors(try workerDescriptors(isolation), without: "/")
         }
@@ -42,6 +43,7 @@ import Testing
 
     @Test(arguments: isolations)
     func worker_doesNotInheritAnOpenFile(_ isolation: PluginIsolation) throws {
+        if let missing = Probe.sandboxMissing(isolation) { return print(missing) }
         let path = Fixtures.scratch + "/inherited-\(UInt32.random(in: 0...UInt32.max)).txt"
         try Data("host file".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -52,6 +54,7 @@ import Testing
 
     @Test(arguments: isolations)
     func worker_doesNotInheritASocketToALoopbackServer(_ isolation: PluginIsolation) throws {
+        if let missing = Probe.sandboxMissing(isolation) { return print(missing) }
         let (server, client) = try Self.loopbackConnection()
         defer { close(server); close(client) }
         let fds = try workerDescriptors(isolation)
@@ -61,6 +64,7 @@ import Testing
 
     @Test(arguments: isolations)
     func worker_doesNotInheritATerminal(_ isolation: PluginIsolation) throws {
+        if let missing = Probe.sandboxMissing(isolation) { return print(missing) }
         guard let terminal = Self.openPseudoTerminal() else {
             print("skipped: this machine cannot allocate a pseudo-terminal (posix_openpt: errno \(errno))")
             return

@@ -10,6 +10,7 @@ import Testing
 /// its own (it sees its init and itself, not the host's processes).
 @Suite struct WorkerPrivilegeTests {
     @Test func sandboxWorker_isUnprivileged_andSeesOnlyItsOwnProcesses() throws {
+        if let missing = Probe.sandboxMissing() { return print(missing) }
         let host = try Probe.host(.sandbox)
         let identity = try host.call("identity", "{}")
         #expect(identity["uid"] == 65534)
@@ -23,6 +24,7 @@ import Testing
     /// The worker is pid 2 under an init of its own, not pid 1 (which the
     /// kernel shields from its own signals): abort() still reads as SIGABRT.
     @Test func sandboxWorker_abort_readsAsSIGABRT() throws {
+        if let missing = Probe.sandboxMissing() { return print(missing) }
         let host = try WorkerSandboxTests.host(isolation: .sandbox, network: false)
         #expect(host.callError("abort", "{}")?.description
             == "tool \"test.fixture.abort\" failed: its worker process was killed by SIGABRT (abort) during the call. "
