@@ -54,17 +54,19 @@ int kai_worker_leave_terminal(void)
     /* The host spawns workers with POSIX_SPAWN_SETSID: then this is a
      * session leader already, with no controlling terminal. */
     if (getsid(0) == getpid()) return 0;
-    if (setsid() == 0) return 0;
+    if (setsid() >= 0) return 0;
     if (errno != EPERM) return -1;
     /* A process group leader (started by a shell or Foundation's Process)
      * cannot start a session; it gives up the terminal instead. */
     int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (tty < 0) return errno == ENXIO || errno == ENOENT ? 0 : -1;
-    int detached = ioctl(tty, TIOCNOTTY);
-    int saved = errno;
-    close(tty);
-    errno = saved;
-    return detached;
+    if (ioctl(tty, TIOCNOTTY) != 0) {
+        int saved = errno;
+        (void)close(tty); /* already failing: errno is the ioctl's */
+        errno = saved;
+        return -1;
+    }
+    return close(tty);
 }
 
 int kai_worker_harden(int expected_parent, uint64_t address_space_bytes, uint64_t open_files)
@@ -109,6 +111,16 @@ static int write_text(const char *path, const char *text)
 enum { STEP_NAMESPACES = 1, STEP_IDS = 2, STEP_FILES = 3, STEP_HOSTNAME = 4, STEP_PRIVILEGES = 5, STEP_PROC = 6,
        STEP_INIT = 7 };
 
+/* Closes the host's pipes (0, 1, 3, 4) in a process that must not hold
+ * them: the host sees their end only when the worker's copies close. */
+static int close_host_pipes(void)
+{
+    static const int fds[] = {0, 1, 3, 4};
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+        if (close(fds[i]) != 0 && errno != EBADF) return -1;
+    return 0;
+}
+
 static int write_proc(pid_t pid, const char *file, const char *text)
 {
     char path[64];
@@ -135,9 +147,9 @@ static void end_like(int status)
         sigset_t set;
         sigemptyset(&set);
         sigaddset(&set, sig);
-        signal(sig, SIG_DFL);
-        sigprocmask(SIG_UNBLOCK, &set, NULL);
-        raise(sig);
+        /* If any of these fails the relay cannot die of sig; 128 + sig is
+         * the nearest it can say. */
+        if (signal(sig, SIG_DFL) != SIG_ERR && sigprocmask(SIG_UNBLOCK, &set, NULL) == 0) (void)raise(sig);
         _exit(128 + sig);
     }
     _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
@@ -147,11 +159,12 @@ static void relay(pid_t init, int report) __attribute__((noreturn));
 static void relay(pid_t init, int report)
 {
     /* Only the worker keeps the host's pipes open: the host sees their end
-     * when the worker ends. stderr stays, for init's messages. */
-    close(0);
-    close(1);
-    close(3);
-    close(4);
+     * when the worker ends. stderr stays, for init's messages. A relay that
+     * cannot let go of them would hide the worker's end: it stops all. */
+    if (close_host_pipes() != 0) {
+        kill(init, SIGKILL);
+        _exit(71);
+    }
     int worker_status = 0;
     ssize_t got;
     do got = read(report, &worker_status, sizeof worker_status);
@@ -200,10 +213,7 @@ static int drop_privileges(void)
 static void serve_as_init(pid_t worker, int report) __attribute__((noreturn));
 static void serve_as_init(pid_t worker, int report)
 {
-    close(0);
-    close(1);
-    close(3);
-    close(4);
+    if (close_host_pipes() != 0) _exit(71); /* the namespace ends, the worker with it */
     for (;;) {
         int status;
         pid_t ended = waitpid(-1, &status, 0);
@@ -225,8 +235,7 @@ static int start_init(int setup, int report)
     ssize_t got;
     do got = read(setup, &go, 1);
     while (got < 0 && errno == EINTR);
-    close(setup);
-    if (got != 1 || go != 'g') _exit(1);
+    if (close(setup) != 0 || got != 1 || go != 'g') _exit(1);
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return STEP_INIT;
     int step = build_file_system();
     if (step != 0) return step;
@@ -235,7 +244,7 @@ static int start_init(int setup, int report)
     pid_t worker = fork();
     if (worker < 0) return STEP_INIT;
     if (worker > 0) serve_as_init(worker, report);
-    close(report);
+    if (close(report) != 0) return STEP_INIT;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) return STEP_INIT;
     return drop_privileges();
 }
@@ -257,19 +266,22 @@ int kai_worker_sandbox(int allow_network)
     long init = syscall(SYS_clone3, &args, sizeof args);
     if (init < 0) return STEP_NAMESPACES;
     if (init == 0) {
-        close(setup[1]);
-        close(report[0]);
+        if (close(setup[1]) != 0 || close(report[0]) != 0) return STEP_INIT;
         return start_init(setup[0], report[1]);
     }
-    close(setup[0]);
-    close(report[1]);
+    if (close(setup[0]) != 0 || close(report[1]) != 0) {
+        kill((pid_t)init, SIGKILL);
+        return STEP_INIT;
+    }
     if (write_id_maps((pid_t)init, outside_uid, outside_gid) != 0) {
         int saved = errno;
-        kill((pid_t)init, SIGKILL);
+        (void)kill((pid_t)init, SIGKILL); /* already failing: errno is the map's */
         errno = saved;
         return STEP_IDS;
     }
-    if (write(setup[1], "g", 1) != 1) return STEP_INIT;
-    close(setup[1]);
+    if (write(setup[1], "g", 1) != 1 || close(setup[1]) != 0) {
+        kill((pid_t)init, SIGKILL);
+        return STEP_INIT;
+    }
     relay((pid_t)init, report[0]);
 }
