@@ -31,4 +31,13 @@ import Testing
             + "The host is unaffected; the next call starts a fresh worker.")
         #expect(try host.call("add", #"{"a": 1, "b": 2}"#) == ["sum": 3])
     }
+
+    /// The relay in the host's namespaces ends as the worker ended.
+    @Test func sandboxWorker_exit_readsAsItsStatus() throws {
+        if let missing = Probe.sandboxMissing() { return print(missing) }
+        let host = try WorkerSandboxTests.host(isolation: .sandbox, network: false)
+        #expect(host.callError("exit3", "{}")?.description
+            == "tool \"test.fixture.exit3\" failed: its worker process exited with status 3 during the call. "
+            + "The host is unaffected; the next call starts a fresh worker.")
+    }
 }
