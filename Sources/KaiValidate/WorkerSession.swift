@@ -131,8 +131,7 @@ final class WorkerSession {
     }
 
     func noteStdout(phase: String) {
-        Stopwatch.sleep(seconds: 0.005)  // the drain thread reads asynchronously
-        let total = plugin.workerStdoutBytes
+        let total = plugin.workerStdoutBytes  // exact: it syncs with the drain
         defer { stdoutSeen = total }
         guard total > stdoutSeen else { return }
         if let index = stdoutWrites.firstIndex(where: { $0.phase == phase }) {
@@ -254,7 +253,7 @@ struct CallOutcome {
     var brokeTheCall: Bool {
         guard case .failure(let error) = result else { return false }
         switch error {
-        case .workerCrashed, .workerExited, .deadlineKilled, .cancelKilled, .workerUnavailable, .pluginDisabled, .invalidOutput:
+        case .workerCrashed, .workerExited, .workerBrokeProtocol, .deadlineKilled, .cancelKilled, .workerUnavailable, .pluginDisabled, .invalidOutput:
             return true
         default:
             return false

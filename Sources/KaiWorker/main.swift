@@ -8,10 +8,13 @@
 //   kai-plugin-worker --scan /abs/a.so [/abs/b.so ...]
 //       Prints one JSON line per file: its manifest, or why it failed.
 //
-// Order of steps in --serve: harden the process (parent-death signal,
+// Order of steps in --serve: close every descriptor but 0-4 and leave the
+// terminal's session; harden the process (parent-death signal,
 // rlimits: no core dumps, address space, open files) before any plugin code
 // is loaded; with --sandbox (isolation: sandbox), move into namespaces of
-// its own with a read-only root and no network unless --network 1; ignore
+// its own (as uid 65534 under an init of its own, with a relay left in the
+// host's namespaces; see kai_worker_sandbox) with a read-only root and no
+// network unless --network 1; ignore
 // SIGPIPE (a write to a gone host fails instead); serve.
 import CKaiWorker
 import Glibc
@@ -23,13 +26,26 @@ func die(_ message: String, code: Int32 = 64) -> Never {
     exit(code)
 }
 
+/// First of all: only the descriptors the host handed over on purpose
+/// (0-2, and 3-4 for --serve) stay open, and no controlling terminal.
+func keepOnlyOwnDescriptors(above highest: Int32) {
+    if kai_worker_close_inherited(highest + 1) != 0 {
+        die("cannot close the descriptors it inherited: \(String(cString: strerror(errno)))", code: 71)
+    }
+    if kai_worker_leave_terminal() != 0 {
+        die("cannot leave the terminal's session: \(String(cString: strerror(errno)))", code: 71)
+    }
+}
+
 let usage = "usage: kai-plugin-worker --serve /abs/plugin.so --parent PID [--address-space BYTES] [--open-files N] [--sandbox 1 [--network 1]] | kai-plugin-worker --scan /abs/plugin.so..."
 var arguments = Array(CommandLine.arguments.dropFirst())
 
 switch arguments.first {
 case "--scan" where arguments.count >= 2:
+    keepOnlyOwnDescriptors(above: 2)
     ScanHelper.run(paths: Array(arguments.dropFirst()))
 case "--serve" where arguments.count >= 2:
+    keepOnlyOwnDescriptors(above: 4)
     let path = arguments[1]
     guard path.hasPrefix("/") else { die("the plugin path must be absolute, got '\(path)'") }
     var options: [String: UInt64] = ["--parent": 0, "--address-space": 0, "--open-files": 0, "--sandbox": 0, "--network": 0]
@@ -50,7 +66,7 @@ case "--serve" where arguments.count >= 2:
         if step != 0 {
             let steps = [1: "create its namespaces (are user namespaces enabled? sysctl user.max_user_namespaces)",
                          2: "map its uid and gid", 3: "make the file system read-only", 4: "set its hostname",
-                         5: "drop its capabilities"]
+                         5: "drop its capabilities", 6: "mount a /proc of its own", 7: "start its init"]
             die("isolation sandbox: cannot \(steps[Int(step)] ?? "isolate itself"): \(String(cString: strerror(errno))). "
                 + "Use isolation: process on this machine.", code: 71)
         }

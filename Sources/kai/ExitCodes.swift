@@ -21,7 +21,7 @@ enum ExitCodes {
         case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled: unavailable
         case .toolFailed(_, let code, _) where code == .invalidInput: badArguments
         case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: toolFailed
-        case .workerCrashed, .workerExited: toolFailed
+        case .workerCrashed, .workerExited, .workerBrokeProtocol: toolFailed
         case .deadlineExceeded, .deadlineKilled: deadline
         case .cancelled, .cancelKilled: cancelled
         }

@@ -25,6 +25,7 @@ enum WorkerFailureWindow {
         case .workerExited(let tool, let status): "exited with status \(status) during a call to \(tool)"
         case .deadlineKilled(let tool, _, _): "was killed at the deadline of a call to \(tool)"
         case .cancelKilled(let tool): "was killed after a call to \(tool) was cancelled"
+        case .workerBrokeProtocol(let tool, _, let detail): "broke the worker protocol during a call to \(tool) (\(detail))"
         default: error.kind
         }
     }

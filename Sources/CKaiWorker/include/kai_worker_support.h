@@ -8,6 +8,28 @@
 #include <stdint.h>
 
 /**
+ * Closes every descriptor >= first: whatever the process that started the
+ * worker had open without O_CLOEXEC (a directory, a file, a socket, a tty)
+ * must not reach plugin code. The host already closes them at spawn; this
+ * holds even when something else starts the worker.
+ *
+ * Returns:   0, or -1 with errno set.
+ * Threads:   call first thing in main, before starting any thread.
+ */
+int kai_worker_close_inherited(int first);
+
+/**
+ * Leaves the session of the terminal the worker was started from (setsid;
+ * a process group leader gives up its controlling terminal with TIOCNOTTY
+ * instead), so plugin code has no terminal to open as /dev/tty. A session
+ * leader (the host spawns workers with POSIX_SPAWN_SETSID) stays as it is.
+ *
+ * Returns:   0, or -1 with errno set.
+ * Threads:   call from the main thread.
+ */
+int kai_worker_leave_terminal(void);
+
+/**
  * Hardens the calling process before any plugin code runs, in this order:
  *   1. PR_SET_PDEATHSIG = SIGKILL, then exits if the parent is already gone
  *      (getppid() != expected_parent), closing the race with step 1;
@@ -23,26 +45,35 @@
 int kai_worker_harden(int expected_parent, uint64_t address_space_bytes, uint64_t open_files);
 
 /**
- * isolation: sandbox — moves the calling process, before any plugin code is
- * loaded, into namespaces of its own, in this order:
- *   1. new user, mount, IPC and UTS namespaces, and a new (empty: not even
- *      lo is up) network namespace unless allow_network;
- *   2. the user namespace maps the caller's own uid and gid to themselves
- *      (setgroups denied): files keep the owners they had;
- *   3. every mount private, the whole tree read-only, nosuid and nodev
- *      (mount_setattr, recursive); a fresh 16 MiB tmpfs on /dev/shm for
- *      scratch files, with TMPDIR=/dev/shm (not over /tmp: the plugin's
- *      own file may be there, and it is loaded afterwards);
- *   4. hostname "kai-plugin";
- *   5. every capability dropped (bounding set, ambient, capset), not
- *      dumpable, no_new_privs.
- * The process keeps its pid namespace and uid: a plugin can still signal
- * processes of the same uid, as under isolation: process.
+ * isolation: sandbox — before any plugin code is loaded, splits the calling
+ * process in three, as the sandbox launcher does:
  *
- * Returns:   0, or the step (1-5) that failed with errno set (step 1 with
- *            EPERM/EINVAL/ENOSPC: user namespaces are unavailable here).
- * Threads:   call once, from the main thread, before starting any thread
- *            (unshare(CLONE_NEWUSER) refuses a multi-threaded process).
+ *   the caller (the host's child) stays in the host's namespaces as a relay:
+ *     it writes the id maps of the new user namespace from outside, closes
+ *     its copies of fds 0, 1, 3 and 4, waits, and ends exactly as the worker
+ *     ended (same exit status, or killed by the same signal);
+ *   init, pid 1 of new user, pid, mount, IPC, UTS and (unless
+ *     allow_network) network namespaces, mounts the file system: every mount
+ *     private, a /proc of the new pid namespace, the whole tree read-only,
+ *     nosuid and nodev, a 16 MiB tmpfs on /dev/shm; hostname "kai-plugin";
+ *     then reaps every process in the namespace and, when the worker ends,
+ *     ends the namespace (the kernel kills what is left in it);
+ *   the worker, pid 2, uid and gid 65534 (host uid 1000000000 + the relay's
+ *     pid when the host runs as root, with no supplementary groups; else
+ *     the host's own uid), every capability dropped, not dumpable,
+ *     no_new_privs, TMPDIR=/dev/shm. It sees only init and itself in /proc
+ *     and reads only what any user may: the plugin file and its directories
+ *     must be readable by others.
+ * Init and the worker die with their parent (PR_SET_PDEATHSIG = SIGKILL).
+ *
+ * Returns:   0 in the worker only. On failure, the step (1-7) with errno
+ *            set, in whichever process failed: 1 creating the namespaces
+ *            (EPERM/EINVAL/ENOSPC: user namespaces unavailable), 2 the ids,
+ *            3 the file system, 4 the hostname, 5 dropping capabilities,
+ *            6 mounting /proc, 7 starting init. The relay never returns
+ *            otherwise.
+ * Threads:   call once, from the main thread, before starting any thread;
+ *            with fds 0-4 as the host laid them out.
  */
 int kai_worker_sandbox(int allow_network);
 

@@ -9,6 +9,7 @@ extension CallError {
              .outputViolatesSchema(let tool, _), .deadlineExceeded(let tool, _, _), .cancelled(let tool),
              .nestingTooDeep(let tool), .wouldDeadlock(let tool, _), .invalidSchema(let tool, _, _),
              .pluginNotActive(let tool, _, _), .workerCrashed(let tool, _), .workerExited(let tool, _),
+             .workerBrokeProtocol(let tool, _, _),
              .deadlineKilled(let tool, _, _), .cancelKilled(let tool), .workerUnavailable(let tool, _, _),
              .pluginDisabled(let tool, _, _):
             tool

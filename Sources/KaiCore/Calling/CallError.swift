@@ -24,6 +24,9 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     case workerCrashed(tool: String, signal: Int32)
     /// The worker process exited (e.g. the plugin called exit()) during the call.
     case workerExited(tool: String, status: Int32)
+    /// The worker sent bytes that are not a frame of the worker protocol (or
+    /// a frame that makes no sense), so it was killed: `detail` says what.
+    case workerBrokeProtocol(tool: String, plugin: String, detail: String)
     /// The call overran its deadline by the policy's grace and did not
     /// stop, so its worker was killed with SIGKILL.
     case deadlineKilled(tool: String, timeout: Double, elapsed: Double)
@@ -41,7 +44,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .toolNotFound, .ambiguousTool: .notFound
         case .argumentsNotJSON, .argumentsInvalid: .invalidInput
         case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled: .unavailable
-        case .workerCrashed, .workerExited: .internal
+        case .workerCrashed, .workerExited, .workerBrokeProtocol: .internal
         case .deadlineKilled: .deadlineExceeded
         case .cancelKilled: .cancelled
         case .toolFailed(_, let code, _): code
@@ -91,6 +94,9 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
             return "tool \"\(tool)\" failed: its worker process was killed by \(WorkerExit.describe(signal: signal)) during the call. The host is unaffected; the next call starts a fresh worker."
         case .workerExited(let tool, let status):
             return "tool \"\(tool)\" failed: its worker process exited with status \(status) during the call. The host is unaffected; the next call starts a fresh worker."
+        case .workerBrokeProtocol(let tool, let plugin, let detail):
+            return "tool \"\(tool)\" failed: plugin \(plugin) broke the worker protocol (\(detail)), so its worker process was killed. "
+                + "A plugin must never write to the worker's descriptors 3 and 4. The next call starts a fresh worker."
         case .deadlineKilled(let tool, let timeout, let elapsed):
             return "tool \"\(tool)\" passed its deadline of \(Self.seconds(timeout)) and did not stop; its worker process was killed (SIGKILL) after \(Self.seconds(elapsed)). The next call starts a fresh worker."
         case .cancelKilled(let tool):
@@ -126,6 +132,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .pluginNotActive: "pluginNotActive"
         case .workerCrashed: "workerCrashed"
         case .workerExited: "workerExited"
+        case .workerBrokeProtocol: "workerBrokeProtocol"
         case .deadlineKilled: "deadlineKilled"
         case .cancelKilled: "cancelKilled"
         case .workerUnavailable: "workerUnavailable"

@@ -18,6 +18,7 @@ extension PluginHost {
 
 extension LoadedPlugin {
     /// Bytes the plugin wrote to its workers' stdout (fd 1), over all of
-    /// them so far; 0 in-process (not observed).
-    package var workerStdoutBytes: Int { supervisor?.stdoutBytes.value ?? 0 }
+    /// them, up to now: every byte written before a call returned is in it.
+    /// 0 in-process (not observed).
+    package var workerStdoutBytes: Int { supervisor?.stdoutBytesNow ?? 0 }
 }

@@ -42,15 +42,20 @@ extension PluginHost {
                            watchCancellation ? MonotonicClock.now() + 5_000_000 : .max)
             switch connection.mux.next(id, until: wake) {
             case .frame(let frame) where frame.kind == .result:
-                guard let result = try? WorkerResult(frame) else {
-                    supervisor.kill(connection, host: self, phrase: "broke the worker protocol during a call to \(tool)")
-                    throw .workerCrashed(tool: tool, signal: SIGKILL)
+                let result: WorkerResult
+                do {
+                    result = try WorkerResult(frame)
+                } catch {
+                    throw brokeProtocol(supervisor, connection, tool, "a malformed result frame: \(error.description)")
                 }
                 answered = true
                 return RawOutcome(code: result.code, bytes: result.output, errorDetails: result.errorDetails, overflowed: result.overflowed)
             case .frame(let frame):
-                serveCallback(frame, connection: connection, context: context, onEvent: onEvent)
+                if let violation = serveCallback(frame, connection: connection, context: context, onEvent: onEvent) {
+                    throw brokeProtocol(supervisor, connection, tool, violation)
+                }
             case .closed:
+                if let violation = connection.mux.protocolViolation { throw brokeProtocol(supervisor, connection, tool, violation) }
                 throw lostError(supervisor, connection, tool)
             case .timedOut:
                 let now = MonotonicClock.now()
@@ -79,10 +84,24 @@ extension PluginHost {
         }
     }
 
-    /// Answers one callback the plugin made from inside the call.
-    private func serveCallback(_ frame: WorkerFrame, connection: WorkerConnection, context: CallContext, onEvent: ToolEventHandler?) {
+    /// Kills a worker that sent something other than the worker protocol:
+    /// its stream cannot be trusted any more, for this call or any other.
+    private func brokeProtocol(_ supervisor: WorkerSupervisor, _ connection: WorkerConnection, _ tool: String,
+                               _ violation: String) -> CallError {
+        supervisor.kill(connection, host: self, phrase: "broke the worker protocol during a call to \(tool) (\(violation))")
+        return .workerBrokeProtocol(tool: tool, plugin: supervisor.pluginID, detail: violation)
+    }
+
+    /// Answers one callback the plugin made from inside the call. Returns
+    /// what was wrong when the frame is no callback the protocol knows.
+    private func serveCallback(
+        _ frame: WorkerFrame, connection: WorkerConnection, context: CallContext, onEvent: ToolEventHandler?
+    ) -> String? {
         var reader = frame.reader
-        guard let sequence = try? reader.u32() else { return }
+        guard [.callTool, .providerComplete, .providerStream, .event].contains(frame.kind) else {
+            return "a frame of kind \(frame.kind) in the middle of a call"
+        }
+        guard let sequence = try? reader.u32() else { return "a \(frame.kind) frame without its callback number" }
         func reply(_ code: kai_result, _ output: [UInt8] = [], _ error: [UInt8]? = nil) {
             connection.mux.send(WorkerFrame.encode(.reply, id: sequence) { writer in
                 writer.i32(code)
@@ -92,32 +111,33 @@ extension PluginHost {
         }
         switch frame.kind {
         case .callTool:
-            guard let name = try? reader.string(), let arguments = try? reader.data() else { return reply(KAI_ERR_INVALID_INPUT) }
+            guard let name = try? reader.string(), let arguments = try? reader.data() else { reply(KAI_ERR_INVALID_INPUT); return nil }
             let collector = OutputCollector(limit: 16 << 20)
             let code = collector.withOutput { callFromPlugin(name: name, arguments: arguments, parent: context, output: $0) }
             reply(code, collector.bytes, collector.errorDetails)
         case .providerComplete:
-            guard let provider = try? reader.data(), let request = try? reader.data() else { return reply(KAI_ERR_INVALID_INPUT) }
+            guard let provider = try? reader.data(), let request = try? reader.data() else { reply(KAI_ERR_INVALID_INPUT); return nil }
             let collector = OutputCollector(limit: 16 << 20)
             let code = Self.withStrings(provider, request) { provider, request in
                 collector.withOutput { hostProviderComplete(nil, nil, provider, request, $0) }
             }
             reply(code, collector.bytes, collector.errorDetails)
         case .providerStream:
-            guard let provider = try? reader.data(), let request = try? reader.data() else { return reply(KAI_ERR_INVALID_INPUT) }
+            guard let provider = try? reader.data(), let request = try? reader.data() else { reply(KAI_ERR_INVALID_INPUT); return nil }
             let forwarder = StreamForwarder(connection: connection, sequence: sequence)
             let code = Self.withStrings(provider, request) { provider, request in
                 forwarder.withSink { hostProviderStream(nil, nil, provider, request, $0) }
             }
             reply(code)
         case .event:
-            guard case .tool(let event)? = try? WireEvent.decode(&reader) else { return reply(KAI_EVENT_CONTINUE) }
+            guard case .tool(let event)? = try? WireEvent.decode(&reader) else { reply(KAI_EVENT_CONTINUE); return nil }
             let stop = onEvent?(event) == .stop
             if stop { context.stop() }
             reply(stop || context.isCancelled ? KAI_EVENT_STOP : KAI_EVENT_CONTINUE)
         default:
             break
         }
+        return nil
     }
 
     private static func withStrings<R>(_ first: [UInt8], _ second: [UInt8], _ body: (kai_str, kai_str) -> R) -> R {

@@ -35,8 +35,11 @@ final class FrameMux: @unchecked Sendable {
     private var blockedFollowers = 0
     private var closed = false
     private var queues: [UInt32: [WorkerFrame]] = [:]
-    /// Why reading stopped: "end of file", or a protocol error.
+    /// Why reading stopped: "end of file", a failed read, or a protocol error.
     private(set) var closeReason: String?
+    /// When the other side broke the protocol: what it sent, as a phrase
+    /// ("a frame length of 1936287860 bytes ..."). Set before `closed`.
+    private(set) var protocolViolation: String?
 
     private var buffer: [UInt8] = []
     private var start = 0
@@ -123,6 +126,11 @@ final class FrameMux: @unchecked Sendable {
                 closed = true
                 closeReason = reason
                 monitor.broadcast()
+            case .broken(let detail):
+                closed = true
+                closeReason = "protocol error: \(detail)"
+                protocolViolation = detail
+                monitor.broadcast()
             }
         }
     }
@@ -131,6 +139,8 @@ final class FrameMux: @unchecked Sendable {
         case frame(WorkerFrame)
         case timedOut
         case closed(String)
+        /// Bytes that are not a frame: reading cannot go on.
+        case broken(String)
     }
 
     /// Reads until one whole frame is buffered. Only the reader calls this.
@@ -140,7 +150,7 @@ final class FrameMux: @unchecked Sendable {
         while true {
             switch parseBuffered() {
             case .success(let frame?): return .frame(frame)
-            case .failure(let error): return .closed(error.description)
+            case .failure(let error): return .broken(error.description)
             case .success(nil): break
             }
             if !polled {
@@ -182,12 +192,13 @@ final class FrameMux: @unchecked Sendable {
         guard available >= 4 else { return .success(nil) }
         let length = Int(UInt32(buffer[start]) | UInt32(buffer[start + 1]) << 8 | UInt32(buffer[start + 2]) << 16 | UInt32(buffer[start + 3]) << 24)
         guard length >= WorkerFrame.headerLength - 4, length <= WorkerFrame.maxLength else {
-            return .failure(FrameError(description: "protocol error: frame length \(length)"))
+            return .failure(FrameError(
+                description: "a frame length of \(length) bytes, where frames are \(WorkerFrame.headerLength - 4) to \(WorkerFrame.maxLength) bytes"))
         }
         guard available >= 4 + length else { return .success(nil) }
         let base = start + 4
         guard let kind = WorkerFrame.Kind(rawValue: buffer[base]) else {
-            return .failure(FrameError(description: "protocol error: unknown frame kind \(buffer[base])"))
+            return .failure(FrameError(description: "a frame of unknown kind \(buffer[base])"))
         }
         let id = UInt32(buffer[base + 1]) | UInt32(buffer[base + 2]) << 8 | UInt32(buffer[base + 3]) << 16 | UInt32(buffer[base + 4]) << 24
         let frame = WorkerFrame(kind: kind, id: id, payload: Array(buffer[(base + 5)..<(start + 4 + length)]))

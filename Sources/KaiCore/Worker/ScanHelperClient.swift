@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import KaiJSON
 
@@ -20,7 +21,7 @@ enum ScanHelperClient {
             let process: WorkerProcess
             do {
                 process = try WorkerProcess.spawn(
-                    executable, arguments: ["--scan"] + remaining, environment: ["SWIFT_BACKTRACE": "enable=no"],
+                    executable, arguments: ["--scan"] + remaining, environment: WorkerEnvironment.build(from: ProcessInfo.processInfo.environment),
                     layout: [(0, .devNull), (1, .output), (2, .devNull)])
             } catch {
                 return outcomes

@@ -7,16 +7,19 @@ import Synchronization
 
 /// One running worker process as the host sees it: the process, the framed
 /// pipes (its fd 3 reads requests, fd 4 writes answers), and its stdout and
-/// stderr (two pipes, each drained by a thread and logged at debug level;
-/// stdout bytes are counted, since a plugin must not write there).
+/// stderr (two pipes, each drained by an OutputDrain and logged at debug
+/// level; stdout bytes are counted, since a plugin must not write there).
 final class WorkerConnection: Sendable {
     let process: WorkerProcess
     let mux: FrameMux
+    /// The drain of the worker's stdout (see OutputDrain.sync).
+    let stdout: OutputDrain?
     private let ids = Atomic<UInt32>(0)
 
-    private init(process: WorkerProcess, mux: FrameMux) {
+    private init(process: WorkerProcess, mux: FrameMux, stdout: OutputDrain?) {
         self.process = process
         self.mux = mux
+        self.stdout = stdout
     }
 
     /// A request id unique on this connection (never 0: 0 routes nowhere).
@@ -41,8 +44,7 @@ final class WorkerConnection: Sendable {
         path: String, pluginID: String, config: [UInt8], policy: WorkerPolicy, logger: Logger, stdoutBytes: ByteCounter
     ) -> StartOutcome {
         let executable = policy.resolvedExecutable
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=no"
+        let environment = WorkerEnvironment.build(from: ProcessInfo.processInfo.environment)
         let process: WorkerProcess
         do {
             process = try WorkerProcess.spawn(
@@ -55,8 +57,8 @@ final class WorkerConnection: Sendable {
         } catch {
             return .failed("could not be started (\(error.message)). Install kai-plugin-worker next to kai or set KAI_PLUGIN_WORKER.")
         }
-        drain(process.pipes[2], name: "stderr", counter: nil, pluginID: pluginID, logger: logger)
-        drain(process.pipes[1], name: "stdout", counter: stdoutBytes, pluginID: pluginID, logger: logger)
+        _ = process.pipes[2].flatMap { OutputDrain($0, name: "stderr", counter: nil, pluginID: pluginID, logger: logger) }
+        let stdout = process.pipes[1].flatMap { OutputDrain($0, name: "stdout", counter: stdoutBytes, pluginID: pluginID, logger: logger) }
         let mux = FrameMux(input: process.pipes[4]!, output: process.pipes[3]!) { frame in
             guard frame.kind == .log else { return frame.id }
             var reader = frame.reader
@@ -65,7 +67,7 @@ final class WorkerConnection: Sendable {
             }
             return nil
         }
-        let connection = WorkerConnection(process: process, mux: mux)
+        let connection = WorkerConnection(process: process, mux: mux, stdout: stdout)
         let id = connection.nextID()
         mux.send(WorkerFrame.encode(.create, id: id) { $0.bytes.append(contentsOf: config) })
         switch mux.next(id, until: MonotonicClock.deadline(after: policy.startTimeout)) {
@@ -83,36 +85,16 @@ final class WorkerConnection: Sendable {
             }
             return .createFailed(PluginLoadError(path: path, reason: .createFailed(ResultCode(plugin: result.code), details)))
         case .closed:
+            if let violation = mux.protocolViolation {
+                process.kill()
+                return .failed("broke the worker protocol while starting (\(violation))")
+            }
             let exit = process.waitForExit(within: 1)
             return .failed("\(exit) while starting (in the plugin's entry function, describe() or create())")
         case .timedOut:
             process.kill()
             return .failed("did not finish starting within \(WorkerConnection.seconds(policy.startTimeout)) (the plugin's entry function or create() hangs) and was killed")
         }
-    }
-
-    /// Reads one of the worker's output pipes until it exits, so a chatty
-    /// plugin never blocks on a full pipe; lines go to the log at debug
-    /// level, and their size to `counter`. The thread owns a duplicate of
-    /// the descriptor and closes it at EOF.
-    private static func drain(_ original: Int32?, name: String, counter: ByteCounter?, pluginID: String, logger: Logger) {
-        guard let original else { return }
-        let fd = fcntl(original, F_DUPFD_CLOEXEC, 10)
-        guard fd >= 0 else { return }
-        let thread = Thread {
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: 16 << 10, alignment: 1)
-            defer { buffer.deallocate(); close(fd) }
-            while true {
-                let n = read(fd, buffer, 16 << 10)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                counter?.add(n)
-                let text = String(decoding: UnsafeRawBufferPointer(start: buffer, count: n), as: UTF8.self)
-                logger.debug("worker \(name): \(text)", metadata: ["plugin": .string(pluginID)])
-            }
-        }
-        thread.name = "kai-worker-\(name)"
-        thread.start()
     }
 
     static func seconds(_ value: Double) -> String {

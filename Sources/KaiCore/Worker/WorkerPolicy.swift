@@ -7,11 +7,12 @@ public enum PluginIsolation: String, Sendable, CaseIterable {
     /// In a supervised kai-plugin-worker process serving the same .so over
     /// pipes: a crash, exit or hang fails one call and the host carries on.
     case process
-    /// As `process`, with the worker in user, mount, IPC, UTS and network
-    /// namespaces of its own: a read-only root with scratch space in a
-    /// private /dev/shm (TMPDIR), no
-    /// capabilities, and no network unless the manifest says
-    /// `"network": true`.
+    /// As `process`, with the worker in user, pid, mount, IPC, UTS and
+    /// network namespaces of its own: uid and gid 65534 (an otherwise unused
+    /// host uid when kai runs as root), no capabilities, its own /proc, a
+    /// read-only root with scratch space in a private /dev/shm (TMPDIR), and
+    /// no network unless the manifest says `"network": true`. The plugin
+    /// file must be readable by others.
     case sandbox
 }
 

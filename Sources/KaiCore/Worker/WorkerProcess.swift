@@ -32,8 +32,9 @@ final class WorkerProcess: @unchecked Sendable {
         case devNull
     }
 
-    /// Starts `executable` with exactly the descriptors in `layout` (all
-    /// others are O_CLOEXEC). Runs on the spawner thread (see WorkerSpawner).
+    /// Starts `executable` with exactly the descriptors in `layout` (every
+    /// other descriptor is closed in the child) in a session of its own.
+    /// Runs on the spawner thread (see WorkerSpawner).
     static func spawn(
         _ executable: String, arguments: [String], environment: [String: String], layout: [(Int32, ChildFD)]
     ) throws(SpawnError) -> WorkerProcess {
@@ -67,6 +68,9 @@ final class WorkerProcess: @unchecked Sendable {
                     posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_RDWR, 0)
                 }
             }
+            // Nothing else of the host reaches the child, whatever it has
+            // open without O_CLOEXEC (a directory, a file, a socket, a tty).
+            try SpawnIsolation.closeAllAbove(layout.map(\.0).max() ?? 2, in: &actions)
         } catch {
             for fd in hostEnds.values { close(fd) }
             throw error
@@ -83,7 +87,10 @@ final class WorkerProcess: @unchecked Sendable {
         sigaddset(&defaults, SIGPIPE)
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // A session of its own: no controlling terminal, so a plugin cannot
+        // open /dev/tty to read what the user types or change the terminal.
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | SpawnIsolation.newSession))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -133,6 +133,7 @@ package final class WorkerServer: @unchecked Sendable {
         let code = collector.withOutput { library.descriptor.create(table, $0, &instance) }
         handle = instance
         created = code == KAI_OK
+        fflush(nil)  // start-up's stray output before the answer, as after invoke
         answer(frame.id, code: code, output: [], error: collector.errorDetails, overflowed: false)
     }
 
@@ -166,6 +167,9 @@ package final class WorkerServer: @unchecked Sendable {
                 }
             }
         }
+        // Stray output the plugin buffered in stdio reaches fd 1 before the
+        // answer, so the host can blame it on this call (OutputDrain.sync).
+        fflush(nil)
         answer(frame.id, code: code, output: collector.bytes, error: collector.errorDetails, overflowed: collector.overflowed)
     }
 

@@ -38,6 +38,8 @@ final class WorkerSupervisor: @unchecked Sendable {
     private var inFlight = 0
     /// Bytes the plugin wrote to stdout, over all its workers.
     let stdoutBytes = ByteCounter()
+    /// The stdout of the worker started last (it may have died since).
+    private var lastStdout: OutputDrain?
 
     init(path: String, pluginID: String, policy: WorkerPolicy) {
         self.path = path
@@ -60,6 +62,13 @@ final class WorkerSupervisor: @unchecked Sendable {
             case .stopped: "stopped"
             }
         }
+    }
+
+    /// Bytes on stdout so far, counting every byte the worker wrote before
+    /// this was asked (e.g. during a call that has returned).
+    var stdoutBytesNow: Int {
+        monitor.withLock { lastStdout }?.sync()
+        return stdoutBytes.value
     }
 
     /// The process id of the running worker, if any.
@@ -145,6 +154,7 @@ final class WorkerSupervisor: @unchecked Sendable {
         switch outcome {
         case .ready(let connection):
             state = .ready(connection)
+            lastStdout = connection.stdout
         case .createFailed(let error):
             state = .createFailed(error)
             monitor.unlock()

@@ -1,0 +1,41 @@
+import Foundation
+import KaiCore
+import KaiJSON
+import KaiTestSupport
+
+/// The probe plugin (Tests/Fixtures/probe_plugin.c): reports what its
+/// worker process can see — descriptors, identity, environment.
+enum Probe {
+    static func path(id: String = "test.probe") throws -> String {
+        try Fixtures.compile(id.replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_"), source: Fixtures.repositoryRoot + "/Tests/Fixtures/probe_plugin.c",
+                             flags: ["-DPROBE_ID=\"\(id)\""])
+    }
+
+    /// A host running the probe under `isolation`, with `settings` applied.
+    static func host(_ isolation: PluginIsolation, id: String = "test.probe",
+                     configure: (inout PluginSettings) -> Void = { _ in }) throws -> PluginHost {
+        var settings = PluginSettings(config: .object([:]), isolation: isolation, worker: Workers.policy())
+        configure(&settings)
+        return PluginHost.load(from: ListCatalog(sources: [PluginSource(path: try path(id: id), settings: settings)]),
+                               scanning: .inProcess)
+    }
+
+    /// Why `isolation: sandbox` cannot run on this machine, or nil. Tests of
+    /// it print this and skip.
+    static func sandboxMissing(_ isolation: PluginIsolation = .sandbox) -> String? {
+        guard isolation == .sandbox else { return nil }
+        let limit = (try? String(contentsOfFile: "/proc/sys/user/max_user_namespaces", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if limit == "0" { return "skipped: user namespaces are disabled here (user.max_user_namespaces = 0)" }
+        if getuid() != 0, (try? String(contentsOfFile: "/proc/sys/kernel/unprivileged_userns_clone", encoding: .utf8))?
+            .hasPrefix("0") == true {
+            return "skipped: unprivileged user namespaces are disabled here (kernel.unprivileged_userns_clone = 0)"
+        }
+        return nil
+    }
+
+    /// The strings of array `key` in a probe's answer.
+    static func strings(_ value: JSONValue, _ key: String) -> [String] {
+        value[key]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+}
