@@ -48,10 +48,10 @@ import Testing
     /// and sees only its init and itself.
     @Test func sandboxWorker_ofAnUnprivilegedKai_isUnprivilegedAndSeesOnlyItsOwnProcesses() throws {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
-            return print("skipped: needs root and /usr/bin/setpriv to run kai as nobody")
+            try Test.cancel("needs root and /usr/bin/setpriv to run kai as nobody")
         }
         let limit = try? String(contentsOfFile: "/proc/sys/user/max_user_namespaces", encoding: .utf8)
-        guard limit?.hasPrefix("0") != true else { return print("skipped: user namespaces are disabled (user.max_user_namespaces = 0)") }
+        guard limit?.hasPrefix("0") != true else { try Test.cancel("needs user namespaces, which are disabled here (user.max_user_namespaces = 0)") }
         let workspace = try ProbeWorkspace("nobody", isolation: "sandbox")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")

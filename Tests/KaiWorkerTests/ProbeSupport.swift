@@ -26,10 +26,10 @@ enum Probe {
         guard isolation == .sandbox else { return nil }
         let limit = (try? String(contentsOfFile: "/proc/sys/user/max_user_namespaces", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        if limit == "0" { return "skipped: user namespaces are disabled here (user.max_user_namespaces = 0)" }
+        if limit == "0" { return "needs user namespaces, which are disabled here (user.max_user_namespaces = 0)" }
         if getuid() != 0, (try? String(contentsOfFile: "/proc/sys/kernel/unprivileged_userns_clone", encoding: .utf8))?
             .hasPrefix("0") == true {
-            return "skipped: unprivileged user namespaces are disabled here (kernel.unprivileged_userns_clone = 0)"
+            return "needs unprivileged user namespaces, which are disabled here (kernel.unprivileged_userns_clone = 0)"
         }
         return nil
     }

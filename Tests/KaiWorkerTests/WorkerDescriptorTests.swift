@@ -35,7 +35,7 @@ import Testing
 
     @Test(arguments: isolations)
     func worker_doesNotInheritAnOpenDirectory(_ isolation: PluginIsolation) throws {
-        if let missing = Probe.sandboxMissing(isolation) { return print(missing) }
+        if let missing = Probe.sandboxMissing(isolation) { try Test.cancel(Comment(rawValue: missing)) }
         try withInheritable("/", flags: O_RDONLY | O_DIRECTORY) {
             expectOnlyOwnDescriptors(try workerDescriptors(isolation), without: "/")
         }
@@ -43,7 +43,7 @@ import Testing
 
     @Test(arguments: isolations)
     func worker_doesNotInheritAnOpenFile(_ isolation: PluginIsolation) throws {
-        if let missing = Probe.sandboxMissing(isolation) { return print(missing) }
+        if let missing = Probe.sandboxMissing(isolation) { try Test.cancel(Comment(rawValue: missing)) }
         let path = Fixtures.scratch + "/inherited-\(UInt32.random(in: 0...UInt32.max)).txt"
         try Data("host file".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -54,7 +54,7 @@ import Testing
 
     @Test(arguments: isolations)
     func worker_doesNotInheritASocketToALoopbackServer(_ isolation: PluginIsolation) throws {
-        if let missing = Probe.sandboxMissing(isolation) { return print(missing) }
+        if let missing = Probe.sandboxMissing(isolation) { try Test.cancel(Comment(rawValue: missing)) }
         let (server, client) = try Self.loopbackConnection()
         defer { close(server); close(client) }
         let fds = try workerDescriptors(isolation)
@@ -64,10 +64,9 @@ import Testing
 
     @Test(arguments: isolations)
     func worker_doesNotInheritATerminal(_ isolation: PluginIsolation) throws {
-        if let missing = Probe.sandboxMissing(isolation) { return print(missing) }
+        if let missing = Probe.sandboxMissing(isolation) { try Test.cancel(Comment(rawValue: missing)) }
         guard let terminal = Self.openPseudoTerminal() else {
-            print("skipped: this machine cannot allocate a pseudo-terminal (posix_openpt: errno \(errno))")
-            return
+            try Test.cancel(Comment(rawValue: "needs a pseudo-terminal, which this machine cannot allocate (posix_openpt: errno \(errno))"))
         }
         defer { close(terminal.master) }
         try withInheritable(terminal.name, flags: O_RDWR | O_NOCTTY) {
