@@ -13,7 +13,13 @@ enum LimitOptionRange {
 
     static func check(_ name: String, seconds value: Double?) throws {
         guard let value, !seconds.contains(value) else { return }
-        throw ValidationError("\(name) must be from 0.001 to 86400 seconds, got \(value.isNaN ? "nan" : "\(value)").")
+        throw ValidationError("\(name) must be from 0.001 to 86400 seconds, got \(shown(value)).")
+    }
+
+    /// As the user most likely wrote it: 100000, not 100000.0.
+    private static func shown(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 
     static func check(_ name: String, _ value: Int?, in range: ClosedRange<Int>, unit: String = "") throws {

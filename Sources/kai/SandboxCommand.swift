@@ -83,7 +83,7 @@ struct SandboxRun: ParsableCommand {
                 let table = try languageTable()
                 reports = try sandbox.runSourceStreamed(SearchPathFix.absolute(source), table: table, base: request)
             } else {
-                request.command = try Self.resolved(command)
+                request.command = try Self.resolved(command, files: files)
                 reports = [try sandbox.runStreamed(request)]
             }
             guard let last = reports.last?.report else { return }
@@ -103,13 +103,29 @@ struct SandboxRun: ParsableCommand {
     }
 
     /// A bare name is looked up as the program's own execvp would, in the
-    /// sandbox's PATH inside the sandbox (see SandboxSearchPath).
-    static func resolved(_ command: [String]) throws -> [String] {
-        guard let name = command.first, !name.contains("/") else { return command }
+    /// sandbox's PATH inside the sandbox (see SandboxSearchPath); a path
+    /// outside /work (which --files fills) must exist inside too. Checked
+    /// here, so the fix names kai's options, not the launcher's.
+    static func resolved(_ command: [String], files: String?) throws -> [String] {
+        guard let name = command.first else { return command }
+        let seen = "the host's \(SandboxSearchPath.visibleRoots.joined(separator: ", ")) as they are"
+        if name.hasPrefix("/") {
+            let inWork = name.hasPrefix("/work/") && files.map { FileManager.default.fileExists(atPath: $0 + name.dropFirst(5)) } == true
+            guard inWork || SandboxSearchPath.isExecutable(name) else {
+                throw ExitCodes.fail(
+                    "no program \"\(name)\" inside the sandbox, which sees \(seen), and /work (filled by --files). "
+                        + "Give a path that exists there, or copy the program in with --files and run /work/NAME.",
+                    ExitCodes.usage)
+            }
+            return command
+        }
+        guard !name.contains("/") else {
+            throw ExitCodes.fail("\"\(name)\" is a relative path; give an absolute path inside the sandbox (/work/NAME for a file from --files), or a bare name to find in its PATH.", ExitCodes.usage)
+        }
         guard let path = SandboxSearchPath.resolve(name) else {
             throw ExitCodes.fail(
-                "no program \"\(TerminalText.visible(name))\" in the sandbox's PATH: searched \(SandboxSearchPath.directories.joined(separator: ", ")) "
-                    + "inside the sandbox (the host's \(SandboxSearchPath.visibleRoots.joined(separator: ", ")) as they are). "
+                "no program \"\(name)\" in the sandbox's PATH: searched \(SandboxSearchPath.directories.joined(separator: ", ")) "
+                    + "inside the sandbox (\(seen)). "
                     + "Give an absolute path that exists there, or copy the program in with --files and run /work/NAME.",
                 ExitCodes.usage)
         }

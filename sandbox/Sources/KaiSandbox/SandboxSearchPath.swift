@@ -18,17 +18,19 @@ public enum SandboxSearchPath {
     /// The absolute path of `name` inside the sandbox, or nil if no
     /// directory of the PATH has it as a file the sandbox's user may run.
     public static func resolve(_ name: String, binds: [String] = []) -> String? {
-        for directory in directories {
-            let candidate = directory + "/" + name
-            guard let target = realPath(candidate) else { continue }
-            let roots = visibleRoots + binds
-            guard roots.contains(where: { target == $0 || target.hasPrefix($0 + "/") }) else { continue }
-            var info = stat()
-            // The sandbox's uid owns no host file: only the "other" bits count.
-            guard stat(target, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_mode & S_IXOTH != 0 else { continue }
-            return candidate
-        }
-        return nil
+        directories.map { $0 + "/" + name }.first { isExecutable($0, binds: binds) }
+    }
+
+    /// Whether `path` (absolute, outside /work) is, inside the sandbox, a
+    /// file the sandbox's user may run: it and every symlink on the way
+    /// resolve within the trees the sandbox sees.
+    public static func isExecutable(_ path: String, binds: [String] = []) -> Bool {
+        guard let target = realPath(path) else { return false }
+        let roots = visibleRoots + binds
+        guard roots.contains(where: { target == $0 || target.hasPrefix($0 + "/") }) else { return false }
+        var info = stat()
+        // The sandbox's uid owns no host file: only the "other" bits count.
+        return stat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_mode & S_IXOTH != 0
     }
 
     private static func realPath(_ path: String) -> String? {
