@@ -86,6 +86,13 @@ import Testing
         #expect(try JSONParser.parse(run.stdout) == ["text": "x\u{9b}2J\u{7f}y"])
     }
 
+    @Test func progressMessages_showControlsAsHex() throws {
+        let run = try Workspace("progress").run(["tools", "call", "test.escape.progress", "--progress"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr == "progress: 1/1 \(Self.shown)\n")
+        Self.expectNoRawControls(run)
+    }
+
     @Test func logsJSON_payloadsWithC1AreEscapedAndStayValid() throws {
         let workspace = try Workspace("logs")
         _ = try workspace.run(["tools", "call", "test.escape.result"])
