@@ -114,7 +114,7 @@ import Testing
         // A host PATH whose first directory has a "python3" shim the sandbox does not have.
         let shims = Fixtures.scratch + "/shims-\(getpid())"
         try FileManager.default.createDirectory(atPath: shims, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: shims + "/python3", contents: Data("#!/bin/sh\necho shim\n".utf8), attributes: [.posixPermissions: 0o755])
+        #expect(FileManager.default.createFile(atPath: shims + "/python3", contents: Data("#!/bin/sh\necho shim\n".utf8), attributes: [.posixPermissions: 0o755]))
         let run = try KaiRawRun.run(["sandbox", "run", "--", "python3", "-c", "import sys; print(sys.executable)"],
                                     environment: ["PATH": shims + ":/usr/bin:/bin"])
         #expect(run.status == 0, "\(run.stderr)")
@@ -152,7 +152,7 @@ import Testing
     @Test func programInWork_runsWhenFilesBringsIt() throws {
         let directory = Fixtures.scratch + "/work-prog-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: directory + "/prog", contents: Data("#!/bin/sh\necho from work\n".utf8), attributes: [.posixPermissions: 0o755])
+        #expect(FileManager.default.createFile(atPath: directory + "/prog", contents: Data("#!/bin/sh\necho from work\n".utf8), attributes: [.posixPermissions: 0o755]))
         let outcome = try KaiProcess.run(["sandbox", "run", "--files", directory, "--", "/work/prog"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.hasSuffix("stdout:\nfrom work\n\n"))
@@ -161,7 +161,7 @@ import Testing
     @Test func filesTooBigForTheWorkDirectory_nameAnOptionKaiHas() throws {
         let directory = Fixtures.scratch + "/big-files-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: directory + "/big", contents: Data(count: 2 << 20))
+        #expect(FileManager.default.createFile(atPath: directory + "/big", contents: Data(count: 2 << 20)))
         let tooSmall = try KaiProcess.run(["sandbox", "run", "--files", directory, "--workdir-mb", "1", "--", "/bin/true"])
         #expect(tooSmall.status == 69)
         #expect(tooSmall.stdout.hasPrefix("status: sandbox_error — --files: \"big\" does not fit in the work directory; fix: raise --workdir-mb\n"),
