@@ -21,8 +21,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(name: .long, help: "Run every problem's canonical solution instead, as a dataset sanity check.") var checkProblems = false
     @Option(name: .long, help: ArgumentHelp("Comma-separated k values for pass@k.", valueName: "k,...")) var k = "1,10,100"
     @Option(name: .long, help: "Samples run at once (default: the number of cores).") var workers: Int?
-    @Option(name: .long, help: ArgumentHelp("Per-sample time limit in seconds.", valueName: "seconds")) var timeout = 3.0
-    @Option(name: .long, help: ArgumentHelp("Per-sample memory limit.", valueName: "MB")) var memory = 512
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Per-sample time limit in seconds (0.001 to 86400).", valueName: "seconds"))
+    var timeout = 3.0
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Per-sample memory limit (16 to 1048576).", valueName: "MB")) var memory = 512
     @Option(name: .long, help: ArgumentHelp("Results file (default: <SAMPLES>_results.jsonl).", valueName: "file")) var out: String?
     @Flag(name: .long, help: "Continue a killed run: keep finished samples, run the rest.") var resume = false
     @Flag(name: .long, inversion: .prefixedNo, help: "Refuse to run unless every sandbox protection is in force.") var requireIsolation = true
@@ -42,8 +43,9 @@ struct EvalCommand: ParsableCommand {
             throw ValidationError("--k '\(k)' must be comma-separated whole numbers of at least 1, like 1,10,100.")
         }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, got \(workers).") }
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds, got '\(timeout)'.") }
-        guard memory >= 16 else { throw ValidationError("--memory must be at least 16 MB, got \(memory).") }
+        try LimitOptionRange.check("--timeout", seconds: timeout)
+        // 16, not the launcher's 8: the interpreter needs it to start.
+        try LimitOptionRange.check("--memory", memory, in: 16...LimitOptionRange.memoryMB.upperBound, unit: "MB")
     }
 
     func run() throws {

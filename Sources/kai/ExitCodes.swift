@@ -29,7 +29,7 @@ enum ExitCodes {
 
     /// Prints the error and exits with the given status.
     static func fail(_ message: String, _ code: Int32) -> ExitCode {
-        Console.error(message)
+        Console.error(TerminalText.visible(message))  // errors quote plugins and programs
         return ExitCode(code)
     }
 }

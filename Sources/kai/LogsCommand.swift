@@ -38,7 +38,7 @@ struct LogsCommand: ParsableCommand {
             throw ExitCodes.fail(error.description, ExitCodes.store)
         }
         if json {
-            Console.json(.array(rows.map(Self.json)))
+            Console.visibleJSON(.array(rows.map(Self.json)))
             return
         }
         var table = TextTable(header: ["TIME", "TOOL", "RESULT", "DURATION", "IN", "OUT"])
@@ -51,7 +51,7 @@ struct LogsCommand: ParsableCommand {
                 RegistryScores.duration(Double(row.durationNs) / 1e9), "\(row.argumentsSize) B", "\(row.resultSize) B",
             ])
         }
-        Console.out(table.render())
+        Console.out(table.visible().render())
     }
 
     static func json(_ row: CallLogRecord) -> JSONValue {

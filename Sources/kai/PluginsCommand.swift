@@ -26,7 +26,7 @@ struct PluginsList: ParsableCommand {
             let failed = host.failures.map { failure -> JSONValue in
                 .object(["path": .string(failure.path), "status": "failed", "error": .string(failure.message)])
             }
-            Console.json(.array(loaded + disabled + failed))
+            Console.visibleJSON(.array(loaded + disabled + failed))
             return
         }
         var table = TextTable(header: ["ID", "VERSION", "ABI", "TOOLS", "STATUS", "PATH"])
@@ -40,8 +40,8 @@ struct PluginsList: ParsableCommand {
         for failure in host.failures {
             table.rows.append(["-", "-", "-", "-", "failed", failure.path])
         }
-        Console.out(table.render())
-        for failure in host.failures { Console.out("\nfailed: \(failure.description)") }
+        Console.out(table.visible().render())
+        for failure in host.failures { Console.visibleOut("\nfailed: \(failure.description)") }
     }
 }
 
@@ -75,10 +75,10 @@ struct PluginsInfo: ParsableCommand {
             object["status"] = .string(status)
             if let problem { object["error"] = .string(problem) }
             object["manifest"] = plugin.manifest.json
-            Console.json(.object(object))
+            Console.visibleJSON(.object(object))
             return
         }
-        Console.out(PluginJSON.text(plugin, status: status, problem: problem))
+        Console.visibleOut(PluginJSON.text(plugin, status: status, problem: problem))
     }
 }
 

@@ -24,9 +24,9 @@ struct PluginsValidate: ParsableCommand {
         let options = ValidationOptions(workerExecutable: WorkerPolicy().resolvedExecutable)
         let report = PluginValidator(path: absolute, options: options).run()
         if json {
-            Console.json(report.json)
+            Console.visibleJSON(report.json)
         } else {
-            Console.out(ValidationReportText.render(report))
+            Console.visibleOut(ValidationReportText.render(report))
         }
         if !report.passed { throw ExitCode(1) }
     }

@@ -50,7 +50,7 @@ struct RegistryScores: ParsableCommand {
             throw ExitCodes.fail(error.description, ExitCodes.store)
         }
         if json {
-            Console.json(.array(found.map(Self.json)))
+            Console.visibleJSON(.array(found.map(Self.json)))
             return
         }
         var table = TextTable(header: ["SCORE", "CALLS", "SUCCESS", "LATENCY", "KIND", "CAPABILITY", "TAGS"])
@@ -62,7 +62,7 @@ struct RegistryScores: ParsableCommand {
                 item.kind.rawValue, "\(item.pluginID).\(item.name)", item.tags.joined(separator: ","),
             ])
         }
-        Console.out(table.render())
+        Console.out(table.visible().render())  // tags come from plugins
     }
 
     static func json(_ item: ScoredCapability) -> JSONValue {
@@ -108,7 +108,7 @@ struct RegistryStatusCommand: ParsableCommand {
             object["failedPlugins"] = .array(status.failedPlugins.map {
                 .object(["id": .string($0.id), "path": .string($0.path), "reason": .string($0.reason)])
             })
-            Console.json(.object(object))
+            Console.visibleJSON(.object(object))
             return
         }
         let counts: [String] = byStatus.map { "\($0.1) \($0.0)" }
@@ -126,6 +126,6 @@ struct RegistryStatusCommand: ParsableCommand {
             lines.append("failed plugins:")
             lines += status.failedPlugins.map { "  \($0.path): \($0.reason)" }
         }
-        Console.out(lines.joined(separator: "\n"))
+        Console.visibleOut(lines.joined(separator: "\n"))  // failure reasons quote plugins
     }
 }

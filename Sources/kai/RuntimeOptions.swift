@@ -71,9 +71,9 @@ struct RuntimeOptions: ParsableArguments {
         RegistrySync.record(host, in: store)
         timing.mark("sync")
         if reportFailures {
-            for failure in host.failures { Console.warning("skipped plugin \(failure.description)") }
+            for failure in host.failures { Console.warning(TerminalText.visible("skipped plugin \(failure.description)")) }
             for plugin in host.plugins {
-                if let problem = plugin.settings.problem { Console.warning(problem) }
+                if let problem = plugin.settings.problem { Console.warning(TerminalText.visible(problem)) }
             }
         }
         return Runtime(config: config, configPath: configLocation.path, store: store, host: host)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KaiCore
 import KaiJSON
 import KaiSandbox
 
@@ -16,36 +17,49 @@ struct SandboxRun: ParsableCommand {
         commandName: "run",
         abstract: "Run a command, or a source file through the config's language table, in the sandbox.",
         discussion: """
-            kai sandbox run [limits] -- CMD ARGS...   runs CMD (an absolute path inside the sandbox's read-only /usr, /bin, /lib).
+            kai sandbox run [limits] -- CMD ARGS...   runs CMD: an absolute path inside the sandbox's read-only /usr, /bin, /lib, or a name found in the sandbox's PATH (/usr/local/bin:/usr/bin:/bin, inside the sandbox).
             kai sandbox run [limits] FILE.py|FILE.sh|FILE.c   compiles (if the table says so) and runs FILE, each step in its own sandbox.
-            Exit status: 0 when the program ran and exited 0; 1 when it failed or hit a limit (the report says which); 69 when the sandbox itself failed.
+            The program's output is shown with control characters (C0 but newline and tab, DEL, C1) as \\xNN, so it cannot act on your terminal; --raw prints its bytes as they are.
+            Exit status: 0 when the program ran and exited 0; 1 when it failed or hit a limit (the report says which); 64 for a usage error; 69 when the sandbox itself failed.
             """
     )
 
     @OptionGroup var runtime: RuntimeOptions
-    @Option(name: .long, help: ArgumentHelp("Wall-clock limit.", valueName: "seconds")) var timeLimit: Double?
-    @Option(name: .long, help: ArgumentHelp("CPU time limit of the whole process tree.", valueName: "seconds")) var cpuLimit: Double?
-    @Option(name: .long, help: ArgumentHelp("Memory limit (with swap).", valueName: "MB")) var memory: Int?
-    @Option(name: .long, help: ArgumentHelp("Processes and threads.", valueName: "N")) var pids: Int?
-    @Option(name: .long, help: ArgumentHelp("Cap on stdout and on stderr, each.", valueName: "KB")) var outputLimit: Int?
+    // .unconditional: "-1" is a value to reject with the range, not an option.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Wall-clock limit (0.001 to 86400).", valueName: "seconds"))
+    var timeLimit: Double?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CPU time limit of the whole process tree (0.001 to 86400).", valueName: "seconds"))
+    var cpuLimit: Double?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Memory limit (with swap; 8 to 1048576).", valueName: "MB")) var memory: Int?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Processes and threads (1 to 65536).", valueName: "N")) var pids: Int?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Cap on stdout and on stderr, each (1 to 1048576).", valueName: "KB"))
+    var outputLimit: Int?
+    // Named as the launcher names it, so its messages ("fix: raise --workdir-mb") name an option kai has.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Size of /work, and of /tmp and /dev/shm, each (1 to 1048576; default 64).", valueName: "MB"))
+    var workdirMb: Int?
     @Flag(name: .long, help: "Bring up loopback in the sandbox's (otherwise empty) network namespace.") var allowLoopback = false
     @Option(name: .long, help: ArgumentHelp("Copy this directory's files into the sandbox's /work.", valueName: "dir")) var files: String?
     @Option(name: .long, help: ArgumentHelp("The program's stdin (default: empty).", valueName: "file")) var stdin: String?
     @Flag(name: .long, help: "Fail instead of running with any protection missing.") var requireIsolation = false
     @Flag(name: .long, help: "Print the full JSON report.") var json = false
-    @Argument(parsing: .captureForPassthrough, help: "FILE, or -- CMD ARGS...") var command: [String] = []
+    @Flag(name: .long, help: "Print the program's output bytes as they are (default: control characters shown as \\xNN).")
+    var raw = false
+    @Argument(help: "A source file (FILE.py, FILE.sh, FILE.c).") var source: String?
+    @Argument(parsing: .postTerminator, help: "-- CMD ARGS... (CMD a path inside the sandbox, or a name found in its PATH)") var command: [String] = []
 
     func validate() throws {
-        let argv = command.first == "--" ? Array(command.dropFirst()) : command
-        guard !argv.isEmpty else {
+        guard source != nil || !command.isEmpty else {
             throw ValidationError("nothing to run: give a source file (kai sandbox run prog.py) or a command after -- (kai sandbox run -- /bin/echo hi).")
         }
-        for (name, value) in [("--time-limit", timeLimit), ("--cpu-limit", cpuLimit)] {
-            if let value, !(value > 0 && value.isFinite) { throw ValidationError("\(name) must be a positive number of seconds, got '\(value)'.") }
+        if let source, !command.isEmpty {
+            throw ValidationError("give one source file, or put the command after --, not both: got '\(source)' and -- \(command.joined(separator: " ")).")
         }
-        for (name, value) in [("--memory", memory), ("--pids", pids), ("--output-limit", outputLimit)] {
-            if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value).") }
-        }
+        try LimitOptionRange.check("--time-limit", seconds: timeLimit)
+        try LimitOptionRange.check("--cpu-limit", seconds: cpuLimit)
+        try LimitOptionRange.check("--memory", memory, in: LimitOptionRange.memoryMB, unit: "MB")
+        try LimitOptionRange.check("--pids", pids, in: LimitOptionRange.pids)
+        try LimitOptionRange.check("--output-limit", outputLimit, in: LimitOptionRange.outputKB, unit: "KB")
+        try LimitOptionRange.check("--workdir-mb", workdirMb, in: LimitOptionRange.workdirMB, unit: "MB")
         if let files, !FileManager.default.fileExists(atPath: files) {
             throw ValidationError("--files '\(files)' does not exist; give a directory whose files should appear in /work.")
         }
@@ -58,38 +72,73 @@ struct SandboxRun: ParsableCommand {
         var request = SandboxRequest(
             command: [],
             limits: SandboxLimits(
-                timeLimitMs: timeLimit.map { Int($0 * 1000) }, cpuLimitMs: cpuLimit.map { Int($0 * 1000) },
-                memoryMB: memory, pids: pids, outputLimitKB: outputLimit),
+                timeLimitMs: timeLimit.map(LimitOptionRange.milliseconds), cpuLimitMs: cpuLimit.map(LimitOptionRange.milliseconds),
+                memoryMB: memory, pids: pids, outputLimitKB: outputLimit, workdirMB: workdirMb),
             filesDirectory: files.map { SearchPathFix.absolute($0) }, stdinFile: stdin.map { SearchPathFix.absolute($0) },
             allowLoopback: allowLoopback, requireIsolation: requireIsolation)
         let sandbox = Sandbox()
-        let reports: [SandboxReport]
+        let reports: [SandboxReportFile]
         do {
-            if command.first == "--" {
-                request.command = Array(command.dropFirst())
-                reports = [try sandbox.run(request)]
-            } else if command.count == 1 {
+            if let source {
                 let table = try languageTable()
-                let outcome = try sandbox.runSource(SearchPathFix.absolute(command[0]), table: table, base: request)
-                reports = outcome.compile + (outcome.run.map { [$0] } ?? [])
+                reports = try sandbox.runSourceStreamed(SearchPathFix.absolute(source), table: table, base: request)
             } else {
-                throw ExitCodes.fail("give one source file, or put the command after --: kai sandbox run -- \(command.joined(separator: " ")).", ExitCodes.usage)
+                request.command = try Self.resolved(command, files: files)
+                reports = [try sandbox.runStreamed(request)]
+            }
+            guard let last = reports.last?.report else { return }
+            if json {
+                try SandboxReportPrinter.json(reports)
+            } else {
+                for report in reports { try SandboxReportPrinter.text(report, raw: raw) }
+            }
+            switch last.status {
+            case .ok: return
+            case .sandboxError: throw ExitCode(ExitCodes.unavailable)
+            default: throw ExitCode(1)
             }
         } catch let error as SandboxError {
-            throw ExitCodes.fail(error.description, ExitCodes.unavailable)
+            throw ExitCodes.fail(Self.message(error), ExitCodes.unavailable)
         }
-        guard let last = reports.last else { return }
-        if json {
-            let raw = reports.map { (try? JSONParser.parse($0.rawJSON)) ?? .null }
-            Console.json(raw.count == 1 ? raw[0] : .object(["steps": .array(raw)]))
-        } else {
-            for report in reports { Console.out(SandboxReportText.render(report)) }
+    }
+
+    /// A bare name is looked up as the program's own execvp would, in the
+    /// sandbox's PATH inside the sandbox (see SandboxSearchPath); a path
+    /// outside /work (which --files fills) must exist inside too. Checked
+    /// here, so the fix names kai's options, not the launcher's.
+    static func resolved(_ command: [String], files: String?) throws -> [String] {
+        guard let name = command.first else { return command }
+        let seen = "the host's \(SandboxSearchPath.visibleRoots.joined(separator: ", ")) as they are"
+        if name.hasPrefix("/") {
+            let inWork = name.hasPrefix("/work/") && files.map { FileManager.default.fileExists(atPath: $0 + name.dropFirst(5)) } == true
+            guard inWork || SandboxSearchPath.isExecutable(name) else {
+                throw ExitCodes.fail(
+                    "no program \"\(name)\" inside the sandbox, which sees \(seen), and /work (filled by --files). "
+                        + "Give a path that exists there, or copy the program in with --files and run /work/NAME.",
+                    ExitCodes.usage)
+            }
+            return command
         }
-        switch last.status {
-        case .ok: return
-        case .sandboxError: throw ExitCode(ExitCodes.unavailable)
-        default: throw ExitCode(1)
+        guard !name.contains("/") else {
+            throw ExitCodes.fail("\"\(name)\" is a relative path; give an absolute path inside the sandbox (/work/NAME for a file from --files), or a bare name to find in its PATH.", ExitCodes.usage)
         }
+        guard let path = SandboxSearchPath.resolve(name) else {
+            throw ExitCodes.fail(
+                "no program \"\(name)\" in the sandbox's PATH: searched \(SandboxSearchPath.directories.joined(separator: ", ")) "
+                    + "inside the sandbox (\(seen)). "
+                    + "Give an absolute path that exists there, or copy the program in with --files and run /work/NAME.",
+                ExitCodes.usage)
+        }
+        return [path] + command.dropFirst()
+    }
+
+    /// The error, with the fix in kai's own options where the library
+    /// cannot name them.
+    static func message(_ error: SandboxError) -> String {
+        if case .compileOutputUnusable(_, let reason) = error, reason == "larger than the output limit" {
+            return TerminalText.visible(error.description) + "; fix: raise --output-limit (KB)"
+        }
+        return TerminalText.visible(error.description)
     }
 
     /// The operator config's `sandbox.languages`, else the built-in table.
@@ -111,21 +160,21 @@ enum SearchPathFix {
     }
 }
 
-/// A report for people: the verdict first, then output.
+/// A report for people: the verdict first (then the output, printed by
+/// SandboxReportPrinter).
 enum SandboxReportText {
-    static func render(_ report: SandboxReport) -> String {
+    static func verdict(_ report: SandboxReport) -> String {
         var verdict = "status: \(report.status.rawValue)"
         if let code = report.exitCode { verdict += ", exit code \(code)" }
         if let name = report.signalName ?? report.signal.map({ "signal \($0)" }) { verdict += ", killed by \(name)" }
         if let syscall = report.seccompDeniedSyscall { verdict += ", denied syscall \(syscall)" }
         if report.pidsLimitHit { verdict += ", process limit hit" }
-        if let error = report.error { verdict += " — \(error)" }
+        // The launcher's message may quote the program's name or path.
+        if let error = report.error { verdict += " — \(TerminalText.visible(error))" }
         var lines = [verdict, String(format: "time: %.1f ms wall, %.1f ms CPU; peak memory %@", report.wallTimeMs, report.cpuTimeMs,
                                      report.peakMemoryKB.map { "\($0) KB" } ?? "unknown")]
         let off = report.protections.missing
         if !off.isEmpty { lines.append("protections OFF: \(off.joined(separator: ", "))") }
-        if !report.stdout.isEmpty { lines.append("stdout\(report.stdoutTruncated ? " (truncated)" : ""):\n\(report.stdout)") }
-        if !report.stderr.isEmpty { lines.append("stderr\(report.stderrTruncated ? " (truncated)" : ""):\n\(report.stderr)") }
         return lines.joined(separator: "\n")
     }
 }

@@ -53,9 +53,9 @@ struct ToolsCall: ParsableCommand {
             let options = CallOptions(timeout: timeout, cancellation: token, onEvent: progress ? Self.showProgress : nil, taskType: taskType)
             let result = try host.callTool(name, arguments: arguments, options: options)
             if pretty ?? Console.stdoutIsTerminal, let value = try? JSONParser.parse(result.json) {
-                Console.out(value.serialized(pretty: true))
+                Console.visibleJSON(value)
             } else {
-                Console.out(result.text)
+                Console.out(TerminalText.visibleJSON(result.text))
             }
         } catch {
             WorkerFailureWindow.check(error, host: host, store: runtime.store)
@@ -66,7 +66,7 @@ struct ToolsCall: ParsableCommand {
     @Sendable private static func showProgress(_ event: ToolEvent) -> EventReply {
         if case .progress(let done, let total, let message) = event {
             let amount = total.map { "\(Self.number(done))/\(Self.number($0))" } ?? Self.number(done)
-            Console.note("progress: \(amount)" + (message.isEmpty ? "" : " \(message)"))
+            Console.note("progress: \(amount)" + (message.isEmpty ? "" : " \(TerminalText.visible(message))"))
         }
         return .continue
     }

@@ -24,14 +24,14 @@ struct ToolsList: ParsableCommand {
             Console.warning("tool \"\(duplicate.name)\" is defined by \(duplicate.plugins.count) plugins; call it by its qualified name: \(shown.joined(separator: ", "))\(more)")
         }
         if json {
-            Console.json(.array(host.tools.entries.map(ToolJSON.descriptor)))
+            Console.visibleJSON(.array(host.tools.entries.map(ToolJSON.descriptor)))
             return
         }
         var table = TextTable(header: ["NAME", "PLUGIN", "DESCRIPTION"])
         for entry in host.tools.entries {
             table.rows.append([entry.capability.name, entry.plugin.id, ToolJSON.firstLine(entry.capability.description)])
         }
-        Console.out(table.render())
+        Console.out(table.visible().render())
     }
 }
 
@@ -51,9 +51,9 @@ struct ToolsDescribe: ParsableCommand {
             throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
         }
         if json {
-            Console.json(ToolJSON.descriptor(entry))
+            Console.visibleJSON(ToolJSON.descriptor(entry))
         } else {
-            Console.out(ToolJSON.text(entry))
+            Console.visibleOut(ToolJSON.text(entry))
         }
     }
 }

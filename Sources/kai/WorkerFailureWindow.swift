@@ -14,7 +14,7 @@ enum WorkerFailureWindow {
               failures >= policy.maxFailures else { return }
         let reason = "its worker failed \(failures) times within \(Int(policy.failureWindow)) s (last: \(phrase(error)))"
         store.pluginDisabled(id: entry.plugin.id, reason: reason)
-        Console.warning("plugin \(entry.plugin.id) is now disabled: \(reason). Fix the plugin, then run 'kai plugins enable \(entry.plugin.id)'.")
+        Console.warning(TerminalText.visible("plugin \(entry.plugin.id) is now disabled: \(reason). Fix the plugin, then run 'kai plugins enable \(entry.plugin.id)'."))
     }
 
     /// "was killed by SIGSEGV (segmentation fault) during a call to t", in

@@ -24,24 +24,30 @@ struct LauncherProcess {
         var signal: Int32?
     }
 
-    static func run(path: String, arguments: [String]) throws(SandboxError) -> Outcome {
+    /// With `stdoutFile`, the launcher writes its stdout (the report)
+    /// straight into that file and `Outcome.stdout` is empty: the report is
+    /// never held in this process's memory.
+    static func run(path: String, arguments: [String], stdoutFile: Int32? = nil) throws(SandboxError) -> Outcome {
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
-        guard systemPipe2(&out, O_CLOEXEC) == 0 else { throw .system(call: "pipe2", errno: errno) }
+        if stdoutFile == nil {
+            guard systemPipe2(&out, O_CLOEXEC) == 0 else { throw .system(call: "pipe2", errno: errno) }
+        }
         guard systemPipe2(&err, O_CLOEXEC) == 0 else {
             let saved = errno
-            close(out[0]); close(out[1])
+            if stdoutFile == nil { close(out[0]); close(out[1]) }
             throw .system(call: "pipe2", errno: saved)
         }
         let pid: pid_t
         do {
-            defer { close(out[1]); close(err[1]) }
-            pid = try spawn(path: path, arguments: arguments, stdout: out[1], stderr: err[1])
+            defer { if stdoutFile == nil { close(out[1]) }; close(err[1]) }
+            pid = try spawn(path: path, arguments: arguments, stdout: stdoutFile ?? out[1], stderr: err[1])
         } catch {
-            close(out[0]); close(err[0])
+            if stdoutFile == nil { close(out[0]) }
+            close(err[0])
             throw error
         }
-        defer { close(out[0]); close(err[0]) }
+        defer { if stdoutFile == nil { close(out[0]) }; close(err[0]) }
         let (stdout, stderr) = try drain(out[0], err[0])
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {

@@ -19,6 +19,23 @@ extension Sandbox {
     public func runSource(
         _ sourcePath: String, table: LanguageTable = .builtIn, base: SandboxRequest = SandboxRequest(command: [])
     ) throws(SandboxError) -> SourceRunReport {
+        let steps = try runSteps(sourcePath, table: table, base: base, run: run, report: { $0 })
+        return SourceRunReport(compile: steps.compile, run: steps.run)
+    }
+
+    /// `runSource` with each step's report kept in a file (`runStreamed`):
+    /// the compile steps' reports, then the run's if every compile step succeeded.
+    public func runSourceStreamed(
+        _ sourcePath: String, table: LanguageTable = .builtIn, base: SandboxRequest = SandboxRequest(command: [])
+    ) throws(SandboxError) -> [SandboxReportFile] {
+        let steps = try runSteps(sourcePath, table: table, base: base, run: runStreamed, report: \.report)
+        return steps.compile + (steps.run.map { [$0] } ?? [])
+    }
+
+    private func runSteps<Step>(
+        _ sourcePath: String, table: LanguageTable, base: SandboxRequest,
+        run: (SandboxRequest) throws(SandboxError) -> Step, report: (Step) -> SandboxReport
+    ) throws(SandboxError) -> (compile: [Step], run: Step?) {
         let fileName = (sourcePath as NSString).lastPathComponent
         guard let language = table.language(forFile: fileName) else {
             throw .unsupportedSource(path: sourcePath, known: table.languages.keys.sorted())
@@ -46,15 +63,15 @@ extension Sandbox {
             request.limits.pids = limits.pids ?? request.limits.pids
             return request
         }
-        var reports: [SandboxReport] = []
+        var steps: [Step] = []
         for step in language.compile {
             let produces = step.command.contains { $0.contains("{exe}") }
-            let report = try run(request(step, collect: produces ? [exeName] : []))
-            reports.append(report)
-            guard report.status == .ok else { return SourceRunReport(compile: reports, run: nil) }
-            if produces { try keep(report.files.first, in: directory, as: exeName) }
+            let outcome = try run(request(step, collect: produces ? [exeName] : []))
+            steps.append(outcome)
+            guard report(outcome).status == .ok else { return (steps, nil) }
+            if produces { try keep(report(outcome).files.first, in: directory, as: exeName) }
         }
-        return SourceRunReport(compile: reports, run: try run(request(language.run, collect: base.collect)))
+        return (steps, try run(request(language.run, collect: base.collect)))
     }
 
     private func makeTemporaryDirectory() throws(SandboxError) -> String {
@@ -69,7 +86,7 @@ extension Sandbox {
     private func keep(_ file: SandboxReport.CollectedFile?, in directory: String, as name: String) throws(SandboxError) {
         guard let file, file.skipped == nil, !file.truncated,
               let bytes = file.contentBase64.flatMap({ Data(base64Encoded: $0) }) ?? file.content.map({ Data($0.utf8) })
-        else { throw .compileOutputUnusable(name: name, reason: file?.skipped ?? (file?.truncated == true ? "larger than --output-limit-kb" : "missing")) }
+        else { throw .compileOutputUnusable(name: name, reason: file?.skipped ?? (file?.truncated == true ? "larger than the output limit" : "missing")) }
         let path = "\(directory)/\(name)"
         guard FileManager.default.createFile(atPath: path, contents: bytes, attributes: [.posixPermissions: 0o755]) else {
             throw .system(call: "write \(path)", errno: errno)
