@@ -4,7 +4,7 @@ import KaiTestSupport
 import Testing
 
 /// `kai sandbox run` end to end: the real binary and launcher.
-@Suite struct SandboxRunCLITests {
+@Suite(.requiresNamespaces) struct SandboxRunCLITests {
     /// A program writing OSC 52 (clipboard), CSI 2J (clear), \r and a raw
     /// 0x9b byte, then the C1 CSI as a UTF-8 code point, on stdout and stderr.
     static let hostile = ["--", "/usr/bin/python3", "-c", """

@@ -4,7 +4,7 @@ import Testing
 
 /// `kai sandbox run` with a large output limit: kai streams the launcher's
 /// report instead of holding copies of the program's output.
-@Suite struct SandboxRunMemoryTests {
+@Suite(.requiresNamespaces) struct SandboxRunMemoryTests {
     static let outputMB = 100
 
     /// kai's own peak RSS in KB, written at its exit by a preloaded library

@@ -1,10 +1,11 @@
+import KaiTestSupport
 import Foundation
 @testable import KaiSandbox
 import Testing
 
 /// `Sandbox.runStreamed`: the report stays in a file and the output is read
 /// back in chunks — the same report and the same bytes as `run`.
-struct StreamedReportTests {
+@Suite(.requiresNamespaces) struct StreamedReportTests {
     let sandbox = Sandbox()
 
     func bytes(_ file: SandboxReportFile, _ stream: SandboxReportFile.Stream) throws -> [UInt8] {
