@@ -25,7 +25,8 @@ import Testing
     }
 
     @Test func toolsCall_whenAnInProcessToolIgnoresItsDeadline_exits124NamingThePlugin() throws {
-        let running = try Self.call("spin_quiet", "{}", ["--timeout", "1"])
+        let database = Fixtures.scratch + "/watchdog-\(UInt64.random(in: 0...UInt64.max)).sqlite"
+        let running = try Self.call("spin_quiet", "{}", ["--timeout", "1", "--database", database])
         let outcome = running.finish()
         #expect(outcome.status == 124)
         #expect(outcome.stdout.isEmpty)
@@ -36,6 +37,12 @@ import Testing
             plugin with isolation: process so that kai can stop it.
 
             """)
+        // Recorded before kai exited: it counts against the plugin.
+        let logs = try KaiProcess.run(["logs", "--json", "--database", database, "--plugin-path", try Self.hostile(), "--no-bundled-plugins"])
+        let row = try #require(try JSONParser.parse(logs.stdout).arrayValue?.first)
+        #expect(row["tool"] == "test.hostile.spin_quiet")
+        #expect(row["errorKind"] == "deadlineKilled")
+        #expect(row["result"] == "DEADLINE_EXCEEDED")
     }
 
     @Test func toolsCall_onTwoCtrlCs_whenAnInProcessToolIgnoresCancellation_exits130() throws {

@@ -12,7 +12,7 @@ import Testing
 
     /// A scratch directory with an operator config that gives the hostile
     /// plugin its api_key from HOSTILE_API_KEY and logs payloads.
-    static func setUp(_ name: String) throws -> (config: String, directory: String) {
+    static func setUp(_ name: String, isolation: String) throws -> (config: String, directory: String) {
         let directory = Fixtures.scratch + "/secrets-\(name)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let plugin = try InProcessPluginTests.hostile()
@@ -23,6 +23,7 @@ import Testing
             plugins:
               - path: \(plugin)
                 id: test.hostile
+                isolation: \(isolation)
                 secrets: { api_key: HOSTILE_API_KEY }
 
             """.write(toFile: config, atomically: true, encoding: .utf8)
@@ -34,8 +35,9 @@ import Testing
                            environment: ["HOSTILE_API_KEY": planted])
     }
 
-    @Test func secretEchoedByAPlugin_isScrubbedFromResultsErrorsLogsEventsAndTheDatabase() throws {
-        let (config, directory) = try Self.setUp("echo")
+    @Test(arguments: ["inprocess", "process"])
+    func secretEchoedByAPlugin_isScrubbedFromResultsErrorsLogsEventsAndTheDatabase(isolation: String) throws {
+        let (config, directory) = try Self.setUp("echo-\(isolation)", isolation: isolation)
         let result = try Self.kai(["tools", "call", "echo_secret", "--args", #"{"fail": false}"#, "--progress"], config: config)
         #expect(result.status == 0)
         #expect(result.stdout == "{\"echo\":\"\(Self.placeholder)\"}\n")
