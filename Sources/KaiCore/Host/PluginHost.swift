@@ -38,6 +38,9 @@ public final class PluginHost: Sendable {
     /// Loads every plugin the catalog names. Never throws: a plugin that
     /// cannot load lands in `failures`, and the others load anyway.
     ///
+    /// `policy` picks the isolation of plugins whose settings do not say
+    /// (see IsolationPolicy): long-running hosts pass `.longRunning`.
+    ///
     /// With a scan cache, an unchanged file's manifest (or its failure) comes
     /// from the cache and the file is not opened until a call needs it.
     ///
@@ -47,7 +50,8 @@ public final class PluginHost: Sendable {
     /// and the host carries on.
     public static func load(
         from catalog: some PluginCatalog, cache: (any ScanCache)? = nil, observer: (any CallObserver)? = nil,
-        logger: Logger = Logger(label: "kai.plugin"), scanning: PluginScanning = .automatic
+        logger: Logger = Logger(label: "kai.plugin"), scanning: PluginScanning = .automatic,
+        isolation policy: IsolationPolicy = .command
     ) -> PluginHost {
         var plugins: [LoadedPlugin] = []
         var failures: [PluginLoadError] = []
@@ -65,7 +69,7 @@ public final class PluginHost: Sendable {
                     throw PluginLoadError(path: source.path, reason: .duplicatePluginID(manifest.id, firstPath: first))
                 }
                 byID[manifest.id] = source.path
-                let settings = source.settings ?? catalog.settings(for: manifest, path: source.path)
+                let settings = policy.apply(to: source.settings ?? catalog.settings(for: manifest, path: source.path), path: source.path)
                 guard settings.enabled else {
                     disabled.append((manifest.id, source.path))
                     continue
