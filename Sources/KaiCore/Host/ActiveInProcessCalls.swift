@@ -9,22 +9,27 @@ public enum ActiveInProcessCalls {
         public let tool: String
     }
 
-    private static let calls = Mutex<[UInt64: Call]>([:])
+    /// In start order. An array, not a dictionary: calls mostly end in
+    /// reverse order (nested calls), so leaving finds its entry at the end,
+    /// and the hot path does no hashing.
+    private static let calls = Mutex<[(id: UInt64, call: Call)]>([])
     private static let nextID = Atomic<UInt64>(0)
 
     static func enter(plugin: String, tool: String) -> UInt64 {
         let id = nextID.add(1, ordering: .relaxed).newValue
-        calls.withLock { $0[id] = Call(plugin: plugin, tool: tool) }
+        calls.withLock { $0.append((id, Call(plugin: plugin, tool: tool))) }
         return id
     }
 
     static func leave(_ id: UInt64) {
-        _ = calls.withLock { $0.removeValue(forKey: id) }
+        calls.withLock { calls in
+            if let index = calls.lastIndex(where: { $0.id == id }) { calls.remove(at: index) }
+        }
     }
 
     /// The most recently started call still running, if any. Safe from an
-    /// exit handler: the lock is only ever held for a dictionary update.
+    /// exit handler: the lock is only ever held for an append or a removal.
     public static var latest: Call? {
-        calls.withLock { calls in calls.max { $0.key < $1.key }?.value }
+        calls.withLock { $0.last?.call }
     }
 }
