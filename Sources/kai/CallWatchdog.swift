@@ -65,6 +65,7 @@ final class CallWatchdog: @unchecked Sendable {
     @discardableResult
     func interrupted() -> Bool {
         let count = state.withLock { state -> Int in
+            guard !state.finished else { return 0 }  // the call already returned: kai is on its way out
             state.interrupts += 1
             if state.interrupts == 1 {
                 let at = MonotonicClock.deadline(after: Self.grace)
@@ -72,6 +73,7 @@ final class CallWatchdog: @unchecked Sendable {
             }
             return state.interrupts
         }
+        if count == 0 { return true }
         if count == 1 {
             wakeUp.signal()
             Console.note("kai: cancelling tool \"\(tool)\"; press Ctrl-C again to stop kai at once.")
