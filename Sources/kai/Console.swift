@@ -3,9 +3,33 @@ import KaiJSON
 
 /// Writing to the terminal. stderr goes through fd 2 directly: the `stderr`
 /// global is not concurrency-safe in Swift 6.
+///
+/// kai's stdout carries only kai's output (a tool's result JSON, listings).
+/// In-process plugins share the process, and printf() from one — or from a
+/// thread it left running — would land in that output, so before any plugin
+/// loads, `claimStdout()` moves kai's stdout to a private descriptor and
+/// points fd 1 at stderr, where plugin chatter is merely noise.
 enum Console {
+    /// Where `out` writes: fd 1 until `claimStdout()`, then a private dup.
+    nonisolated(unsafe) private static var stdoutFD: Int32 = 1  // set once, on the main thread, before plugins run
+
     static func out(_ text: String) {
-        write(1, text + "\n")
+        write(stdoutFD, text + "\n")
+    }
+
+    /// Keeps kai's stdout for kai: dups fd 1 to a close-on-exec descriptor
+    /// (so no child inherits it) that `out` writes to, then points fd 1 at
+    /// stderr. Idempotent; if fd 1 is not open, nothing changes.
+    static func claimStdout() {
+        guard stdoutFD == 1 else { return }
+        fflush(nil)  // all streams: `stdout` itself is not concurrency-safe in Swift 6
+        let privateFD = fcntl(1, F_DUPFD_CLOEXEC, 3)
+        guard privateFD >= 0 else { return }
+        guard dup2(2, 1) >= 0 else {
+            close(privateFD)
+            return
+        }
+        stdoutFD = privateFD
     }
 
     static func error(_ text: String) {
@@ -14,7 +38,7 @@ enum Console {
 
     /// Text as is (no newline), e.g. a progress bar redrawn with \r.
     static func raw(_ fd: Int32, _ text: String) {
-        write(fd, text)
+        write(fd == 1 ? stdoutFD : fd, text)
     }
 
     /// A plain line on stderr (progress and other side information).
@@ -30,10 +54,19 @@ enum Console {
         out(value.serialized(pretty: true))
     }
 
-    static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+    static var stdoutIsTerminal: Bool { isatty(stdoutFD) == 1 }
+
+    /// Bytes to kai's stdout exactly as given (`kai sandbox run --raw`).
+    static func outBytes(_ bytes: [UInt8]) {
+        write(stdoutFD, bytes)
+    }
 
     private static func write(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)[...]
+        write(fd, Array(text.utf8))
+    }
+
+    private static func write(_ fd: Int32, _ all: [UInt8]) {
+        var bytes = all[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if written < 0 { if errno == EINTR { continue } else { return } }

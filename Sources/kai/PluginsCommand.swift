@@ -17,9 +17,10 @@ struct PluginsList: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let host = try runtime.openRuntime(reportFailures: false).host
+        let runtime = try runtime.openRuntime(reportFailures: false)
+        let host = runtime.host
         if json {
-            let loaded = host.plugins.map { PluginJSON.summary($0) }
+            let loaded = host.plugins.map { PluginJSON.summary($0, status: PluginStatusView(plugin: $0, store: runtime.store)) }
             let disabled = host.disabled.map { plugin -> JSONValue in
                 .object(["id": .string(plugin.id), "path": .string(plugin.path), "status": "disabled"])
             }
@@ -32,7 +33,8 @@ struct PluginsList: ParsableCommand {
         var table = TextTable(header: ["ID", "VERSION", "ABI", "TOOLS", "STATUS", "PATH"])
         for plugin in host.plugins {
             let manifest = plugin.manifest
-            table.rows.append([manifest.id, manifest.version, "1.\(manifest.abiMinor)", "\(manifest.tools.count)", plugin.status.rawValue, plugin.path])
+            let status = PluginStatusView(plugin: plugin, store: runtime.store).name
+            table.rows.append([manifest.id, manifest.version, "1.\(manifest.abiMinor)", "\(manifest.tools.count)", status, plugin.path])
         }
         for disabled in host.disabled {
             table.rows.append([disabled.id, "-", "-", "-", "disabled", disabled.path])
@@ -53,7 +55,8 @@ struct PluginsInfo: ParsableCommand {
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let host = try runtime.openRuntime(reportFailures: false).host
+        let runtime = try runtime.openRuntime(reportFailures: false)
+        let host = runtime.host
         if let failure = host.failures.first(where: { $0.path == id || $0.path.hasSuffix("/" + id) }) {
             throw ExitCodes.fail(failure.description, ExitCodes.unavailable)
         }
@@ -61,43 +64,47 @@ struct PluginsInfo: ParsableCommand {
             let known = host.plugins.map(\.id).joined(separator: ", ")
             throw ExitCodes.fail("no plugin with id \"\(id)\". Loaded plugins: \(known.isEmpty ? "none" : known).", ExitCodes.notFound)
         }
-        var status = "ready"
+        // "status" is the plugin's status as `plugins list` shows it; whether
+        // its instance can be created is a separate field, "instance".
+        let status = PluginStatusView(plugin: plugin, store: runtime.store)
+        var instance = "ready"
         var problem: String?
         do {
             try host.instantiate(plugin)
         } catch {
-            status = "failed"
+            instance = "failed"
             problem = error.message
         }
         defer { host.shutdown() }
         if json {
-            var object = PluginJSON.summary(plugin).objectValue ?? [:]
-            object["status"] = .string(status)
+            var object = PluginJSON.summary(plugin, status: status).objectValue ?? [:]
+            object["instance"] = .string(instance)
             if let problem { object["error"] = .string(problem) }
             object["manifest"] = plugin.manifest.json
             Console.visibleJSON(.object(object))
             return
         }
-        Console.visibleOut(PluginJSON.text(plugin, status: status, problem: problem))
+        Console.visibleOut(PluginJSON.text(plugin, status: status, instance: instance, problem: problem))
     }
 }
 
 /// The JSON and text shapes of a plugin in listings.
 enum PluginJSON {
-    static func summary(_ plugin: LoadedPlugin) -> JSONValue {
+    static func summary(_ plugin: LoadedPlugin, status: PluginStatusView) -> JSONValue {
         let manifest = plugin.manifest
         var object: JSONObject = ["id": .string(manifest.id), "version": .string(manifest.version)]
         if let name = manifest.name { object["name"] = .string(name) }
         object["abiMinor"] = .integer(manifest.abiMinor)
         object["path"] = .string(plugin.path)
-        object["status"] = .string(plugin.status.rawValue)
+        object["status"] = .string(status.name)
+        if let reason = status.reason { object["statusReason"] = .string(reason) }
         object["capabilities"] = .array(manifest.capabilities.map { capability in
             .object(["kind": .string(capability.kind.rawValue), "name": .string(capability.name)])
         })
         return .object(object)
     }
 
-    static func text(_ plugin: LoadedPlugin, status: String, problem: String?) -> String {
+    static func text(_ plugin: LoadedPlugin, status: PluginStatusView, instance: String, problem: String?) -> String {
         let manifest = plugin.manifest
         var lines = [
             "id:          \(manifest.id)",
@@ -105,7 +112,8 @@ enum PluginJSON {
             "version:     \(manifest.version)",
             "abi:         1.\(manifest.abiMinor)",
             "path:        \(plugin.path)",
-            "status:      \(status)" + (problem.map { " — \($0)" } ?? ""),
+            "status:      \(status.name)" + (status.reason.map { " — \($0)" } ?? ""),
+            "instance:    \(instance)" + (problem.map { " — \($0)" } ?? ""),
         ]
         if let description = manifest.description { lines.append("description: \(description)") }
         lines.append("capabilities:")

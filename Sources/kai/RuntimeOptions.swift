@@ -56,6 +56,10 @@ struct RuntimeOptions: ParsableArguments {
     /// --plugin-path), manifests from the scan cache when files are
     /// unchanged, and every call is recorded in the store.
     func openRuntime(reportFailures: Bool = true) throws -> Runtime {
+        // Before any plugin code runs: its stdout must not reach ours, and
+        // its exit() must not end kai silently.
+        Console.claimStdout()
+        PluginExitGuard.install()
         LoggingBootstrap.once(level: effectiveLogLevel)
         let timing = StartupTiming(enabled: environment["KAI_TIMING"] == "1")
         let config = try loadConfig()

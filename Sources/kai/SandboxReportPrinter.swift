@@ -74,11 +74,6 @@ enum SandboxReportPrinter {
     /// The program's bytes as they are (`--raw`): not through Console,
     /// whose text is always valid UTF-8.
     private static func writeBytes(_ bytes: [UInt8]) {
-        var rest = bytes[...]
-        while !rest.isEmpty {
-            let written = rest.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
-            if written < 0 { if errno == EINTR { continue } else { return } }
-            rest = rest.dropFirst(written)
-        }
+        Console.outBytes(bytes)
     }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import KaiCore
 import KaiJSON
+import KaiRegistry
 
 struct ToolsCall: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,9 +39,8 @@ struct ToolsCall: ParsableCommand {
             runtime.store.flush()
         }
         let token = CancellationToken()
-        let signalSource = Self.cancelOnInterrupt(token)
-        defer { signalSource.cancel() }
-        if let entry = try? host.tools.resolve(name) {
+        let entry = try? host.tools.resolve(name)
+        if let entry {
             if entry.plugin.status == .deprecated {
                 Console.warning("plugin \(entry.plugin.id) is deprecated by the operator; it may be removed soon.")
             }
@@ -49,9 +49,22 @@ struct ToolsCall: ParsableCommand {
                 throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
             }
         }
+        // An in-process plugin runs on this thread: only a watchdog can end
+        // a call that ignores its deadline or Ctrl-C. Workers are killed by
+        // their supervisor instead.
+        let watchdog = entry.flatMap { entry in
+            entry.plugin.settings.isolation == .inprocess
+                ? Self.watchdog(entry, timeout: timeout, arguments: arguments, taskType: taskType, store: runtime.store) : nil
+        }
+        let signalSource = Self.cancelOnInterrupt(token, watchdog: watchdog)
+        defer { signalSource.cancel() }
         do {
             let options = CallOptions(timeout: timeout, cancellation: token, onEvent: progress ? Self.showProgress : nil, taskType: taskType)
-            let result = try host.callTool(name, arguments: arguments, options: options)
+            let result: ToolResult
+            do {
+                defer { watchdog?.finished() }
+                result = try host.callTool(name, arguments: arguments, options: options)
+            }
             if pretty ?? Console.stdoutIsTerminal, let value = try? JSONParser.parse(result.json) {
                 Console.visibleJSON(value)
             } else {
@@ -60,6 +73,24 @@ struct ToolsCall: ParsableCommand {
         } catch {
             WorkerFailureWindow.check(error, host: host, store: runtime.store)
             throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
+        }
+    }
+
+    /// A watchdog that, when it gives up on the call, records it in the
+    /// registry as killed (it counts against the plugin like a worker that
+    /// had to be killed) before kai exits.
+    private static func watchdog(
+        _ entry: ToolIndex.Entry, timeout: Double?, arguments: [UInt8], taskType: String?, store: RegistryStore
+    ) -> CallWatchdog {
+        let startedAt = WallClock.now(), started = MonotonicClock.now()
+        return CallWatchdog(plugin: entry.plugin.id, tool: entry.qualifiedName, timeout: timeout) { reason in
+            store.callFinished(CallReport(
+                tool: entry.qualifiedName, plugin: entry.plugin.id, capabilityKind: entry.capability.kind,
+                startedAt: startedAt, durationNanoseconds: MonotonicClock.now() - started,
+                code: reason == .deadline ? .deadlineExceeded : .cancelled,
+                errorKind: reason == .deadline ? "deadlineKilled" : "cancelKilled",
+                taskType: taskType, arguments: arguments, result: [], depth: 0))
+            store.flush()
         }
     }
 
@@ -87,15 +118,21 @@ struct ToolsCall: ParsableCommand {
             }
             return Array(data)
         }
-        return Array(args.utf8)
+        return RawArgument.bytes(ofOption: "--args", parsed: args) ?? Array(args.utf8)
     }
 
     /// Ctrl-C cancels the call cooperatively: the plugin sees is_cancelled()
-    /// turn true. A second Ctrl-C, with the call still running, kills kai.
-    private static func cancelOnInterrupt(_ token: CancellationToken) -> DispatchSourceSignal {
+    /// turn true. A second Ctrl-C, with the call still running, ends kai:
+    /// through the watchdog (exit 130 with a message) for an in-process
+    /// plugin, else by SIGINT's default action.
+    private static func cancelOnInterrupt(_ token: CancellationToken, watchdog: CallWatchdog?) -> DispatchSourceSignal {
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
+            if let watchdog {
+                if watchdog.interrupted() { token.cancel() }
+                return
+            }
             if token.isCancelled {
                 signal(SIGINT, SIG_DFL)
                 raise(SIGINT)

@@ -74,7 +74,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .invalidOutput(let tool, let error):
             return "tool \"\(tool)\" returned invalid JSON: \(error.description). This is a bug in the plugin."
         case .outputTooLarge(let tool, let limit):
-            return "tool \"\(tool)\" returned more than \(limit) bytes; the result was dropped."
+            return "tool \"\(tool)\" returned more than the \(Self.bytes(limit)) output cap; the result was dropped. This is a bug in the plugin: a result must fit the cap (a larger result must be split or written elsewhere)."
         case .outputViolatesSchema(let tool, let violations):
             let lines = violations.map { "  \($0.description)" }.joined(separator: "\n")
             return "tool \"\(tool)\" returned a result that does not match its output schema (a bug in the plugin):\n\(lines)"
@@ -106,6 +106,11 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .pluginDisabled(let tool, let plugin, let reason):
             return "tool \"\(tool)\" is unavailable: plugin \(plugin) was disabled because \(reason). Fix the plugin, then run 'kai plugins enable \(plugin)'."
         }
+    }
+
+    /// "16 MiB (16777216 bytes)", or "1000 bytes" when not whole MiB.
+    private static func bytes(_ value: Int) -> String {
+        value >= 1 << 20 && value % (1 << 20) == 0 ? "\(value >> 20) MiB (\(value) bytes)" : "\(value) bytes"
     }
 
     private static func seconds(_ value: Double) -> String {

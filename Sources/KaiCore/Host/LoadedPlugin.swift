@@ -10,6 +10,8 @@ public final class LoadedPlugin: Sendable {
         case notCreated
         case ready(PluginInstance)
         case failed(PluginLoadError)
+        /// The host shut the plugin down: no instance is created again.
+        case shutDown
     }
 
     public let path: String
@@ -21,6 +23,8 @@ public final class LoadedPlugin: Sendable {
     let state = Mutex<InstanceState>(.notCreated)
     /// Held around every call to a capability declared "serial".
     let serialLock = Mutex<Void>(())
+    /// Calls in flight; closed at shutdown (see CallGate).
+    let gate = CallGate()
     /// The worker's supervisor when the plugin runs in a process of its own.
     let supervisor: WorkerSupervisor?
 
@@ -72,6 +76,7 @@ public final class LoadedPlugin: Sendable {
             switch state {
             case .ready(let instance): return .success(instance)
             case .failed(let error): return .failure(error)
+            case .shutDown: return .failure(PluginLoadError(path: path, reason: .shutDown))
             case .notCreated:
                 do throws(PluginLoadError) {
                     let instance = try PluginInstance.create(plugin: self, library: try openLibrary(), host: host)
@@ -86,11 +91,19 @@ public final class LoadedPlugin: Sendable {
         return try result.get()
     }
 
-    /// Destroys the instance if one was created. Called once, at shutdown.
-    func destroyInstance() {
+    /// Closes the gate, waits (until `deadline`) for the calls in flight,
+    /// then destroys the instance if one was created: the ABI promises
+    /// destroy() never overlaps an invoke(). Returns how many calls were
+    /// still running at the deadline; then destroy() is not called at all
+    /// (the instance leaks, as the library does) rather than pulled from
+    /// under them. Later calls fail: the plugin is shut down for good.
+    @discardableResult
+    func destroyInstance(deadline: Int64 = MonotonicClock.noDeadline) -> Int {
+        let running = gate.close(waitingUntil: deadline)
         state.withLock { state in
-            if case .ready(let instance) = state { instance.destroy() }
-            state = .notCreated
+            if running == 0, case .ready(let instance) = state { instance.destroy() }
+            state = .shutDown
         }
+        return running
     }
 }

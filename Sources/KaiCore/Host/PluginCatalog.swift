@@ -16,6 +16,9 @@ public struct PluginSettings: Sendable, Equatable {
     public var problem: String?
     /// In the host process, or in a supervised worker process.
     public var isolation: PluginIsolation
+    /// True when the operator's config set `isolation` for this plugin;
+    /// otherwise the host's IsolationPolicy picks it.
+    public var isolationIsExplicit = false
     /// Limits and supervision of the worker (isolation: process only).
     public var worker: WorkerPolicy
 

@@ -10,10 +10,14 @@ extension PluginHost {
     public func callTool(_ name: String, arguments: [UInt8], options: CallOptions = CallOptions()) throws(CallError) -> ToolResult {
         let entry = try tools.resolve(name)
         let deadline = options.timeout.map { MonotonicClock.deadline(after: $0) } ?? MonotonicClock.noDeadline
-        return try observed(entry, arguments: arguments, taskType: options.taskType, depth: 0) { () throws(CallError) in
-            try invoke(entry, arguments: arguments, deadline: deadline, timeout: options.timeout,
-                       cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
-                       onEvent: options.onEvent, validatesArguments: options.validatesArguments)
+        do {
+            return try observed(entry, arguments: arguments, taskType: options.taskType, depth: 0) { () throws(CallError) in
+                try invoke(entry, arguments: arguments, deadline: deadline, timeout: options.timeout,
+                           cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
+                           onEvent: options.onEvent, validatesArguments: options.validatesArguments)
+            }
+        } catch {
+            throw error.scrubbed(by: scrubber)
         }
     }
 
@@ -31,7 +35,7 @@ extension PluginHost {
                 buffer.withMemoryRebound(to: CChar.self) { write(output, $0.baseAddress, $0.count) }
             }
         } catch {
-            return HostServices.fail(output, error.code, error.description)
+            return HostServices.fail(output, error.code, error.scrubbed(by: scrubber).description)
         }
     }
 
@@ -73,8 +77,11 @@ extension PluginHost {
         if validatesArguments { try checkArguments(arguments, capability: capability, tool: name) }
         if let parent, parent.depth + 1 > CallContext.maxDepth { throw .nestingTooDeep(tool: name) }
 
+        let onEvent = scrubber.isEmpty ? onEvent : onEvent.map { handler in
+            { @Sendable [scrubber] event in handler(scrubber.scrub(event)) }
+        }
         let serial = capability.concurrency == .serial
-        let outcome: RawOutcome
+        var outcome: RawOutcome
         if let supervisor = plugin.supervisor {
             let context = try callContext(plugin, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, tool: name)
             let run = { () throws(CallError) -> RawOutcome in
@@ -83,6 +90,13 @@ extension PluginHost {
             }
             outcome = serial ? try plugin.serialLock.withLock { (_) throws(CallError) -> RawOutcome in try run() } : try run()
         } else {
+            // A call admitted here holds off destroy() until it returns; once
+            // shutdown has closed the gate, calls are refused. (A worker's
+            // supervisor does the same for its calls.)
+            guard plugin.gate.enter() else {
+                throw .pluginUnavailable(tool: name, PluginLoadError(path: plugin.path, reason: .shutDown))
+            }
+            defer { plugin.gate.leave() }
             let instance: PluginInstance
             do {
                 instance = try plugin.instance(in: self)
@@ -90,8 +104,14 @@ extension PluginHost {
                 throw .pluginUnavailable(tool: name, error)
             }
             let context = try callContext(plugin, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, tool: name)
+            let active = ActiveInProcessCalls.enter(plugin: plugin.id, tool: name)
             outcome = Self.runInProcess(instance, capability: capability, arguments: arguments, context: context,
                                         serial: serial, outputLimit: outputLimit, onEvent: onEvent)
+            ActiveInProcessCalls.leave(active)
+        }
+        if !scrubber.isEmpty {
+            outcome = RawOutcome(code: outcome.code, bytes: scrubber.scrub(outcome.bytes),
+                                 errorDetails: outcome.errorDetails.map(scrubber.scrub), overflowed: outcome.overflowed)
         }
         let finished = MonotonicClock.now()
         let elapsed = Double(finished - started) / 1e9
@@ -100,12 +120,14 @@ extension PluginHost {
         if finished >= deadline, code == KAI_OK || code == KAI_ERR_DEADLINE_EXCEEDED || code == KAI_ERR_CANCELLED {
             throw .deadlineExceeded(tool: name, timeout: timeout ?? elapsed, elapsed: elapsed)
         }
+        // Before the code: a plugin whose write failed at the cap usually
+        // returns that write's error, which is still its fault, not the caller's.
+        if outcome.overflowed { throw .outputTooLarge(tool: name, limit: outputLimit) }
         guard code == KAI_OK else {
             let result = ResultCode(plugin: code)
             if result == .cancelled, cancellation?.isCancelled == true { throw .cancelled(tool: name) }
             throw .toolFailed(tool: name, code: result, details: ErrorDetails.describe(outcome.errorDetails))
         }
-        if outcome.overflowed { throw .outputTooLarge(tool: name, limit: outputLimit) }
         try checkOutput(outcome.bytes, capability: capability, tool: name)
         return ToolResult(plugin: plugin.id, tool: capability.name, json: outcome.bytes, durationNanoseconds: finished - started)
     }

@@ -14,8 +14,12 @@ public final class PluginHost: Sendable {
     public let disabled: [(id: String, path: String)]
     public let tools: ToolIndex
     /// Where plugins' kai_host.log lines go, tagged with the plugin id.
+    /// Scrubs secret values from plugin log lines before they are written.
     let pluginLogger: Logger
     let observer: (any CallObserver)?
+    /// Every loaded plugin's secret values, replaced by their placeholders in
+    /// whatever comes back from a plugin (see SecretScrubber).
+    let scrubber: SecretScrubber
 
     private init(plugins: [LoadedPlugin], failures: [PluginLoadError], disabled: [(id: String, path: String)],
                  logger: Logger, observer: (any CallObserver)?) {
@@ -23,12 +27,19 @@ public final class PluginHost: Sendable {
         self.failures = failures
         self.disabled = disabled
         self.tools = ToolIndex(plugins: plugins)
-        self.pluginLogger = logger
+        let scrubber = SecretScrubber(plugins: plugins)
+        self.scrubber = scrubber
+        var pluginLogger = logger
+        if !scrubber.isEmpty { pluginLogger.handler = ScrubbingLogHandler(inner: logger.handler, scrubber: scrubber) }
+        self.pluginLogger = pluginLogger
         self.observer = observer
     }
 
     /// Loads every plugin the catalog names. Never throws: a plugin that
     /// cannot load lands in `failures`, and the others load anyway.
+    ///
+    /// `policy` picks the isolation of plugins whose settings do not say
+    /// (see IsolationPolicy): long-running hosts pass `.longRunning`.
     ///
     /// With a scan cache, an unchanged file's manifest (or its failure) comes
     /// from the cache and the file is not opened until a call needs it.
@@ -39,7 +50,8 @@ public final class PluginHost: Sendable {
     /// and the host carries on.
     public static func load(
         from catalog: some PluginCatalog, cache: (any ScanCache)? = nil, observer: (any CallObserver)? = nil,
-        logger: Logger = Logger(label: "kai.plugin"), scanning: PluginScanning = .automatic
+        logger: Logger = Logger(label: "kai.plugin"), scanning: PluginScanning = .automatic,
+        isolation policy: IsolationPolicy = .command
     ) -> PluginHost {
         var plugins: [LoadedPlugin] = []
         var failures: [PluginLoadError] = []
@@ -57,7 +69,7 @@ public final class PluginHost: Sendable {
                     throw PluginLoadError(path: source.path, reason: .duplicatePluginID(manifest.id, firstPath: first))
                 }
                 byID[manifest.id] = source.path
-                let settings = source.settings ?? catalog.settings(for: manifest, path: source.path)
+                let settings = policy.apply(to: source.settings ?? catalog.settings(for: manifest, path: source.path), path: source.path)
                 guard settings.enabled else {
                     disabled.append((manifest.id, source.path))
                     continue
@@ -135,14 +147,20 @@ public final class PluginHost: Sendable {
     }
 
     /// Stops the plugins, last loaded first: in-process instances are
-    /// destroyed (the libraries stay mapped: plugins are never unloaded);
+    /// destroyed once their calls in flight return (not at all if they are
+    /// still running at the deadline), and later calls are refused (the
+    /// libraries stay mapped: plugins are never unloaded);
     /// workers finish the calls in flight, destroy their instance and
     /// exit, and are killed if they have not within `timeout` seconds.
     public func shutdown(timeout: Double = 2) {
         let deadline = MonotonicClock.deadline(after: timeout)
         for plugin in plugins.reversed() {
             plugin.supervisor?.shutdown(deadline: deadline)
-            plugin.destroyInstance()
+            let running = plugin.destroyInstance(deadline: deadline)
+            if running > 0 {
+                pluginLogger.warning("plugin \(plugin.id) still had \(running) call(s) running at shutdown; its destroy() was not called",
+                                     metadata: ["plugin": .string(plugin.id)])
+            }
         }
     }
 }

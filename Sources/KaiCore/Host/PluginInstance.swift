@@ -45,7 +45,7 @@ final class PluginInstance: @unchecked Sendable {
         var handle: UnsafeMutableRawPointer?
         let code = collector.withOutput { library.descriptor.create(instance.hostTable, $0, &handle) }
         guard code == KAI_OK else {
-            let details = ErrorDetails.describe(collector.errorDetails)
+            let details = host.scrubber.scrub(ErrorDetails.describe(collector.errorDetails))
             throw PluginLoadError(path: plugin.path, reason: .createFailed(ResultCode(plugin: code), details))
         }
         instance.handle = handle

@@ -37,6 +37,8 @@ public struct PluginLoadError: Error, Sendable, Equatable, CustomStringConvertib
         case scanExited(status: Int32)
         /// The scan helper did not answer for this file within the deadline.
         case scanTimedOut(seconds: Double)
+        /// The host shut the plugin down; a late call does not recreate it.
+        case shutDown
     }
 
     public let path: String
@@ -107,6 +109,8 @@ public struct PluginLoadError: Error, Sendable, Equatable, CustomStringConvertib
             return "exited with status \(status) while being scanned (in dlopen, its entry function or describe()). Kai skips it until the file changes."
         case .scanTimedOut(let seconds):
             return "did not answer within \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s while being scanned (its entry function or describe() hangs). Kai skips it until the file changes."
+        case .shutDown:
+            return "the plugin was shut down (its host is stopping) and takes no more calls."
         }
     }
 }

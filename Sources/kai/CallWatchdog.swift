@@ -1,0 +1,136 @@
+import Dispatch
+import Foundation
+import KaiCore
+import Synchronization
+
+/// Makes an in-process call's deadline and Ctrl-C hard, whatever the plugin
+/// does. The deadline and the first Ctrl-C are cooperative (the plugin sees
+/// is_cancelled() turn true); a plugin that ignores them runs on kai's own
+/// thread and cannot be stopped, so if the call has not returned `grace`
+/// seconds later — or on a second Ctrl-C — a thread of this watchdog says
+/// which plugin and tool hung, records the call, and ends kai with _exit:
+/// 124 past the deadline, 130 after Ctrl-C.
+///
+/// `@unchecked Sendable`: the mutable state is in `state` (a Mutex); the
+/// semaphore and the immutable fields are thread-safe.
+final class CallWatchdog: @unchecked Sendable {
+    enum Reason { case deadline, cancelled, interruptedTwice }
+
+    /// Seconds a call may run past its deadline or first Ctrl-C before kai
+    /// gives up on it; kai exits within the 2 s the CLI promises.
+    static let grace = 1.5
+    /// How long the watchdog may spend recording the call before it exits
+    /// anyway (the database may be locked).
+    static let recordBudget = 0.3
+
+    private struct State {
+        var finished = false
+        var fired = false
+        var interrupts = 0
+        /// MonotonicClock time at which the watchdog fires, and why.
+        var wake: (at: Int64, reason: Reason)?
+    }
+
+    let plugin: String
+    let tool: String
+    let timeout: Double?
+    private let record: @Sendable (Reason) -> Void
+    private let state = Mutex(State())
+    private let wakeUp = DispatchSemaphore(value: 0)
+
+    /// `record` writes the call's outcome (e.g. to the registry) and must not
+    /// block for long; the watchdog waits at most `recordBudget` for it.
+    init(plugin: String, tool: String, timeout: Double?, record: @escaping @Sendable (Reason) -> Void) {
+        self.plugin = plugin
+        self.tool = tool
+        self.timeout = timeout
+        self.record = record
+        if let timeout {
+            let at = MonotonicClock.deadline(after: timeout + Self.grace)
+            state.withLock { $0.wake = (at, .deadline) }
+        }
+        let thread = Thread { [self] in watch() }
+        thread.name = "kai-call-watchdog"
+        thread.start()
+    }
+
+    /// The call returned: the watchdog stands down.
+    func finished() {
+        state.withLock { $0.finished = true }
+        wakeUp.signal()
+    }
+
+    /// A Ctrl-C arrived: the first starts the grace, the second fires now.
+    /// Returns true for the first (the caller cancels the call).
+    @discardableResult
+    func interrupted() -> Bool {
+        let count = state.withLock { state -> Int in
+            guard !state.finished else { return 0 }  // the call already returned: kai is on its way out
+            state.interrupts += 1
+            if state.interrupts == 1 {
+                let at = MonotonicClock.deadline(after: Self.grace)
+                if state.wake == nil || at < state.wake!.at { state.wake = (at, .cancelled) }
+            }
+            return state.interrupts
+        }
+        if count == 0 { return true }
+        if count == 1 {
+            wakeUp.signal()
+            Console.note("kai: cancelling tool \"\(tool)\"; press Ctrl-C again to stop kai at once.")
+            return true
+        }
+        fire(.interruptedTwice)
+        return false
+    }
+
+    private func watch() {
+        while true {
+            let (finished, wake) = state.withLock { ($0.finished, $0.wake) }
+            if finished { return }
+            guard let wake else {
+                wakeUp.wait()
+                continue
+            }
+            let left = wake.at - MonotonicClock.now()
+            if left <= 0 {
+                fire(wake.reason)
+                return
+            }
+            _ = wakeUp.wait(timeout: .now() + .nanoseconds(Int(clamping: left)))
+        }
+    }
+
+    private func fire(_ reason: Reason) {
+        let first = state.withLock { state -> Bool in
+            guard !state.finished, !state.fired else { return false }
+            state.fired = true
+            return true
+        }
+        guard first else { return }
+        Console.error(message(reason))
+        let recorded = DispatchSemaphore(value: 0)
+        Thread { [record] in
+            record(reason)
+            recorded.signal()
+        }.start()
+        _ = recorded.wait(timeout: .now() + Self.recordBudget)
+        _exit(reason == .deadline ? ExitCodes.deadline : ExitCodes.cancelled)
+    }
+
+    func message(_ reason: Reason) -> String {
+        let what = switch reason {
+        case .deadline:
+            "passed its deadline of \(Self.seconds(timeout ?? 0)) and did not return within \(Self.seconds(Self.grace)) after it"
+        case .cancelled:
+            "was cancelled (Ctrl-C) and did not return within \(Self.seconds(Self.grace))"
+        case .interruptedTwice:
+            "was interrupted twice (Ctrl-C) and had not returned"
+        }
+        return "tool \"\(tool)\" of plugin \(plugin) \(what): the plugin ignores cancellation. kai exited without waiting for it. "
+            + "Run the plugin with isolation: process so that kai can stop it."
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        String(format: "%.3f s", value)
+    }
+}
