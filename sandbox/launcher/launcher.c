@@ -3,6 +3,7 @@
  * JSON report (sandbox/CONTRACT.md, design in sandbox/README.md).
  *
  * The order of steps is fixed; each one assumes the ones before it:
+ *   0. close every descriptor above 2 the caller left open
  *   1. no_new_privs, then die with our parent (PDEATHSIG + getppid check)
  *   2. parse and validate every argument (usage errors exit 2)
  *   3. decide the protections
@@ -133,6 +134,10 @@ static void make_pipe(int fds[2], bool nonblocking_read)
 
 int ks_launcher_main(int argc, char **argv)
 {
+    /* 0. Only stdin, stdout and stderr are ours to keep: a directory, file,
+     * socket or terminal the caller left open would otherwise pass through
+     * init and execve into the program (issue 9). Before the trace fd. */
+    ks_close_inherited_fds();
     ks_trace_init();
     ks_trace("sup", "main");
     /* 1. Nothing we start may gain privileges; die with our parent. */
