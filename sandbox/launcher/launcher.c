@@ -162,8 +162,13 @@ int ks_launcher_main(int argc, char **argv)
     if (cfg.no_seccomp) add_warning("seccomp disabled by --no-seccomp");
     if (cfg.no_userns) add_warning("user namespace disabled by --no-userns");
     /* 4. Files and pipes; everything is close-on-exec. */
-    int stdin_fd = open(cfg.stdin_file ? cfg.stdin_file : "/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* Non-blocking: opening a FIFO that has no writer would otherwise wait
+     * for one here, before any time limit runs (it now reads as empty);
+     * the program gets an ordinary blocking descriptor, whose reads run
+     * under the limits. */
+    int stdin_fd = open(cfg.stdin_file ? cfg.stdin_file : "/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY | (cfg.stdin_file ? O_NONBLOCK : 0));
     if (stdin_fd < 0) die_with_error("--stdin: cannot open \"%s\"", cfg.stdin_file ? cfg.stdin_file : "/dev/null");
+    if (cfg.stdin_file && fcntl(stdin_fd, F_SETFL, 0) < 0) die_with_error("--stdin: fcntl(F_SETFL) on \"%s\"", cfg.stdin_file);
     static ks_files files;
     if (cfg.files_dir) ks_files_load(cfg.files_dir, (size_t)cfg.workdir_mb << 20, &files);
     int out[2], err[2], status[2], setup[2];
