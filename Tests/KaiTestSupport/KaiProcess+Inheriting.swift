@@ -17,6 +17,18 @@ extension KaiProcess {
     /// exited within `deadline` seconds (a hang guard, not a timing check).
     public static func run(_ arguments: [String], inheriting descriptors: InheritedDescriptors, terminalStdin: Bool = false,
                            environment: [String: String] = [:], deadline: Double = 120) throws -> Outcome {
+        try spawn(arguments, descriptors, terminalStdin: terminalStdin, environment: environment, deadline: deadline)
+    }
+
+    /// Runs kai with stdin /dev/null and nothing else of ours open; fails if
+    /// it has not exited within `deadline` seconds (a hang guard).
+    public static func run(_ arguments: [String], deadline: Double, environment: [String: String] = [:]) throws -> Outcome {
+        try spawn(arguments, nil, terminalStdin: false, environment: environment, deadline: deadline)
+    }
+
+    private static func spawn(_ arguments: [String], _ descriptors: InheritedDescriptors?, terminalStdin: Bool,
+                              environment: [String: String], deadline: Double) throws -> Outcome {
+        let handed = descriptors?.handed ?? []
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
         guard systemPipe2(&out, O_CLOEXEC) == 0, systemPipe2(&err, O_CLOEXEC) == 0 else {
             throw FixtureError(message: "pipe2: \(String(cString: strerror(errno)))")
@@ -27,7 +39,7 @@ extension KaiProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        if terminalStdin, descriptors.ptySlave >= 0 {
+        if terminalStdin, let descriptors, descriptors.ptySlave >= 0 {
             // Opened without O_NOCTTY by a session leader: the controlling terminal.
             posix_spawn_file_actions_addopen(&actions, 0, descriptors.ptyName, O_RDWR, 0)
             posix_spawnattr_setflags(&attributes, 0x80 /* POSIX_SPAWN_SETSID */)
@@ -38,9 +50,9 @@ extension KaiProcess {
         posix_spawn_file_actions_adddup2(&actions, err[1], 2)
         // dup2 onto their numbers clears close-on-exec; everything else of
         // ours (other tests spawn concurrently) is closed.
-        let top = (descriptors.handed.map(\.theirs).max() ?? 2) + 1
-        for (ours, theirs) in descriptors.handed { posix_spawn_file_actions_adddup2(&actions, ours, theirs) }
-        for number in 3..<top where !descriptors.handed.contains(where: { $0.theirs == number }) {
+        let top = (handed.map(\.theirs).max() ?? 2) + 1
+        for (ours, theirs) in handed { posix_spawn_file_actions_adddup2(&actions, ours, theirs) }
+        for number in 3..<top where !handed.contains(where: { $0.theirs == number }) {
             posix_spawn_file_actions_addclose(&actions, number)
         }
         _ = addClosefrom(&actions, top)
