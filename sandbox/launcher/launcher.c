@@ -169,6 +169,12 @@ int ks_launcher_main(int argc, char **argv)
     int stdin_fd = open(cfg.stdin_file ? cfg.stdin_file : "/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY | (cfg.stdin_file ? O_NONBLOCK : 0));
     if (stdin_fd < 0) die_with_error("--stdin: cannot open \"%s\"", cfg.stdin_file ? cfg.stdin_file : "/dev/null");
     if (cfg.stdin_file && fcntl(stdin_fd, F_SETFL, 0) < 0) die_with_error("--stdin: fcntl(F_SETFL) on \"%s\"", cfg.stdin_file);
+    /* No terminal inside, even one asked for (--stdin /dev/tty, or kai's
+     * own stdin at a shell): it would read the user's keystrokes and could
+     * change the terminal's modes. */
+    if (cfg.stdin_file && isatty(stdin_fd))
+        die("--stdin \"%s\" is a terminal; a sandboxed program may not read or control the user's terminal "
+            "(fix: give a file, a pipe or a FIFO)", cfg.stdin_file);
     static ks_files files;
     if (cfg.files_dir) ks_files_load(cfg.files_dir, (size_t)cfg.workdir_mb << 20, &files);
     int out[2], err[2], status[2], setup[2];

@@ -29,7 +29,8 @@ struct LauncherProcess {
         var signal: Int32?
     }
 
-    static func run(path: String, arguments: [String]) throws(SandboxError) -> Outcome {
+    /// Runs the launcher with `stdin` (nil: /dev/null) as its fd 0.
+    static func run(path: String, arguments: [String], stdin: Int32? = nil) throws(SandboxError) -> Outcome {
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
         guard systemPipe2(&out, O_CLOEXEC) == 0 else { throw .system(call: "pipe2", errno: errno) }
@@ -41,7 +42,7 @@ struct LauncherProcess {
         let pid: pid_t
         do {
             defer { close(out[1]); close(err[1]) }
-            pid = try spawn(path: path, arguments: arguments, stdout: out[1], stderr: err[1])
+            pid = try spawn([path] + arguments, environment: [:], stdin: stdin, stdout: out[1], stderr: err[1])
         } catch {
             close(out[0]); close(err[0])
             throw error
@@ -58,10 +59,6 @@ struct LauncherProcess {
             exitStatus: signal == 0 ? (status >> 8) & 0xff : nil,
             signal: signal == 0 ? nil : signal
         )
-    }
-
-    private static func spawn(path: String, arguments: [String], stdout: Int32, stderr: Int32) throws(SandboxError) -> pid_t {
-        try spawn([path] + arguments, environment: [:], stdin: nil, stdout: stdout, stderr: stderr)
     }
 
     /// posix_spawn of `command` (argv[0] an absolute path) with exactly
