@@ -22,7 +22,6 @@
 
 #include <setjmp.h>
 #include <stdio.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define KS_EXPORT __attribute__((visibility("default")))
@@ -60,9 +59,9 @@ KS_EXPORT pid_t kai_sandbox_fork(int argc, char **argv, int report_fd)
     /* The supervisor: its stdout is the report pipe; stderr stays the
      * caller's, for the launcher's usage errors and warnings. */
     if (report_fd != STDOUT_FILENO && dup2(report_fd, STDOUT_FILENO) < 0) _exit(3);
-    /* Nothing else of the caller's (its request and answer pipes, say) may
-     * stay open in the sandbox's processes. */
-    if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0) _exit(3);
+    /* Nothing else of the caller's (its request and answer pipes, say)
+     * stays open in the sandbox's processes: ks_launcher_main closes every
+     * fd above 2 first thing. */
     ks_set_program_hook(return_into_caller);
     int status = ks_launcher_main(argc, argv);
     fflush(stdout);

@@ -3,6 +3,7 @@
  * JSON report (sandbox/CONTRACT.md, design in sandbox/README.md).
  *
  * The order of steps is fixed; each one assumes the ones before it:
+ *   0. close every descriptor above 2 the caller left open
  *   1. no_new_privs, then die with our parent (PDEATHSIG + getppid check)
  *   2. parse and validate every argument (usage errors exit 2)
  *   3. decide the protections
@@ -133,6 +134,10 @@ static void make_pipe(int fds[2], bool nonblocking_read)
 
 int ks_launcher_main(int argc, char **argv)
 {
+    /* 0. Only stdin, stdout and stderr are ours to keep: a directory, file,
+     * socket or terminal the caller left open would otherwise pass through
+     * init and execve into the program (issue 9). Before the trace fd. */
+    ks_close_inherited_fds();
     ks_trace_init();
     ks_trace("sup", "main");
     /* 1. Nothing we start may gain privileges; die with our parent. */
@@ -157,8 +162,19 @@ int ks_launcher_main(int argc, char **argv)
     if (cfg.no_seccomp) add_warning("seccomp disabled by --no-seccomp");
     if (cfg.no_userns) add_warning("user namespace disabled by --no-userns");
     /* 4. Files and pipes; everything is close-on-exec. */
-    int stdin_fd = open(cfg.stdin_file ? cfg.stdin_file : "/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* Non-blocking: opening a FIFO that has no writer would otherwise wait
+     * for one here, before any time limit runs (it now reads as empty);
+     * the program gets an ordinary blocking descriptor, whose reads run
+     * under the limits. */
+    int stdin_fd = open(cfg.stdin_file ? cfg.stdin_file : "/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY | (cfg.stdin_file ? O_NONBLOCK : 0));
     if (stdin_fd < 0) die_with_error("--stdin: cannot open \"%s\"", cfg.stdin_file ? cfg.stdin_file : "/dev/null");
+    if (cfg.stdin_file && fcntl(stdin_fd, F_SETFL, 0) < 0) die_with_error("--stdin: fcntl(F_SETFL) on \"%s\"", cfg.stdin_file);
+    /* No terminal inside, even one asked for (--stdin /dev/tty, or kai's
+     * own stdin at a shell): it would read the user's keystrokes and could
+     * change the terminal's modes. */
+    if (cfg.stdin_file && isatty(stdin_fd))
+        die("--stdin \"%s\" is a terminal; a sandboxed program may not read or control the user's terminal "
+            "(fix: give a file, a pipe or a FIFO)", cfg.stdin_file);
     static ks_files files;
     if (cfg.files_dir) ks_files_load(cfg.files_dir, (size_t)cfg.workdir_mb << 20, &files);
     int out[2], err[2], status[2], setup[2];

@@ -85,6 +85,13 @@ struct sock_fprog ks_seccomp_build(void)
     /* clone3 passes its flags in memory BPF cannot read: fail it so libc
      * falls back to clone, whose flags we can check. */
     check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0), "clone3");
+    /* Limits of other processes: init shares the program's uid, so the
+     * kernel would let the program lower init's (prlimit64 on pid 1: a
+     * RLIMIT_NOFILE of 0 broke init's poll and the report; RLIMIT_CPU or
+     * RLIMIT_AS could kill it). Only pid 0, the caller itself (what
+     * setrlimit/getrlimit use), is allowed; others fail with EPERM, as for
+     * a process one may not touch. */
+    check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(prlimit64), 1, SCMP_A0(SCMP_CMP_NE, 0, 0)), "prlimit64");
     /* No terminal exists, but refuse terminal injection outright. */
     check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI)), "ioctl(TIOCSTI)");
     check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX)), "ioctl(TIOCLINUX)");

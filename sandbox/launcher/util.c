@@ -2,12 +2,14 @@
 #define _GNU_SOURCE
 #include "kai_sandbox.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +51,33 @@ void die_with_error(const char *fmt, ...)
     if (n >= 0 && (size_t)n < sizeof message)
         snprintf(message + n, sizeof message - (size_t)n, ": %s", strerror(saved));
     die_message(message);
+}
+
+/* Kernels before 5.9 have no close_range: close what /proc/self/fd lists.
+ * The directory's own fd is skipped (closing it mid-walk would end the walk). */
+static void close_listed_from_3(void)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir) die_with_error("closing inherited descriptors: opendir /proc/self/fd");
+    int own = dirfd(dir);
+    struct dirent *entry;
+    errno = 0;
+    while ((entry = readdir(dir)) != NULL) {
+        char *end;
+        long fd = strtol(entry->d_name, &end, 10);
+        if (*end || end == entry->d_name || fd < 3 || fd == own) continue;
+        if (close((int)fd) < 0 && errno != EBADF) die_with_error("closing inherited descriptor %ld", fd);
+        errno = 0;
+    }
+    if (errno) die_with_error("closing inherited descriptors: readdir /proc/self/fd");
+    if (closedir(dir) < 0) die_with_error("closedir /proc/self/fd");
+}
+
+void ks_close_inherited_fds(void)
+{
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+    if (errno != ENOSYS) die_with_error("close_range(3, ~0) (closing descriptors inherited from the caller)");
+    close_listed_from_3();
 }
 
 void *xmalloc(size_t size)

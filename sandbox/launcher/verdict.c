@@ -186,6 +186,14 @@ void ks_write_report(ks_run *run)
         else if (WIFSIGNALED(st)) sig = WTERMSIG(st);
     } else if (run->stopped != KS_STOP_NONE) {
         sig = SIGKILL; /* init was killed by us before it could report */
+    } else if (!r.error[0] && stats.oom_killed && WIFSIGNALED(run->init_status) && WTERMSIG(run->init_status) == SIGKILL) {
+        /* The memory cgroup's OOM killer took init itself: memory held
+         * outside any process (tmpfs pages in /work, /tmp, /dev/shm, a memfd
+         * or socket buffers still in flight) is not freed by killing the
+         * program, and init may be the tree's largest process (it holds
+         * --files, or a fork server's heap). Its death took the program
+         * with it (SIGKILL): the verdict is the memory limit. */
+        sig = SIGKILL;
     } else if (!r.error[0]) {
         snprintf(r.error, sizeof r.error, "the sandbox's init ended without a result (wait status 0x%x)", run->init_status);
     }

@@ -15,6 +15,11 @@ import Darwin
 @_silgen_name("pipe2")
 func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
+/// posix_spawn_file_actions_addclosefrom_np(3) (glibc 2.34+), likewise
+/// hidden behind _GNU_SOURCE.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+func systemAddClosefrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
+
 struct LauncherProcess {
     struct Outcome {
         var stdout: [UInt8]
@@ -24,10 +29,11 @@ struct LauncherProcess {
         var signal: Int32?
     }
 
-    /// With `stdoutFile`, the launcher writes its stdout (the report)
-    /// straight into that file and `Outcome.stdout` is empty: the report is
-    /// never held in this process's memory.
-    static func run(path: String, arguments: [String], stdoutFile: Int32? = nil) throws(SandboxError) -> Outcome {
+    /// Runs the launcher with `stdin` (nil: /dev/null) as its fd 0. With
+    /// `stdoutFile`, the launcher writes its stdout (the report) straight
+    /// into that file and `Outcome.stdout` is empty: the report is never
+    /// held in this process's memory.
+    static func run(path: String, arguments: [String], stdin: Int32? = nil, stdoutFile: Int32? = nil) throws(SandboxError) -> Outcome {
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
         if stdoutFile == nil {
@@ -41,7 +47,7 @@ struct LauncherProcess {
         let pid: pid_t
         do {
             defer { if stdoutFile == nil { close(out[1]) }; close(err[1]) }
-            pid = try spawn(path: path, arguments: arguments, stdout: stdoutFile ?? out[1], stderr: err[1])
+            pid = try spawn([path] + arguments, environment: [:], stdin: stdin, stdout: stdoutFile ?? out[1], stderr: err[1])
         } catch {
             if stdoutFile == nil { close(out[0]) }
             close(err[0])
@@ -61,13 +67,9 @@ struct LauncherProcess {
         )
     }
 
-    private static func spawn(path: String, arguments: [String], stdout: Int32, stderr: Int32) throws(SandboxError) -> pid_t {
-        try spawn([path] + arguments, environment: [:], stdin: nil, stdout: stdout, stderr: stderr)
-    }
-
     /// posix_spawn of `command` (argv[0] an absolute path) with exactly
     /// `environment` and the given fds as its stdin (nil: /dev/null),
-    /// stdout and stderr; every other fd of ours is close-on-exec.
+    /// stdout and stderr, and no other fd of ours.
     static func spawn(_ command: [String], environment: [String: String], stdin: Int32?, stdout: Int32, stderr: Int32)
         throws(SandboxError) -> pid_t
     {
@@ -81,6 +83,14 @@ struct LauncherProcess {
         }
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        // Only 0, 1 and 2, set up here on purpose: whatever else this process
+        // has open without close-on-exec (a directory, a file, a socket, a
+        // terminal its own caller left it) must not reach the launcher or a
+        // fork server, and through them sandboxed code. The launcher closes
+        // them too (ks_close_inherited_fds); this keeps them out of the
+        // fork server's unsandboxed Python as well.
+        let closing = systemAddClosefrom(&actions, 3)
+        guard closing == 0 else { throw .system(call: "posix_spawn_file_actions_addclosefrom_np", errno: closing) }
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         let envp: [UnsafeMutablePointer<CChar>?] =

@@ -19,7 +19,9 @@ extension Sandbox {
         guard access(launcherPath, X_OK) == 0 else { throw .launcherMissing(path: launcherPath) }
         let fd = try Self.anonymousFile()
         do throws(SandboxError) {
-            let outcome = try LauncherProcess.run(path: launcherPath, arguments: request.launcherArguments, stdoutFile: fd)
+            let (request, stdin) = Self.handingOverStdin(request)
+            let outcome = try LauncherProcess.run(path: launcherPath, arguments: request.launcherArguments,
+                                                  stdin: stdin, stdoutFile: fd)
             guard outcome.exitStatus == 0 else {
                 throw .launcherFailed(exitStatus: outcome.exitStatus, signal: outcome.signal,
                                       stderr: String(decoding: outcome.stderr, as: UTF8.self))

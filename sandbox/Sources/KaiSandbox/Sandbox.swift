@@ -30,12 +30,37 @@ public struct Sandbox: Sendable {
     /// or hits a limit is a report, not an error; errors mean no report.
     public func run(_ request: SandboxRequest) throws(SandboxError) -> SandboxReport {
         guard access(launcherPath, X_OK) == 0 else { throw .launcherMissing(path: launcherPath) }
-        let outcome = try LauncherProcess.run(path: launcherPath, arguments: request.launcherArguments)
+        let (request, stdin) = Self.handingOverStdin(request)
+        let outcome = try LauncherProcess.run(path: launcherPath, arguments: request.launcherArguments, stdin: stdin)
         let stderr = String(decoding: outcome.stderr, as: UTF8.self)
         guard outcome.exitStatus == 0 else {
             throw .launcherFailed(exitStatus: outcome.exitStatus, signal: outcome.signal, stderr: stderr)
         }
         return try SandboxReport.decode(outcome.stdout)
+    }
+}
+
+extension Sandbox {
+    /// The launcher gets no descriptor of ours but 0-2, so a `--stdin` that
+    /// names one of ours (`--stdin <(cmd)` is /dev/fd/63) is handed over as
+    /// the launcher's stdin, on purpose, and read from there.
+    static func handingOverStdin(_ request: SandboxRequest) -> (SandboxRequest, stdin: Int32?) {
+        guard let path = request.stdinFile, let fd = ownDescriptor(path) else { return (request, nil) }
+        var request = request
+        request.stdinFile = "/dev/stdin"
+        return (request, fd)
+    }
+
+    /// The open descriptor of this process that `path` names (/dev/stdin,
+    /// /dev/fd/N, /proc/self/fd/N), or nil.
+    static func ownDescriptor(_ path: String) -> Int32? {
+        let number: Int32?
+        if path == "/dev/stdin" { number = 0 }
+        else if path.hasPrefix("/dev/fd/") { number = Int32(path.dropFirst("/dev/fd/".count)) }
+        else if path.hasPrefix("/proc/self/fd/") { number = Int32(path.dropFirst("/proc/self/fd/".count)) }
+        else { number = nil }
+        guard let number, number >= 0, fcntl(number, F_GETFD) >= 0 else { return nil }
+        return number
     }
 }
 

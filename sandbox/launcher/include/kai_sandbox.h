@@ -67,6 +67,12 @@ typedef void (*ks_die_hook)(const char *message);
 void ks_set_die_hook(ks_die_hook hook);
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_with_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* [supervisor] First thing in ks_launcher_main: closes every descriptor
+ * above 2, whatever the caller left open (a directory, a file, a socket,
+ * a terminal) and however it was flagged. Nothing above 2 is the
+ * launcher's by contract (CONTRACT.md), and init is a clone, not an exec,
+ * so close-on-exec alone would leave them in init. Dies on failure. */
+void ks_close_inherited_fds(void);
 void *xmalloc(size_t size);
 void *xrealloc(void *ptr, size_t size);
 /* write(2)/read(2) the whole buffer, retrying on EINTR and short counts.

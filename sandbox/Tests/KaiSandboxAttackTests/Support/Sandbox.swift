@@ -104,12 +104,13 @@ enum Sandbox {
         let leftoverCgroups: [String]
     }
 
-    /// Runs `attack ARGS… MARKER` under the launcher with `options`.
+    /// Runs `attack ARGS… MARKER` under the launcher with `options`;
+    /// `extraFiles` are staged into /work beside it.
     static func run(_ attack: String, _ arguments: [String] = [], options: [String] = [],
                     marker: String = newMarker(), stdinPath: String = "/dev/null", newSession: Bool = false,
-                    prefix: [String] = []) throws -> Run {
+                    prefix: [String] = [], extraFiles: [String] = []) throws -> Run {
         let (staged, argv) = try command(for: attack)
-        let dir = try stage(staged)
+        let dir = try stage(staged + extraFiles)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let full = prefix + [launcher, "--files", dir] + options + ["--"] + argv + arguments + [marker]
         let spawned = try Spawn.run(full, environment: hostEnvironment, stdinPath: stdinPath, newSession: newSession)
