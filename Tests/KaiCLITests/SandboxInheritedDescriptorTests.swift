@@ -7,7 +7,7 @@ import Testing
 /// items 1 and 2a): the program has only its own stdin, stdout and stderr,
 /// and reaches none of the caller's directory, file, loopback connection or
 /// terminal.
-@Suite struct SandboxInheritedDescriptorTests {
+@Suite(.requiresNamespaces) struct SandboxInheritedDescriptorTests {
     /// Runs the probe (InheritedDescriptors.probeSource) in the sandbox with
     /// `descriptors` open in kai; returns its facts.
     static func probe(_ descriptors: InheritedDescriptors, terminalStdin: Bool = false,

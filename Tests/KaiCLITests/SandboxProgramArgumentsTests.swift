@@ -6,7 +6,7 @@ import Testing
 /// Issue 9, item 7e: a program's arguments are handled in linear time —
 /// 20,000 of them used to take minutes in kai's argument parsing (4,000:
 /// 11 s) — and every one arrives exactly, options and `--` included.
-@Suite struct SandboxProgramArgumentsTests {
+@Suite(.requiresNamespaces) struct SandboxProgramArgumentsTests {
     @Test func twentyThousandArguments_allArriveInOrder() throws {
         let special = ["--help", "-x", "--", "two words", "", "ünïcode", "--json", "sandbox"]
         let arguments = (0..<20_000).map { index in index % 1000 < special.count ? special[index % 1000] : "arg\(index)" }

@@ -7,7 +7,7 @@ import Testing
 /// `/dev/stdin`): the launcher inherits nothing of kai's but 0-2 (issue 9,
 /// item 1), so kai hands that one descriptor over on purpose, as the
 /// program's stdin. A terminal is refused even when asked for (item 2a).
-@Suite struct SandboxStdinTests {
+@Suite(.requiresNamespaces) struct SandboxStdinTests {
     static func report(_ outcome: KaiProcess.Outcome) throws -> JSONValue {
         try JSONParser.parse(outcome.stdout)
     }

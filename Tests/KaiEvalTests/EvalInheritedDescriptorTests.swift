@@ -9,7 +9,7 @@ import Testing
 /// only its stdin (the program), the harness's stdout, stderr and verdict
 /// pipe, and reaches none of the caller's directory, file, loopback
 /// connection or terminal.
-@Suite struct EvalInheritedDescriptorTests {
+@Suite(.requiresSandboxCgroups) struct EvalInheritedDescriptorTests {
     enum Path: String, CaseIterable, CustomStringConvertible {
         case forkServer, interpreterPerSample
         var description: String { rawValue }

@@ -1,4 +1,5 @@
 import Foundation
+import KaiTestSupport
 import Testing
 
 /// Issue 9, item 1: the launcher itself closes whatever its caller left
@@ -6,7 +7,7 @@ import Testing
 /// than Kai's own client cannot leak descriptors into the program either.
 /// The end-to-end tests through kai are SandboxInheritedDescriptorTests and
 /// EvalInheritedDescriptorTests.
-@Suite struct InheritedDescriptorTests {
+@Suite(.requiresNamespaces) struct InheritedDescriptorTests {
     @Test func descriptorsTheCallerLeftOpen_areClosedByTheLauncher() throws {
         let file = Sandbox.scratch + "/inherited-\(UUID().uuidString.prefix(8))"
         try Data("host file".utf8).write(to: URL(fileURLWithPath: file))

@@ -1,3 +1,4 @@
+import KaiTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 /// program frees none of it, so with 24 MB of --files (held in init's
 /// memory) init is the largest process and the victim: the report used to
 /// be sandbox_error "the sandbox's init ended without a result".
-@Suite struct MemoryRouteTests {
+@Suite(.requiresNamespaces, .requiresSandboxCgroups) struct MemoryRouteTests {
     /// 24 MiB of --files: init holds a copy, the program (a small C
     /// binary) does not.
     static let ballast: String = {

@@ -1,10 +1,11 @@
+import KaiTestSupport
 import Testing
 
 /// Issue 9, item 7b: the program shares init's uid, so the kernel alone
 /// would let it lower init's limits (prlimit64 on pid 1) — a RLIMIT_NOFILE
 /// of 0 made init's poll fail and the run a sandbox_error. Nothing the
 /// report depends on may be changeable from inside.
-@Suite struct ReportTamperTests {
+@Suite(.requiresNamespaces) struct ReportTamperTests {
     @Test func loweringInitsLimits_isRefused_andTheReportIsIntact() throws {
         let run = try Sandbox.run("prlimit_init.py", options: ["--collect", "out.txt"])
         run.expectExited(0)

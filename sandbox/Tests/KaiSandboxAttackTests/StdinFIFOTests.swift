@@ -1,3 +1,4 @@
+import KaiTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -8,7 +9,7 @@ import Glibc
 /// launcher used to open it blocking, before any limit ran: with no writer
 /// it waited forever. Now a FIFO without a writer reads as empty, and one
 /// whose writer never writes blocks the program's read, under the limit.
-@Suite struct StdinFIFOTests {
+@Suite(.requiresNamespaces) struct StdinFIFOTests {
     static func fifo() throws -> String {
         let path = Sandbox.scratch + "/stdin-\(UUID().uuidString.prefix(8)).fifo"
         guard mkfifo(path, 0o600) == 0 else { throw SpawnError(description: "mkfifo \(path): errno \(errno)") }
