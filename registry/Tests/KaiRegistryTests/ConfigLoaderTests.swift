@@ -26,6 +26,13 @@ struct ConfigLoaderTests {
             enabled: false
         """
 
+    @Test func load_isolationIsExplicitOnlyWhenTheEntrySaysIt() throws {
+        // A long-running host picks its own default only for entries without `isolation:`.
+        let config = try loadConfig("plugins:\n  - id: dev.x\n    isolation: inprocess\n  - id: dev.y\n    enabled: true\n")
+        #expect(config.entries.map(\.isolationIsExplicit) == [true, false])
+        #expect(config.entries.map(\.isolation) == [.inprocess, .inprocess])
+    }
+
     @Test func load_isolationSandbox_isAccepted() throws {
         let config = try loadConfig("plugins:\n  - id: dev.x\n    isolation: sandbox\n")
         #expect(config.entries.first?.isolation == .sandbox)

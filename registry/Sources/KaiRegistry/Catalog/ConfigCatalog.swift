@@ -55,6 +55,7 @@ public struct ConfigCatalog: PluginCatalog {
             status: entry.status.flatMap { PluginStatus(rawValue: $0.rawValue) } ?? .active,
             config: entry.config,
             isolation: PluginIsolation(rawValue: entry.isolation.rawValue) ?? .inprocess)
+        settings.isolationIsExplicit = entry.isolationIsExplicit
         do throws(ConfigError) {
             let resolved = try SecretResolver(environment: environment).resolve(entry, pluginID: id, file: config.file)
             for (key, value) in resolved.values {

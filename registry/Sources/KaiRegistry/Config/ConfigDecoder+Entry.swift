@@ -34,6 +34,7 @@ extension ConfigDecoder {
         if let enabled = members["enabled"] { entry.enabled = try bool(enabled.value, "\(owner).enabled") }
         if let isolation = members["isolation"] {
             entry.isolation = try choice(isolation.value, "\(owner).isolation", as: Isolation.self)
+            entry.isolationIsExplicit = true
         }
         if let status = members["status"] {
             entry.status = try choice(status.value, "\(owner).status", as: PluginStatusOverride.self)

@@ -31,6 +31,9 @@ public struct PluginEntry: Sendable, Equatable {
     public var id: String?
     public var enabled: Bool
     public var isolation: Isolation
+    /// Whether the entry says `isolation:` itself; a long-running host picks
+    /// its own default only when it does not (KaiCore's IsolationPolicy).
+    public var isolationIsExplicit = false
     public var status: PluginStatusOverride?
     /// Settings for the plugin, validated later against its config schema.
     public var config: JSONValue
