@@ -33,9 +33,10 @@ struct ToolsCall: ParsableCommand {
         let runtime = try self.runtime.openRuntime()
         let host = runtime.host
         // The call is acknowledged (exit 0) only once its record is on disk.
+        var succeeded = false
         defer {
             host.shutdown()
-            runtime.store.flush()
+            CallRecording.confirm(runtime.store, callSucceeded: succeeded)
         }
         let token = CancellationToken()
         let signalSource = Self.cancelOnInterrupt(token)
@@ -57,6 +58,7 @@ struct ToolsCall: ParsableCommand {
             } else {
                 Console.out(result.text)
             }
+            succeeded = true
         } catch {
             WorkerFailureWindow.check(error, host: host, store: runtime.store)
             throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))

@@ -30,7 +30,7 @@ extension RegistryStore {
             guard let reason, reason.hasPrefix(Self.supervisionReasonPrefix) else { return nil }
             return String(reason.dropFirst(Self.supervisionReasonPrefix.count))
         } catch {
-            throw StoreError.wrapping(error, doing: "read the status of plugin '\(id)'")
+            throw wrapping(error, doing: "read the status of plugin '\(id)'")
         }
     }
 
@@ -45,7 +45,7 @@ extension RegistryStore {
                                  arguments: StatementArguments([plugin, since] as [any DatabaseValueConvertible]) + StatementArguments(Self.workerFailureKinds)) ?? 0
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "count worker failures of plugin '\(plugin)'")
+            throw wrapping(error, doing: "count worker failures of plugin '\(plugin)'")
         }
     }
 }
