@@ -45,10 +45,7 @@ struct ToolsCall: ParsableCommand {
             if entry.plugin.status == .deprecated {
                 Console.warning("plugin \(entry.plugin.id) is deprecated by the operator; it may be removed soon.")
             }
-            if let reason = try? runtime.store.supervisionDisableReason(id: entry.plugin.id) {
-                let error = CallError.pluginDisabled(tool: entry.qualifiedName, plugin: entry.plugin.id, reason: reason)
-                throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
-            }
+            try SupervisionGate.check(entry, store: runtime.store)
         }
         do {
             let options = CallOptions(timeout: timeout, cancellation: token, onEvent: progress ? Self.showProgress : nil, taskType: taskType)
