@@ -17,7 +17,7 @@ struct RegistryCheck: ParsableCommand {
         do {
             report = try RegistryIntegrity.check(path: path)
         } catch {
-            throw ExitCodes.fail(error.description, ExitCodes.store)
+            throw ExitCodes.fail(error.description, error.code == .notFound ? ExitCodes.notFound : ExitCodes.store)
         }
         guard !report.isSound else {
             Console.out("ok: \(path) passed SQLite's integrity check and every table reads in full")

@@ -17,7 +17,12 @@ struct RegistryRecover: ParsableCommand {
         do {
             results = try RegistryRecovery.recover(from: path, to: out)
         } catch {
-            throw ExitCodes.fail(error.description, error.code == .invalidArgument ? ExitCodes.usage : ExitCodes.store)
+            let status = switch error.code {
+            case .invalidArgument: ExitCodes.usage
+            case .notFound: ExitCodes.notFound
+            default: ExitCodes.store
+            }
+            throw ExitCodes.fail(error.description, status)
         }
         var lines = results.map { result in
             "  \(result.name): \(result.copied) rows copied"

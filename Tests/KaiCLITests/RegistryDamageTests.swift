@@ -11,26 +11,30 @@ import Testing
 
     /// A registry with `rows` extra call-log rows, one of whose leaf pages is
     /// then overwritten with garbage; returns how many rows that page held.
-    static func damagedRegistry(_ name: String, rows: Int = 2000) throws -> (Workspace, lostRows: Int) {
+    static func damagedRegistry(_ name: String, rows: Int = 2000, leaves: [Int] = [3]) throws -> (Workspace, lostRows: Int) {
         let workspace = try Workspace(name)
         #expect(try workspace.kai(["tools", "call", "add", "--args", #"{"a": 1, "b": 2}"#]).status == 0)
         let lost = try Python.run("""
             import sqlite3, sys
-            path, rows = sys.argv[1], int(sys.argv[2])
+            path, rows, leaves = sys.argv[1], int(sys.argv[2]), [int(n) for n in sys.argv[3].split(",")]
             db = sqlite3.connect(path, isolation_level=None)
             db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
                        "INSERT INTO call_log (tool, plugin, kind, started_at, duration_ns, result_code, depth, "
                        "arguments_size, result_size) SELECT 'x.t', 'x', 'tool', i, 1, 0, 0, 0, 0 FROM n", (rows,))
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             size = db.execute("PRAGMA page_size").fetchone()[0]
-            page, cells = db.execute("SELECT pageno, ncell FROM dbstat WHERE name = 'call_log' AND pagetype = 'leaf' "
-                                     "ORDER BY pageno LIMIT 1 OFFSET 3").fetchone()
+            pages = db.execute("SELECT pageno, ncell FROM dbstat WHERE name = 'call_log' AND pagetype = 'leaf' "
+                               "ORDER BY pageno").fetchall()
             db.close()
+            lost = 0
             with open(path, "r+b") as f:
-                f.seek((page - 1) * size)
-                f.write(b"\\xa5" * size)
-            print(cells)
-            """, [workspace.database, String(rows)])
+                for leaf in leaves:
+                    page, cells = pages[leaf]
+                    f.seek((page - 1) * size)
+                    f.write(b"\\xa5" * size)
+                    lost += cells
+            print(lost)
+            """, [workspace.database, String(rows), leaves.map(String.init).joined(separator: ",")])
         return (workspace, try #require(Int(lost.trimmingCharacters(in: .whitespacesAndNewlines))))
     }
 
@@ -108,6 +112,27 @@ import Testing
         #expect(check.status == 0, "\(check.stdout)")
         // The recovered file is a working registry: scores still answer.
         #expect(try workspace.kai(["registry", "scores", "--database", out]).status == 0)
+    }
+
+    @Test func checkAndRecover_withNoDatabaseFile_exit66NamingThePath() throws {
+        let workspace = try Workspace("no-database")
+        let check = try workspace.kai(["registry", "check"])
+        #expect(check.status == 66)
+        #expect(check.stderr == "kai: error: no registry database at \(workspace.database); give --database the file to check\n")
+        let recover = try workspace.kai(["registry", "recover", "--out", workspace.directory + "/new.sqlite"])
+        #expect(recover.status == 66)
+        #expect(recover.stderr == "kai: error: no registry database at \(workspace.database); give --database the damaged file to recover\n")
+        #expect(!FileManager.default.fileExists(atPath: workspace.database), "neither command creates the file")
+    }
+
+    @Test func recover_pastSeveralDamagedPages_copiesEveryOtherRow() throws {
+        // The first leaf, two adjacent ones and the last: the scan must
+        // resume past each, and past the end of the table.
+        let (workspace, lost) = try Self.damagedRegistry("recover-several", leaves: [0, 5, 6, 14])
+        let out = workspace.directory + "/recovered.sqlite"
+        let outcome = try workspace.kai(["registry", "recover", "--out", out])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("  call_log: \(2001 - lost) rows copied, 3 unreadable stretches skipped\n"), "\(outcome.stdout)")
     }
 
     @Test func recover_intoAFileThatExists_isAUsageError() throws {

@@ -25,12 +25,12 @@ public enum RegistryIntegrity {
 
     /// Runs SQLite's integrity check on `path`, then scans every table.
     ///
-    /// - Throws: `.cannotOpen` when there is no file at `path` or it cannot
-    ///   be opened at all. A file that is not a database is a report (its
+    /// - Throws: `.notFound` when there is no file at `path`; `.cannotOpen`
+    ///   when it cannot be opened at all. A file that is not a database is a report (its
     ///   one problem says so), not an error.
     public static func check(path: String) throws(StoreError) -> Report {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError(.cannotOpen, "no registry database at \(path); give --database the file to check")
+            throw StoreError(.notFound, "no registry database at \(path); give --database the file to check")
         }
         let queue: DatabaseQueue
         do {

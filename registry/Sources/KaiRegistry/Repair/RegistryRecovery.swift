@@ -21,10 +21,14 @@ public enum RegistryRecovery {
 
     /// Recovers `source` into `destination`, which must not exist yet.
     ///
-    /// - Throws: `.invalidArgument` when `destination` exists; `.damaged`
+    /// - Throws: `.notFound` when `source` does not exist; `.invalidArgument`
+    ///   when `destination` exists; `.damaged`
     ///   when not even the schema of `source` can be read; `.cannotOpen` or
     ///   `.database` when `destination` cannot be written.
     public static func recover(from source: String, to destination: String) throws(StoreError) -> [TableResult] {
+        guard FileManager.default.fileExists(atPath: source) else {
+            throw StoreError(.notFound, "no registry database at \(source); give --database the damaged file to recover")
+        }
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw StoreError(.invalidArgument, "\(destination) already exists; recover writes only to a new file: give --out a path that does not exist")
         }

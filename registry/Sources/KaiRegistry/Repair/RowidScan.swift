@@ -44,7 +44,9 @@ struct RowidScan {
     /// nil), found by doubling the step until a probe reads, then bisecting
     /// back so readable rows just past the damage are kept.
     private func nextReadable(after: Int64) -> Int64? {
-        var failed = after, step: Int64 = 1
+        // From the very start, probe from rowid 0: SQLite assigns rowids
+        // from 1, and doubling from Int64.min would never reach them.
+        var failed = after == Int64.min ? -1 : after, step: Int64 = 1
         while true {
             let (candidate, overflow) = failed.addingReportingOverflow(step)
             if overflow { return nil }
