@@ -23,10 +23,14 @@ extension RegistryStore {
     /// given was dropped, now or by an earlier batch (a timed flush while a
     /// long call ran, say). A process that acknowledges calls — the CLI
     /// before it exits 0 — calls this instead of `flush()`, so a record that
-    /// could not be written is never lost silently.
+    /// could not be written is never lost silently. Each dropped call is
+    /// thrown once: a long-lived host's next flush starts a fresh count.
     public func flushDurably() throws(LostCalls) {
         flushing.withLock { _ in _ = writePending() }
-        let dropped = lost.withLock { $0 }
+        let dropped = lost.withLock { counted in
+            defer { counted = LostCalls() }
+            return counted
+        }
         if dropped.count > 0 { throw dropped }
     }
 
