@@ -9,10 +9,10 @@ struct RegistryCheck: ParsableCommand {
         commandName: "check", abstract: "Run SQLite's integrity check on the registry database and say what is damaged.",
         discussion: "Exits 0 when the file is sound, 74 when it is damaged (then run `kai registry recover`).")
 
-    @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var file: RegistryFileOptions
 
     func run() throws {
-        let path = try runtime.registryPath()
+        let path = try file.path()
         let report: RegistryIntegrity.Report
         do {
             report = try RegistryIntegrity.check(path: path)
@@ -41,11 +41,20 @@ struct RegistryCheck: ParsableCommand {
     }
 }
 
-extension RuntimeOptions {
-    /// The registry file --database or the config names, without opening it
-    /// (commands that repair a damaged file must not migrate it first).
-    func registryPath() throws -> String {
+/// Which registry file `kai registry check|recover` work on. They open no
+/// plugin and must not migrate a damaged file, so they take only these.
+struct RegistryFileOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Operator config file naming the database (default: KAI_CONFIG, then $XDG_CONFIG_HOME/kai/kai.yaml).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Registry database (default: the config's database, then $XDG_DATA_HOME/kai/registry.sqlite).", valueName: "file"))
+    var database: String?
+
+    /// The file --database names, else the config's database.
+    func path() throws -> String {
         if let database { return SearchPathCatalog.split([database])[0] }
-        return try loadConfig().databasePath(environment: environment)
+        var options = RuntimeOptions()
+        options.config = config
+        return try options.loadConfig().databasePath(environment: options.environment)
     }
 }

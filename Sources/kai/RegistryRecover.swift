@@ -8,11 +8,11 @@ struct RegistryRecover: ParsableCommand {
         commandName: "recover", abstract: "Copy every readable row of the registry database into a new database.",
         discussion: "The damaged file is only read. Once done, stop every kai and move the new file over the old one.")
 
-    @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var file: RegistryFileOptions
     @Option(name: .long, help: ArgumentHelp("The new database to write (must not exist).", valueName: "file")) var out: String
 
     func run() throws {
-        let path = try runtime.registryPath()
+        let path = try file.path()
         let results: [RegistryRecovery.TableResult]
         do {
             results = try RegistryRecovery.recover(from: path, to: out)

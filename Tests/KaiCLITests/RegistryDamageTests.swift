@@ -38,6 +38,11 @@ import Testing
         return (workspace, try #require(Int(lost.trimmingCharacters(in: .whitespacesAndNewlines))))
     }
 
+    /// `kai registry check|recover`, which take only --config and --database.
+    static func repair(_ workspace: Workspace, _ arguments: [String]) throws -> KaiProcess.Outcome {
+        try KaiProcess.run(["registry"] + arguments + ["--config", workspace.config])
+    }
+
     static func damagedMessage(_ workspace: Workspace) -> String {
         "kai: error: registry database damaged: run `kai registry check` (database: \(workspace.database))\n"
     }
@@ -63,7 +68,7 @@ import Testing
 
     @Test func check_onACorruptPage_namesTheTableAndExits74() throws {
         let (workspace, _) = try Self.damagedRegistry("corrupt-check")
-        let outcome = try workspace.kai(["registry", "check"])
+        let outcome = try Self.repair(workspace, ["check"])
         #expect(outcome.status == 74)
         #expect(outcome.stdout == """
             damaged: \(workspace.database)
@@ -78,7 +83,7 @@ import Testing
     @Test func check_onAFileThatIsNotADatabase_saysSoAndExits74() throws {
         let workspace = try Workspace("notadb-check")
         try String(repeating: "this is not a database\n", count: 400).write(toFile: workspace.database, atomically: true, encoding: .utf8)
-        let outcome = try workspace.kai(["registry", "check"])
+        let outcome = try Self.repair(workspace, ["check"])
         #expect(outcome.status == 74)
         #expect(outcome.stdout == """
             damaged: \(workspace.database)
@@ -91,7 +96,7 @@ import Testing
     @Test func check_onASoundFile_saysOkAndExits0() throws {
         let workspace = try Workspace("sound-check")
         #expect(try workspace.kai(["tools", "call", "add", "--args", #"{"a": 1, "b": 2}"#]).status == 0)
-        let outcome = try workspace.kai(["registry", "check"])
+        let outcome = try Self.repair(workspace, ["check"])
         #expect(outcome.status == 0)
         #expect(outcome.stdout == "ok: \(workspace.database) passed SQLite's integrity check and every table reads in full\n")
     }
@@ -99,7 +104,7 @@ import Testing
     @Test func recover_copiesEveryReadableRowIntoANewDatabase() throws {
         let (workspace, lost) = try Self.damagedRegistry("recover")
         let out = workspace.directory + "/recovered.sqlite"
-        let outcome = try workspace.kai(["registry", "recover", "--out", out])
+        let outcome = try Self.repair(workspace, ["recover", "--out", out])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let expected = 2001 - lost  // the fixture's call plus 2000 rows, less the damaged page's
         #expect(outcome.stdout.contains("  call_log: \(expected) rows copied, 1 unreadable stretch skipped\n"), "\(outcome.stdout)")
@@ -108,7 +113,7 @@ import Testing
             print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM call_log").fetchone()[0])
             """, [out])
         #expect(counted == "\(expected)\n")
-        let check = try workspace.kai(["registry", "check", "--database", out])
+        let check = try Self.repair(workspace, ["check", "--database", out])
         #expect(check.status == 0, "\(check.stdout)")
         // The recovered file is a working registry: scores still answer.
         #expect(try workspace.kai(["registry", "scores", "--database", out]).status == 0)
@@ -116,10 +121,10 @@ import Testing
 
     @Test func checkAndRecover_withNoDatabaseFile_exit66NamingThePath() throws {
         let workspace = try Workspace("no-database")
-        let check = try workspace.kai(["registry", "check"])
+        let check = try Self.repair(workspace, ["check"])
         #expect(check.status == 66)
         #expect(check.stderr == "kai: error: no registry database at \(workspace.database); give --database the file to check\n")
-        let recover = try workspace.kai(["registry", "recover", "--out", workspace.directory + "/new.sqlite"])
+        let recover = try Self.repair(workspace, ["recover", "--out", workspace.directory + "/new.sqlite"])
         #expect(recover.status == 66)
         #expect(recover.stderr == "kai: error: no registry database at \(workspace.database); give --database the damaged file to recover\n")
         #expect(!FileManager.default.fileExists(atPath: workspace.database), "neither command creates the file")
@@ -130,14 +135,14 @@ import Testing
         // resume past each, and past the end of the table.
         let (workspace, lost) = try Self.damagedRegistry("recover-several", leaves: [0, 5, 6, 14])
         let out = workspace.directory + "/recovered.sqlite"
-        let outcome = try workspace.kai(["registry", "recover", "--out", out])
+        let outcome = try Self.repair(workspace, ["recover", "--out", out])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout.contains("  call_log: \(2001 - lost) rows copied, 3 unreadable stretches skipped\n"), "\(outcome.stdout)")
     }
 
     @Test func recover_intoAFileThatExists_isAUsageError() throws {
         let (workspace, _) = try Self.damagedRegistry("recover-exists")
-        let outcome = try workspace.kai(["registry", "recover", "--out", workspace.config])
+        let outcome = try Self.repair(workspace, ["recover", "--out", workspace.config])
         #expect(outcome.status == 64)
         #expect(outcome.stderr == "kai: error: \(workspace.config) already exists; recover writes only to a new file: give --out a path that does not exist\n")
     }
