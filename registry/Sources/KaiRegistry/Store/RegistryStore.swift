@@ -102,7 +102,9 @@ public final class RegistryStore: Sendable {
         } catch {
             let wrapped = StoreError.wrapping(error, doing: "open it", path: path)
             if wrapped.code == .damaged { throw wrapped }
-            throw StoreError(.cannotOpen, "registry: cannot open \(path): \(wrapped.message)")
+            var failure = StoreError(.cannotOpen, "registry: cannot open \(path): \(wrapped.message)")
+            failure.sqliteCode = wrapped.sqliteCode
+            throw failure.withOpenFix(path: path)
         }
         do {
             // Fast path, every start but the first: already fully migrated.
@@ -117,7 +119,7 @@ public final class RegistryStore: Sendable {
             }
             try migrator.migrate(pool)
         } catch {
-            throw wrapping(error, doing: "migrate \(path)")
+            throw wrapping(error, doing: "migrate \(path)").withOpenFix(path: path)
         }
     }
 
@@ -157,7 +159,7 @@ public final class RegistryStore: Sendable {
                 throw StoreError.newerSchema(file: fileName, unknownMigration: unknown)
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "read \(path)", path: path)
+            throw StoreError.wrapping(error, doing: "read \(path)", path: path).withOpenFix(path: path)
         }
     }
 

@@ -40,6 +40,26 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         StoreError(.damaged, "registry database damaged: run `kai registry check`" + (path.map { " (database: \($0))" } ?? ""))
     }
 
+    /// This error with the fix for a file that could not be opened, by
+    /// SQLite's primary result code (read-only, full, locked).
+    func withOpenFix(path: String) -> StoreError {
+        let directory = (path as NSString).deletingLastPathComponent
+        let fix: String
+        switch sqliteCode {
+        case 8?, 14?:
+            fix = "kai must be able to write \(path) and create files in \(directory): check that they are writable (not on a read-only mount) or give --database another file"
+        case 10?, 13?:
+            fix = "check that the disk holding \(directory) has free space"
+        case 5?, 6?:
+            fix = "another process held the registry's write lock past the busy timeout: find it with `fuser \(path)`"
+        default:
+            return self
+        }
+        var fixed = StoreError(code, message + "; " + fix)
+        fixed.sqliteCode = sqliteCode
+        return fixed
+    }
+
     static func newerSchema(file: String, unknownMigration: String) -> StoreError {
         StoreError(.newerSchema, "\(file) was written by a newer Kai (migration '\(unknownMigration)' is unknown to this version); upgrade Kai or point --database at another file")
     }
@@ -56,12 +76,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 return damaged
             }
             let detail = error.message ?? "\(error.resultCode)"
-            var text = "registry: could not \(action): \(detail) (SQLite code \(error.extendedResultCode.rawValue))"
-            if let path, error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN {
-                let directory = (path as NSString).deletingLastPathComponent
-                text += "; kai must be able to write \(path) and create files in \(directory): check that they are writable (not on a read-only mount) or give --database another file"
-            }
-            var wrapped = StoreError(.database, text)
+            var wrapped = StoreError(.database, "registry: could not \(action): \(detail) (SQLite code \(error.extendedResultCode.rawValue))")
             wrapped.sqliteCode = primary
             return wrapped
         }
