@@ -54,7 +54,7 @@ public struct CheckResult: Sendable {
 public enum ConformanceCheck: String, Sendable, CaseIterable {
     case load, manifest, schemas, create
     case invalidInput = "invalid-input"
-    case deadlines, concurrency, stdout
+    case deadlines, results, concurrency, stdout
     case memoryPeak = "memory-peak"
     case memoryGrowth = "memory-growth"
 
@@ -66,6 +66,7 @@ public enum ConformanceCheck: String, Sendable, CaseIterable {
         case .create: "create() succeeds with the configSchema's defaults"
         case .invalidInput: "invalid input is answered with an error, not a crash"
         case .deadlines: "deadlines and cancellation are honoured"
+        case .results: "results match each tool's outputSchema"
         case .concurrency: "concurrent calls are safe where the manifest says parallel"
         case .stdout: "nothing is written to stdout"
         case .memoryPeak: "resident memory stays bounded during calls"

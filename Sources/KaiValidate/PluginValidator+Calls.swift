@@ -38,16 +38,19 @@ extension PluginValidator {
     /// running then must stop by itself within the grace (the worker is
     /// killed otherwise), and must also stop when its call is cancelled.
     /// Returns the tools whose call was cheap (candidates for memory-growth).
+    /// Also returns each tool's answer to its valid input (see checkResults).
     func checkDeadlines(
         _ session: WorkerSession, tools: [Capability], samples: [String: Result<JSONValue, SampleError>]
-    ) -> (CheckResult, Set<String>) {
+    ) -> (CheckResult, Set<String>, [(Capability, CallOutcome)]) {
         let started = Stopwatch.now()
         let mark = session.idleDeaths.count
         var findings: [String] = [], notes: [String] = [], quick: Set<String> = []
         var honoured = 0, quickCount = 0
+        var answers: [(Capability, CallOutcome)] = []
         for tool in tools {
             guard case .success(let input) = samples[tool.name] else { continue }
             let outcome = session.call(tool, input.serializedBytes(), timeout: options.deadline)
+            answers.append((tool, outcome))
             defer { session.settle(after: tool.name) }
             if outcome.brokeTheCall {
                 findings.append("\(tool.name): \(outcome.errorText ?? "")")
@@ -74,7 +77,7 @@ extension PluginValidator {
             : "\(honoured) tools stopped at the \(limit) deadline and on cancellation"
         if honoured > 0 && quickCount > 0 { pass += "; \(quickCount) returned before it (not observable)" }
         if !notes.isEmpty { pass += "; " + notes.joined(separator: "; ") }
-        return (CheckResult.from(.deadlines, findings: findings, passReason: pass, started: started), quick)
+        return (CheckResult.from(.deadlines, findings: findings, passReason: pass, started: started), quick, answers)
     }
 
     /// Cancels a call after `cancelAfter`; nil when it stopped in time.

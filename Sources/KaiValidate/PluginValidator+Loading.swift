@@ -14,7 +14,8 @@ extension PluginValidator {
                 + "Install it next to kai or set KAI_PLUGIN_WORKER."
             return (nil, [CheckResult(.load, .fail, reason, seconds: Stopwatch.seconds(since: started))])
         }
-        let settings = PluginSettings(isolation: .process, worker: WorkerSession.policy(options))
+        let settings = PluginSettings(
+            config: options.pluginConfig, secrets: options.pluginSecrets, isolation: .process, worker: WorkerSession.policy(options))
         let host = PluginHost.load(
             from: SingleFileCatalog(source: PluginSource(path: path, settings: settings)),
             logger: WorkerSession.silentLogger, scanning: .helper(executable: options.workerExecutable, timeout: options.scanTimeout))
@@ -64,14 +65,20 @@ extension PluginValidator {
     }
 
     /// Starts a worker: entry, describe() and create() with the config the
-    /// host would give it with no operator settings (the defaults).
+    /// host would give it: `options.pluginConfig` (none unless given) plus
+    /// the configSchema's defaults.
     func checkCreate(_ session: WorkerSession) -> CheckResult {
         let started = Stopwatch.now()
         do {
             try session.host.startWorker(session.plugin)
         } catch {
             let reason: String = switch error {
-            case .pluginUnavailable(_, let failure): failure.message
+            case .pluginUnavailable(_, let failure):
+                if case .configInvalid = failure.reason {
+                    failure.message + "\n  Give the plugin's config: --plugin-config FILE.json, or --entry ID for its operator config entry."
+                } else {
+                    failure.message
+                }
             // The supervisor's advice ("The next call tries again.") is for hosts, not here.
             case .workerUnavailable(_, _, let why): "the worker " + why.replacingOccurrences(of: " The next call tries again.", with: "")
             default: error.description

@@ -8,7 +8,7 @@ import KaiJSON
 /// that crashes or hangs fails that check and the suite carries on.
 ///
 ///     load ─▶ manifest ─▶ schemas ─▶ create ─▶ invalid-input ─▶ deadlines
-///       ─▶ concurrency ─▶ stdout ─▶ memory-peak ─▶ memory-growth
+///       ─▶ results ─▶ concurrency ─▶ stdout ─▶ memory-peak ─▶ memory-growth
 ///
 /// A check that cannot run because an earlier one failed is skipped, and
 /// says which.
@@ -50,8 +50,9 @@ public struct PluginValidator {
         let tools = plugin.manifest.tools
         let samples = Dictionary(uniqueKeysWithValues: tools.map { ($0.name, SampleInput.valid(for: $0.inputSchema)) })
         results.append(checkInvalidInput(session, tools: tools, samples: samples))
-        let (deadlines, quick) = checkDeadlines(session, tools: tools, samples: samples)
+        let (deadlines, quick, answers) = checkDeadlines(session, tools: tools, samples: samples)
         results.append(deadlines)
+        results.append(checkResults(answers))
         results.append(checkConcurrency(session, tools: tools, samples: samples))
         results.append(checkStdout(session))
         results.append(checkPeakMemory(session, samples: samples))

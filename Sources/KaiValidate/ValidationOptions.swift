@@ -1,3 +1,6 @@
+import KaiCore
+import KaiJSON
+
 /// Limits and sizes of the conformance suite. The defaults keep a run
 /// under ~20 s on a small machine while still catching what they look for.
 public struct ValidationOptions: Sendable {
@@ -33,6 +36,12 @@ public struct ValidationOptions: Sendable {
     /// A tool is cheap enough for the growth check if a call took at most
     /// this long (seconds) in the deadline check.
     public var cheapCall: Double = 0.05
+
+    /// The config create() gets (`--plugin-config`, `--entry`); defaults
+    /// from the configSchema are applied on top, as the host does.
+    public var pluginConfig: JSONValue = .object([:])
+    /// Secrets merged into that config (`--entry`), never shown in reports.
+    public var pluginSecrets: [String: PluginSettings.Secret] = [:]
 
     public init(workerExecutable: String) {
         self.workerExecutable = workerExecutable

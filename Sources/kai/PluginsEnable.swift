@@ -33,11 +33,28 @@ enum PluginToggle {
         } catch {
             throw ExitCodes.fail(error.description, ExitCodes.config)
         }
-        if enabled {
-            try? runtime.store.setPluginStatus(id: id, status: runtime.host.plugin(id: id)?.status ?? .active, reason: nil)
-        } else {
-            try? runtime.store.setPluginStatus(id: id, status: .inactive, reason: "disabled in \(runtime.configPath)")
+        do {
+            if enabled {
+                try runtime.store.setPluginStatus(id: id, status: runtime.host.plugin(id: id)?.status ?? .active, reason: nil)
+            } else {
+                try runtime.store.setPluginStatus(id: id, status: .inactive, reason: "disabled in \(runtime.configPath)")
+            }
+        } catch where error.code == .notFound {
+            // Never recorded (never loaded): no status in the registry to change.
+        } catch {
+            throw ExitCodes.fail(registryNotUpdated(enabled, id: id, configPath: runtime.configPath, error), ExitCodes.store)
         }
         Console.out("\(enabled ? "enabled" : "disabled") \(id) in \(runtime.configPath)")
+    }
+
+    /// The config was edited but the registry was not: say which half
+    /// happened and what it means (an enable does not lift a supervision
+    /// disable until the registry write succeeds).
+    static func registryNotUpdated(_ enabled: Bool, id: String, configPath: String, _ error: StoreError) -> String {
+        let consequence = enabled
+            ? "calls to it may stay refused (a supervision disable is lifted only in the registry)"
+            : "`kai registry status` may still count it as active"
+        return "\(enabled ? "enabled" : "disabled") \(id) in \(configPath), but could not record it in the registry: "
+            + "\(error.message). Until then \(consequence): fix the registry and run `kai plugins \(enabled ? "enable" : "disable") \(id)` again."
     }
 }

@@ -34,9 +34,10 @@ struct ToolsCall: ParsableCommand {
         let runtime = try self.runtime.openRuntime()
         let host = runtime.host
         // The call is acknowledged (exit 0) only once its record is on disk.
+        var succeeded = false
         defer {
             host.shutdown()
-            runtime.store.flush()
+            CallRecording.confirm(runtime.store, callSucceeded: succeeded)
         }
         let token = CancellationToken()
         let entry = try? host.tools.resolve(name)
@@ -44,10 +45,7 @@ struct ToolsCall: ParsableCommand {
             if entry.plugin.status == .deprecated {
                 Console.warning("plugin \(entry.plugin.id) is deprecated by the operator; it may be removed soon.")
             }
-            if let reason = try? runtime.store.supervisionDisableReason(id: entry.plugin.id) {
-                let error = CallError.pluginDisabled(tool: entry.qualifiedName, plugin: entry.plugin.id, reason: reason)
-                throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
-            }
+            try SupervisionGate.check(entry, store: runtime.store)
         }
         // An in-process plugin runs on this thread: only a watchdog can end
         // a call that ignores its deadline or Ctrl-C. Workers are killed by
@@ -70,6 +68,7 @@ struct ToolsCall: ParsableCommand {
             } else {
                 Console.out(TerminalText.visibleJSON(result.text))
             }
+            succeeded = true
         } catch {
             WorkerFailureWindow.check(error, host: host, store: runtime.store)
             throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))

@@ -24,6 +24,8 @@
  *                               {"message":"missing API endpoint","field":"endpoint"}
  *   -DFIXTURE_DESCRIBE_FAILS    describe fails: KAI_ERR_INTERNAL, {"message":"describe exploded"}
  *   -DFIXTURE_BAD_SCHEMA        tool "add" has an inputSchema that is not a valid JSON Schema
+ *   -DFIXTURE_BAD_OUTPUT_SCHEMA tool "add"'s outputSchema requires "total": every result violates it
+ *   -DFIXTURE_REQUIRED_CONFIG   the configSchema requires "endpoint" (create fails without it)
  *   -DFIXTURE_CREATE_CRASH      create() dereferences NULL (SIGSEGV)
  *   -DFIXTURE_ENTRY_CRASH       the entry function dereferences NULL (SIGSEGV)
  *   -DFIXTURE_ENTRY_HANG        the entry function never returns
@@ -104,6 +106,11 @@
 #else
 #define FIXTURE_NETWORK_JSON ""
 #endif
+#ifdef FIXTURE_REQUIRED_CONFIG
+#define FIXTURE_CONFIG_REQUIRED_JSON ",\"required\":[\"endpoint\"]"
+#else
+#define FIXTURE_CONFIG_REQUIRED_JSON ""
+#endif
 #define NO_ARGS "{\"type\":\"object\",\"additionalProperties\":false}"
 #define MS_ARGS "{\"type\":\"object\",\"properties\":{\"ms\":{\"type\":\"integer\",\"minimum\":0}}," \
                 "\"required\":[\"ms\"],\"additionalProperties\":false}"
@@ -125,6 +132,13 @@
 #elif defined(FIXTURE_CAPABILITY_TYPO)
 #undef ADD_TOOL
 #define ADD_TOOL TOOL("add", NO_ARGS, ",\"concurency\":\"parallel\"")
+#define EXTRA_TOOLS ""
+#elif defined(FIXTURE_BAD_OUTPUT_SCHEMA)
+#undef ADD_TOOL
+#define ADD_TOOL TOOL("add", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"number\"}," \
+    "\"b\":{\"type\":\"number\"}},\"required\":[\"a\",\"b\"],\"additionalProperties\":false}", \
+    ",\"outputSchema\":{\"type\":\"object\",\"properties\":{\"total\":{\"type\":\"number\"}},\"required\":[\"total\"]}," \
+    "\"concurrency\":\"parallel\"")
 #define EXTRA_TOOLS ""
 #elif defined(FIXTURE_BAD_SCHEMA)
 #undef ADD_TOOL
@@ -182,7 +196,7 @@ static const char manifest[] =
     "{\"id\":\"" FIXTURE_ID "\"," FIXTURE_VERSION_JSON FIXTURE_NETWORK_JSON "\"abiMinor\":" FIXTURE_ABI_MINOR_JSON ","
     "\"description\":\"Test fixture plugin for Kai's host tests.\","
     "\"configSchema\":{\"type\":\"object\",\"properties\":{\"endpoint\":{\"type\":\"string\"},"
-    "\"level\":{\"type\":\"integer\",\"default\":3}}},"
+    "\"level\":{\"type\":\"integer\",\"default\":3}}" FIXTURE_CONFIG_REQUIRED_JSON "},"
     "\"capabilities\":[" FIXTURE_TOOLS "]}";
 #endif
 

@@ -13,7 +13,7 @@ struct ValidateCLITests {
         #expect(lines.contains("✓ load           kai_plugin_entry_v1 answered ABI 1.0 (this host speaks 1.0) in the scan helper"))
         #expect(lines.contains("✓ schemas        10 schemas compile"))
         #expect(lines.contains { $0.hasPrefix("✓ memory-growth  grew ") })
-        #expect(lines.last?.hasPrefix("10 passed, 0 failed, 0 skipped in ") == true)
+        #expect(lines.last?.hasPrefix("11 passed, 0 failed, 0 skipped in ") == true)
     }
 
     @Test func validate_whenToolCrashes_printsTheFailingCheckAndExitsOne() throws {
@@ -30,7 +30,7 @@ struct ValidateCLITests {
         let report = try JSONParser.parse(outcome.stdout)
         #expect(report["passed"] == .bool(false))
         let checks = report["checks"]?.arrayValue ?? []
-        #expect(checks.count == 10)
+        #expect(checks.count == 11)
         let schemas = checks.first { $0["name"]?.stringValue == "schemas" }
         #expect(schemas?["status"]?.stringValue == "fail")
         #expect(schemas?["reason"]?.stringValue == "add: the inputSchema of \"add\" is not a valid JSON Schema: invalid schema at #/properties/a/type: unknown type \"numbr\"; did you mean \"number\"?")

@@ -17,7 +17,7 @@ enum AtomicFile {
         if stat(target, &status) == 0 { mode = status.st_mode & 0o7777 }
         let temporary = target + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw failure(path, "cannot create \(temporary): \(errorText())") }
+        guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file in its directory: \(errorText())") }
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
@@ -52,7 +52,7 @@ enum AtomicFile {
     private static func errorText() -> String { String(cString: strerror(errno)) }
 
     private static func failure(_ path: String, _ problem: String) -> ConfigError {
-        ConfigError(.writeFailed, file: path, at: nil, "\(problem). Check that the file's directory is writable.")
+        ConfigError(.writeFailed, file: path, at: nil, "\(problem). Check that the file's directory is writable (and not on a read-only mount).")
     }
 }
 

@@ -24,7 +24,7 @@ extension RegistryStore {
                 return try withTags(db, found)
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "discover capabilities")
+            throw wrapping(error, doing: "discover capabilities")
         }
     }
 

@@ -20,7 +20,7 @@ extension RegistryStore {
                 try record.save(db)
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "record plugin '\(row.id)'")
+            throw wrapping(error, doing: "record plugin '\(row.id)'")
         }
     }
 
@@ -56,7 +56,7 @@ extension RegistryStore {
                 }
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "sync the capabilities of plugin '\(pluginID)'")
+            throw wrapping(error, doing: "sync the capabilities of plugin '\(pluginID)'")
         }
     }
 
@@ -75,7 +75,7 @@ extension RegistryStore {
                 try record.update(db)
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "set the status of plugin '\(id)'")
+            throw wrapping(error, doing: "set the status of plugin '\(id)'")
         }
     }
 
@@ -87,7 +87,7 @@ extension RegistryStore {
                 Dictionary(try PluginRecord.fetchAll(db).map { ($0.id, $0.effectiveStatus) }, uniquingKeysWith: { $1 })
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "read plugin statuses")
+            throw wrapping(error, doing: "read plugin statuses")
         }
     }
 
@@ -95,7 +95,7 @@ extension RegistryStore {
         do {
             return try pool.read { db in try PluginRecord.fetchOne(db, key: id)?.effectiveStatus }
         } catch {
-            throw StoreError.wrapping(error, doing: "read plugin '\(id)'")
+            throw wrapping(error, doing: "read plugin '\(id)'")
         }
     }
 
@@ -104,7 +104,7 @@ extension RegistryStore {
         do {
             return try pool.read { db in try capabilityID(db, pluginID: pluginID, kind: kind.rawValue, name: name) }
         } catch {
-            throw StoreError.wrapping(error, doing: "look up a capability of plugin '\(pluginID)'")
+            throw wrapping(error, doing: "look up a capability of plugin '\(pluginID)'")
         }
     }
 

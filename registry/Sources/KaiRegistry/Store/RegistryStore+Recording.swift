@@ -26,21 +26,16 @@ extension RegistryStore: CallObserver {
     }
 
     /// Writes every queued call now, in one transaction. On failure the
-    /// calls are reported through `options.reportError` and dropped.
+    /// calls are reported through `options.reportError`, dropped and
+    /// counted (see `flushDurably`).
     public func flush() {
         // One flusher at a time keeps batches in call order.
         flushing.withLock { _ in
-            let reports = pending.withLock { queue -> [CallReport] in
-                defer { queue.removeAll(keepingCapacity: true) }
-                return queue
-            }
-            guard !reports.isEmpty else { return }
-            let what = reports.count == 1 ? "record a call of '\(reports[0].tool)'" : "record \(reports.count) calls"
-            reporting(what) { try write(reports) }
+            if let error = writePending() { options.reportError(error) }
         }
     }
 
-    private func write(_ reports: [CallReport]) throws {
+    func write(_ reports: [CallReport]) throws {
         let now = WallClock.now()
         try pool.write { db in
             var capabilities: [String: StatsUpdate.CapabilityInfo] = [:]
@@ -76,7 +71,7 @@ extension RegistryStore: CallObserver {
         do {
             return try pool.write { db in try ensureCapability(db, pluginID: pluginID, kind: kind.rawValue, name: name).id }
         } catch {
-            throw StoreError.wrapping(error, doing: "register capability '\(pluginID).\(name)'")
+            throw wrapping(error, doing: "register capability '\(pluginID).\(name)'")
         }
     }
 
@@ -113,7 +108,7 @@ extension RegistryStore: CallObserver {
                 try stats.write(db, now: now)
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "record \(records.count) performance records")
+            throw wrapping(error, doing: "record \(records.count) performance records")
         }
     }
 

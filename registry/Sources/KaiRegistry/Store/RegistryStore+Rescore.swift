@@ -31,7 +31,7 @@ extension RegistryStore {
                 }
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "refresh scores")
+            throw wrapping(error, doing: "refresh scores")
         }
     }
 }

@@ -31,7 +31,7 @@ extension RegistryStore {
                     failedPlugins: failed)
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "read the registry status")
+            throw wrapping(error, doing: "read the registry status")
         }
     }
 
@@ -51,7 +51,7 @@ extension RegistryStore {
                 return try request.order(Column("started_at").desc, Column("id").desc).limit(max(limit, 0)).fetchAll(db)
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "read the call log")
+            throw wrapping(error, doing: "read the call log")
         }
     }
 }

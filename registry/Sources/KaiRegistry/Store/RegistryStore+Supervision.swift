@@ -12,7 +12,7 @@ extension RegistryStore {
     public static let supervisionReasonPrefix = "disabled by supervision: "
 
     /// Error kinds meaning a worker failed (crash, exit, hang killed).
-    public static let workerFailureKinds = ["workerCrashed", "workerExited", "deadlineKilled", "cancelKilled"]
+    public static let workerFailureKinds = ["workerCrashed", "workerExited", "workerBrokeProtocol", "deadlineKilled", "cancelKilled"]
 
     /// CallObserver: a host in this process disabled the plugin.
     public func pluginDisabled(id: String, reason: String) {
@@ -30,7 +30,7 @@ extension RegistryStore {
             guard let reason, reason.hasPrefix(Self.supervisionReasonPrefix) else { return nil }
             return String(reason.dropFirst(Self.supervisionReasonPrefix.count))
         } catch {
-            throw StoreError.wrapping(error, doing: "read the status of plugin '\(id)'")
+            throw wrapping(error, doing: "read the status of plugin '\(id)'")
         }
     }
 
@@ -45,7 +45,7 @@ extension RegistryStore {
                                  arguments: StatementArguments([plugin, since] as [any DatabaseValueConvertible]) + StatementArguments(Self.workerFailureKinds)) ?? 0
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "count worker failures of plugin '\(plugin)'")
+            throw wrapping(error, doing: "count worker failures of plugin '\(plugin)'")
         }
     }
 }

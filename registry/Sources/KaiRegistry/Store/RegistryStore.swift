@@ -47,6 +47,8 @@ public final class RegistryStore: Sendable {
     /// The scan cache, read in one query on first use (see cachedScan).
     let scanSnapshot = Mutex<[String: ScanCacheRecord]?>(nil)
     let flushing = Mutex<Void>(())
+    /// Calls dropped because their batch could not be written (see lostCalls).
+    let lost = Mutex<LostCalls>(LostCalls())
     var model: ScoreModel { options.scoreModel }
 
     /// Opens (creating it and its parent directories if needed) and migrates
@@ -98,7 +100,11 @@ public final class RegistryStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
-            throw StoreError(.cannotOpen, "registry: cannot open \(path): \(StoreError.wrapping(error, doing: "open it").message)")
+            let wrapped = StoreError.wrapping(error, doing: "open it", path: path)
+            if wrapped.code == .damaged { throw wrapped }
+            var failure = StoreError(.cannotOpen, "registry: cannot open \(path): \(wrapped.message)")
+            failure.sqliteCode = wrapped.sqliteCode
+            throw failure.withOpenFix(path: path)
         }
         do {
             // Fast path, every start but the first: already fully migrated.
@@ -113,7 +119,7 @@ public final class RegistryStore: Sendable {
             }
             try migrator.migrate(pool)
         } catch {
-            throw StoreError.wrapping(error, doing: "migrate \(path)")
+            throw wrapping(error, doing: "migrate \(path)").withOpenFix(path: path)
         }
     }
 
@@ -131,9 +137,15 @@ public final class RegistryStore: Sendable {
         FileHandle.standardError.write(Data("kai: \(error.message)\n".utf8))
     }
 
+    /// Wraps an error of this store's database, naming its file when SQLite
+    /// found the file damaged.
+    func wrapping(_ error: any Error, doing action: String) -> StoreError {
+        StoreError.wrapping(error, doing: action, path: path)
+    }
+
     /// Runs the non-throwing entry points' work, reporting instead of throwing.
     func reporting(_ action: String, _ work: () throws -> Void) {
-        do { try work() } catch { options.reportError(StoreError.wrapping(error, doing: action)) }
+        do { try work() } catch { options.reportError(wrapping(error, doing: action)) }
     }
 
     private static func refuseNewerSchema(path: String, fileName: String, busyTimeout: Double) throws(StoreError) {
@@ -147,7 +159,7 @@ public final class RegistryStore: Sendable {
                 throw StoreError.newerSchema(file: fileName, unknownMigration: unknown)
             }
         } catch {
-            throw StoreError.wrapping(error, doing: "read \(path)")
+            throw StoreError.wrapping(error, doing: "read \(path)", path: path).withOpenFix(path: path)
         }
     }
 
@@ -166,7 +178,7 @@ extension RegistryStore {
         do {
             try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         } catch {
-            throw StoreError.wrapping(error, doing: "checkpoint the write-ahead log")
+            throw wrapping(error, doing: "checkpoint the write-ahead log")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Why the registry store could not do what was asked.
@@ -16,10 +17,16 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound
         /// An argument the store cannot accept.
         case invalidArgument
+        /// SQLite found the file damaged (SQLITE_CORRUPT) or not a database
+        /// at all (SQLITE_NOTADB): `kai registry check` says more.
+        case damaged
     }
 
     public let code: Code
     public let message: String
+    /// SQLite's primary result code when SQLite failed (5 busy, 8 read-only,
+    /// 11 corrupt, 13 full...), so callers can name the fix.
+    public var sqliteCode: Int32?
 
     public init(_ code: Code, _ message: String) {
         self.code = code
@@ -28,17 +35,50 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 
+    /// The one message every query that meets a damaged file gives.
+    public static func damaged(path: String?) -> StoreError {
+        StoreError(.damaged, "registry database damaged: run `kai registry check`" + (path.map { " (database: \($0))" } ?? ""))
+    }
+
+    /// This error with the fix for a file that could not be opened, by
+    /// SQLite's primary result code (read-only, full, locked).
+    func withOpenFix(path: String) -> StoreError {
+        let directory = (path as NSString).deletingLastPathComponent
+        let fix: String
+        switch sqliteCode {
+        case 8?, 14?:
+            fix = "kai must be able to write \(path) and create files in \(directory): check that they are writable (not on a read-only mount) or give --database another file"
+        case 10?, 13?:
+            fix = "check that the disk holding \(directory) has free space"
+        case 5?, 6?:
+            fix = "another process held the registry's write lock past the busy timeout: find it with `fuser \(path)`"
+        default:
+            return self
+        }
+        var fixed = StoreError(code, message + "; " + fix)
+        fixed.sqliteCode = sqliteCode
+        return fixed
+    }
+
     static func newerSchema(file: String, unknownMigration: String) -> StoreError {
         StoreError(.newerSchema, "\(file) was written by a newer Kai (migration '\(unknownMigration)' is unknown to this version); upgrade Kai or point --database at another file")
     }
 
     /// Wraps a GRDB error without its SQL arguments (GRDB leaves them out of
     /// descriptions unless `publicStatementArguments` is set, which we never do).
-    static func wrapping(_ error: any Error, doing action: String) -> StoreError {
+    static func wrapping(_ error: any Error, doing action: String, path: String? = nil) -> StoreError {
         if let error = error as? StoreError { return error }
         if let error = error as? DatabaseError {
+            let primary = error.resultCode.rawValue
+            if error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+                var damaged = StoreError.damaged(path: path)
+                damaged.sqliteCode = primary
+                return damaged
+            }
             let detail = error.message ?? "\(error.resultCode)"
-            return StoreError(.database, "registry: could not \(action): \(detail) (SQLite code \(error.extendedResultCode.rawValue))")
+            var wrapped = StoreError(.database, "registry: could not \(action): \(detail) (SQLite code \(error.extendedResultCode.rawValue))")
+            wrapped.sqliteCode = primary
+            return wrapped
         }
         return StoreError(.database, "registry: could not \(action): \(error)")
     }
