@@ -13,7 +13,10 @@
  *                     ("READ" or the errno name of opening /etc/shadow),
  *                     "pids": [every numeric entry of /proc], "self": getpid()}
  *   environ {}        {"environ": ["NAME=value", ...]}
- *   config {}         the instance's config JSON verbatim
+ *   config {}         the instance's config JSON verbatim (kai scrubs secret
+ *                     values out of it on the way back)
+ *   config_hex {}     {"hex": the config's bytes in hex}: proves what the
+ *                     plugin received without echoing a secret verbatim
  *   garbage {}        writes bytes that are no frame onto fd 4 (the pipe the
  *                     worker answers the host on; see kai-plugin-worker's
  *                     usage), then waits for its cancellation or deadline
@@ -43,8 +46,8 @@ extern char **environ;
 #ifdef PROBE_STDOUT_ONLY
 #define PROBE_TOOLS TOOL("stray_stdout") "," TOOL("clean")
 #else
-#define PROBE_TOOLS TOOL("fds") "," TOOL("identity") "," TOOL("environ") "," TOOL("config") "," TOOL("garbage") "," \
-    TOOL("stray_stdout") "," TOOL("clean")
+#define PROBE_TOOLS TOOL("fds") "," TOOL("identity") "," TOOL("environ") "," TOOL("config") "," TOOL("config_hex") "," \
+    TOOL("garbage") "," TOOL("stray_stdout") "," TOOL("clean")
 #endif
 
 static const char manifest[] =
@@ -245,6 +248,13 @@ static kai_result probe_invoke(void *instance, const kai_call *call)
     if (name_is(call, "config")) {
         kai_str config = host->config(host);
         return call->output->write(call->output, config.data, config.len);
+    }
+    if (name_is(call, "config_hex")) {
+        kai_str config = host->config(host);
+        kai_result r = kai_sdk_write(call->output, "{\"hex\":\"");
+        for (size_t i = 0; i < config.len && r == KAI_OK; i++)
+            r = kai_sdk_writef(call->output, "%02x", (unsigned char)config.data[i]);
+        return r == KAI_OK ? kai_sdk_write(call->output, "\"}") : r;
     }
     if (name_is(call, "garbage")) return garbage_tool(host, call);
     if (name_is(call, "stray_stdout")) {

@@ -17,15 +17,25 @@ import Testing
         let database = mountPoint + "/registry.sqlite"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         let call = PrivateMount.kai(["tools", "call", "add", "--args", #"{"a": 1, "b": 2}"#, "--database", database], workspace)
-        // A 1 MiB tmpfs: the first call creates the database, then a file
-        // fills the disk but for 48 KiB — room for SQLite's shared-memory
-        // file (32 KiB), not for the call's pages in the write-ahead log.
+        // A 1 MiB tmpfs: the first call creates the database. A reader then
+        // holds a snapshot open, so the shared-memory and log files stay
+        // allocated and the log cannot restart over old pages (how much room
+        // kai's open needs no longer depends on what the first call left).
+        // A file fills the disk but for 20 KiB: room to open, not to log the
+        // call's pages.
+        let ready = workspace.directory + "/ready"
         let outcome = try PrivateMount.run("""
             mount -t tmpfs -o size=1m tmpfs \(mountPoint) || exit 90
             \(call) > /dev/null || exit 91
+            mkfifo \(ready) || exit 92
+            python3 -c '\(Self.snapshotHolder)' \(database) > \(ready) 2> /dev/null & holder=$!
+            read line < \(ready)
             head -c 2000000 /dev/zero > \(mountPoint)/fill 2> /dev/null
-            truncate -s -48k \(mountPoint)/fill || exit 92
+            truncate -s -20k \(mountPoint)/fill || exit 93
             \(call)
+            status=$?
+            kill $holder
+            exit $status
             """)
         #expect(outcome.stdout == #"{"sum":3}"# + "\n", "the result still reaches stdout")
         #expect(outcome.status == 75, "\(outcome.stderr)")
@@ -35,6 +45,16 @@ import Testing
             Free space on the file system holding \(database), then retry.\n
             """)
     }
+
+    /// Opens the database, holds a read transaction and says so; killed by the script.
+    static let snapshotHolder = """
+        import sqlite3, sys, time
+        db = sqlite3.connect(sys.argv[1], isolation_level=None)
+        db.execute("BEGIN")
+        db.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        print("held", flush=True)
+        time.sleep(120)
+        """
 
     @Test(.enabled(if: PrivateMount.available, PrivateMount.missing))
     func toolsCall_onAReadOnlyDatabase_refusesBeforeCallingAndExits74() throws {
@@ -48,7 +68,7 @@ import Testing
         #expect(outcome.status == 74, "\(outcome.stderr)")
         #expect(outcome.stdout == "", "nothing ran, so nothing was lost")
         #expect(outcome.stderr == """
-            kai: error: registry: could not read \(workspace.database): unable to open database file (SQLite code 14); \
+            kai: error: registry: cannot write \(workspace.database): Read-only file system; \
             kai must be able to write \(workspace.database) and create files in \(workspace.directory): \
             check that they are writable (not on a read-only mount) or give --database another file\n
             """)

@@ -34,7 +34,22 @@ import Testing
         #expect(names.isSubset(of: Self.allowed.union(names.filter { $0.hasPrefix("LC_") })), "\(environ)")
         #expect(environ.contains("HOME=/nonexistent"), "\(environ)")
         for value in variables.values { #expect(!environ.contains { $0.contains(value) }, "\(value) leaked: \(environ)") }
-        #expect(try host.call("test.probe-a.config", "{}") == ["token": .string("alpha-\(unique)")])
-        #expect(try host.call("test.probe-b.config", "{}") == ["token": .string("beta-\(unique)")])
+        // Each plugin received its own secret (read back hex-encoded: an echo
+        // of the value itself is scrubbed to its placeholder on the way out).
+        #expect(try receivedConfig(host, "test.probe-a") == ["token": .string("alpha-\(unique)")])
+        #expect(try receivedConfig(host, "test.probe-b") == ["token": .string("beta-\(unique)")])
+        #expect(try host.call("test.probe-a.config", "{}") == ["token": "<secret>"])
+    }
+
+    private func receivedConfig(_ host: PluginHost, _ plugin: String) throws -> JSONValue {
+        let hex = try #require(try host.call("\(plugin).config_hex", "{}")["hex"]?.stringValue)
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(try #require(UInt8(hex[index..<next], radix: 16)))
+            index = next
+        }
+        return try JSONParser.parse(bytes)
     }
 }

@@ -93,6 +93,12 @@ public final class RegistryStore: Sendable {
         }
         defer { close(lock) }
         while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        // Decided here, before SQLite: whether a read-only file opens at all
+        // depends on whether its -shm file happens to exist, and a store
+        // that opens but cannot write would run a call and then lose it.
+        if let unwritable = Self.unwritable(path: path, directory: directory.isEmpty ? "." : directory) {
+            throw unwritable.withOpenFix(path: path)
+        }
         var info = stat()
         if stat(path, &info) == 0, info.st_size > 0 {
             try Self.refuseNewerSchema(path: path, fileName: fileName, busyTimeout: options.busyTimeoutSeconds)
@@ -121,6 +127,18 @@ public final class RegistryStore: Sendable {
         } catch {
             throw wrapping(error, doing: "migrate \(path)").withOpenFix(path: path)
         }
+    }
+
+    /// Why kai cannot write the database or create its -wal and -shm files
+    /// (a read-only mount, or file modes that refuse this user), or nil.
+    static func unwritable(path: String, directory: String) -> StoreError? {
+        for target in [path, directory] where access(target, F_OK) == 0 {
+            guard access(target, W_OK) != 0 else { continue }
+            var error = StoreError(.cannotOpen, "registry: cannot write \(target): \(String(cString: strerror(errno)))")
+            error.sqliteCode = 8  // SQLITE_READONLY: what SQLite would say, later
+            return error
+        }
+        return nil
     }
 
     /// `$XDG_DATA_HOME/kai/registry.sqlite`, else `~/.local/share/kai/registry.sqlite`.
