@@ -15,7 +15,10 @@ enum CallRecording {
             try store.flushDurably()
         } catch {
             Console.error(message(error, database: store.path))
-            if callSucceeded { exit(status(for: error)) }
+            if callSucceeded {
+                PluginExitGuard.kaiExits()
+                exit(status(for: error))
+            }
         }
     }
 

@@ -9,7 +9,9 @@ import Synchronization
 /// thread and cannot be stopped, so if the call has not returned `grace`
 /// seconds later — or on a second Ctrl-C — a thread of this watchdog says
 /// which plugin and tool hung, records the call, and ends kai with _exit:
-/// 124 past the deadline, 130 after Ctrl-C.
+/// 124 past the deadline, 130 after Ctrl-C. If the call returns while the
+/// watchdog is firing, the watchdog has already won (CallRace): the main
+/// thread prints nothing and parks until the _exit.
 ///
 /// `@unchecked Sendable`: the mutable state is in `state` (a Mutex); the
 /// semaphore and the immutable fields are thread-safe.
@@ -24,9 +26,8 @@ final class CallWatchdog: @unchecked Sendable {
     static let recordBudget = 0.3
 
     private struct State {
-        var finished = false
-        var fired = false
-        var interrupts = 0
+        /// Whether the call returned or the watchdog fired: decided once.
+        var race = CallRace()
         /// MonotonicClock time at which the watchdog fires, and why.
         var wake: (at: Int64, reason: Reason)?
     }
@@ -54,10 +55,19 @@ final class CallWatchdog: @unchecked Sendable {
         thread.start()
     }
 
-    /// The call returned: the watchdog stands down.
-    func finished() {
-        state.withLock { $0.finished = true }
+    /// The call returned. True: the watchdog stands down and the caller
+    /// goes on. False: the watchdog already fired and is ending kai — the
+    /// caller must print and record nothing (see `park`).
+    @discardableResult
+    func finished() -> Bool {
+        let won = state.withLock { $0.race.callReturned() }
         wakeUp.signal()
+        return won
+    }
+
+    /// Waits for the watchdog's _exit, on a thread whose call lost the race.
+    static func park() -> Never {
+        while true { pause() }
     }
 
     /// A Ctrl-C arrived: the first starts the grace, the second fires now.
@@ -65,13 +75,13 @@ final class CallWatchdog: @unchecked Sendable {
     @discardableResult
     func interrupted() -> Bool {
         let count = state.withLock { state -> Int in
-            guard !state.finished else { return 0 }  // the call already returned: kai is on its way out
-            state.interrupts += 1
-            if state.interrupts == 1 {
+            // nil: the call already returned (kai is on its way out) or the watchdog fired
+            guard let count = state.race.interrupted() else { return 0 }
+            if count == 1 {
                 let at = MonotonicClock.deadline(after: Self.grace)
                 if state.wake == nil || at < state.wake!.at { state.wake = (at, .cancelled) }
             }
-            return state.interrupts
+            return count
         }
         if count == 0 { return true }
         if count == 1 {
@@ -85,8 +95,8 @@ final class CallWatchdog: @unchecked Sendable {
 
     private func watch() {
         while true {
-            let (finished, wake) = state.withLock { ($0.finished, $0.wake) }
-            if finished { return }
+            let (decided, wake) = state.withLock { ($0.race.winner != nil, $0.wake) }
+            if decided { return }
             guard let wake else {
                 wakeUp.wait()
                 continue
@@ -101,23 +111,19 @@ final class CallWatchdog: @unchecked Sendable {
     }
 
     private func fire(_ reason: Reason) {
-        let first = state.withLock { state -> Bool in
-            guard !state.finished, !state.fired else { return false }
-            state.fired = true
-            return true
-        }
-        guard first else { return }
-        Console.error(message(reason))
+        guard state.withLock({ $0.race.watchdogFires() }) else { return }
         let recorded = DispatchSemaphore(value: 0)
         Thread { [record] in
             record(reason)
             recorded.signal()
         }.start()
-        _ = recorded.wait(timeout: .now() + Self.recordBudget)
+        let inTime = recorded.wait(timeout: .now() + Self.recordBudget) == .success
+        PluginStdout.drainNow()
+        Console.error(message(reason, recorded: inTime))
         _exit(reason == .deadline ? ExitCodes.deadline : ExitCodes.cancelled)
     }
 
-    func message(_ reason: Reason) -> String {
+    func message(_ reason: Reason, recorded: Bool = true) -> String {
         let what = switch reason {
         case .deadline:
             "passed its deadline of \(Self.seconds(timeout ?? 0)) and did not return within \(Self.seconds(Self.grace)) after it"
@@ -128,6 +134,7 @@ final class CallWatchdog: @unchecked Sendable {
         }
         return "tool \"\(tool)\" of plugin \(plugin) \(what): the plugin ignores cancellation. kai exited without waiting for it. "
             + "Run the plugin with isolation: process so that kai can stop it."
+            + (recorded ? "" : " The call's record could not be written to the registry within \(Self.seconds(Self.recordBudget)) and is lost.")
     }
 
     private static func seconds(_ value: Double) -> String {

@@ -8,7 +8,8 @@ import KaiJSON
 /// In-process plugins share the process, and printf() from one — or from a
 /// thread it left running — would land in that output, so before any plugin
 /// loads, `claimStdout()` moves kai's stdout to a private descriptor and
-/// points fd 1 at stderr, where plugin chatter is merely noise.
+/// points fd 1 at a pipe whose lines are logged, scrubbed and made visible
+/// (PluginStdout).
 enum Console {
     /// Where `out` writes: fd 1 until `claimStdout()`, then a private dup.
     nonisolated(unsafe) private static var stdoutFD: Int32 = 1  // set once, on the main thread, before plugins run
@@ -19,13 +20,18 @@ enum Console {
 
     /// Keeps kai's stdout for kai: dups fd 1 to a close-on-exec descriptor
     /// (so no child inherits it) that `out` writes to, then points fd 1 at
-    /// stderr. Idempotent; if fd 1 is not open, nothing changes.
+    /// PluginStdout's pipe. Idempotent; if fd 1 is not open, nothing changes.
     static func claimStdout() {
         guard stdoutFD == 1 else { return }
         fflush(nil)  // all streams: `stdout` itself is not concurrency-safe in Swift 6
         let privateFD = fcntl(1, F_DUPFD_CLOEXEC, 3)
         guard privateFD >= 0 else { return }
-        guard dup2(2, 1) >= 0 else {
+        guard let pipe = PluginStdout.start() else {
+            close(privateFD)
+            return
+        }
+        defer { close(pipe) }
+        guard dup2(pipe, 1) >= 0 else {
             close(privateFD)
             return
         }

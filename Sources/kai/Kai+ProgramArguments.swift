@@ -11,17 +11,19 @@ import ArgumentParser
 extension Kai {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        guard let split = ProgramArguments(arguments) else { return main(arguments) }
+        let split = ProgramArguments(arguments)
         do {
-            var command = try parseAsRoot(split.head)
-            if var run = command as? SandboxRun {
+            var command = try parseAsRoot(split?.head ?? arguments)
+            if let split, var run = command as? SandboxRun {
                 run.command += split.tail
                 command = run
             }
             try command.run()
         } catch {
+            PluginExitGuard.kaiExits()  // any exit() before this one is a plugin's
             exit(withError: error)
         }
+        PluginExitGuard.kaiExits()
     }
 }
 

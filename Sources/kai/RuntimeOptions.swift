@@ -71,6 +71,7 @@ struct RuntimeOptions: ParsableArguments {
             config: config, extraPaths: extra,
             excludedDirectory: noBundledPlugins ? SearchPathCatalog.executableDirectory() : nil, environment: environment)
         let host = PluginHost.load(from: catalog, cache: store, observer: store)
+        PluginStdout.route(to: host.pluginLogger)  // plugins' stdout, logged scrubbed and visible
         timing.mark("load")
         RegistrySync.record(host, in: store)
         timing.mark("sync")

@@ -60,7 +60,8 @@ struct ToolsCall: ParsableCommand {
             let options = CallOptions(timeout: timeout, cancellation: token, onEvent: progress ? Self.showProgress : nil, taskType: taskType)
             let result: ToolResult
             do {
-                defer { watchdog?.finished() }
+                // Lost the race: the watchdog is reporting the call and ending kai.
+                defer { if watchdog?.finished() == false { CallWatchdog.park() } }
                 result = try host.callTool(name, arguments: arguments, options: options)
             }
             if pretty ?? Console.stdoutIsTerminal, let value = try? JSONParser.parse(result.json) {

@@ -20,10 +20,22 @@
  *                         fail=true -> KAI_ERR_INTERNAL with the key in the message
  *   big_result {bytes}    writes a JSON string of `bytes` bytes; on a write
  *                         error returns that error, as a typical plugin would
- *   hold {}               waits until the file named by the "release" argument
- *                         exists (polling every ms, ignoring cancellation)
- *                         -> {"held":true}
+ *   hold {release,entered} opens and writes a byte to the FIFO named by
+ *                         "entered" (if given), then waits until the file
+ *                         named by "release" exists (polling every ms,
+ *                         ignoring cancellation), appends "hold returned\n"
+ *                         to destroy_log (if configured) -> {"held":true}
  *   ping {}               -> {"pong":true}
+ *   print_stdout {text}   printf()s text to stdout without flushing (the C
+ *                         library flushes it as the process exits) -> {}
+ *   log_line {text}       logs text at WARN through host->log -> {}
+ *   nested_hold {release} starts a thread that calls hold {release} through
+ *                         host->call_tool, returns once that call is inside
+ *                         invoke, and leaves it running -> {"started":true}
+ *   exit_at_destroy {}    -> {}; the next destroy() starts a thread that
+ *                         calls exit(0) and waits for it (so the plugin's
+ *                         exit lands after the call returned, before kai
+ *                         has finished)
  *
  * destroy() appends "destroy busy=N\n" to destroy_log (if configured):
  * N is the number of calls still inside invoke() — the ABI promises 0.
@@ -38,6 +50,7 @@
 #include <unistd.h>
 
 #define NO_ARGS "{\"type\":\"object\",\"additionalProperties\":false}"
+#define TEXT_ARG "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"]}"
 #define TOOL(name, input, extra) \
     "{\"kind\":\"tool\",\"name\":\"" name "\",\"description\":\"Hostile tool " name ".\"," \
     "\"inputSchema\":" input extra "}"
@@ -56,9 +69,14 @@ static const char manifest[] =
          ",\"streaming\":true") ","
     TOOL("big_result", "{\"type\":\"object\",\"properties\":{\"bytes\":{\"type\":\"integer\",\"minimum\":2}},"
          "\"required\":[\"bytes\"]}", "") ","
-    TOOL("hold", "{\"type\":\"object\",\"properties\":{\"release\":{\"type\":\"string\"}},\"required\":[\"release\"]}",
+    TOOL("hold", "{\"type\":\"object\",\"properties\":{\"release\":{\"type\":\"string\"},\"entered\":{\"type\":\"string\"}},"
+         "\"required\":[\"release\"]}", ",\"concurrency\":\"parallel\"") ","
+    TOOL("ping", NO_ARGS, ",\"concurrency\":\"parallel\"") ","
+    TOOL("print_stdout", TEXT_ARG, "") ","
+    TOOL("log_line", TEXT_ARG, "") ","
+    TOOL("nested_hold", "{\"type\":\"object\",\"properties\":{\"release\":{\"type\":\"string\"}},\"required\":[\"release\"]}",
          ",\"concurrency\":\"parallel\"") ","
-    TOOL("ping", NO_ARGS, ",\"concurrency\":\"parallel\"")
+    TOOL("exit_at_destroy", NO_ARGS, "")
     "]}";
 
 typedef struct hostile {
@@ -157,19 +175,121 @@ static kai_result big_result(const kai_call *call)
     return r;
 }
 
-static kai_result hold(const kai_call *call)
+/* Appends `line` to destroy_log, if configured. */
+static void log_event(const hostile *self, const char *line)
 {
-    char *release = NULL;
+    if (!self->destroy_log) return;
+    int fd = open(self->destroy_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        say("hostile: cannot open destroy_log\n");
+        return;
+    }
+    if (write(fd, line, strlen(line)) < 0) say("hostile: cannot write destroy_log\n");
+    close(fd);
+}
+
+/* Tells the test the call is inside invoke: one byte into its FIFO. */
+static void signal_entered(const char *fifo)
+{
+    int fd = open(fifo, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        say("hostile: cannot open the entered FIFO\n");
+        return;
+    }
+    if (write(fd, "e", 1) != 1) say("hostile: cannot write the entered FIFO\n");
+    close(fd);
+}
+
+static kai_result hold(const hostile *self, const kai_call *call)
+{
+    char *release = NULL, *entered = NULL;
     if (kai_sdk_get_string(call->input, "release", &release, NULL) != KAI_SDK_FOUND) {
         return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "release must be a path");
     }
+    if (kai_sdk_get_string(call->input, "entered", &entered, NULL) == KAI_SDK_FOUND) signal_entered(entered);
+    free(entered);
     struct stat st;
     while (stat(release, &st) != 0) {
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
     }
     free(release);
+    log_event(self, "hold returned\n");
     return kai_sdk_write(call->output, "{\"held\":true}");
+}
+
+static kai_result print_stdout(const kai_call *call)
+{
+    char *text = NULL;
+    if (kai_sdk_get_string(call->input, "text", &text, NULL) != KAI_SDK_FOUND) {
+        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "text must be a string");
+    }
+    printf("%s", text);  /* no fflush: exit() flushes it, after kai's own handlers */
+    free(text);
+    return kai_sdk_write(call->output, "{}");
+}
+
+static kai_result log_line(const hostile *self, const kai_call *call)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (kai_sdk_get_string(call->input, "text", &text, &len) != KAI_SDK_FOUND) {
+        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "text must be a string");
+    }
+    self->host->log(self->host, KAI_LOG_WARN, text, len);
+    free(text);
+    return kai_sdk_write(call->output, "{}");
+}
+
+typedef struct nested {
+    const hostile *self;
+    const kai_call *parent;
+    char args[600];
+} nested;
+
+static void *nested_thread(void *arg)
+{
+    nested *job = arg;
+    kai_sdk_buffer result;
+    kai_sdk_buffer_init(&result);
+    static const char name[] = "test.hostile.hold";
+    kai_str tool = {name, sizeof name - 1}, args = {job->args, strlen(job->args)};
+    (void)job->self->host->call_tool(job->self->host, job->parent, tool, args, &result.output);
+    kai_sdk_buffer_free(&result);
+    return NULL;
+}
+
+static kai_result nested_hold(const hostile *self, const kai_call *call)
+{
+    char *release = NULL;
+    if (kai_sdk_get_string(call->input, "release", &release, NULL) != KAI_SDK_FOUND) {
+        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "release must be a path");
+    }
+    static nested job;  /* the thread outlives this call */
+    job.self = self;
+    job.parent = call;
+    int n = snprintf(job.args, sizeof job.args, "{\"release\":\"%s\"}", release);
+    free(release);
+    if (n < 0 || (size_t)n >= sizeof job.args) return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "release is too long");
+    int before = atomic_load(&in_flight);
+    pthread_t thread;
+    int err = pthread_create(&thread, NULL, nested_thread, &job);
+    if (err != 0) return kai_sdk_fail(call->output, KAI_ERR_INTERNAL, "pthread_create failed: %s", strerror(err));
+    pthread_detach(thread);
+    while (atomic_load(&in_flight) <= before) {  /* until hold is inside invoke */
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    return kai_sdk_write(call->output, "{\"started\":true}");
+}
+
+/* Set by exit_at_destroy: destroy() then ends the process from a thread. */
+static atomic_bool exit_at_destroy;
+
+static void *exit_thread(void *arg)
+{
+    (void)arg;
+    exit(0);
 }
 
 static kai_result hostile_describe(const kai_output *out)
@@ -192,6 +312,11 @@ static kai_result hostile_create(const kai_host *host, const kai_output *error, 
 static void hostile_destroy(void *instance)
 {
     hostile *self = instance;
+    if (atomic_load(&exit_at_destroy)) {
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, exit_thread, NULL) == 0) pthread_join(thread, NULL);  /* never returns */
+        say("hostile: cannot start the exit thread\n");
+    }
     if (self->destroy_log) {
         int fd = open(self->destroy_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
         if (fd >= 0) {
@@ -218,8 +343,15 @@ static kai_result dispatch(const hostile *self, const kai_call *call)
     if (name_is(call, "chatter")) return chatter(call);
     if (name_is(call, "echo_secret")) return echo_secret(self, call);
     if (name_is(call, "big_result")) return big_result(call);
-    if (name_is(call, "hold")) return hold(call);
+    if (name_is(call, "hold")) return hold(self, call);
     if (name_is(call, "ping")) return kai_sdk_write(call->output, "{\"pong\":true}");
+    if (name_is(call, "print_stdout")) return print_stdout(call);
+    if (name_is(call, "log_line")) return log_line(self, call);
+    if (name_is(call, "nested_hold")) return nested_hold(self, call);
+    if (name_is(call, "exit_at_destroy")) {
+        atomic_store(&exit_at_destroy, true);
+        return kai_sdk_write(call->output, "{}");
+    }
     return kai_sdk_fail(call->output, KAI_ERR_NOT_FOUND, "no tool named '%.*s'",
                         (int)(call->name.len > 64 ? 64 : call->name.len), call->name.data);
 }

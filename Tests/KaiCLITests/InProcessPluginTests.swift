@@ -105,7 +105,10 @@ import Testing
         let outcome = try Self.call("chatter").finish()
         #expect(outcome.status == 0)
         #expect(outcome.stdout == "{\"ok\":true}\n")
-        #expect(outcome.stderr.contains("printf chatter on stdout\n"))
+        // Logged as the plugin logger's warnings, never raw on stderr either.
+        #expect(outcome.stderr.contains(" plugin output on stdout: printf chatter on stdout\n"))
+        #expect(!outcome.stderr.hasPrefix("printf chatter") && !outcome.stderr.contains("\nprintf chatter"))
+        #expect(!outcome.stderr.hasPrefix("thread chatter") && !outcome.stderr.contains("\nthread chatter"))
     }
 
     @Test func toolsCall_whenTheResultPassesTheOutputCap_exits70NamingTheCap() throws {

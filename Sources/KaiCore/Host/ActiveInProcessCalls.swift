@@ -14,11 +14,20 @@ public enum ActiveInProcessCalls {
     /// and the hot path does no hashing.
     private static let calls = Mutex<[(id: UInt64, call: Call)]>([])
     private static let nextID = Atomic<UInt64>(0)
+    private static let last = Mutex<Call?>(nil)
 
     static func enter(plugin: String, tool: String) -> UInt64 {
         let id = nextID.add(1, ordering: .relaxed).newValue
-        calls.withLock { $0.append((id, Call(plugin: plugin, tool: tool))) }
+        let call = Call(plugin: plugin, tool: tool)
+        calls.withLock { $0.append((id, call)) }
+        last.withLock { $0 = call }
         return id
+    }
+
+    /// The in-process call started last, running or not: the likeliest
+    /// author of an exit() that comes when no call is running.
+    public static var lastStarted: Call? {
+        last.withLock { $0 }
     }
 
     static func leave(_ id: UInt64) {

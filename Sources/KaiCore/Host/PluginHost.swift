@@ -13,9 +13,10 @@ public final class PluginHost: Sendable {
     /// Plugins the operator disabled: found, but not loaded.
     public let disabled: [(id: String, path: String)]
     public let tools: ToolIndex
-    /// Where plugins' kai_host.log lines go, tagged with the plugin id.
-    /// Scrubs secret values from plugin log lines before they are written.
-    let pluginLogger: Logger
+    /// Where plugins' kai_host.log lines go, tagged with the plugin id, and
+    /// whatever else of theirs kai logs (worker stderr, stray stdout).
+    /// Always scrubs secret values and makes control characters visible.
+    public let pluginLogger: Logger
     let observer: (any CallObserver)?
     /// Every loaded plugin's secret values, replaced by their placeholders in
     /// whatever comes back from a plugin (see SecretScrubber).
@@ -30,7 +31,7 @@ public final class PluginHost: Sendable {
         let scrubber = SecretScrubber(plugins: plugins)
         self.scrubber = scrubber
         var pluginLogger = logger
-        if !scrubber.isEmpty { pluginLogger.handler = ScrubbingLogHandler(inner: logger.handler, scrubber: scrubber) }
+        pluginLogger.handler = ScrubbingLogHandler(inner: logger.handler, scrubber: scrubber)
         self.pluginLogger = pluginLogger
         self.observer = observer
     }

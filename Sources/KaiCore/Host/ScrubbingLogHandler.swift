@@ -1,20 +1,28 @@
 import Logging
 
-/// A log handler that scrubs secret values out of every message before the
-/// wrapped handler sees it. The host's plugin logger goes through one, so a
-/// plugin's kai_host.log line — in-process or relayed from its worker —
-/// cannot write the operator's key to the terminal or a log file.
+/// A log handler that scrubs secret values out of every message, then makes
+/// its control characters visible (TerminalText), before the wrapped handler
+/// sees it. The host's plugin logger always goes through one, secrets or
+/// not, so a plugin's kai_host.log line — in-process or relayed from its
+/// worker — or its worker's stderr cannot write the operator's key to the
+/// terminal or a log file, nor an escape sequence (OSC 52 sets the
+/// clipboard) to the user's terminal.
 struct ScrubbingLogHandler: LogHandler {
     var inner: any LogHandler
     let scrubber: SecretScrubber
 
     func log(event: LogEvent) {
         var event = event
-        event.message = "\(scrubber.scrub(event.message.description))"
+        event.message = "\(Self.clean(event.message.description, scrubber))"
         if let metadata = event.metadata {
-            event.metadata = metadata.mapValues { .string(scrubber.scrub($0.description)) }
+            event.metadata = metadata.mapValues { .string(Self.clean($0.description, scrubber)) }
         }
         inner.log(event: event)
+    }
+
+    /// Scrubbed first: the placeholder replaces the secret's exact bytes.
+    static func clean(_ text: String, _ scrubber: SecretScrubber) -> String {
+        TerminalText.visible(scrubber.scrub(text))
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
