@@ -48,9 +48,11 @@ enum PluginExitGuard {
             return "plugin \(call.plugin) called \(how) during a call to tool \"\(call.tool)\", which would have ended kai "
                 + "with the plugin's status. The call has no result. " + advice
         }
-        let when = last.map { "after its call to tool \"\($0.tool)\" returned" } ?? "while no call was running"
-        let who = last.map { "plugin \($0.plugin)" } ?? "an in-process plugin"
-        return "\(who) called \(how) \(when), while kai was finishing, which would have ended kai with the plugin's status "
-            + "before kai had recorded the call. " + advice
+        guard let last else {
+            return "an in-process plugin called \(how) while no call was running, which would have ended kai with the plugin's status. "
+                + advice
+        }
+        return "plugin \(last.plugin) called \(how) after its call to tool \"\(last.tool)\" returned, while kai was finishing, "
+            + "which would have ended kai with the plugin's status before kai had recorded the call. " + advice
     }
 }

@@ -77,6 +77,7 @@ enum PluginStdout {
                 reading.signal()
             }
             finishPartialLine()
+            reportUnrouted()
             done.signal()
         }.start()
         _ = done.wait(timeout: .now() + exitBudget)
@@ -130,6 +131,19 @@ enum PluginStdout {
             return state.partial.isEmpty ? [] : [String(decoding: state.partial, as: UTF8.self)]
         }
         deliver(rest)
+    }
+
+    /// Lines that never met a logger (kai ended before its plugins' settings,
+    /// and so their secrets, were loaded) are not shown: only counted.
+    private static func reportUnrouted() {
+        let count = state.withLock { state -> Int in
+            guard state.logger == nil else { return 0 }
+            defer { (state.pending, state.droppedLines) = ([], 0) }
+            return state.pending.count + state.droppedLines
+        }
+        if count > 0 {
+            Console.warning("\(count) line(s) a plugin wrote to stdout were dropped: kai ended before it could scrub them of secrets.")
+        }
     }
 
     private static func deliver(_ lines: [String]) {
