@@ -77,3 +77,26 @@ import Testing
             """)
     }
 }
+
+/// The watchdog that ends a hung in-process call says when it could not
+/// record the call before kai exited (issue 9 review, item 9).
+@Suite struct WatchdogRecordTests {
+    @Test func toolsCall_whenTheWatchdogCannotRecordTheHungCall_saysTheRecordIsLost() throws {
+        let database = Fixtures.scratch + "/watchdog-locked-\(UInt64.random(in: 0...UInt64.max)).sqlite"
+        let running = try InProcessPluginTests.call("spin_quiet", "{}", ["--database", database])
+        #expect(running.waitForStderr(containing: "hostile: spinning"))
+        // The registry's write lock is held before the watchdog can fire.
+        let lock = try LockHolder(database)
+        defer { lock.release() }
+        kill(running.process.processIdentifier, SIGINT)
+        #expect(running.waitForStderr(containing: "press Ctrl-C again"))
+        kill(running.process.processIdentifier, SIGINT)
+        let outcome = running.finish()
+        #expect(outcome.status == 130)
+        #expect(outcome.stderr.hasSuffix("""
+            the plugin ignores cancellation. kai exited without waiting for it. Run the plugin with isolation: process so \
+            that kai can stop it. The call's record could not be written to the registry within 0.300 s and is lost.
+
+            """))
+    }
+}
