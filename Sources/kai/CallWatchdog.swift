@@ -39,6 +39,11 @@ final class CallWatchdog: @unchecked Sendable {
     private let state = Mutex(State())
     private let wakeUp = DispatchSemaphore(value: 0)
 
+    /// The watchdog of the call in flight (kai makes one top-level call per
+    /// process), for CallRecordGate.
+    static var current: CallWatchdog? { running.withLock { $0 } }
+    private static let running = Mutex<CallWatchdog?>(nil)
+
     /// `record` writes the call's outcome (e.g. to the registry) and must not
     /// block for long; the watchdog waits at most `recordBudget` for it.
     init(plugin: String, tool: String, timeout: Double?, record: @escaping @Sendable (Reason) -> Void) {
@@ -50,6 +55,7 @@ final class CallWatchdog: @unchecked Sendable {
             let at = MonotonicClock.deadline(after: timeout + Self.grace)
             state.withLock { $0.wake = (at, .deadline) }
         }
+        Self.running.withLock { $0 = self }
         let thread = Thread { [self] in watch() }
         thread.name = "kai-call-watchdog"
         thread.start()
@@ -58,6 +64,8 @@ final class CallWatchdog: @unchecked Sendable {
     /// The call returned. True: the watchdog stands down and the caller
     /// goes on. False: the watchdog already fired and is ending kai — the
     /// caller must print and record nothing (see `park`).
+    /// Idempotent: the host's recording (CallRecordGate) and the caller
+    /// both ask.
     @discardableResult
     func finished() -> Bool {
         let won = state.withLock { $0.race.callReturned() }
