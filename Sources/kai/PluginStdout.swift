@@ -21,7 +21,8 @@ enum PluginStdout {
     static let maxLine = 4096
     /// Lines kept until the logger exists; later ones are counted, not kept.
     static let maxPending = 1000
-    static let exitBudget = 0.5
+    /// Small: the watchdog drains too, within the 2 s past the deadline that kai promises.
+    static let exitBudget = 0.2
 
     private struct State {
         var logger: Logger?
