@@ -70,7 +70,7 @@ struct RuntimeOptions: ParsableArguments {
         let catalog = ConfigCatalog(
             config: config, extraPaths: extra,
             excludedDirectory: noBundledPlugins ? SearchPathCatalog.executableDirectory() : nil, environment: environment)
-        let host = PluginHost.load(from: catalog, cache: store, observer: store)
+        let host = PluginHost.load(from: catalog, cache: store, observer: store, statusGate: store)
         timing.mark("load")
         RegistrySync.record(host, in: store)
         timing.mark("sync")
