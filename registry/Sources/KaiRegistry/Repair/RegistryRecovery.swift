@@ -81,7 +81,7 @@ public enum RegistryRecovery {
             }
         } catch let error as RecoveryOutputError {
             throw outputFailed(error.underlying, destination)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+        } catch let error as DatabaseError where StoreError.Cause(sqliteCode: error.resultCode.rawValue) == .damaged {
             throw StoreError.wrapping(error, doing: "read \(source)", path: source)
         } catch {
             // The commit, or preparing the new tables: the output again.
@@ -145,7 +145,7 @@ public enum RegistryRecovery {
                     let rows = try Row.fetchCursor(db, sql: "SELECT \(list) FROM \(table.quotedDatabaseIdentifier)")
                     while let row = try rows.next() { try RecoveryOutputError.wrapping { try write(row) } }
                 }
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+            } catch let error as DatabaseError where StoreError.Cause(sqliteCode: error.resultCode.rawValue) == .damaged {
                 result.skipped += 1
             }
         }

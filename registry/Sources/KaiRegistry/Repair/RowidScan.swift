@@ -101,7 +101,10 @@ struct RowidScan {
         }
     }
 
+    /// A read of the source that failed on its pages (damaged, or an I/O
+    /// error reading them): skipped past, not fatal.
     static func isDamage(_ error: DatabaseError) -> Bool {
-        error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_IOERR
+        let cause = StoreError.Cause(sqliteCode: error.resultCode.rawValue)
+        return cause == .damaged || cause == .ioError
     }
 }
