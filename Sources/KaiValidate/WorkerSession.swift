@@ -253,7 +253,8 @@ struct CallOutcome {
     var brokeTheCall: Bool {
         guard case .failure(let error) = result else { return false }
         switch error {
-        case .workerCrashed, .workerExited, .workerBrokeProtocol, .deadlineKilled, .cancelKilled, .workerUnavailable, .pluginDisabled, .invalidOutput:
+        case .workerCrashed, .workerExited, .workerBrokeProtocol, .deadlineKilled, .cancelKilled, .workerUnavailable, .pluginDisabled,
+             .pluginStatusUnknown, .invalidOutput:
             return true
         default:
             return false

@@ -23,7 +23,7 @@ enum CallRecording {
     }
 
     static func status(for lost: LostCalls) -> Int32 {
-        lost.cause?.code == .damaged ? ExitCodes.store : ExitCodes.notRecorded
+        lost.cause?.cause == .damaged ? ExitCodes.store : ExitCodes.notRecorded
     }
 
     static func message(_ lost: LostCalls, database: String) -> String {
@@ -35,15 +35,13 @@ enum CallRecording {
         return "\(what): \(cause.message). \(fix(cause, database: database))"
     }
 
-    /// The fix for each way a write fails, by SQLite's primary result code.
-    static func fix(_ cause: StoreError, database: String) -> String {
-        if cause.code == .damaged { return "Recover it with `kai registry recover --out NEW.sqlite`." }
-        switch cause.sqliteCode {
-        case 13?: return "Free space on the file system holding \(database), then retry."
-        case 8?: return "Make \(database) and its directory writable (or give --database a writable file), then retry."
-        case 5?, 6?: return "Another process held the registry's write lock past the busy timeout: find it with `fuser \(database)`, let it finish, then retry."
-        case 10?: return "The disk holding \(database) reported an I/O error: check it, then retry."
-        default: return "Check that \(database) is writable and its disk has space, then retry."
-        }
+    /// The fix for each way a write fails, in the registry's words for its
+    /// cause (the same the store's open gives), as a sentence.
+    static func fix(_ error: StoreError, database: String) -> String {
+        guard let kind = error.cause else { return "Check that \(database) is writable and its disk has space, then retry." }
+        let fix = kind.fix(database: database)
+        let sentence = fix.prefix(1).uppercased() + fix.dropFirst()
+        // Once recovered, the new file must be moved into place first.
+        return kind == .damaged ? sentence + "." : sentence + ", then retry."
     }
 }

@@ -24,6 +24,7 @@ enum ExitCodes {
         case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: toolFailed
         case .workerCrashed, .workerExited, .workerBrokeProtocol: toolFailed
         case .deadlineExceeded, .deadlineKilled: deadline
+        case .pluginStatusUnknown: store  // the registry could not be read
         case .cancelled, .cancelKilled: cancelled
         }
     }

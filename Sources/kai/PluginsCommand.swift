@@ -20,7 +20,7 @@ struct PluginsList: ParsableCommand {
         let runtime = try runtime.openRuntime(reportFailures: false)
         let host = runtime.host
         if json {
-            let loaded = host.plugins.map { PluginJSON.summary($0, status: PluginStatusView(plugin: $0, store: runtime.store)) }
+            let loaded = host.plugins.map { PluginJSON.summary($0, status: PluginStatusView(plugin: $0, gate: runtime.store)) }
             let disabled = host.disabled.map { plugin -> JSONValue in
                 .object(["id": .string(plugin.id), "path": .string(plugin.path), "status": "disabled"])
             }
@@ -33,7 +33,7 @@ struct PluginsList: ParsableCommand {
         var table = TextTable(header: ["ID", "VERSION", "ABI", "TOOLS", "STATUS", "PATH"])
         for plugin in host.plugins {
             let manifest = plugin.manifest
-            let status = PluginStatusView(plugin: plugin, store: runtime.store).name
+            let status = PluginStatusView(plugin: plugin, gate: runtime.store).name
             table.rows.append([manifest.id, manifest.version, "1.\(manifest.abiMinor)", "\(manifest.tools.count)", status, plugin.path])
         }
         for disabled in host.disabled {
@@ -66,7 +66,7 @@ struct PluginsInfo: ParsableCommand {
         }
         // "status" is the plugin's status as `plugins list` shows it; whether
         // its instance can be created is a separate field, "instance".
-        let status = PluginStatusView(plugin: plugin, store: runtime.store)
+        let status = PluginStatusView(plugin: plugin, gate: runtime.store)
         var instance = "ready"
         var problem: String?
         do {

@@ -70,7 +70,7 @@ struct RuntimeOptions: ParsableArguments {
         let catalog = ConfigCatalog(
             config: config, extraPaths: extra,
             excludedDirectory: noBundledPlugins ? SearchPathCatalog.executableDirectory() : nil, environment: environment)
-        let host = PluginHost.load(from: catalog, cache: store, observer: CallRecordGate(store: store))
+        let host = PluginHost.load(from: catalog, cache: store, observer: CallRecordGate(store: store), statusGate: store)
         PluginStdout.route(to: host.pluginLogger)  // plugins' stdout, logged scrubbed and visible
         timing.mark("load")
         RegistrySync.record(host, in: store)

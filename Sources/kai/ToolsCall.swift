@@ -45,7 +45,6 @@ struct ToolsCall: ParsableCommand {
             if entry.plugin.status == .deprecated {
                 Console.warning("plugin \(entry.plugin.id) is deprecated by the operator; it may be removed soon.")
             }
-            try SupervisionGate.check(entry, store: runtime.store)
         }
         // An in-process plugin runs on this thread: only a watchdog can end
         // a call that ignores its deadline or Ctrl-C. Workers are killed by

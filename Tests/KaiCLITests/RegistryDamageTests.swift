@@ -166,3 +166,47 @@ enum Python {
         return stdout
     }
 }
+
+/// Review item 12: `kai registry recover` fails loudly, naming the new file,
+/// when it cannot write it — never exit 0 with readable rows reported lost.
+@Suite(.serialized) struct RecoverOutputFailureTests {
+    typealias Workspace = RegistryCLITests.Workspace
+
+    @Test(.enabled(if: PrivateMount.available, PrivateMount.missing))
+    func recover_intoAReadOnlyDirectory_exits74NamingTheOutFile() throws {
+        let (workspace, _) = try RegistryDamageTests.damagedRegistry("recover-read-only")
+        let target = workspace.directory + "/ro"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let out = target + "/recovered.sqlite"
+        let recover = ([KaiProcess.executable, "registry", "recover", "--out", out, "--config", workspace.config])
+            .map { "'" + $0 + "'" }.joined(separator: " ")
+        // Root ignores file modes: a read-only bind mount is what stops it.
+        let outcome = try PrivateMount.run("mount -o bind,ro \(target) \(target) || exit 90\n\(recover)")
+        #expect(outcome.status == 74, "\(outcome.stderr)")
+        #expect(outcome.stdout == "")
+        #expect(outcome.stderr == """
+            kai: error: cannot write the recovered database \(out): registry: cannot write \(target): Read-only file system. \
+            Nothing was recovered: give --out a new file on a writable file system with free space \
+            (and delete \(out) if it was created)\n
+            """)
+    }
+
+    @Test(.enabled(if: PrivateMount.available, PrivateMount.missing))
+    func recover_ontoAFullDisk_exits74NamingTheOutFile() throws {
+        let (workspace, _) = try RegistryDamageTests.damagedRegistry("recover-full", rows: 20000)
+        let target = workspace.directory + "/full"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let out = target + "/recovered.sqlite"
+        let recover = ([KaiProcess.executable, "registry", "recover", "--out", out, "--config", workspace.config])
+            .map { "'" + $0 + "'" }.joined(separator: " ")
+        // Room for the new schema, not for 20,000 rows.
+        let outcome = try PrivateMount.run("mount -t tmpfs -o size=400k tmpfs \(target) || exit 90\n\(recover)")
+        #expect(outcome.status == 74, "\(outcome.stderr)")
+        #expect(outcome.stdout == "")
+        #expect(outcome.stderr == """
+            kai: error: cannot write the recovered database \(out): database or disk is full (SQLite code 13). \
+            Nothing was recovered: give --out a new file on a writable file system with free space \
+            (and delete \(out) if it was created)\n
+            """)
+    }
+}

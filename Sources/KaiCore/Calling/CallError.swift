@@ -37,13 +37,17 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     case workerUnavailable(tool: String, plugin: String, reason: String)
     /// Supervision disabled the plugin after repeated worker failures.
     case pluginDisabled(tool: String, plugin: String, reason: String)
+    /// The plugin's status could not be read (see PluginStatusGate), so the
+    /// call was refused: a plugin that may be disabled must not run.
+    case pluginStatusUnknown(tool: String, plugin: String, reason: String)
 
     /// The ABI result code this error maps to, for call_tool from a plugin.
     public var code: ResultCode {
         switch self {
         case .toolNotFound, .ambiguousTool: .notFound
         case .argumentsNotJSON, .argumentsInvalid: .invalidInput
-        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled: .unavailable
+        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled,
+             .pluginStatusUnknown: .unavailable
         case .workerCrashed, .workerExited, .workerBrokeProtocol: .internal
         case .deadlineKilled: .deadlineExceeded
         case .cancelKilled: .cancelled
@@ -105,6 +109,9 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
             return "tool \"\(tool)\" is unavailable: the worker process of plugin \(plugin) \(reason)"
         case .pluginDisabled(let tool, let plugin, let reason):
             return "tool \"\(tool)\" is unavailable: plugin \(plugin) was disabled because \(reason). Fix the plugin, then run 'kai plugins enable \(plugin)'."
+        case .pluginStatusUnknown(let tool, let plugin, let reason):
+            return "cannot read the status of plugin \(plugin) in the registry, so the call of \(tool) was refused "
+                + "(a plugin supervision disabled must not run): \(reason)"
         }
     }
 
@@ -142,6 +149,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .cancelKilled: "cancelKilled"
         case .workerUnavailable: "workerUnavailable"
         case .pluginDisabled: "pluginDisabled"
+        case .pluginStatusUnknown: "pluginStatusUnknown"
         }
     }
 

@@ -27,7 +27,7 @@ public struct CallReport: Sendable {
     /// did count): such calls are logged but say nothing about how well
     /// the plugin performs, so they must not count against its score.
     public var blamesCaller: Bool {
-        ["argumentsNotJSON", "argumentsInvalid", "pluginNotActive", "pluginDisabled"].contains(errorKind ?? "")
+        ["argumentsNotJSON", "argumentsInvalid", "pluginNotActive", "pluginDisabled", "pluginStatusUnknown"].contains(errorKind ?? "")
     }
 
     /// Public so observers can be tested, benchmarked and fed by importers

@@ -39,11 +39,13 @@ extension PluginHost {
         }
     }
 
-    /// Runs `body` and tells the observer (if any) how it went.
+    /// Runs `body` once the status gate admits the call (PluginStatusGate:
+    /// every call, nested ones too), and tells the observer (if any) how it went.
     private func observed(
         _ entry: ToolIndex.Entry, arguments: [UInt8], taskType: String?, depth: Int,
         _ body: () throws(CallError) -> ToolResult
     ) throws(CallError) -> ToolResult {
+        try admit(entry)
         guard let observer else { return try body() }
         let startedAt = WallClock.now()
         let started = MonotonicClock.now()

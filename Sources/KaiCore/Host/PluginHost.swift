@@ -18,12 +18,15 @@ public final class PluginHost: Sendable {
     /// Always scrubs secret values and makes control characters visible.
     public let pluginLogger: Logger
     let observer: (any CallObserver)?
+    /// Consulted before every call (see PluginStatusGate); nil: only the
+    /// config's status counts.
+    let statusGate: (any PluginStatusGate)?
     /// Every loaded plugin's secret values, replaced by their placeholders in
     /// whatever comes back from a plugin (see SecretScrubber).
     let scrubber: SecretScrubber
 
     private init(plugins: [LoadedPlugin], failures: [PluginLoadError], disabled: [(id: String, path: String)],
-                 logger: Logger, observer: (any CallObserver)?) {
+                 logger: Logger, observer: (any CallObserver)?, statusGate: (any PluginStatusGate)?) {
         self.plugins = plugins
         self.failures = failures
         self.disabled = disabled
@@ -34,6 +37,7 @@ public final class PluginHost: Sendable {
         pluginLogger.handler = ScrubbingLogHandler(inner: logger.handler, scrubber: scrubber)
         self.pluginLogger = pluginLogger
         self.observer = observer
+        self.statusGate = statusGate
     }
 
     /// Loads every plugin the catalog names. Never throws: a plugin that
@@ -51,6 +55,7 @@ public final class PluginHost: Sendable {
     /// and the host carries on.
     public static func load(
         from catalog: some PluginCatalog, cache: (any ScanCache)? = nil, observer: (any CallObserver)? = nil,
+        statusGate: (any PluginStatusGate)? = nil,
         logger: Logger = Logger(label: "kai.plugin"), scanning: PluginScanning = .automatic,
         isolation policy: IsolationPolicy = .command
     ) -> PluginHost {
@@ -80,7 +85,8 @@ public final class PluginHost: Sendable {
                 failures.append(error)
             }
         }
-        return PluginHost(plugins: plugins, failures: failures, disabled: disabled, logger: logger, observer: observer)
+        return PluginHost(plugins: plugins, failures: failures, disabled: disabled, logger: logger, observer: observer,
+                          statusGate: statusGate)
     }
 
     /// Reads one file's manifest: from the cache when the file is unchanged,

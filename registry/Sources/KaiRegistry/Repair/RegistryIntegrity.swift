@@ -6,10 +6,7 @@ import GRDB
 /// read-only and never writes it.
 public enum RegistryIntegrity {
     public struct Report: Sendable, Equatable {
-        static let notADatabase = "not a SQLite database: its header is damaged or it is another kind of file"
-    static let unreadableSchema = "SQLite cannot read its schema (page 1): database disk image is malformed"
-
-    /// The lines of `PRAGMA integrity_check`; empty when it says "ok".
+        /// The lines of `PRAGMA integrity_check`; empty when it says "ok".
         public var problems: [String]
         /// Tables a full scan could not read to the end, with SQLite's reason.
         public var unreadableTables: [(name: String, reason: String)]
@@ -44,7 +41,7 @@ public enum RegistryIntegrity {
             tables = try queue.read { db in
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+        } catch let error as DatabaseError where StoreError.Cause(sqliteCode: error.resultCode.rawValue) == .damaged {
             return Report(problems: [error.resultCode == .SQLITE_NOTADB ? notADatabase : unreadableSchema], unreadableTables: [])
         } catch {
             throw StoreError.wrapping(error, doing: "check \(path)")

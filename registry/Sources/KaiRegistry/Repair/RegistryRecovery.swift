@@ -23,8 +23,9 @@ public enum RegistryRecovery {
     ///
     /// - Throws: `.notFound` when `source` does not exist; `.invalidArgument`
     ///   when `destination` exists; `.damaged`
-    ///   when not even the schema of `source` can be read; `.cannotOpen` or
-    ///   `.database` when `destination` cannot be written.
+    ///   when not even the schema of `source` can be read; `.cannotOpen`,
+    ///   naming `destination`, when it cannot be written (a write error is
+    ///   never taken for damage in `source`).
     public static func recover(from source: String, to destination: String) throws(StoreError) -> [TableResult] {
         guard FileManager.default.fileExists(atPath: source) else {
             throw StoreError(.notFound, "no registry database at \(source); give --database the damaged file to recover")
@@ -50,7 +51,18 @@ public enum RegistryRecovery {
         } catch {
             throw StoreError(.damaged, "nothing in \(source) can be read: \(StoreError.wrapping(error, doing: "read its schema").message)")
         }
-        let store = try RegistryStore(path: destination, options: RegistryStore.Options(flushDelaySeconds: 0))
+        // Checked first, as the store's open would, but without its fix for
+        // --database: here the file to change is --out.
+        let directory = (destination as NSString).deletingLastPathComponent
+        if let unwritable = RegistryStore.unwritable(path: destination, directory: directory.isEmpty ? "." : directory) {
+            throw outputFailed(unwritable, destination)
+        }
+        let store: RegistryStore
+        do {
+            store = try RegistryStore(path: destination, options: RegistryStore.Options(flushDelaySeconds: 0))
+        } catch {
+            throw outputFailed(error, destination)
+        }
         do {
             return try store.pool.writeWithoutTransaction { output in
                 // Rows whose parents were on a damaged page are kept: the log
@@ -67,9 +79,33 @@ public enum RegistryRecovery {
                 }
                 return results
             }
+        } catch let error as RecoveryOutputError {
+            throw outputFailed(error.underlying, destination)
+        } catch let error as DatabaseError where StoreError.Cause(sqliteCode: error.resultCode.rawValue) == .damaged {
+            throw StoreError.wrapping(error, doing: "read \(source)", path: source)
         } catch {
-            throw StoreError.wrapping(error, doing: "write the recovered rows to \(destination)")
+            // The commit, or preparing the new tables: the output again.
+            throw outputFailed(error, destination)
         }
+    }
+
+    /// Why the new database could not be written, naming it: the recovery
+    /// failed, whatever the source holds.
+    private static func outputFailed(_ error: any Error, _ destination: String) -> StoreError {
+        let detail: String
+        let sqliteCode: Int32?
+        if let error = error as? StoreError {
+            (detail, sqliteCode) = (error.message, error.sqliteCode)
+        } else if let error = error as? DatabaseError {
+            detail = "\(error.message ?? "\(error.resultCode)") (SQLite code \(error.extendedResultCode.rawValue))"
+            sqliteCode = error.resultCode.rawValue
+        } else {
+            (detail, sqliteCode) = ("\(error)", nil)
+        }
+        var failed = StoreError(.cannotOpen, "cannot write the recovered database \(destination): \(detail). "
+            + "Nothing was recovered: give --out a new file on a writable file system with free space (and delete \(destination) if it was created)")
+        failed.sqliteCode = sqliteCode
+        return failed
     }
 
     static func openReadOnly(_ path: String) throws(StoreError) -> DatabaseQueue {
@@ -107,9 +143,9 @@ public enum RegistryRecovery {
             do {
                 try input.read { db in
                     let rows = try Row.fetchCursor(db, sql: "SELECT \(list) FROM \(table.quotedDatabaseIdentifier)")
-                    while let row = try rows.next() { try write(row) }
+                    while let row = try rows.next() { try RecoveryOutputError.wrapping { try write(row) } }
                 }
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT {
+            } catch let error as DatabaseError where StoreError.Cause(sqliteCode: error.resultCode.rawValue) == .damaged {
                 result.skipped += 1
             }
         }

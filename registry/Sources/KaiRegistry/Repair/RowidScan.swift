@@ -10,6 +10,9 @@ struct RowidScan {
 
     /// Calls `write` with every readable row and `skipped` once per stretch
     /// of unreadable rows.
+    ///
+    /// - Throws: `RecoveryOutputError` wrapping whatever `write` throws (it
+    ///   writes another database: its errors are never damage in this one).
     func run(_ write: (Row) throws -> Void, skipped: () -> Void) throws {
         var start = Int64.min
         while true {
@@ -21,7 +24,7 @@ struct RowidScan {
                         WHERE rowid >= ? ORDER BY rowid
                         """, arguments: [start])
                     while let row = try rows.next() {
-                        try write(row)
+                        try RecoveryOutputError.wrapping { try write(row) }
                         last = row["kai_rowid"]
                     }
                 }
@@ -98,7 +101,10 @@ struct RowidScan {
         }
     }
 
+    /// A read of the source that failed on its pages (damaged, or an I/O
+    /// error reading them): skipped past, not fatal.
     static func isDamage(_ error: DatabaseError) -> Bool {
-        error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_IOERR
+        let cause = StoreError.Cause(sqliteCode: error.resultCode.rawValue)
+        return cause == .damaged || cause == .ioError
     }
 }

@@ -49,3 +49,15 @@ extension RegistryStore {
         }
     }
 }
+
+/// The host asks before every call: a plugin supervision disabled (in this
+/// process or an earlier one) stays refused until `kai plugins enable`.
+extension RegistryStore: PluginStatusGate {
+    public func disabledReason(plugin id: String) throws(PluginStatusUnreadable) -> String? {
+        do {
+            return try supervisionDisableReason(id: id)
+        } catch {
+            throw PluginStatusUnreadable(reason: error.message)
+        }
+    }
+}

@@ -40,22 +40,12 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         StoreError(.damaged, "registry database damaged: run `kai registry check`" + (path.map { " (database: \($0))" } ?? ""))
     }
 
-    /// This error with the fix for a file that could not be opened, by
-    /// SQLite's primary result code (read-only, full, locked).
+    /// This error with the fix for its cause appended ("; fix"), for a
+    /// file that could not be opened; unchanged when there is no fix to name
+    /// (a damaged file's message already names `kai registry check`).
     func withOpenFix(path: String) -> StoreError {
-        let directory = (path as NSString).deletingLastPathComponent
-        let fix: String
-        switch sqliteCode {
-        case 8?, 14?:
-            fix = "kai must be able to write \(path) and create files in \(directory): check that they are writable (not on a read-only mount) or give --database another file"
-        case 10?, 13?:
-            fix = "check that the disk holding \(directory) has free space"
-        case 5?, 6?:
-            fix = "another process held the registry's write lock past the busy timeout: find it with `fuser \(path)`"
-        default:
-            return self
-        }
-        var fixed = StoreError(code, message + "; " + fix)
+        guard let cause, cause != .damaged else { return self }
+        var fixed = StoreError(code, message + "; " + cause.fix(database: path))
         fixed.sqliteCode = sqliteCode
         return fixed
     }
@@ -70,7 +60,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         if let error = error as? StoreError { return error }
         if let error = error as? DatabaseError {
             let primary = error.resultCode.rawValue
-            if error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB {
+            if Cause(sqliteCode: primary) == .damaged {
                 var damaged = StoreError.damaged(path: path)
                 damaged.sqliteCode = primary
                 return damaged
