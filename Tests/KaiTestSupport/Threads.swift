@@ -31,9 +31,14 @@ public func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
     return true
 }
 
-/// Whether `pid` is a live process (neither gone nor a zombie).
+/// Whether `pid` is a live process. It has ended once it is gone, or a
+/// zombie with no thread left but its leader: a leader that exits before its
+/// other threads shows "Z" while they are still dying, and its parent cannot
+/// reap it yet.
 public func isRunning(_ pid: pid_t) -> Bool {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
           let close = stat.lastIndex(of: ")") else { return false }
-    return !stat[close...].dropFirst(2).hasPrefix("Z")
+    guard stat[close...].dropFirst(2).hasPrefix("Z") else { return true }
+    let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"))?.count ?? 0
+    return threads > 1
 }
