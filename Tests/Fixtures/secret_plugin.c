@@ -13,14 +13,21 @@
  *                     and the first character as a \u00NN escape
  *   split_progress {} sends its api_key in two progress events, cut in the
  *                     middle: "key <first half" and "second half> sent"
+ *   split_stdout {}   writes the same two halves to fd 1 ("...sent\n"), the
+ *                     second only once the host has read the first out of
+ *                     the pipe (FIONREAD is 0), so the host sees two reads
  *
  * Manifest id "test.secrets". Config: "api_key" (a secret) and
  * "fail_create" (true: create() fails, echoing the api_key).
  */
+#define _GNU_SOURCE
 #include <kai/kai_sdk.h>
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
 
 #define ANY "{\"type\":\"object\"}"
 #define TOOL(name, input, extra) \
@@ -37,7 +44,8 @@ static const char manifest[] =
     TOOL("show_args", ANY, ",\"concurrency\":\"parallel\"") ","
     TOOL("echo_json", "{\"type\":\"object\",\"properties\":{\"json\":{\"type\":\"string\"}},\"required\":[\"json\"]}", "") ","
     TOOL("echo_escaped", ANY, "") ","
-    TOOL("split_progress", ANY, ",\"streaming\":true")
+    TOOL("split_progress", ANY, ",\"streaming\":true") ","
+    TOOL("split_stdout", ANY, "")
     "]}";
 
 typedef struct secrets {
@@ -123,6 +131,36 @@ static kai_result split_progress(const secrets *self, const kai_call *call)
     return kai_sdk_write(call->output, "{\"sent\":true}");
 }
 
+static bool write_all(const char *text, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(1, text, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        text += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static kai_result split_stdout(const secrets *self, const kai_call *call)
+{
+    size_t len = strlen(self->api_key), half = len / 2;
+    char first[256], second[256];
+    int n1 = snprintf(first, sizeof first, "key %.*s", (int)half, self->api_key);
+    int n2 = snprintf(second, sizeof second, "%s sent\n", self->api_key + half);
+    if (n1 < 0 || n2 < 0 || !write_all(first, (size_t)n1)) return kai_sdk_fail(call->output, KAI_ERR_INTERNAL, "write failed");
+    /* Up to 10 s for the host's drain to empty the pipe (1 ms polls). */
+    int queued = 1;
+    for (int i = 0; i < 10000 && ioctl(1, FIONREAD, &queued) == 0 && queued > 0; i++) {
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    if (queued != 0) return kai_sdk_fail(call->output, KAI_ERR_INTERNAL, "fd 1 was not drained (FIONREAD %d)", queued);
+    if (!write_all(second, (size_t)n2)) return kai_sdk_fail(call->output, KAI_ERR_INTERNAL, "write failed");
+    return kai_sdk_write(call->output, "{\"sent\":true}");
+}
+
 static kai_result secrets_describe(const kai_output *out)
 {
     return out->write(out, manifest, sizeof manifest - 1);
@@ -167,6 +205,7 @@ static kai_result secrets_invoke(void *instance, const kai_call *call)
     if (name_is(call, "echo_json")) return echo_json(call);
     if (name_is(call, "echo_escaped")) return echo_escaped(self, call);
     if (name_is(call, "split_progress")) return split_progress(self, call);
+    if (name_is(call, "split_stdout")) return split_stdout(self, call);
     return kai_sdk_fail(call->output, KAI_ERR_NOT_FOUND, "no tool named '%.*s'",
                         (int)(call->name.len > 64 ? 64 : call->name.len), call->name.data);
 }

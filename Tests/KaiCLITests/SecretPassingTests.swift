@@ -118,6 +118,15 @@ import Testing
         #expect(!outcome.stderr.contains("7d2e41"))
     }
 
+    @Test func workerStdout_whenTheSecretIsSplitAcrossTwoReads_isLoggedAsThePlaceholder() throws {
+        let (config, _) = try Self.setUp("split-stdout", isolation: "process")
+        let outcome = try Self.kai(["tools", "call", "test.secrets.split_stdout", "--args", "{}", "--log-level", "debug"], config: config)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("worker stdout: key \(Self.placeholder) sent"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("planted"))
+        #expect(!outcome.stderr.contains("7d2e41"))
+    }
+
     // MARK: review item 7: create() echoing its secret
 
     @Test func validateEntry_whenCreateEchoesTheSecret_reportsThePlaceholder() throws {
