@@ -30,17 +30,26 @@ public enum TerminalText {
 
     /// Serialized JSON with DEL and C1 inside its strings written as `\u00NN`.
     /// Outside strings JSON text is ASCII, so every such scalar is in one.
+    /// A raw `\r` can only be whitespace between tokens (a string may not
+    /// hold one raw) and becomes a space: same JSON, and it cannot move the
+    /// cursor back over what kai printed.
     public static func visibleJSON(_ json: String) -> String {
-        guard json.unicodeScalars.contains(where: { $0.value == 0x7f || (0x80...0x9f).contains($0.value) }) else { return json }
+        guard json.unicodeScalars.contains(where: needsEscapeInJSON) else { return json }
         var result = String.UnicodeScalarView()
         for scalar in json.unicodeScalars {
-            if scalar.value == 0x7f || (0x80...0x9f).contains(scalar.value) {
+            if scalar == "\r" {
+                result.append(" ")
+            } else if scalar.value == 0x7f || (0x80...0x9f).contains(scalar.value) {
                 result.append(contentsOf: "\\u00\(hex(UInt8(scalar.value)))".unicodeScalars)
             } else {
                 result.append(scalar)
             }
         }
         return String(result)
+    }
+
+    private static func needsEscapeInJSON(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\r" || scalar.value == 0x7f || (0x80...0x9f).contains(scalar.value)
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -80,7 +80,9 @@ struct EvalCommand: ParsableCommand {
         }
         display.finish()
         if !checkProblems { try EvalRegistryFeed.record(summary, runtime: runtime) }
-        json ? Console.json(EvalReport.json(summary, checkProblems: checkProblems)) : Console.out(EvalReport.text(summary, workers: options.workers, checkProblems: checkProblems))
+        // Task ids and results come from the dataset's code: shown, not obeyed.
+        json ? Console.visibleJSON(EvalReport.json(summary, checkProblems: checkProblems))
+            : Console.visibleOut(EvalReport.text(summary, workers: options.workers, checkProblems: checkProblems))
         if checkProblems, summary.passed < summary.total {
             throw ExitCode(1)
         }

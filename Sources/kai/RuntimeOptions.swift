@@ -80,6 +80,7 @@ struct RuntimeOptions: ParsableArguments {
             for plugin in host.plugins {
                 if let problem = plugin.settings.problem { Console.warning(TerminalText.visible(problem)) }
             }
+            ShortSecretWarning.report(host)
         }
         return Runtime(config: config, configPath: configLocation.path, store: store, host: host)
     }

@@ -46,27 +46,24 @@ enum SandboxReportPrinter {
         if files.count > 1 { Console.raw(1, "]}\n") }
     }
 
-    /// JSON text with each C1 control (UTF-8 C2 80–C2 9F, only ever inside
-    /// a string) written as a `\u00NN` escape.
+    /// JSON text with DEL and each C1 control (UTF-8 C2 80–C2 9F), legal
+    /// raw only inside a string, written as a `\u00NN` escape.
     private static func visibleC1(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
-        bytes.withUnsafeBytes { raw in
-            var index = 0
-            while index < raw.count {
-                let base = raw.baseAddress! + index
-                guard let found = memchr(base, 0xc2, raw.count - index) else { break }
-                let lead = index + base.distance(to: UnsafeRawPointer(found))
-                output.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[index..<lead]))
-                if lead + 1 < raw.count, raw[lead + 1] < 0xa0 {
-                    output.append(contentsOf: "\\u00\(String(raw[lead + 1], radix: 16))".utf8)
-                    index = lead + 2
-                } else {
-                    output.append(0xc2)
-                    index = lead + 1
-                }
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0x7f {
+                output.append(contentsOf: "\\u007f".utf8)
+                index += 1
+            } else if byte == 0xc2, index + 1 < bytes.endIndex, (0x80...0x9f).contains(bytes[index + 1]) {
+                output.append(contentsOf: "\\u00\(String(bytes[index + 1], radix: 16))".utf8)  // 80-9f: two digits
+                index += 2
+            } else {
+                output.append(byte)
+                index += 1
             }
-            if index < raw.count { output.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[index...])) }
         }
         return output
     }

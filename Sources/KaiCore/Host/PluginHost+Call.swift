@@ -23,6 +23,10 @@ extension PluginHost {
 
     /// kai_host.call_tool: a plugin calling another tool within `parent`.
     func callFromPlugin(name: String, arguments: [UInt8], parent: CallContext, output: UnsafePointer<kai_output>?) -> kai_result {
+        // A plugin's arguments came from a plugin: its secret must reach
+        // neither the tool it calls (another plugin's, perhaps) nor the
+        // registry (payload logging).
+        let arguments = scrubber.scrubJSON(arguments)
         do throws(CallError) {
             let entry = try tools.resolve(name)
             let remaining = parent.deadline == MonotonicClock.noDeadline ? nil : Double(parent.deadline - MonotonicClock.now()) / 1e9
@@ -79,9 +83,9 @@ extension PluginHost {
         if validatesArguments { try checkArguments(arguments, capability: capability, tool: name) }
         if let parent, parent.depth + 1 > CallContext.maxDepth { throw .nestingTooDeep(tool: name) }
 
-        let onEvent = scrubber.isEmpty ? onEvent : onEvent.map { handler in
-            { @Sendable [scrubber] event in handler(scrubber.scrub(event)) }
-        }
+        let relay = scrubber.isEmpty ? nil : onEvent.map { ScrubbingEventRelay(scrubber: scrubber, handler: $0) }
+        defer { relay?.finish() }
+        let onEvent = relay.map { relay in { @Sendable event in relay.handle(event) } } ?? onEvent
         let serial = capability.concurrency == .serial
         var outcome: RawOutcome
         if let supervisor = plugin.supervisor {
@@ -112,8 +116,9 @@ extension PluginHost {
             ActiveInProcessCalls.leave(active)
         }
         if !scrubber.isEmpty {
-            outcome = RawOutcome(code: outcome.code, bytes: scrubber.scrub(outcome.bytes),
-                                 errorDetails: outcome.errorDetails.map(scrubber.scrub), overflowed: outcome.overflowed)
+            // As JSON values: a result stays JSON, and escaping hides nothing.
+            outcome = RawOutcome(code: outcome.code, bytes: scrubber.scrubJSON(outcome.bytes),
+                                 errorDetails: outcome.errorDetails.map(scrubber.scrubJSON), overflowed: outcome.overflowed)
         }
         let finished = MonotonicClock.now()
         let elapsed = Double(finished - started) / 1e9

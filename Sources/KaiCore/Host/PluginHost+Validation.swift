@@ -5,7 +5,13 @@ extension PluginHost {
     /// effective config) without calling a tool; a no-op when it runs.
     package func startWorker(_ plugin: LoadedPlugin) throws(CallError) {
         guard let supervisor = plugin.supervisor else { return }
-        let connection = try supervisor.acquire(host: self, plugin: plugin, tool: "(start)", deadline: MonotonicClock.noDeadline)
+        let connection: WorkerConnection
+        do {
+            connection = try supervisor.acquire(host: self, plugin: plugin, tool: "(start)", deadline: MonotonicClock.noDeadline)
+        } catch {
+            // create() may echo the secret it was given.
+            throw error.scrubbed(by: scrubber)
+        }
         supervisor.release(connection, answered: true)
     }
 

@@ -22,6 +22,13 @@ final class OutputDrain: @unchecked Sendable {
     private let pluginID: String
     private let logger: Logger
     private let buffer = UnsafeMutableRawPointer.allocate(byteCount: 16 << 10, alignment: 1)
+    /// The end of the text read so far that is not yet a whole line (lock
+    /// held). Logged a line at a time, so a secret value that a pipe read
+    /// happened to cut in two is whole in one message, where the plugin
+    /// logger's scrubbing finds it. A line longer than `maxLine` is logged
+    /// in pieces (no newline must not mean nothing logged).
+    private var partial: [UInt8] = []
+    private static let maxLine = 64 << 10
 
     /// Starts draining a duplicate of `original` (the caller keeps its own).
     init?(_ original: Int32, name: String, counter: ByteCounter?, pluginID: String, logger: Logger) {
@@ -74,11 +81,24 @@ final class OutputDrain: @unchecked Sendable {
             if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return false }
             if n <= 0 {
                 close(fd)
+                if !partial.isEmpty { log(partial[...]) }
+                partial = []
                 return true
             }
             counter?.add(n)
-            let text = String(decoding: UnsafeRawBufferPointer(start: buffer, count: n), as: UTF8.self)
-            logger.debug("worker \(name): \(text)", metadata: ["plugin": .string(pluginID)])
+            partial.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: n))
+            if let end = partial.lastIndex(of: UInt8(ascii: "\n")) {
+                log(partial[...end])
+                partial.removeFirst(end + 1)
+            }
+            if partial.count > Self.maxLine {
+                log(partial[...])
+                partial = []
+            }
         }
+    }
+
+    private func log(_ text: ArraySlice<UInt8>) {
+        logger.debug("worker \(name): \(String(decoding: text, as: UTF8.self))", metadata: ["plugin": .string(pluginID)])
     }
 }
