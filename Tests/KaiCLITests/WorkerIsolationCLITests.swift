@@ -70,7 +70,7 @@ import Testing
         let identity = try JSONParser.parse(String(decoding: stdout, as: UTF8.self))
         #expect(identity["uid"] == 65534)
         #expect(identity["capEff"] == "0000000000000000")
-        #expect(identity["shadow"] == (FileManager.default.fileExists(atPath: "/etc/shadow") ? "EACCES" : "ENOENT"))
+        #expect(identity["shadow"] == "ENOENT", "the worker's /etc holds no shadow file at all")
         #expect(identity["pids"] == [1, 2])
     }
 }

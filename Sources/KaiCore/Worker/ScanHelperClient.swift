@@ -12,18 +12,26 @@ enum ScanHelperClient {
         case failed(PluginLoadError)
     }
 
-    /// Outcomes by path. A path missing from the answer could not be
-    /// scanned in a helper (it could not be started): scan it in-process.
-    static func scan(_ paths: [String], executable: String, timeout: Double) -> [String: Outcome] {
+    /// Outcomes by path, one for every path. `sandboxed`: scan inside the
+    /// sandbox of isolation: sandbox (`--scan --sandbox 1`), so the code
+    /// of a plugin configured for it runs nowhere else. A helper that
+    /// cannot start fails the files it was to scan: they are never read
+    /// in the host's process instead.
+    static func scan(_ paths: [String], executable: String, timeout: Double, sandboxed: Bool = false) -> [String: Outcome] {
         var outcomes: [String: Outcome] = [:]
         var remaining = paths[...]
         while !remaining.isEmpty {
             let process: WorkerProcess
             do {
                 process = try WorkerProcess.spawn(
-                    executable, arguments: ["--scan"] + remaining, environment: WorkerEnvironment.build(from: ProcessInfo.processInfo.environment),
+                    executable, arguments: ["--scan"] + (sandboxed ? ["--sandbox", "1"] : []) + remaining,
+                    environment: WorkerEnvironment.build(from: ProcessInfo.processInfo.environment),
                     layout: [(0, .devNull), (1, .output), (2, .devNull)])
             } catch {
+                let reason = "could not be scanned: the scan helper \(executable) could not be started (\(error.message)). "
+                    + "Kai never reads a plugin file in its own process in its place; install kai-plugin-worker next to kai "
+                    + "or set KAI_PLUGIN_WORKER."
+                for path in remaining { outcomes[path] = .failed(PluginLoadError(path: path, reason: .failedInHelper(reason))) }
                 return outcomes
             }
             var lines = LineReader(fd: process.pipes[1]!)
