@@ -101,13 +101,14 @@ public final class PluginHost: Sendable {
                 }
             }
         }
+        if case .unscanned(let error)? = scanned { throw error }  // about this machine, not the file: not cached
         do throws(PluginLoadError) {
             let library: PluginLibrary?
             let bytes: [UInt8], minor: UInt32
             switch scanned {
             case .manifest(let json, let abiMinor)?:
                 (library, bytes, minor) = (nil, json, abiMinor)
-            case .failed(let error)?:
+            case .failed(let error)?, .unscanned(let error)?:
                 throw error
             case nil:
                 let opened = try PluginLibrary.open(path: path)
