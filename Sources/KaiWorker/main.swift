@@ -16,8 +16,9 @@
 // rlimits: no core dumps, address space, open files) before any plugin code
 // is loaded; with --sandbox (isolation: sandbox), move into namespaces of
 // its own (as uid 65534 under an init of its own, with a relay left in the
-// host's namespaces; see kai_worker_sandbox) with a read-only root and no
-// network unless --network 1; ignore
+// host's namespaces; see kai_worker_sandbox) with a read-only root of its
+// own (worker_root.c) and no network unless --network 1 — or, when that
+// fails, answer every request with why, never loading the plugin; ignore
 // SIGPIPE (a write to a gone host fails instead); serve.
 import CKaiWorker
 import Glibc
