@@ -28,8 +28,9 @@
  *                     to it (a Unix socket path), "dir": "LISTED" or the errno
  *                     name of opendir}; values are plain strings (no escapes)
  *   describe()        with -DPROBE_DESCRIBE_HOST, the manifest's description
- *                     is "scanned on host NAME" (gethostname()): the sandbox's
- *                     is kai-plugin, so it shows where describe() ran
+ *                     is "scanned on host NAME by pid N" (gethostname(),
+ *                     getpid()): the sandbox's host is kai-plugin, so it shows
+ *                     where describe() ran
  *
  * -DPROBE_STDOUT_ONLY lists only stray_stdout and clean (for kai plugins
  * validate, which calls every tool listed).
@@ -65,7 +66,7 @@ extern char **environ;
 #endif
 
 #ifdef PROBE_DESCRIBE_HOST
-#define PROBE_DESCRIPTION "scanned on host %s"
+#define PROBE_DESCRIPTION "scanned on host %s by pid %d"
 #else
 #define PROBE_DESCRIPTION "Reports what its worker process can see, for Kai's isolation tests."
 #endif
@@ -258,7 +259,7 @@ static kai_result probe_describe(const kai_output *out)
 {
     char host[256] = "?", text[sizeof manifest + 256];
     (void)gethostname(host, sizeof host - 1);
-    int n = snprintf(text, sizeof text, manifest, host);
+    int n = snprintf(text, sizeof text, manifest, host, (int)getpid());
     return out->write(out, text, n < 0 ? 0 : (size_t)n);
 }
 #else

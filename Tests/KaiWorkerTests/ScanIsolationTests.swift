@@ -20,14 +20,16 @@ import Testing
         let host = PluginHost.load(from: ListCatalog(sources: [PluginSource(path: try Self.describeHostProbe(), settings: settings)]),
                                    cache: ScanHelperTests.MemoryCache(), scanning: .helper(executable: Workers.executable, timeout: 5))
         #expect(host.failures.map(\.description) == [])
-        #expect(host.plugins.first?.manifest.description == "scanned on host kai-plugin")
+        #expect(host.plugins.first?.manifest.description?.hasPrefix("scanned on host kai-plugin by pid ") == true)
     }
 
     @Test func processConfiguredFile_isScannedInTheUnsandboxedHelper() throws {
         let settings = PluginSettings(isolation: .process, worker: Workers.policy())
         let host = PluginHost.load(from: ListCatalog(sources: [PluginSource(path: try Self.describeHostProbe(), settings: settings)]),
                                    cache: ScanHelperTests.MemoryCache(), scanning: .helper(executable: Workers.executable, timeout: 5))
-        #expect(host.plugins.first?.manifest.description != "scanned on host kai-plugin")
+        let description = try #require(host.plugins.first?.manifest.description)
+        #expect(!description.hasPrefix("scanned on host kai-plugin "))
+        #expect(!description.hasSuffix(" by pid \(getpid())"), "scanned in the host's process")
     }
 
     @Test func helperThatCannotStart_failsTheFile_insteadOfScanningInProcess() throws {
@@ -43,5 +45,18 @@ import Testing
         ])
         let cached = cache.entries.withLock { $0.count }
         #expect(cached == 0, "a helper that did not start says nothing of the file: not cached")
+    }
+}
+
+extension ScanIsolationTests {
+    /// Without a scan cache, `.automatic` reads in-process plugins in the
+    /// host, but never one configured for a worker.
+    @Test func processConfiguredFile_withoutACache_isStillScannedOutsideTheHost() throws {
+        let inWorker = PluginSettings(isolation: .process, worker: Workers.policy())
+        let host = PluginHost.load(from: ListCatalog(sources: [PluginSource(path: try Self.describeHostProbe(), settings: inWorker)]))
+        let description = try #require(host.plugins.first?.manifest.description, "\(host.failures)")
+        #expect(!description.hasSuffix(" by pid \(getpid())"), "scanned in the host's process")
+        let inProcess = PluginHost.load(from: ListCatalog(sources: [PluginSource(path: try Self.describeHostProbe(), settings: PluginSettings())]))
+        #expect(inProcess.plugins.first?.manifest.description?.hasSuffix(" by pid \(getpid())") == true, "the probe works")
     }
 }

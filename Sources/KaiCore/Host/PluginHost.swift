@@ -124,9 +124,10 @@ public final class PluginHost: Sendable {
     }
 
     /// Scans the files the cache does not know in a helper process, when
-    /// `scanning` says so; files configured for isolation: sandbox in a
-    /// sandboxed helper whenever scanning is not `.inProcess` (cache or
-    /// not), so their code never runs outside the sandbox.
+    /// `scanning` says so; whenever scanning is not `.inProcess` (cache or
+    /// not), files configured for isolation: sandbox in a sandboxed helper
+    /// and those for isolation: process in a plain one, so their code never
+    /// runs where their isolation says it must not.
     private static func scanInHelper(
         _ sources: [PluginSource], catalog: some PluginCatalog, cache: (any ScanCache)?, scanning: PluginScanning
     ) -> [String: ScanHelperClient.Outcome] {
@@ -135,11 +136,15 @@ public final class PluginHost: Sendable {
             return cache.cachedScan(identity) == nil
         }
         guard !unknown.isEmpty else { return [:] }
-        let sandboxed = unknown.filter { ($0.settings?.isolation ?? catalog.scanIsolation(path: $0.path)) == .sandbox }.map(\.path)
-        let others = unknown.map(\.path).filter { !sandboxed.contains($0) }
+        let isolation = Dictionary(unknown.map { ($0.path, $0.settings?.isolation ?? catalog.scanIsolation(path: $0.path)) }) { first, _ in first }
+        let sandboxed = unknown.map(\.path).filter { isolation[$0] == .sandbox }
+        let inWorker = unknown.map(\.path).filter { isolation[$0] == .process }
+        let others = unknown.map(\.path).filter { isolation[$0] == .inprocess }
         var outcomes: [String: ScanHelperClient.Outcome] = [:]
-        if !sandboxed.isEmpty, let (executable, timeout) = scanning.sandboxHelper() {
-            outcomes = ScanHelperClient.scan(sandboxed, executable: executable, timeout: timeout, sandboxed: true)
+        if let (executable, timeout) = scanning.sandboxHelper() {
+            // Code configured to run outside kai is read outside kai too.
+            if !sandboxed.isEmpty { outcomes = ScanHelperClient.scan(sandboxed, executable: executable, timeout: timeout, sandboxed: true) }
+            if !inWorker.isEmpty { outcomes.merge(ScanHelperClient.scan(inWorker, executable: executable, timeout: timeout)) { first, _ in first } }
         }
         if !others.isEmpty, let (executable, timeout) = scanning.helper(hasCache: cache != nil) {
             outcomes.merge(ScanHelperClient.scan(others, executable: executable, timeout: timeout)) { first, _ in first }
