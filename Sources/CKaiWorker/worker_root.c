@@ -39,6 +39,7 @@
 #include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -239,6 +240,21 @@ static int build_dev(void)
     return mkdirs("/dev/shm", 0755);
 }
 
+/* The flags a user namespace may not clear on a bind (they are locked). */
+static unsigned long locked_flags(const char *path)
+{
+    struct statvfs sv;
+    if (statvfs(path, &sv) != 0) return 0; /* the remount then fails, saying so */
+    unsigned long flags = 0;
+    if (sv.f_flag & ST_NODEV) flags |= MS_NODEV;
+    if (sv.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+    if (sv.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+    if (sv.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+    if (sv.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+    if (sv.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+    return flags;
+}
+
 /* Read-only and nosuid, all of it at once (kernels before 5.12: per bind);
  * then /tmp, /dev/shm and /proc writable again. */
 static int seal(void)
@@ -246,9 +262,12 @@ static int seal(void)
     struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID};
     if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof ro) != 0) {
         if (errno != ENOSYS) return -1;
-        /* The old way: a remount of each mount (the binds made above). */
+        /* The old way: a remount of each mount made above, keeping the
+         * flags a user namespace may not clear (as mounts.c does). */
         for (int i = 0; i < bind_count; i++)
-            if (mount(NULL, binds[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, NULL) != 0) return -1;
+            if (mount(NULL, binds[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | locked_flags(binds[i]), NULL) != 0)
+                return -1;
+        if (mount(NULL, "/dev", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NOEXEC, NULL) != 0) return -1;
         return mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
     }
     struct mount_attr rw = {.attr_clr = MOUNT_ATTR_RDONLY};
