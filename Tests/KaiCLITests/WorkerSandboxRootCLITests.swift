@@ -128,5 +128,12 @@ import Testing
         // Unmasked, the same file loads and runs: nothing was cached.
         let outcome = try KaiProcess.run(workspace.arguments("test.probe.identity"))
         #expect(outcome.status == 0, "\(outcome.stderr)")
+        // Now known to the scan cache, the file loads under the mask too; the
+        // call's worker fails at once, with the same reason.
+        let call = try Self.run("/usr/bin/unshare", masked + workspace.arguments("test.probe.identity"))
+        #expect(call.status == 69)
+        #expect(call.stdout == "")
+        #expect(call.stderr.split(separator: "\n").last.map(String.init)
+            == "kai: error: tool \"test.probe.identity\" is unavailable: \(workspace.probe): \(reason)", "\(call.stderr)")
     }
 }
