@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "kai_worker_support.h"
+#include "worker_root.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -108,8 +109,6 @@ static int write_text(const char *path, const char *text)
  * that is left in it) when the worker ends. */
 
 #define SANDBOX_ID 65534u
-enum { STEP_NAMESPACES = 1, STEP_IDS = 2, STEP_FILES = 3, STEP_HOSTNAME = 4, STEP_PRIVILEGES = 5, STEP_PROC = 6,
-       STEP_INIT = 7 };
 
 /* Closes the host's pipes (0, 1, 3, 4) in a process that must not hold
  * them: the host sees their end only when the worker's copies close. */
@@ -175,18 +174,11 @@ static void relay(pid_t init, int report)
 }
 
 /* Init: the file system of the namespaces (as root of the new user
- * namespace, which owns them). */
-static int build_file_system(void)
+ * namespace, which owns them): a root of its own (see worker_root.c). */
+static int build_file_system(int allow_network)
 {
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return STEP_FILES;
-    /* A /proc of the new pid namespace: only init and the worker in it. */
-    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) return STEP_PROC;
-    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV};
-    if (syscall(SYS_mount_setattr, -1, "/", AT_RECURSIVE, &attr, sizeof attr) != 0) return STEP_FILES;
-    /* Scratch space: a private tmpfs on /dev/shm (TMPDIR points there).
-     * Not over /tmp: the plugin's own file may live there, and it is
-     * loaded after this. */
-    if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777") != 0) return STEP_FILES;
+    int step = kai_worker_build_root(allow_network);
+    if (step != 0) return step;
     if (sethostname("kai-plugin", 10) != 0) return STEP_HOSTNAME;
     return 0;
 }
@@ -204,7 +196,7 @@ static int drop_privileges(void)
     memset(data, 0, sizeof data);
     if (syscall(SYS_capset, &header, data) != 0) return STEP_PRIVILEGES;
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return STEP_PRIVILEGES;
-    if (setenv("TMPDIR", "/dev/shm", 1) != 0) return STEP_FILES;
+    if (setenv("TMPDIR", "/tmp", 1) != 0) return STEP_FILES;
     return 0;
 }
 
@@ -226,7 +218,7 @@ static void serve_as_init(pid_t worker, int report)
 }
 
 /* Runs in init (pid 1): returns 0 in the worker, a step on failure. */
-static int start_init(int setup, int report)
+static int start_init(int setup, int report, int allow_network)
 {
     /* Dies with the relay; and a relay that died before this leaves the
      * setup pipe at EOF. */
@@ -237,7 +229,7 @@ static int start_init(int setup, int report)
     while (got < 0 && errno == EINTR);
     if (close(setup) != 0 || got != 1 || go != 'g') _exit(1);
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return STEP_INIT;
-    int step = build_file_system();
+    int step = build_file_system(allow_network);
     if (step != 0) return step;
     /* fork, not clone: glibc updates the worker's thread id, which plugin
      * code (raise, abort, pthread) relies on. */
@@ -249,8 +241,11 @@ static int start_init(int setup, int report)
     return drop_privileges();
 }
 
-int kai_worker_sandbox(int allow_network)
+int kai_worker_sandbox(int allow_network, const char *const *visible, int visible_count)
 {
+    /* What the new root shows besides the system: collected here, in the
+     * host's file system (realpath), before anything is unshared. */
+    if (kai_worker_plan_root(visible, visible_count) != 0) return STEP_FILES;
     /* As root the worker gets a host uid no one else has (the launcher's
      * scheme: pids are unique among running processes); otherwise ours. */
     bool private_id = geteuid() == 0;
@@ -267,7 +262,7 @@ int kai_worker_sandbox(int allow_network)
     if (init < 0) return STEP_NAMESPACES;
     if (init == 0) {
         if (close(setup[1]) != 0 || close(report[0]) != 0) return STEP_INIT;
-        return start_init(setup[0], report[1]);
+        return start_init(setup[0], report[1], allow_network);
     }
     if (close(setup[0]) != 0 || close(report[1]) != 0) {
         kill((pid_t)init, SIGKILL);

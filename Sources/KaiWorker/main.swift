@@ -5,16 +5,20 @@
 //       Serves the plugin's ABI to the host over fd 3 (requests) and fd 4
 //       (answers) until the host closes fd 3 or asks for shutdown. Started
 //       by the host (isolation: process), never by hand.
-//   kai-plugin-worker --scan /abs/a.so [/abs/b.so ...]
-//       Prints one JSON line per file: its manifest, or why it failed.
+//   kai-plugin-worker --scan [--sandbox 1] /abs/a.so [/abs/b.so ...]
+//       Prints one JSON line per file: its manifest, or why it failed; with
+//       --sandbox 1, from inside the same sandbox as --serve --sandbox 1
+//       (no network), so a sandbox-configured plugin's code never runs
+//       outside it.
 //
 // Order of steps in --serve: close every descriptor but 0-4 and leave the
 // terminal's session; harden the process (parent-death signal,
 // rlimits: no core dumps, address space, open files) before any plugin code
 // is loaded; with --sandbox (isolation: sandbox), move into namespaces of
 // its own (as uid 65534 under an init of its own, with a relay left in the
-// host's namespaces; see kai_worker_sandbox) with a read-only root and no
-// network unless --network 1; ignore
+// host's namespaces; see kai_worker_sandbox) with a read-only root of its
+// own (worker_root.c) and no network unless --network 1 — or, when that
+// fails, answer every request with why, never loading the plugin; ignore
 // SIGPIPE (a write to a gone host fails instead); serve.
 import CKaiWorker
 import Glibc
@@ -37,11 +41,36 @@ func keepOnlyOwnDescriptors(above highest: Int32) {
     }
 }
 
-let usage = "usage: kai-plugin-worker --serve /abs/plugin.so --parent PID [--address-space BYTES] [--open-files N] [--sandbox 1 [--network 1]] | kai-plugin-worker --scan /abs/plugin.so..."
+/// Moves into the sandbox (see kai_worker_sandbox), where the worker sees
+/// only the system and the directories of `visible`. Returns in the
+/// sandboxed worker; on failure, the message saying why and what to do,
+/// in whichever process failed (it still holds the host's descriptors).
+func enterSandbox(network: Bool, visible: [String]) -> String? {
+    let paths = visible.map { UnsafePointer(strdup($0)) }
+    let step = paths.withUnsafeBufferPointer { kai_worker_sandbox(network ? 1 : 0, $0.baseAddress, Int32($0.count)) }
+    guard step != 0 else { return nil }
+    let reason = String(cString: strerror(errno))
+    if step == 6 {
+        return "isolation sandbox: cannot mount a /proc of its own: \(reason). This machine's /proc has parts hidden by other "
+            + "mounts (container runtimes such as Docker and Podman mask it by default); run the container with "
+            + "--security-opt systempaths=unconfined, or use isolation: process on this machine."
+    }
+    let steps = [1: "create its namespaces (are user namespaces enabled? sysctl user.max_user_namespaces)",
+                 2: "map its uid and gid", 3: "build its own root file system", 4: "set its hostname",
+                 5: "drop its capabilities", 7: "start its init"]
+    return "isolation sandbox: cannot \(steps[Int(step)] ?? "isolate itself"): \(reason). Use isolation: process on this machine."
+}
+
+let usage = "usage: kai-plugin-worker --serve /abs/plugin.so --parent PID [--address-space BYTES] [--open-files N] [--sandbox 1 [--network 1]] | kai-plugin-worker --scan [--sandbox 1] /abs/plugin.so..."
 var arguments = Array(CommandLine.arguments.dropFirst())
 
 switch arguments.first {
-case "--scan" where arguments.count >= 2:
+case "--scan" where arguments.count >= 4 && arguments[1] == "--sandbox" && arguments[2] == "1":
+    keepOnlyOwnDescriptors(above: 2)
+    let paths = Array(arguments.dropFirst(3))
+    if let failure = enterSandbox(network: false, visible: paths) { ScanHelper.fail(paths: paths, failure) }
+    ScanHelper.run(paths: paths)
+case "--scan" where arguments.count >= 2 && arguments[1] != "--sandbox":
     keepOnlyOwnDescriptors(above: 2)
     ScanHelper.run(paths: Array(arguments.dropFirst()))
 case "--serve" where arguments.count >= 2:
@@ -61,15 +90,13 @@ case "--serve" where arguments.count >= 2:
         let steps = [1: "parent-death signal", 2: "RLIMIT_CORE", 3: "RLIMIT_AS", 4: "RLIMIT_NOFILE"]
         die("cannot set \(steps[Int(failedStep)] ?? "limits"): \(String(cString: strerror(errno)))", code: 71)
     }
-    if options["--sandbox"] == 1 {
-        let step = kai_worker_sandbox(options["--network"] == 1 ? 1 : 0)
-        if step != 0 {
-            let steps = [1: "create its namespaces (are user namespaces enabled? sysctl user.max_user_namespaces)",
-                         2: "map its uid and gid", 3: "make the file system read-only", 4: "set its hostname",
-                         5: "drop its capabilities", 6: "mount a /proc of its own", 7: "start its init"]
-            die("isolation sandbox: cannot \(steps[Int(step)] ?? "isolate itself"): \(String(cString: strerror(errno))). "
-                + "Use isolation: process on this machine.", code: 71)
-        }
+    if options["--sandbox"] == 1, let failure = enterSandbox(network: options["--network"] == 1, visible: [path]) {
+        // Said to the host as the plugin's load failure: the call fails
+        // with this message, not with a bare exit status.
+        let line = "kai-plugin-worker: \(failure)\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+        signal(SIGPIPE, SIG_IGN)
+        WorkerServer.serve(failure: failure, input: 3, output: 4)
     }
     signal(SIGPIPE, SIG_IGN)
     WorkerServer.serve(pluginPath: path, input: 3, output: 4)

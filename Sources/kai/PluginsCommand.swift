@@ -1,6 +1,7 @@
 import ArgumentParser
 import KaiCore
 import KaiJSON
+import KaiRegistry
 
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -67,14 +68,7 @@ struct PluginsInfo: ParsableCommand {
         // "status" is the plugin's status as `plugins list` shows it; whether
         // its instance can be created is a separate field, "instance".
         let status = PluginStatusView(plugin: plugin, gate: runtime.store)
-        var instance = "ready"
-        var problem: String?
-        do {
-            try host.instantiate(plugin)
-        } catch {
-            instance = "failed"
-            problem = error.message
-        }
+        let (instance, problem) = Self.instantiate(plugin, host: host, gate: runtime.store)
         defer { host.shutdown() }
         if json {
             var object = PluginJSON.summary(plugin, status: status).objectValue ?? [:]
@@ -85,6 +79,26 @@ struct PluginsInfo: ParsableCommand {
             return
         }
         Console.visibleOut(PluginJSON.text(plugin, status: status, instance: instance, problem: problem))
+    }
+
+    /// Creates the instance where the plugin's isolation says (see
+    /// PluginHost.instantiate) — unless supervision disabled the plugin, or
+    /// its status cannot be read: then its code is not run at all (fail
+    /// closed, as for calls). Returns the "instance" field and the problem.
+    static func instantiate(_ plugin: LoadedPlugin, host: PluginHost, gate: some PluginStatusGate) -> (String, String?) {
+        do {
+            if try gate.disabledReason(plugin: plugin.id) != nil {
+                return ("not created", "the plugin is disabled by supervision, so its code is not run")
+            }
+        } catch {
+            return ("not created", "its status in the registry cannot be read, so its code is not run: \(error.reason)")
+        }
+        do {
+            try host.instantiate(plugin)
+            return ("ready", nil)
+        } catch {
+            return ("failed", error.message)
+        }
     }
 }
 

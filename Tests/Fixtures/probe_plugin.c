@@ -22,6 +22,15 @@
  *                     usage), then waits for its cancellation or deadline
  *   stray_stdout {}   write(2)s 11 bytes to fd 1 and returns {"wrote": 11}
  *   clean {}          {"clean": true}
+ *   reach {"file", "socket", "dir"}  what the worker can reach of the host:
+ *                     {"file": "READ" or the errno name of opening it,
+ *                     "socket": "CONNECTED" or the errno name of connect()ing
+ *                     to it (a Unix socket path), "dir": "LISTED" or the errno
+ *                     name of opendir}; values are plain strings (no escapes)
+ *   describe()        with -DPROBE_DESCRIBE_HOST, the manifest's description
+ *                     is "scanned on host NAME by pid N" (gethostname(),
+ *                     getpid()): the sandbox's host is kai-plugin, so it shows
+ *                     where describe() ran
  *
  * -DPROBE_STDOUT_ONLY lists only stray_stdout and clean (for kai plugins
  * validate, which calls every tool listed).
@@ -30,6 +39,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,17 +54,26 @@ extern char **environ;
 
 #define NO_ARGS "{\"type\":\"object\",\"additionalProperties\":false}"
 #define TOOL(name) "{\"kind\":\"tool\",\"name\":\"" name "\",\"description\":\"Probe tool " name ".\",\"inputSchema\":" NO_ARGS "}"
+#define REACH_ARGS "{\"type\":\"object\",\"properties\":{\"file\":{\"type\":\"string\"},\"socket\":{\"type\":\"string\"}," \
+    "\"dir\":{\"type\":\"string\"}},\"required\":[\"file\",\"socket\",\"dir\"]}"
+#define REACH_TOOL "{\"kind\":\"tool\",\"name\":\"reach\",\"description\":\"Probe tool reach.\",\"inputSchema\":" REACH_ARGS "}"
 
 #ifdef PROBE_STDOUT_ONLY
 #define PROBE_TOOLS TOOL("stray_stdout") "," TOOL("clean")
 #else
 #define PROBE_TOOLS TOOL("fds") "," TOOL("identity") "," TOOL("environ") "," TOOL("config") "," TOOL("config_hex") "," \
-    TOOL("garbage") "," TOOL("stray_stdout") "," TOOL("clean")
+    TOOL("garbage") "," TOOL("stray_stdout") "," TOOL("clean") "," REACH_TOOL
+#endif
+
+#ifdef PROBE_DESCRIBE_HOST
+#define PROBE_DESCRIPTION "scanned on host %s by pid %d"
+#else
+#define PROBE_DESCRIPTION "Reports what its worker process can see, for Kai's isolation tests."
 #endif
 
 static const char manifest[] =
     "{\"id\":\"" PROBE_ID "\",\"version\":\"0.1.0\",\"abiMinor\":0,"
-    "\"description\":\"Reports what its worker process can see, for Kai's isolation tests.\","
+    "\"description\":\"" PROBE_DESCRIPTION "\","
     "\"configSchema\":{\"type\":\"object\",\"properties\":{\"token\":{\"type\":\"string\"}}},"
     "\"capabilities\":[" PROBE_TOOLS "]}";
 
@@ -158,6 +179,7 @@ static const char *errno_name(int error)
     case EACCES: return "EACCES";
     case EPERM: return "EPERM";
     case ENOENT: return "ENOENT";
+    case ECONNREFUSED: return "ECONNREFUSED";
     default: return "OTHER";
     }
 }
@@ -232,7 +254,60 @@ static kai_result probe_create(const kai_host *host, const kai_output *error, vo
 
 static void probe_destroy(void *instance) { (void)instance; }
 
+#ifdef PROBE_DESCRIBE_HOST
+static kai_result probe_describe(const kai_output *out)
+{
+    char host[256] = "?", text[sizeof manifest + 256];
+    (void)gethostname(host, sizeof host - 1);
+    int n = snprintf(text, sizeof text, manifest, host, (int)getpid());
+    return out->write(out, text, n < 0 ? 0 : (size_t)n);
+}
+#else
 static kai_result probe_describe(const kai_output *out) { return out->write(out, manifest, sizeof manifest - 1); }
+#endif
+
+/* The string value of "key" in a flat JSON object without escapes, into
+ * out; false if absent. */
+static bool string_arg(kai_str args, const char *key, char *out, size_t size)
+{
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "\"%s\"", key);
+    const char *end = args.data + args.len;
+    for (const char *p = args.data; p + strlen(pattern) <= end; p++) {
+        if (memcmp(p, pattern, strlen(pattern)) != 0) continue;
+        p += strlen(pattern);
+        while (p < end && (*p == ' ' || *p == ':')) p++;
+        if (p >= end || *p != '"') return false;
+        p++;
+        const char *close = memchr(p, '"', (size_t)(end - p));
+        if (!close || (size_t)(close - p) >= size) return false;
+        memcpy(out, p, (size_t)(close - p));
+        out[close - p] = '\0';
+        return true;
+    }
+    return false;
+}
+
+static kai_result reach_tool(const kai_call *call)
+{
+    char file[512], socket_path[108], dir_path[512];
+    if (!string_arg(call->input, "file", file, sizeof file) || !string_arg(call->input, "socket", socket_path, sizeof socket_path)
+        || !string_arg(call->input, "dir", dir_path, sizeof dir_path))
+        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "reach needs file, socket and dir");
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    const char *file_result = fd >= 0 ? "READ" : errno_name(errno);
+    if (fd >= 0) close(fd);
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path);
+    const char *socket_result = s < 0 ? "NO_SOCKET"
+        : connect(s, (struct sockaddr *)&address, sizeof address) == 0 ? "CONNECTED" : errno_name(errno);
+    if (s >= 0) close(s);
+    DIR *dir = opendir(dir_path);
+    const char *dir_result = dir ? "LISTED" : errno_name(errno);
+    if (dir) closedir(dir);
+    return kai_sdk_writef(call->output, "{\"file\":\"%s\",\"socket\":\"%s\",\"dir\":\"%s\"}", file_result, socket_result, dir_result);
+}
 
 static bool name_is(const kai_call *call, const char *name)
 {
@@ -261,6 +336,7 @@ static kai_result probe_invoke(void *instance, const kai_call *call)
         if (write(1, "stray bytes", 11) != 11) return kai_sdk_fail(call->output, KAI_ERR_INTERNAL, "write to fd 1 failed");
         return kai_sdk_write(call->output, "{\"wrote\":11}");
     }
+    if (name_is(call, "reach")) return reach_tool(call);
     if (name_is(call, "clean")) return kai_sdk_write(call->output, "{\"clean\":true}");
     return kai_sdk_fail(call->output, KAI_ERR_NOT_FOUND, "no such tool");
 }

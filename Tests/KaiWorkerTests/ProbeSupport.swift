@@ -20,18 +20,11 @@ enum Probe {
                                scanning: .inProcess)
     }
 
-    /// Why `isolation: sandbox` cannot run on this machine, or nil. Tests of
-    /// it print this and skip.
+    /// Why `isolation: sandbox` cannot run on this machine, or nil (see
+    /// SandboxProbe: user namespaces, and a /proc of its own). Tests of it
+    /// print this and skip.
     static func sandboxMissing(_ isolation: PluginIsolation = .sandbox) -> String? {
-        guard isolation == .sandbox else { return nil }
-        let limit = (try? String(contentsOfFile: "/proc/sys/user/max_user_namespaces", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if limit == "0" { return "needs user namespaces, which are disabled here (user.max_user_namespaces = 0)" }
-        if getuid() != 0, (try? String(contentsOfFile: "/proc/sys/kernel/unprivileged_userns_clone", encoding: .utf8))?
-            .hasPrefix("0") == true {
-            return "needs unprivileged user namespaces, which are disabled here (kernel.unprivileged_userns_clone = 0)"
-        }
-        return nil
+        isolation == .sandbox ? SandboxProbe.missing() : nil
     }
 
     /// The strings of array `key` in a probe's answer.

@@ -16,7 +16,7 @@ import Testing
         #expect(identity["uid"] == 65534)
         #expect(identity["gid"] == 65534)
         #expect(identity["capEff"] == "0000000000000000")
-        #expect(identity["shadow"] == (FileManager.default.fileExists(atPath: "/etc/shadow") ? "EACCES" : "ENOENT"))
+        #expect(identity["shadow"] == "ENOENT", "the worker's /etc holds no shadow file at all")
         #expect(identity["self"] == 2)
         #expect(identity["pids"] == [1, 2])
     }

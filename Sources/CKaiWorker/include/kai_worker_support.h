@@ -53,28 +53,37 @@ int kai_worker_harden(int expected_parent, uint64_t address_space_bytes, uint64_
  *     its copies of fds 0, 1, 3 and 4, waits, and ends exactly as the worker
  *     ended (same exit status, or killed by the same signal);
  *   init, pid 1 of new user, pid, mount, IPC, UTS and (unless
- *     allow_network) network namespaces, mounts the file system: every mount
- *     private, a /proc of the new pid namespace, the whole tree read-only,
- *     nosuid and nodev, a 16 MiB tmpfs on /dev/shm; hostname "kai-plugin";
- *     then reaps every process in the namespace and, when the worker ends,
- *     ends the namespace (the kernel kills what is left in it);
+ *     allow_network) network namespaces, gives them a root of their own
+ *     (see worker_root.c): a tmpfs entered with pivot_root, holding
+ *     read-only binds of /usr, /bin, /sbin and /lib*, a minimal /etc, null,
+ *     zero and urandom in /dev, a /proc of the new pid namespace, private
+ *     16 MiB tmpfs on /tmp and /dev/shm, and, read-only at their own paths,
+ *     the directories of the `visible` files, of the worker executable and
+ *     of every library loaded now (the Swift runtime). Nothing else of the
+ *     host exists there: not /home, /root, /run, /var or the host's /tmp.
+ *     Hostname "kai-plugin". Then it reaps every process in the namespace
+ *     and, when the worker ends, ends the namespace (the kernel kills what
+ *     is left in it);
  *   the worker, pid 2, uid and gid 65534 (host uid 1000000000 + the relay's
  *     pid when the host runs as root, with no supplementary groups; else
  *     the host's own uid), every capability dropped, not dumpable,
- *     no_new_privs, TMPDIR=/dev/shm. It sees only init and itself in /proc
- *     and reads only what any user may: the plugin file and its directories
- *     must be readable by others.
+ *     no_new_privs, TMPDIR=/tmp, cwd /. It sees only init and itself in
+ *     /proc. Files of the visible directories must be readable by others
+ *     when the host runs as root.
  * Init and the worker die with their parent (PR_SET_PDEATHSIG = SIGKILL).
  *
- * Returns:   0 in the worker only. On failure, the step (1-7) with errno
- *            set, in whichever process failed: 1 creating the namespaces
- *            (EPERM/EINVAL/ENOSPC: user namespaces unavailable), 2 the ids,
- *            3 the file system, 4 the hostname, 5 dropping capabilities,
- *            6 mounting /proc, 7 starting init. The relay never returns
- *            otherwise.
+ * `visible`: absolute paths of files (the plugin files) whose directories
+ * the worker must see; not retained. Returns: 0 in the worker only. On
+ * failure, the step (1-7) with errno set, in whichever process failed:
+ * 1 creating the namespaces (EPERM/EINVAL/ENOSPC: user namespaces
+ * unavailable), 2 the ids, 3 the file system, 4 the hostname, 5 dropping
+ * capabilities, 6 mounting /proc (EPERM where the host's /proc has parts
+ * masked by other mounts, as in Docker containers), 7 starting init. The
+ * process that failed still holds fds 0-4 as the host laid them out. The
+ * relay never returns otherwise.
  * Threads:   call once, from the main thread, before starting any thread;
  *            with fds 0-4 as the host laid them out.
  */
-int kai_worker_sandbox(int allow_network);
+int kai_worker_sandbox(int allow_network, const char *const *visible, int visible_count);
 
 #endif /* KAI_WORKER_SUPPORT_H */

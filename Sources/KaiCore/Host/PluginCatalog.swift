@@ -93,9 +93,16 @@ public protocol PluginCatalog: Sendable {
     /// manifest lets a catalog check its config against the configSchema and
     /// report problems where the operator wrote them.
     func settings(for manifest: PluginManifest, path: String) -> PluginSettings
+
+    /// The isolation a file's code must keep while its manifest is read,
+    /// before its id is known: `.sandbox` makes the host scan it in the
+    /// sandboxed helper. When unsure (settings chosen by id), say `.sandbox`.
+    func scanIsolation(path: String) -> PluginIsolation
 }
 
 extension PluginCatalog {
+    public func scanIsolation(path: String) -> PluginIsolation { .inprocess }
+
     public func settings(for manifest: PluginManifest, path: String) -> PluginSettings {
         PluginSettings()
     }

@@ -64,7 +64,7 @@ public final class PluginHost: Sendable {
         var disabled: [(id: String, path: String)] = []
         var byID: [String: String] = [:]
         let sources = catalog.pluginSources()
-        let scanned = scanInHelper(sources.map(\.path), cache: cache, scanning: scanning)
+        let scanned = scanInHelper(sources, catalog: catalog, cache: cache, scanning: scanning)
         for source in sources {
             do throws(PluginLoadError) {
                 let (library, manifest, fromCache) = try scan(source.path, cache: cache, scanned: scanned[source.path])
@@ -108,13 +108,14 @@ public final class PluginHost: Sendable {
                 }
             }
         }
+        if case .unscanned(let error)? = scanned { throw error }  // about this machine, not the file: not cached
         do throws(PluginLoadError) {
             let library: PluginLibrary?
             let bytes: [UInt8], minor: UInt32
             switch scanned {
             case .manifest(let json, let abiMinor)?:
                 (library, bytes, minor) = (nil, json, abiMinor)
-            case .failed(let error)?:
+            case .failed(let error)?, .unscanned(let error)?:
                 throw error
             case nil:
                 let opened = try PluginLibrary.open(path: path)
@@ -130,17 +131,32 @@ public final class PluginHost: Sendable {
     }
 
     /// Scans the files the cache does not know in a helper process, when
-    /// `scanning` says so.
+    /// `scanning` says so; whenever scanning is not `.inProcess` (cache or
+    /// not), files configured for isolation: sandbox in a sandboxed helper
+    /// and those for isolation: process in a plain one, so their code never
+    /// runs where their isolation says it must not.
     private static func scanInHelper(
-        _ paths: [String], cache: (any ScanCache)?, scanning: PluginScanning
+        _ sources: [PluginSource], catalog: some PluginCatalog, cache: (any ScanCache)?, scanning: PluginScanning
     ) -> [String: ScanHelperClient.Outcome] {
-        guard let (executable, timeout) = scanning.helper(hasCache: cache != nil) else { return [:] }
-        let unknown = paths.filter { path in
-            guard let cache, let identity = FileIdentity.of(path: path) else { return cache == nil }
+        let unknown = sources.filter { source in
+            guard let cache, let identity = FileIdentity.of(path: source.path) else { return true }
             return cache.cachedScan(identity) == nil
         }
         guard !unknown.isEmpty else { return [:] }
-        return ScanHelperClient.scan(unknown, executable: executable, timeout: timeout)
+        let isolation = Dictionary(unknown.map { ($0.path, $0.settings?.isolation ?? catalog.scanIsolation(path: $0.path)) }) { first, _ in first }
+        let sandboxed = unknown.map(\.path).filter { isolation[$0] == .sandbox }
+        let inWorker = unknown.map(\.path).filter { isolation[$0] == .process }
+        let others = unknown.map(\.path).filter { isolation[$0] == .inprocess }
+        var outcomes: [String: ScanHelperClient.Outcome] = [:]
+        if let (executable, timeout) = scanning.sandboxHelper() {
+            // Code configured to run outside kai is read outside kai too.
+            if !sandboxed.isEmpty { outcomes = ScanHelperClient.scan(sandboxed, executable: executable, timeout: timeout, sandboxed: true) }
+            if !inWorker.isEmpty { outcomes.merge(ScanHelperClient.scan(inWorker, executable: executable, timeout: timeout)) { first, _ in first } }
+        }
+        if !others.isEmpty, let (executable, timeout) = scanning.helper(hasCache: cache != nil) {
+            outcomes.merge(ScanHelperClient.scan(others, executable: executable, timeout: timeout)) { first, _ in first }
+        }
+        return outcomes
     }
 
     public func plugin(id: String) -> LoadedPlugin? {
@@ -148,9 +164,29 @@ public final class PluginHost: Sendable {
     }
 
     /// Opens the plugin and creates its instance now (normally done on first
-    /// call), so configuration and create() errors show without a call.
+    /// call), so configuration and create() errors show without a call —
+    /// where its isolation says: in this process, or in its worker (started
+    /// now, and kept for later calls), never in this process for a plugin
+    /// isolated in a worker.
     public func instantiate(_ plugin: LoadedPlugin) throws(PluginLoadError) {
-        _ = try plugin.instance(in: self)
+        guard let supervisor = plugin.supervisor else {
+            _ = try plugin.instance(in: self)
+            return
+        }
+        let deadline = MonotonicClock.deadline(after: supervisor.policy.startTimeout + 1)
+        do {
+            let connection = try supervisor.acquire(host: self, plugin: plugin, tool: plugin.id, deadline: deadline)
+            supervisor.release(connection, answered: true)
+        } catch {
+            switch error {
+            case .pluginUnavailable(_, let loadError):
+                throw loadError
+            case .workerUnavailable(_, _, let reason):
+                throw PluginLoadError(path: plugin.path, reason: .failedInHelper("its worker process \(reason)"))
+            default:
+                throw PluginLoadError(path: plugin.path, reason: .failedInHelper(error.description))
+            }
+        }
     }
 
     /// Stops the plugins, last loaded first: in-process instances are

@@ -30,6 +30,19 @@ package enum ScanHelper {
         _exit(0)
     }
 
+    /// One error line per path, marked "unscanned": none of them could be
+    /// scanned (the helper could not set up the isolation they are
+    /// configured for), which says nothing of the files, so the host does
+    /// not cache it.
+    package static func fail(paths: [String], _ message: String) -> Never {
+        for path in paths {
+            let line = JSONValue.object(["path": .string(path), "error": .string(message), "unscanned": .bool(true)])
+                .serializedBytes() + [UInt8(ascii: "\n")]
+            guard writeAll(1, line) else { fail("cannot write its results: \(String(cString: strerror(errno)))") }
+        }
+        _exit(0)
+    }
+
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { buffer in
             var sent = 0

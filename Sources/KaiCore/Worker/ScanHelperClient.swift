@@ -10,20 +10,32 @@ enum ScanHelperClient {
     enum Outcome {
         case manifest([UInt8], abiMinor: UInt32)
         case failed(PluginLoadError)
+        /// The file could not be scanned for a reason of this machine, not
+        /// of the file (the helper did not start, or could not set up its
+        /// sandbox): reported, but not cached, so it is retried once fixed.
+        case unscanned(PluginLoadError)
     }
 
-    /// Outcomes by path. A path missing from the answer could not be
-    /// scanned in a helper (it could not be started): scan it in-process.
-    static func scan(_ paths: [String], executable: String, timeout: Double) -> [String: Outcome] {
+    /// Outcomes by path, one for every path. `sandboxed`: scan inside the
+    /// sandbox of isolation: sandbox (`--scan --sandbox 1`), so the code
+    /// of a plugin configured for it runs nowhere else. A helper that
+    /// cannot start fails the files it was to scan: they are never read
+    /// in the host's process instead.
+    static func scan(_ paths: [String], executable: String, timeout: Double, sandboxed: Bool = false) -> [String: Outcome] {
         var outcomes: [String: Outcome] = [:]
         var remaining = paths[...]
         while !remaining.isEmpty {
             let process: WorkerProcess
             do {
                 process = try WorkerProcess.spawn(
-                    executable, arguments: ["--scan"] + remaining, environment: WorkerEnvironment.build(from: ProcessInfo.processInfo.environment),
+                    executable, arguments: ["--scan"] + (sandboxed ? ["--sandbox", "1"] : []) + remaining,
+                    environment: WorkerEnvironment.build(from: ProcessInfo.processInfo.environment),
                     layout: [(0, .devNull), (1, .output), (2, .devNull)])
             } catch {
+                let reason = "could not be scanned: its scan helper did not start (\(error.message)). "
+                    + "Kai never reads a plugin file in its own process in its place; install kai-plugin-worker next to kai "
+                    + "or set KAI_PLUGIN_WORKER."
+                for path in remaining { outcomes[path] = .unscanned(PluginLoadError(path: path, reason: .failedInHelper(reason))) }
                 return outcomes
             }
             var lines = LineReader(fd: process.pipes[1]!)
@@ -57,7 +69,10 @@ enum ScanHelperClient {
         guard case .object(let object)? = try? JSONParser.parse(line), object["path"]?.stringValue == path else {
             return .failed(PluginLoadError(path: path, reason: .failedInHelper("the scan helper answered with a malformed line")))
         }
-        if let error = object["error"]?.stringValue { return .failed(PluginLoadError(path: path, reason: .failedInHelper(error))) }
+        if let error = object["error"]?.stringValue {
+            let failure = PluginLoadError(path: path, reason: .failedInHelper(error))
+            return object["unscanned"]?.boolValue == true ? .unscanned(failure) : .failed(failure)
+        }
         guard let manifest = object["manifest"]?.stringValue, let minor = object["abiMinor"]?.intValue else {
             return .failed(PluginLoadError(path: path, reason: .failedInHelper("the scan helper answered without a manifest")))
         }

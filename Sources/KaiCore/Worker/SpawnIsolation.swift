@@ -18,12 +18,13 @@ enum SpawnIsolation {
     }()
 
     /// Adds "close every descriptor above `highest`" to `actions`, after the
-    /// dup2s already there. Fails closed: a libc without it cannot start a
-    /// child that is guaranteed to inherit nothing.
+    /// dup2s already there. Looked up with dlsym, as the sandbox's
+    /// LauncherProcess does, so kai builds and runs on glibc < 2.34; there
+    /// it adds nothing: kai-plugin-worker closes every descriptor above
+    /// the ones it was handed first thing in main (kai_worker_close_inherited),
+    /// before any plugin code is loaded, so the plugin still sees none.
     static func closeAllAbove(_ highest: Int32, in actions: inout posix_spawn_file_actions_t) throws(SpawnError) {
-        guard let addCloseFrom else {
-            throw SpawnError(message: "this C library lacks posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later is needed)")
-        }
+        guard let addCloseFrom else { return }
         let code = addCloseFrom(&actions, highest + 1)
         guard code == 0 else {
             throw SpawnError(message: "posix_spawn_file_actions_addclosefrom_np failed: \(String(cString: strerror(code)))")

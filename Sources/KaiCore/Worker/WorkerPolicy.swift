@@ -10,9 +10,12 @@ public enum PluginIsolation: String, Sendable, CaseIterable {
     /// As `process`, with the worker in user, pid, mount, IPC, UTS and
     /// network namespaces of its own: uid and gid 65534 (an otherwise unused
     /// host uid when kai runs as root), no capabilities, its own /proc, a
-    /// read-only root with scratch space in a private /dev/shm (TMPDIR), and
-    /// no network unless the manifest says `"network": true`. The plugin
-    /// file must be readable by others.
+    /// root file system of its own (read-only system directories, a minimal
+    /// /etc, the plugin's own directory; nothing of /home, /root, /run, /var
+    /// or the host's /tmp) with scratch space in a private /tmp (TMPDIR),
+    /// and no network unless the manifest says `"network": true`. Its
+    /// manifest is read in the same sandbox. The plugin file must be
+    /// readable by others.
     case sandbox
 }
 

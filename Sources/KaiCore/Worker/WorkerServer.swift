@@ -32,12 +32,22 @@ package final class WorkerServer: @unchecked Sendable {
     /// asks for shutdown. A plugin that fails to load is still served: every
     /// request is answered with the load error.
     package static func serve(pluginPath: String, input: Int32, output: Int32) -> Never {
-        let server: WorkerServer
         do {
-            server = WorkerServer(library: try PluginLibrary.open(path: pluginPath), loadFailure: nil)
+            run(WorkerServer(library: try PluginLibrary.open(path: pluginPath), loadFailure: nil), input: input, output: output)
         } catch {
-            server = WorkerServer(library: nil, loadFailure: error.message)
+            run(WorkerServer(library: nil, loadFailure: error.message), input: input, output: output)
         }
+    }
+
+    /// Serves no plugin: answers every request with `failure` (the worker
+    /// could not set up its isolation, so the plugin is never loaded), until
+    /// the host stops it. The host reports the plugin as unavailable with
+    /// this message instead of a bare exit status.
+    package static func serve(failure: String, input: Int32, output: Int32) -> Never {
+        run(WorkerServer(library: nil, loadFailure: failure), input: input, output: output)
+    }
+
+    private static func run(_ server: WorkerServer, input: Int32, output: Int32) -> Never {
         server.mux = FrameMux(input: input, output: output) { [server] frame in server.route(frame) }
         server.loop(spawned: false)
         _exit(0)

@@ -15,10 +15,13 @@ import Darwin
 @_silgen_name("pipe2")
 func systemPipe2(_ fds: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
-/// posix_spawn_file_actions_addclosefrom_np(3) (glibc 2.34+), likewise
-/// hidden behind _GNU_SOURCE.
-@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
-func systemAddClosefrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
+/// posix_spawn_file_actions_addclosefrom_np(3) (glibc 2.34+, hidden behind
+/// _GNU_SOURCE), looked up with dlsym rather than linked, so kai builds and
+/// runs on an older glibc (as KaiCore's SpawnIsolation does); nil there.
+private let systemAddClosefrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32).self)
+}()
 
 struct LauncherProcess {
     struct Outcome {
@@ -88,9 +91,15 @@ struct LauncherProcess {
         // terminal its own caller left it) must not reach the launcher or a
         // fork server, and through them sandboxed code. The launcher closes
         // them too (ks_close_inherited_fds); this keeps them out of the
-        // fork server's unsandboxed Python as well.
-        let closing = systemAddClosefrom(&actions, 3)
-        guard closing == 0 else { throw .system(call: "posix_spawn_file_actions_addclosefrom_np", errno: closing) }
+        // fork server's unsandboxed Python as well. On glibc < 2.34 (no
+        // addclosefrom) nothing is added here: the launcher and the fork
+        // server's C part close every descriptor above 2 themselves before
+        // any sandboxed code starts, so sandboxed code still sees none; only
+        // the fork server's own Python holds them until then.
+        if let systemAddClosefrom {
+            let closing = systemAddClosefrom(&actions, 3)
+            guard closing == 0 else { throw .system(call: "posix_spawn_file_actions_addclosefrom_np", errno: closing) }
+        }
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         let envp: [UnsafeMutablePointer<CChar>?] =

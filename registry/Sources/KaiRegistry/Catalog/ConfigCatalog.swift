@@ -76,6 +76,18 @@ public struct ConfigCatalog: PluginCatalog {
         return settings
     }
 
+    /// While an entry with an id (which applies by the manifest's id,
+    /// unknown before the scan) asks for isolation: sandbox, sandbox for
+    /// every file: fail safe. Else the isolation of the entry naming this
+    /// file, or inprocess.
+    public func scanIsolation(path: String) -> PluginIsolation {
+        if config.entries.contains(where: { $0.id != nil && $0.isolation.rawValue == PluginIsolation.sandbox.rawValue }) {
+            return .sandbox
+        }
+        let entry = config.entries.first { $0.path.map(resolve) == path && !isDirectory(path) }
+        return entry.flatMap { PluginIsolation(rawValue: $0.isolation.rawValue) } ?? .inprocess
+    }
+
     private func resolve(_ path: String) -> String {
         let expanded = path.hasPrefix("~/") ? (environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst(1) : path
         if expanded.hasPrefix("/") { return expanded }
