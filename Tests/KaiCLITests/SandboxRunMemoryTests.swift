@@ -8,7 +8,7 @@ import Testing
     static let outputMB = 100
 
     /// kai's own peak RSS in KB, written at its exit by a preloaded library
-    /// (Tests/Fixtures/peak_rss.c): RUSAGE_SELF, so not the launcher's.
+    /// (Tests/Fixtures/peak_rss.c): VmHWM, its own address space only (not the launcher's, nor the test process that spawned it).
     static func peakRSS(_ arguments: [String]) throws -> (run: KaiRawRun, peakKB: Int) {
         let preload = try Fixtures.compile("peak_rss", source: Fixtures.repositoryRoot + "/Tests/Fixtures/peak_rss.c")
         let file = Fixtures.scratch + "/peak-rss-\(UUID().uuidString)"
