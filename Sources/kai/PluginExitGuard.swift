@@ -24,6 +24,7 @@ enum PluginExitGuard {
     static func install() {
         guard !installed else { return }
         installed = true
+        ActiveInProcessCalls.startTracking()
         on_exit({ status, _ in PluginExitGuard.report("exit(\(status))") }, nil)
         at_quick_exit { PluginExitGuard.report("quick_exit()") }
     }

@@ -110,10 +110,10 @@ extension PluginHost {
                 throw .pluginUnavailable(tool: name, error)
             }
             let context = try callContext(plugin, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, tool: name)
-            let active = ActiveInProcessCalls.enter(plugin: plugin.id, tool: name)
+            let active = ActiveInProcessCalls.isTracking ? ActiveInProcessCalls.enter(plugin: plugin.id, tool: name) : nil
             outcome = Self.runInProcess(instance, capability: capability, arguments: arguments, context: context,
                                         serial: serial, outputLimit: outputLimit, onEvent: onEvent)
-            ActiveInProcessCalls.leave(active)
+            if let active { ActiveInProcessCalls.leave(active) }
         }
         if !scrubber.isEmpty {
             // As JSON values: a result stays JSON, and escaping hides nothing.
