@@ -245,7 +245,8 @@ int kai_worker_sandbox(int allow_network, const char *const *visible, int visibl
 {
     /* What the new root shows besides the system: collected here, in the
      * host's file system (realpath), before anything is unshared. */
-    if (kai_worker_plan_root(visible, visible_count) != 0) return STEP_FILES;
+    if (kai_worker_plan_root(visible, visible_count) != 0)
+        return kai_worker_refused_directory() ? STEP_SHARED_DIRECTORY : STEP_FILES;
     /* As root the worker gets a host uid no one else has (the launcher's
      * scheme: pids are unique among running processes); otherwise ours. */
     bool private_id = geteuid() == 0;

@@ -40,6 +40,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <pwd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -66,8 +67,32 @@ static bool under_system(const char *path)
     return false;
 }
 
+/* Directories a sandboxed worker must never see whole: binding the
+ * plugin's directory would expose everything beside the plugin (other
+ * users' and the host's temporary files and sockets, configuration with
+ * secrets, a home directory). A plugin must live in a directory of its own. */
+static const char *const shared_dirs[] = {"/tmp", "/var/tmp", "/dev", "/dev/shm", "/proc", "/sys", "/etc", "/home",
+                                          "/root", "/run", "/var", "/var/run", "/var/lib", "/mnt", "/media", "/srv",
+                                          "/opt", "/usr/local"};
+static char refused_directory[PATH_MAX];
+
+static bool is_shared_directory(const char *dir)
+{
+    for (size_t i = 0; i < sizeof shared_dirs / sizeof shared_dirs[0]; i++)
+        if (strcmp(dir, shared_dirs[i]) == 0) return true;
+    const struct passwd *user = getpwuid(getuid());
+    return user && user->pw_dir && user->pw_dir[0] == '/' && strcmp(dir, user->pw_dir) == 0;
+}
+
+const char *kai_worker_refused_directory(void)
+{
+    return refused_directory[0] ? refused_directory : NULL;
+}
+
 /* Plans a bind of the directory holding `file` at the same (absolute,
- * not necessarily canonical) path, from its real path. */
+ * not necessarily canonical) path, from its real path. Fails with EPERM,
+ * naming the directory in kai_worker_refused_directory(), when that
+ * directory is one shared with other files (shared_dirs, the user's home). */
 static int plan_directory_of(const char *file)
 {
     char target[PATH_MAX], source[PATH_MAX];
@@ -83,6 +108,11 @@ static int plan_directory_of(const char *file)
     *slash = '\0';
     if (!realpath(target, source)) return -1;
     if (under_system(target) && under_system(source)) return 0;
+    if (is_shared_directory(target) || is_shared_directory(source)) {
+        snprintf(refused_directory, sizeof refused_directory, "%s", is_shared_directory(target) ? target : source);
+        errno = EPERM;
+        return -1;
+    }
     for (int i = 0; i < dir_count; i++)
         if (strcmp(dirs[i].target, target) == 0) return 0;
     if (dir_count == MAX_DIRS) {
@@ -108,6 +138,7 @@ static int plan_loaded_object(struct dl_phdr_info *info, size_t size, void *fail
 int kai_worker_plan_root(const char *const *visible, int visible_count)
 {
     dir_count = 0;
+    refused_directory[0] = '\0';
     for (int i = 0; i < visible_count; i++)
         if (plan_directory_of(visible[i]) != 0) return -1;
     char exe[PATH_MAX];

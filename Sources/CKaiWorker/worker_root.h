@@ -7,7 +7,7 @@
 
 /* The steps kai_worker_sandbox reports (see kai_worker_support.h). */
 enum { STEP_NAMESPACES = 1, STEP_IDS = 2, STEP_FILES = 3, STEP_HOSTNAME = 4, STEP_PRIVILEGES = 5, STEP_PROC = 6,
-       STEP_INIT = 7 };
+       STEP_INIT = 7, STEP_SHARED_DIRECTORY = 8 };
 
 /* Collects, in the host's file system, the directories the new root shows
  * besides the system: those of `visible` (absolute file paths: the plugin

@@ -55,6 +55,12 @@ func enterSandbox(network: Bool, visible: [String]) -> String? {
             + "mounts (container runtimes such as Docker and Podman mask it by default); run the container with "
             + "--security-opt systempaths=unconfined, or use isolation: process on this machine."
     }
+    if step == 8, let refused = kai_worker_refused_directory() {
+        let directory = String(cString: refused)
+        return "isolation sandbox: the plugin is directly in \(directory), which kai does not show a sandboxed worker: "
+            + "the worker sees its plugin's whole directory, and \(directory) holds other files. "
+            + "Put the plugin in a directory of its own (e.g. \(directory == "/" ? "" : directory)/kai-plugins/NAME/), or use isolation: process."
+    }
     let steps = [1: "create its namespaces (are user namespaces enabled? sysctl user.max_user_namespaces)",
                  2: "map its uid and gid", 3: "build its own root file system", 4: "set its hostname",
                  5: "drop its capabilities", 7: "start its init"]

@@ -72,7 +72,15 @@ enum PluginStdout {
         guard readFD >= 0 else { return }
         let done = DispatchSemaphore(value: 0)
         Thread {
-            fflush(nil)  // a plugin's unflushed printf(): exit() would flush it only after kai stopped reading
+            // A plugin's unflushed printf(): exit() would flush it only after
+            // kai stopped reading. Only stdout, and only if its lock is free:
+            // fflush(NULL) takes glibc's list lock and would wait for a
+            // plugin thread stuck inside printf, and exit() would then hang
+            // on that list lock too.
+            if let stream = stdoutStream(), ftrylockfile(stream) == 0 {
+                fflush_unlocked(stream)
+                funlockfile(stream)
+            }
             if reading.wait(timeout: .now() + exitBudget) == .success {
                 _ = readAvailable(limit: 1 << 20)
                 reading.signal()
@@ -163,4 +171,12 @@ enum PluginStdout {
     private static func log(_ line: String, to logger: Logger) {
         logger.warning("plugin output on stdout: \(line)")
     }
+}
+
+/// libc's `stdout` FILE, looked up by symbol: Swift 6 refuses to read the
+/// C global directly (shared mutable state), though the C library sets it
+/// once at start-up and never reassigns it.
+private func stdoutStream() -> UnsafeMutablePointer<FILE>? {
+    guard let symbol = dlsym(nil, "stdout") else { return nil }
+    return symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee
 }

@@ -60,3 +60,21 @@ extension ScanIsolationTests {
         #expect(inProcess.plugins.first?.manifest.description?.hasSuffix(" by pid \(getpid())") == true, "the probe works")
     }
 }
+
+extension ScanIsolationTests {
+    /// A cached manifest that no longer decodes (rules changed without a new
+    /// cache key, or the file changed after the helper's pass looked) is
+    /// rescanned — for a file configured for a worker, in the helper, never
+    /// by opening it in the host.
+    @Test func processConfiguredFile_whoseCachedManifestNoLongerDecodes_isRescannedOutsideTheHost() throws {
+        let path = try Self.describeHostProbe()
+        let cache = ScanHelperTests.MemoryCache()
+        let identity = try #require(FileIdentity.of(path: path))
+        cache.saveScan(identity, .manifest(json: Array(#"{"id": "stale"}"#.utf8), abiMinor: 0))
+        let settings = PluginSettings(isolation: .process, worker: Workers.policy())
+        let host = PluginHost.load(from: ListCatalog(sources: [PluginSource(path: path, settings: settings)]),
+                                   cache: cache, scanning: .helper(executable: Workers.executable, timeout: 5))
+        let description = try #require(host.plugins.first?.manifest.description, "\(host.failures)")
+        #expect(!description.hasSuffix(" by pid \(getpid())"), "scanned in the host's process")
+    }
+}

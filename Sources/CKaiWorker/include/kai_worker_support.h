@@ -74,16 +74,26 @@ int kai_worker_harden(int expected_parent, uint64_t address_space_bytes, uint64_
  *
  * `visible`: absolute paths of files (the plugin files) whose directories
  * the worker must see; not retained. Returns: 0 in the worker only. On
- * failure, the step (1-7) with errno set, in whichever process failed:
+ * failure, the step (1-8) with errno set, in whichever process failed:
  * 1 creating the namespaces (EPERM/EINVAL/ENOSPC: user namespaces
  * unavailable), 2 the ids, 3 the file system, 4 the hostname, 5 dropping
  * capabilities, 6 mounting /proc (EPERM where the host's /proc has parts
- * masked by other mounts, as in Docker containers), 7 starting init. The
+ * masked by other mounts, as in Docker containers), 7 starting init, 8 a
+ * plugin's directory is one shared with other files (EPERM; see
+ * kai_worker_refused_directory). The
  * process that failed still holds fds 0-4 as the host laid them out. The
  * relay never returns otherwise.
  * Threads:   call once, from the main thread, before starting any thread;
  *            with fds 0-4 as the host laid them out.
  */
 int kai_worker_sandbox(int allow_network, const char *const *visible, int visible_count);
+
+/**
+ * After kai_worker_sandbox returned 8: the directory it refused to show the
+ * worker (e.g. /tmp, /home, the user's home), because a sandboxed worker
+ * sees its plugin's whole directory. Owned by the library; NULL otherwise.
+ * Threads:   the thread that called kai_worker_sandbox.
+ */
+const char *kai_worker_refused_directory(void);
 
 #endif /* KAI_WORKER_SUPPORT_H */

@@ -67,7 +67,9 @@ public final class PluginHost: Sendable {
         let scanned = scanInHelper(sources, catalog: catalog, cache: cache, scanning: scanning)
         for source in sources {
             do throws(PluginLoadError) {
-                let (library, manifest, fromCache) = try scan(source.path, cache: cache, scanned: scanned[source.path])
+                let isolation = source.settings?.isolation ?? catalog.scanIsolation(path: source.path)
+                let helper = isolation == .inprocess ? nil : scanning.sandboxHelper().map { ($0.executable, $0.timeout, isolation == .sandbox) }
+                let (library, manifest, fromCache) = try scan(source.path, cache: cache, scanned: scanned[source.path], helper: helper)
                 if let expected = source.expectedID, expected != manifest.id {
                     throw PluginLoadError(path: source.path, reason: .idMismatch(expected: expected, found: manifest.id))
                 }
@@ -90,10 +92,14 @@ public final class PluginHost: Sendable {
     }
 
     /// Reads one file's manifest: from the cache when the file is unchanged,
-    /// else from the scan helper's answer, else by opening it here; a fresh
-    /// outcome is saved. The library is nil unless opened here.
+    /// else from the scan helper's answer, else by opening it here — except
+    /// a file configured to run outside kai (`helper` given), which is then
+    /// scanned in that helper: its cache entry may have stopped decoding, or
+    /// the file changed since `scanInHelper` looked. A fresh outcome is
+    /// saved. The library is nil unless opened here.
     private static func scan(
-        _ path: String, cache: (any ScanCache)?, scanned: ScanHelperClient.Outcome?
+        _ path: String, cache: (any ScanCache)?, scanned: ScanHelperClient.Outcome?,
+        helper: (executable: String, timeout: Double, sandboxed: Bool)?
     ) throws(PluginLoadError) -> (PluginLibrary?, PluginManifest, fromCache: Bool) {
         let identity = cache == nil ? nil : FileIdentity.of(path: path)
         if let identity, let cached = cache?.cachedScan(identity) {
@@ -107,6 +113,12 @@ public final class PluginHost: Sendable {
                     return (nil, manifest, true)
                 }
             }
+        }
+        var scanned = scanned
+        if case .none = scanned, let helper {
+            scanned = ScanHelperClient.scan([path], executable: helper.executable, timeout: helper.timeout,
+                                            sandboxed: helper.sandboxed)[path]
+                ?? .unscanned(PluginLoadError(path: path, reason: .previousScan("its scan helper gave no answer")))
         }
         if case .unscanned(let error)? = scanned { throw error }  // about this machine, not the file: not cached
         do throws(PluginLoadError) {

@@ -76,16 +76,18 @@ public struct ConfigCatalog: PluginCatalog {
         return settings
     }
 
-    /// While an entry with an id (which applies by the manifest's id,
-    /// unknown before the scan) asks for isolation: sandbox, sandbox for
-    /// every file: fail safe. Else the isolation of the entry naming this
-    /// file, or inprocess.
+    /// An entry with an id applies by the manifest's id, unknown before the
+    /// scan, so it may be about any file: fail safe, every file is scanned
+    /// under the strongest isolation such an entry asks for (sandbox, else
+    /// process), or the entry naming this file's stronger one; else inprocess.
     public func scanIsolation(path: String) -> PluginIsolation {
-        if config.entries.contains(where: { $0.id != nil && $0.isolation.rawValue == PluginIsolation.sandbox.rawValue }) {
-            return .sandbox
-        }
+        let byID = config.entries.filter { $0.id != nil }.compactMap { PluginIsolation(rawValue: $0.isolation.rawValue) }
         let entry = config.entries.first { $0.path.map(resolve) == path && !isDirectory(path) }
-        return entry.flatMap { PluginIsolation(rawValue: $0.isolation.rawValue) } ?? .inprocess
+        let named = entry.flatMap { PluginIsolation(rawValue: $0.isolation.rawValue) }
+        let all = byID + (named.map { [$0] } ?? [])
+        if all.contains(.sandbox) { return .sandbox }
+        if all.contains(.process) { return .process }
+        return .inprocess
     }
 
     private func resolve(_ path: String) -> String {
