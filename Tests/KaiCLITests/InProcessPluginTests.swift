@@ -33,7 +33,7 @@ import Testing
         #expect(outcome.stderr == """
             hostile: spinning
             kai: error: tool "test.hostile.spin_quiet" of plugin test.hostile passed its deadline of 1.000 s and did not \
-            return within 1.500 s after it: the plugin ignores cancellation. kai exited without waiting for it. Run the \
+            return within 1.400 s after it: the plugin ignores cancellation. kai exited without waiting for it. Run the \
             plugin with isolation: process so that kai can stop it.
 
             """)
@@ -70,7 +70,7 @@ import Testing
         #expect(outcome.status == 130)
         #expect(outcome.stderr.hasSuffix("""
             kai: error: tool "test.hostile.spin_quiet" of plugin test.hostile was cancelled (Ctrl-C) and did not return \
-            within 1.500 s: the plugin ignores cancellation. kai exited without waiting for it. Run the plugin with \
+            within 1.400 s: the plugin ignores cancellation. kai exited without waiting for it. Run the plugin with \
             isolation: process so that kai can stop it.
 
             """))
