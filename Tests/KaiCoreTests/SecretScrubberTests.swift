@@ -21,6 +21,12 @@ import Testing
         #expect(output == #"{"port":8080,"<secret from KEY>":"at <secret from PORT> <secret from KEY>"}"#)
     }
 
+    @Test func json_aLongNumericSecretEchoedAsANumber_becomesThePlaceholder() {
+        let scrubber = SecretScrubber([PluginSettings.Secret(value: "12345678901", redacted: "<secret from ACCOUNT>")])
+        let output = String(decoding: scrubber.scrubJSON(Array(#"{"acct":12345678901,"n":123456789012}"#.utf8)), as: UTF8.self)
+        #expect(output == #"{"acct":"<secret from ACCOUNT>","n":123456789012}"#)
+    }
+
     @Test func json_whenNothingMatches_isTheSameBytes() {
         let input = #"{"a" : 1.50, "b":"\/x"}"#
         #expect(Self.scrubber.scrubJSON(Array(input.utf8)) == Array(input.utf8))

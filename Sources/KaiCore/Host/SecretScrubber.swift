@@ -87,8 +87,16 @@ public struct SecretScrubber: Sendable {
 
     private func scrub(_ value: JSONValue, changed: inout Bool) -> JSONValue {
         switch value {
-        case .null, .bool, .integer, .number:
+        case .null, .bool:
             return value
+        case .integer, .number:
+            // A long numeric secret (an account id) echoed as a number: the
+            // number becomes the placeholder string. Short ones are left
+            // alone — they occur by chance (kai warns about them).
+            let text = value.serializedBytes()
+            guard text.count >= Self.reliableLength, let rule = valueRules.first(where: { $0.value == text }) else { return value }
+            changed = true
+            return .string(String(decoding: rule.placeholder, as: UTF8.self))
         case .string(let text):
             return .string(scrubString(text, changed: &changed))
         case .array(let items):
