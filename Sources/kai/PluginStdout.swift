@@ -19,6 +19,9 @@ enum PluginStdout {
     /// A line longer than this is logged in pieces (no newline must not
     /// mean unbounded memory).
     static let maxLine = 4096
+    /// Bytes a cut long line carries into its next piece: secrets up to
+    /// 513 bytes long are never split across two log lines.
+    static let secretCarry = 512
     /// Lines kept until the logger exists; later ones are counted, not kept.
     static let maxPending = 1000
     /// Small: the watchdog drains too, within the 2 s past the deadline that kai promises.
@@ -123,9 +126,15 @@ enum PluginStdout {
         var lines: [String] = []
         state.withLock { state in
             for byte in bytes {
-                if byte == UInt8(ascii: "\n") || state.partial.count >= maxLine {
+                if byte == UInt8(ascii: "\n") {
                     lines.append(String(decoding: state.partial, as: UTF8.self))
-                    state.partial = byte == UInt8(ascii: "\n") ? [] : [byte]
+                    state.partial = []
+                } else if state.partial.count >= maxLine {
+                    // A long line is logged in pieces, each scrubbed alone:
+                    // the last `secretCarry` bytes start the next piece, so a
+                    // secret (up to that long) straddling the cut is whole in it.
+                    lines.append(String(decoding: state.partial.dropLast(secretCarry), as: UTF8.self))
+                    state.partial = Array(state.partial.suffix(secretCarry)) + [byte]
                 } else {
                     state.partial.append(byte)
                 }

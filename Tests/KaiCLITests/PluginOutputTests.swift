@@ -27,6 +27,18 @@ import Testing
         #expect(!outcome.stderr.contains("\u{1b}") && !outcome.stderr.contains("\u{07}"))
     }
 
+    @Test func toolsCall_whenASecretStraddlesTheCutOfALongStdoutLine_itIsStillScrubbed() throws {
+        let (config, _) = try SecretScrubbingTests.setUp("stdout-long-line", isolation: "inprocess")
+        // The line is logged in 4 KiB pieces: put the secret across the first cut.
+        let secret = SecretScrubbingTests.planted
+        let text = String(repeating: "a", count: 4096 - secret.count / 2) + secret + String(repeating: "b", count: 100) + "\n"
+        let outcome = try SecretScrubbingTests.kai(["tools", "call", "print_stdout", "--args", Self.args(text)], config: config)
+        #expect(outcome.status == 0)
+        #expect(outcome.stderr.contains(SecretScrubbingTests.placeholder), "\(outcome.stderr.suffix(400))")
+        #expect(!outcome.stderr.contains(String(secret.prefix(secret.count / 2 + 1))), "half of the secret leaked")
+        #expect(!outcome.stderr.contains(String(secret.suffix(secret.count / 2 + 1))), "half of the secret leaked")
+    }
+
     @Test(arguments: ["inprocess", "process"])
     func toolsCall_whenAPluginLogsOSC52_theLogLineShowsItVisible(isolation: String) throws {
         // No secret configured: the visible-making handler is there anyway.

@@ -29,6 +29,9 @@ final class OutputDrain: @unchecked Sendable {
     /// in pieces (no newline must not mean nothing logged).
     private var partial: [UInt8] = []
     private static let maxLine = 64 << 10
+    /// Bytes a cut long line carries into its next piece: secrets up to
+    /// 513 bytes long are never split across two log lines.
+    private static let secretCarry = 512
 
     /// Starts draining a duplicate of `original` (the caller keeps its own).
     init?(_ original: Int32, name: String, counter: ByteCounter?, pluginID: String, logger: Logger) {
@@ -92,8 +95,10 @@ final class OutputDrain: @unchecked Sendable {
                 partial.removeFirst(end + 1)
             }
             if partial.count > Self.maxLine {
-                log(partial[...])
-                partial = []
+                // Logged in pieces, each scrubbed alone: the tail starts the
+                // next piece, so a secret straddling the cut is whole in it.
+                log(partial.dropLast(Self.secretCarry))
+                partial = Array(partial.suffix(Self.secretCarry))
             }
         }
     }
