@@ -154,20 +154,8 @@ enum PrivateMount {
     }
 
     static func run(_ script: String) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["-m", "--propagation", "private", "/bin/sh", "-c", script]
-        process.environment = ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": KaiProcess.home]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let outcome = try Subprocess.run("/usr/bin/unshare", ["-m", "--propagation", "private", "/bin/sh", "-c", script],
+                                         environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": KaiProcess.home])
+        return Outcome(status: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr)
     }
 }

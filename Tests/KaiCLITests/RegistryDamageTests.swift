@@ -152,18 +152,9 @@ import Testing
 /// and returns its stdout; throws with its stderr if it fails.
 enum Python {
     static func run(_ script: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw FixtureError(message: "python3 failed: \(stderr)") }
-        return stdout
+        let outcome = try Subprocess.run("/usr/bin/env", ["python3", "-c", script] + arguments)
+        guard outcome.status == 0 else { throw FixtureError(message: "python3 failed: \(outcome.stderr)") }
+        return outcome.stdout
     }
 }
 

@@ -85,18 +85,8 @@ extension KaiProcess {
     /// bytes `command` prints (which may be invalid UTF-8).
     static func run(_ arguments: [String], environment: [String: String], viaShell command: String) throws -> (status: Int32, stdout: String, stderr: String) {
         let quoted = arguments.map { $0 == "RAW" ? "\"$(\(command))\"" : "'\($0)'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exec '\(executable)' \(quoted)"]
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": home].merging(environment) { $1 }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        let outcome = try Subprocess.run("/bin/sh", ["-c", "exec '\(executable)' \(quoted)"],
+                                         environment: ["PATH": "/usr/bin:/bin", "HOME": home].merging(environment) { $1 })
+        return (outcome.status, outcome.stdout, outcome.stderr)
     }
 }

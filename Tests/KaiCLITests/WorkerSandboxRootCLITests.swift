@@ -56,21 +56,9 @@ import Testing
     static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws
         -> (status: Int32, stdout: String, stderr: String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory {
-            process.environment = ["PATH": "/usr/bin:/bin", "HOME": directory]
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        }
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
+        let outcome = try Subprocess.run(executable, arguments,
+                                         environment: directory.map { ["PATH": "/usr/bin:/bin", "HOME": $0] }, directory: directory)
+        return (outcome.status, outcome.stdout, outcome.stderr)
     }
 
     static func needsSandboxAsRoot() throws {

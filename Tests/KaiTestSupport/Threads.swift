@@ -42,3 +42,25 @@ public func isRunning(_ pid: pid_t) -> Bool {
     let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"))?.count ?? 0
     return threads > 1
 }
+
+/// Threads that keep every core busy while a test's body runs: for tests of
+/// behaviour that must hold under load (a race a quiet machine hides).
+public enum BusyThreads {
+    public static func whileRunning<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        let stop = Atomic<Bool>(false)
+        let stopped = DispatchGroup()
+        for _ in 0..<count {
+            stopped.enter()
+            Thread {
+                var spins = 0
+                while !stop.load(ordering: .relaxed) { spins &+= 1 }
+                stopped.leave()
+            }.start()
+        }
+        defer {
+            stop.store(true, ordering: .relaxed)
+            stopped.wait()
+        }
+        return try body()
+    }
+}

@@ -13,31 +13,12 @@ import Testing
         let path = try Fixtures.compile("validate_probe_stdout", source: Fixtures.repositoryRoot + "/Tests/Fixtures/probe_plugin.c",
                                         flags: ["-DPROBE_STDOUT_ONLY"])
         for _ in 1...3 {
-            let report = busy { Validate.run(path) }
+            let report = BusyThreads.whileRunning(4) { Validate.run(path) }
             let lines = Validate.lines(report, .stdout)
             #expect(report.check(.stdout)?.status == .fail)
             #expect(lines.count == 1, "\(lines)")
             #expect(lines.allSatisfy { $0.hasPrefix("stray_stdout: wrote ") && $0.hasSuffix(" bytes to stdout (fd 1) during its calls. Log through kai_host.log instead.") },
                     "\(lines)")
         }
-    }
-
-    /// Runs `body` while four threads keep the cores busy.
-    private func busy<T>(_ body: () -> T) -> T {
-        let stop = Atomic<Bool>(false)
-        let stopped = DispatchGroup()
-        for _ in 0..<4 {
-            stopped.enter()
-            Thread {
-                var spins = 0
-                while !stop.load(ordering: .relaxed) { spins &+= 1 }
-                stopped.leave()
-            }.start()
-        }
-        defer {
-            stop.store(true, ordering: .relaxed)
-            stopped.wait()
-        }
-        return body()
     }
 }

@@ -35,24 +35,3 @@ import Testing
         }
     }
 }
-
-/// Threads that keep every core busy while `body` runs.
-enum BusyThreads {
-    static func whileRunning(_ count: Int, _ body: () throws -> Void) rethrows {
-        let stop = Atomic<Bool>(false)
-        let stopped = DispatchGroup()
-        for _ in 0..<count {
-            stopped.enter()
-            Thread {
-                var spins = 0
-                while !stop.load(ordering: .relaxed) { spins &+= 1 }
-                stopped.leave()
-            }.start()
-        }
-        defer {
-            stop.store(true, ordering: .relaxed)
-            stopped.wait()
-        }
-        try body()
-    }
-}
