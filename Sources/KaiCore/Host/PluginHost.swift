@@ -64,10 +64,12 @@ public final class PluginHost: Sendable {
         var disabled: [(id: String, path: String)] = []
         var byID: [String: String] = [:]
         let sources = catalog.pluginSources()
-        let scanned = scanInHelper(sources, catalog: catalog, cache: cache, scanning: scanning)
+        // Where each file's code may run while it is scanned: decided once.
+        let scanIsolation = Dictionary(sources.map { ($0.path, $0.settings?.isolation ?? catalog.scanIsolation(path: $0.path)) }) { first, _ in first }
+        let scanned = scanInHelper(sources, isolation: scanIsolation, cache: cache, scanning: scanning)
         for source in sources {
             do throws(PluginLoadError) {
-                let isolation = source.settings?.isolation ?? catalog.scanIsolation(path: source.path)
+                let isolation = scanIsolation[source.path] ?? .inprocess
                 let helper = isolation == .inprocess ? nil : scanning.sandboxHelper().map { ($0.executable, $0.timeout, isolation == .sandbox) }
                 let (library, manifest, fromCache) = try scan(source.path, cache: cache, scanned: scanned[source.path], helper: helper)
                 if let expected = source.expectedID, expected != manifest.id {
@@ -148,14 +150,13 @@ public final class PluginHost: Sendable {
     /// and those for isolation: process in a plain one, so their code never
     /// runs where their isolation says it must not.
     private static func scanInHelper(
-        _ sources: [PluginSource], catalog: some PluginCatalog, cache: (any ScanCache)?, scanning: PluginScanning
+        _ sources: [PluginSource], isolation: [String: PluginIsolation], cache: (any ScanCache)?, scanning: PluginScanning
     ) -> [String: ScanHelperClient.Outcome] {
         let unknown = sources.filter { source in
             guard let cache, let identity = FileIdentity.of(path: source.path) else { return true }
             return cache.cachedScan(identity) == nil
         }
         guard !unknown.isEmpty else { return [:] }
-        let isolation = Dictionary(unknown.map { ($0.path, $0.settings?.isolation ?? catalog.scanIsolation(path: $0.path)) }) { first, _ in first }
         let sandboxed = unknown.map(\.path).filter { isolation[$0] == .sandbox }
         let inWorker = unknown.map(\.path).filter { isolation[$0] == .process }
         let others = unknown.map(\.path).filter { isolation[$0] == .inprocess }
