@@ -65,6 +65,10 @@ static void validate(const ks_config *cfg)
             (strlen(p) >= 3 && strcmp(p + strlen(p) - 3, "/..") == 0))
             usage_error("--collect expects a path relative to /work without \"..\", got \"%s\"", p);
     }
+    if (cfg->probe) {
+        if (cfg->argv != NULL && cfg->argv[0] != NULL) usage_error("%s", "--probe runs no program: drop what follows \"--\"");
+        return;
+    }
     if (cfg->argv == NULL || cfg->argv[0] == NULL) usage_error("%s", "missing the program: put it after \"--\"");
 }
 
@@ -80,12 +84,13 @@ void ks_parse_args(int argc, char **argv, ks_config *cfg)
     cfg->open_files = 256;
     cfg->stack_mb = 8;
     cfg->workdir_mb = 64;
+    cfg->cpus = 1;
     const number_option numbers[] = {
         {"--time-limit-ms", &cfg->time_limit_ms, 1, 86400000}, {"--cpu-limit-ms", &cfg->cpu_limit_ms, 1, 86400000},
         {"--memory-mb", &cfg->memory_mb, 8, 1048576},          {"--pids", &cfg->pids, 1, 65536},
         {"--output-limit-kb", &cfg->output_limit_kb, 1, 1048576}, {"--file-size-mb", &cfg->file_size_mb, 0, 1048576},
         {"--open-files", &cfg->open_files, 8, 1048576},        {"--stack-mb", &cfg->stack_mb, 1, 1024},
-        {"--workdir-mb", &cfg->workdir_mb, 1, 1048576},
+        {"--workdir-mb", &cfg->workdir_mb, 1, 1048576},        {"--cpus", &cfg->cpus, 1, 1024},
     };
     int i = 1;
     for (; i < argc; i++) {
@@ -105,6 +110,7 @@ void ks_parse_args(int argc, char **argv, ks_config *cfg)
         else if (strcmp(arg, "--no-seccomp") == 0) cfg->no_seccomp = true;
         else if (strcmp(arg, "--no-cgroups") == 0) cfg->no_cgroups = true;
         else if (strcmp(arg, "--no-userns") == 0) cfg->no_userns = true;
+        else if (strcmp(arg, "--probe") == 0) cfg->probe = true;
         else if (strcmp(arg, "--files") == 0 || strcmp(arg, "--stdin") == 0 || strcmp(arg, "--env") == 0 ||
                  strcmp(arg, "--bind") == 0 || strcmp(arg, "--collect") == 0) {
             if (i + 1 >= argc) usage_error("%s needs a value", arg);

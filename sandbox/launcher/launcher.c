@@ -148,6 +148,7 @@ int ks_launcher_main(int argc, char **argv)
     /* 2. Arguments. */
     static ks_config cfg;
     ks_parse_args(argc, argv, &cfg);
+    if (cfg.probe) return ks_probe_main(&cfg);
     run.cfg = &cfg;
     run.pidfd = -1;
     ks_set_die_hook(supervisor_die);

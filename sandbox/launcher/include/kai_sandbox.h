@@ -25,6 +25,7 @@
 typedef struct {
     long time_limit_ms, cpu_limit_ms, memory_mb, pids, output_limit_kb;
     long file_size_mb, open_files, stack_mb, workdir_mb;
+    long cpus;                      /* --cpus: CPU bandwidth in whole CPUs (cgroup v2 cpu.max) */
     const char *files_dir;          /* --files, or NULL */
     const char *stdin_file;         /* --stdin, or NULL */
     const char *env[KS_MAX_LIST];   /* --env NAME=VALUE */
@@ -34,6 +35,7 @@ typedef struct {
     const char *collect[KS_MAX_LIST]; /* --collect PATH (relative to /work) */
     int collect_count;
     bool allow_loopback, require_isolation, no_seccomp, no_cgroups, no_userns;
+    bool probe;                     /* --probe: print the machine's findings, run nothing */
     char *const *argv;              /* PROGRAM ARGS..., borrowed from main's argv */
 } ks_config;
 
@@ -113,12 +115,74 @@ bool ks_seccomp_is_watched(uint32_t arch, int nr);
  * "i386 ABI syscall 26". Writes into buf (NUL-terminated). */
 void ks_seccomp_name(uint32_t arch, int nr, char *buf, size_t cap);
 
-/* ---------- cgroup.c ---------- */
+/* ---------- findings.c: what this machine gives the sandbox ---------- */
+
+/* One fact about the machine, said once and used everywhere: in a run's
+ * report (protections, warnings, --require-isolation's refusal) and in
+ * `kai-sandbox --probe` (kai doctor). detail says what was found; fix says
+ * how to get what is missing ("" when ok). */
+typedef struct {
+    const char *id;                 /* static, e.g. "cgroup_memory" */
+    bool ok;
+    bool required;                  /* --require-isolation (kai eval) needs it */
+    char detail[384];
+    char fix[384];
+} ks_finding;
+
+#define KS_MAX_FINDINGS 32
+typedef struct { ks_finding items[KS_MAX_FINDINGS]; int count; } ks_findings;
+
+/* Adds (or replaces, by id) a finding; detail/fix are printf formats.
+ * Silently drops past KS_MAX_FINDINGS (a programming error, not input). */
+void ks_findings_set(ks_findings *f, const char *id, bool ok, bool required, const char *fix, const char *detail_fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* The finding with this id, or NULL. */
+const ks_finding *ks_findings_get(const ks_findings *f, const char *id);
+
+/* ---------- cgroup.c (runs), cgroup2.c (the delegated v2 subtree) ---------- */
+
+/* Controllers Kai enables for its runs on cgroup v2, as bits. hugetlb is
+ * there to forbid huge pages: they are charged to hugetlb, not memory.max,
+ * so a program could otherwise hold the host's huge page pool. */
+enum { KS_CG2_MEMORY = 1u, KS_CG2_PIDS = 2u, KS_CG2_CPU = 4u, KS_CG2_HUGETLB = 8u };
+#define KS_CG2_WANTED (KS_CG2_MEMORY | KS_CG2_PIDS | KS_CG2_CPU | KS_CG2_HUGETLB)
+/* The leaf that holds the processes which lived in Kai's base cgroup (kai
+ * itself, its launchers, whatever else was started there): v2 lets a
+ * non-root cgroup hand controllers to its children only once it has no
+ * processes of its own. */
+#define KS_CG2_LEAF "kai-host"
+
+/* Where a v2 hierarchy's runs go, and what it delegates to them. */
+typedef struct {
+    char base[512];                 /* absolute directory runs are made in */
+    bool is_root;                   /* the hierarchy's root: exempt from the no-internal-processes rule */
+    bool moved;                     /* this call moved processes into base/kai-host */
+    unsigned available;             /* KS_CG2_* in base's cgroup.controllers */
+    unsigned enabled;               /* KS_CG2_* in base's cgroup.subtree_control (after this call) */
+    char problem[768];              /* why a wanted controller is not enabled, with the fix; "" when none */
+} ks_cg2_base;
+
+/* [supervisor] The v2 mount that holds this process's cgroup:
+ * "/sys/fs/cgroup" (pure v2), "/sys/fs/cgroup/unified" (hybrid), or NULL. */
+const char *ks_cg2_mount(void);
+/* [supervisor] Makes base (mount + own, own being the "0::" path from
+ * /proc/self/cgroup; the parent of own when own is a kai-host leaf) ready
+ * for runs: every controller in `wanted` that base has available is enabled
+ * in base/cgroup.subtree_control, and when the no-internal-processes rule
+ * refuses (EBUSY), base's processes are first moved into base/kai-host.
+ * The root cgroup's controllers belong to the init system and are only
+ * read. Idempotent, and safe against other launchers doing the same at
+ * once. Returns false only when no run can be made under base (then
+ * out->problem says why and how to fix it); a controller left off is named
+ * in out->problem but returns true. Never dies. */
+bool ks_cg2_delegate(const char *mount, const char *own, unsigned wanted, ks_cg2_base *out);
 
 typedef struct {
     char memory[512], pids[512], cpuacct[512], unified[512]; /* "" when unused */
     bool v1, v2, has_memory, has_memsw, has_pids, has_cpu, has_kill;
-    char warning[2048];             /* why something is unavailable, or "" */
+    bool has_cpu_max, has_oom_group, has_hugetlb; /* v2 only */
+    ks_findings findings;           /* cgroup, cgroup_memory, cgroup_swap, cgroup_pids, cgroup_cpu, ... */
+    char warning[2048];             /* TEMPORARY (being replaced by findings) */
 } ks_cgroup;
 
 typedef struct {
@@ -128,14 +192,34 @@ typedef struct {
 } ks_cgroup_stats;
 
 /* [supervisor] Before clone: resets *cg and creates the run's v2 cgroup
- * directory (if a v2 hierarchy is mounted and writable), so init can be
- * cloned straight into it. No limits yet. */
+ * directory (if a v2 hierarchy is mounted and writable, after
+ * ks_cg2_delegate), so init can be cloned straight into it. No limits yet. */
 void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg);
 /* [supervisor] After clone, while init builds the sandbox: creates the v1
  * cgroups under the launcher's own ones and writes every limit (v1, else
- * v2); a controller that is not writable is left off and named in
- * cg->warning. Never dies for missing cgroups. */
+ * v2); a controller that is not writable is left off and its finding says
+ * why. Never dies for missing cgroups. */
 void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg);
+/* [supervisor] Writes a run's v2 limits into dir (memory.max,
+ * memory.swap.max 0, memory.oom.group 1, pids.max, cpu.max, every
+ * hugetlb.<size>.max 0) for the limits v1 did not already take, and sets
+ * cg's has_* flags for each one written. Separate so that tests can run it
+ * on a directory laid out as the kernel lays out a cgroup. */
+void ks_cg2_write_limits(ks_cgroup *cg, const char *dir, const ks_config *cfg);
+/* [supervisor] The verdict files of a v2 run cgroup: memory.events
+ * (oom_kill), pids.events (max), memory.peak, cpu.stat (usage_usec). Fields
+ * whose file is missing stay -1/false. */
+void ks_cg2_read_stats(const char *dir, ks_cgroup_stats *out);
+/* [supervisor] Kills everything in the v2 cgroup dir at once (cgroup.kill)
+ * and waits, by poll(2) on cgroup.events, until it reports "populated 0",
+ * at most timeout_ms. Returns true once empty. */
+bool ks_cg2_kill(const char *dir, int timeout_ms);
+/* [supervisor] Waits (poll on cgroup.events) until dir is unpopulated, at
+ * most timeout_ms; true once empty (also when cgroup.events is missing). */
+bool ks_cg2_wait_empty(const char *dir, int timeout_ms);
+/* [supervisor] Removes the empty kai-<pid>-<start>-<n> children of parent
+ * whose launcher is gone. Returns how many were removed. */
+int ks_cgroup_sweep(const char *parent);
 /* [supervisor] The v2 directory for CLONE_INTO_CGROUP, or -1. */
 int ks_cgroup_open_unified(const ks_cgroup *cg);
 /* [supervisor] Opens the v1 tasks files for writing (at most 3) into fds;
@@ -146,10 +230,27 @@ void ks_cgroup_join(const int *fds, int count);
 /* [supervisor] CPU time of the tree so far in ns, or -1. Cheap (one read). */
 int64_t ks_cgroup_cpu_ns(const ks_cgroup *cg);
 void ks_cgroup_read_stats(const ks_cgroup *cg, ks_cgroup_stats *out);
+/* [supervisor] Kills the whole tree now if the v2 cgroup can (cgroup.kill);
+ * returns false when it cannot (the caller then kills init). */
+bool ks_cgroup_kill_tree(const ks_cgroup *cg);
 /* [supervisor] Kills anything left (cgroup.kill, unless tree_dead: init
- * was reaped, so its pid namespace is empty; then procs still listed) and
- * removes the cgroups. Safe to call twice. */
+ * was reaped, so its pid namespace is empty; then procs still listed),
+ * waits for the cgroups to empty and removes them. Safe to call twice. */
 void ks_cgroup_destroy(ks_cgroup *cg, bool tree_dead);
+/* [supervisor] The cgroup findings of a run made now, with cfg's limits:
+ * makes one cgroup exactly as a run does (ks_cgroup_prepare/create),
+ * records what it got, and removes it. For --probe (kai doctor). */
+void ks_cgroup_findings(const ks_config *cfg, ks_findings *out);
+
+/* ---------- probe.c: kai-sandbox --probe ---------- */
+
+/* [supervisor] Every finding about this machine: each namespace (tried in
+ * a child), user-namespace limits, seccomp, no_new_privs, and the cgroup
+ * findings. */
+void ks_probe(const ks_config *cfg, ks_findings *out);
+/* [supervisor] Prints ks_probe's findings as the JSON object documented in
+ * sandbox/CONTRACT.md ("Probe"); returns the exit status (0). */
+int ks_probe_main(const ks_config *cfg);
 
 /* ---------- namespaces.c ---------- */
 
