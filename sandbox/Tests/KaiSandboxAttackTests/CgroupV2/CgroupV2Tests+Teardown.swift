@@ -1,0 +1,103 @@
+import Foundation
+import KaiTestSupport
+import Testing
+
+extension CgroupV2Tests {
+    /// How a run's cgroup goes away: killed whole (cgroup.kill), removed
+    /// once empty (cgroup.events), and swept by the next launcher when the
+    /// one that made it died.
+    @Suite struct Teardown {
+        /// A program whose children ignore SIGTERM, one of them in a session
+        /// of its own, all marked by a unique sleep length.
+        @Test func timeLimit_killsTheWholeTreeThroughCgroupKill_andLeavesNoCgroup() throws {
+            let mark = "4242.\(UInt32.random(in: 100_000...999_999))"
+            let outcome = try CgroupV2Tests.run(#"""
+                M=\#(mark)
+                marked() { pgrep -cfx "sleep $M"; }
+                KAI_SANDBOX_TRACE=1 "$KAI_SANDBOX" --time-limit-ms 2000 -- /bin/sh -c "
+                    trap '' TERM HUP INT
+                    (exec sleep $M) &
+                    setsid sh -c 'exec sleep $M' &
+                    exec sleep $M" > "$OUT/run.json" 2> "$OUT/run.err" &
+                L=$!
+                # All three are running before the limit (a hang guard, far above the time they take).
+                await '[ "$(marked)" -ge 3 ] || ! kill -0 "$L" 2>/dev/null'
+                echo "marked.during=$(marked)"
+                wait "$L"; echo "launcher.exit=$?"
+                echo "marked.after=$(marked)"
+                echo "runs=$(runs)"
+                """#)
+            outcome.expectCompleted()
+            let facts = outcome.facts
+            #expect(facts["marked.during"] == "3", "\(outcome)")
+            #expect(facts["launcher.exit"] == "0", "\(outcome)")
+            #expect(facts["marked.after"] == "0", "processes outlived the run: \(outcome)")
+            #expect(facts["runs"] == "", "\(outcome)")
+            #expect(outcome.leftovers == ["kai-host"], "\(outcome)")
+            let report = try outcome.report("run")
+            #expect(report.status == "wall_time_limit", "\(report)")
+            #expect(report.signal == 9, "\(report)")
+            let trace = outcome.file("run.err") ?? ""
+            #expect(trace.contains(CgroupV2Tests.killTraceStep), "the trace must show the cgroup.kill step:\n\(trace)")
+            #expect(!trace.contains("kai-sandbox: warning"), "\(trace)")
+        }
+
+        /// Teardown waits for "populated 0" in cgroup.events before rmdir,
+        /// so no run ever warns that its cgroup could not be removed: quick
+        /// runs, and runs whose tree is killed at the limit.
+        @Test func manyRuns_eachRemoveTheirCgroup_withoutAWarning() throws {
+            let outcome = try CgroupV2Tests.run(#"""
+                i=0
+                while [ "$i" -lt 20 ]; do
+                    "$KAI_SANDBOX" -- /bin/true > /dev/null 2>> "$OUT/all.err" || echo "failed.quick.$i=$?"
+                    [ -z "$(runs)" ] || echo "left.quick.$i=$(runs)"
+                    i=$((i + 1))
+                done
+                i=0
+                while [ "$i" -lt 5 ]; do
+                    "$KAI_SANDBOX" --time-limit-ms 200 -- /bin/sh -c 'sleep 100 & sleep 100 & exec sleep 100' \
+                        > "$OUT/killed.json" 2>> "$OUT/all.err" || echo "failed.killed.$i=$?"
+                    [ -z "$(runs)" ] || echo "left.killed.$i=$(runs)"
+                    i=$((i + 1))
+                done
+                echo done=yes
+                """#)
+            outcome.expectCompleted()
+            #expect(outcome.facts["done"] == "yes", "\(outcome)")
+            #expect(!outcome.stdout.contains("failed.") && !outcome.stdout.contains("left."), "\(outcome)")
+            let stderr = outcome.file("all.err") ?? ""
+            #expect(!stderr.contains("cannot remove cgroup"), "\(stderr)")
+            #expect(stderr.isEmpty, "the launcher said something: \(stderr)")
+            #expect(try outcome.report("killed").status == "wall_time_limit")
+            #expect(outcome.leftovers == ["kai-host"], "\(outcome)")
+        }
+
+        /// A run cgroup whose launcher is gone (a process started and reaped
+        /// here, so its pid and start time name nobody) is removed by the
+        /// next launcher; one whose launcher is alive (this shell) stays.
+        @Test func nextRun_sweepsTheCgroupOfADeadLauncher_andKeepsALiveOnes() throws {
+            let outcome = try CgroupV2Tests.run(#"""
+                sleep 1000 &
+                dead=$!
+                stale="kai-$dead-$(started "$dead")-0"
+                kill "$dead"; wait "$dead"
+                live="kai-$$-$(started "$$")-0"
+                mkdir "$T/$stale" "$T/$live"
+                echo "before=$(runs | tr '\n' ' ')"
+                trivial run
+                echo "stale=$([ -d "$T/$stale" ] && echo present || echo gone)"
+                echo "live=$([ -d "$T/$live" ] && echo present || echo gone)"
+                """#)
+            outcome.expectCompleted()
+            let facts = outcome.facts
+            #expect(facts["before"]?.split(separator: " ").count == 2, "\(outcome)")
+            #expect(facts["run.exit"] == "0", "\(outcome)")
+            #expect(facts["stale"] == "gone", "\(outcome)")
+            #expect(facts["live"] == "present", "\(outcome)")
+            #expect(try outcome.report("run").status == "ok")
+        }
+    }
+
+    /// The launcher's KAI_SANDBOX_TRACE step for writing cgroup.kill.
+    static let killTraceStep = "cgroup.kill"
+}
