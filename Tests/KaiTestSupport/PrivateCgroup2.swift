@@ -60,6 +60,7 @@ public enum PrivateCgroup2 {
     public static let launcher = Fixtures.buildDirectory + "/kai-sandbox"
     static let controller = "hugetlb"
     static let unshare = "/usr/bin/unshare"
+    static let lockPath = "/tmp/kai-private-cgroup2.lock"
 
     /// Runs `script` with /bin/sh as described above. Its environment:
     /// `T` (its cgroup), `KAI_SANDBOX` (the launcher), `OUT`, a PATH, and
@@ -69,6 +70,14 @@ public enum PrivateCgroup2 {
     public static func run(_ script: String, hugetlbInRoot: Bool = true, environment: [String: String] = [:],
                            limitSeconds: Int = 120) throws -> Outcome {
         guard let mount = hostMount else { throw FixtureError(message: unavailable ?? "no cgroup2 hierarchy") }
+        // One at a time, across suites and test processes: every run sets
+        // the root's subtree_control. flock, released when the fd closes.
+        let lock = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw FixtureError(message: "open \(lockPath): \(String(cString: strerror(errno)))") }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw FixtureError(message: "flock \(lockPath): \(String(cString: strerror(errno)))") }
+        }
         let name = "kai-test-\(getpid())-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
         let outside = mount + "/" + name
         let out = Fixtures.scratch + "/" + name
@@ -193,8 +202,8 @@ public enum PrivateCgroup2 {
 
 extension Trait where Self == ConditionTrait {
     /// For tests that drive the launcher on a real pure cgroup v2 hierarchy
-    /// (PrivateCgroup2). Put them in one `.serialized` suite: they share the
-    /// root's subtree_control.
+    /// (PrivateCgroup2). Runs take turns (a lock), since they share the
+    /// root's subtree_control; a `.serialized` suite keeps them in order.
     public static var requiresPrivateCgroup2: Self {
         .enabled(if: PrivateCgroup2.unavailable == nil, Comment(rawValue: PrivateCgroup2.unavailable ?? ""))
     }
