@@ -37,9 +37,11 @@ extension CgroupV2Tests {
             let report = try outcome.report("run")
             #expect(report.status == "wall_time_limit", "\(report)")
             #expect(report.signal == 9, "\(report)")
-            let trace = outcome.file("run.err") ?? ""
-            #expect(trace.contains(CgroupV2Tests.killTraceStep), "the trace must show the cgroup.kill step:\n\(trace)")
-            #expect(!trace.contains("kai-sandbox: warning"), "\(trace)")
+            // The supervisor killed the tree through cgroup.kill, then saw it empty in cgroup.events.
+            let steps = CgroupV2Tests.traceSteps(outcome.file("run.err") ?? "", role: "sup")
+            let kill = steps.firstIndex(of: "cgroup.kill written"), empty = steps.firstIndex(of: "cgroup empty (cgroup.events)")
+            #expect(kill != nil && empty != nil && kill! < empty!, "\(steps)")
+            #expect(!(outcome.file("run.err") ?? "").contains("kai-sandbox: warning"), "\(outcome)")
         }
 
         /// Teardown waits for "populated 0" in cgroup.events before rmdir,
@@ -60,6 +62,7 @@ extension CgroupV2Tests {
                     [ -z "$(runs)" ] || echo "left.killed.$i=$(runs)"
                     i=$((i + 1))
                 done
+                KAI_SANDBOX_TRACE=1 "$KAI_SANDBOX" -- /bin/true > /dev/null 2> "$OUT/traced.err"
                 echo done=yes
                 """#)
             outcome.expectCompleted()
@@ -69,6 +72,9 @@ extension CgroupV2Tests {
             #expect(!stderr.contains("cannot remove cgroup"), "\(stderr)")
             #expect(stderr.isEmpty, "the launcher said something: \(stderr)")
             #expect(try outcome.report("killed").status == "wall_time_limit")
+            // A run whose init exited: no cgroup.kill, only the wait on cgroup.events.
+            let steps = CgroupV2Tests.traceSteps(outcome.file("traced.err") ?? "", role: "sup")
+            #expect(steps.contains("cgroup empty (cgroup.events)") && !steps.contains("cgroup.kill written"), "\(steps)")
             #expect(outcome.leftovers == ["kai-host"], "\(outcome)")
         }
 
@@ -98,6 +104,14 @@ extension CgroupV2Tests {
         }
     }
 
-    /// The launcher's KAI_SANDBOX_TRACE step for writing cgroup.kill.
-    static let killTraceStep = "cgroup.kill"
+    /// The steps of one role in a KAI_SANDBOX_TRACE=1 trace, in order
+    /// ("kai-trace <role> <pid> <ms> ms <step>", util.c).
+    static func traceSteps(_ trace: String, role: String) -> [String] {
+        trace.split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ")
+            guard words.count > 5, words[0] == "kai-trace", words[1] == role, words[4] == "ms",
+                  let ms = line.range(of: " ms ") else { return nil }
+            return String(line[ms.upperBound...])
+        }
+    }
 }

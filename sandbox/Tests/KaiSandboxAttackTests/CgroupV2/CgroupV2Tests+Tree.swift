@@ -91,7 +91,6 @@ extension CgroupV2Tests {
         @Test func controllerTheBaseHas_isEnabledForRuns_andTheReportSaysSo() throws {
             let outcome = try CgroupV2Tests.run(#"""
                 trivial run
-                "$KAI_SANDBOX" --probe > "$OUT/probe.json" 2> "$OUT/probe.err"; echo "probe.exit=$?"
                 """#)
             outcome.expectCompleted()
             let report = try outcome.report("run")
@@ -100,21 +99,29 @@ extension CgroupV2Tests {
             #expect(protections["cgroup"]?.stringValue == "v2", "\(report.raw)")
             #expect(protections["cgroup_hugetlb"]?.boolValue == true, "\(report.raw)")
             #expect(protections["cgroup_kill"]?.boolValue == true, "\(report.raw)")
-            // This machine's v2 has no memory, pids or cpu controller: the report must not claim them.
+            #expect(protections["cgroup_cpu"]?.boolValue == true, "cpu.stat is a core file of every v2 cgroup: \(report.raw)")
+            // This machine's v2 has no memory, pids or cpu controller: the report must not claim them,
+            // and says why and how to get them.
             for absent in ["cgroup_memory", "cgroup_pids", "cgroup_cpu_max", "cgroup_oom_group", "cgroup_swap"] {
                 #expect(protections[absent]?.boolValue == false, "\(absent): \(report.raw)")
             }
-            #expect(!report.warnings.contains { $0.contains("hugetlb") }, "\(report.warnings)")
+            #expect(report.warnings == CgroupV2Tests.missingControllerWarnings(outcome.cgroup), "\(report.raw)")
+        }
 
-            // --probe finds the same: the base is $T, and hugetlb is there.
+        /// `kai-sandbox --probe` (kai doctor) makes its cgroup as a run
+        /// does: it finds the base and the controller.
+        @Test func probe_findsTheBaseAndTheController() throws {
+            let outcome = try CgroupV2Tests.run(#"""
+                "$KAI_SANDBOX" --probe > "$OUT/probe.json" 2> "$OUT/probe.err"; echo "probe.exit=$?"
+                """#)
+            outcome.expectCompleted()
             #expect(outcome.facts["probe.exit"] == "0", "\(outcome)")
-            let probeText = try #require(outcome.file("probe.json"))
-            let probe = try JSONParser.parse(probeText)
-            #expect(probe["cgroup_base"]?.stringValue == "/sys/fs/cgroup/\(outcome.cgroup)", "\(probeText)")
-            let findings = probe["findings"]?.arrayValue ?? []
-            let hugetlb = findings.first { $0["id"]?.stringValue == "cgroup_hugetlb" }
-            #expect(hugetlb?["ok"]?.boolValue == true, "\(probeText)")
-            #expect(findings.first { $0["id"]?.stringValue == "cgroup" }?["ok"]?.boolValue == true, "\(probeText)")
+            let probe = try CgroupV2Tests.Probe(outcome)
+            #expect(probe.json["cgroup_base"]?.stringValue == "/sys/fs/cgroup/\(outcome.cgroup)", "\(probe)")
+            #expect(probe.finding("cgroup")?["ok"]?.boolValue == true, "\(probe)")
+            #expect(probe.finding("cgroup_hugetlb")?["ok"]?.boolValue == true, "\(probe)")
+            #expect(probe.finding("cgroup_kill")?["ok"]?.boolValue == true, "\(probe)")
+            #expect(outcome.leftovers == ["kai-host"], "\(outcome)")
         }
     }
 }

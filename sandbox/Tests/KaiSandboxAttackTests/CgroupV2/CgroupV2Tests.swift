@@ -40,6 +40,24 @@ import Testing
     }
 }
 
+extension CgroupV2Tests {
+    /// `kai-sandbox --probe`'s object (CONTRACT.md, "Probe"), from `$OUT/probe.json`.
+    struct Probe: CustomStringConvertible {
+        let json: JSONValue
+        let description: String
+
+        init(_ outcome: PrivateCgroup2.Outcome) throws {
+            let text = try #require(outcome.file("probe.json"), "\(outcome)")
+            description = text + (outcome.file("probe.err") ?? "")
+            json = try JSONParser.parse(text)
+        }
+
+        func finding(_ id: String) -> JSONValue? {
+            json["findings"]?.arrayValue?.first { $0["id"]?.stringValue == id }
+        }
+    }
+}
+
 extension PrivateCgroup2.Outcome {
     /// A launcher report the script wrote to `$OUT/NAME.json`.
     func report(_ name: String) throws -> Report {
