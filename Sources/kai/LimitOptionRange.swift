@@ -10,6 +10,7 @@ enum LimitOptionRange {
     static let pids = 1...65_536
     static let outputKB = 1...1_048_576
     static let workdirMB = 1...1_048_576
+    static let cpus = 1...1024
 
     static func check(_ name: String, seconds value: Double?) throws {
         guard let value, !seconds.contains(value) else { return }

@@ -37,6 +37,8 @@ struct SandboxRun: ParsableCommand {
     // Named as the launcher names it, so its messages ("fix: raise --workdir-mb") name an option kai has.
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Size of /work, and of /tmp and /dev/shm, each (1 to 1048576; default 64).", valueName: "MB"))
     var workdirMb: Int?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CPU bandwidth of the whole tree (1 to 1024; default 1; enforced on cgroup v2).", valueName: "N"))
+    var cpus: Int?
     @Flag(name: .long, help: "Bring up loopback in the sandbox's (otherwise empty) network namespace.") var allowLoopback = false
     @Option(name: .long, help: ArgumentHelp("Copy this directory's files into the sandbox's /work.", valueName: "dir")) var files: String?
     @Option(name: .long, help: ArgumentHelp("The program's stdin (default: empty).", valueName: "file")) var stdin: String?
@@ -60,6 +62,7 @@ struct SandboxRun: ParsableCommand {
         try LimitOptionRange.check("--pids", pids, in: LimitOptionRange.pids)
         try LimitOptionRange.check("--output-limit", outputLimit, in: LimitOptionRange.outputKB, unit: "KB")
         try LimitOptionRange.check("--workdir-mb", workdirMb, in: LimitOptionRange.workdirMB, unit: "MB")
+        try LimitOptionRange.check("--cpus", cpus, in: LimitOptionRange.cpus)
         if let files, !FileManager.default.fileExists(atPath: files) {
             throw ValidationError("--files '\(files)' does not exist; give a directory whose files should appear in /work.")
         }
@@ -73,7 +76,7 @@ struct SandboxRun: ParsableCommand {
             command: [],
             limits: SandboxLimits(
                 timeLimitMs: timeLimit.map(LimitOptionRange.milliseconds), cpuLimitMs: cpuLimit.map(LimitOptionRange.milliseconds),
-                memoryMB: memory, pids: pids, outputLimitKB: outputLimit, workdirMB: workdirMb),
+                memoryMB: memory, pids: pids, outputLimitKB: outputLimit, workdirMB: workdirMb, cpus: cpus),
             filesDirectory: files.map { SearchPathFix.absolute($0) }, stdinFile: stdin.map { SearchPathFix.absolute($0) },
             allowLoopback: allowLoopback, requireIsolation: requireIsolation)
         let sandbox = Sandbox()

@@ -79,6 +79,8 @@ import Testing
         (["--memory", "100000000"], "--memory must be from 8 to 1048576 MB, got 100000000."),
         (["--pids", "0"], "--pids must be from 1 to 65536, got 0."),
         (["--pids", "100000"], "--pids must be from 1 to 65536, got 100000."),
+        (["--cpus", "0"], "--cpus must be from 1 to 1024, got 0."),
+        (["--cpus", "2000"], "--cpus must be from 1 to 1024, got 2000."),
         (["--output-limit", "0"], "--output-limit must be from 1 to 1048576 KB, got 0."),
         (["--output-limit", "2000000"], "--output-limit must be from 1 to 1048576 KB, got 2000000."),
         (["--workdir-mb", "0"], "--workdir-mb must be from 1 to 1048576 MB, got 0."),
@@ -105,9 +107,9 @@ import Testing
 
     @Test func numericOptionsInRange_reachTheLauncher() throws {
         let run = try KaiRawRun.run(["sandbox", "run", "--json", "--time-limit", "2.5", "--cpu-limit", "0.001", "--memory", "100",
-                                     "--pids", "7", "--output-limit", "9", "--", "/bin/true"])
+                                     "--pids", "7", "--output-limit", "9", "--cpus", "3", "--", "/bin/true"])
         let limits = try JSONParser.parse(run.stdout)["limits"]
-        #expect(limits == ["time_limit_ms": 2500, "cpu_limit_ms": 1, "memory_mb": 100, "pids": 7, "output_limit_kb": 9], "\(run.stderr)")
+        #expect(limits == ["time_limit_ms": 2500, "cpu_limit_ms": 1, "memory_mb": 100, "pids": 7, "output_limit_kb": 9, "cpus": 3], "\(run.stderr)")
     }
 
     @Test func bareCommandName_isFoundInTheSandboxsPATHNotTheHosts() throws {

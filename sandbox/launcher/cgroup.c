@@ -139,25 +139,31 @@ static bool exists(const char *dir, const char *file)
     return access(path, F_OK) == 0;
 }
 
+/* One v1 controller's run directory; on failure its reason is kept. */
+static bool v1_child(ks_cgroup *cg, int index, const char *controller, char *out, size_t cap)
+{
+    char mount[64];
+    snprintf(mount, sizeof mount, "/sys/fs/cgroup/%s", controller);
+    if (!is_fs(mount, CGROUP_SUPER_MAGIC)) return false;
+    make_problem[0] = '\0';
+    if (make_child(mount, controller, out, cap)) return true;
+    snprintf(cg->v1_problem[index], sizeof cg->v1_problem[index], "%s", make_problem);
+    return false;
+}
+
 static void setup_v1(ks_cgroup *cg, const ks_config *cfg)
 {
     long long bytes = (long long)cfg->memory_mb << 20;
-    make_problem[0] = '\0';
-    if (is_fs("/sys/fs/cgroup/memory", CGROUP_SUPER_MAGIC) &&
-        make_child("/sys/fs/cgroup/memory", "memory", cg->memory, sizeof cg->memory)) {
+    if (v1_child(cg, 0, "memory", cg->memory, sizeof cg->memory)) {
         cg->has_memory = set_value(cg->memory, "memory.limit_in_bytes", bytes);
         /* memsw only exists with swap accounting; without it swap is unlimited. */
         cg->has_memsw = exists(cg->memory, "memory.memsw.limit_in_bytes") &&
                         set_value(cg->memory, "memory.memsw.limit_in_bytes", bytes);
     }
-    if (is_fs("/sys/fs/cgroup/pids", CGROUP_SUPER_MAGIC) &&
-        make_child("/sys/fs/cgroup/pids", "pids", cg->pids, sizeof cg->pids))
+    if (v1_child(cg, 1, "pids", cg->pids, sizeof cg->pids))
         cg->has_pids = set_value(cg->pids, "pids.max", cfg->pids + 1); /* +1: the sandbox's init */
-    if (is_fs("/sys/fs/cgroup/cpuacct", CGROUP_SUPER_MAGIC) &&
-        make_child("/sys/fs/cgroup/cpuacct", "cpuacct", cg->cpuacct, sizeof cg->cpuacct))
-        cg->has_cpu = exists(cg->cpuacct, "cpuacct.usage");
+    if (v1_child(cg, 2, "cpuacct", cg->cpuacct, sizeof cg->cpuacct)) cg->has_cpu = exists(cg->cpuacct, "cpuacct.usage");
     cg->v1 = cg->has_memory || cg->has_pids || cg->has_cpu;
-    snprintf(cg->v1_problem, sizeof cg->v1_problem, "%s", make_problem);
 }
 
 /* Before clone: the delegated base (cgroup2.c) and the run's v2 child in

@@ -16,14 +16,20 @@ static const char *const delegate_fix =
     "run kai as root on a machine with cgroup v2 (or v1 controllers), or in a cgroup delegated to its user "
     "(systemd-run --user --scope -p Delegate=yes kai ...)";
 
-/* Why controller `index` is missing: the most specific reason known, in
- * the "what; fix: how" form, else fallback. */
+/* Why controller `index` (-1: the CPU accounting, any hierarchy) is
+ * missing: the most specific reason known, in the "what; fix: how" form,
+ * else fallback. A v1 reason comes first where v2 does not have the
+ * controller at all (a hybrid machine). */
 static const char *why_missing(const ks_cgroup *cg, const ks_config *cfg, int index, const char *fallback)
 {
+    static const unsigned bits[] = {KS_CG2_MEMORY, KS_CG2_PIDS, KS_CG2_CPU, KS_CG2_HUGETLB};
     if (cfg->no_cgroups) return "cgroups disabled by --no-cgroups; fix: drop --no-cgroups";
+    int v1 = index == MEMORY ? 0 : index == PIDS ? 1 : index < 0 ? 2 : -1;
+    bool in_v2 = index >= 0 && (cg->base.available & bits[index]);
+    if (v1 >= 0 && cg->v1_problem[v1][0] && !in_v2) return cg->v1_problem[v1];
     if (index >= 0 && cg->base.controller_problem[index][0]) return cg->base.controller_problem[index];
     if (cg->base.problem[0]) return cg->base.problem;
-    if (cg->v1_problem[0]) return cg->v1_problem;
+    if (v1 >= 0 && cg->v1_problem[v1][0]) return cg->v1_problem[v1];
     return fallback;
 }
 
@@ -52,7 +58,7 @@ static void record_hierarchy(ks_cgroup *cg, const ks_config *cfg)
                  "v2 in %s for what v1 does not give", cg->base.base);
     else if (cg->v1) snprintf(detail, sizeof detail, "v1 (/sys/fs/cgroup/<controller>)");
     else if (cg->unified[0]) snprintf(detail, sizeof detail, "v2, runs made in %s", cg->base.base);
-    else if (!mount && !cg->v1_problem[0] && !cfg->no_cgroups)
+    else if (!mount && !cg->v1_problem[0][0] && !cfg->no_cgroups)
         snprintf(detail, sizeof detail, "no cgroup hierarchy is mounted; fix: mount -t cgroup2 none /sys/fs/cgroup");
     else snprintf(detail, sizeof detail, "%s", why_missing(cg, cfg, -1, "no writable cgroup"));
     set(f, "cgroup", cg->v1 || cg->unified[0], false, detail, detail);

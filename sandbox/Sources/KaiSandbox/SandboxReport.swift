@@ -38,6 +38,10 @@ public struct SandboxReport: Codable, Sendable, Equatable {
         /// "v1", "v2" or "none".
         public var cgroup: String
         public var cgroupMemory, cgroupPids, cgroupCPU: Bool
+        /// Swap counted in the memory limit; --cpus enforced (v2 cpu.max); an
+        /// OOM kill takes the whole tree (v2); no huge pages (v2 hugetlb);
+        /// the tree killed at once (v2 cgroup.kill).
+        public var cgroupSwap, cgroupCPUMax, cgroupOOMGroup, cgroupHugetlb, cgroupKill: Bool
         /// "none" or "loopback".
         public var network: String
         public var uid: Int
@@ -48,14 +52,16 @@ public struct SandboxReport: Codable, Sendable, Equatable {
             case mountNamespace = "mount_namespace", ipcNamespace = "ipc_namespace", utsNamespace = "uts_namespace"
             case cgroupNamespace = "cgroup_namespace", noNewPrivs = "no_new_privs", readonlyRoot = "readonly_root"
             case cgroupMemory = "cgroup_memory", cgroupPids = "cgroup_pids", cgroupCPU = "cgroup_cpu"
+            case cgroupSwap = "cgroup_swap", cgroupCPUMax = "cgroup_cpu_max", cgroupOOMGroup = "cgroup_oom_group"
+            case cgroupHugetlb = "cgroup_hugetlb", cgroupKill = "cgroup_kill"
         }
     }
 
     public struct Limits: Codable, Sendable, Equatable {
-        public var timeLimitMs, cpuLimitMs, memoryMB, pids, outputLimitKB: Int
+        public var timeLimitMs, cpuLimitMs, memoryMB, pids, outputLimitKB, cpus: Int
 
         enum CodingKeys: String, CodingKey {
-            case pids
+            case pids, cpus
             case timeLimitMs = "time_limit_ms", cpuLimitMs = "cpu_limit_ms", memoryMB = "memory_mb"
             case outputLimitKB = "output_limit_kb"
         }

@@ -131,6 +131,27 @@ import Testing
             + "cgroup.subtree_control; fix: as root, echo +pids > \(top.path)/cgroup.subtree_control")
     }
 
+    @Test func findings_ofAV2RunWithoutMemory_keepTheReasonApartFromTheFix() throws {
+        var cg = ks_cgroup()
+        setString(&cg.unified, root + "/kai-1-2-3")
+        setString(&cg.base.base, root)
+        setString(&cg.base.controller_problem.0, "the memory controller is not available: why; fix: how")
+        cg.has_pids = true
+        cg.has_cpu = true
+        var cfg = config()
+        ks_cgroup_record_findings(&cg, &cfg)
+        let memory = try #require(ks_findings_get(&cg.findings, "cgroup_memory")).pointee
+        #expect(!memory.ok && memory.required)
+        #expect(string(memory.detail) == "the memory controller is not available: why")
+        #expect(string(memory.fix) == "how")
+        let pids = try #require(ks_findings_get(&cg.findings, "cgroup_pids")).pointee
+        #expect(pids.ok && pids.required && string(pids.fix) == "")
+        #expect(string(pids.detail) == "pids.max 65 (the program's 64 and the sandbox's init)")
+        let hierarchy = try #require(ks_findings_get(&cg.findings, "cgroup")).pointee
+        #expect(hierarchy.ok && string(hierarchy.detail) == "v2, runs made in \(root)")
+        #expect(string(cg.findings.cgroup_base) == root)
+    }
+
     @Test func delegate_withoutAHierarchyThere_saysWhatItCouldNotRead() {
         var out = ks_cg2_base()
         #expect(!ks_cg2_delegate(root, "/missing", allControllers, &out))

@@ -94,6 +94,27 @@ import Testing
         #expect(report.error == "isolation required but unavailable: seccomp (disabled by --no-seccomp; fix: drop --no-seccomp)")
     }
 
+    @Test func run_withoutCgroupsAndRequireIsolation_namesEachMissingCgroupWithItsFix() throws {
+        let report = try run(["/bin/sh", "-c", "echo ran"]) {
+            $0.requireIsolation = true
+            $0.disableCgroups = true
+        }
+        #expect(report.status == .sandboxError)
+        #expect(report.stdout == "")
+        #expect(report.error == "isolation required but unavailable: "
+            + "cgroup_memory (cgroups disabled by --no-cgroups; fix: drop --no-cgroups), "
+            + "cgroup_pids (cgroups disabled by --no-cgroups; fix: drop --no-cgroups), "
+            + "cgroup_cpu (cgroups disabled by --no-cgroups; fix: drop --no-cgroups)")
+    }
+
+    @Test func run_withoutCgroups_warnsOnceWithTheFix() throws {
+        let report = try run(["/bin/true"]) { $0.disableCgroups = true }
+        #expect(report.status == .ok)
+        #expect(report.protections.cgroup == "none")
+        #expect(!report.protections.cgroupMemory && !report.protections.cgroupKill)
+        #expect(report.warnings.filter { $0.contains("--no-cgroups") } == ["cgroups disabled by --no-cgroups (fix: drop --no-cgroups)"])
+    }
+
     @Test func run_withoutSeccomp_runsAndSaysSeccompIsOff() throws {
         let report = try run(["/bin/true"]) { $0.disableSeccomp = true }
         #expect(report.status == .ok)

@@ -187,7 +187,7 @@ typedef struct {
     bool v1, v2, has_memory, has_memsw, has_pids, has_cpu, has_kill;
     bool has_cpu_max, has_oom_group, has_hugetlb; /* v2 only */
     ks_cg2_base base;               /* the v2 base runs are made in (base.base "" when none) */
-    char v1_problem[640];           /* why a v1 directory could not be made, or "" */
+    char v1_problem[3][384];        /* why the v1 memory, pids, cpuacct directory could not be made, or "" */
     ks_findings findings;           /* cgroup, cgroup_memory, cgroup_swap, cgroup_pids, cgroup_cpu, ... */
 } ks_cgroup;
 
