@@ -57,7 +57,9 @@ public enum PrivateCgroup2 {
         }
     }
 
-    public static let launcher = Fixtures.buildDirectory + "/kai-sandbox"
+    /// The launcher the scripts get as $KAI_SANDBOX: from $KAI_SANDBOX_BIN
+    /// when set (as the attack suite's Sandbox.binDirectory), else the build's.
+    public static let launcher = (ProcessInfo.processInfo.environment["KAI_SANDBOX_BIN"] ?? Fixtures.buildDirectory) + "/kai-sandbox"
     static let controller = "hugetlb"
     static let unshare = "/usr/bin/unshare"
     static let lockPath = "/tmp/kai-private-cgroup2.lock"

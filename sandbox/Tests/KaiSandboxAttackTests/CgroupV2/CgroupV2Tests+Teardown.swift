@@ -14,6 +14,7 @@ extension CgroupV2Tests {
             let outcome = try CgroupV2Tests.run(#"""
                 M=\#(mark)
                 marked() { pgrep -cfx "sleep $M"; }
+                trivial first   # delegation done before the polling below forks (see the Delegation suite)
                 KAI_SANDBOX_TRACE=1 "$KAI_SANDBOX" --time-limit-ms 2000 -- /bin/sh -c "
                     trap '' TERM HUP INT
                     (exec sleep $M) &

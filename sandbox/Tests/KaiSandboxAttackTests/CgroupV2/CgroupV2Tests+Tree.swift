@@ -11,6 +11,9 @@ extension CgroupV2Tests {
         /// cgroup from outside; then it writes the line that ends the run.
         @Test func run_makesItsCgroupUnderTheBase_withItsLimits_andRemovesIt() throws {
             let outcome = try CgroupV2Tests.run(#"""
+                # A first run delegates (moves this shell into kai-host): the polling below forks, and an
+                # exiting process in the base races that move (see the Delegation suite).
+                trivial first
                 mkfifo "$OUT/in"
                 exec 3<>"$OUT/in"   # a writer that has not written yet: the program's read blocks
                 "$KAI_SANDBOX" --stdin "$OUT/in" --time-limit-ms 60000 -- /bin/sh -c 'read line; echo "got=$line"' \
@@ -21,6 +24,7 @@ extension CgroupV2Tests {
                 await '[ "$(cat "$T"/kai-"$L"-*/cgroup.procs 2>/dev/null | wc -l)" -ge 2 ]'
                 R=$(runs)
                 echo "during=$R"
+                echo "T.subtree_control=$(cat "$T/cgroup.subtree_control")"
                 for f in "$T/$R"/hugetlb.*.max; do echo "file.${f##*/}=$(cat "$f")"; done
                 for f in cpu.max pids.max memory.max memory.swap.max memory.oom.group; do
                     [ -e "$T/$R/$f" ] && echo "file.$f=$(cat "$T/$R/$f")"
@@ -53,6 +57,7 @@ extension CgroupV2Tests {
             let report = try outcome.report("run")
             #expect(report.status == "ok", "\(report)")
             #expect(report.stdout == "got=hello\n", "\(report)")
+            #expect(report.protections["cgroup_hugetlb"]?.boolValue == true, "\(report.raw)")
         }
 
         @Test func firstRun_movesTheBasesProcessesIntoALeaf_andASecondRunReusesIt() throws {
