@@ -264,6 +264,15 @@ pid_t ks_clone_sandbox(bool userns, int cgroup_fd, int *pidfd);
 /* [supervisor] Writes setgroups/uid_map/gid_map for the child: the sandbox's
  * uid/gid 65534 maps to outside_id, never to root. */
 void ks_write_id_maps(pid_t child, uid_t outside_uid, gid_t outside_gid);
+/* [supervisor] ks_write_id_maps that returns instead of dying: 0, or -1
+ * with why (NUL-terminated, at most cap bytes) naming the file and errno.
+ * For --probe, which tries the same maps. */
+int ks_try_id_maps(pid_t child, uid_t outside_uid, gid_t outside_gid, char *why, size_t cap);
+/* [supervisor] What to do when the kernel refuses this process a user
+ * namespace, from the knobs that refuse it (user.max_user_namespaces,
+ * kernel.unprivileged_userns_clone, kernel.apparmor_restrict_unprivileged_userns),
+ * into buf. One text for the clone failure and the probe's finding. */
+void ks_userns_fix(char *buf, size_t cap);
 /* [init] unshare(CLONE_NEWNET): the network namespace, owned by the
  * sandbox's user namespace (init still has every capability in it). */
 void ks_netns_create(void);
