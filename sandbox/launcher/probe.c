@@ -146,16 +146,15 @@ static void user_namespace_finding(ks_findings *out)
     if (try_user_namespace(why, sizeof why) == 0) {
         if (geteuid() == 0)
             ks_findings_set(out, "user_namespace", true, true, NULL,
-                            "works: the sandbox's uid and gid %d map to host id %u, one of its own (the launcher is root)",
-                            KS_SANDBOX_ID, (unsigned)outside_uid());
+                            "the sandbox's uid and gid %d map to a host id of its own (the launcher is root)", KS_SANDBOX_ID);
         else
             ks_findings_set(out, "user_namespace", true, true, NULL,
-                            "works: the sandbox's uid and gid %d map to your own uid %u and gid %u (the launcher is not root)",
+                            "the sandbox's uid and gid %d map to your own uid %u and gid %u (the launcher is not root)",
                             KS_SANDBOX_ID, (unsigned)outside_uid(), (unsigned)outside_gid());
         return;
     }
     ks_userns_fix(fix, sizeof fix);
-    ks_findings_set(out, "user_namespace", false, true, fix, "refused: %s", why);
+    ks_findings_set(out, "user_namespace", false, true, fix, "%s", why);
 }
 
 /* ---------- the other namespaces ---------- */
@@ -263,12 +262,12 @@ static void namespace_findings(ks_findings *out)
         char why[384] = "", fix[384];
         int code = run_trial(namespace_trial, ns, why, sizeof why);
         if (code == 0) {
-            ks_findings_set(out, ns->id, true, ns->required, NULL, "works: %s%s", ns->works,
+            ks_findings_set(out, ns->id, true, ns->required, NULL, "%s%s", ns->works,
                             geteuid() == 0 ? "" : "; made inside a new user namespace, as an unprivileged launcher makes it");
             continue;
         }
         namespace_fix(ns, code, userns_ok, fix, sizeof fix);
-        ks_findings_set(out, ns->id, false, ns->required, fix, "refused: %s", why);
+        ks_findings_set(out, ns->id, false, ns->required, fix, "%s", why);
     }
 }
 
@@ -335,32 +334,32 @@ static void privilege_findings(ks_findings *out)
     char why[384] = "";
     if (run_trial(no_new_privs_trial, NULL, why, sizeof why) == 0)
         ks_findings_set(out, "no_new_privs", true, false, NULL,
-                        "works: nothing the sandbox starts can gain privileges (setuid bits and file capabilities are ignored)");
+                        "nothing the sandbox starts can gain privileges (setuid bits and file capabilities are ignored)");
     else
-        ks_findings_set(out, "no_new_privs", false, false, "use Linux 3.5 or later (PR_SET_NO_NEW_PRIVS)", "refused: %s", why);
+        ks_findings_set(out, "no_new_privs", false, false, "use Linux 3.5 or later (PR_SET_NO_NEW_PRIVS)", "%s", why);
 
     why[0] = '\0';
     if (run_trial(seccomp_trial, NULL, why, sizeof why) == 0)
         ks_findings_set(out, "seccomp", true, true, NULL,
-                        "works: the run's filter installs with a user-notification listener and stops a denied syscall");
+                        "the run's filter installs with a user-notification listener and stops a denied syscall");
     else
         ks_findings_set(out, "seccomp", false, true,
                         "use a kernel with seccomp filters and user notification (Linux 5.0 or later, CONFIG_SECCOMP_FILTER=y) "
                         "and libseccomp 2.5 or later; in a container, allow the seccomp syscall in its profile",
-                        "refused: %s", why);
+                        "%s", why);
 
     bool userns_ok = ks_findings_get(out, "user_namespace")->ok;
     if (geteuid() == 0 && userns_ok)
         ks_findings_set(out, "private_uid", true, false, NULL,
-                        "works: the launcher is root, so each sandbox gets a host uid of its own (1000000000 + the launcher's pid) "
+                        "the launcher is root, so each sandbox gets a host uid of its own (1000000000 + the launcher's pid) "
                         "and RLIMIT_NPROC counts only its processes");
     else if (geteuid() == 0)
         ks_findings_set(out, "private_uid", false, false, "make the user namespace work (see user_namespace)",
-                        "missing: without a user namespace the sandbox cannot get a uid of its own");
+                        "without a user namespace the sandbox cannot get a uid of its own");
     else
         ks_findings_set(out, "private_uid", false, false,
                         "run kai as root: the sandbox then gets a host uid of its own, and RLIMIT_NPROC can limit its processes",
-                        "missing: the launcher runs as uid %u, not root, so the sandbox shares that uid and RLIMIT_NPROC is not set "
+                        "the launcher runs as uid %u, not root, so the sandbox shares that uid and RLIMIT_NPROC is not set "
                         "(it would count every process of the uid)",
                         (unsigned)geteuid());
 }
