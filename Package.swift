@@ -127,6 +127,10 @@ let package = Package(
         .testTarget(name: "KaiEvalTests", dependencies: ["KaiEval", "KaiTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KaiSandboxTests", dependencies: ["KaiSandbox", "KaiTestSupport"], path: "sandbox/Tests/KaiSandboxTests"),
         .testTarget(name: "KaiRegistryTests", dependencies: ["KaiRegistry", "KaiTestSupport"], path: "registry/Tests/KaiRegistryTests"),
+        // The launcher's C functions called directly: the cgroup v2 files a
+        // v1 machine cannot give v2 (memory, pids), on a directory laid out
+        // as the kernel lays out a cgroup.
+        .testTarget(name: "KaiSandboxLauncherTests", dependencies: ["KaiSandboxLauncher"], path: "sandbox/Tests/KaiSandboxLauncherTests"),
         .testTarget(name: "KaiSandboxAttackTests", dependencies: ["KaiJSON", "KaiTestSupport"], path: "sandbox/Tests/KaiSandboxAttackTests", exclude: ["attacks"]),
     ]
 )

@@ -1,13 +1,15 @@
 /*
- * cgroup.c — per-run cgroups: memory (+swap), pids and CPU accounting.
+ * cgroup.c — a run's cgroups: memory (+swap), pids, CPU, and what they
+ * found about the machine.
  *
  * The run's cgroups are children of the launcher's own cgroups, so they stay
  * inside whatever limits the operator put the host under. cgroup v1
  * controllers (/sys/fs/cgroup/<controller>) are used where mounted and
- * writable; on a pure v2 machine the unified hierarchy provides memory.max,
- * pids.max and cpu.stat when its parent delegates them. A hybrid v2
- * hierarchy without controllers still gives cgroup.kill. Anything that is
- * not writable is skipped and named in cg->warning; the report says so.
+ * writable; on a v2 machine the delegated subtree (cgroup2.c) provides
+ * memory.max, pids.max, cpu.max and the rest. A hybrid v2 hierarchy without
+ * controllers still gives cgroup.kill. Whatever a run gets or lacks is a
+ * finding (findings.c): the report, --require-isolation and kai doctor all
+ * read those.
  */
 #define _GNU_SOURCE
 #include "kai_sandbox.h"
@@ -23,6 +25,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <poll.h>
 
 static unsigned run_counter;
 
@@ -74,11 +77,8 @@ static bool is_fs(const char *path, long magic)
     return statfs(path, &sf) == 0 && (long)sf.f_type == magic;
 }
 
-static void add_warning(ks_cgroup *cg, const char *text)
-{
-    size_t used = strlen(cg->warning);
-    snprintf(cg->warning + used, sizeof cg->warning - used, "%s%s", used ? "; " : "", text);
-}
+/* Why a v1 or v2 directory could not be made, for the findings. */
+static char make_problem[640];
 
 /* From /proc/<pid>/stat: the state letter (field 3) and when the process
  * started (field 22), in clock ticks since boot — with the pid that names
@@ -98,26 +98,30 @@ static bool proc_stat(pid_t pid, char *state, unsigned long long *started)
     return true;
 }
 
-/* Creates <mount><own path>/kai-<pid>-<start time>-<n> and stores it in out. */
-static bool make_child(ks_cgroup *cg, const char *mount, const char *controller, char *out, size_t cap)
+/* Creates <parent>/kai-<pid>-<start time>-<n> and stores it in out. */
+static bool make_run_dir(const char *parent, const char *what, char *out, size_t cap)
 {
     static unsigned long long started;
     char state;
     if (!started) (void)proc_stat(getpid(), &state, &started);
-    char own[256];
-    if (!own_path(controller, own, sizeof own)) return false;
-    if (strcmp(own, "/") == 0) own[0] = '\0';
-    int n = snprintf(out, cap, "%s%s/kai-%d-%llu-%u", mount, own, (int)getpid(), started, run_counter);
+    int n = snprintf(out, cap, "%s/kai-%d-%llu-%u", parent, (int)getpid(), started, run_counter);
     if (n < 0 || (size_t)n >= cap) return false;
     if (mkdir(out, 0700) < 0) {
-        char text[640];
-        snprintf(text, sizeof text, "cannot create a %s cgroup under %s%s (%s)", controller[0] ? controller : "v2",
-                 mount, own, strerror(errno));
-        add_warning(cg, text);
+        snprintf(make_problem, sizeof make_problem, "cannot create a %s cgroup under %s (%s); fix: run kai as root, or "
+                 "in a cgroup delegated to its user (systemd's Delegate=yes)", what, parent, strerror(errno));
         out[0] = '\0';
         return false;
     }
     return true;
+}
+
+/* A v1 controller's run directory under the launcher's own cgroup. */
+static bool make_child(const char *mount, const char *controller, char *out, size_t cap)
+{
+    char own[256], parent[512];
+    if (!own_path(controller, own, sizeof own)) return false;
+    snprintf(parent, sizeof parent, "%s%s", mount, strcmp(own, "/") == 0 ? "" : own);
+    return make_run_dir(parent, controller, out, cap);
 }
 
 static bool set_value(const char *dir, const char *file, long long value)
@@ -138,70 +142,50 @@ static bool exists(const char *dir, const char *file)
 static void setup_v1(ks_cgroup *cg, const ks_config *cfg)
 {
     long long bytes = (long long)cfg->memory_mb << 20;
+    make_problem[0] = '\0';
     if (is_fs("/sys/fs/cgroup/memory", CGROUP_SUPER_MAGIC) &&
-        make_child(cg, "/sys/fs/cgroup/memory", "memory", cg->memory, sizeof cg->memory)) {
+        make_child("/sys/fs/cgroup/memory", "memory", cg->memory, sizeof cg->memory)) {
         cg->has_memory = set_value(cg->memory, "memory.limit_in_bytes", bytes);
         /* memsw only exists with swap accounting; without it swap is unlimited. */
         cg->has_memsw = exists(cg->memory, "memory.memsw.limit_in_bytes") &&
                         set_value(cg->memory, "memory.memsw.limit_in_bytes", bytes);
-        if (!cg->has_memsw) add_warning(cg, "swap is not limited (no memory.memsw; boot with swapaccount=1)");
     }
     if (is_fs("/sys/fs/cgroup/pids", CGROUP_SUPER_MAGIC) &&
-        make_child(cg, "/sys/fs/cgroup/pids", "pids", cg->pids, sizeof cg->pids))
+        make_child("/sys/fs/cgroup/pids", "pids", cg->pids, sizeof cg->pids))
         cg->has_pids = set_value(cg->pids, "pids.max", cfg->pids + 1); /* +1: the sandbox's init */
     if (is_fs("/sys/fs/cgroup/cpuacct", CGROUP_SUPER_MAGIC) &&
-        make_child(cg, "/sys/fs/cgroup/cpuacct", "cpuacct", cg->cpuacct, sizeof cg->cpuacct))
+        make_child("/sys/fs/cgroup/cpuacct", "cpuacct", cg->cpuacct, sizeof cg->cpuacct))
         cg->has_cpu = exists(cg->cpuacct, "cpuacct.usage");
     cg->v1 = cg->has_memory || cg->has_pids || cg->has_cpu;
+    snprintf(cg->v1_problem, sizeof cg->v1_problem, "%s", make_problem);
 }
 
-/* Before clone: the v2 child, so that init can start inside it
- * (clone3 CLONE_INTO_CGROUP). Only the directory: limits come later. */
+/* Before clone: the delegated base (cgroup2.c) and the run's v2 child in
+ * it, so that init can start inside it (clone3 CLONE_INTO_CGROUP). Only
+ * the directory: limits come later. */
 static void make_v2_dir(ks_cgroup *cg)
 {
     /* Also on a hybrid machine, whose unified hierarchy has no controllers
      * and so adds only cgroup.kill: runs cloned into a v2 child
      * (CLONE_INTO_CGROUP) measured ~1.2 ms faster here than runs left in
      * the launcher's v2 cgroup (kernel 6.18; tried and reverted). */
-    const char *mount = is_fs("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC) ? "/sys/fs/cgroup"
-                        : is_fs("/sys/fs/cgroup/unified", CGROUP2_SUPER_MAGIC) ? "/sys/fs/cgroup/unified" : NULL;
-    if (!mount || !make_child(cg, mount, "", cg->unified, sizeof cg->unified)) return;
+    const char *mount = ks_cg2_mount();
+    char own[256];
+    if (!mount || !own_path("", own, sizeof own)) return;
+    if (!ks_cg2_delegate(mount, own, KS_CG2_WANTED, &cg->base)) return;
+    if (!make_run_dir(cg->base.base, "v2", cg->unified, sizeof cg->unified)) {
+        snprintf(cg->base.problem, sizeof cg->base.problem, "%s", make_problem);
+        return;
+    }
     cg->has_kill = exists(cg->unified, "cgroup.kill");
-}
-
-/* After v1: the v2 child provides whatever v1 did not. */
-static void setup_v2(ks_cgroup *cg, const ks_config *cfg)
-{
-    if (!cg->unified[0]) return;
-    bool used = false;
-    if (!cg->has_memory && exists(cg->unified, "memory.max")) {
-        long long bytes = (long long)cfg->memory_mb << 20;
-        cg->has_memory = set_value(cg->unified, "memory.max", bytes);
-        cg->has_memsw = exists(cg->unified, "memory.swap.max") && set_value(cg->unified, "memory.swap.max", 0);
-        used = true;
-    }
-    if (!cg->has_pids && exists(cg->unified, "pids.max")) {
-        cg->has_pids = set_value(cg->unified, "pids.max", cfg->pids + 1);
-        used = true;
-    }
-    if (!cg->has_cpu && exists(cg->unified, "cpu.stat")) {
-        cg->has_cpu = true;
-        used = true;
-    }
-    cg->v2 = used;
 }
 
 void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg)
 {
     memset(cg, 0, sizeof *cg);
     run_counter++;
-    if (cfg->no_cgroups) {
-        add_warning(cg, "cgroups disabled by --no-cgroups");
-        return;
-    }
-    make_v2_dir(cg);
+    if (!cfg->no_cgroups) make_v2_dir(cg);
 }
-
 /* Whether the launcher that made kai-<pid>-<started>-<n> can no longer
  * remove it: no such process, a zombie (an orphaned launcher waiting to be
  * reaped), or a later process that reuses the pid. Unsure (no permission
@@ -215,19 +199,15 @@ static bool launcher_gone(pid_t pid, unsigned long long started)
     return state == 'Z' || now != started;
 }
 
-/* Removes the empty kai-<pid>-<start>-<n> siblings of dir whose launcher is
- * gone: a launcher killed with SIGKILL cannot rmdir its own (its init dies
- * with it, leaving them empty). A directory that still holds a process is
- * busy (EBUSY) and stays; one whose launcher is alive is left to it. */
-static void sweep_stale(const char *dir)
+/* A launcher killed with SIGKILL cannot rmdir its own cgroups (its init
+ * dies with it, leaving them empty), so each launcher removes those of
+ * dead ones. A directory that still holds a process is busy (EBUSY) and
+ * stays; one whose launcher is alive is left to it. */
+int ks_cgroup_sweep(const char *parent)
 {
-    char parent[512];
-    const char *slash = strrchr(dir, '/');
-    if (!dir[0] || !slash || (size_t)(slash - dir) >= sizeof parent) return;
-    memcpy(parent, dir, (size_t)(slash - dir));
-    parent[slash - dir] = '\0';
     DIR *d = opendir(parent);
-    if (!d) return;
+    if (!d) return 0;
+    int removed = 0;
     for (struct dirent *e; (e = readdir(d));) {
         int pid;
         unsigned long long started;
@@ -236,22 +216,38 @@ static void sweep_stale(const char *dir)
         if (sscanf(e->d_name, "kai-%d-%llu-%u%c", &pid, &started, &n, &tail) != 3 || pid <= 0) continue;
         if (!launcher_gone((pid_t)pid, started)) continue;
         char path[1024];
-        if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) < (int)sizeof path) (void)rmdir(path);
+        if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) < (int)sizeof path && rmdir(path) == 0) removed++;
     }
     closedir(d);
+    return removed;
+}
+
+/* The parent directory of a run's cgroup directory. */
+static void sweep_beside(const char *dir)
+{
+    char parent[512];
+    const char *slash = strrchr(dir, '/');
+    if (!dir[0] || !slash || (size_t)(slash - dir) >= sizeof parent) return;
+    memcpy(parent, dir, (size_t)(slash - dir));
+    parent[slash - dir] = '\0';
+    (void)ks_cgroup_sweep(parent);
 }
 
 void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg)
 {
-    if (cfg->no_cgroups) return;
-    setup_v1(cg, cfg);
-    setup_v2(cg, cfg);
-    /* Here, while init builds the sandbox, it costs the run nothing. */
-    const char *dirs[] = {cg->memory, cg->pids, cg->cpuacct, cg->unified};
-    for (size_t i = 0; i < 4; i++) sweep_stale(dirs[i]);
-    if (!cg->has_memory) add_warning(cg, "memory is limited only per process (RLIMIT_AS)");
-    if (!cg->has_pids) add_warning(cg, "processes are not limited by a cgroup (pids)");
-    if (!cg->has_cpu) add_warning(cg, "CPU time is measured per process, not for the whole tree");
+    if (!cfg->no_cgroups) {
+        setup_v1(cg, cfg);
+        /* After v1: the v2 child provides whatever v1 did not. */
+        if (cg->unified[0]) {
+            bool had_memory = cg->has_memory, had_pids = cg->has_pids, had_cpu = cg->has_cpu;
+            ks_cg2_write_limits(cg, cg->unified, cfg);
+            cg->v2 = cg->has_memory != had_memory || cg->has_pids != had_pids || cg->has_cpu != had_cpu;
+        }
+        /* Here, while init builds the sandbox, it costs the run nothing. */
+        const char *dirs[] = {cg->memory, cg->pids, cg->cpuacct, cg->unified};
+        for (size_t i = 0; i < 4; i++) sweep_beside(dirs[i]);
+    }
+    ks_cgroup_record_findings(cg, cfg);
 }
 
 /*
@@ -317,27 +313,33 @@ int64_t ks_cgroup_cpu_ns(const ks_cgroup *cg)
 
 void ks_cgroup_read_stats(const ks_cgroup *cg, ks_cgroup_stats *out)
 {
+    ks_cgroup_stats v2 = {.cpu_ns = -1, .peak_bytes = -1};
+    if (cg->unified[0]) ks_cg2_read_stats(cg->unified, &v2);
     out->cpu_ns = ks_cgroup_cpu_ns(cg);
     out->peak_bytes = -1;
     out->oom_killed = out->pids_max_hit = false;
     if (cg->has_memory && cg->memory[0]) {
-        long long sw = read_number(cg->memory, "memory.memsw.max_usage_in_bytes", NULL);
-        long long mem = read_number(cg->memory, "memory.max_usage_in_bytes", NULL);
-        out->peak_bytes = mem;
-        (void)sw;
+        out->peak_bytes = read_number(cg->memory, "memory.max_usage_in_bytes", NULL);
         out->oom_killed = read_number(cg->memory, "memory.oom_control", "oom_kill") > 0;
     } else if (cg->has_memory) {
-        out->peak_bytes = read_number(cg->unified, "memory.peak", NULL);
-        out->oom_killed = read_number(cg->unified, "memory.events", "oom_kill") > 0;
+        out->peak_bytes = v2.peak_bytes;
+        out->oom_killed = v2.oom_killed;
     }
-    if (cg->has_pids) {
-        const char *dir = cg->pids[0] ? cg->pids : cg->unified;
-        out->pids_max_hit = read_number(dir, "pids.events", "max") > 0;
-    }
+    if (cg->has_pids) out->pids_max_hit = cg->pids[0] ? read_number(cg->pids, "pids.events", "max") > 0 : v2.pids_max_hit;
+}
+
+bool ks_cgroup_kill_tree(const ks_cgroup *cg)
+{
+    if (!cg->has_kill || !cg->unified[0]) return false;
+    char path[640];
+    snprintf(path, sizeof path, "%s/cgroup.kill", cg->unified);
+    if (write_file(path, "1") < 0) return false;
+    ks_trace("sup", "cgroup.kill written");
+    return true;
 }
 
 /* Kills whatever is still listed in dir/cgroup.procs (none, normally: the
- * pid namespace died with its init). */
+ * pid namespace died with its init). For v1, which has no cgroup.kill. */
 static void kill_listed(const char *dir)
 {
     char path[640], text[4096];
@@ -356,14 +358,14 @@ static void kill_listed(const char *dir)
 
 void ks_cgroup_destroy(ks_cgroup *cg, bool tree_dead)
 {
-    /* Once init has been reaped its pid namespace is empty, so there is
-     * nothing left to kill; cgroup.kill is for the paths that stop early. */
-    if (!tree_dead && cg->has_kill && cg->unified[0]) {
-        char path[640];
-        snprintf(path, sizeof path, "%s/cgroup.kill", cg->unified);
-        if (write_file(path, "1") < 0) fprintf(stderr, "kai-sandbox: warning: %s: %s\n", path, strerror(errno));
+    /* v2 first: cgroup.kill takes the whole tree at once (unless init has
+     * been reaped: its pid namespace is then empty), and cgroup.events says
+     * when the last process has left, so rmdir need not guess. */
+    if (cg->unified[0]) {
+        bool empty = !tree_dead && cg->has_kill ? ks_cg2_kill(cg->unified, 2000) : ks_cg2_wait_empty(cg->unified, 2000);
+        if (tree_dead) ks_trace("sup", empty ? "cgroup empty (cgroup.events)" : "cgroup still populated");
     }
-    char *dirs[] = {cg->memory, cg->pids, cg->cpuacct, cg->unified};
+    char *dirs[] = {cg->unified, cg->memory, cg->pids, cg->cpuacct};
     for (size_t i = 0; i < 4; i++) {
         if (!dirs[i][0]) continue;
         /* A killed process leaves its cgroup once it is reaped; retry briefly. */

@@ -79,21 +79,26 @@ static char **build_env(const ks_config *cfg)
     return envp;
 }
 
-/* The protections --require-isolation insists on; "" when all are on. */
+/* The protections --require-isolation insists on; "" when all are on. The
+ * cgroup ones say why and how to fix it in the words of their findings. */
 static void missing_protections(const ks_config *cfg, char *out, size_t cap)
 {
     out[0] = '\0';
     const struct { bool missing; const char *text; } checks[] = {
         {cfg->no_userns, "user_namespace (disabled by --no-userns; fix: drop --no-userns)"},
         {cfg->no_seccomp, "seccomp (disabled by --no-seccomp; fix: drop --no-seccomp)"},
-        {!run.cg.has_memory, "cgroup_memory (no writable memory cgroup; fix: run as root or delegate a cgroup to this user, and drop --no-cgroups)"},
-        {!run.cg.has_pids, "cgroup_pids (no writable pids cgroup; fix: run as root or delegate a cgroup to this user, and drop --no-cgroups)"},
-        {!run.cg.has_cpu, "cgroup_cpu (no CPU accounting cgroup; fix: run as root or delegate a cgroup to this user, and drop --no-cgroups)"},
     };
     for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
         if (!checks[i].missing) continue;
         size_t used = strlen(out);
         snprintf(out + used, cap - used, "%s%s", used ? ", " : "", checks[i].text);
+    }
+    const ks_findings *f = &run.cg.findings;
+    for (int i = 0; i < f->count; i++) {
+        const ks_finding *item = &f->items[i];
+        if (item->ok || !item->required) continue;
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, "%s%s (%s; fix: %s)", used ? ", " : "", item->id, item->detail, item->fix);
     }
 }
 
@@ -226,10 +231,10 @@ int ks_launcher_main(int argc, char **argv)
     ks_cgroup_create(&run.cg, &cfg);
     ks_trace("sup", "cgroups created");
     if (cfg.require_isolation) {
-        char missing[1024];
+        char missing[3072];
         missing_protections(&cfg, missing, sizeof missing);
         if (missing[0]) {
-            char message[1200];
+            char message[3200];
             snprintf(message, sizeof message, "isolation required but unavailable: %s", missing);
             ks_kill_sandbox(&run);
             while (waitpid(child, NULL, __WALL) < 0 && errno == EINTR) {}

@@ -29,10 +29,14 @@ static void send_signal(ks_run *run, int sig)
         die_with_error("signalling the sandbox's init");
 }
 
-void ks_kill_sandbox(ks_run *run)
+/* The whole tree at once where the v2 cgroup can (cgroup.kill), else its
+ * init, whose death takes its pid namespace with it. */
+static void kill_tree(ks_run *run)
 {
-    if (run->init_pid > 0 && !run->init_reaped) send_signal(run, SIGKILL);
+    if (run->init_pid > 0 && !run->init_reaped && !ks_cgroup_kill_tree(&run->cg)) send_signal(run, SIGKILL);
 }
+
+void ks_kill_sandbox(ks_run *run) { kill_tree(run); }
 
 /* Stops the run for a limit: init is asked to kill the tree and collect
  * files (SIGTERM) when there are files to collect, otherwise killed outright. */
@@ -43,7 +47,7 @@ static int64_t stop(ks_run *run, int reason, int64_t now)
         send_signal(run, SIGTERM);
         return now + GRACE_NS;
     }
-    send_signal(run, SIGKILL);
+    kill_tree(run);
     return 0;
 }
 
@@ -91,7 +95,7 @@ void ks_supervise(ks_run *run)
             run->last_cpu_ns = cpu;
             if (run->stopped == KS_STOP_NONE && now >= wall_deadline) kill_deadline = stop(run, KS_STOP_WALL, now);
             if (run->stopped == KS_STOP_NONE && cpu >= cpu_limit) kill_deadline = stop(run, KS_STOP_CPU, now);
-            if (kill_deadline && now >= kill_deadline) { send_signal(run, SIGKILL); kill_deadline = 0; }
+            if (kill_deadline && now >= kill_deadline) { kill_tree(run); kill_deadline = 0; }
             if (run->stopped == KS_STOP_NONE) {
                 timeout = wall_deadline - now;
                 if (cpu >= 0) {

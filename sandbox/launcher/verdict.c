@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 typedef struct {
-    char error[1024];               /* "" unless sandbox_error */
+    char error[4096];               /* "" unless sandbox_error */
     bool have_result, have_denied, used_network;
     ks_result_rec result;
     ks_denied_rec denied;
@@ -105,22 +105,46 @@ static void protections(ks_buf *b, const ks_run *run)
     buf_printf(b, "  \"protections\": {\"user_namespace\": %s, \"pid_namespace\": true, \"net_namespace\": true, "
                   "\"mount_namespace\": true, \"ipc_namespace\": true, \"uts_namespace\": true, \"cgroup_namespace\": true, "
                   "\"no_new_privs\": true, \"seccomp\": %s, \"rlimits\": true, \"readonly_root\": true, \"cgroup\": \"%s\", "
-                  "\"cgroup_memory\": %s, \"cgroup_pids\": %s, \"cgroup_cpu\": %s, \"network\": \"%s\", \"uid\": %d},\n",
+                  "\"cgroup_memory\": %s, \"cgroup_pids\": %s, \"cgroup_cpu\": %s, \"cgroup_swap\": %s, "
+                  "\"cgroup_cpu_max\": %s, \"cgroup_oom_group\": %s, \"cgroup_hugetlb\": %s, \"cgroup_kill\": %s, "
+                  "\"network\": \"%s\", \"uid\": %d},\n",
                tf[run->userns], tf[run->seccomp], cg->v1 ? "v1" : cg->v2 ? "v2" : "none", tf[cg->has_memory],
-               tf[cg->has_pids], tf[cg->has_cpu], run->cfg->allow_loopback ? "loopback" : "none", KS_SANDBOX_ID);
+               tf[cg->has_pids], tf[cg->has_cpu], tf[cg->has_memsw], tf[cg->has_cpu_max], tf[cg->has_oom_group],
+               tf[cg->has_hugetlb], tf[cg->has_kill], run->cfg->allow_loopback ? "loopback" : "none", KS_SANDBOX_ID);
+}
+
+/* Only what weakens the run's promised protections becomes a warning: the
+ * required cgroup findings and swap; the v2-only extras (cpu.max, oom
+ * group, hugetlb, cgroup.kill) are in protections and kai doctor. */
+static bool warns(const ks_finding *f)
+{
+    return !f->ok && (f->required || strcmp(f->id, "cgroup_swap") == 0);
 }
 
 static void warnings(ks_buf *b, const ks_run *run)
 {
     buf_puts(b, "  \"warnings\": [");
-    char all[4096];
-    snprintf(all, sizeof all, "%s%s%s", run->warnings, run->warnings[0] && run->cg.warning[0] ? "; " : "", run->cg.warning);
+    char all[1024];
+    snprintf(all, sizeof all, "%s", run->warnings);
     bool first = true;
     for (char *save = NULL, *w = strtok_r(all, ";", &save); w; w = strtok_r(NULL, ";", &save)) {
         while (*w == ' ') w++;
         if (!*w) continue;
         if (!first) buf_puts(b, ", ");
         buf_json_string(b, (const unsigned char *)w, strlen(w));
+        first = false;
+    }
+    const ks_findings *f = &run->cg.findings;
+    for (int i = 0; i < f->count; i++) {
+        if (!warns(&f->items[i])) continue;
+        char text[800];
+        snprintf(text, sizeof text, "%s (fix: %s)", f->items[i].detail, f->items[i].fix);
+        bool repeated = false; /* e.g. --no-cgroups is the reason for all of them */
+        for (int k = 0; k < i; k++)
+            repeated |= warns(&f->items[k]) && strcmp(f->items[k].detail, f->items[i].detail) == 0;
+        if (repeated) continue;
+        if (!first) buf_puts(b, ", ");
+        buf_json_string(b, (const unsigned char *)text, strlen(text));
         first = false;
     }
     buf_puts(b, "],\n");
@@ -151,8 +175,8 @@ static void emit(ks_run *run, const char *status, const ks_records *r, int exit_
                r && r->files.len ? r->files.data : "");
     protections(&b, run);
     buf_printf(&b, "  \"limits\": {\"time_limit_ms\": %ld, \"cpu_limit_ms\": %ld, \"memory_mb\": %ld, \"pids\": %ld, "
-                   "\"output_limit_kb\": %ld},\n", cfg->time_limit_ms, cfg->cpu_limit_ms, cfg->memory_mb, cfg->pids,
-               cfg->output_limit_kb);
+                   "\"output_limit_kb\": %ld, \"cpus\": %ld},\n", cfg->time_limit_ms, cfg->cpu_limit_ms, cfg->memory_mb,
+               cfg->pids, cfg->output_limit_kb, cfg->cpus);
     warnings(&b, run);
     buf_puts(&b, "  \"error\": ");
     if (r && r->error[0]) buf_json_string(&b, (const unsigned char *)r->error, strlen(r->error));

@@ -130,7 +130,11 @@ typedef struct {
 } ks_finding;
 
 #define KS_MAX_FINDINGS 32
-typedef struct { ks_finding items[KS_MAX_FINDINGS]; int count; } ks_findings;
+typedef struct {
+    ks_finding items[KS_MAX_FINDINGS];
+    int count;
+    char cgroup_base[512];          /* where runs' v2 cgroups are made, or "" (set by the cgroup findings) */
+} ks_findings;
 
 /* Adds (or replaces, by id) a finding; detail/fix are printf formats.
  * Silently drops past KS_MAX_FINDINGS (a programming error, not input). */
@@ -159,7 +163,8 @@ typedef struct {
     bool moved;                     /* this call moved processes into base/kai-host */
     unsigned available;             /* KS_CG2_* in base's cgroup.controllers */
     unsigned enabled;               /* KS_CG2_* in base's cgroup.subtree_control (after this call) */
-    char problem[768];              /* why a wanted controller is not enabled, with the fix; "" when none */
+    char problem[768];              /* why runs get none or not all of them, "...; fix: ..."; "" when none */
+    char controller_problem[4][384];/* per controller (memory, pids, cpu, hugetlb): why it is not enabled */
 } ks_cg2_base;
 
 /* [supervisor] The v2 mount that holds this process's cgroup:
@@ -181,8 +186,9 @@ typedef struct {
     char memory[512], pids[512], cpuacct[512], unified[512]; /* "" when unused */
     bool v1, v2, has_memory, has_memsw, has_pids, has_cpu, has_kill;
     bool has_cpu_max, has_oom_group, has_hugetlb; /* v2 only */
+    ks_cg2_base base;               /* the v2 base runs are made in (base.base "" when none) */
+    char v1_problem[640];           /* why a v1 directory could not be made, or "" */
     ks_findings findings;           /* cgroup, cgroup_memory, cgroup_swap, cgroup_pids, cgroup_cpu, ... */
-    char warning[2048];             /* TEMPORARY (being replaced by findings) */
 } ks_cgroup;
 
 typedef struct {
@@ -237,6 +243,9 @@ bool ks_cgroup_kill_tree(const ks_cgroup *cg);
  * was reaped, so its pid namespace is empty; then procs still listed),
  * waits for the cgroups to empty and removes them. Safe to call twice. */
 void ks_cgroup_destroy(ks_cgroup *cg, bool tree_dead);
+/* [supervisor] Records in cg->findings what this run's cgroups got and
+ * lacked (cgroup_findings.c); called by ks_cgroup_create. */
+void ks_cgroup_record_findings(ks_cgroup *cg, const ks_config *cfg);
 /* [supervisor] The cgroup findings of a run made now, with cfg's limits:
  * makes one cgroup exactly as a run does (ks_cgroup_prepare/create),
  * records what it got, and removes it. For --probe (kai doctor). */

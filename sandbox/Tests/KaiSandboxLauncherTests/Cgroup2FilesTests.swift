@@ -1,0 +1,156 @@
+import Foundation
+import KaiSandboxLauncher
+import Testing
+
+/// The launcher's cgroup v2 limits, verdicts and delegation decisions on a
+/// directory laid out as the kernel lays out a cgroup (KernelCgroupLayout):
+/// the memory and pids files, which this machine's v2 hierarchy cannot have
+/// (they are bound to v1). The tree, the move into a leaf, enabling a
+/// controller, cgroup.kill, cgroup.events and the sweep are tested on a
+/// real cgroup2 hierarchy in KaiSandboxAttackTests.
+@Suite struct Cgroup2FilesTests {
+    let root: String
+
+    init() throws {
+        root = NSTemporaryDirectory() + "kai-cg2-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    func config(memoryMB: Int = 512, pids: Int = 64, cpus: Int = 1) -> ks_config {
+        var cfg = ks_config()
+        cfg.memory_mb = memoryMB
+        cfg.pids = pids
+        cfg.cpus = cpus
+        return cfg
+    }
+
+    @Test func writeLimits_onAFreshCgroup_writesEveryV2Limit() throws {
+        let run = try KernelCgroupLayout(under: root, name: "kai-1-2-3")
+        var cg = ks_cgroup()
+        var cfg = config(memoryMB: 256, pids: 10, cpus: 2)
+        ks_cg2_write_limits(&cg, run.path, &cfg)
+        #expect(run.read("memory.max") == "268435456")
+        #expect(run.read("memory.swap.max") == "0")
+        #expect(run.read("memory.oom.group") == "1")
+        #expect(run.read("pids.max") == "11")
+        #expect(run.read("cpu.max") == "200000 100000")
+        for size in ["2MB", "1GB"] {
+            #expect(run.read("hugetlb.\(size).max") == "0")
+            #expect(run.read("hugetlb.\(size).rsvd.max") == "0")
+        }
+        #expect(cg.has_memory && cg.has_memsw && cg.has_oom_group && cg.has_pids && cg.has_cpu && cg.has_cpu_max && cg.has_hugetlb)
+    }
+
+    @Test func writeLimits_leavesToV1WhatV1AlreadyLimits() throws {
+        let run = try KernelCgroupLayout(under: root, name: "kai-1-2-3")
+        var cg = ks_cgroup()
+        cg.has_memory = true
+        cg.has_pids = true
+        var cfg = config()
+        ks_cg2_write_limits(&cg, run.path, &cfg)
+        #expect(run.read("memory.max") == "max\n")
+        #expect(run.read("pids.max") == "max\n")
+        #expect(!cg.has_oom_group && !cg.has_memsw)
+        #expect(cg.has_cpu_max && cg.has_hugetlb)
+    }
+
+    @Test func writeLimits_whenTheParentEnablesNoController_limitsNothingButMeasuresCPU() throws {
+        let run = try KernelCgroupLayout(under: root, name: "kai-1-2-3", withControllers: false)
+        var cg = ks_cgroup()
+        var cfg = config()
+        ks_cg2_write_limits(&cg, run.path, &cfg)
+        #expect(cg.has_cpu, "cpu.stat is a core file: accounting needs no controller")
+        #expect(!cg.has_memory && !cg.has_pids && !cg.has_cpu_max && !cg.has_hugetlb && !cg.has_oom_group)
+        #expect(!FileManager.default.fileExists(atPath: run.path + "/memory.max"), "nothing may be created")
+    }
+
+    @Test func readStats_takesTheVerdictsFromMemoryEventsAndPidsEvents() throws {
+        let run = try KernelCgroupLayout(under: root, name: "kai-1-2-3")
+        var fresh = ks_cgroup_stats()
+        ks_cg2_read_stats(run.path, &fresh)
+        #expect(!fresh.oom_killed && !fresh.pids_max_hit && fresh.peak_bytes == 0 && fresh.cpu_ns == 0)
+        try run.set("memory.events", key: "oom_kill", to: 1)
+        try run.set("pids.events", key: "max", to: 3)
+        try run.set("cpu.stat", key: "usage_usec", to: 1500)
+        try run.write("memory.peak", "1234567\n")
+        var hit = ks_cgroup_stats()
+        ks_cg2_read_stats(run.path, &hit)
+        #expect(hit.oom_killed && hit.pids_max_hit)
+        #expect(hit.peak_bytes == 1_234_567 && hit.cpu_ns == 1_500_000)
+    }
+
+    @Test func readStats_ofARunWhoseLimitsAreV2_reportsTheV2Verdicts() throws {
+        let run = try KernelCgroupLayout(under: root, name: "kai-1-2-3")
+        var cg = ks_cgroup()
+        setString(&cg.unified, run.path)
+        cg.has_memory = true
+        cg.has_pids = true
+        cg.has_cpu = true
+        try run.set("memory.events", key: "oom_kill", to: 2)
+        try run.set("pids.events", key: "max", to: 1)
+        var stats = ks_cgroup_stats()
+        ks_cgroup_read_stats(&cg, &stats)
+        #expect(stats.oom_killed && stats.pids_max_hit)
+    }
+
+    @Test func delegate_enablesEachWantedControllerTheBaseHas_andNamesTheOneItLacks() throws {
+        let parent = try KernelCgroupLayout(under: root, name: "system.slice")
+        let base = try KernelCgroupLayout(under: parent.path, name: "kai.service")
+        try base.write("cgroup.controllers", "cpu memory pids\n")
+        var out = ks_cg2_base()
+        #expect(ks_cg2_delegate(root, "/system.slice/kai.service", allControllers, &out))
+        #expect(string(out.base) == base.path)
+        #expect(!out.is_root && !out.moved)
+        let want = UInt32(KS_CG2_MEMORY | KS_CG2_PIDS | KS_CG2_CPU)
+        #expect(out.available == want && out.enabled == want)
+        #expect(string(out.controller_problem.3) ==
+            "the hugetlb controller is not available: \(base.path) does not have it in cgroup.controllers (its parent "
+            + "does not delegate it); fix: as root, echo +hugetlb > \(parent.path)/cgroup.subtree_control, or run kai "
+            + "in a systemd unit with Delegate=yes")
+        #expect(string(out.problem) == "")
+    }
+
+    @Test func delegate_fromTheKaiHostLeaf_usesItsParentAsTheBase() throws {
+        let base = try KernelCgroupLayout(under: root, name: "kai.service")
+        _ = try KernelCgroupLayout(under: base.path, name: "kai-host")
+        var out = ks_cg2_base()
+        #expect(ks_cg2_delegate(root, "/kai.service/kai-host", allControllers, &out))
+        #expect(string(out.base) == base.path)
+    }
+
+    @Test func delegate_atTheRootCgroup_onlyReadsItsSubtreeControl() throws {
+        let top = try KernelCgroupLayout(under: root, name: "top")
+        try FileManager.default.removeItem(atPath: top.path + "/cgroup.type") // the root has none
+        try top.write("cgroup.subtree_control", "memory\n")
+        var out = ks_cg2_base()
+        #expect(ks_cg2_delegate(top.path, "/", allControllers, &out))
+        #expect(out.is_root && out.enabled == UInt32(KS_CG2_MEMORY))
+        #expect(top.read("cgroup.subtree_control") == "memory\n", "the init system's file is not Kai's to write")
+        #expect(string(out.controller_problem.1) ==
+            "the pids controller is not enabled for runs: the root cgroup \(top.path) does not have it in "
+            + "cgroup.subtree_control; fix: as root, echo +pids > \(top.path)/cgroup.subtree_control")
+    }
+
+    @Test func delegate_withoutAHierarchyThere_saysWhatItCouldNotRead() {
+        var out = ks_cg2_base()
+        #expect(!ks_cg2_delegate(root, "/missing", allControllers, &out))
+        #expect(string(out.problem) == "cannot read \(root)/missing/cgroup.controllers (No such file or directory)")
+    }
+}
+
+/// KS_CG2_WANTED (a macro Swift does not import).
+let allControllers = UInt32(KS_CG2_MEMORY | KS_CG2_PIDS | KS_CG2_CPU | KS_CG2_HUGETLB)
+
+/// A NUL-terminated C char array (imported as a tuple) as a String.
+func string<T>(_ tuple: T) -> String {
+    withUnsafeBytes(of: tuple) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+    }
+}
+
+func setString<T>(_ tuple: inout T, _ value: String) {
+    withUnsafeMutableBytes(of: &tuple) { raw in
+        let bytes = Array(value.utf8.prefix(raw.count - 1))
+        raw.copyBytes(from: bytes + [0])
+    }
+}
