@@ -366,6 +366,33 @@ static void privilege_findings(ks_findings *out)
 
 /* ---------- the probe ---------- */
 
+/* The order sandbox/CONTRACT.md ("Probe") promises. */
+static const char *const contract_order[] = {
+    "user_namespace", "pid_namespace", "net_namespace", "mount_namespace", "ipc_namespace", "uts_namespace",
+    "cgroup_namespace", "user_namespace_limits", "no_new_privs", "seccomp", "private_uid", "cgroup", "cgroup_memory",
+    "cgroup_swap", "cgroup_pids", "cgroup_cpu", "cgroup_cpu_max", "cgroup_oom_group", "cgroup_hugetlb", "cgroup_kill",
+};
+
+/* Puts the findings in the contract's order (the cgroup code records them
+ * in the order it learns them); ids the contract does not name go last. */
+static void contract_sort(ks_findings *f)
+{
+    static ks_findings sorted;
+    memset(&sorted, 0, sizeof sorted);
+    size_t known = sizeof contract_order / sizeof contract_order[0];
+    for (size_t i = 0; i < known; i++) {
+        const ks_finding *item = ks_findings_get(f, contract_order[i]);
+        if (item) sorted.items[sorted.count++] = *item;
+    }
+    for (int i = 0; i < f->count; i++) {
+        bool listed = false;
+        for (size_t k = 0; k < known && !listed; k++) listed = strcmp(f->items[i].id, contract_order[k]) == 0;
+        if (!listed && sorted.count < KS_MAX_FINDINGS) sorted.items[sorted.count++] = f->items[i];
+    }
+    memcpy(f->items, sorted.items, sizeof f->items);
+    f->count = sorted.count;
+}
+
 void ks_probe(const ks_config *cfg, ks_findings *out)
 {
     memset(out, 0, sizeof *out);
@@ -374,6 +401,7 @@ void ks_probe(const ks_config *cfg, ks_findings *out)
     limits_finding(out);
     privilege_findings(out);
     ks_cgroup_findings(cfg, out);
+    contract_sort(out);
 }
 
 int ks_probe_main(const ks_config *cfg)
@@ -385,9 +413,10 @@ int ks_probe_main(const ks_config *cfg)
     ks_buf b = {0};
     buf_puts(&b, "{\n  \"kernel\": ");
     buf_json_string(&b, (const unsigned char *)uts.release, strlen(uts.release));
-    /* TODO(cgroup v2): the base runs are made in, once cgroup2.c exposes it
-     * with the cgroup findings. */
-    buf_printf(&b, ",\n  \"euid\": %u,\n  \"cgroup_base\": null,\n  \"findings\": [", (unsigned)geteuid());
+    buf_printf(&b, ",\n  \"euid\": %u,\n  \"cgroup_base\": ", (unsigned)geteuid());
+    if (findings.cgroup_base[0]) buf_json_string(&b, (const unsigned char *)findings.cgroup_base, strlen(findings.cgroup_base));
+    else buf_puts(&b, "null");
+    buf_puts(&b, ",\n  \"findings\": [");
     for (int i = 0; i < findings.count; i++) {
         const ks_finding *f = &findings.items[i];
         buf_puts(&b, i ? ",\n    {\"id\": " : "\n    {\"id\": ");
