@@ -71,8 +71,23 @@ int ks_try_id_maps(pid_t child, uid_t outside_uid, gid_t outside_gid, char *why,
 
 void ks_write_id_maps(pid_t child, uid_t outside_uid, gid_t outside_gid)
 {
-    char why[256];
-    if (ks_try_id_maps(child, outside_uid, outside_gid, why, sizeof why) < 0) die("%s", why);
+    char why[256], fix[384];
+    if (ks_try_id_maps(child, outside_uid, outside_gid, why, sizeof why) == 0) return;
+    ks_id_map_fix(outside_uid, fix, sizeof fix);
+    die("%s; fix: %s", why, fix);
+}
+
+void ks_id_map_fix(uid_t outside_uid, char *buf, size_t cap)
+{
+    if (geteuid() != 0) {
+        ks_userns_fix(buf, cap);
+        return;
+    }
+    /* Real root may map any uid; a root that may not is root only inside
+     * a user namespace that does not map the sandbox's private uid. */
+    snprintf(buf, cap, "kai runs as root inside a user namespace (a rootless container?) that does not map host uid %u, "
+                       "the uid of its own a root launcher gives each sandbox: run kai as a non-root user there (the sandbox "
+                       "then shares that uid), or map uids from 1000000000 up into the container", (unsigned)outside_uid);
 }
 
 /* A knob under /proc/sys as a number; -1 when the file is absent or unreadable. */

@@ -70,6 +70,27 @@ import Testing
             + "No space left on device; fix: \(fix)")
     }
 
+    /// Root only inside a user namespace (a rootless container) cannot map
+    /// the private uid: the probe says so instead of hanging, and a run's
+    /// failure gives the same fix.
+    @Test(.requiresNamespaces) func asRootOfAUserNamespaceWithoutThePrivateUid_probeAndRunGiveTheSameFix() throws {
+        let probed = try UserNamespacesOff.run([sandbox.launcherPath, "--probe"], limitToZero: false)
+        #expect(probed.status == 0, "\(probed.stderr)")
+        let finding = try #require(try SandboxFindings.decode(Array(probed.stdout.utf8))["user_namespace"])
+        #expect(!finding.ok && finding.required)
+        #expect(finding.detail.hasPrefix("writing /proc/") && finding.detail.hasSuffix("1\"): Operation not permitted"), "\(finding.detail)")
+        let fix = try #require(finding.fix)
+        #expect(fix.hasPrefix("kai runs as root inside a user namespace (a rootless container?) that does not map host uid 1"), "\(fix)")
+        #expect(fix.hasSuffix(", the uid of its own a root launcher gives each sandbox: run kai as a non-root user there (the sandbox "
+            + "then shares that uid), or map uids from 1000000000 up into the container"))
+
+        let run = try UserNamespacesOff.run([sandbox.launcherPath, "--", "/bin/true"], limitToZero: false)
+        let report = try SandboxReport.decode(Array(run.stdout.utf8))
+        #expect(report.status == .sandboxError)
+        #expect(report.error?.contains("): Operation not permitted; fix: kai runs as root inside a user namespace (a rootless container?)") == true,
+                "\(report.error ?? "")")
+    }
+
     @Test func probeWithAProgram_isAUsageError() throws {
         let outcome = try Subprocess.run(sandbox.launcherPath, ["--probe", "--", "/bin/true"], environment: [:])
         #expect(outcome.status == 2)
