@@ -47,7 +47,7 @@ static void limits_finding(ks_findings *out)
                     "user.max_user_namespaces = %s, kernel.unprivileged_userns_clone = %s, "
                     "kernel.apparmor_restrict_unprivileged_userns = %s%s",
                     max_text, clone_text, apparmor_text,
-                    ok ? "" : root ? "" : " (for an unprivileged launcher)");
+                    !ok && !root ? " (for an unprivileged launcher)" : "");
 }
 
 /* ---------- no_new_privs, seccomp, private uid ---------- */
