@@ -52,6 +52,8 @@ def evaluate(builds, rounds):
     times = {name: [] for name in builds}
     for _ in range(rounds):
         for name, directory in builds.items():
+            if os.path.exists(samples + "_results.jsonl"):
+                os.remove(samples + "_results.jsonl")
             started = time.perf_counter()
             result = subprocess.run([os.path.join(directory, "kai"), "eval", eval_bench.DATA, samples, "--workers", "2",
                                      "--k", "1", "--json"], env=env, capture_output=True, text=True)

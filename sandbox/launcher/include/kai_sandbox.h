@@ -224,8 +224,11 @@ bool ks_cg2_kill(const char *dir, int timeout_ms);
  * most timeout_ms; true once empty (also when cgroup.events is missing). */
 bool ks_cg2_wait_empty(const char *dir, int timeout_ms);
 /* [supervisor] Removes the empty kai-<pid>-<start>-<n> children of parent
- * whose launcher is gone. Returns how many were removed. */
+ * whose launcher is gone (cgroup_sweep.c). Returns how many were removed. */
 int ks_cgroup_sweep(const char *parent);
+/* From /proc/<pid>/stat: the state letter and the start time in clock
+ * ticks since boot. False when unreadable. */
+bool ks_proc_stat(pid_t pid, char *state, unsigned long long *started);
 /* [supervisor] The v2 directory for CLONE_INTO_CGROUP, or -1. */
 int ks_cgroup_open_unified(const ks_cgroup *cg);
 /* [supervisor] Opens the v1 tasks files for writing (at most 3) into fds;
