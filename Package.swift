@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "KaiCoreTests", dependencies: ["KaiCore", "KaiTestSupport"]),
         .testTarget(name: "KaiWorkerTests", dependencies: ["KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiValidateTests", dependencies: ["KaiValidate", "KaiCore", "KaiJSON", "KaiTestSupport"]),
-        .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiTestSupport"]),
+        .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiJSONSchema", "KaiTestSupport"]),
         .testTarget(name: "KaiEvalTests", dependencies: ["KaiEval", "KaiTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KaiSandboxTests", dependencies: ["KaiSandbox", "KaiTestSupport"], path: "sandbox/Tests/KaiSandboxTests"),
         .testTarget(name: "KaiRegistryTests", dependencies: ["KaiRegistry", "KaiTestSupport"], path: "registry/Tests/KaiRegistryTests"),

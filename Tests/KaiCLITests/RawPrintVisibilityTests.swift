@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func toolsCallNoPretty_whenTheResultHasARawCarriageReturn_printsASpace() throws {
-        let arguments = try JSONValue.object(["json": .string("{\r\"a\":\"b\"}")]).serialized()
+        let arguments = JSONValue.object(["json": .string("{\r\"a\":\"b\"}")]).serialized()
         let outcome = try KaiRawRun.run(["tools", "call", "test.secrets.echo_json", "--args", arguments, "--no-pretty",
                                          "--plugin-path", try SecretPassingTests.plugin(), "--no-bundled-plugins"])
         #expect(outcome.status == 0, "\(outcome.stderr)")

@@ -61,7 +61,8 @@ extension Trait where Self == ConditionTrait {
     public static var requiresSandboxCgroups: Self {
         .enabled(if: Machine.sandboxFullyIsolated, Comment(rawValue:
             "needs the sandbox's memory, pids and cpu cgroups, which this machine does not give "
-            + "(cgroup: \(Machine.sandboxCgroup); writable cgroup v1 controllers, as root, are what Kai uses today)"
+            + "(cgroup: \(Machine.sandboxCgroup); Kai uses writable v1 controllers, or v2 controllers delegated to its cgroup: "
+            + "`kai doctor` says which are missing and how to get them)"
             + Machine.sandboxWarnings))
     }
 

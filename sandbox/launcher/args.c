@@ -11,7 +11,8 @@
 
 static const char usage_text[] =
     "usage: kai-sandbox [options] -- PROGRAM [ARGS...]\n"
-    "  --time-limit-ms N  --cpu-limit-ms N  --memory-mb N  --pids N\n"
+    "       kai-sandbox --probe   (what this machine gives the sandbox, as JSON)\n"
+    "  --time-limit-ms N  --cpu-limit-ms N  --memory-mb N  --pids N  --cpus N\n"
     "  --output-limit-kb N  --file-size-mb N  --open-files N  --stack-mb N  --workdir-mb N\n"
     "  --files DIR  --stdin FILE  --env NAME=VALUE  --bind PATH  --collect PATH\n"
     "  --allow-loopback  --require-isolation  --no-seccomp  --no-cgroups  --no-userns\n";

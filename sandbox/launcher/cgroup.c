@@ -14,7 +14,6 @@
 #define _GNU_SOURCE
 #include "kai_sandbox.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,7 +24,6 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/magic.h>
-#include <poll.h>
 
 static unsigned run_counter;
 
@@ -80,30 +78,12 @@ static bool is_fs(const char *path, long magic)
 /* Why a v1 or v2 directory could not be made, for the findings. */
 static char make_problem[640];
 
-/* From /proc/<pid>/stat: the state letter (field 3) and when the process
- * started (field 22), in clock ticks since boot — with the pid that names
- * one process for the machine's uptime (pids alone wrap at pid_max, 32768
- * here). False when unreadable. */
-static bool proc_stat(pid_t pid, char *state, unsigned long long *started)
-{
-    char path[64], stat[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if (read_file(path, stat, sizeof stat) < 0) return false;
-    const char *p = strrchr(stat, ')'); /* the command name may hold spaces and parentheses */
-    if (!p || p[1] != ' ') return false;
-    *state = p[2];
-    for (int field = 2; p && field < 22; field++) p = strchr(p + 1, ' ');
-    if (!p) return false;
-    *started = strtoull(p + 1, NULL, 10);
-    return true;
-}
-
 /* Creates <parent>/kai-<pid>-<start time>-<n> and stores it in out. */
 static bool make_run_dir(const char *parent, const char *what, char *out, size_t cap)
 {
     static unsigned long long started;
     char state;
-    if (!started) (void)proc_stat(getpid(), &state, &started);
+    if (!started) (void)ks_proc_stat(getpid(), &state, &started);
     int n = snprintf(out, cap, "%s/kai-%d-%llu-%u", parent, (int)getpid(), started, run_counter);
     if (n < 0 || (size_t)n >= cap) return false;
     if (mkdir(out, 0700) < 0) {
@@ -192,42 +172,6 @@ void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg)
     run_counter++;
     if (!cfg->no_cgroups) make_v2_dir(cg);
 }
-/* Whether the launcher that made kai-<pid>-<started>-<n> can no longer
- * remove it: no such process, a zombie (an orphaned launcher waiting to be
- * reaped), or a later process that reuses the pid. Unsure (no permission
- * to look, /proc hidden) counts as alive. */
-static bool launcher_gone(pid_t pid, unsigned long long started)
-{
-    if (kill(pid, 0) < 0) return errno == ESRCH;
-    char state;
-    unsigned long long now;
-    if (!proc_stat(pid, &state, &now)) return false;
-    return state == 'Z' || now != started;
-}
-
-/* A launcher killed with SIGKILL cannot rmdir its own cgroups (its init
- * dies with it, leaving them empty), so each launcher removes those of
- * dead ones. A directory that still holds a process is busy (EBUSY) and
- * stays; one whose launcher is alive is left to it. */
-int ks_cgroup_sweep(const char *parent)
-{
-    DIR *d = opendir(parent);
-    if (!d) return 0;
-    int removed = 0;
-    for (struct dirent *e; (e = readdir(d));) {
-        int pid;
-        unsigned long long started;
-        unsigned n;
-        char tail;
-        if (sscanf(e->d_name, "kai-%d-%llu-%u%c", &pid, &started, &n, &tail) != 3 || pid <= 0) continue;
-        if (!launcher_gone((pid_t)pid, started)) continue;
-        char path[1024];
-        if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) < (int)sizeof path && rmdir(path) == 0) removed++;
-    }
-    closedir(d);
-    return removed;
-}
-
 /* The parent directory of a run's cgroup directory. */
 static void sweep_beside(const char *dir)
 {

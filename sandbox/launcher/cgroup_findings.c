@@ -80,10 +80,6 @@ static void record_memory(ks_cgroup *cg, const ks_config *cfg)
     set(f, "cgroup_swap", cg->has_memsw, false,
         v1 ? "memory.memsw.limit_in_bytes: swap counts against the memory limit" : "memory.swap.max 0: no swap",
         cg->has_memory ? swap_why : why_missing(cg, cfg, MEMORY, swap_why));
-    set(f, "cgroup_oom_group", cg->has_oom_group, false, "memory.oom.group 1: an OOM kill takes the whole tree",
-        v1 && cg->has_memory ? "an OOM kill takes one process, not the whole tree (memory.oom.group is cgroup v2 "
-                               "only); fix: boot with cgroup v2 only (systemd.unified_cgroup_hierarchy=1)"
-                             : why_missing(cg, cfg, MEMORY, "no memory cgroup"));
 }
 
 static void record_processes_and_cpu(ks_cgroup *cg, const ks_config *cfg)
@@ -100,6 +96,10 @@ static void record_processes_and_cpu(ks_cgroup *cg, const ks_config *cfg)
              cfg->cpus == 1 ? "" : "s");
     set(f, "cgroup_cpu_max", cg->has_cpu_max, false, detail,
         why_missing(cg, cfg, CPU, "CPU bandwidth (--cpus) is not limited: no cpu.max"));
+    set(f, "cgroup_oom_group", cg->has_oom_group, false, "memory.oom.group 1: an OOM kill takes the whole tree",
+        cg->memory[0] && cg->has_memory ? "an OOM kill takes one process, not the whole tree (memory.oom.group is cgroup v2 "
+                               "only); fix: boot with cgroup v2 only (systemd.unified_cgroup_hierarchy=1)"
+                             : why_missing(cg, cfg, MEMORY, "no memory cgroup"));
     set(f, "cgroup_hugetlb", cg->has_hugetlb, false, "hugetlb.<size>.max 0: no huge pages",
         why_missing(cg, cfg, HUGETLB, "huge pages are not limited by a cgroup (hugetlb)"));
     set(f, "cgroup_kill", cg->has_kill, false, "cgroup.kill: the whole tree is killed at once",

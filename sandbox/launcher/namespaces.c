@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -32,31 +33,93 @@ pid_t ks_clone_sandbox(bool userns, int cgroup_fd, int *pidfd)
                               .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0};
     long pid = syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0) {
-        if (errno == EPERM || errno == EINVAL || errno == ENOSPC || errno == EUSERS)
-            die_with_error("cannot create the sandbox's namespaces (clone3 with CLONE_NEW%s)%s",
-                           userns ? "USER|PID|NS|IPC|UTS|CGROUP" : "PID|NS|IPC|UTS|CGROUP",
-                           userns ? "; fix: enable unprivileged user namespaces "
-                                    "(sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces>0)"
-                                  : "; fix: run as root or drop --no-userns");
+        if (errno == EPERM || errno == EINVAL || errno == ENOSPC || errno == EUSERS) {
+            int saved = errno;
+            char fix[384] = "run as root or drop --no-userns";
+            if (userns) ks_userns_fix(fix, sizeof fix);
+            die("cannot create the sandbox's namespaces (clone3 with CLONE_NEW%s): %s; fix: %s",
+                userns ? "USER|PID|NS|IPC|UTS|CGROUP" : "PID|NS|IPC|UTS|CGROUP", strerror(saved), fix);
+        }
         die_with_error("clone3");
     }
     if (pid > 0) *pidfd = fd;
     return (pid_t)pid;
 }
 
-void ks_write_id_maps(pid_t child, uid_t outside_uid, gid_t outside_gid)
+int ks_try_id_maps(pid_t child, uid_t outside_uid, gid_t outside_gid, char *why, size_t cap)
 {
     char path[64], map[64];
     /* setgroups must be denied before an unprivileged gid_map; deny it always
      * so the sandbox can never drop a group to gain access. */
     snprintf(path, sizeof path, "/proc/%d/setgroups", (int)child);
-    if (write_file(path, "deny") < 0) die_with_error("writing %s", path);
-    snprintf(path, sizeof path, "/proc/%d/uid_map", (int)child);
-    snprintf(map, sizeof map, "%d %u 1\n", KS_SANDBOX_ID, (unsigned)outside_uid);
-    if (write_file(path, map) < 0) die_with_error("writing %s (\"%d %u 1\")", path, KS_SANDBOX_ID, (unsigned)outside_uid);
-    snprintf(path, sizeof path, "/proc/%d/gid_map", (int)child);
-    snprintf(map, sizeof map, "%d %u 1\n", KS_SANDBOX_ID, (unsigned)outside_gid);
-    if (write_file(path, map) < 0) die_with_error("writing %s (\"%d %u 1\")", path, KS_SANDBOX_ID, (unsigned)outside_gid);
+    if (write_file(path, "deny") < 0) {
+        snprintf(why, cap, "writing %s: %s", path, strerror(errno));
+        return -1;
+    }
+    const char *files[] = {"uid_map", "gid_map"};
+    const unsigned ids[] = {(unsigned)outside_uid, (unsigned)outside_gid};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "/proc/%d/%s", (int)child, files[i]);
+        snprintf(map, sizeof map, "%d %u 1\n", KS_SANDBOX_ID, ids[i]);
+        if (write_file(path, map) < 0) {
+            snprintf(why, cap, "writing %s (\"%d %u 1\"): %s", path, KS_SANDBOX_ID, ids[i], strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void ks_write_id_maps(pid_t child, uid_t outside_uid, gid_t outside_gid)
+{
+    char why[256], fix[384];
+    if (ks_try_id_maps(child, outside_uid, outside_gid, why, sizeof why) == 0) return;
+    ks_id_map_fix(outside_uid, fix, sizeof fix);
+    die("%s; fix: %s", why, fix);
+}
+
+void ks_id_map_fix(uid_t outside_uid, char *buf, size_t cap)
+{
+    if (geteuid() != 0) {
+        ks_userns_fix(buf, cap);
+        return;
+    }
+    /* Real root may map any uid; a root that may not is root only inside
+     * a user namespace that does not map the sandbox's private uid. */
+    snprintf(buf, cap, "kai runs as root inside a user namespace (a rootless container?) that does not map host uid %u, "
+                       "the uid of its own a root launcher gives each sandbox: run kai as a non-root user there (the sandbox "
+                       "then shares that uid), or map uids from 1000000000 up into the container", (unsigned)outside_uid);
+}
+
+/* A knob under /proc/sys as a number; -1 when the file is absent or unreadable. */
+static long sysctl_value(const char *path)
+{
+    char text[32];
+    if (read_file(path, text, sizeof text) <= 0) return -1;
+    return strtol(text, NULL, 10);
+}
+
+void ks_userns_fix(char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    bool root = geteuid() == 0;
+    const struct { bool refuses; const char *fix; } knobs[] = {
+        {sysctl_value("/proc/sys/user/max_user_namespaces") == 0,
+         "allow user namespaces: sysctl -w user.max_user_namespaces=15000 (it is 0)"},
+        {!root && sysctl_value("/proc/sys/kernel/unprivileged_userns_clone") == 0,
+         "allow unprivileged user namespaces: sysctl -w kernel.unprivileged_userns_clone=1 (it is 0), or run kai as root"},
+        {!root && sysctl_value("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1,
+         "AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1): give kai-sandbox "
+         "an AppArmor profile that allows \"userns,\", or sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or run kai as root"},
+    };
+    for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++) {
+        if (!knobs[i].refuses) continue;
+        size_t used = strlen(buf);
+        snprintf(buf + used, cap - used, "%s%s", used ? "; " : "", knobs[i].fix);
+    }
+    if (buf[0] == '\0')
+        snprintf(buf, cap, "no sysctl refuses user namespaces here, so a container or security policy does: allow unshare and "
+                           "clone with CLONE_NEWUSER in its seccomp profile (docker run --security-opt seccomp=unconfined), "
+                           "or run kai on the host");
 }
 
 void ks_netns_create(void)

@@ -224,8 +224,11 @@ bool ks_cg2_kill(const char *dir, int timeout_ms);
  * most timeout_ms; true once empty (also when cgroup.events is missing). */
 bool ks_cg2_wait_empty(const char *dir, int timeout_ms);
 /* [supervisor] Removes the empty kai-<pid>-<start>-<n> children of parent
- * whose launcher is gone. Returns how many were removed. */
+ * whose launcher is gone (cgroup_sweep.c). Returns how many were removed. */
 int ks_cgroup_sweep(const char *parent);
+/* From /proc/<pid>/stat: the state letter and the start time in clock
+ * ticks since boot. False when unreadable. */
+bool ks_proc_stat(pid_t pid, char *state, unsigned long long *started);
 /* [supervisor] The v2 directory for CLONE_INTO_CGROUP, or -1. */
 int ks_cgroup_open_unified(const ks_cgroup *cg);
 /* [supervisor] Opens the v1 tasks files for writing (at most 3) into fds;
@@ -260,6 +263,25 @@ void ks_probe(const ks_config *cfg, ks_findings *out);
 /* [supervisor] Prints ks_probe's findings as the JSON object documented in
  * sandbox/CONTRACT.md ("Probe"); returns the exit status (0). */
 int ks_probe_main(const ks_config *cfg);
+/* [supervisor] The namespace findings (probe_namespaces.c): user_namespace,
+ * then pid, net, mount, ipc, uts and cgroup, appended to out. */
+void ks_probe_namespaces(ks_findings *out);
+
+/* probe_trial.c: one trial, made for real in a forked child that exits
+ * right after. A trial returns 0 when what it made works, else an
+ * errno-like code (< 256) with why filled (NUL-terminated, cap bytes). */
+typedef int (*ks_trial_fn)(const void *arg, char *why, size_t cap);
+#define KS_TRIAL_DIED 254           /* the trial died (a die() in shared code) or failed otherwise */
+/* [supervisor] Runs fn(arg) in a child; returns its code, why = what the
+ * child (and any child of its) wrote. A die() in the child ends the trial
+ * with its message. Dies only when it cannot fork or make a pipe. */
+int ks_trial_run(ks_trial_fn fn, const void *arg, char *why, size_t cap);
+/* Fills why with "what: strerror(code)"; returns code. */
+int ks_trial_fail(int code, char *why, size_t cap, const char *what);
+/* [supervisor or trial] Waits for pid; its exit status, or -signal. */
+int ks_trial_wait(pid_t pid);
+/* [trial child] The pipe to the probe (for a grandchild's message). */
+int ks_trial_fd(void);
 
 /* ---------- namespaces.c ---------- */
 
@@ -273,6 +295,19 @@ pid_t ks_clone_sandbox(bool userns, int cgroup_fd, int *pidfd);
 /* [supervisor] Writes setgroups/uid_map/gid_map for the child: the sandbox's
  * uid/gid 65534 maps to outside_id, never to root. */
 void ks_write_id_maps(pid_t child, uid_t outside_uid, gid_t outside_gid);
+/* [supervisor] ks_write_id_maps that returns instead of dying: 0, or -1
+ * with why (NUL-terminated, at most cap bytes) naming the file and errno.
+ * For --probe, which tries the same maps. */
+int ks_try_id_maps(pid_t child, uid_t outside_uid, gid_t outside_gid, char *why, size_t cap);
+/* [supervisor] What to do when the kernel refuses this process a user
+ * namespace, from the knobs that refuse it (user.max_user_namespaces,
+ * kernel.unprivileged_userns_clone, kernel.apparmor_restrict_unprivileged_userns),
+ * into buf. One text for the clone failure and the probe's finding. */
+void ks_userns_fix(char *buf, size_t cap);
+/* [supervisor] What to do when the id maps for outside_uid cannot be
+ * written (as root: root only inside a user namespace that does not map
+ * it), into buf. For the run's failure and the probe's finding. */
+void ks_id_map_fix(uid_t outside_uid, char *buf, size_t cap);
 /* [init] unshare(CLONE_NEWNET): the network namespace, owned by the
  * sandbox's user namespace (init still has every capability in it). */
 void ks_netns_create(void);
