@@ -66,7 +66,7 @@ extension CgroupV2Tests {
             #expect(run.warnings == CgroupV2Tests.missingControllerWarnings(outcome.cgroup), "\(run.raw)")
         }
 
-        @Test(.requiresProbe) func controllerTheParentDoesNotGive_probeSaysHowToEnableIt() throws {
+        @Test func controllerTheParentDoesNotGive_probeSaysHowToEnableIt() throws {
             let outcome = try CgroupV2Tests.run(#"""
                 "$KAI_SANDBOX" --probe > "$OUT/probe.json" 2> "$OUT/probe.err"; echo "probe.exit=$?"
                 """#, hugetlbInRoot: false)
@@ -79,7 +79,7 @@ extension CgroupV2Tests {
             #expect(hugetlb?["fix"]?.stringValue == fix, "\(probe)")
         }
 
-        @Test(.requiresRoot, .requiresProbe) func unprivilegedLauncher_probeSaysWhatIsMissingAndTheFix() throws {
+        @Test(.requiresRoot) func unprivilegedLauncher_probeSaysWhatIsMissingAndTheFix() throws {
             let outcome = try CgroupV2Tests.run(#"""
                 \#(Self.asNobody) "$KAI_SANDBOX" --probe > "$OUT/probe.json" 2> "$OUT/probe.err"; echo "probe.exit=$?"
                 """#)

@@ -115,7 +115,7 @@ extension CgroupV2Tests {
 
         /// `kai-sandbox --probe` (kai doctor) makes its cgroup as a run
         /// does: it finds the base and the controller.
-        @Test(.requiresProbe) func probe_findsTheBaseAndTheController() throws {
+        @Test func probe_findsTheBaseAndTheController() throws {
             let outcome = try CgroupV2Tests.run(#"""
                 "$KAI_SANDBOX" --probe > "$OUT/probe.json" 2> "$OUT/probe.err"; echo "probe.exit=$?"
                 """#)

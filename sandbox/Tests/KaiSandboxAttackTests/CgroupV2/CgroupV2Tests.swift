@@ -41,15 +41,6 @@ import Testing
 }
 
 extension CgroupV2Tests {
-    /// Whether `kai-sandbox --probe` prints findings at all: on this branch
-    /// probe.c is still the stub of ecdd799 (the probe lands with kai
-    /// doctor). TEMPORARY: drop this trait once both are merged.
-    static let probeLanded: Bool = {
-        guard let outcome = try? Subprocess.run(PrivateCgroup2.launcher, ["--probe"]),
-              let probe = try? JSONParser.parse(outcome.stdout) else { return false }
-        return probe["findings"] != nil
-    }()
-
     /// `kai-sandbox --probe`'s object (CONTRACT.md, "Probe"), from `$OUT/probe.json`.
     struct Probe: CustomStringConvertible {
         let json: JSONValue
@@ -85,11 +76,4 @@ extension PrivateCgroup2.Outcome {
 
 extension Report {
     var warnings: [String] { (json["warnings"]?.arrayValue ?? []).compactMap(\.stringValue) }
-}
-
-extension Trait where Self == ConditionTrait {
-    /// TEMPORARY, see CgroupV2Tests.probeLanded.
-    static var requiresProbe: Self {
-        .enabled(if: CgroupV2Tests.probeLanded, "kai-sandbox --probe prints no findings on this branch (probe.c is a stub until kai doctor's branch is merged)")
-    }
 }
