@@ -13,30 +13,9 @@ import Testing
 ///
 /// One serialized suite: every test toggles the v2 root's subtree_control.
 @Suite(.serialized, .requiresPrivateCgroup2) struct CgroupV2Tests {
-    /// Shell functions every script starts with.
-    static let prelude = #"""
-        set -u
-        # Polls a condition every 10 ms; a hang guard fails the script after 30 s.
-        await() {
-            n=0
-            until eval "$1"; do
-                n=$((n + 1))
-                [ "$n" -lt 3000 ] || { echo "timed out waiting for: $1" >&2; exit 99; }
-                sleep 0.01
-            done
-        }
-        # When a process started: /proc/PID/stat field 22, in clock ticks since boot.
-        started() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
-        # The run cgroups (kai-<pid>-<start>-<n>) directly under $T, one a line.
-        runs() { for d in "$T"/kai-[0-9]*; do [ -d "$d" ] && echo "${d#"$T"/}"; done; return 0; }
-        # The launcher's trivial run: its report into $OUT/$1.json, stderr into $OUT/$1.err.
-        trivial() { name=$1; shift; "$KAI_SANDBOX" "$@" -- /bin/true > "$OUT/$name.json" 2> "$OUT/$name.err"; echo "$name.exit=$?"; }
-
-        """#
-
-    /// Runs `body` after the prelude in a private cgroup v2 namespace.
+    /// Runs `body` after PrivateCgroup2's shell functions in a private cgroup v2 namespace.
     static func run(_ body: String, hugetlbInRoot: Bool = true, environment: [String: String] = [:]) throws -> PrivateCgroup2.Outcome {
-        try PrivateCgroup2.run(prelude + body, hugetlbInRoot: hugetlbInRoot, environment: environment)
+        try PrivateCgroup2.run(PrivateCgroup2.shellFunctions + body, hugetlbInRoot: hugetlbInRoot, environment: environment)
     }
 }
 
