@@ -103,6 +103,33 @@ extension CgroupV2Tests {
             #expect(facts["live"] == "present", "\(outcome)")
             #expect(try outcome.report("run").status == "ok")
         }
+
+        /// The same with a launcher really killed (SIGKILL) mid-run: its
+        /// sandbox dies with it, its run cgroup stays behind, empty, and the
+        /// next launcher in the base removes it.
+        @Test func launcherKilledMidRun_leavesItsCgroup_andTheNextRunSweepsIt() throws {
+            let outcome = try CgroupV2Tests.run(#"""
+                trivial first   # delegation done before the polling below forks
+                mkfifo "$OUT/in"
+                exec 3<>"$OUT/in"
+                "$KAI_SANDBOX" --stdin "$OUT/in" --time-limit-ms 60000 -- /bin/sh -c 'read line' > /dev/null 2>&1 &
+                L=$!
+                await '[ "$(cat "$T"/kai-"$L"-*/cgroup.procs 2>/dev/null | wc -l)" -ge 2 ]'
+                R=$(runs)
+                kill -KILL "$L"; wait "$L"
+                await 'grep -qx "populated 0" "$T/$R/cgroup.events"'
+                echo "killed=$R"
+                echo "left.before=$(runs)"
+                trivial next
+                echo "left.after=$(runs)"
+                """#)
+            outcome.expectCompleted()
+            let facts = outcome.facts
+            let killed = try #require(facts["killed"], "\(outcome)")
+            #expect(killed.hasPrefix("kai-") && facts["left.before"] == killed, "the killed launcher's cgroup stays behind: \(outcome)")
+            #expect(facts["next.exit"] == "0", "\(outcome)")
+            #expect(facts["left.after"] == "", "the next run must sweep it: \(outcome)")
+        }
     }
 
     /// The steps of one role in a KAI_SANDBOX_TRACE=1 trace, in order
