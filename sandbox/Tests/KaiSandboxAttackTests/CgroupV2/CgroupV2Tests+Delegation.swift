@@ -95,6 +95,37 @@ extension CgroupV2Tests {
             }
         }
 
+        /// The root's subtree_control belongs to the init system: a launcher
+        /// in the root cgroup reads it and never writes it, nor moves the
+        /// root's processes anywhere.
+        @Test func launcherInTheRoot_onlyReadsItsSubtreeControl_andSaysHowToEnableTheController() throws {
+            let outcome = try CgroupV2Tests.run(#"""
+                echo $$ > /sys/fs/cgroup/cgroup.procs
+                echo "shell=$(grep "^0::" /proc/$$/cgroup)"
+                trivial run
+                "$KAI_SANDBOX" --probe > "$OUT/probe.json" 2> "$OUT/probe.err"; echo "probe.exit=$?"
+                echo "root.subtree_control=$(cat /sys/fs/cgroup/cgroup.subtree_control)"
+                echo "root.leaf=$([ -e /sys/fs/cgroup/kai-host ] && echo yes || echo no)"
+                echo "root.runs=$(T=/sys/fs/cgroup; runs)"
+                """#, hugetlbInRoot: false)
+            outcome.expectCompleted()
+            let facts = outcome.facts
+            #expect(facts["shell"] == "0::/", "\(outcome)")
+            #expect(facts["run.exit"] == "0" && facts["probe.exit"] == "0", "\(outcome)")
+            #expect(facts["root.subtree_control"]?.contains("hugetlb") == false, "\(outcome)")
+            #expect(facts["root.leaf"] == "no", "\(outcome)")
+            #expect(facts["root.runs"]?.contains("kai-") == false, "\(outcome)")
+            let run = try outcome.report("run")
+            #expect(run.protections["cgroup"]?.stringValue == "v2", "\(run.raw)")
+            #expect(run.protections["cgroup_hugetlb"]?.boolValue == false, "\(run.raw)")
+            let probe = try CgroupV2Tests.Probe(outcome)
+            #expect(probe.json["cgroup_base"]?.stringValue == "/sys/fs/cgroup", "\(probe)")
+            #expect(probe.finding("cgroup_hugetlb")?["detail"]?.stringValue == "the hugetlb controller is not enabled for runs: "
+                + "the root cgroup /sys/fs/cgroup does not have it in cgroup.subtree_control", "\(probe)")
+            #expect(probe.finding("cgroup_hugetlb")?["fix"]?.stringValue == "as root, echo +hugetlb > /sys/fs/cgroup/cgroup.subtree_control",
+                    "\(probe)")
+        }
+
         /// A process of the base in the middle of exiting (here freeing
         /// 2 GiB) cannot be moved (the kernel skips exiting tasks) yet keeps
         /// the base busy until its exit reaches cgroup_exit. The launcher
