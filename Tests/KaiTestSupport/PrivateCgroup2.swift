@@ -187,6 +187,7 @@ public enum PrivateCgroup2 {
     public static let unavailable: String? = {
         guard geteuid() == 0 else { return "needs root (it mounts cgroup2 in a private mount namespace and makes cgroups)" }
         guard FileManager.default.isExecutableFile(atPath: unshare) else { return "needs \(unshare) (util-linux)" }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/timeout") else { return "needs /usr/bin/timeout (coreutils)" }
         guard let mount = hostMount else { return "needs a cgroup2 hierarchy (none at /sys/fs/cgroup or /sys/fs/cgroup/unified)" }
         let offered = (try? String(contentsOfFile: mount + "/cgroup.controllers", encoding: .utf8)) ?? ""
         guard offered.split(whereSeparator: \.isWhitespace).contains(where: { $0 == controller }) else {
