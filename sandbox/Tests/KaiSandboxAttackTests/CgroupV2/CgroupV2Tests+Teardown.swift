@@ -79,6 +79,33 @@ extension CgroupV2Tests {
             #expect(outcome.leftovers == ["kai-host"], "\(outcome)")
         }
 
+        /// The same, seen from the system calls: after cgroup.kill the
+        /// supervisor reads cgroup.events, and its one rmdir of the run's
+        /// cgroup succeeds — it never meets a cgroup still populated (EBUSY)
+        /// and retries, as a teardown that guessed would.
+        @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "needs /usr/bin/strace"))
+        func killedRuns_removeTheirCgroupOnce_afterCgroupEventsSaysEmpty() throws {
+            let outcome = try CgroupV2Tests.run(#"""
+                trivial first
+                i=0
+                while [ "$i" -lt 10 ]; do
+                    strace -qq -e trace=rmdir,openat -o "$OUT/killed.$i.strace" \
+                        "$KAI_SANDBOX" --time-limit-ms 100 -- /bin/sh -c 'sleep 100 & sleep 100 & exec sleep 100' > "$OUT/killed.json"
+                    i=$((i + 1))
+                done
+                cat "$OUT"/killed.*.strace | grep -E 'rmdir\("[^"]*/kai-[0-9]|/kai-[0-9][^"/]*/cgroup\.(events|kill)"' \
+                    | sed -E 's/^[0-9]+ +//; s/kai-[0-9-]+/RUN/; s/, O_[A-Z_|]+//; s/ = [0-9]+$/ = ok/' > "$OUT/calls"
+                echo done=yes
+                """#)
+            outcome.expectCompleted()
+            #expect(outcome.facts["done"] == "yes", "\(outcome)")
+            let calls = (outcome.file("calls") ?? "").split(separator: "\n").map(String.init)
+            let base = "/sys/fs/cgroup/\(outcome.cgroup)/RUN"
+            let oneRun = ["openat(AT_FDCWD, \"\(base)/cgroup.kill\") = ok", "openat(AT_FDCWD, \"\(base)/cgroup.events\") = ok",
+                          "rmdir(\"\(base)\") = ok"]
+            #expect(calls == Array(repeating: oneRun, count: 10).flatMap { $0 }, "\(calls.joined(separator: "\n"))")
+        }
+
         /// A run cgroup whose launcher is gone (a process started and reaped
         /// here, so its pid and start time name nobody) is removed by the
         /// next launcher; one whose launcher is alive (this shell) stays.
