@@ -130,34 +130,57 @@ static bool move_into_leaf(ks_cg2_base *out, const char *leaf)
     return true;
 }
 
+/* Writes +controller to base/cgroup.subtree_control for each of *missing,
+ * clearing those it enabled or that failed for good (with their reason).
+ * True when the kernel refused with EBUSY: the base holds processes. */
+static bool try_enable(ks_cg2_base *out, unsigned *missing)
+{
+    for (size_t i = 0; i < CONTROLLER_COUNT; i++) {
+        if (!(*missing & controllers[i].bit)) continue;
+        char text[16];
+        snprintf(text, sizeof text, "+%s", controllers[i].name);
+        if (write_in(out->base, "cgroup.subtree_control", text) == 0) {
+            out->enabled |= controllers[i].bit;
+        } else if (errno == EBUSY) {
+            return true;
+        } else {
+            snprintf(out->controller_problem[i], sizeof out->controller_problem[i],
+                     "cannot enable the %s controller in %s/cgroup.subtree_control (%s); fix: run kai as root, or "
+                     "in a cgroup delegated to its user (systemd's Delegate=yes)",
+                     controllers[i].name, out->base, strerror(errno));
+        }
+        *missing &= ~controllers[i].bit;
+    }
+    return false;
+}
+
 /* Enables each of `missing` in base/cgroup.subtree_control; on EBUSY (the
- * base holds processes) moves them into the leaf and tries again. New
- * processes can appear in the base meanwhile (a launcher forked before we
- * moved its parent), hence the rounds. */
+ * base holds processes) moves them into the leaf and tries again. Two
+ * things keep the base busy after a move, so the rounds go on for up to
+ * KS_CG2_SETTLE_MS: a process forked before its parent was moved (it is
+ * moved next round), and a process in the middle of exiting, which the
+ * kernel still counts and lists but silently refuses to move until its
+ * exit is done (freeing a large heap takes a while; nothing signals the
+ * end, hence the pauses, doubling from 1 ms). Only the first delegation of
+ * a base can meet either, before the run's clock starts. */
+#define KS_CG2_SETTLE_MS 3000
 static void enable_controllers(ks_cg2_base *out, unsigned missing)
 {
     char leaf[640];
     snprintf(leaf, sizeof leaf, "%s/%s", out->base, KS_CG2_LEAF);
-    for (int round = 0; round < 8 && missing; round++) {
-        bool busy = false;
-        for (size_t i = 0; i < CONTROLLER_COUNT && !busy; i++) {
-            if (!(missing & controllers[i].bit)) continue;
-            char text[16];
-            snprintf(text, sizeof text, "+%s", controllers[i].name);
-            if (write_in(out->base, "cgroup.subtree_control", text) == 0) {
-                out->enabled |= controllers[i].bit;
-                missing &= ~controllers[i].bit;
-            } else if (errno == EBUSY) {
-                busy = true;
-            } else {
-                snprintf(out->controller_problem[i], sizeof out->controller_problem[i],
-                         "cannot enable the %s controller in %s/cgroup.subtree_control (%s); fix: run kai as root, or "
-                         "in a cgroup delegated to its user (systemd's Delegate=yes)",
-                         controllers[i].name, out->base, strerror(errno));
-                missing &= ~controllers[i].bit;
+    int64_t deadline = now_ns() + (int64_t)KS_CG2_SETTLE_MS * 1000000;
+    useconds_t pause = 1000;
+    for (int round = 0; try_enable(out, &missing); round++) {
+        if (round > 0) {
+            if (now_ns() >= deadline) {
+                add_problem(out, "%s still holds processes after %d s of moving them into kai-host (exiting ones, or new "
+                            "ones that keep coming); fix: start kai in a cgroup of its own (systemd-run --scope -p "
+                            "Delegate=yes kai ...)", out->base, KS_CG2_SETTLE_MS / 1000);
+                return;
             }
+            (void)usleep(pause);
+            pause = pause < 64000 ? pause * 2 : 100000;
         }
-        if (!busy) return;
         if (mkdir(leaf, 0755) < 0 && errno != EEXIST) {
             add_problem(out, "cannot create %s (%s); fix: run kai as root, or in a cgroup delegated to its user "
                         "(systemd's Delegate=yes)", leaf, strerror(errno));
@@ -165,9 +188,6 @@ static void enable_controllers(ks_cg2_base *out, unsigned missing)
         }
         if (!move_into_leaf(out, leaf)) return;
     }
-    if (missing)
-        add_problem(out, "%s still gets new processes after they were moved into kai-host; fix: start kai in a "
-                    "cgroup of its own (systemd-run --scope -p Delegate=yes kai ...)", out->base);
 }
 
 static void name_unavailable(ks_cg2_base *out, unsigned wanted)
