@@ -173,12 +173,18 @@ import Testing
         return withUnsafeBytes(of: name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
-    /// A directory with kai (a hard link, so it looks for kai-sandbox there)
-    /// and, unless nil, a script standing in for kai-sandbox.
+    /// A directory with kai (a hard link, so it looks for kai-sandbox there;
+    /// a copy where the kernel refuses to link another user's file, as for
+    /// a suite run unprivileged) and, unless nil, a script standing in for
+    /// kai-sandbox.
     static func kaiBeside(launcher: String?) throws -> String {
         let directory = Fixtures.scratch + "/doctor-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try FileManager.default.linkItem(atPath: KaiProcess.executable, toPath: directory + "/kai")
+        do {
+            try FileManager.default.linkItem(atPath: KaiProcess.executable, toPath: directory + "/kai")
+        } catch {
+            try FileManager.default.copyItem(atPath: KaiProcess.executable, toPath: directory + "/kai")
+        }
         if let launcher {
             try (launcher + "\n").write(toFile: directory + "/kai-sandbox", atomically: true, encoding: .utf8)
             chmod(directory + "/kai-sandbox", 0o755)

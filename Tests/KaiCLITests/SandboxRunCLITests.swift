@@ -14,8 +14,11 @@ import Testing
         """]
 
     /// The report after its two verdict lines.
+    /// The program's output as kai shows it: from "stdout:" on (the summary
+    /// lines above it vary with the machine, e.g. "protections OFF: ..."
+    /// where the sandbox gets no cgroups).
     static func output(_ run: KaiRawRun) -> String {
-        run.stdoutText.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        run.stdoutText.range(of: "stdout:\n").map { String(run.stdoutText[$0.lowerBound...]) } ?? ""
     }
 
     @Test func output_showsControlCharactersAsHex() throws {
