@@ -21,7 +21,7 @@ import Testing
         return file
     }
 
-    @Test func evalCheckProblems_whenASolutionsErrorCarriesEscapes_showsThemVisible() throws {
+    @Test(.requiresSandboxCgroups) func evalCheckProblems_whenASolutionsErrorCarriesEscapes_showsThemVisible() throws {
         let outcome = try KaiRawRun.run(["eval", try Self.problems(), "--check-problems"])
         #expect(outcome.status == 1, "\(outcome.stderr)")
         #expect(outcome.stdoutText.hasSuffix(#"failed: Evil/0: failed: \x1b]52;c;cHduZWQ=\x07 \x1b[2J \x0d X \x9b [ok]"# + "\n"),
@@ -29,7 +29,7 @@ import Testing
         #expect(!outcome.stdout.contains(0x1b) && !outcome.stdout.contains(0x0d) && !outcome.stdout.contains(0xc2))
     }
 
-    @Test func evalCheckProblemsJSON_whenASolutionsErrorCarriesC1_escapesIt() throws {
+    @Test(.requiresSandboxCgroups) func evalCheckProblemsJSON_whenASolutionsErrorCarriesC1_escapesIt() throws {
         let outcome = try KaiRawRun.run(["eval", try Self.problems(), "--check-problems", "--json"])
         #expect(outcome.status == 1, "\(outcome.stderr)")
         #expect(outcome.stdoutText.contains(#""result": "failed: \u001B]52;c;cHduZWQ=\u0007 \u001B[2J \r X \u009b""#),

@@ -55,7 +55,7 @@ import Testing
         #expect(result["iso8601"]?.stringValue?.hasPrefix("2024-01-15T21:00:00+09:00") == true)
     }
 
-    @Test func rustPlugin_builtWithRustcAlone_loadsAndComputes() throws {
+    @Test(.requiresRustc) func rustPlugin_builtWithRustcAlone_loadsAndComputes() throws {
         let path = Fixtures.scratch + "/libKaiPluginStatsTest.so"
         try Fixtures.run("/usr/bin/env", ["rustc", "--edition", "2021", "--crate-type", "cdylib", "-C", "opt-level=1",
                                           "-o", path, Fixtures.repositoryRoot + "/Plugins/StatsRust/lib.rs"])

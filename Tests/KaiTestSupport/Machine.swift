@@ -29,6 +29,21 @@ public enum Machine {
         return (report["protections"], (report["warnings"]?.arrayValue ?? []).compactMap(\.stringValue))
     }()
 
+    /// Why `rustc --version` does not run here (nil when it does): e.g. a
+    /// rustup proxy under /root for a suite run unprivileged.
+    public static let rustcProblem: String? = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["rustc", "--version"]
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        do { try process.run() } catch { return "\(error)" }
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? nil : text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }()
+
     public static func sandboxHas(_ protection: String) -> Bool {
         sandboxProbe.protections?[protection]?.boolValue == true
     }
@@ -70,6 +85,19 @@ extension Trait where Self == ConditionTrait {
     public static var requiresCgroupV1: Self {
         .enabled(if: Machine.sandboxCgroup == "v1", Comment(rawValue:
             "needs writable cgroup v1 controllers (this machine's sandbox uses cgroup: \(Machine.sandboxCgroup))" + Machine.sandboxWarnings))
+    }
+
+    /// For tests that build the Rust plugin with rustc (`make deps` installs it).
+    public static var requiresRustc: Self {
+        .enabled(if: Machine.rustcProblem == nil, Comment(rawValue:
+            "needs rustc (`rustc --version` failed: \(Machine.rustcProblem ?? "")); `make deps` installs Debian's"))
+    }
+
+    /// For tests that write into the build directory (it must be outside
+    /// the shared directories a sandboxed worker refuses, e.g. /tmp).
+    public static var requiresWritableBuildDirectory: Self {
+        .enabled(if: access(Fixtures.buildDirectory, W_OK) == 0, Comment(rawValue:
+            "needs to write in the build directory \(Fixtures.buildDirectory) (run the suite as the user who built it)"))
     }
 
     /// For tests of the sandbox's namespaces (user, pid, mount, network).

@@ -49,7 +49,7 @@ import Testing
         }
     }
 
-    @Test func sandbox_withoutNetwork_hasNoNetworkAndAReadOnlyRoot() throws {
+    @Test(.requiresWritableBuildDirectory) func sandbox_withoutNetwork_hasNoNetworkAndAReadOnlyRoot() throws {
         if let missing = Probe.sandboxMissing() { try Test.cancel(Comment(rawValue: missing)) }
         let target = try Target()
         let host = try Self.host(isolation: .sandbox, network: false)
@@ -59,14 +59,14 @@ import Testing
         #expect(host.plugins.first?.isolationState == "sandbox: ready")
     }
 
-    @Test func sandbox_whenTheManifestAsksForNetwork_keepsTheHostsNetwork() throws {
+    @Test(.requiresWritableBuildDirectory) func sandbox_whenTheManifestAsksForNetwork_keepsTheHostsNetwork() throws {
         if let missing = Probe.sandboxMissing() { try Test.cancel(Comment(rawValue: missing)) }
         let target = try Target()
         let host = try Self.host(isolation: .sandbox, network: true)
         #expect(try host.call("sandbox_probe", target.arguments("b")) == ["hostname": "kai-plugin", "write": "EROFS", "connect": "CONNECTED"])
     }
 
-    @Test func process_isolation_letsTheSameProbeWriteAndConnect() throws {
+    @Test(.requiresWritableBuildDirectory) func process_isolation_letsTheSameProbeWriteAndConnect() throws {
         let target = try Target()
         let host = try Self.host(isolation: .process, network: false)
         let probe = try host.call("sandbox_probe", target.arguments("c"))
