@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,17 +159,32 @@ static void make_v2_dir(ks_cgroup *cg)
     const char *mount = ks_cg2_mount();
     char own[256];
     if (!mount || !own_path("", own, sizeof own)) return;
-    if (!ks_cg2_delegate(mount, own, KS_CG2_WANTED, &cg->base)) return;
-    if (!make_run_dir(cg->base.base, "v2", cg->unified, sizeof cg->unified)) {
-        snprintf(cg->base.problem, sizeof cg->base.problem, "%s", make_problem);
-        return;
-    }
-    cg->has_kill = exists(cg->unified, "cgroup.kill");
+    /* Only the path here: enabling controllers (ks_cg2_enable) waits
+     * until after clone, off the run's critical path. */
+    if (!ks_cg2_locate(mount, own, &cg->base)) return;
+    if (!make_run_dir(cg->base.base, "v2", cg->unified, sizeof cg->unified))
+        snprintf(cg->v2_dir_problem, sizeof cg->v2_dir_problem, "%s", make_problem);
+}
+
+/* After clone: the base's controllers for the run, and what it lacks. */
+static void delegate_v2(ks_cgroup *cg)
+{
+    if (!cg->base.base[0]) return;
+    /* Also when the run's directory could not be made: the reason then
+     * comes from here (not delegated, not readable), else from mkdir. */
+    if (ks_cg2_enable(&cg->base, KS_CG2_WANTED) && !cg->unified[0] && !cg->base.problem[0])
+        snprintf(cg->base.problem, sizeof cg->base.problem, "%s", cg->v2_dir_problem);
+    if (cg->unified[0]) cg->has_kill = exists(cg->unified, "cgroup.kill");
 }
 
 void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg)
 {
-    memset(cg, 0, sizeof *cg);
+    /* Not the findings (25 KB, most of the struct): clearing them would
+     * fault in pages before clone that only the few findings recorded
+     * after it need. ks_findings_set fills every field it uses. */
+    memset(cg, 0, offsetof(ks_cgroup, findings));
+    cg->findings.count = 0;
+    cg->findings.cgroup_base[0] = '\0';
     run_counter++;
     if (!cfg->no_cgroups) make_v2_dir(cg);
 }
@@ -183,9 +199,16 @@ static void sweep_beside(const char *dir)
     (void)ks_cgroup_sweep(parent);
 }
 
+void ks_cgroup_sweep_beside(const ks_cgroup *cg)
+{
+    const char *dirs[] = {cg->memory, cg->pids, cg->cpuacct, cg->unified};
+    for (size_t i = 0; i < 4; i++) sweep_beside(dirs[i]);
+}
+
 void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg)
 {
     if (!cfg->no_cgroups) {
+        delegate_v2(cg);
         setup_v1(cg, cfg);
         /* After v1: the v2 child provides whatever v1 did not. */
         if (cg->unified[0]) {
@@ -193,9 +216,6 @@ void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg)
             ks_cg2_write_limits(cg, cg->unified, cfg);
             cg->v2 = cg->has_memory != had_memory || cg->has_pids != had_pids || cg->has_cpu != had_cpu;
         }
-        /* Here, while init builds the sandbox, it costs the run nothing. */
-        const char *dirs[] = {cg->memory, cg->pids, cg->cpuacct, cg->unified};
-        for (size_t i = 0; i < 4; i++) sweep_beside(dirs[i]);
     }
     ks_cgroup_record_findings(cg, cfg);
 }
@@ -263,8 +283,10 @@ int64_t ks_cgroup_cpu_ns(const ks_cgroup *cg)
 
 void ks_cgroup_read_stats(const ks_cgroup *cg, ks_cgroup_stats *out)
 {
+    /* Only where v2 gave a limit: on a hybrid machine its files say nothing
+     * v1 does not, and reading them costs every run four opens. */
     ks_cgroup_stats v2 = {.cpu_ns = -1, .peak_bytes = -1};
-    if (cg->unified[0]) ks_cg2_read_stats(cg->unified, &v2);
+    if (cg->unified[0] && cg->v2) ks_cg2_read_stats(cg->unified, &v2);
     out->cpu_ns = ks_cgroup_cpu_ns(cg);
     out->peak_bytes = -1;
     out->oom_killed = out->pids_max_hit = false;
@@ -278,13 +300,14 @@ void ks_cgroup_read_stats(const ks_cgroup *cg, ks_cgroup_stats *out)
     if (cg->has_pids) out->pids_max_hit = cg->pids[0] ? read_number(cg->pids, "pids.events", "max") > 0 : v2.pids_max_hit;
 }
 
-bool ks_cgroup_kill_tree(const ks_cgroup *cg)
+bool ks_cgroup_kill_tree(ks_cgroup *cg)
 {
     if (!cg->has_kill || !cg->unified[0]) return false;
     char path[640];
     snprintf(path, sizeof path, "%s/cgroup.kill", cg->unified);
     if (write_file(path, "1") < 0) return false;
     ks_trace("sup", "cgroup.kill written");
+    cg->killed = true;
     return true;
 }
 
@@ -308,21 +331,27 @@ static void kill_listed(const char *dir)
 
 void ks_cgroup_destroy(ks_cgroup *cg, bool tree_dead)
 {
-    /* v2 first: cgroup.kill takes the whole tree at once (unless init has
-     * been reaped: its pid namespace is then empty), and cgroup.events says
-     * when the last process has left, so rmdir need not guess. */
-    if (cg->unified[0]) {
-        bool empty = !tree_dead && cg->has_kill ? ks_cg2_kill(cg->unified, 2000) : ks_cg2_wait_empty(cg->unified, 2000);
-        if (tree_dead) ks_trace("sup", empty ? "cgroup empty (cgroup.events)" : "cgroup still populated");
-    }
+    /* A run stopped early: cgroup.kill takes the whole tree at once, and
+     * cgroup.events says when the last process has left (a killed tree's
+     * processes may still be exiting). A run that ended by itself needs
+     * neither: once init has been reaped its pid namespace, and so the
+     * tree, is gone, and rmdir is tried at once (one open less per run). */
+    if (cg->unified[0] && !tree_dead && cg->has_kill) (void)ks_cg2_kill(cg->unified, 2000);
+    else if (cg->unified[0] && cg->killed)
+        ks_trace("sup", ks_cg2_wait_empty(cg->unified, 2000) ? "cgroup empty (cgroup.events)" : "cgroup still populated");
     char *dirs[] = {cg->unified, cg->memory, cg->pids, cg->cpuacct};
     for (size_t i = 0; i < 4; i++) {
         if (!dirs[i][0]) continue;
-        /* A killed process leaves its cgroup once it is reaped; retry briefly. */
+        /* A process still exiting keeps its cgroup busy until it is gone:
+         * v2 says when (cgroup.events), v1 is asked again every 1 ms. */
         for (int attempt = 0; rmdir(dirs[i]) < 0; attempt++) {
             if (errno != EBUSY || attempt >= 200) {
                 fprintf(stderr, "kai-sandbox: warning: cannot remove cgroup %s: %s\n", dirs[i], strerror(errno));
                 break;
+            }
+            if (i == 0 && attempt == 0) {
+                ks_trace("sup", ks_cg2_wait_empty(dirs[i], 2000) ? "cgroup empty (cgroup.events)" : "cgroup still populated");
+                continue;
             }
             kill_listed(dirs[i]);
             usleep(1000);

@@ -197,7 +197,11 @@ static void name_unavailable(ks_cg2_base *out, unsigned wanted)
     char *slash = strrchr(parent, '/');
     if (slash && slash != parent) *slash = '\0';
     char text[512];
-    unsigned parent_has = read_in(parent, "cgroup.controllers", text, sizeof text) == 0 ? parse_controllers(text) : 0;
+    /* Read only when needed: a run on the root (this hybrid machine) has
+     * no parent to ask. */
+    unsigned parent_has = 0;
+    if (!out->is_root && (wanted & ~out->available))
+        parent_has = read_in(parent, "cgroup.controllers", text, sizeof text) == 0 ? parse_controllers(text) : 0;
     for (size_t i = 0; i < CONTROLLER_COUNT; i++) {
         const char *name = controllers[i].name;
         if (!(wanted & controllers[i].bit) || (out->enabled & controllers[i].bit)) continue;
@@ -226,7 +230,7 @@ static void name_unavailable(ks_cg2_base *out, unsigned wanted)
     }
 }
 
-bool ks_cg2_delegate(const char *mount, const char *own, unsigned wanted, ks_cg2_base *out)
+bool ks_cg2_locate(const char *mount, const char *own, ks_cg2_base *out)
 {
     memset(out, 0, sizeof *out);
     char rel[512];
@@ -236,8 +240,14 @@ bool ks_cg2_delegate(const char *mount, const char *own, unsigned wanted, ks_cg2
     int n = snprintf(out->base, sizeof out->base, "%s%s", mount, rel);
     if (n < 0 || (size_t)n >= sizeof out->base) {
         add_problem(out, "the cgroup path %s%s is too long", mount, rel);
+        out->base[0] = '\0';
         return false;
     }
+    return true;
+}
+
+bool ks_cg2_enable(ks_cg2_base *out, unsigned wanted)
+{
     /* The root has no cgroup.type; a cgroup namespace's "/" does. */
     out->is_root = !exists_in(out->base, "cgroup.type");
     char text[512];
@@ -261,6 +271,11 @@ bool ks_cg2_delegate(const char *mount, const char *own, unsigned wanted, ks_cg2
     if (missing && !out->is_root) enable_controllers(out, missing);
     name_unavailable(out, wanted);
     return true;
+}
+
+bool ks_cg2_delegate(const char *mount, const char *own, unsigned wanted, ks_cg2_base *out)
+{
+    return ks_cg2_locate(mount, own, out) && ks_cg2_enable(out, wanted);
 }
 
 static bool set_number(const char *dir, const char *file, long long value)
@@ -289,22 +304,26 @@ static bool forbid_hugetlb(const char *dir)
 
 void ks_cg2_write_limits(ks_cgroup *cg, const char *dir, const ks_config *cfg)
 {
-    if (!cg->has_memory && exists_in(dir, "memory.max")) {
+    /* With a known base, only the controllers it enables for runs are
+     * looked for (each look is a syscall on every run); without one (the
+     * file-level tests), every file is. */
+    unsigned enabled = cg->base.base[0] ? cg->base.enabled : KS_CG2_WANTED;
+    if (!cg->has_memory && (enabled & KS_CG2_MEMORY) && exists_in(dir, "memory.max")) {
         cg->has_memory = set_number(dir, "memory.max", (long long)cfg->memory_mb << 20);
         /* 0: the memory limit is the whole budget, swap included. */
         cg->has_memsw = exists_in(dir, "memory.swap.max") && set_number(dir, "memory.swap.max", 0);
         /* An OOM kill takes the whole tree, not one process of it. */
         cg->has_oom_group = exists_in(dir, "memory.oom.group") && set_number(dir, "memory.oom.group", 1);
     }
-    if (!cg->has_pids && exists_in(dir, "pids.max")) cg->has_pids = set_number(dir, "pids.max", cfg->pids + 1);
+    if (!cg->has_pids && (enabled & KS_CG2_PIDS) && exists_in(dir, "pids.max")) cg->has_pids = set_number(dir, "pids.max", cfg->pids + 1);
     /* cpu.stat is a core file: accounting needs no controller. */
     if (!cg->has_cpu && exists_in(dir, "cpu.stat")) cg->has_cpu = true;
-    if (exists_in(dir, "cpu.max")) {
+    if ((enabled & KS_CG2_CPU) && exists_in(dir, "cpu.max")) {
         char text[48];
         snprintf(text, sizeof text, "%ld 100000", cfg->cpus * 100000);
         cg->has_cpu_max = write_in(dir, "cpu.max", text) == 0;
     }
-    cg->has_hugetlb = forbid_hugetlb(dir);
+    cg->has_hugetlb = (enabled & KS_CG2_HUGETLB) && forbid_hugetlb(dir);
 }
 
 /* The number after "key " in a flat-keyed file, or -1. */

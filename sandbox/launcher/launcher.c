@@ -19,7 +19,8 @@
  *      --require-isolation fails closed here, before the program exists
  *   8. build the seccomp filter and pass it with the v1 cgroups to init,
  *      which joins them, then forks the program (which installs the filter);
- *      meanwhile, if none was waiting, make the slot's next namespace
+ *      meanwhile, if none was waiting, make the slot's next namespace, and
+ *      sweep the cgroups of launchers that died
  *   9. supervise: output, limits, the end (supervisor.c)
  *  10. write the report; give the network namespace back to the slot if
  *      the program never made a socket, else let it die with the run;
@@ -259,6 +260,10 @@ int ks_launcher_main(int argc, char **argv)
         ks_slot_refill_netns(slot);
         ks_trace("sup", "network namespace made for the slot's next run");
     }
+    /* The cgroups of launchers that died, swept while the program starts
+     * (0.15 ms here, 4 directories read) rather than before it. */
+    ks_cgroup_sweep_beside(&run.cg);
+    ks_trace("sup", "stale cgroups swept");
     /* 9. Supervise until init is gone and the pipes are drained. */
     ks_trace("sup", "init released");
     ks_supervise(&run);

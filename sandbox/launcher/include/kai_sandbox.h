@@ -179,15 +179,23 @@ const char *ks_cg2_mount(void);
  * read. Idempotent, and safe against other launchers doing the same at
  * once. Returns false only when no run can be made under base (then
  * out->problem says why and how to fix it); a controller left off is named
- * in out->problem but returns true. Never dies. */
+ * in out->controller_problem but returns true. Never dies.
+ * = ks_cg2_locate (string work only: before clone, for the run's
+ * directory) + ks_cg2_enable (the reads and writes: after clone, while
+ * init builds the sandbox; a child made before its parent enables a
+ * controller gets the controller's files then). */
+bool ks_cg2_locate(const char *mount, const char *own, ks_cg2_base *out);
+bool ks_cg2_enable(ks_cg2_base *out, unsigned wanted);
 bool ks_cg2_delegate(const char *mount, const char *own, unsigned wanted, ks_cg2_base *out);
 
 typedef struct {
     char memory[512], pids[512], cpuacct[512], unified[512]; /* "" when unused */
     bool v1, v2, has_memory, has_memsw, has_pids, has_cpu, has_kill;
     bool has_cpu_max, has_oom_group, has_hugetlb; /* v2 only */
+    bool killed;                    /* cgroup.kill was written (teardown then waits on cgroup.events) */
     ks_cg2_base base;               /* the v2 base runs are made in (base.base "" when none) */
     char v1_problem[3][384];        /* why the v1 memory, pids, cpuacct directory could not be made, or "" */
+    char v2_dir_problem[640];       /* why the v2 run directory could not be made, or "" */
     ks_findings findings;           /* cgroup, cgroup_memory, cgroup_swap, cgroup_pids, cgroup_cpu, ... */
 } ks_cgroup;
 
@@ -226,6 +234,9 @@ bool ks_cg2_wait_empty(const char *dir, int timeout_ms);
 /* [supervisor] Removes the empty kai-<pid>-<start>-<n> children of parent
  * whose launcher is gone (cgroup_sweep.c). Returns how many were removed. */
 int ks_cgroup_sweep(const char *parent);
+/* [supervisor] Sweeps the siblings of the run's cgroups (ks_cgroup_sweep
+ * on each parent). While the program runs: it is not needed before. */
+void ks_cgroup_sweep_beside(const ks_cgroup *cg);
 /* From /proc/<pid>/stat: the state letter and the start time in clock
  * ticks since boot. False when unreadable. */
 bool ks_proc_stat(pid_t pid, char *state, unsigned long long *started);
@@ -241,7 +252,7 @@ int64_t ks_cgroup_cpu_ns(const ks_cgroup *cg);
 void ks_cgroup_read_stats(const ks_cgroup *cg, ks_cgroup_stats *out);
 /* [supervisor] Kills the whole tree now if the v2 cgroup can (cgroup.kill);
  * returns false when it cannot (the caller then kills init). */
-bool ks_cgroup_kill_tree(const ks_cgroup *cg);
+bool ks_cgroup_kill_tree(ks_cgroup *cg);
 /* [supervisor] Kills anything left (cgroup.kill, unless tree_dead: init
  * was reaped, so its pid namespace is empty; then procs still listed),
  * waits for the cgroups to empty and removes them. Safe to call twice. */

@@ -73,9 +73,10 @@ extension CgroupV2Tests {
             #expect(!stderr.contains("cannot remove cgroup"), "\(stderr)")
             #expect(stderr.isEmpty, "the launcher said something: \(stderr)")
             #expect(try outcome.report("killed").status == "wall_time_limit")
-            // A run whose init exited: no cgroup.kill, only the wait on cgroup.events.
+            // A run whose init exited: its pid namespace took the tree, so no cgroup.kill; the rmdir
+            // waits on cgroup.events only if a process is still on its way out (EBUSY).
             let steps = CgroupV2Tests.traceSteps(outcome.file("traced.err") ?? "", role: "sup")
-            #expect(steps.contains("cgroup empty (cgroup.events)") && !steps.contains("cgroup.kill written"), "\(steps)")
+            #expect(!steps.contains("cgroup.kill written") && steps.contains("cgroups removed"), "\(steps)")
             #expect(outcome.leftovers == ["kai-host"], "\(outcome)")
         }
 
