@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,11 +75,10 @@ static bool is_fs(const char *path, long magic)
     return statfs(path, &sf) == 0 && (long)sf.f_type == magic;
 }
 
-/* Why a v1 or v2 directory could not be made, for the findings. */
-static char make_problem[640];
 
-/* Creates <parent>/kai-<pid>-<start time>-<n> and stores it in out. */
-static bool make_run_dir(const char *parent, const char *what, char *out, size_t cap)
+/* Creates <parent>/kai-<pid>-<start time>-<n> and stores it in out; on
+ * failure says why in problem (the findings' "what; fix: how" form). */
+static bool make_run_dir(const char *parent, const char *what, char *out, size_t cap, char *problem, size_t problem_cap)
 {
     static unsigned long long started;
     char state;
@@ -88,7 +86,7 @@ static bool make_run_dir(const char *parent, const char *what, char *out, size_t
     int n = snprintf(out, cap, "%s/kai-%d-%llu-%u", parent, (int)getpid(), started, run_counter);
     if (n < 0 || (size_t)n >= cap) return false;
     if (mkdir(out, 0700) < 0) {
-        snprintf(make_problem, sizeof make_problem, "cannot create a %s cgroup under %s (%s); fix: run kai as root, or "
+        snprintf(problem, problem_cap, "cannot create a %s cgroup under %s (%s); fix: run kai as root, or "
                  "in a cgroup delegated to its user (systemd's Delegate=yes)", what, parent, strerror(errno));
         out[0] = '\0';
         return false;
@@ -96,14 +94,6 @@ static bool make_run_dir(const char *parent, const char *what, char *out, size_t
     return true;
 }
 
-/* A v1 controller's run directory under the launcher's own cgroup. */
-static bool make_child(const char *mount, const char *controller, char *out, size_t cap)
-{
-    char own[256], parent[512];
-    if (!own_path(controller, own, sizeof own)) return false;
-    snprintf(parent, sizeof parent, "%s%s", mount, strcmp(own, "/") == 0 ? "" : own);
-    return make_run_dir(parent, controller, out, cap);
-}
 
 static bool set_value(const char *dir, const char *file, long long value)
 {
@@ -120,16 +110,16 @@ static bool exists(const char *dir, const char *file)
     return access(path, F_OK) == 0;
 }
 
-/* One v1 controller's run directory; on failure its reason is kept. */
+/* One v1 controller's run directory under the launcher's own cgroup; on
+ * failure its reason is kept for the findings. */
 static bool v1_child(ks_cgroup *cg, int index, const char *controller, char *out, size_t cap)
 {
     char mount[64];
     snprintf(mount, sizeof mount, "/sys/fs/cgroup/%s", controller);
-    if (!is_fs(mount, CGROUP_SUPER_MAGIC)) return false;
-    make_problem[0] = '\0';
-    if (make_child(mount, controller, out, cap)) return true;
-    snprintf(cg->v1_problem[index], sizeof cg->v1_problem[index], "%s", make_problem);
-    return false;
+    char own[256], parent[512];
+    if (!is_fs(mount, CGROUP_SUPER_MAGIC) || !own_path(controller, own, sizeof own)) return false;
+    snprintf(parent, sizeof parent, "%s%s", mount, strcmp(own, "/") == 0 ? "" : own);
+    return make_run_dir(parent, controller, out, cap, cg->v1_problem[index], sizeof cg->v1_problem[index]);
 }
 
 static void setup_v1(ks_cgroup *cg, const ks_config *cfg)
@@ -162,8 +152,7 @@ static void make_v2_dir(ks_cgroup *cg)
     /* Only the path here: enabling controllers (ks_cg2_enable) waits
      * until after clone, off the run's critical path. */
     if (!ks_cg2_locate(mount, own, &cg->base)) return;
-    if (!make_run_dir(cg->base.base, "v2", cg->unified, sizeof cg->unified))
-        snprintf(cg->v2_dir_problem, sizeof cg->v2_dir_problem, "%s", make_problem);
+    (void)make_run_dir(cg->base.base, "v2", cg->unified, sizeof cg->unified, cg->v2_dir_problem, sizeof cg->v2_dir_problem);
 }
 
 /* After clone: the base's controllers for the run, and what it lacks. */
@@ -179,12 +168,15 @@ static void delegate_v2(ks_cgroup *cg)
 
 void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg)
 {
-    /* Not the findings (25 KB, most of the struct): clearing them would
-     * fault in pages before clone that only the few findings recorded
-     * after it need. ks_findings_set fills every field it uses. */
-    memset(cg, 0, offsetof(ks_cgroup, findings));
-    cg->findings.count = 0;
-    cg->findings.cgroup_base[0] = '\0';
+    /* Not the findings' storage (25 KB): clearing it would fault in pages
+     * before clone that only the few findings recorded after it need;
+     * ks_findings_set fills every field it uses. */
+    static ks_findings storage;
+    memset(cg, 0, sizeof *cg);
+    cg->findings = &storage;
+    storage.count = 0;
+    storage.cgroup_base[0] = '\0';
+    storage.all = false;
     run_counter++;
     if (!cfg->no_cgroups) make_v2_dir(cg);
 }

@@ -38,16 +38,12 @@ static const struct { const char *name; unsigned bit; } controllers[] = {
 
 const char *ks_cg2_mount(void)
 {
-    static const char *mount;
-    static bool looked;
-    if (!looked) {
-        struct statfs sf;
-        if (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) mount = "/sys/fs/cgroup";
-        else if (statfs("/sys/fs/cgroup/unified", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
-            mount = "/sys/fs/cgroup/unified";
-        looked = true;
-    }
-    return mount;
+    /* Not cached: a launcher asks once per run (the probe twice), and a
+     * static would be one more page touched on every run. */
+    struct statfs sf;
+    if (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) return "/sys/fs/cgroup";
+    if (statfs("/sys/fs/cgroup/unified", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) return "/sys/fs/cgroup/unified";
+    return NULL;
 }
 
 static int read_in(const char *dir, const char *file, char *buf, size_t cap)

@@ -36,6 +36,9 @@ static const char *why_missing(const ks_cgroup *cg, const ks_config *cfg, int in
 /* A finding from either the detail when ok, or a "what; fix: how" reason. */
 static void set(ks_findings *f, const char *id, bool ok, bool required, const char *ok_detail, const char *why)
 {
+    /* A run records only what is missing: its report reads nothing else,
+     * and each finding written is most of a kilobyte touched per run. */
+    if (ok && !f->all) return;
     if (ok) {
         ks_findings_set(f, id, true, required, NULL, "%s", ok_detail);
         return;
@@ -50,15 +53,14 @@ static void set(ks_findings *f, const char *id, bool ok, bool required, const ch
 
 static void record_hierarchy(ks_cgroup *cg, const ks_config *cfg)
 {
-    ks_findings *f = &cg->findings;
+    ks_findings *f = cg->findings;
     char detail[768];
-    const char *mount = ks_cg2_mount();
     if (cg->v1 && cg->unified[0])
         snprintf(detail, sizeof detail, "v1 (/sys/fs/cgroup/<controller>) for memory, pids and CPU accounting; "
                  "v2 in %s for what v1 does not give", cg->base.base);
     else if (cg->v1) snprintf(detail, sizeof detail, "v1 (/sys/fs/cgroup/<controller>)");
     else if (cg->unified[0]) snprintf(detail, sizeof detail, "v2, runs made in %s", cg->base.base);
-    else if (!mount && !cg->v1_problem[0][0] && !cfg->no_cgroups)
+    else if (!cg->v1_problem[0][0] && !cfg->no_cgroups && !ks_cg2_mount())
         snprintf(detail, sizeof detail, "no cgroup hierarchy is mounted; fix: mount -t cgroup2 none /sys/fs/cgroup");
     else snprintf(detail, sizeof detail, "%s", why_missing(cg, cfg, -1, "no writable cgroup"));
     set(f, "cgroup", cg->v1 || cg->unified[0], false, detail, detail);
@@ -67,7 +69,7 @@ static void record_hierarchy(ks_cgroup *cg, const ks_config *cfg)
 
 static void record_memory(ks_cgroup *cg, const ks_config *cfg)
 {
-    ks_findings *f = &cg->findings;
+    ks_findings *f = cg->findings;
     bool v1 = cg->memory[0] != '\0';
     char detail[768];
     snprintf(detail, sizeof detail, "%s %ld MB for the whole tree (cgroup %s)", v1 ? "memory.limit_in_bytes" : "memory.max",
@@ -84,7 +86,7 @@ static void record_memory(ks_cgroup *cg, const ks_config *cfg)
 
 static void record_processes_and_cpu(ks_cgroup *cg, const ks_config *cfg)
 {
-    ks_findings *f = &cg->findings;
+    ks_findings *f = cg->findings;
     char detail[768];
     snprintf(detail, sizeof detail, "pids.max %ld (the program's %ld and the sandbox's init)", cfg->pids + 1, cfg->pids);
     set(f, "cgroup_pids", cg->has_pids, true, detail,
@@ -121,10 +123,9 @@ void ks_cgroup_findings(const ks_config *cfg, ks_findings *out)
     static ks_cgroup cg;
     ks_cgroup_prepare(&cg, cfg);
     ks_cgroup_create(&cg, cfg);
-    for (int i = 0; i < cg.findings.count; i++) {
-        const ks_finding *item = &cg.findings.items[i];
-        ks_findings_set(out, item->id, item->ok, item->required, item->fix, "%s", item->detail);
-    }
-    snprintf(out->cgroup_base, sizeof out->cgroup_base, "%s", cg.findings.cgroup_base);
+    /* Again, into out and with what is ok as well. */
+    cg.findings = out;
+    out->all = true;
+    ks_cgroup_record_findings(&cg, cfg);
     ks_cgroup_destroy(&cg, true);
 }

@@ -134,7 +134,7 @@ static void warnings(ks_buf *b, const ks_run *run)
         buf_json_string(b, (const unsigned char *)w, strlen(w));
         first = false;
     }
-    const ks_findings *f = &run->cg.findings;
+    const ks_findings *f = run->cg.findings;
     for (int i = 0; i < f->count; i++) {
         if (!warns(&f->items[i])) continue;
         char text[800];

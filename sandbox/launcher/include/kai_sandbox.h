@@ -130,10 +130,11 @@ typedef struct {
 } ks_finding;
 
 #define KS_MAX_FINDINGS 32
-typedef struct {
-    ks_finding items[KS_MAX_FINDINGS];
+typedef struct {                    /* the small fields first: on the page of items[0] */
     int count;
+    bool all;                       /* record what is ok too (the probe), not only what is missing (a run) */
     char cgroup_base[512];          /* where runs' v2 cgroups are made, or "" (set by the cgroup findings) */
+    ks_finding items[KS_MAX_FINDINGS];
 } ks_findings;
 
 /* Adds (or replaces, by id) a finding; detail/fix are printf formats.
@@ -196,7 +197,10 @@ typedef struct {
     ks_cg2_base base;               /* the v2 base runs are made in (base.base "" when none) */
     char v1_problem[3][384];        /* why the v1 memory, pids, cpuacct directory could not be made, or "" */
     char v2_dir_problem[640];       /* why the v2 run directory could not be made, or "" */
-    ks_findings findings;           /* cgroup, cgroup_memory, cgroup_swap, cgroup_pids, cgroup_cpu, ... */
+    /* cgroup, cgroup_memory, cgroup_swap, cgroup_pids, cgroup_cpu, ...: a
+     * pointer (ks_cgroup_prepare sets it to storage of its own) so that the
+     * 25 KB of findings stay out of the run's hot pages. */
+    ks_findings *findings;
 } ks_cgroup;
 
 typedef struct {
@@ -257,8 +261,9 @@ bool ks_cgroup_kill_tree(ks_cgroup *cg);
  * was reaped, so its pid namespace is empty; then procs still listed),
  * waits for the cgroups to empty and removes them. Safe to call twice. */
 void ks_cgroup_destroy(ks_cgroup *cg, bool tree_dead);
-/* [supervisor] Records in cg->findings what this run's cgroups got and
- * lacked (cgroup_findings.c); called by ks_cgroup_create. */
+/* [supervisor] Records in cg->findings what this run's cgroups lacked,
+ * and, when cg->findings->all, also what they got (cgroup_findings.c).
+ * ks_cgroup_create records what is missing; the probe records all. */
 void ks_cgroup_record_findings(ks_cgroup *cg, const ks_config *cfg);
 /* [supervisor] The cgroup findings of a run made now, with cfg's limits:
  * makes one cgroup exactly as a run does (ks_cgroup_prepare/create),
