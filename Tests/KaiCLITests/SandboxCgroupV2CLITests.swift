@@ -109,4 +109,37 @@ import Testing
         let text = outcome.file("run.txt") ?? ""
         #expect(text.hasPrefix(verdict + "\n"), "\(text)\n\(outcome.file("run.err") ?? "")")
     }
+
+    /// `kai eval` on a pure v2 hierarchy whose root gives no memory or pids
+    /// controller (this machine binds them to v1): by default it refuses,
+    /// naming each missing controller with the v2 reason and fix; with
+    /// --no-require-isolation its fork server runs the samples there, in
+    /// run cgroups under kai's base, and they pass.
+    @Test func eval_onV2WithoutMemoryAndPids_refusesWithTheFix_andRunsWhenAllowed() throws {
+        let outcome = try Self.run(#"""
+            printf '%s\n' '{"task_id": "T/0", "prompt": "def f():\n", "canonical_solution": "    return 1\n", "test": "def check(c):\n    assert c() == 1\n", "entry_point": "f"}' > "$OUT/problems.jsonl"
+            "$KAI" eval "$OUT/problems.jsonl" --check-problems > "$OUT/strict.out" 2> "$OUT/strict.err"
+            echo "strict.exit=$?"
+            "$KAI" eval "$OUT/problems.jsonl" --check-problems --no-require-isolation > "$OUT/loose.out" 2> "$OUT/loose.err"
+            echo "loose.exit=$?"
+            echo "T.subtree_control=$(cat "$T/cgroup.subtree_control")"
+            echo "runs=$(runs)"
+            """#)
+        #expect(outcome.status == 0 && outcome.cleanupProblems.isEmpty, "\(outcome)")
+        let base = "/sys/fs/cgroup/\(outcome.cgroup)"
+        func missing(_ name: String) -> String {
+            "cgroup_\(name) (the \(name) controller is not available: neither \(base) nor its parent has it in "
+                + "cgroup.controllers; fix: delegate it down from the root (as root, echo +\(name) > cgroup.subtree_control "
+                + "in each ancestor), or, where a v1 hierarchy holds it, boot with cgroup v2 only "
+                + "(systemd.unified_cgroup_hierarchy=1))"
+        }
+        #expect(outcome.facts["strict.exit"] == "69", "\(outcome)")
+        #expect(outcome.file("strict.err") == "kai: error: the sandbox cannot run samples: isolation required but unavailable: "
+            + missing("memory") + ", " + missing("pids") + ". Run on a machine that allows namespaces, cgroups and seccomp, "
+            + "or pass --no-require-isolation to accept weaker isolation.\n", "\(outcome)")
+        #expect(outcome.facts["loose.exit"] == "0", "\(outcome)\n\(outcome.file("loose.out") ?? "")\(outcome.file("loose.err") ?? "")")
+        #expect(outcome.facts["T.subtree_control"] == "hugetlb", "\(outcome)")
+        #expect(outcome.facts["runs"] == "", "\(outcome)")
+        #expect(outcome.leftovers == ["kai-host"], "\(outcome)")
+    }
 }
