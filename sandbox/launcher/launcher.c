@@ -95,7 +95,7 @@ static void missing_protections(const ks_config *cfg, char *out, size_t cap)
         snprintf(out + used, cap - used, "%s%s", used ? ", " : "", checks[i].text);
     }
     const ks_findings *f = run.cg.findings;
-    for (int i = 0; i < f->count; i++) {
+    for (int i = 0; f && i < f->count; i++) {
         const ks_finding *item = &f->items[i];
         if (item->ok || !item->required) continue;
         size_t used = strlen(out);

@@ -134,8 +134,9 @@ static void warnings(ks_buf *b, const ks_run *run)
         buf_json_string(b, (const unsigned char *)w, strlen(w));
         first = false;
     }
+    /* NULL when the run failed before its cgroups were prepared. */
     const ks_findings *f = run->cg.findings;
-    for (int i = 0; i < f->count; i++) {
+    for (int i = 0; f && i < f->count; i++) {
         if (!warns(&f->items[i])) continue;
         char text[800];
         snprintf(text, sizeof text, "%s (fix: %s)", f->items[i].detail, f->items[i].fix);
