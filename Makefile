@@ -78,6 +78,7 @@ demo-tools: build
 # Hostile code in the sandbox: each verdict is the sandbox doing its job.
 demo-sandbox: build
 	@$(DEMO_ENV); export KAI_DEMO_SECRET=hunter2; K="$(KAI)"; set -x; \
+	$$K doctor || true; \
 	$$K sandbox run --cpu-limit 1 sandbox/demo/busy_loop.py || true; \
 	{ $$K sandbox run --pids 16 --time-limit 5 sandbox/demo/fork_bomb.py | head -2; } || true; \
 	$$K sandbox run sandbox/demo/network.py || true; \

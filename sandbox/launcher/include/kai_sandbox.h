@@ -169,7 +169,8 @@ typedef struct {
 } ks_cg2_base;
 
 /* [supervisor] The v2 mount that holds this process's cgroup:
- * "/sys/fs/cgroup" (pure v2), "/sys/fs/cgroup/unified" (hybrid), or NULL. */
+ * "/sys/fs/cgroup" (pure v2), "/sys/fs/cgroup/unified" (hybrid), or NULL.
+ * Two statfs calls each time (not cached). */
 const char *ks_cg2_mount(void);
 /* [supervisor] Makes base (mount + own, own being the "0::" path from
  * /proc/self/cgroup; the parent of own when own is a kai-host leaf) ready
@@ -220,9 +221,11 @@ void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg);
 void ks_cgroup_create(ks_cgroup *cg, const ks_config *cfg);
 /* [supervisor] Writes a run's v2 limits into dir (memory.max,
  * memory.swap.max 0, memory.oom.group 1, pids.max, cpu.max, every
- * hugetlb.<size>.max 0) for the limits v1 did not already take, and sets
- * cg's has_* flags for each one written. Separate so that tests can run it
- * on a directory laid out as the kernel lays out a cgroup. */
+ * hugetlb.<size>.max and .rsvd.max 0) for the limits v1 did not already
+ * take, and sets cg's has_* flags for each one written. With a known base
+ * (cg->base.base set) only the controllers it enables are looked for.
+ * Separate so that tests can run it on a directory laid out as the kernel
+ * lays out a cgroup. */
 void ks_cg2_write_limits(ks_cgroup *cg, const char *dir, const ks_config *cfg);
 /* [supervisor] The verdict files of a v2 run cgroup: memory.events
  * (oom_kill), pids.events (max), memory.peak, cpu.stat (usage_usec). Fields
