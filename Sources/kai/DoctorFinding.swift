@@ -43,7 +43,9 @@ struct DoctorFinding: Equatable {
         id = finding.id
         group = Group.of(finding.id)
         status = finding.ok ? .ok : .missing
-        required = finding.required
+        // The contract's word, not the launcher's: a mismatched kai-sandbox
+        // must not make a required protection optional (and doctor exit 0).
+        required = SandboxFindings.contractIDs.first { $0.id == finding.id }?.required ?? finding.required
         detail = finding.detail
         fix = finding.ok ? nil : finding.fix
     }

@@ -102,6 +102,7 @@ void ks_parse_args(int argc, char **argv, ks_config *cfg)
             if (strcmp(arg, numbers[k].name) == 0) {
                 if (i + 1 >= argc) usage_error("%s needs a value", arg);
                 *numbers[k].slot = parse_number(arg, argv[++i], numbers[k].min, numbers[k].max);
+                if (numbers[k].slot == &cfg->cpus) cfg->cpus_given = true;
                 matched = true;
             }
         }

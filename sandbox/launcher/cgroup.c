@@ -310,14 +310,15 @@ static void kill_listed(const char *dir)
     char path[640], text[4096];
     snprintf(path, sizeof path, "%s/cgroup.procs", dir);
     if (read_file(path, text, sizeof text) <= 0) return;
-    for (char *p = text; *p;) {
+    /* Whole lines only: a pid cut off by the buffer ("1" of "1234") is
+     * someone else; the caller's next round reads it whole. */
+    for (char *p = text, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+        *nl = '\0';
         char *end;
         long pid = strtol(p, &end, 10);
-        if (end == p) break;
+        if (end == p || *end != '\0') continue;
         if (pid > 1 && kill((pid_t)pid, SIGKILL) < 0 && errno != ESRCH)
             fprintf(stderr, "kai-sandbox: warning: kill(%ld) in %s: %s\n", pid, dir, strerror(errno));
-        p = end;
-        while (*p == '\n') p++;
     }
 }
 

@@ -230,6 +230,9 @@ int ks_launcher_main(int argc, char **argv)
      * decide --require-isolation: the program has not been forked yet, and
      * on failure init is killed before it is. */
     ks_cgroup_create(&run.cg, &cfg);
+    /* A first delegation may wait out processes leaving the base (up to
+     * 3 s): the run's clock does not count it. */
+    run.start_ns += run.cg.base.waited_ns;
     ks_trace("sup", "cgroups created");
     if (cfg.require_isolation) {
         char missing[3072];

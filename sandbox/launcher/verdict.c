@@ -114,11 +114,13 @@ static void protections(ks_buf *b, const ks_run *run)
 }
 
 /* Only what weakens the run's promised protections becomes a warning: the
- * required cgroup findings and swap; the v2-only extras (cpu.max, oom
- * group, hugetlb, cgroup.kill) are in protections and kai doctor. */
-static bool warns(const ks_finding *f)
+ * required cgroup findings, swap, and --cpus when it was asked for; the
+ * other v2-only extras (oom group, hugetlb, cgroup.kill, the default
+ * --cpus) are in protections and kai doctor. */
+static bool warns(const ks_finding *f, const ks_config *cfg)
 {
-    return !f->ok && (f->required || strcmp(f->id, "cgroup_swap") == 0);
+    return !f->ok && (f->required || strcmp(f->id, "cgroup_swap") == 0 ||
+                      (cfg->cpus_given && strcmp(f->id, "cgroup_cpu_max") == 0));
 }
 
 static void warnings(ks_buf *b, const ks_run *run)
@@ -137,12 +139,16 @@ static void warnings(ks_buf *b, const ks_run *run)
     /* NULL when the run failed before its cgroups were prepared. */
     const ks_findings *f = run->cg.findings;
     for (int i = 0; f && i < f->count; i++) {
-        if (!warns(&f->items[i])) continue;
-        char text[800];
-        snprintf(text, sizeof text, "%s (fix: %s)", f->items[i].detail, f->items[i].fix);
+        if (!warns(&f->items[i], run->cfg)) continue;
+        char text[1700];
+        if (strcmp(f->items[i].id, "cgroup_cpu_max") == 0)
+            snprintf(text, sizeof text, "--cpus %ld is not enforced: %s (fix: %s)", run->cfg->cpus, f->items[i].detail,
+                     f->items[i].fix);
+        else
+            snprintf(text, sizeof text, "%s (fix: %s)", f->items[i].detail, f->items[i].fix);
         bool repeated = false; /* e.g. --no-cgroups is the reason for all of them */
         for (int k = 0; k < i; k++)
-            repeated |= warns(&f->items[k]) && strcmp(f->items[k].detail, f->items[i].detail) == 0;
+            repeated |= warns(&f->items[k], run->cfg) && strcmp(f->items[k].detail, f->items[i].detail) == 0;
         if (repeated) continue;
         if (!first) buf_puts(b, ", ");
         buf_json_string(b, (const unsigned char *)text, strlen(text));

@@ -62,7 +62,11 @@ public struct SandboxFindings: Sendable, Equatable, Decodable {
     }
 
     /// The required findings that are not ok (empty: full isolation).
-    public var missingRequired: [SandboxFinding] { findings.filter { $0.required && !$0.ok } }
+    public var missingRequired: [SandboxFinding] {
+        findings.filter { finding in
+            !finding.ok && (Self.contractIDs.first { $0.id == finding.id }?.required ?? finding.required)
+        }
+    }
 
     /// Decodes the launcher's `--probe` output. Fails when it is not JSON,
     /// lacks a field, or a finding that is not ok comes without its fix.

@@ -95,11 +95,12 @@ import Testing
     }
 
     @Test func delegate_enablesEachWantedControllerTheBaseHas_andNamesTheOneItLacks() throws {
-        let parent = try KernelCgroupLayout(under: root, name: "system.slice")
-        let base = try KernelCgroupLayout(under: parent.path, name: "kai.service")
+        // A cgroup an operator made for kai (systemd units: the next two tests).
+        let parent = try KernelCgroupLayout(under: root, name: "workloads")
+        let base = try KernelCgroupLayout(under: parent.path, name: "kai")
         try base.write("cgroup.controllers", "cpu memory pids\n")
         var out = ks_cg2_base()
-        #expect(ks_cg2_delegate(root, "/system.slice/kai.service", allControllers, &out))
+        #expect(ks_cg2_delegate(root, "/workloads/kai", allControllers, &out))
         #expect(string(out.base) == base.path)
         #expect(!out.is_root && !out.moved)
         let want = UInt32(KS_CG2_MEMORY | KS_CG2_PIDS | KS_CG2_CPU)
@@ -108,6 +109,38 @@ import Testing
             "the hugetlb controller is not available: \(base.path) does not have it in cgroup.controllers (its parent "
             + "does not delegate it); fix: as root, echo +hugetlb > \(parent.path)/cgroup.subtree_control, or run kai "
             + "in a systemd unit with Delegate=yes")
+        #expect(string(out.problem) == "")
+    }
+
+    @Test func delegate_inASystemdUnitThatDoesNotDelegate_movesNothingAndSaysHowToGetDelegation() throws {
+        let scope = try KernelCgroupLayout(under: root, name: "session-4.scope")
+        try scope.write("cgroup.controllers", "cpu memory pids\n")
+        var out = ks_cg2_base()
+        #expect(ks_cg2_delegate(root, "/session-4.scope", allControllers, &out))
+        #expect(out.enabled == 0 && !out.moved)
+        #expect(scope.read("cgroup.subtree_control") == "\n", "systemd's unit is not Kai's to change")
+        #expect(!FileManager.default.fileExists(atPath: scope.path + "/kai-host"))
+        #expect(string(out.problem) == "\(scope.path) is the cgroup of a systemd unit that does not delegate it (no "
+            + "Delegate=yes): systemd may take its controllers back at any time, so Kai moves nothing there; fix: start "
+            + "kai with systemd-run --scope -p Delegate=yes kai ..., or set Delegate=yes on the unit")
+    }
+
+    @Test func delegate_inASystemdUnitMarkedDelegated_enablesTheControllers() throws {
+        let service = try KernelCgroupLayout(under: root, name: "kai.service")
+        try service.write("cgroup.controllers", "cpu memory pids\n")
+        // What systemd 251+ sets on a unit with Delegate=yes (user.delegate: readable without privileges).
+        let mark = Process()
+        mark.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        mark.arguments = ["-c", "import os, sys; os.setxattr(sys.argv[1], 'user.delegate', b'1')", service.path]
+        mark.standardError = FileHandle.nullDevice
+        try mark.run()
+        mark.waitUntilExit()
+        guard mark.terminationStatus == 0 else {
+            try Test.cancel("needs user xattrs on \(root) to mark the unit delegated, which this file system refuses")
+        }
+        var out = ks_cg2_base()
+        #expect(ks_cg2_delegate(root, "/kai.service", allControllers, &out))
+        #expect(out.enabled == UInt32(KS_CG2_MEMORY | KS_CG2_PIDS | KS_CG2_CPU))
         #expect(string(out.problem) == "")
     }
 

@@ -115,6 +115,21 @@ import Testing
         #expect(report.warnings.filter { $0.contains("--no-cgroups") } == ["cgroups disabled by --no-cgroups (fix: drop --no-cgroups)"])
     }
 
+    @Test func run_withCpusWhereCpuMaxIsMissing_warnsThatItIsNotEnforced() throws {
+        let report = try run(["/bin/true"]) { $0.limits.cpus = 2 }
+        #expect(report.status == .ok)
+        #expect(report.limits.cpus == 2)
+        let warning = report.warnings.first { $0.hasPrefix("--cpus") }
+        if report.protections.cgroupCPUMax {
+            #expect(warning == nil, "cpu.max is enforced here: \(report.warnings)")
+        } else {
+            #expect(warning?.hasPrefix("--cpus 2 is not enforced: ") == true, "\(report.warnings)")
+            #expect(warning?.contains(" (fix: ") == true, "\(report.warnings)")
+        }
+        let quiet = try run(["/bin/true"])
+        #expect(!quiet.warnings.contains { $0.hasPrefix("--cpus") }, "the default is not a request: \(quiet.warnings)")
+    }
+
     @Test func run_withoutSeccomp_runsAndSaysSeccompIsOff() throws {
         let report = try run(["/bin/true"]) { $0.disableSeccomp = true }
         #expect(report.status == .ok)

@@ -26,6 +26,7 @@ typedef struct {
     long time_limit_ms, cpu_limit_ms, memory_mb, pids, output_limit_kb;
     long file_size_mb, open_files, stack_mb, workdir_mb;
     long cpus;                      /* --cpus: CPU bandwidth in whole CPUs (cgroup v2 cpu.max) */
+    bool cpus_given;                /* --cpus was on the command line (not enforcing it is then a warning) */
     const char *files_dir;          /* --files, or NULL */
     const char *stdin_file;         /* --stdin, or NULL */
     const char *env[KS_MAX_LIST];   /* --env NAME=VALUE */
@@ -125,8 +126,8 @@ typedef struct {
     const char *id;                 /* static, e.g. "cgroup_memory" */
     bool ok;
     bool required;                  /* --require-isolation (kai eval) needs it */
-    char detail[384];
-    char fix[384];
+    char detail[768];
+    char fix[768];
 } ks_finding;
 
 #define KS_MAX_FINDINGS 32
@@ -164,10 +165,18 @@ typedef struct {
     bool moved;                     /* this call moved processes into base/kai-host */
     unsigned available;             /* KS_CG2_* in base's cgroup.controllers */
     unsigned enabled;               /* KS_CG2_* in base's cgroup.subtree_control (after this call) */
-    char problem[768];              /* why runs get none or not all of them, "...; fix: ..."; "" when none */
-    char controller_problem[4][384];/* per controller (memory, pids, cpu, hugetlb): why it is not enabled */
+    int rel_offset;                 /* base + rel_offset: the base as /proc/<pid>/cgroup names it */
+    int64_t waited_ns;              /* spent delegating (waiting out busy processes), not the program's time */
+    char problem[1024];             /* why runs get none or not all of them, "...; fix: ..."; "" when none */
+    char controller_problem[4][1024]; /* per controller (memory, pids, cpu, hugetlb): why it is not enabled */
 } ks_cg2_base;
 
+/* [supervisor] Small cgroup file helpers (cgroup2.c): read dir/file into
+ * buf (0 or -1/errno); write text in one write(2), as `echo text >` does
+ * (0 or -1/errno); whether dir/file exists. */
+int ks_cg2_read_in(const char *dir, const char *file, char *buf, size_t cap);
+int ks_cg2_write_in(const char *dir, const char *file, const char *text);
+bool ks_cg2_exists_in(const char *dir, const char *file);
 /* [supervisor] The v2 mount that holds this process's cgroup:
  * "/sys/fs/cgroup" (pure v2), "/sys/fs/cgroup/unified" (hybrid), or NULL.
  * Two statfs calls each time (not cached). */
@@ -211,8 +220,8 @@ typedef struct {
 } ks_cgroup_stats;
 
 /* [supervisor] Before clone: resets *cg and creates the run's v2 cgroup
- * directory (if a v2 hierarchy is mounted and writable, after
- * ks_cg2_delegate), so init can be cloned straight into it. No limits yet. */
+ * directory in the base (ks_cg2_locate: its path only), so init can be
+ * cloned straight into it. Controllers and limits come after clone. */
 void ks_cgroup_prepare(ks_cgroup *cg, const ks_config *cfg);
 /* [supervisor] After clone, while init builds the sandbox: creates the v1
  * cgroups under the launcher's own ones and writes every limit (v1, else
