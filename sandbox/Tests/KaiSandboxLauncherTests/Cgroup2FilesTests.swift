@@ -165,13 +165,19 @@ import Testing
             + "cgroup.subtree_control; fix: as root, echo +pids > \(top.path)/cgroup.subtree_control")
     }
 
-    @Test func findings_ofAV2RunWithoutMemory_keepTheReasonApartFromTheFix() throws {
+    /// A run whose v2 base gives pids and CPU but not memory, for why.
+    func v2RunWithoutMemory() -> ks_cgroup {
         var cg = ks_cgroup()
         setString(&cg.unified, root + "/kai-1-2-3")
         setString(&cg.base.base, root)
         setString(&cg.base.controller_problem.0, "the memory controller is not available: why; fix: how")
         cg.has_pids = true
         cg.has_cpu = true
+        return cg
+    }
+
+    @Test func findings_ofAV2RunWithoutMemory_keepTheReasonApartFromTheFix() throws {
+        var cg = v2RunWithoutMemory()
         var cfg = config()
         var findings = ks_findings()
         findings.all = true // as the probe records them: what is ok too
@@ -192,12 +198,7 @@ import Testing
     }
 
     @Test func findings_ofARun_recordOnlyWhatIsMissing() {
-        var cg = ks_cgroup()
-        setString(&cg.unified, root + "/kai-1-2-3")
-        setString(&cg.base.base, root)
-        setString(&cg.base.controller_problem.0, "the memory controller is not available: why; fix: how")
-        cg.has_pids = true
-        cg.has_cpu = true
+        var cg = v2RunWithoutMemory()
         var cfg = config()
         var findings = ks_findings()
         withUnsafeMutablePointer(to: &findings) { pointer in
