@@ -115,6 +115,15 @@ import Testing
         #expect(report.warnings.filter { $0.contains("--no-cgroups") } == ["cgroups disabled by --no-cgroups (fix: drop --no-cgroups)"])
     }
 
+    @Test(arguments: ["0", "1025", "1.5", "two"])
+    func launcher_cpusOutOfRange_isAUsageErrorNamingTheRange(value: String) throws {
+        let outcome = try Subprocess.run(Fixtures.buildDirectory + "/kai-sandbox", ["--cpus", value, "--", "/bin/true"], environment: [:])
+        #expect(outcome.status == 2)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.hasPrefix("kai-sandbox: --cpus expects a whole number from 1 to 1024, got \"\(value)\"\n"),
+                "\(outcome.stderr)")
+    }
+
     @Test func run_withCpusWhereCpuMaxIsMissing_warnsThatItIsNotEnforced() throws {
         let report = try run(["/bin/true"]) { $0.limits.cpus = 2 }
         #expect(report.status == .ok)
