@@ -1,5 +1,5 @@
 /*
- * kai_abi.h — Kai plugin ABI, version 1: versions, result codes, basic types,
+ * kai_abi.h — Kai plugin ABI, version 1 (minor 1): versions, result codes, basic types,
  * and the thread-rule vocabulary used by every other header.
  *
  * This folder is the whole contract between Kai and a plugin. A plugin
@@ -41,8 +41,12 @@ extern "C" {
 
 /** The ABI major. A different major is a different entry symbol. */
 #define KAI_ABI_MAJOR 1
-/** The newest ABI minor these headers describe. */
-#define KAI_ABI_MINOR 0
+/** The newest ABI minor these headers describe.
+ *  1.0: tools, host services, events.
+ *  1.1: the provider contract (kai_provider.h): kai_call.operation, model
+ *       listing at run time, the cancel wake-up fd, providers parallel by
+ *       default. A plugin built against 1.0 headers loads and works unchanged. */
+#define KAI_ABI_MINOR 1
 
 /** Marks the one symbol a plugin exports; build with -fvisibility=hidden. */
 #if defined(__GNUC__) || defined(__clang__)

@@ -42,6 +42,15 @@ typedef struct kai_call {
     const kai_event_sink *events;
     /** Opaque host state for this call. */
     void *host_call;
+
+    /* ---- appended in minor 1; read only when struct_size covers them ---- */
+
+    /** What the host asks of the capability: KAI_OP_INVOKE (0, the only
+     *  operation of 1.0: run it with `input`), or KAI_OP_LIST_MODELS for a
+     *  provider (kai_provider.h). A plugin that negotiated minor 0 is never
+     *  sent anything but KAI_OP_INVOKE. */
+    uint32_t operation;
+    uint32_t reserved1;
     /* Fields appended in later minors go here; read them only when
      * struct_size says they exist. */
 } kai_call;
@@ -79,10 +88,11 @@ struct kai_host {
 
     /**
      * Looks up an optional host feature by versioned id, of the form
-     * "kai.host.<feature>/<revision>" (e.g. a future "kai.host.secrets/1").
-     * Returns a pointer to that feature's table (owned by the host, valid
-     * until destroy() returns), or NULL when absent. ABI 1.0 defines no
-     * extensions: every id returns NULL today, so always handle NULL.
+     * "kai.host.<feature>/<revision>" (e.g. KAI_HOST_CANCEL_ID in
+     * kai_provider.h). Returns a pointer to that feature's table (owned by
+     * the host, valid until destroy() returns), or NULL when absent. ABI 1.0
+     * defines no extensions and a host may lack any of them: always handle
+     * NULL.
      * Threads:   [any-thread]
      */
     const void *(*get_extension)(const kai_host *self, const char *id);
@@ -127,11 +137,10 @@ struct kai_host {
     /**
      * Asks an LLM provider for one complete response. `provider` names a
      * provider capability ("plugin.id.name" or "name") optionally followed by
-     * "/model"; empty means the host's choice. The request is a chat request:
-     * {"messages":[{"role","content"}...], "tools"?: [MCP tool descriptors],
-     *  "max_tokens"?, "temperature"?}. The response written to `out` is
-     * {"message":{"role":"assistant","content":..., "tool_calls"?:[...]},
-     *  "finish_reason":..., "usage"?:{...}}.
+     * "/model"; empty means the host's choice. The request is a chat request
+     * (plugin-sdk/schema/chat-request.schema.json); the response written to
+     * `out` is a chat response (chat-response.schema.json), already
+     * validated by the host.
      *
      * Ownership: as call_tool.
      * Returns:   KAI_OK or the failure's code; KAI_ERR_UNSUPPORTED when the

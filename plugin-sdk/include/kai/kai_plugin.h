@@ -27,6 +27,7 @@
 #include "kai_events.h"
 #include "kai_host.h"
 #include "kai_output.h"
+#include "kai_provider.h"
 
 #ifdef __cplusplus
 extern "C" {
