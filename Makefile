@@ -12,7 +12,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
 # Debian packages the build, tests and benchmarks need.
-DEB_PACKAGES := gcc libc6-dev make python3 python3-venv libsqlite3-dev libseccomp-dev bubblewrap util-linux
+DEB_PACKAGES := gcc libc6-dev make python3 python3-venv libsqlite3-dev libseccomp-dev bubblewrap util-linux libcurl4-openssl-dev
 SWIFT ?= swift
 BIN = $(shell $(SWIFT) build --show-bin-path)
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)

@@ -34,6 +34,7 @@ let package = Package(
         // "KaiPlugin".
         .library(name: "KaiPluginText", type: .dynamic, targets: ["KaiPluginText"]),
         .library(name: "KaiPluginUtils", type: .dynamic, targets: ["KaiPluginUtils"]),
+        .library(name: "KaiPluginOpenAI", type: .dynamic, targets: ["KaiPluginOpenAI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -84,6 +85,10 @@ let package = Package(
             cSettings: [.unsafeFlags(["-fvisibility=hidden"])]
         ),
         .target(name: "KaiPluginUtils", dependencies: ["CKaiABI"], path: "Plugins/Utils"),
+        // The openai provider: OpenAI-compatible chat completions over libcurl
+        // (CCurl: the system library plus non-variadic wrappers Swift can call).
+        .systemLibrary(name: "CCurl", path: "Plugins/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "KaiPluginOpenAI", dependencies: ["CKaiABI", "KaiJSON", "CCurl"], path: "Plugins/OpenAI"),
 
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.
@@ -121,6 +126,8 @@ let package = Package(
         // Builds fixture plugins with plain cc and finds build products.
         .target(name: "KaiTestSupport", dependencies: ["KaiCore", "KaiJSON"], path: "Tests/KaiTestSupport"),
         .testTarget(name: "KaiCoreTests", dependencies: ["KaiCore", "KaiTestSupport"]),
+        // The bundled provider plugins against a scripted server and a real one.
+        .testTarget(name: "KaiProviderTests", dependencies: ["CKaiABI", "KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiWorkerTests", dependencies: ["KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiValidateTests", dependencies: ["KaiValidate", "KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiJSONSchema", "KaiTestSupport"]),

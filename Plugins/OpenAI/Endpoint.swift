@@ -1,0 +1,82 @@
+import KaiJSON
+
+/// One configured OpenAI-compatible server.
+struct Endpoint: Sendable {
+    let name: String
+    /// Without a trailing slash, so paths append as "/chat/completions".
+    let baseURL: String
+    /// The config key named by api_key_secret, for messages (never the value).
+    let apiKeySecret: String?
+    /// The API key itself. Only ever put into the Authorization header and
+    /// cut out of server text (redact); nothing prints an Endpoint.
+    let apiKey: String?
+    let models: [String]?
+    let priceInputPerMillion: Double?
+    let priceOutputPerMillion: Double?
+    let timeoutSeconds: Double
+    let connectTimeoutSeconds: Double
+
+    var chatURL: String { baseURL + "/chat/completions" }
+    var modelsURL: String { baseURL + "/models" }
+
+    /// The call's cost from the configured prices; nil when neither is set.
+    func cost(input: Int64, output: Int64) -> Double? {
+        guard priceInputPerMillion != nil || priceOutputPerMillion != nil else { return nil }
+        return Double(input) / 1e6 * (priceInputPerMillion ?? 0) + Double(output) / 1e6 * (priceOutputPerMillion ?? 0)
+    }
+
+    /// `text` with the API key replaced, for server text that goes into an
+    /// error message (a server may echo what it was sent).
+    func redact(_ text: String) -> String {
+        guard let apiKey, !apiKey.isEmpty else { return text }
+        return text.replacing(apiKey, with: "<api key>")
+    }
+
+    /// How to fix a refused key, naming the secret to set.
+    var keyHint: String {
+        if let apiKeySecret {
+            return "check the API key in secret \"\(apiKeySecret)\" (the plugin entry's secrets: {\(apiKeySecret): ENV_VAR}) and the variable's value"
+        }
+        return "set api_key_secret for endpoint \(name) and its secret (secrets: {KEY: ENV_VAR} in the plugin entry)"
+    }
+}
+
+/// The plugin's configuration, read once in create().
+struct OpenAIConfig: Sendable {
+    let endpoints: [Endpoint]
+
+    /// Reads the host's config JSON (already validated against the
+    /// configSchema); what the schema cannot say (a secret key that is not
+    /// there, duplicate names) is checked here, naming the key.
+    init(json: JSONValue) throws(ProviderError) {
+        let list = json["endpoints"]?.arrayValue ?? []
+        var endpoints: [Endpoint] = []
+        for (position, item) in list.enumerated() {
+            let name = item["name"]?.stringValue ?? "#\(position)"
+            guard let base = item["base_url"]?.stringValue, base.hasPrefix("http://") || base.hasPrefix("https://") else {
+                throw .invalidInput("endpoint \(name): base_url must be an http:// or https:// URL, e.g. http://127.0.0.1:8000/v1")
+            }
+            guard !endpoints.contains(where: { $0.name == name }) else {
+                throw .invalidInput("endpoints: the name \"\(name)\" is used twice; give each endpoint its own name")
+            }
+            let secret = item["api_key_secret"]?.stringValue
+            var key: String? = nil
+            if let secret {
+                guard let value = json[secret]?.stringValue, !value.isEmpty else {
+                    throw .invalidInput("endpoint \(name): api_key_secret names \"\(secret)\", but the config has no value for it; add secrets: {\(secret): ENV_VAR} to the plugin entry and export ENV_VAR")
+                }
+                key = value
+            }
+            var base2 = base
+            while base2.hasSuffix("/") { base2.removeLast() }
+            endpoints.append(Endpoint(
+                name: name, baseURL: base2, apiKeySecret: secret, apiKey: key,
+                models: item["models"]?.arrayValue?.compactMap(\.stringValue),
+                priceInputPerMillion: item["price_input_per_1m"]?.doubleValue,
+                priceOutputPerMillion: item["price_output_per_1m"]?.doubleValue,
+                timeoutSeconds: item["timeout_s"]?.doubleValue ?? 120,
+                connectTimeoutSeconds: item["connect_timeout_s"]?.doubleValue ?? 10))
+        }
+        self.endpoints = endpoints
+    }
+}

@@ -1,0 +1,79 @@
+import CCurl
+import CKaiABI
+import KaiJSON
+
+/// Turns a transfer that did not give a usable answer into an error that
+/// says what failed and what to do, with the code callers act on:
+/// unreachable, 5xx and 429 are UNAVAILABLE (may retry), 401/403
+/// PERMISSION_DENIED (fix the key), 400/404/422 INVALID_INPUT (fix the
+/// request or the config).
+enum HTTPFailure {
+    /// `what` says which request, e.g. "endpoint local (http://…/chat/completions)".
+    static func status(_ status: Int, body: [UInt8], endpoint: Endpoint, url: String, hint: String? = nil) -> ProviderError {
+        let what = "endpoint \(endpoint.name) (\(url))"
+        let said = serverMessage(body, endpoint: endpoint).map { ": \($0)" } ?? " (the server gave no message)"
+        let extra = hint.map { "; \($0)" } ?? ""
+        switch status {
+        case 401, 403:
+            return ProviderError(KAI_ERR_PERMISSION_DENIED, "\(what) refused the API key: HTTP \(status)\(said); \(endpoint.keyHint)")
+        case 404:
+            return ProviderError(KAI_ERR_INVALID_INPUT, "\(what) answered HTTP 404\(said); check base_url (it usually ends in /v1) and the model name")
+        case 400, 413, 422:
+            return ProviderError(KAI_ERR_INVALID_INPUT, "\(what) rejected the request: HTTP \(status)\(said)\(extra)")
+        case 429:
+            return .unavailable("\(what) is limiting requests: HTTP 429\(said); wait and retry, or check the account's quota")
+        case 500...599:
+            return .unavailable("\(what) failed: HTTP \(status)\(said)\(extra)")
+        default:
+            return .unavailable("\(what) answered an unexpected HTTP \(status)\(said)")
+        }
+    }
+
+    /// A failure below HTTP: no connection, a dropped one, curl's own timeout.
+    static func transport(_ code: UInt32, endpoint: Endpoint, url: String, waiter: CallWaiter) -> ProviderError {
+        let what = "endpoint \(endpoint.name) (\(url))"
+        switch CURLcode(rawValue: code) {
+        case CURLE_COULDNT_CONNECT:
+            return .unavailable("could not connect to \(what): connection refused; is the server running? Check base_url in the plugin's config")
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return .unavailable("could not resolve the host of \(what); check base_url in the plugin's config")
+        case CURLE_OPERATION_TIMEDOUT:
+            if waiter.remainingMilliseconds <= 1 { return deadline(endpoint: endpoint, url: url) }
+            return ProviderError(KAI_ERR_DEADLINE_EXCEEDED, "\(what) did not finish answering within its timeout (timeout_s \(seconds(endpoint.timeoutSeconds)), connect_timeout_s \(seconds(endpoint.connectTimeoutSeconds))); raise them in the endpoint's config or check the server")
+        case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SEND_ERROR:
+            return .unavailable("\(what) closed the connection before the response was complete; the server may have stopped or restarted: retry")
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION:
+            return .unavailable("the TLS connection to \(what) failed: \(String(cString: curl_easy_strerror(CURLcode(rawValue: code)))); check base_url and the server's certificate")
+        default:
+            return .unavailable("the request to \(what) failed: \(String(cString: curl_easy_strerror(CURLcode(rawValue: code))))")
+        }
+    }
+
+    static func deadline(endpoint: Endpoint, url: String) -> ProviderError {
+        ProviderError(KAI_ERR_DEADLINE_EXCEEDED, "the call's deadline passed before endpoint \(endpoint.name) (\(url)) finished answering")
+    }
+
+    static func cancelled(endpoint: Endpoint, url: String) -> ProviderError {
+        ProviderError(KAI_ERR_CANCELLED, "the call was cancelled while waiting for endpoint \(endpoint.name) (\(url))")
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    /// The server's own words: OpenAI's {"error": {"message"}}, FastAPI's
+    /// {"detail"}, or plain text; clipped, with the API key cut out.
+    private static func serverMessage(_ body: [UInt8], endpoint: Endpoint) -> String? {
+        var text: String
+        if case .object(let object)? = try? JSONParser.parse(body) {
+            let error = object["error"]
+            text = error?["message"]?.stringValue ?? error?.stringValue ?? object["detail"]?.stringValue
+                ?? object["message"]?.stringValue ?? JSONValue.object(object).serialized()
+        } else {
+            text = String(decoding: body, as: UTF8.self)
+        }
+        text = endpoint.redact(text.trimmingWhitespace)
+        guard !text.isEmpty else { return nil }
+        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+    }
+}

@@ -1,0 +1,85 @@
+import KaiJSON
+
+/// Builds the reply from streamed chunks (`chat.completion.chunk`) and
+/// forwards each piece to the caller as it arrives.
+///
+/// Real servers differ, and each difference is handled here: a call's id
+/// and name come only in its index's first delta; arguments arrive as "",
+/// "{}", null or not at all; usage comes in a last chunk whose `choices` is
+/// empty; calls interleave by index; old servers send no index (one whole
+/// call per chunk); llama-cpp-python sends a legacy `function_call` beside
+/// `tool_calls`, which is ignored then and used only when alone.
+struct StreamAccumulator {
+    private(set) var reply = AssistantReply()
+    private(set) var sawDone = false
+    /// Server index → position in reply.toolCalls.
+    private var positions: [Int: Int] = [:]
+    private var sawToolCalls = false
+    private var completionID: String?
+
+    /// Applies one SSE event's data.
+    mutating func apply(_ data: [UInt8], endpoint: Endpoint, emitter: EventEmitter) throws(ProviderError) {
+        if data == Array("[DONE]".utf8) {
+            sawDone = true
+            return
+        }
+        guard case .object(let chunk)? = try? JSONParser.parse(data) else {
+            let text = endpoint.redact(String(decoding: data.prefix(200), as: UTF8.self))
+            throw .unavailable("endpoint \(endpoint.name) sent a stream event that is not a JSON object: \(text); is \(endpoint.baseURL) an OpenAI-compatible API?")
+        }
+        if let error = chunk["error"] {
+            let text = endpoint.redact(error["message"]?.stringValue ?? error.serialized())
+            throw .unavailable("endpoint \(endpoint.name) reported an error mid-stream: \(text)")
+        }
+        if let model = chunk["model"]?.stringValue, !model.isEmpty { reply.model = model }
+        if completionID == nil { completionID = chunk["id"]?.stringValue }
+        if case .object(let usage)? = chunk["usage"] {
+            let input = usage["prompt_tokens"]?.intValue ?? 0, output = usage["completion_tokens"]?.intValue ?? 0
+            reply.usage = (input, output)
+            emitter.usage(input: input, output: output, cost: endpoint.cost(input: input, output: output))
+        }
+        guard let choice = chunk["choices"]?.arrayValue?.first(where: { ($0["index"]?.intValue ?? 0) == 0 }) else { return }
+        if let reason = choice["finish_reason"]?.stringValue { reply.finishReason = reason }
+        guard let delta = choice["delta"] else { return }
+        if let text = delta["content"]?.stringValue, !text.isEmpty {
+            reply.content += text
+            emitter.text(text)
+        }
+        if let calls = delta["tool_calls"]?.arrayValue, !calls.isEmpty {
+            sawToolCalls = true
+            for call in calls { applyToolCall(call, emitter: emitter) }
+        } else if !sawToolCalls, case .object(let legacy)? = delta["function_call"] {
+            applyToolCall(.object(["index": 0, "function": .object(legacy)]), emitter: emitter)
+        }
+    }
+
+    private mutating func applyToolCall(_ call: JSONValue, emitter: EventEmitter) {
+        let id = call["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let function = call["function"]
+        let name = function?["name"]?.stringValue ?? ""
+        let fragment = function?["arguments"]?.stringValue ?? ""
+        let index = Int(call["index"]?.intValue ?? Int64(missingIndex(id: id)))
+        if let position = positions[index] {
+            reply.toolCalls[position].arguments += fragment
+            if reply.toolCalls[position].name.isEmpty { reply.toolCalls[position].name = name }
+            if !fragment.isEmpty { emitter.toolCall(index: index, id: "", name: "", arguments: fragment) }
+            return
+        }
+        let callID = id ?? "call_\(index)_\(completionID ?? "kai")"
+        positions[index] = reply.toolCalls.count
+        reply.toolCalls.append(.init(id: callID, name: name, arguments: fragment))
+        emitter.toolCall(index: index, id: callID, name: name, arguments: fragment)
+    }
+
+    /// The index of a call sent without one: a new id (or the first call)
+    /// starts a new call, no id continues the last one.
+    private func missingIndex(id: String?) -> Int {
+        if let id {
+            if let known = reply.toolCalls.firstIndex(where: { $0.id == id }) {
+                return positions.first { $0.value == known }?.key ?? known
+            }
+            return (positions.keys.max() ?? -1) + 1
+        }
+        return positions.keys.max() ?? 0
+    }
+}
