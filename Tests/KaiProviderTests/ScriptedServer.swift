@@ -1,0 +1,63 @@
+import Foundation
+import KaiJSON
+import KaiTestSupport
+
+/// Tests/Fixtures/openai_scripted_server.py, running on 127.0.0.1 with a
+/// port of the kernel's choosing: started, its "port N" line read (no
+/// sleeping), and killed when the test is done with it.
+final class ScriptedServer: @unchecked Sendable {
+    // @unchecked: the process handle is set once in init and only
+    // terminated in deinit.
+    let port: Int
+    private let process: Process
+    private let stdout: FileHandle
+
+    init() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.repositoryRoot + "/Tests/Fixtures/openai_scripted_server.py"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        stdout = output.fileHandleForReading
+        let line = ScriptedServer.readLine(stdout)
+        guard line.hasPrefix("port "), let port = Int(line.dropFirst(5)) else {
+            process.terminate()
+            throw FixtureError(message: "the scripted server did not print its port (got \"\(line)\")")
+        }
+        self.port = port
+    }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+
+    /// The last chat request the server received: {"headers": {...}, "body": {...}}.
+    func lastRequest() throws -> JSONValue {
+        let data = try Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/_kai/last")!)
+        return try JSONParser.parse([UInt8](data))
+    }
+
+    /// Blocks until the server says it is hanging on a request.
+    func waitUntilHanging() {
+        while true {
+            let line = Self.readLine(stdout)
+            if line == "hanging" || line.isEmpty { return }
+        }
+    }
+
+    private static func readLine(_ handle: FileHandle) -> String {
+        var bytes: [UInt8] = []
+        while true {
+            let byte = handle.readData(ofLength: 1)
+            guard let first = byte.first, first != UInt8(ascii: "\n") else { break }
+            bytes.append(first)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
