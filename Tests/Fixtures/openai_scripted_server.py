@@ -15,6 +15,7 @@ so tests can check what the client sent.
 """
 import json
 import select
+import signal
 import socket
 import sys
 import threading
@@ -216,6 +217,7 @@ SCRIPTS["no-done"] = SCRIPTS["text"]
 
 
 def main():
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a test runner may have left it ignored
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print(f"port {server.server_address[1]}", flush=True)

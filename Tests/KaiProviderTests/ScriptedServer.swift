@@ -31,7 +31,8 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     deinit {
-        process.terminate()
+        // SIGKILL: a test runner may leave SIGTERM ignored in its children.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
@@ -39,8 +40,9 @@ final class ScriptedServer: @unchecked Sendable {
 
     /// The last chat request the server received: {"headers": {...}, "body": {...}}.
     func lastRequest() throws -> JSONValue {
-        let data = try Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/_kai/last")!)
-        return try JSONParser.parse([UInt8](data))
+        // curl(1): Foundation on Linux reads no http URLs without FoundationNetworking.
+        let outcome = try Subprocess.run("/usr/bin/env", ["curl", "-sS", "http://127.0.0.1:\(port)/_kai/last"])
+        return try JSONParser.parse(outcome.stdout)
     }
 
     /// Blocks until the server says it is hanging on a request.
