@@ -127,7 +127,10 @@ let package = Package(
         .target(name: "KaiTestSupport", dependencies: ["KaiCore", "KaiJSON"], path: "Tests/KaiTestSupport"),
         .testTarget(name: "KaiCoreTests", dependencies: ["KaiCore", "KaiTestSupport"]),
         // The bundled provider plugins against a scripted server and a real one.
-        .testTarget(name: "KaiProviderTests", dependencies: ["CKaiABI", "KaiCore", "KaiJSON", "KaiTestSupport"]),
+        .testTarget(
+            name: "KaiProviderTests",
+            dependencies: ["CKaiABI", "KaiCore", "KaiJSON", "KaiTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "KaiWorkerTests", dependencies: ["KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiValidateTests", dependencies: ["KaiValidate", "KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiJSONSchema", "KaiTestSupport"]),
