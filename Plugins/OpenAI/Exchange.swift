@@ -25,6 +25,7 @@ struct Exchange {
         var accumulator = StreamAccumulator()
         var failure: ProviderError? = nil
         var errorBody: [UInt8] = []
+        var eventCount = 0
         let url = endpoint.chatURL
         let outcome = try perform(request(.post, url: url, body: body, stream: true)) { bytes, status in
             guard (200..<300).contains(status) else {
@@ -32,6 +33,7 @@ struct Exchange {
                 return true
             }
             return parser.feed(bytes) { data in
+                eventCount += 1
                 do throws(ProviderError) {
                     try accumulator.apply(data, endpoint: endpoint, emitter: emitter)
                 } catch {
@@ -50,7 +52,15 @@ struct Exchange {
         default:
             break
         }
-        if let tail = parser.finish() { try accumulator.apply(tail, endpoint: endpoint, emitter: emitter) }
+        if let tail = parser.finish() {
+            eventCount += 1
+            try accumulator.apply(tail, endpoint: endpoint, emitter: emitter)
+        }
+        // llama-cpp-python answers a request it fails on mid-generation with
+        // HTTP 200 and an empty stream (tool_choice "required", for one).
+        guard eventCount > 0 else {
+            throw .unavailable("endpoint \(endpoint.name) (\(url)) answered with an empty event stream: the server failed before sending anything\(hint.map { "; \($0)" } ?? "")")
+        }
         guard accumulator.sawDone || accumulator.reply.finishReason != nil else {
             throw .unavailable("endpoint \(endpoint.name) (\(url)) ended the stream before its last event (no finish_reason, no [DONE]); the server may have stopped: retry")
         }

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 CREATED = 1733000000
 MODELS = ["text", "unicode", "tool-openai", "tool-args-empty", "tool-args-braces", "tool-args-null",
           "tool-interleaved", "tool-legacy", "tool-legacy-only", "length", "no-done",
-          "fail-500", "fail-401", "fail-404", "fail-429", "hang", "hang-first", "drop", "bad-json"]
+          "fail-500", "fail-401", "empty-stream", "fail-404", "fail-429", "hang", "hang-first", "drop", "bad-json"]
 
 
 def call(index, id=None, name=None, arguments=None, omit_arguments=False):
@@ -174,6 +174,8 @@ class Handler(BaseHTTPRequestHandler):
         if model == "hang-first":
             self.write_chunk(chunk(model, text_deltas("first")[1]))
             return self.hang(before_body=False)
+        if model == "empty-stream":  # llama-cpp-python failing mid-request
+            return self.end_chunks()
         if model == "bad-json":
             self.write_chunk(b"data: {\"id\": \"chatcmpl-kai1\", \"choices\": [\n\n")
             return self.end_chunks()

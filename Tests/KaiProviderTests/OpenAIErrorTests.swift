@@ -66,6 +66,12 @@ import Testing
         #expect(error?.description.hasSuffix(#"endpoint scripted sent a stream event that is not a JSON object: {"id": "chatcmpl-kai1", "choices": [; is \#(server.baseURL) an OpenAI-compatible API?"#) == true)
     }
 
+    @Test func emptyEventStream_saysTheServerFailedBeforeSendingAnything() {
+        let error = host.stream(OpenAIFixtures.request("empty-stream")).error
+        #expect(error?.code == .unavailable)
+        #expect(error?.description.hasSuffix("endpoint scripted (\(chatURL)) answered with an empty event stream: the server failed before sending anything") == true)
+    }
+
     @Test func cancelWhileTheServerIsSilent_endsTheCallAsCancelled() {
         let token = CancellationToken()
         let server = self.server

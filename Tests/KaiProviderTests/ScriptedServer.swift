@@ -53,7 +53,7 @@ final class ScriptedServer: @unchecked Sendable {
         }
     }
 
-    private static func readLine(_ handle: FileHandle) -> String {
+    static func readLine(_ handle: FileHandle) -> String {
         var bytes: [UInt8] = []
         while true {
             let byte = handle.readData(ofLength: 1)
