@@ -11,7 +11,8 @@ the script: each one reproduces a quirk some real server has, or a fault.
 
 Requests for "hang" and "hang-first" print "hanging" on stdout once the
 server is hanging. GET /_kai/last returns the last chat request as received (headers and body),
-so tests can check what the client sent.
+so tests can check what the client sent, and on which connection (numbered
+from 1 as they are accepted).
 """
 import json
 import select
@@ -119,6 +120,14 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     last = None
     lock = threading.Lock()
+    connections = 0
+
+    def setup(self):
+        """One handler per TCP connection: numbering them shows reuse."""
+        super().setup()
+        with Handler.lock:
+            Handler.connections += 1
+            self.connection_number = Handler.connections
 
     def log_message(self, *args):
         pass
@@ -147,7 +156,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(404, {"detail": "Not Found"})
         request = json.loads(body)
         with Handler.lock:
-            Handler.last = {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": request}
+            Handler.last = {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": request,
+                            "connection": self.connection_number}
         model = request.get("model", "")
         stream = request.get("stream", False)
         usage = {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17}

@@ -1,6 +1,8 @@
+import Foundation
 import KaiCore
 import KaiJSON
 import KaiTestSupport
+import Synchronization
 import Testing
 
 /// The openai plugin loaded by KaiCore's PluginHost and called through
@@ -92,6 +94,30 @@ import Testing
         let error = host.complete(OpenAIFixtures.request("gpt-9")).error
         #expect(error?.code == .invalidInput)
         #expect(error?.description.contains(#"no configured endpoint serves model "gpt-9" (first: length, unicode; second: text, unicode, "#) == true)
+    }
+
+    @Test func consecutiveCalls_reuseOneConnection() throws {
+        let server = try ScriptedServer()
+        let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL))
+        var connections: [JSONValue?] = []
+        for model in ["text", "tool-openai", "unicode"] {
+            _ = host.stream(OpenAIFixtures.request(model))
+            connections.append(try server.lastRequest()["connection"])
+        }
+        _ = host.complete(OpenAIFixtures.request("text"))
+        connections.append(try server.lastRequest()["connection"])
+        #expect(connections == [1, 1, 1, 1])
+    }
+
+    @Test func parallelCalls_onOneInstance_allSucceed() throws {
+        let server = try ScriptedServer()
+        let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL))
+        let contents = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { index in
+            let content = host.stream(OpenAIFixtures.request(index % 2 == 0 ? "text" : "unicode")).result?.content ?? "failed"
+            contents.withLock { $0.append(content) }
+        }
+        #expect(contents.withLock { $0.sorted() } == ["Hello, world!", "Hello, world!", "Hello, world!", "héllo 🌍 世界", "héllo 🌍 世界", "héllo 🌍 世界"])
     }
 
     @Test func listModels_configuredListsOrTheServersModels() throws {
