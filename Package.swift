@@ -88,7 +88,7 @@ let package = Package(
         // The openai provider: OpenAI-compatible chat completions over libcurl
         // (CCurl: the system library plus non-variadic wrappers Swift can call).
         .systemLibrary(name: "CCurl", path: "Plugins/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "KaiPluginOpenAI", dependencies: ["CKaiABI", "KaiJSON", "CCurl"], path: "Plugins/OpenAI"),
+        .target(name: "KaiPluginOpenAI", dependencies: ["CKaiABI", "KaiJSON", "CCurl"], path: "Plugins/OpenAI", exclude: ["README.md"]),
 
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.
