@@ -51,9 +51,12 @@ final class OpenAIInstance: Sendable {
                 response = .object(object)
             }
             let bytes = response.serializedBytes()
-            if emitter.isStreaming { emitter.done(finishReason: response["finish_reason"]?.stringValue ?? "stop", result: bytes) }
+            let finish = response["finish_reason"]?.stringValue ?? "stop"
+            log(KAI_LOG_DEBUG, "POST \(endpoint.chatURL) model \(model)\(emitter.isStreaming ? ", streamed" : ""): \(finish)")
+            if emitter.isStreaming { emitter.done(finishReason: finish, result: bytes) }
             return output.write(bytes)
         } catch {
+            log(KAI_LOG_DEBUG, "chat request failed: \(error.message)")
             if emitter.isStreaming { emitter.error(error) }
             return output.fail(error)
         }

@@ -15,6 +15,7 @@ so tests can check what the client sent, and on which connection (numbered
 from 1 as they are accepted).
 """
 import json
+import os
 import select
 import signal
 import socket
@@ -228,8 +229,16 @@ SCRIPTS["drop"] = SCRIPTS["text"]
 SCRIPTS["no-done"] = SCRIPTS["text"]
 
 
+def exit_with_parent():
+    """Exits when stdin closes: the test process that holds it has gone,
+    even if it was killed before it could kill this server."""
+    sys.stdin.buffer.read()
+    os._exit(0)
+
+
 def main():
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a test runner may have left it ignored
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print(f"port {server.server_address[1]}", flush=True)

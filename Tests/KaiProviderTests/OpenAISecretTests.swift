@@ -49,6 +49,7 @@ import Testing
         let host = OpenAIHost(config: config, secrets: ["openai_key": Self.key])
         let seen = Self.everyPath(host, server: server)
         #expect(seen.count > 40)
+        #expect(host.logs.text.contains("refused the API key"))  // the log saw the failures too
         #expect(!seen.contains { $0.contains(Self.key) })
         #expect(!seen.contains { $0.contains("PLANTED") })
         _ = host.complete(OpenAIFixtures.request("text"))

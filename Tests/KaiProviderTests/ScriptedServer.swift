@@ -18,6 +18,8 @@ final class ScriptedServer: @unchecked Sendable {
         process.arguments = ["python3", Fixtures.repositoryRoot + "/Tests/Fixtures/openai_scripted_server.py"]
         let output = Pipe()
         process.standardOutput = output
+        // Held open by this process only: the server exits when it closes.
+        process.standardInput = Pipe()
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
