@@ -13,11 +13,11 @@ struct OpenAIHost {
 
     /// `secrets`: config key → value, merged in as the operator's secrets
     /// entry does (so the host knows them as secrets).
-    init(config: JSONValue, secrets: [String: String] = [:]) {
+    init(config: JSONValue, secrets: [String: String] = [:], isolation: PluginIsolation = .inprocess) {
         logs = LogCapture()
         let settings = PluginSettings(config: config, secrets: secrets.mapValues {
             PluginSettings.Secret(value: $0, redacted: "<secret from OPENAI_API_KEY>")
-        })
+        }, isolation: isolation)
         let capture = logs
         host = PluginHost.load(from: ListCatalog(sources: [PluginSource(path: OpenAIFixtures.pluginPath, settings: settings)]),
                                logger: Logger(label: "kai.plugin") { _ in capture })

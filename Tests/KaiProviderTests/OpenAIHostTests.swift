@@ -36,6 +36,31 @@ import Testing
         #expect(result?.timeToFirstTokenNanoseconds != nil)
     }
 
+    @Test func sinkAnsweringStop_returnsTheTextSoFarAsStopped() throws {
+        let server = try ScriptedServer()
+        let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL))
+        let result = try host.host.callProvider("openai", request: Array(OpenAIFixtures.request("text").utf8),
+                                                options: CallOptions(onEvent: { _ in .stop }))
+        #expect(result.finishReason == "stopped")
+        #expect(result.content == "Hello")
+    }
+
+    @Test(arguments: [PluginIsolation.process, .sandbox])
+    func inAWorkerProcess_streamsAndCancels(isolation: PluginIsolation) throws {
+        let server = try ScriptedServer()
+        let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL), isolation: isolation)
+        let (result, error, events) = host.stream(OpenAIFixtures.request("tool-interleaved"))
+        #expect(error == nil)
+        #expect(events.count == 7)
+        #expect(result?.toolCalls.count == 2)
+        let token = CancellationToken()
+        Thread {
+            server.waitUntilHanging()
+            token.cancel()
+        }.start()
+        #expect(host.stream(OpenAIFixtures.request("hang"), token: token).error?.code == .cancelled)
+    }
+
     @Test func callProvider_withModelSuffix_streamsAToolCall() throws {
         let server = try ScriptedServer()
         let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL))
