@@ -82,6 +82,7 @@ import Testing
         canceller.start()
         let error = host.stream(OpenAIFixtures.request("hang"), token: token).error
         #expect(error?.code == .cancelled)
+        #expect(error?.description == #"tool "dev.kai.openai.openai" was cancelled."#)
     }
 
     @Test func cancelAfterTheFirstToken_endsTheStreamAsCancelled() {
@@ -120,6 +121,7 @@ import Testing
     @Test func deadlinePassingWhileTheServerIsSilent_isDeadlineExceeded() {
         let error = host.stream(OpenAIFixtures.request("hang"), timeout: 0.5).error
         #expect(error?.code == .deadlineExceeded)
+        #expect(error?.description.hasPrefix(#"tool "dev.kai.openai.openai" passed its deadline of 0.500 s (stopped after "#) == true)
     }
 
     @Test func endpointTimeout_isDeadlineExceeded_andNamesTheSetting() {
