@@ -25,6 +25,24 @@ struct CallLogProviderUsageTests {
         #expect(row.ttftNs == 45_000_000)
     }
 
+    @Test func callFinished_ofAProvider_recordsModelUsageAndTimeToFirstToken() throws {
+        let fixture = try StoreFixture()
+        let call = report("dev.kai.local", "local", kind: .provider)
+        fixture.store.callFinished(CallReport(
+            tool: call.tool, plugin: call.plugin, capabilityKind: .provider, startedAt: call.startedAt,
+            durationNanoseconds: 820_000_000, code: .ok, errorKind: nil, taskType: nil, arguments: call.arguments,
+            result: call.result, depth: 0, model: "smollm2",
+            usage: ProviderUsage(inputTokens: 12, outputTokens: 40, costUSD: 0.00012), timeToFirstTokenNanoseconds: 45_000_000))
+        let row = try #require(try fixture.store.logs().first)
+        #expect(row.model == "smollm2" && row.inputTokens == 12 && row.outputTokens == 40)
+        #expect(row.costUsd == 0.00012 && row.ttftNs == 45_000_000)
+        let record = try fixture.read { db in
+            try Row.fetchOne(db, sql: "SELECT tokens_in, tokens_out, cost FROM performance_records")
+        }
+        #expect(record?["tokens_in"] == 12 as Int64 && record?["tokens_out"] == 40 as Int64)
+        #expect(record?["cost"] == 0.00012)
+    }
+
     @Test func toolCall_leavesTheProviderColumnsNull() throws {
         let fixture = try StoreFixture()
         fixture.calls("p", "t", count: 1)
