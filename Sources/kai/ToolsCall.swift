@@ -87,7 +87,7 @@ struct ToolsCall: ParsableCommand {
                 tool: entry.qualifiedName, plugin: entry.plugin.id, capabilityKind: entry.capability.kind,
                 startedAt: startedAt, durationNanoseconds: MonotonicClock.now() - started,
                 code: reason == .deadline ? .deadlineExceeded : .cancelled,
-                errorKind: reason == .deadline ? "deadlineKilled" : "cancelKilled",
+                errorKind: reason == .deadline ? .deadlineKilled : .cancelKilled,
                 taskType: taskType, arguments: arguments, result: [], depth: 0))
             store.flush()
         }

@@ -6,7 +6,7 @@ import KaiRegistry
 /// is disabled there once its policy's limit is reached within the window.
 enum WorkerFailureWindow {
     static func check(_ error: CallError, host: PluginHost, store: RegistryStore) {
-        guard RegistryStore.workerFailureKinds.contains(error.kind),
+        guard error.kind.isWorkerFailure,
               let entry = try? host.tools.resolve(error.toolName) else { return }
         let policy = entry.plugin.settings.worker
         let since = WallClock.now() - policy.failureWindow
@@ -26,7 +26,7 @@ enum WorkerFailureWindow {
         case .deadlineKilled(let tool, _, _): "was killed at the deadline of a call to \(tool)"
         case .cancelKilled(let tool): "was killed after a call to \(tool) was cancelled"
         case .workerBrokeProtocol(let tool, _, let detail): "broke the worker protocol during a call to \(tool) (\(detail))"
-        default: error.kind
+        default: error.kind.rawValue
         }
     }
 }
