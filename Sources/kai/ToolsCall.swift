@@ -35,10 +35,7 @@ struct ToolsCall: ParsableCommand {
         let host = runtime.host
         // The call is acknowledged (exit 0) only once its record is on disk.
         var succeeded = false
-        defer {
-            host.shutdown()
-            CallRecording.confirm(runtime.store, callSucceeded: succeeded)
-        }
+        defer { CallRecording.confirm(runtime, callSucceeded: succeeded) }
         let token = CancellationToken()
         let entry = try? host.tools.resolve(name)
         if let entry {
@@ -70,7 +67,7 @@ struct ToolsCall: ParsableCommand {
             }
             succeeded = true
         } catch {
-            WorkerFailureWindow.check(error, host: host, store: runtime.store)
+            runtime.callFailed(error)
             throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
         }
     }

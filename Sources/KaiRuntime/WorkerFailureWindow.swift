@@ -5,7 +5,7 @@ import KaiRegistry
 /// worker's failures are counted in the registry's call log, and the plugin
 /// is disabled there once its policy's limit is reached within the window.
 enum WorkerFailureWindow {
-    static func check(_ error: CallError, host: PluginHost, store: RegistryStore) {
+    static func check(_ error: CallError, host: PluginHost, store: RegistryStore, diagnostics: any RuntimeDiagnostics) {
         guard error.kind.isWorkerFailure,
               let entry = try? host.tools.resolve(error.toolName) else { return }
         let policy = entry.plugin.settings.worker
@@ -14,7 +14,7 @@ enum WorkerFailureWindow {
               failures >= policy.maxFailures else { return }
         let reason = "its worker failed \(failures) times within \(Int(policy.failureWindow)) s (last: \(phrase(error)))"
         store.pluginDisabled(id: entry.plugin.id, reason: reason)
-        Console.warning(TerminalText.visible("plugin \(entry.plugin.id) is now disabled: \(reason). Fix the plugin, then run 'kai plugins enable \(entry.plugin.id)'."))
+        diagnostics.warning(TerminalText.visible("plugin \(entry.plugin.id) is now disabled: \(reason). Fix the plugin, then run 'kai plugins enable \(entry.plugin.id)'."))
     }
 
     /// "was killed by SIGSEGV (segmentation fault) during a call to t", in
