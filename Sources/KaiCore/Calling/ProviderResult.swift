@@ -52,6 +52,13 @@ public struct ProviderModel: Sendable, Equatable {
     public let description: String?
     public let contextLength: Int?
     public let isDefault: Bool
+
+    public init(id: String, description: String?, contextLength: Int?, isDefault: Bool) {
+        self.id = id
+        self.description = description
+        self.contextLength = contextLength
+        self.isDefault = isDefault
+    }
 }
 
 /// What a provider call adds to its CallReport, filled in while it runs.
