@@ -23,10 +23,7 @@ struct ChatCommand: ParsableCommand {
         let store = runtime.store
         let interrupts = ProviderInterrupts(idle: { store.flush() })
         var failure: Int32?
-        defer {
-            host.shutdown()
-            CallRecording.confirm(store, callSucceeded: failure == nil)
-        }
+        defer { CallRecording.confirm(runtime, callSucceeded: failure == nil) }
         let terminal = isatty(0) == 1
         if terminal {
             Console.note("Chatting with \(TerminalText.visible(call.model)). Type 'exit' or 'quit' (or Ctrl-D) to end; Ctrl-C stops a reply.")
@@ -47,6 +44,7 @@ struct ChatCommand: ParsableCommand {
                 // What was shown is what the model said, stopped or not.
                 history = asked + [ProviderCallOptions.message("assistant", result.content)]
             case .failure(let error):
+                runtime.callFailed(error)
                 if !call.noStream && turn.wasInterrupted { Console.raw(1, "\n") }
                 if turn.wasInterrupted { continue }
                 Console.error(TerminalText.visible(ExitCodes.providerMessage(error)))

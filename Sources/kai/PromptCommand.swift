@@ -25,10 +25,7 @@ struct PromptCommand: ParsableCommand {
         let host = runtime.host
         let interrupts = ProviderInterrupts()
         var succeeded = false
-        defer {
-            host.shutdown()
-            CallRecording.confirm(runtime.store, callSucceeded: succeeded)
-        }
+        defer { CallRecording.confirm(runtime, callSucceeded: succeeded) }
         let request = call.request(call.leadingMessages + [ProviderCallOptions.message("user", text)])
         let stream = !call.noStream && !json
         let turn = ProviderTurn()
@@ -44,6 +41,7 @@ struct PromptCommand: ParsableCommand {
             if turn.wasInterrupted { throw ExitCode(ExitCodes.cancelled) }
             succeeded = true
         case .failure(let error):
+            runtime.callFailed(error)
             if turn.wasInterrupted { throw ExitCode(ExitCodes.cancelled) }
             throw ExitCodes.fail(ExitCodes.providerMessage(error), ExitCodes.forProviderError(error))
         }
