@@ -106,6 +106,7 @@ import Testing
               - path: \(plugin)
                 id: test.secrets
                 secrets: { api_key: SECRETS_API_KEY }
+            payload_logging: true
             """.write(toFile: config, atomically: true, encoding: .utf8)
         return config
     }
@@ -120,6 +121,11 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(try JSONParser.parse(outcome.stdout) == ["echo": "<secret from SECRETS_API_KEY>"])
         #expect(!outcome.stdout.contains("TOPSECRET") && !outcome.stderr.contains("TOPSECRET"))
+        let directory = (config as NSString).deletingLastPathComponent
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory) where file.hasPrefix("registry.sqlite") {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))
+            #expect(bytes.range(of: Data("TOPSECRET".utf8)) == nil, "\(file) holds the stored key")
+        }
     }
 
     @Test func missingSecret_namesKaiKeysSetAsTheFix() throws {

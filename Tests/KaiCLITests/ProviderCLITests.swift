@@ -83,6 +83,17 @@ import Testing
         #expect(outcome.stderr.isEmpty)
     }
 
+    @Test func prompt_makesControlCharactersVisible_streamedOrNot() throws {
+        let config = try Self.setUp("visible")
+        let evil = "a\u{1b}]52;c;cHduZWQ=\u{07}b\u{1b}[2Jc\rd\u{9b}e"
+        let shown = #"a\x1b]52;c;cHduZWQ=\x07b\x1b[2Jc\x0dd\x9be (1 messages)"# + "\n"
+        for extra in [[], ["--no-stream"]] {
+            let outcome = try Self.kai(["prompt", "-m", "echo"] + extra + [evil], config: config)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            #expect(outcome.stdout == shown)
+        }
+    }
+
     @Test func prompt_noStream_withASystemMessageAndAModel() throws {
         let outcome = try Self.kai(
             ["prompt", "-m", "echo/echo-2", "--system", "be brief", "--no-stream", "hi"], config: try Self.setUp("no-stream"))
