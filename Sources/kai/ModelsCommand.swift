@@ -40,7 +40,7 @@ struct ModelsCommand: ParsableCommand {
                 }
             case .failure(let error):
                 failed = true
-                Console.error(TerminalText.visible("cannot list the models of provider \"\(name)\" (plugin \(entry.plugin.id)): \(error.description)"))
+                Console.error(TerminalText.visible("cannot list the models of provider \"\(name)\" (plugin \(entry.plugin.id)): \(ExitCodes.providerMessage(error))"))
             }
         }
         if json {

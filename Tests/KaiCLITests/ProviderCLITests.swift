@@ -15,7 +15,7 @@ import Testing
 
     /// A scratch directory with a config loading the echo provider and a
     /// registry of its own.
-    static func setUp(_ name: String, broken: Bool = false) throws -> String {
+    static func setUp(_ name: String, broken: Bool = false, isolation: String = "inprocess") throws -> String {
         let directory = Fixtures.scratch + "/providers-\(name)"
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -24,6 +24,7 @@ import Testing
             database: \(directory)/registry.sqlite
             plugins:
               - path: \(try plugin(broken: broken))
+                isolation: \(isolation)
             """.write(toFile: config, atomically: true, encoding: .utf8)
         return config
     }
@@ -69,7 +70,7 @@ import Testing
         #expect(outcome.status == 76)
         #expect(outcome.stdout == "echo/echo-1 (default)\necho/echo-2\n")
         #expect(outcome.stderr == """
-            kai: error: cannot list the models of provider "mute" (plugin test.echo.broken): tool "test.echo.broken.mute" failed (UNAVAILABLE): cannot connect to http://127.0.0.1:9/v1/models: connection refused. Start the server, or set base_url in the operator config.
+            kai: error: cannot list the models of provider "mute" (plugin test.echo.broken): provider "test.echo.broken.mute" failed (UNAVAILABLE): cannot connect to http://127.0.0.1:9/v1/models: connection refused. Start the server, or set base_url in the operator config.
 
             """)
     }
@@ -147,8 +148,9 @@ import Testing
         #expect(outcome.stderr.hasPrefix(message))
     }
 
-    @Test func prompt_ctrlC_stopsTheStreamAtOnce_recordsWhatWasUsed_andExits130() throws {
-        let config = try Self.setUp("interrupt")
+    @Test(arguments: ["inprocess", "process"])
+    func prompt_ctrlC_stopsTheStreamAtOnce_recordsWhatWasUsed_andExits130(isolation: String) throws {
+        let config = try Self.setUp("interrupt-\(isolation)", isolation: isolation)
         let running = try KaiProcess.start(["prompt", "-m", "echo", "hang", "--config", config, "--no-bundled-plugins"])
         #expect(running.waitForStdout(containing: "waiting"))
         kill(running.process.processIdentifier, SIGINT)
@@ -180,8 +182,9 @@ import Testing
 
     // MARK: chat
 
-    @Test func chat_overAPipe_sendsTheWholeHistoryEachTurn() throws {
-        let config = try Self.setUp("chat")
+    @Test(arguments: ["inprocess", "process"])
+    func chat_overAPipe_sendsTheWholeHistoryEachTurn(isolation: String) throws {
+        let config = try Self.setUp("chat-\(isolation)", isolation: isolation)
         let outcome = try Self.kai(["chat", "-m", "echo", "--system", "sys"], config: config, stdin: "hello\n\nagain\n")
         #expect(outcome.status == 0, "\(outcome.stderr)")
         // system + user; then system + user + assistant + user.
