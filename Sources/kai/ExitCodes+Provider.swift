@@ -21,9 +21,14 @@ extension ExitCodes {
     /// The error as the CLI prints it: a provider's own failure is the
     /// provider's, not a "tool"'s.
     static func providerMessage(_ error: CallError) -> String {
-        if case .toolFailed(let name, let code, let details) = error {
-            return "provider \"\(name)\" failed (\(code)): \(details)"
+        switch error {
+        case .toolFailed(let name, let code, let details):
+            "provider \"\(name)\" failed (\(code)): \(details)"
+        case .pluginUnavailable(let name, let problem):
+            // e.g. its API key is set neither in the environment nor by `kai keys set`.
+            "provider \"\(name)\" is unavailable: \(problem.description)"
+        default:
+            error.description
         }
-        return error.description
     }
 }

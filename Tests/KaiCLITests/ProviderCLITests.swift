@@ -137,6 +137,33 @@ import Testing
         #expect(model.stderr == "kai: error: provider \"test.echo.echo\" failed (NOT_FOUND): model 'nope' is not served by echo; it serves echo-1 and echo-2. Run 'kai models'.\n")
     }
 
+    @Test func prompt_whenTheProvidersKeyIsMissing_saysWhichSecretToSet_andWorksOnceStored() throws {
+        let directory = Fixtures.scratch + "/providers-key"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let config = directory + "/kai.yaml"
+        try """
+            database: \(directory)/registry.sqlite
+            plugins:
+              - path: \(try Self.plugin())
+                secrets: { api_key: ECHO_API_KEY }
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let environment = ["XDG_CONFIG_HOME": directory + "/config"]
+        let arguments = ["prompt", "-m", "echo", "hi", "--config", config, "--no-bundled-plugins"]
+        let missing = try KaiProcess.run(arguments, environment: environment)
+        #expect(missing.status == 69)
+        let secret = "\(config):4:16: secret \"api_key\" of plugin test.echo reads environment variable ECHO_API_KEY, which is not set. Export it before starting kai, or run `kai keys set ECHO_API_KEY`."
+        #expect(missing.stderr.hasSuffix("""
+            kai: error: provider "test.echo.echo" is unavailable: \(try Self.plugin()): its configuration does not match the plugin's configSchema:
+              \(secret)
+
+            """), "\(missing.stderr)")
+        #expect(try KaiProcess.run(["keys", "set", "ECHO_API_KEY"], stdin: "sk-echo-0123456789", environment: environment).status == 0)
+        let stored = try KaiProcess.run(arguments, environment: environment)
+        #expect(stored.status == 0, "\(stored.stderr)")
+        #expect(stored.stdout == "hi (1 messages)\n")
+    }
+
     @Test(arguments: [
         (["--temperature", "3"], "Error: --temperature must be between 0 and 2, got 3.0.\n"),
         (["--max-tokens", "0"], "Error: --max-tokens must be at least 1, got 0.\n"),
