@@ -45,7 +45,7 @@ struct ChatCommand: ParsableCommand {
                 history = asked + [ProviderCallOptions.message("assistant", result.content)]
             case .failure(let error):
                 runtime.callFailed(error)
-                if !call.noStream && turn.wasInterrupted { Console.raw(1, "\n") }
+                if !call.noStream && (turn.printedText || turn.wasInterrupted) { Console.raw(1, "\n") }
                 if turn.wasInterrupted { continue }
                 Console.error(TerminalText.visible(ExitCodes.providerMessage(error)))
                 failure = ExitCodes.forProviderError(error)

@@ -30,7 +30,7 @@ struct PromptCommand: ParsableCommand {
         let stream = !call.noStream && !json
         let turn = ProviderTurn()
         let outcome = interrupts.during(turn) { turn.run(host, call.model, request: request, stream: stream) }
-        if stream && (turn.wasInterrupted || (try? outcome.get()) != nil) { Console.raw(1, "\n") }
+        if stream && (turn.printedText || turn.wasInterrupted || (try? outcome.get()) != nil) { Console.raw(1, "\n") }
         switch outcome {
         case .success(let result):
             if json {

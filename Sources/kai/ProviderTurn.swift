@@ -13,9 +13,14 @@ import Synchronization
 final class ProviderTurn: Sendable {
     let token = CancellationToken()
     private let interrupted = Atomic<Bool>(false)
+    private let printed = Atomic<Bool>(false)
 
     /// True once Ctrl-C stopped this turn.
     var wasInterrupted: Bool { interrupted.load(ordering: .acquiring) }
+
+    /// True once a text delta was printed: the line needs ending, whatever
+    /// happens next.
+    var printedText: Bool { printed.load(ordering: .acquiring) }
 
     /// Marks the turn before cancelling, so that whoever sees the call end
     /// because of it also sees why.
@@ -30,7 +35,10 @@ final class ProviderTurn: Sendable {
         let print: ToolEventHandler = { [self] event in
             // Decided before printing: a Ctrl-C prompted by this delta stops the next one.
             let reply: EventReply = wasInterrupted ? .stop : .continue
-            if case .textDelta(let text) = event { Console.raw(1, TerminalText.visible(text)) }
+            if case .textDelta(let text) = event {
+                Console.raw(1, TerminalText.visible(text))
+                printed.store(true, ordering: .releasing)
+            }
             return reply
         }
         let options = CallOptions(cancellation: token, onEvent: stream ? print : nil)
