@@ -22,6 +22,8 @@
  *           hang forever.
  *   "fail"  fails with KAI_ERR_UNAVAILABLE, as a provider whose server is
  *           down does: the message names the URL tried and the fix.
+ *   "break" streams the delta "partial" and usage, then fails
+ *           (KAI_ERR_UNAVAILABLE), as a stream cut off mid-answer.
  *
  * A model other than echo-1/echo-2 is KAI_ERR_NOT_FOUND naming both.
  *
@@ -222,6 +224,10 @@ static kai_result chat(const kai_host *host, const kai_call *call)
         result = fail(call, KAI_ERR_NOT_FOUND, reply);
     } else if (strcmp(req.last_user, "fail") == 0) {
         result = fail(call, KAI_ERR_UNAVAILABLE, down);
+    } else if (strcmp(req.last_user, "break") == 0) {
+        (void)send_text(call, "partial", 7);
+        send_usage(call, req.input_words, 1);
+        result = fail(call, KAI_ERR_UNAVAILABLE, "the server closed the stream after 1 token. Retry, or check the server's log.");
     } else if (strcmp(req.last_user, "hang") == 0) {
         /* Blocked "in inference": the answers to these events are not
          * looked at (as a real provider's would not be until its next

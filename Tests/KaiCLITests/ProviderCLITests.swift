@@ -164,6 +164,16 @@ import Testing
         #expect(stored.stdout == "hi (1 messages)\n")
     }
 
+    @Test func prompt_whenTheStreamBreaksOff_endsTheLine_reportsIt_andRecordsWhatWasUsed() throws {
+        let config = try Self.setUp("break")
+        let outcome = try Self.kai(["prompt", "-m", "echo", "break"], config: config)
+        #expect(outcome.status == 76)
+        #expect(outcome.stdout == "partial\n")
+        #expect(outcome.stderr == "kai: error: provider \"test.echo.echo\" failed (UNAVAILABLE): the server closed the stream after 1 token. Retry, or check the server's log.\n")
+        let row = try #require(try JSONParser.parse(try Self.kai(["logs", "--json"], config: config).stdout).arrayValue?.first)
+        #expect(row["result"] == "UNAVAILABLE" && row["inputTokens"] == 1 && row["outputTokens"] == 1)
+    }
+
     @Test(arguments: [
         (["--temperature", "3"], "Error: --temperature must be between 0 and 2, got 3.0.\n"),
         (["--max-tokens", "0"], "Error: --max-tokens must be at least 1, got 0.\n"),
