@@ -164,6 +164,38 @@ import Testing
         #expect(stored.stdout == "hi (1 messages)\n")
     }
 
+    @Test func storedKey_appearsInNoOutputAndNoDatabaseFile_afterAnyProviderPath() throws {
+        let directory = Fixtures.scratch + "/providers-planted"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let config = directory + "/kai.yaml"
+        try """
+            database: \(directory)/registry.sqlite
+            payload_logging: true
+            plugins:
+              - path: \(try Self.plugin())
+                secrets: { api_key: ECHO_API_KEY }
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let planted = "sk-planted-7f3a9c2e5d"
+        let environment = ["XDG_CONFIG_HOME": directory + "/config"]
+        #expect(try KaiProcess.run(["keys", "set", "ECHO_API_KEY"], stdin: planted, environment: environment).status == 0)
+        let paths: [[String]] = [
+            ["prompt", "-m", "echo", "hi"], ["prompt", "-m", "echo", "--json", "fail"], ["prompt", "-m", "echo/nope", "hi"],
+            ["prompt", "-m", "nope", "hi"], ["chat", "-m", "echo"], ["models", "--json"], ["providers", "list", "--json"],
+            ["logs", "--json"], ["keys", "list"], ["keys", "path"],
+        ]
+        for arguments in paths {
+            let outcome = try KaiProcess.run(
+                arguments + (arguments[0] == "keys" ? [] : ["--config", config, "--no-bundled-plugins"]), stdin: "hi\nfail\n",
+                environment: environment)
+            #expect(!outcome.stdout.contains(planted) && !outcome.stderr.contains(planted), "\(arguments)")
+        }
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory) where file.hasPrefix("registry.sqlite") {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))
+            #expect(bytes.range(of: Data(planted.utf8)) == nil, "\(file) holds the key")
+        }
+    }
+
     @Test func prompt_whenTheStreamBreaksOff_endsTheLine_reportsIt_andRecordsWhatWasUsed() throws {
         let config = try Self.setUp("break")
         let outcome = try Self.kai(["prompt", "-m", "echo", "break"], config: config)
