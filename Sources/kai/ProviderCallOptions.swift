@@ -8,7 +8,7 @@ struct ProviderCallOptions: ParsableArguments {
     static let defaultModel = "local"
 
     @Option(name: [.customShort("m"), .long], help: ArgumentHelp(
-        "Provider, optionally with a model: local, openai/gpt-4o-mini, or qualified (dev.kai.openai.openai/MODEL). Default: \(defaultModel). See 'kai models'.",
+        "Provider, optionally with a model: local, openai/gpt-4o-mini, or qualified (dev.kai.openai.openai/MODEL). See 'kai models'.",
         valueName: "provider/model"))
     var model: String = defaultModel
     @Option(name: .long, help: ArgumentHelp("A system message sent first.", valueName: "text")) var system: String?
