@@ -154,7 +154,7 @@ import Testing
         #expect(missing.status == 69)
         let secret = "\(config):4:16: secret \"api_key\" of plugin test.echo reads environment variable ECHO_API_KEY, which is not set. Export it before starting kai, or run `kai keys set ECHO_API_KEY`."
         #expect(missing.stderr.hasSuffix("""
-            kai: error: provider "test.echo.echo" is unavailable: \(try Self.plugin()): its configuration does not match the plugin's configSchema:
+            kai: error: provider "test.echo.echo" is unavailable: \(try Self.plugin()): its settings in the operator config cannot be used:
               \(secret)
 
             """), "\(missing.stderr)")
