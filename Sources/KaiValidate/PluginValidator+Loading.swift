@@ -74,7 +74,7 @@ extension PluginValidator {
         } catch {
             let reason: String = switch error {
             case .pluginUnavailable(_, let failure):
-                if case .configInvalid = failure.reason {
+                if failure.reason.isAboutConfig {
                     failure.message + "\n  Give the plugin's config: --plugin-config FILE.json, or --entry ID for its operator config entry."
                 } else {
                     failure.message

@@ -35,7 +35,8 @@ public enum Fixtures {
 
     /// Compiles `source` with `cc` and extra flags into a uniquely named .so
     /// (once per process per name) and returns its absolute path.
-    public static func compile(_ name: String, source: String = fixtureSource, flags: [String] = []) throws -> String {
+    /// `include` replaces the SDK's headers (e.g. the frozen 1.0 copy).
+    public static func compile(_ name: String, source: String = fixtureSource, flags: [String] = [], include: String = sdkInclude) throws -> String {
         if let path = built.withLock({ $0[name] }) { return path }
         let output = "\(scratch)/lib\(name).so"
         // Built beside the final name and renamed into place: tests running
@@ -43,7 +44,7 @@ public enum Fixtures {
         // first, so another test could load a half-written file.
         let partial = output + ".\(UInt64.random(in: 0...UInt64.max)).partial"
         try run("/usr/bin/cc", ["-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-fvisibility=hidden",
-                                "-I", sdkInclude, "-o", partial, source] + flags)
+                                "-I", include, "-o", partial, source] + flags)
         guard rename(partial, output) == 0 else { throw FixtureError(message: "cannot rename \(partial) to \(output): errno \(errno)") }
         built.withLock { $0[name] = output }
         return output

@@ -52,6 +52,13 @@ public struct ProviderModel: Sendable, Equatable {
     public let description: String?
     public let contextLength: Int?
     public let isDefault: Bool
+
+    public init(id: String, description: String?, contextLength: Int?, isDefault: Bool) {
+        self.id = id
+        self.description = description
+        self.contextLength = contextLength
+        self.isDefault = isDefault
+    }
 }
 
 /// What a provider call adds to its CallReport, filled in while it runs.
@@ -86,6 +93,13 @@ final class CallDetails: Sendable {
             if let model { state.model = model }
             if let usage { state.usage = usage }
         }
+    }
+
+    /// From a chat response (validated, so it parses): the model that
+    /// answered and the final usage win over what was asked and streamed.
+    func finished(response json: [UInt8]) {
+        guard let response = try? JSONParser.parse(json) else { return }
+        finished(model: response["model"]?.stringValue, usage: ProviderUsage(response: response))
     }
 
     /// Usage seen in the stream, for a call that failed before its response.

@@ -29,9 +29,13 @@ extension PluginHost {
         let deadline = options.timeout.map { MonotonicClock.deadline(after: $0) } ?? MonotonicClock.noDeadline
         do {
             return try observed(entry, arguments: input, taskType: options.taskType, depth: 0, details: details) { () throws(CallError) in
-                try invoke(entry, arguments: input, deadline: deadline, timeout: options.timeout,
-                           cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
-                           onEvent: options.onEvent, validatesArguments: options.validatesArguments)
+                let result = try invoke(entry, arguments: input, deadline: deadline, timeout: options.timeout,
+                                        cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
+                                        onEvent: options.onEvent, validatesArguments: options.validatesArguments)
+                // Before the observer hears of it: the report carries the
+                // model that answered and the final usage.
+                details?.finished(response: result.json)
+                return result
             }
         } catch {
             throw error.scrubbed(by: scrubber)
@@ -79,7 +83,7 @@ extension PluginHost {
         guard let observer else { return try body() }
         let startedAt = WallClock.now()
         let started = MonotonicClock.now()
-        func report(_ code: ResultCode, _ kind: String?, _ result: [UInt8]) {
+        func report(_ code: ResultCode, _ kind: ErrorKind?, _ result: [UInt8]) {
             observer.callFinished(CallReport(
                 tool: entry.qualifiedName, plugin: entry.plugin.id, capabilityKind: entry.capability.kind,
                 startedAt: startedAt, durationNanoseconds: MonotonicClock.now() - started, code: code, errorKind: kind,

@@ -58,7 +58,7 @@ final class PluginInstance: @unchecked Sendable {
     static func effectiveConfig(for plugin: LoadedPlugin) throws(PluginLoadError) -> JSONValue {
         let manifest = plugin.manifest
         let settings = plugin.settings
-        if let problem = settings.problem { throw PluginLoadError(path: plugin.path, reason: .configInvalid([problem])) }
+        if let problem = settings.problem { throw PluginLoadError(path: plugin.path, reason: .settingsUnusable(problem)) }
         let config = ConfigDefaults.apply(schema: manifest.configSchema, to: settings.config)
         try manifest.checkSchemas(path: plugin.path)
         if let validator = try? manifest.configValidator.schema() {

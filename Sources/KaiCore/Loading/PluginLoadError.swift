@@ -23,6 +23,10 @@ public struct PluginLoadError: Error, Sendable, Equatable, CustomStringConvertib
         case invalidSchema(capability: String, field: String, String)
         case duplicatePluginID(String, firstPath: String)
         case configInvalid([String])
+        /// The operator's settings for the plugin cannot be used (a secret
+        /// that is not set, a config that breaks its schema), as the catalog
+        /// found: its message already names the file, line and fix.
+        case settingsUnusable(String)
         case createFailed(ResultCode, String)
         case idMismatch(expected: String, found: String)
         /// A failure remembered by the scan cache: the message as first
@@ -95,6 +99,8 @@ public struct PluginLoadError: Error, Sendable, Equatable, CustomStringConvertib
             return "the \(field) of \"\(capability)\" is not a valid JSON Schema: \(detail)"
         case .duplicatePluginID(let id, let firstPath):
             return "plugin id \"\(id)\" is already loaded from \(firstPath); this copy is skipped. Give each plugin its own id."
+        case .settingsUnusable(let problem):
+            return "its settings in the operator config cannot be used:\n  " + problem.replacingOccurrences(of: "\n", with: "\n  ")
         case .configInvalid(let violations):
             return "its configuration does not match the plugin's configSchema:\n" + violations.map { "  \($0)" }.joined(separator: "\n")
         case .createFailed(let code, let detail):
@@ -111,6 +117,16 @@ public struct PluginLoadError: Error, Sendable, Equatable, CustomStringConvertib
             return "did not answer within \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s while being scanned (its entry function or describe() hangs). Kai skips it until the file changes."
         case .shutDown:
             return "the plugin was shut down (its host is stopping) and takes no more calls."
+        }
+    }
+}
+
+extension PluginLoadError.Reason {
+    /// The plugin's configuration, not its code, is what failed.
+    public var isAboutConfig: Bool {
+        switch self {
+        case .configInvalid, .settingsUnusable: true
+        default: false
         }
     }
 }

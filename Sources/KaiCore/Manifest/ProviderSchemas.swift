@@ -1,7 +1,7 @@
 // The provider contract's schemas (kai_provider.h), embedded so the host
 // needs no files at run time. Each must equal its file in plugin-sdk/schema/
 // (ProviderSchemaTests checks): edit the file, then paste it here.
-enum ProviderSchemas {
+public enum ProviderSchemas {
     /// plugin-sdk/schema/chat-request.schema.json
     static let requestText = #"""
 {
@@ -156,6 +156,12 @@ enum ProviderSchemas {
   }
 }
 """#
+
+    /// The text of "chat-request", "chat-response" or "models", for tests
+    /// and tools that show the contract.
+    public static func text(_ name: String) -> String? {
+        ["chat-request": requestText, "chat-response": responseText, "models": modelsText][name]
+    }
 
     static let request = LazySchema(text: requestText)
     static let response = LazySchema(text: responseText)
