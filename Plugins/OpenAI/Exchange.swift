@@ -93,6 +93,7 @@ struct Exchange {
     private func perform(_ request: HTTPRequest, onBody: @escaping (UnsafeRawBufferPointer, Int) -> Bool) throws(ProviderError) -> TransferOutcome {
         guard let transfer = pool.take() else { throw .internalError("libcurl could not create a handle (out of memory?)") }
         defer { pool.give(transfer) }
+        let deadlineBound = waiter.remainingMilliseconds < request.timeoutMilliseconds
         let outcome = transfer.perform(request, waiter: waiter, onBody: onBody)
         switch outcome {
         case .completed, .stopped:
@@ -100,7 +101,7 @@ struct Exchange {
         case .failed(let code, let status):
             // A status that arrived before the failure says more than curl.
             if status >= 400 { return .completed(status: status) }
-            throw HTTPFailure.transport(code, endpoint: endpoint, url: request.url, waiter: waiter)
+            throw HTTPFailure.transport(code, endpoint: endpoint, url: request.url, deadlineBound: deadlineBound)
         case .cancelled:
             throw HTTPFailure.cancelled(endpoint: endpoint, url: request.url)
         case .deadlineExceeded:

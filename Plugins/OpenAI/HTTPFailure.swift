@@ -30,7 +30,9 @@ enum HTTPFailure {
     }
 
     /// A failure below HTTP: no connection, a dropped one, curl's own timeout.
-    static func transport(_ code: UInt32, endpoint: Endpoint, url: String, waiter: CallWaiter) -> ProviderError {
+    /// `deadlineBound`: curl's timeout was the call's deadline, not the
+    /// endpoint's timeout_s, so curl timing out means the deadline passed.
+    static func transport(_ code: UInt32, endpoint: Endpoint, url: String, deadlineBound: Bool) -> ProviderError {
         let what = "endpoint \(endpoint.name) (\(url))"
         switch CURLcode(rawValue: code) {
         case CURLE_COULDNT_CONNECT:
@@ -38,7 +40,7 @@ enum HTTPFailure {
         case CURLE_COULDNT_RESOLVE_HOST:
             return .unavailable("could not resolve the host of \(what); check base_url in the plugin's config")
         case CURLE_OPERATION_TIMEDOUT:
-            if waiter.remainingMilliseconds <= 1 { return deadline(endpoint: endpoint, url: url) }
+            if deadlineBound { return deadline(endpoint: endpoint, url: url) }
             return ProviderError(KAI_ERR_DEADLINE_EXCEEDED, "\(what) did not finish answering within its timeout (timeout_s \(seconds(endpoint.timeoutSeconds)), connect_timeout_s \(seconds(endpoint.connectTimeoutSeconds))); raise them in the endpoint's config or check the server")
         case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SEND_ERROR:
             return .unavailable("\(what) closed the connection before the response was complete; the server may have stopped or restarted: retry")
