@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CREATED = 1733000000
 MODELS = ["text", "unicode", "tool-openai", "tool-args-empty", "tool-args-braces", "tool-args-null",
-          "tool-interleaved", "tool-legacy", "tool-legacy-only", "length", "no-done",
+          "tool-interleaved", "tool-no-index", "sse-crlf-comments", "tool-legacy", "tool-legacy-only", "length", "no-done",
           "fail-500", "fail-401", "empty-stream", "fail-404", "fail-429", "hang", "hang-first", "drop", "bad-json"]
 
 
@@ -79,6 +79,11 @@ SCRIPTS = {
                       "tool_calls": [{"index": 0, "function": {"arguments": "{\"city\": "}}]},
                      {"function_call": {"arguments": "\"Oslo\"}"},
                       "tool_calls": [{"index": 0, "function": {"arguments": "\"Oslo\"}"}}]}], "tool_calls"),
+    # Ollama before 0.5: each call whole in one chunk, no index.
+    "tool-no-index": ([{"role": "assistant", "content": ""},
+                       {"tool_calls": [{"id": "call_x1", "type": "function", "function": {"name": "add", "arguments": "{\"a\":1}"}}]},
+                       {"tool_calls": [{"id": "call_x2", "type": "function", "function": {"name": "mul", "arguments": "{\"b\":2}"}}]}],
+                      "tool_calls"),
     # Only the legacy function_call (old servers).
     "tool-legacy-only": ([{"role": "assistant", "content": None, "function_call": {"name": "get_weather", "arguments": ""}},
                           {"function_call": {"arguments": "{\"city\": \"Rome\"}"}}], "function_call"),
@@ -191,6 +196,9 @@ class Handler(BaseHTTPRequestHandler):
             self.write_chunk(b"data: {\"id\": \"chatcmpl-kai1\", \"choices\": [\n\n")
             return self.end_chunks()
         for i, delta in enumerate(deltas):
+            if model == "sse-crlf-comments":  # OpenRouter's keep-alive comments, CRLF line ends
+                self.write_chunk(b": OPENROUTER PROCESSING\r\n\r\n" + chunk(model, delta).replace(b"\n", b"\r\n"))
+                continue
             self.write_chunk(chunk(model, delta))
             if model == "drop" and i == 2:
                 self.wfile.flush()
@@ -226,6 +234,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 SCRIPTS["drop"] = SCRIPTS["text"]
+SCRIPTS["sse-crlf-comments"] = SCRIPTS["text"]
 SCRIPTS["no-done"] = SCRIPTS["text"]
 
 

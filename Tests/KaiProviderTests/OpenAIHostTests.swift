@@ -118,7 +118,7 @@ import Testing
         #expect(host.complete(OpenAIFixtures.request("tool-openai")).result?.finishReason == "tool_calls")
         let error = host.complete(OpenAIFixtures.request("gpt-9")).error
         #expect(error?.code == .invalidInput)
-        #expect(error?.description.contains(#"no configured endpoint serves model "gpt-9" (first: length, unicode; second: text, unicode, "#) == true)
+        #expect(error?.description.contains(#"no configured endpoint serves model "gpt-9" (first: length, unicode; second: text, unicode, tool-openai, "#) == true)
     }
 
     @Test func consecutiveCalls_reuseOneConnection() throws {
@@ -153,7 +153,7 @@ import Testing
         #expect(models.map(\.isDefault) == [true, false])
         #expect(models.first?.description == "endpoint scripted (\(server.baseURL))")
         let discovered = try OpenAIHost(config: OpenAIFixtures.config(server.baseURL)).host.listModels(provider: "openai")
-        #expect(discovered.count == 20)
+        #expect(discovered.count == 22)
         #expect(discovered.first?.id == "text")
     }
 }

@@ -81,6 +81,25 @@ import Testing
         #expect(outcome.toolCallDeltas[1] == .toolCall(index: 1, id: "call_B", name: "mul", arguments: ""))
     }
 
+    @Test func callsWithoutIndex_eachWholeInOneChunk_becomeSeparateCalls() {
+        let outcome = stream("tool-no-index")
+        #expect(outcome.json["message"]?["tool_calls"] == [
+            ["id": "call_x1", "name": "add", "arguments": ["a": 1]],
+            ["id": "call_x2", "name": "mul", "arguments": ["b": 2]],
+        ])
+        #expect(outcome.toolCallDeltas == [
+            .toolCall(index: 0, id: "call_x1", name: "add", arguments: #"{"a":1}"#),
+            .toolCall(index: 1, id: "call_x2", name: "mul", arguments: #"{"b":2}"#),
+        ])
+    }
+
+    @Test func commentsAndCRLFLineEnds_areParsedLikePlainSSE() {
+        let outcome = stream("sse-crlf-comments")
+        #expect(outcome.code == KAI_OK)
+        #expect(outcome.streamedText == "Hello, world!")
+        #expect(outcome.json["message"]?["content"] == "Hello, world!")
+    }
+
     @Test func legacyFunctionCallBesideToolCalls_isCountedOnce() {
         let outcome = stream("tool-legacy")
         #expect(outcome.json["message"]?["tool_calls"] == [
