@@ -38,6 +38,9 @@ LATENCY_GOAL_MS = 0.3
 PROMPT_GOAL = 10.0
 LOCAL_GOAL = 0.95
 LOCAL_PROMPT = "Write a long, detailed story about a robot who learns to paint. Describe every day of its journey."
+# Given on both sides: SmolLM2's Jinja template (llama-cpp-python) adds a
+# default system prompt when there is none, llama_chat_apply_template (Kai) not.
+LOCAL_SYSTEM = "You are a helpful assistant."
 LOCAL_THREADS = 2
 LOCAL_MAX_TOKENS = 128
 
@@ -172,12 +175,12 @@ def measure_local(bin_dir, processes, rounds):
                        (VENV_PYTHON, "the llama-cpp-python venv is missing (make local-model)")):
         if not os.path.exists(path):
             raise Skipped(f"{what}: {path}")
-    request = json.dumps({"messages": [{"role": "user", "content": LOCAL_PROMPT}],
+    request = json.dumps({"messages": [{"role": "system", "content": LOCAL_SYSTEM}, {"role": "user", "content": LOCAL_PROMPT}],
                           "max_tokens": LOCAL_MAX_TOKENS, "temperature": 0})
     kai_cmd = [os.path.join(bin_dir, "KaiBench"), "provider-tokens", plugin,
                json.dumps({"threads": LOCAL_THREADS, "model": MODEL}), "local", request, str(rounds + 1)]
     py_cmd = [VENV_PYTHON, "bench/llama_cpp_tokens.py", MODEL, str(LOCAL_THREADS), str(LOCAL_MAX_TOKENS),
-              str(rounds + 1), LOCAL_PROMPT]
+              str(rounds + 1), LOCAL_SYSTEM, LOCAL_PROMPT]
     rows = {"kai": [], "llama_cpp_python": []}
     for p in range(processes):  # each process: one warm-up call (model load), then the rounds
         for name in (("kai", "llama_cpp_python") if p % 2 == 0 else ("llama_cpp_python", "kai")):

@@ -1,6 +1,6 @@
 """The Markdown for bench/providers_bench.py's results (used by it and run.py)."""
 
-from providers_bench import LATENCY_GOAL_MS, LOCAL_GOAL, PROMPT_GOAL
+from providers_bench import LATENCY_GOAL_MS, LOCAL_GOAL, LOCAL_SYSTEM, PROMPT_GOAL
 
 
 def verdict(ok):
@@ -62,7 +62,7 @@ def local(part):
             row("llama-cpp-python 0.3.36, `Llama.create_chat_completion`", py),
             "", f"**Kai / llama-cpp-python: {part['ratio']:.2f}×** (goal ≥ {LOCAL_GOAL}×) — **{verdict(part['pass'])}**",
             "", f"Method: the same libllama build (llama-cpp-python 0.3.36's wheel), SmolLM2-135M-Instruct Q4_1, "
-            f"{part['threads']} threads, temperature 0 (greedy), max_tokens {part['max_tokens']}, n_ctx 2048, prompt "
+            f"{part['threads']} threads, temperature 0 (greedy), max_tokens {part['max_tokens']}, n_ctx 2048, system message \"{LOCAL_SYSTEM}\", prompt "
             f"\"{part['prompt']}\". Tokens/s = output tokens from the call's usage / the call's wall time (prompt "
             f"evaluation included, both sides). {part['processes']} processes per side, interleaved, each one "
             f"warm-up call (model load) then {part['rounds']} timed calls.", ""]
