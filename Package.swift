@@ -11,6 +11,8 @@
 //   sandbox/         KaiSandboxLauncher  the sandbox launcher's C code, built as
 //                                   kai-sandbox (executable) and libKaiSandboxFork.so
 //                    KaiSandbox     its Swift client
+//   Sources/         KaiRuntime     one runtime: config, registry store and plugin host
+//                                   opened together, registry sync, supervision policy
 //   Sources/         KaiEval        kai eval: HumanEval problems run in the sandbox
 //                    KaiValidate    kai plugins validate: the conformance suite
 //                    kai            the command-line host
@@ -28,6 +30,7 @@ let package = Package(
         // scans plugin files out of process.
         .executable(name: "kai-plugin-worker", targets: ["KaiWorker"]),
         .library(name: "KaiCore", targets: ["KaiCore"]),
+        .library(name: "KaiRuntime", targets: ["KaiRuntime"]),
         .library(name: "KaiSandboxFork", type: .dynamic, targets: ["KaiSandboxFork"]),
         // Bundled plugins. The host looks for lib<KaiPlugin*>.so next to its
         // own executable, so every bundled plugin's product name starts with
@@ -62,6 +65,9 @@ let package = Package(
             ],
             path: "registry/Sources/KaiRegistry"
         ),
+        // Opens config, store and host as one runtime, for the CLI and any
+        // other embedder: no ArgumentParser, no printing, no exit().
+        .target(name: "KaiRuntime", dependencies: ["KaiCore", "KaiRegistry"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Code evaluation: HumanEval problems and samples, run in the sandbox, pass@k.
         .target(name: "KaiEval", dependencies: ["KaiJSON", "KaiSandbox", "CZlib"]),
@@ -73,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "kai",
             dependencies: [
-                "KaiCore", "KaiRegistry", "KaiSandbox", "KaiEval", "KaiValidate",
+                "KaiCore", "KaiRegistry", "KaiRuntime", "KaiSandbox", "KaiEval", "KaiValidate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -126,6 +132,7 @@ let package = Package(
         .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiJSONSchema", "KaiTestSupport"]),
         .testTarget(name: "KaiEvalTests", dependencies: ["KaiEval", "KaiTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KaiSandboxTests", dependencies: ["KaiSandbox", "KaiTestSupport"], path: "sandbox/Tests/KaiSandboxTests"),
+        .testTarget(name: "KaiRuntimeTests", dependencies: ["KaiRuntime", "KaiCore", "KaiRegistry", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiRegistryTests", dependencies: ["KaiRegistry", "KaiTestSupport"], path: "registry/Tests/KaiRegistryTests"),
         // The launcher's C functions called directly: the cgroup v2 files a
         // v1 machine cannot give v2 (memory, pids), on a directory laid out

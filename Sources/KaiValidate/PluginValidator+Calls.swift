@@ -123,7 +123,7 @@ extension PluginValidator {
             let answers = Set(outcomes.map { outcome in
                 switch outcome.result {
                 case .success(let json): (try? JSONParser.parse(json)).map { $0.serialized(sortedKeys: true) } ?? ""
-                case .failure(let error): error.kind
+                case .failure(let error): error.kind.rawValue
                 }
             })
             if answers.count > 1 {

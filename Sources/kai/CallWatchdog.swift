@@ -149,3 +149,14 @@ final class CallWatchdog: @unchecked Sendable {
         String(format: "%.3f s", value)
     }
 }
+
+extension CallWatchdog {
+    /// The runtime's hold before it records a finished call: if this
+    /// call's watchdog already gave up on it, the watchdog is recording it
+    /// as killed and ending kai, so the late "ok" must not be recorded too —
+    /// the thread parks until the watchdog's _exit. Only the top-level call
+    /// has a watchdog; nested calls run inside it.
+    static let holdLateRecord: @Sendable (CallReport) -> Void = { report in
+        if report.depth == 0, let watchdog = CallWatchdog.current, !watchdog.finished() { CallWatchdog.park() }
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KaiEval
 import KaiJSON
+import KaiRuntime
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -79,12 +80,28 @@ struct EvalCommand: ParsableCommand {
             throw ExitCodes.fail(error.description, ExitCodes.badArguments)
         }
         display.finish()
-        if !checkProblems { try EvalRegistryFeed.record(summary, runtime: runtime) }
+        if !checkProblems { try recordInRegistry(summary) }
         // Task ids and results come from the dataset's code: shown, not obeyed.
         json ? Console.visibleJSON(EvalReport.json(summary, checkProblems: checkProblems))
             : Console.visibleOut(EvalReport.text(summary, workers: options.workers, checkProblems: checkProblems))
         if checkProblems, summary.passed < summary.total {
             throw ExitCode(1)
+        }
+    }
+
+    /// Samples that name their model or agent feed the registry's
+    /// performance records; records resumed from an earlier run were fed by
+    /// that run.
+    private func recordInRegistry(_ summary: EvalSummary) throws {
+        let samples = summary.records.filter { !$0.resumed }.map { record in
+            EvaluatedSample(
+                taskID: record.sample.taskID, model: record.sample.model, agent: record.sample.agent,
+                passed: record.outcome.passed, wallTimeMs: record.outcome.wallTimeMs, status: record.outcome.status)
+        }
+        do throws(RuntimeError) {
+            try KaiRuntime.recordEvaluation(samples, settings: runtime.settings, environment: runtime.environment, diagnostics: ConsoleDiagnostics())
+        } catch {
+            throw RuntimeFailure.exit(error)
         }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import KaiCore
 import KaiRegistry
+import KaiRuntime
 
 /// `kai registry check`: SQLite's integrity check on the registry file, and
 /// which tables can no longer be read. Reads the file only; loads no plugin.
@@ -53,8 +55,12 @@ struct RegistryFileOptions: ParsableArguments {
     /// The file --database names, else the config's database.
     func path() throws -> String {
         if let database { return SearchPathCatalog.split([database])[0] }
-        var options = RuntimeOptions()
-        options.config = config
-        return try options.loadConfig().databasePath(environment: options.environment)
+        let environment = ProcessInfo.processInfo.environment
+        do throws(RuntimeError) {
+            return try KaiRuntime.loadConfig(settings: RuntimeSettings(configFile: config), environment: environment)
+                .databasePath(environment: environment)
+        } catch {
+            throw RuntimeFailure.exit(error)
+        }
     }
 }

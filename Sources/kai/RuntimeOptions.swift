@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KaiCore
 import KaiRegistry
+import KaiRuntime
 import Logging
 
 /// Options every command that loads plugins shares: where the operator
@@ -30,73 +31,42 @@ struct RuntimeOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    var configLocation: ConfigLocation { ConfigLocation.resolve(explicit: config, environment: environment) }
+    /// The options as the runtime library takes them.
+    var settings: RuntimeSettings {
+        RuntimeSettings(configFile: config, databaseFile: database, pluginPaths: pluginPath, loadsBundledPlugins: !noBundledPlugins)
+    }
 
     /// Reads the operator config (writing the default one on first use).
     func loadConfig() throws -> OperatorConfig {
-        do {
-            return try ConfigLoader.loadOrCreateDefault(
-                location: configLocation, bundledDirectory: SearchPathCatalog.executableDirectory(), environment: environment)
+        do throws(RuntimeError) {
+            return try KaiRuntime.loadConfig(settings: settings, environment: environment)
         } catch {
-            throw ExitCodes.fail(error.description, ExitCodes.config)
+            throw RuntimeFailure.exit(error)
         }
     }
 
-    /// Opens the registry store named by --database or the config.
-    func openStore(_ config: OperatorConfig) throws -> RegistryStore {
-        let path = database.map { SearchPathCatalog.split([$0])[0] } ?? config.databasePath(environment: environment)
-        do {
-            return try RegistryStore(path: path, options: RegistryStore.Options(payloadLogging: config.payloadLogging))
-        } catch {
-            throw ExitCodes.fail(error.description, ExitCodes.store)
-        }
-    }
-
-    /// Config, store and host together: plugins come from the config (plus
-    /// --plugin-path), manifests from the scan cache when files are
-    /// unchanged, and every call is recorded in the store.
-    func openRuntime(reportFailures: Bool = true) throws -> Runtime {
+    /// Config, store and host together (see KaiRuntime), with kai's process
+    /// guarded first and the runtime's diagnostics on stderr.
+    func openRuntime(reportFailures: Bool = true) throws -> KaiRuntime {
         // Before any plugin code runs: its stdout must not reach ours, and
         // its exit() must not end kai silently.
         Console.claimStdout()
         PluginExitGuard.install()
         LoggingBootstrap.once(level: effectiveLogLevel)
-        let timing = StartupTiming(enabled: environment["KAI_TIMING"] == "1")
-        let config = try loadConfig()
-        timing.mark("config")
-        let store = try openStore(config)
-        timing.mark("store")
-        let extra = SearchPathCatalog.split(pluginPath + (environment["KAI_PLUGIN_PATH"].map { [$0] } ?? []))
-        let catalog = ConfigCatalog(
-            config: config, extraPaths: extra,
-            excludedDirectory: noBundledPlugins ? SearchPathCatalog.executableDirectory() : nil, environment: environment)
-        let host = PluginHost.load(from: catalog, cache: store, observer: CallRecordGate(store: store), statusGate: store)
-        PluginStdout.route(to: host.pluginLogger)  // plugins' stdout, logged scrubbed and visible
-        timing.mark("load")
-        RegistrySync.record(host, in: store)
-        timing.mark("sync")
-        if reportFailures {
-            for failure in host.failures { Console.warning(TerminalText.visible("skipped plugin \(failure.description)")) }
-            for plugin in host.plugins {
-                if let problem = plugin.settings.problem { Console.warning(TerminalText.visible(problem)) }
-            }
-            ShortSecretWarning.report(host)
+        var settings = settings
+        settings.reportsLoadProblems = reportFailures
+        do throws(RuntimeError) {
+            return try KaiRuntime.open(
+                settings: settings, environment: environment, diagnostics: ConsoleDiagnostics(), beforeRecording: CallWatchdog.holdLateRecord)
+        } catch {
+            throw RuntimeFailure.exit(error)
         }
-        return Runtime(config: config, configPath: configLocation.path, store: store, host: host)
     }
 
     private var effectiveLogLevel: Logger.Level {
         let name = logLevel ?? environment["KAI_LOG_LEVEL"] ?? "warning"
         return Logger.Level(rawValue: name) ?? .warning
     }
-}
-
-/// What a command works with once plugins are loaded.
-struct Runtime {
-    let config: OperatorConfig
-    let configPath: String
-    let store: RegistryStore
-    let host: PluginHost
 }
 
 enum LoggingBootstrap {
@@ -110,22 +80,5 @@ enum LoggingBootstrap {
             handler.logLevel = level
             return handler
         }
-    }
-}
-
-/// KAI_TIMING=1 prints how long each start-up phase took, on stderr.
-final class StartupTiming {
-    let enabled: Bool
-    private var last = MonotonicClock.now()
-
-    init(enabled: Bool) {
-        self.enabled = enabled
-    }
-
-    func mark(_ phase: String) {
-        guard enabled else { return }
-        let now = MonotonicClock.now()
-        Console.note(String(format: "kai: timing: %@ %.2f ms", phase, Double(now - last) / 1e6))
-        last = now
     }
 }

@@ -35,10 +35,7 @@ struct ToolsCall: ParsableCommand {
         let host = runtime.host
         // The call is acknowledged (exit 0) only once its record is on disk.
         var succeeded = false
-        defer {
-            host.shutdown()
-            CallRecording.confirm(runtime.store, callSucceeded: succeeded)
-        }
+        defer { CallRecording.confirm(runtime, callSucceeded: succeeded) }
         let token = CancellationToken()
         let entry = try? host.tools.resolve(name)
         if let entry {
@@ -70,7 +67,7 @@ struct ToolsCall: ParsableCommand {
             }
             succeeded = true
         } catch {
-            WorkerFailureWindow.check(error, host: host, store: runtime.store)
+            runtime.callFailed(error)
             throw ExitCodes.fail(error.description, ExitCodes.forCallError(error))
         }
     }
@@ -87,7 +84,7 @@ struct ToolsCall: ParsableCommand {
                 tool: entry.qualifiedName, plugin: entry.plugin.id, capabilityKind: entry.capability.kind,
                 startedAt: startedAt, durationNanoseconds: MonotonicClock.now() - started,
                 code: reason == .deadline ? .deadlineExceeded : .cancelled,
-                errorKind: reason == .deadline ? "deadlineKilled" : "cancelKilled",
+                errorKind: reason == .deadline ? .deadlineKilled : .cancelKilled,
                 taskType: taskType, arguments: arguments, result: [], depth: 0))
             store.flush()
         }

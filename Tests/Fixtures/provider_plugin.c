@@ -15,6 +15,10 @@
  *             answers STOP, then finishes "stopped".
  *   broken    answers a response that breaks chat-response.schema.json
  *             (finish_reason "done").
+ *   ask       a tool, {"text"}: asks echo/echo-2 through
+ *             kai_host.provider_complete and returns its response as is.
+ *   ask_stream a tool, {"text"}: asks echo through provider_stream and
+ *             returns {"deltas": N, "terminal": "done"|"error", "finish": F}.
  */
 #define _GNU_SOURCE
 #include <kai/kai_sdk.h>
@@ -23,13 +27,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#define TEXT_ARGS "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"]}"
+
 static const char manifest[] =
     "{\"id\":\"test.provider\",\"version\":\"0.1.0\",\"abiMinor\":1,"
     "\"description\":\"A provider for Kai's host tests.\","
     "\"capabilities\":["
     "{\"kind\":\"provider\",\"name\":\"echo\",\"description\":\"Echoes the last user message.\","
     "\"streaming\":true,\"models\":[\"echo-1\"]},"
-    "{\"kind\":\"provider\",\"name\":\"broken\",\"description\":\"Breaks the response schema.\"}"
+    "{\"kind\":\"provider\",\"name\":\"broken\",\"description\":\"Breaks the response schema.\"},"
+    "{\"kind\":\"tool\",\"name\":\"ask\",\"description\":\"Asks the echo provider.\",\"inputSchema\":" TEXT_ARGS "},"
+    "{\"kind\":\"tool\",\"name\":\"ask_stream\",\"description\":\"Streams from the echo provider.\",\"inputSchema\":" TEXT_ARGS "}"
     "]}";
 
 static bool name_is(const kai_call *call, const char *name)
@@ -184,10 +192,66 @@ static kai_result echo(const kai_host *host, const kai_call *call)
     return r;
 }
 
+/* {"messages":[{"role":"user","content":<text>}]} from the tool's arguments. */
+static bool request_from(const kai_call *call, kai_sdk_buffer *request)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (kai_sdk_get_string(call->input, "text", &text, &len) != KAI_SDK_FOUND) return false;
+    kai_sdk_buffer_init(request);
+    const kai_output *out = &request->output;
+    bool ok = kai_sdk_write(out, "{\"messages\":[{\"role\":\"user\",\"content\":") == KAI_OK
+              && kai_sdk_write_json_string(out, text, len) == KAI_OK && kai_sdk_write(out, "}]}") == KAI_OK;
+    free(text);
+    return ok;
+}
+
+typedef struct stream_count {
+    int deltas;
+    const char *terminal;
+    char finish[32];
+} stream_count;
+
+static int32_t count_event(const kai_event_sink *self, const kai_event *event)
+{
+    stream_count *count = self->ctx;
+    if (event->type == KAI_EVENT_TEXT_DELTA) count->deltas++;
+    if (event->type == KAI_EVENT_ERROR) count->terminal = "error";
+    if (event->type == KAI_EVENT_DONE) {
+        const kai_event_done *done = (const kai_event_done *)event;
+        count->terminal = "done";
+        snprintf(count->finish, sizeof count->finish, "%.*s", (int)done->finish_reason.len, done->finish_reason.data);
+    }
+    return KAI_EVENT_CONTINUE;
+}
+
+static kai_result ask(const kai_host *host, const kai_call *call, bool stream)
+{
+    kai_sdk_buffer request;
+    if (!request_from(call, &request)) return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "text is required");
+    kai_str body = {request.data, request.len};
+    kai_result r;
+    if (!stream) {
+        static const char provider[] = "test.provider.echo/echo-2";
+        r = host->provider_complete(host, call, (kai_str){provider, sizeof provider - 1}, body, call->output);
+    } else {
+        stream_count count = {0, "none", ""};
+        kai_event_sink sink = {sizeof sink, 0, &count, count_event};
+        r = host->provider_stream(host, call, (kai_str){"echo", 4}, body, &sink);
+        if (r == KAI_OK)
+            r = kai_sdk_writef(call->output, "{\"deltas\":%d,\"terminal\":\"%s\",\"finish\":\"%s\"}",
+                               count.deltas, count.terminal, count.finish);
+    }
+    kai_sdk_buffer_free(&request);
+    return r;
+}
+
 static kai_result invoke(void *instance, const kai_call *call)
 {
     const kai_host *host = instance;
     if (name_is(call, "echo")) return echo(host, call);
+    if (name_is(call, "ask")) return ask(host, call, false);
+    if (name_is(call, "ask_stream")) return ask(host, call, true);
     if (name_is(call, "broken"))
         return kai_sdk_write(call->output, "{\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"done\"}");
     return kai_sdk_fail(call->output, KAI_ERR_NOT_FOUND, "no capability %.*s", (int)call->name.len, call->name.data);

@@ -63,7 +63,7 @@ import Testing
         #expect(reports.map(\.tool) == ["test.fixture.add", "test.fixture.call_tool", "test.fixture.fail"])
         #expect(reports.map(\.depth) == [1, 0, 0])
         #expect(reports.map(\.code) == [.ok, .ok, .internal])
-        #expect(reports[2].errorKind == "toolFailed")
+        #expect(reports[2].errorKind == .toolFailed)
         #expect(String(decoding: reports[0].result, as: UTF8.self) == #"{"sum":3}"#)
     }
 

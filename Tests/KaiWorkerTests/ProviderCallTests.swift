@@ -132,3 +132,24 @@ import Testing
         #expect(error.code == .cancelled)
     }
 }
+
+/// kai_host.provider_complete and provider_stream: a plugin (an agent, soon)
+/// asking a provider through the host, in-process and from a worker.
+@Suite struct ProviderServiceTests {
+    @Test(arguments: ProviderCallTests.isolations)
+    func providerComplete_fromAPlugin_answersTheValidatedResponse(isolation: PluginIsolation) throws {
+        let recorder = Recorder()
+        let host = try ProviderCallTests.host(isolation, observer: recorder)
+        let result = try host.call("test.provider.ask", #"{"text": "nested"}"#)
+        #expect(result["message"]?["content"] == "you said: nested")
+        #expect(result["model"] == "echo-2")
+        let nested = recorder.reports.withLock { $0.first { $0.tool == "test.provider.echo" } }
+        #expect(nested?.depth == 1 && nested?.model == "echo-2")
+    }
+
+    @Test(arguments: ProviderCallTests.isolations)
+    func providerStream_fromAPlugin_deliversDeltasThenOneDone(isolation: PluginIsolation) throws {
+        let result = try ProviderCallTests.host(isolation).call("test.provider.ask_stream", #"{"text": "hi"}"#)
+        #expect(result == ["deltas": 3, "terminal": "done", "finish": "stop"])
+    }
+}

@@ -71,7 +71,7 @@ import Testing
 
     @Test func cooperativeDeadline_isReportedAsInProcess() throws {
         let error = try #require(host.callError("sleep_ms", #"{"ms": 5000}"#, timeout: 0.05))
-        #expect(error.kind == "deadlineExceeded")
+        #expect(error.kind == .deadlineExceeded)
         #expect(error.description.hasPrefix(#"tool "test.fixture.sleep_ms" passed its deadline of 0.050 s (stopped after "#))
     }
 

@@ -16,7 +16,7 @@ import Testing
         // The probe writes its garbage, then waits for its deadline: only
         // reading the garbage can end the call with anything else.
         let error = try #require(host.callError("garbage", "{}", timeout: 30))
-        #expect(error.kind == "workerBrokeProtocol")
+        #expect(error.kind == .workerBrokeProtocol)
         #expect(error.description == "tool \"test.probe.garbage\" failed: plugin test.probe broke the worker protocol "
             + "(a frame length of 1936287860 bytes, where frames are 5 to 268435456 bytes), so its worker process was killed. "
             + "A plugin must never write to the worker's descriptors 3 and 4. The next call starts a fresh worker.")

@@ -24,7 +24,7 @@ import Testing
         let before = try pid(host)
         let error = try #require(host.callError(tool, "{}"))
         #expect(error.description == message + Self.fresh)
-        #expect(error.kind == kind)
+        #expect(error.kind.rawValue == kind)
         #expect(error.code == .internal)
         #expect(!Workers.isAlive(Int32(before)))
         #expect(try host.call("add", #"{"a": 1, "b": 2}"#) == ["sum": 3])
@@ -39,7 +39,7 @@ import Testing
         let error = try #require(host.callError(tool, arguments, timeout: 0.2))
         let elapsed = Date().timeIntervalSince(started)
         #expect(elapsed >= 0.4 && elapsed < 2)
-        #expect(error.kind == "deadlineKilled")
+        #expect(error.kind == .deadlineKilled)
         #expect(error.code == .deadlineExceeded)
         #expect(error.description.hasPrefix(
             #"tool "test.fixture.\#(tool)" passed its deadline of 0.200 s and did not stop; its worker process was killed (SIGKILL) after 0.4"#))
@@ -83,7 +83,7 @@ import Testing
             tool "test.fixture.add" is unavailable: the worker process of plugin test.fixture was killed by SIGSEGV (segmentation fault) \
             while starting (in the plugin's entry function, describe() or create()). The next call tries again.
             """)
-        #expect(error?.kind == "workerUnavailable")
+        #expect(error?.kind == .workerUnavailable)
     }
 
     @Test func createFailing_isReportedAsInProcess() throws {
@@ -97,7 +97,7 @@ import Testing
     @Test func repeatedFailures_disableThePlugin_andTellTheObserver() throws {
         let recorder = Recorder()
         let host = Workers.host(try Fixtures.fixture(), policy: Workers.policy(maxFailures: 3), observer: recorder)
-        for _ in 0..<3 { #expect(host.callError("crash_segv", "{}")?.kind == "workerCrashed") }
+        for _ in 0..<3 { #expect(host.callError("crash_segv", "{}")?.kind == .workerCrashed) }
         let reason = "its worker failed 3 times within 60 s (last: was killed by SIGSEGV (segmentation fault) during a call to test.fixture.crash_segv)"
         #expect(host.callError("add", #"{"a": 1, "b": 2}"#)?.description == """
             tool "test.fixture.add" is unavailable: plugin test.fixture was disabled because \(reason). \
@@ -107,7 +107,7 @@ import Testing
         #expect(recorder.disabled.withLock { $0.map(\.0) } == ["test.fixture"])
         #expect(recorder.disabled.withLock { $0.map(\.1) } == [reason])
         let reports = recorder.reports.withLock { $0 }
-        #expect(reports.map(\.errorKind) == ["workerCrashed", "workerCrashed", "workerCrashed", "pluginDisabled"])
+        #expect(reports.map(\.errorKind) == [.workerCrashed, .workerCrashed, .workerCrashed, .pluginDisabled])
         #expect(reports.map(\.blamesCaller) == [false, false, false, true])
     }
 }

@@ -20,7 +20,7 @@ enum WorkerBench {
         for _ in 0..<crashes {
             let started = Bench.now()
             guard case .failure(let error) = Result(catching: { try isolated.callTool("crash_segv", arguments: Array("{}".utf8)) }),
-                  (error as? CallError)?.kind == "workerCrashed"
+                  (error as? CallError)?.kind == .workerCrashed
             else { Bench.fail("crash_segv did not crash the worker") }
             let crashed = Bench.now()
             call(isolated)

@@ -129,33 +129,34 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         value < 10 ? String(format: "%.3f s", value) : String(format: "%.1f s", value)
     }
 
-    /// The case name, for logs and the registry's call log.
-    public var kind: String {
+    /// The case, as a typed kind: what scoring, supervision and the call
+    /// log switch on (its raw value is what the registry stores).
+    public var kind: ErrorKind {
         switch self {
-        case .toolNotFound: "toolNotFound"
-        case .providerNotFound: "providerNotFound"
-        case .ambiguousTool: "ambiguousTool"
-        case .argumentsNotJSON: "argumentsNotJSON"
-        case .argumentsInvalid: "argumentsInvalid"
-        case .pluginUnavailable: "pluginUnavailable"
-        case .toolFailed: "toolFailed"
-        case .invalidOutput: "invalidOutput"
-        case .outputTooLarge: "outputTooLarge"
-        case .outputViolatesSchema: "outputViolatesSchema"
-        case .deadlineExceeded: "deadlineExceeded"
-        case .cancelled: "cancelled"
-        case .nestingTooDeep: "nestingTooDeep"
-        case .wouldDeadlock: "wouldDeadlock"
-        case .invalidSchema: "invalidSchema"
-        case .pluginNotActive: "pluginNotActive"
-        case .workerCrashed: "workerCrashed"
-        case .workerExited: "workerExited"
-        case .workerBrokeProtocol: "workerBrokeProtocol"
-        case .deadlineKilled: "deadlineKilled"
-        case .cancelKilled: "cancelKilled"
-        case .workerUnavailable: "workerUnavailable"
-        case .pluginDisabled: "pluginDisabled"
-        case .pluginStatusUnknown: "pluginStatusUnknown"
+        case .toolNotFound: .toolNotFound
+        case .providerNotFound: .providerNotFound
+        case .ambiguousTool: .ambiguousTool
+        case .argumentsNotJSON: .argumentsNotJSON
+        case .argumentsInvalid: .argumentsInvalid
+        case .pluginUnavailable: .pluginUnavailable
+        case .toolFailed: .toolFailed
+        case .invalidOutput: .invalidOutput
+        case .outputTooLarge: .outputTooLarge
+        case .outputViolatesSchema: .outputViolatesSchema
+        case .deadlineExceeded: .deadlineExceeded
+        case .cancelled: .cancelled
+        case .nestingTooDeep: .nestingTooDeep
+        case .wouldDeadlock: .wouldDeadlock
+        case .invalidSchema: .invalidSchema
+        case .pluginNotActive: .pluginNotActive
+        case .workerCrashed: .workerCrashed
+        case .workerExited: .workerExited
+        case .workerBrokeProtocol: .workerBrokeProtocol
+        case .deadlineKilled: .deadlineKilled
+        case .cancelKilled: .cancelKilled
+        case .workerUnavailable: .workerUnavailable
+        case .pluginDisabled: .pluginDisabled
+        case .pluginStatusUnknown: .pluginStatusUnknown
         }
     }
 

@@ -11,8 +11,8 @@ public struct CallReport: Sendable {
     public let durationNanoseconds: Int64
     /// .ok, or the code of the error (CallError.code).
     public let code: ResultCode
-    /// CallError's case name for failures, e.g. "argumentsInvalid".
-    public let errorKind: String?
+    /// What went wrong, for failures (CallError.kind).
+    public let errorKind: ErrorKind?
     public let taskType: String?
     public let arguments: [UInt8]
     public let result: [UInt8]
@@ -33,14 +33,14 @@ public struct CallReport: Sendable {
     /// did count): such calls are logged but say nothing about how well
     /// the plugin performs, so they must not count against its score.
     public var blamesCaller: Bool {
-        ["argumentsNotJSON", "argumentsInvalid", "pluginNotActive", "pluginDisabled", "pluginStatusUnknown"].contains(errorKind ?? "")
+        errorKind?.blamesCaller ?? false
     }
 
     /// Public so observers can be tested, benchmarked and fed by importers
     /// outside KaiCore.
     public init(
         tool: String, plugin: String, capabilityKind: Capability.Kind, startedAt: Double, durationNanoseconds: Int64,
-        code: ResultCode, errorKind: String?, taskType: String?, arguments: [UInt8], result: [UInt8], depth: Int,
+        code: ResultCode, errorKind: ErrorKind?, taskType: String?, arguments: [UInt8], result: [UInt8], depth: Int,
         model: String? = nil, usage: ProviderUsage? = nil, timeToFirstTokenNanoseconds: Int64? = nil
     ) {
         self.tool = tool

@@ -68,8 +68,23 @@ enum HostServices {
         }
     }
 
-    static let unsupportedProvider =
-        "this Kai host has no LLM provider service yet; providers arrive in a later release"
+    /// A stream's terminal ERROR event, then the code.
+    static func failStream(_ sink: UnsafePointer<kai_event_sink>?, _ code: ResultCode, _ message: String) -> kai_result {
+        let details = JSONValue.object(["message": .string(message)]).serializedBytes()
+        if let sink, let onEvent = sink.pointee.on_event {
+            details.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { text in
+                    var event = kai_event_error(
+                        header: kai_event(struct_size: UInt32(MemoryLayout<kai_event_error>.size), type: UInt32(KAI_EVENT_ERROR)),
+                        code: code.rawValue, reserved0: 0, details: kai_str(data: text.baseAddress, len: text.count))
+                    withUnsafePointer(to: &event) { pointer in
+                        pointer.withMemoryRebound(to: kai_event.self, capacity: 1) { _ = onEvent(sink, $0) }
+                    }
+                }
+            }
+        }
+        return code.rawValue
+    }
 }
 
 private let hostLog: @convention(c) (UnsafePointer<kai_host>?, kai_log_level, UnsafePointer<CChar>?, Int) -> Void = {
@@ -109,26 +124,21 @@ private let hostCallTool: @convention(c) (
 
 let hostProviderComplete: @convention(c) (
     UnsafePointer<kai_host>?, UnsafePointer<kai_call>?, kai_str, kai_str, UnsafePointer<kai_output>?
-) -> kai_result = { _, _, _, _, out in
-    HostServices.fail(out, .unsupported, HostServices.unsupportedProvider)
+) -> kai_result = { host, parent, provider, request, out in
+    guard let instance = HostServices.instance(host), let context = HostServices.callContext(parent) else {
+        return HostServices.fail(out, .invalidInput, "provider_complete needs the kai_host and the kai_call of a running call")
+    }
+    return instance.host.providerFromPlugin(
+        provider: HostServices.string(provider), request: HostServices.bytes(request), parent: context, output: out, sink: nil)
 }
 
-/// Even when unsupported, a stream gets its one terminal event (kai_events.h).
+/// Even a refused stream gets its one terminal event (kai_events.h).
 let hostProviderStream: @convention(c) (
     UnsafePointer<kai_host>?, UnsafePointer<kai_call>?, kai_str, kai_str, UnsafePointer<kai_event_sink>?
-) -> kai_result = { _, _, _, _, sink in
-    let details = JSONValue.object(["message": .string(HostServices.unsupportedProvider)]).serializedBytes()
-    if let sink, let onEvent = sink.pointee.on_event {
-        details.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { text in
-                var event = kai_event_error(
-                    header: kai_event(struct_size: UInt32(MemoryLayout<kai_event_error>.size), type: UInt32(KAI_EVENT_ERROR)),
-                    code: KAI_ERR_UNSUPPORTED, reserved0: 0, details: kai_str(data: text.baseAddress, len: text.count))
-                withUnsafePointer(to: &event) { pointer in
-                    pointer.withMemoryRebound(to: kai_event.self, capacity: 1) { _ = onEvent(sink, $0) }
-                }
-            }
-        }
+) -> kai_result = { host, parent, provider, request, sink in
+    guard let instance = HostServices.instance(host), let context = HostServices.callContext(parent) else {
+        return HostServices.failStream(sink, .invalidInput, "provider_stream needs the kai_host and the kai_call of a running call")
     }
-    return KAI_ERR_UNSUPPORTED
+    return instance.host.providerFromPlugin(
+        provider: HostServices.string(provider), request: HostServices.bytes(request), parent: context, output: nil, sink: sink)
 }

@@ -79,7 +79,7 @@ extension PluginHost {
         guard let observer else { return try body() }
         let startedAt = WallClock.now()
         let started = MonotonicClock.now()
-        func report(_ code: ResultCode, _ kind: String?, _ result: [UInt8]) {
+        func report(_ code: ResultCode, _ kind: ErrorKind?, _ result: [UInt8]) {
             observer.callFinished(CallReport(
                 tool: entry.qualifiedName, plugin: entry.plugin.id, capabilityKind: entry.capability.kind,
                 startedAt: startedAt, durationNanoseconds: MonotonicClock.now() - started, code: code, errorKind: kind,

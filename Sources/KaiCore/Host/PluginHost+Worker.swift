@@ -119,15 +119,15 @@ extension PluginHost {
         case .providerComplete:
             guard let provider = try? reader.data(), let request = try? reader.data() else { reply(KAI_ERR_INVALID_INPUT); return nil }
             let collector = OutputCollector(limit: 16 << 20)
-            let code = Self.withStrings(provider, request) { provider, request in
-                collector.withOutput { hostProviderComplete(nil, nil, provider, request, $0) }
+            let code = collector.withOutput {
+                providerFromPlugin(provider: String(decoding: provider, as: UTF8.self), request: request, parent: context, output: $0, sink: nil)
             }
             reply(code, collector.bytes, collector.errorDetails)
         case .providerStream:
             guard let provider = try? reader.data(), let request = try? reader.data() else { reply(KAI_ERR_INVALID_INPUT); return nil }
             let forwarder = StreamForwarder(connection: connection, sequence: sequence)
-            let code = Self.withStrings(provider, request) { provider, request in
-                forwarder.withSink { hostProviderStream(nil, nil, provider, request, $0) }
+            let code = forwarder.withSink {
+                providerFromPlugin(provider: String(decoding: provider, as: UTF8.self), request: request, parent: context, output: nil, sink: $0)
             }
             reply(code)
         case .event:

@@ -174,7 +174,7 @@ struct StoreConcurrencyTests {
 }
 
 @Suite struct StoreBatchingTests {
-    private func report(_ tool: String, code: KaiCore.ResultCode = .ok, errorKind: String? = nil) -> CallReport {
+    private func report(_ tool: String, code: KaiCore.ResultCode = .ok, errorKind: ErrorKind? = nil) -> CallReport {
         CallReport(tool: "p.\(tool)", plugin: "p", capabilityKind: .tool, startedAt: 1_700_000_000, durationNanoseconds: 1_000_000,
                    code: code, errorKind: errorKind, taskType: nil, arguments: [], result: [], depth: 0)
     }
@@ -192,11 +192,11 @@ struct StoreConcurrencyTests {
 
     @Test func callsBlamingTheCaller_areLoggedButNotScored() throws {
         let fixture = try StoreFixture()
-        fixture.store.callFinished(report("t", code: .invalidInput, errorKind: "argumentsInvalid"))
-        fixture.store.callFinished(report("t", code: .unavailable, errorKind: "pluginNotActive"))
+        fixture.store.callFinished(report("t", code: .invalidInput, errorKind: .argumentsInvalid))
+        fixture.store.callFinished(report("t", code: .unavailable, errorKind: .pluginNotActive))
         #expect(try fixture.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM call_log") } == 2)
         #expect(try fixture.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM performance_records") } == 0)
-        fixture.store.callFinished(report("t", code: .internal, errorKind: "toolFailed"))
+        fixture.store.callFinished(report("t", code: .internal, errorKind: .toolFailed))
         #expect(try fixture.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM performance_records") } == 1)
     }
 }

@@ -64,7 +64,7 @@ func report(
     CallReport(
         tool: "\(plugin).\(tool)", plugin: plugin, capabilityKind: kind, startedAt: startedAt,
         durationNanoseconds: Int64(seconds * 1e9), code: ok ? .ok : .internal,
-        errorKind: ok ? nil : "toolFailed", taskType: taskType, arguments: Array(#"{"x":1}"#.utf8),
+        errorKind: ok ? nil : .toolFailed, taskType: taskType, arguments: Array(#"{"x":1}"#.utf8),
         result: ok ? Array(#"{"y":2}"#.utf8) : [], depth: 0)
 }
 

@@ -51,7 +51,7 @@ extension RegistryStore: CallObserver {
                     db, pluginID: report.plugin, kind: report.capabilityKind.rawValue, name: name)
                 capabilities[key] = capability
                 let seconds = Double(report.durationNanoseconds) / 1e9
-                let errorCode = report.succeeded ? nil : report.errorKind ?? report.code.description
+                let errorCode = report.succeeded ? nil : report.errorKind?.rawValue ?? report.code.description
                 try insertRecord(
                     db, capabilityID: capability.id, taskType: report.taskType, success: report.succeeded,
                     durationSeconds: seconds, quality: nil, tokensIn: nil, tokensOut: nil, cost: nil,
@@ -141,7 +141,7 @@ extension RegistryStore: CallObserver {
         let payloads = options.payloadLogging
         let values: [(any DatabaseValueConvertible)?] = [
             report.tool, report.plugin, report.capabilityKind.rawValue, report.taskType, report.startedAt,
-            report.durationNanoseconds, report.code.rawValue, report.errorKind, report.depth, report.arguments.count,
+            report.durationNanoseconds, report.code.rawValue, report.errorKind?.rawValue, report.depth, report.arguments.count,
             report.result.count, payloads ? Data(report.arguments) : nil, payloads ? Data(report.result) : nil,
         ]
         try statement.execute(arguments: StatementArguments(values))

@@ -12,7 +12,7 @@ extension RegistryStore {
     public static let supervisionReasonPrefix = "disabled by supervision: "
 
     /// Error kinds meaning a worker failed (crash, exit, hang killed).
-    public static let workerFailureKinds = ["workerCrashed", "workerExited", "workerBrokeProtocol", "deadlineKilled", "cancelKilled"]
+    public static let workerFailureKinds = ErrorKind.allCases.filter(\.isWorkerFailure).map(\.rawValue)
 
     /// CallObserver: a host in this process disabled the plugin.
     public func pluginDisabled(id: String, reason: String) {

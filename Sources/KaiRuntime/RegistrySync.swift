@@ -6,7 +6,7 @@ import KaiRegistry
 /// Only what changed is written: a warm start (every manifest from the scan
 /// cache, statuses unchanged) writes nothing.
 enum RegistrySync {
-    static func record(_ host: PluginHost, in store: RegistryStore) {
+    static func record(_ host: PluginHost, in store: RegistryStore, diagnostics: any RuntimeDiagnostics) {
         do throws(StoreError) {
             let statuses = try store.pluginStatuses()
             for plugin in host.plugins {
@@ -29,7 +29,7 @@ enum RegistrySync {
                 try store.recordPlugin(PluginRow(id: failure.path, identity: identity, manifestJSON: nil, failureReason: failure.message))
             }
         } catch {
-            Console.warning("could not update the registry: \(error.description)")
+            diagnostics.warning("could not update the registry: \(error.description)")
         }
     }
 }

@@ -5,8 +5,8 @@ import KaiRegistry
 /// worker's failures are counted in the registry's call log, and the plugin
 /// is disabled there once its policy's limit is reached within the window.
 enum WorkerFailureWindow {
-    static func check(_ error: CallError, host: PluginHost, store: RegistryStore) {
-        guard RegistryStore.workerFailureKinds.contains(error.kind),
+    static func check(_ error: CallError, host: PluginHost, store: RegistryStore, diagnostics: any RuntimeDiagnostics) {
+        guard error.kind.isWorkerFailure,
               let entry = try? host.tools.resolve(error.toolName) else { return }
         let policy = entry.plugin.settings.worker
         let since = WallClock.now() - policy.failureWindow
@@ -14,7 +14,7 @@ enum WorkerFailureWindow {
               failures >= policy.maxFailures else { return }
         let reason = "its worker failed \(failures) times within \(Int(policy.failureWindow)) s (last: \(phrase(error)))"
         store.pluginDisabled(id: entry.plugin.id, reason: reason)
-        Console.warning(TerminalText.visible("plugin \(entry.plugin.id) is now disabled: \(reason). Fix the plugin, then run 'kai plugins enable \(entry.plugin.id)'."))
+        diagnostics.warning(TerminalText.visible("plugin \(entry.plugin.id) is now disabled: \(reason). Fix the plugin, then run 'kai plugins enable \(entry.plugin.id)'."))
     }
 
     /// "was killed by SIGSEGV (segmentation fault) during a call to t", in
@@ -26,7 +26,7 @@ enum WorkerFailureWindow {
         case .deadlineKilled(let tool, _, _): "was killed at the deadline of a call to \(tool)"
         case .cancelKilled(let tool): "was killed after a call to \(tool) was cancelled"
         case .workerBrokeProtocol(let tool, _, let detail): "broke the worker protocol during a call to \(tool) (\(detail))"
-        default: error.kind
+        default: error.kind.rawValue
         }
     }
 }

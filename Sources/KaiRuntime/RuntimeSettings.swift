@@ -1,0 +1,35 @@
+import KaiCore
+
+/// What a runtime is opened from: the CLI fills this from --config,
+/// --database, --plugin-path and --no-bundled-plugins. KAI_CONFIG and
+/// KAI_PLUGIN_PATH come from the environment given to `KaiRuntime.open`.
+public struct RuntimeSettings: Sendable {
+    /// The operator config file (default: KAI_CONFIG, then
+    /// $XDG_CONFIG_HOME/kai/kai.yaml, created on first use).
+    public var configFile: String?
+    /// The registry database (default: the config's database).
+    public var databaseFile: String?
+    /// Extra plugin files or directories, each maybe colon-separated.
+    public var pluginPaths: [String]
+    /// Whether plugins in `bundledDirectory` load.
+    public var loadsBundledPlugins: Bool
+    /// Where the bundled plugins are: the default config written on first
+    /// use enables them. Default: the running executable's directory.
+    public var bundledDirectory: String?
+    /// Whether plugins that could not load, unusable plugin settings and
+    /// secrets too short to scrub are reported as warnings.
+    public var reportsLoadProblems: Bool
+
+    public init(
+        configFile: String? = nil, databaseFile: String? = nil, pluginPaths: [String] = [],
+        loadsBundledPlugins: Bool = true, bundledDirectory: String? = SearchPathCatalog.executableDirectory(),
+        reportsLoadProblems: Bool = true
+    ) {
+        self.configFile = configFile
+        self.databaseFile = databaseFile
+        self.pluginPaths = pluginPaths
+        self.loadsBundledPlugins = loadsBundledPlugins
+        self.bundledDirectory = bundledDirectory
+        self.reportsLoadProblems = reportsLoadProblems
+    }
+}
