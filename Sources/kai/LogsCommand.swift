@@ -41,15 +41,19 @@ struct LogsCommand: ParsableCommand {
             Console.visibleJSON(.array(rows.map(Self.json)))
             return
         }
-        var table = TextTable(header: ["TIME", "TOOL", "RESULT", "DURATION", "IN", "OUT"])
+        // Provider calls add what they used; a log of tool calls only keeps its columns.
+        let providers = rows.contains { $0.kind == "provider" }
+        var table = TextTable(header: ["TIME", "TOOL", "RESULT", "DURATION", "IN", "OUT"] + (providers ? ["COST", "TTFT"] : []))
         let formatter = ISO8601DateFormatter()
         for row in rows {
             let result = ResultCode(plugin: row.resultCode)
+            let usage = ProviderCallColumns(row)
             table.rows.append([
-                formatter.string(from: Date(timeIntervalSince1970: row.startedAt)), row.tool,
+                formatter.string(from: Date(timeIntervalSince1970: row.startedAt)), usage?.name ?? row.tool,
                 result == .ok ? "ok" : "\(result)" + (row.errorKind.map { " (\($0))" } ?? ""),
-                RegistryScores.duration(Double(row.durationNs) / 1e9), "\(row.argumentsSize) B", "\(row.resultSize) B",
-            ])
+                RegistryScores.duration(Double(row.durationNs) / 1e9),
+                usage?.input ?? "\(row.argumentsSize) B", usage?.output ?? "\(row.resultSize) B",
+            ] + (providers ? [usage?.cost ?? "", usage?.timeToFirstToken ?? ""] : []))
         }
         Console.out(table.visible().render())
     }
@@ -64,6 +68,13 @@ struct LogsCommand: ParsableCommand {
         ]
         object["errorKind"] = row.errorKind.map(JSONValue.string) ?? .null
         object["taskType"] = row.taskType.map(JSONValue.string) ?? .null
+        if row.kind == "provider" {
+            object["model"] = row.model.map(JSONValue.string) ?? .null
+            object["inputTokens"] = row.inputTokens.map(JSONValue.integer) ?? .null
+            object["outputTokens"] = row.outputTokens.map(JSONValue.integer) ?? .null
+            object["costUSD"] = row.costUsd.map(JSONValue.number) ?? .null
+            object["timeToFirstTokenNs"] = row.ttftNs.map(JSONValue.integer) ?? .null
+        }
         if let arguments = row.arguments { object["arguments"] = (try? JSONParser.parse(Array(arguments))) ?? .string(String(decoding: arguments, as: UTF8.self)) }
         if let result = row.result { object["result_json"] = (try? JSONParser.parse(Array(result))) ?? .string(String(decoding: result, as: UTF8.self)) }
         return .object(object)

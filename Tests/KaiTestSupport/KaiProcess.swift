@@ -66,13 +66,26 @@ public struct KaiProcess {
 
         private var stderrSoFar = ""
 
+        /// Reads stdout until it contains `text` (or EOF); `finish` still
+        /// returns all of it.
+        public func waitForStdout(containing text: String) -> Bool {
+            while true {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { return false }
+                stdoutSoFar += String(decoding: chunk, as: UTF8.self)
+                if stdoutSoFar.contains(text) { return true }
+            }
+        }
+
+        private var stdoutSoFar = ""
+
         public func finish() -> Outcome {
             let stdout = output.fileHandleForReading.readDataToEndOfFile()
             let stderr = errors.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return Outcome(
                 status: process.terminationStatus,
-                stdout: String(decoding: stdout, as: UTF8.self),
+                stdout: stdoutSoFar + String(decoding: stdout, as: UTF8.self),
                 stderr: stderrSoFar + String(decoding: stderr, as: UTF8.self))
         }
     }

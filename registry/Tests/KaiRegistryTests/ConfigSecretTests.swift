@@ -25,10 +25,11 @@ struct ConfigSecretTests {
 
     @Test func resolve_whenVariableIsUnset_namesKeyAndVariableAtTheSecretsLine() throws {
         let entry = try loadConfig(Self.yaml).entries[0]
-        let resolver = SecretResolver(environment: ["OPENAI_ORG": Self.secretValue, "OPENAI_API_KEY": ""])
+        let resolver = SecretResolver(
+            environment: ["OPENAI_ORG": Self.secretValue, "OPENAI_API_KEY": ""], keys: KeysFile(path: "/nonexistent/keys.json"))
         #expect(performing: { try resolver.resolve(entry, pluginID: "dev.x", file: "kai.yaml") }, throws: {
             ($0 as? ConfigError)?.description
-                == #"kai.yaml:5:7: secret "api_key" of plugin dev.x reads environment variable OPENAI_API_KEY, which is not set. Export it before starting kai."#
+                == #"kai.yaml:5:7: secret "api_key" of plugin dev.x reads environment variable OPENAI_API_KEY, which is not set. Export it before starting kai, or run `kai keys set OPENAI_API_KEY`."#
         })
     }
 

@@ -10,14 +10,24 @@ enum AtomicFile {
     /// Writes `text` to a temporary file beside `path`, flushes it to disk and
     /// renames it over `path`. Keeps an existing file's permission bits and
     /// edits the target of a symlink rather than replacing the link.
-    static func write(_ text: String, to path: String) throws(ConfigError) {
+    /// `mode`, when given, is the new file's mode whatever the old one's
+    /// (a private file, e.g. the keys file: 0600 from its first byte).
+    static func write(_ text: String, to path: String, mode forcedMode: mode_t? = nil) throws(ConfigError) {
         let target = resolvedTarget(path)
         var mode: mode_t = 0o644
         var status = stat()
         if stat(target, &status) == 0 { mode = status.st_mode & 0o7777 }
+        if let forcedMode { mode = forcedMode }
         let temporary = target + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, forcedMode ?? mode)
         guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file in its directory: \(errorText())") }
+        // A temporary left by a killed run keeps its old mode through O_TRUNC.
+        if let forcedMode, fchmod(descriptor, forcedMode) != 0 {
+            let reason = errorText()
+            close(descriptor)
+            unlink(temporary)
+            throw failure(path, "cannot set the mode of \(temporary): \(reason)")
+        }
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {

@@ -18,6 +18,8 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
         case duplicateID
         case secretNotSet
         case writeFailed
+        /// A keys file other users can read or write, or that is not the user's.
+        case insecurePermissions
     }
 
     public let code: Code

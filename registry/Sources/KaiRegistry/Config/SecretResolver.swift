@@ -29,25 +29,38 @@ public struct ResolvedSecrets: Sendable, Equatable, CustomStringConvertible, Cus
     public var customMirror: Mirror { Mirror(self, children: ["redacted": redacted]) }
 }
 
-/// Reads the secrets an entry names from an environment.
+/// Reads the secrets an entry names from an environment, falling back to the
+/// user's keys file (`kai keys set NAME`) for a variable that is unset.
 public struct SecretResolver: Sendable {
     private let environment: [String: String]
+    private let keys: KeysFile
 
-    public init(environment: [String: String]) {
+    /// `keys`: the keys file to fall back to; by default the one of
+    /// `environment`'s user (`KeysFile.defaultPath`).
+    public init(environment: [String: String], keys: KeysFile? = nil) {
         self.environment = environment
+        self.keys = keys ?? KeysFile(environment: environment)
     }
 
     /// Looks up every secret of `entry`; `pluginID` names the plugin in errors.
-    /// A missing or empty variable is an error naming the key and variable.
+    /// The environment wins; the keys file is read only when a variable is
+    /// unset or empty. A secret in neither is an error naming the key, the
+    /// variable and both fixes; a keys file other users can read is refused.
     public func resolve(_ entry: PluginEntry, pluginID: String, file: String) throws(ConfigError) -> ResolvedSecrets {
         var values = JSONObject()
         var redacted = JSONObject()
+        var stored: [String: String]?
         for key in entry.secrets.keys.sorted(by: { order(entry, $0) < order(entry, $1) }) {
             let variable = entry.secrets[key]!
-            guard let value = environment[variable], !value.isEmpty else {
+            var found = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+            if found == nil {
+                if stored == nil { stored = try keys.load() }
+                found = stored?[variable].flatMap { $0.isEmpty ? nil : $0 }
+            }
+            guard let value = found else {
                 throw ConfigError(
                     .secretNotSet, file: file, at: entry.position(ofSecret: key),
-                    "secret \"\(key)\" of plugin \(pluginID) reads environment variable \(variable), which is not set. Export it before starting kai.")
+                    "secret \"\(key)\" of plugin \(pluginID) reads environment variable \(variable), which is not set. Export it before starting kai, or run `kai keys set \(variable)`.")
             }
             values[key] = .string(value)
             redacted[key] = .string("<secret from \(variable)>")

@@ -41,7 +41,8 @@ extension RegistryStore: CallObserver {
             var capabilities: [String: StatsUpdate.CapabilityInfo] = [:]
             var stats = StatsUpdate(model: model)
             for report in reports {
-                try insertLog(db, report)
+                let usage = CallUsage(report)
+                try insertLog(db, report, usage)
                 // Bad arguments and plugins the operator switched off say
                 // nothing about the plugin's performance: log, don't score.
                 guard !report.blamesCaller else { continue }
@@ -54,8 +55,8 @@ extension RegistryStore: CallObserver {
                 let errorCode = report.succeeded ? nil : report.errorKind?.rawValue ?? report.code.description
                 try insertRecord(
                     db, capabilityID: capability.id, taskType: report.taskType, success: report.succeeded,
-                    durationSeconds: seconds, quality: nil, tokensIn: nil, tokensOut: nil, cost: nil,
-                    errorCode: errorCode, recordedAt: now)
+                    durationSeconds: seconds, quality: nil, tokensIn: usage.inputTokens, tokensOut: usage.outputTokens,
+                    cost: usage.costUSD, errorCode: errorCode, recordedAt: now)
                 try stats.add(
                     db, capability, taskType: report.taskType, success: report.succeeded,
                     durationSeconds: seconds, quality: nil)
@@ -133,16 +134,18 @@ extension RegistryStore: CallObserver {
         try statement.execute(arguments: StatementArguments(values))
     }
 
-    private func insertLog(_ db: Database, _ report: CallReport) throws {
+    private func insertLog(_ db: Database, _ report: CallReport, _ usage: CallUsage) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO call_log (tool, plugin, kind, task_type, started_at, duration_ns, result_code, error_kind,
-                depth, arguments_size, result_size, arguments, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                depth, arguments_size, result_size, arguments, result, model, input_tokens, output_tokens, cost_usd,
+                ttft_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let payloads = options.payloadLogging
         let values: [(any DatabaseValueConvertible)?] = [
             report.tool, report.plugin, report.capabilityKind.rawValue, report.taskType, report.startedAt,
             report.durationNanoseconds, report.code.rawValue, report.errorKind?.rawValue, report.depth, report.arguments.count,
             report.result.count, payloads ? Data(report.arguments) : nil, payloads ? Data(report.result) : nil,
+            usage.model, usage.inputTokens, usage.outputTokens, usage.costUSD, usage.timeToFirstTokenNanoseconds,
         ]
         try statement.execute(arguments: StatementArguments(values))
     }

@@ -12,6 +12,7 @@ enum StoreMigrations {
         migrator.registerMigration("v1-call-log") { db in try db.execute(sql: callLog) }
         migrator.registerMigration("v1-scan-cache") { db in try db.execute(sql: scanCache) }
         migrator.registerMigration("v2-indexes") { db in try db.execute(sql: indexesV2) }
+        migrator.registerMigration("v3-call-log-provider-usage") { db in try db.execute(sql: callLogProviderUsage) }
         return migrator
     }()
 
@@ -160,5 +161,17 @@ enum StoreMigrations {
             scanned_at REAL NOT NULL,
             CHECK ((manifest IS NULL) <> (failure IS NULL))
         );
+        """
+
+    // Provider calls (ABI 1.1) report what a tool call has no use for: the
+    // model that answered, tokens in and out, the cost from the operator's
+    // prices, and the time to the first streamed token. NULL for tool calls
+    // and for whatever a provider did not report (a server without usage).
+    static let callLogProviderUsage = """
+        ALTER TABLE call_log ADD COLUMN model TEXT;
+        ALTER TABLE call_log ADD COLUMN input_tokens INTEGER;
+        ALTER TABLE call_log ADD COLUMN output_tokens INTEGER;
+        ALTER TABLE call_log ADD COLUMN cost_usd REAL;
+        ALTER TABLE call_log ADD COLUMN ttft_ns INTEGER;
         """
 }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import KaiCore
 
-/// A row of `call_log`: one routed tool call, newest read back by `logs`.
+/// A row of `call_log`: one routed call (tool or provider), newest read back by `logs`.
 ///
 /// `arguments` and `result` are nil unless payload logging was on when the
 /// call was recorded; the sizes are always there.
@@ -27,6 +27,14 @@ public struct CallLogRecord: Codable, FetchableRecord, MutablePersistableRecord,
     public var resultSize: Int
     public var arguments: Data?
     public var result: Data?
+    /// Provider calls only (nil for tools, and for what a provider did not
+    /// report): the model that answered, tokens in and out, the cost in US
+    /// dollars from the configured prices, and the time to the first token.
+    public var model: String?
+    public var inputTokens: Int64?
+    public var outputTokens: Int64?
+    public var costUsd: Double?
+    public var ttftNs: Int64?
 
     public var code: KaiCore.ResultCode { KaiCore.ResultCode(plugin: resultCode) }
 

@@ -1,0 +1,34 @@
+import KaiCore
+
+extension ExitCodes {
+    /// A provider call failed: the provider said why (no key, server down,
+    /// unknown model) or broke its contract. EX_PROTOCOL: a remote failure.
+    static let providerFailed: Int32 = 76
+
+    /// The exit status of a failed `kai prompt`/`kai chat` call: what the
+    /// provider reported is 76; the host's own refusals keep their codes
+    /// (66 no such provider, 65 a request the schema refuses, 69 a plugin
+    /// that cannot run, 124 deadline, 130 Ctrl-C).
+    static func forProviderError(_ error: CallError) -> Int32 {
+        switch error {
+        case .toolFailed(_, let code, _) where code == .cancelled: cancelled
+        case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .workerCrashed, .workerExited,
+             .workerBrokeProtocol: providerFailed
+        default: forCallError(error)
+        }
+    }
+
+    /// The error as the CLI prints it: a provider's own failure is the
+    /// provider's, not a "tool"'s.
+    static func providerMessage(_ error: CallError) -> String {
+        switch error {
+        case .toolFailed(let name, let code, let details):
+            "provider \"\(name)\" failed (\(code)): \(details)"
+        case .pluginUnavailable(let name, let problem):
+            // e.g. its API key is set neither in the environment nor by `kai keys set`.
+            "provider \"\(name)\" is unavailable: \(problem.description)"
+        default:
+            error.description
+        }
+    }
+}
