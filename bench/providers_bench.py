@@ -145,7 +145,8 @@ def measure_prompt(bin_dir, server, tmp, runs):
     config = os.path.join(tmp, "kai.yaml")
     with open(config, "w") as f:  # JSON is YAML
         f.write(json.dumps({"database": os.path.join(tmp, "registry.sqlite"),
-                            "plugins": [{"id": "dev.kai.openai", "config": openai_config(server.base_url)}]}))
+                            "plugins": [{"path": bin_dir, "pattern": "libKaiPlugin*.so"},  # as kai's default config
+                                        {"id": "dev.kai.openai", "config": openai_config(server.base_url)}]}))
     with open(os.path.join(llm_home, "extra-openai-models.yaml"), "w") as f:
         f.write(f"- model_id: {MOCK_MODEL}\n  model_name: {MOCK_MODEL}\n  api_base: \"{server.base_url}\"\n"
                 "  api_key_name: bench\n")

@@ -46,7 +46,7 @@ def prompt(part):
             "`subprocess.run`. kai: a temporary HOME and `--config` with the openai plugin's endpoint (registry recording "
             "on, as in normal use); llm: LLM_USER_PATH in a temporary directory with extra-openai-models.yaml "
             "(model_id, model_name, api_base, api_key_name) and a dummy key, logging on (its default). Commands: "
-            f"`{' '.join(commands['kai'][1:])}`, `{' '.join(commands['llm'][1:])}`.", ""]
+            f"`kai {' '.join(commands['kai'][1:-2])} --config TMP/kai.yaml`, `llm {' '.join(commands['llm'][1:])}`.", ""]
 
 
 def local(part):
