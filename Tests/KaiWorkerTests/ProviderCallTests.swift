@@ -49,9 +49,14 @@ import Testing
     }
 
     @Test(arguments: isolations)
-    func callProvider_withoutStreaming_getsNoDeltasAndNoTimeToFirstToken(isolation: PluginIsolation) throws {
-        let result = try Self.host(isolation).callProvider("test.provider.echo", request: Self.chat("hi"))
+    func callProvider_withoutStreaming_getsNoDeltasAndNoTimeToFirstToken_andTheReportHasTheResponsesUsage(
+        isolation: PluginIsolation
+    ) throws {
+        let recorder = Recorder()
+        let result = try Self.host(isolation, observer: recorder).callProvider("test.provider.echo", request: Self.chat("hi"))
         #expect(result.content == "you said: hi" && result.model == "echo-1" && result.timeToFirstTokenNanoseconds == nil)
+        let report = try #require(recorder.reports.withLock { $0.last })
+        #expect(report.model == "echo-1" && report.usage == ProviderUsage(inputTokens: 7, outputTokens: 3, costUSD: 0.5))
     }
 
     @Test(arguments: isolations)

@@ -95,6 +95,13 @@ final class CallDetails: Sendable {
         }
     }
 
+    /// From a chat response (validated, so it parses): the model that
+    /// answered and the final usage win over what was asked and streamed.
+    func finished(response json: [UInt8]) {
+        guard let response = try? JSONParser.parse(json) else { return }
+        finished(model: response["model"]?.stringValue, usage: ProviderUsage(response: response))
+    }
+
     /// Usage seen in the stream, for a call that failed before its response.
     func streamed(usage: ProviderUsage) {
         state.withLock { $0.usage = usage }

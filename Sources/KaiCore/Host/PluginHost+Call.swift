@@ -29,9 +29,13 @@ extension PluginHost {
         let deadline = options.timeout.map { MonotonicClock.deadline(after: $0) } ?? MonotonicClock.noDeadline
         do {
             return try observed(entry, arguments: input, taskType: options.taskType, depth: 0, details: details) { () throws(CallError) in
-                try invoke(entry, arguments: input, deadline: deadline, timeout: options.timeout,
-                           cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
-                           onEvent: options.onEvent, validatesArguments: options.validatesArguments)
+                let result = try invoke(entry, arguments: input, deadline: deadline, timeout: options.timeout,
+                                        cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
+                                        onEvent: options.onEvent, validatesArguments: options.validatesArguments)
+                // Before the observer hears of it: the report carries the
+                // model that answered and the final usage.
+                details?.finished(response: result.json)
+                return result
             }
         } catch {
             throw error.scrubbed(by: scrubber)

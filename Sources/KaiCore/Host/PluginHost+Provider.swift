@@ -33,8 +33,7 @@ extension PluginHost {
         let result = try call(entry, input: request, options: options, details: details)
         // Validated against chat-response.schema.json by the call, so it parses.
         let response = (try? JSONParser.parse(result.json)) ?? .null
-        let usage = ProviderUsage(response: response) ?? details.usage
-        details.finished(model: response["model"]?.stringValue, usage: usage)
+        let usage = details.usage
         return ProviderResult(
             plugin: entry.plugin.id, provider: entry.capability.name, model: details.model, json: result.json,
             response: response, finishReason: response["finish_reason"]?.stringValue ?? "stop", usage: usage,

@@ -37,8 +37,7 @@ extension PluginHost {
             let result = try observed(entry, arguments: request, taskType: nil, depth: parent.depth + 1, details: details) { () throws(CallError) in
                 let result = try invoke(entry, arguments: request, deadline: parent.deadline, timeout: remaining,
                                         cancellation: parent.cancellation, parent: parent, outputLimit: 16 << 20, onEvent: onEvent)
-                let response = (try? JSONParser.parse(result.json)) ?? .null
-                details.finished(model: response["model"]?.stringValue, usage: ProviderUsage(response: response))
+                details.finished(response: result.json)
                 return result
             }
             if let stream {

@@ -36,7 +36,12 @@
  *      reassemble anything.
  * A sink answering KAI_EVENT_STOP means "stop generating": send no more
  * deltas, write the response so far with finish_reason "stopped" (usage
- * counting what was generated), send DONE, and return KAI_OK.
+ * counting what was generated), send DONE, and return KAI_OK. is_cancelled()
+ * and the cancel fd turn true after a STOP too (so a provider that only
+ * polls still stops); a provider that saw its sink answer STOP finishes as
+ * "stopped" all the same. Only a cancellation without a STOP (the caller's
+ * Ctrl-C, a parent's cancel) ends in KAI_ERR_CANCELLED; the host then
+ * records the usage the stream reported so far.
  *
  * CANCELLATION. is_cancelled() is cheap to poll between tokens, but a
  * provider blocked in recv() or poll() on a slow server cannot poll. Such a
