@@ -85,7 +85,10 @@ class Rounds:
         return json.loads(line)["samples_ns"]
 
     def close(self):
-        self.process.stdin.close()
+        try:
+            self.process.stdin.close()
+        except OSError:  # it already ended; its error is the one reported
+            pass
         self.process.wait()
 
 
