@@ -228,15 +228,16 @@ def main():
     parser.add_argument("--bin", required=True, help="the bin directory with kai, KaiBench and the bundled plugins")
     parser.add_argument("--write", action="store_true", help="add a dated section to bench/RESULTS.md")
     args = parser.parse_args()
+    import providers_report
+    import run
+    host = run.machine()  # the load average before the measurements
     results = measure_all(os.path.abspath(args.bin))
     print(json.dumps(results, indent=1))
     if args.write:
-        import providers_report
-        import run
         date = subprocess.run(["date", "-u", "+%F %H:%M UTC"], capture_output=True, text=True).stdout.strip()
         section = "\n".join([f"## {date} — providers", "",
                              f"Command: `make bench-providers` (`python3 bench/providers_bench.py --bin {os.path.relpath(args.bin, ROOT)} --write`)  ",
-                             f"Machine: {run.machine()}", "", providers_report.markdown(results)])
+                             f"Machine: {host}", "", providers_report.markdown(results), ""])
         print(f"written to {run.write_results(section)}", file=sys.stderr)
     return 1 if any("failed" in part for part in results.values()) else 0
 
