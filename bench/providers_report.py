@@ -55,7 +55,8 @@ def local(part):
         return not_measured(title, part)
     kai, py = part["kai"], part["llama_cpp_python"]
     def row(name, side):
-        return (f"| {name} | {side['median_tokens_per_s']:.1f} tokens/s | {side['output_tokens']} | {side['input_tokens']} "
+        counts = lambda values: ", ".join(str(v) for v in values)
+        return (f"| {name} | {side['median_tokens_per_s']:.1f} tokens/s | {counts(side['output_tokens'])} | {counts(side['input_tokens'])} "
                 f"| {', '.join(side['finish_reasons'])} | {side['samples']} |")
     return [title, "", "| runner | median | output tokens | prompt tokens | finish | samples |", "|---|---|---|---|---|---|",
             row("Kai, `KaiBench provider-tokens` → `callProvider(\"local\")`", kai),
