@@ -107,5 +107,11 @@ demo-isolation: build
 bench: build-release
 	python3 bench/run.py --bin "$(RELEASE_BIN)"
 
+# Only the provider benchmarks (also part of `make bench`): Kai vs raw libcurl,
+# kai prompt vs llm prompt, local vs llama-cpp-python; adds a RESULTS.md section.
+.PHONY: bench-providers
+bench-providers: build-release
+	python3 bench/providers_bench.py --bin "$(RELEASE_BIN)" --write
+
 clean:
 	rm -rf .build

@@ -7,7 +7,9 @@ Measures, each against its target:
   1. plugin load time per plugin (KaiBench load, median over processes);
   2. `kai tools list --json` wall time with 50 plugins (and bundled only);
   3. call overhead: Kai in-process vs a direct Swift call vs MCP over stdio;
-  4. process isolation: in-process vs a warm worker, and crash-to-next-success.
+  4. process isolation: in-process vs a warm worker, and crash-to-next-success;
+  5. providers (bench/providers_bench.py): Kai's added latency over raw libcurl,
+     `kai prompt` vs `llm prompt`, the local provider vs llama-cpp-python.
 
 A missed target is reported as FAIL; the exit status is non-zero only when a
 measurement could not be taken.
@@ -23,6 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import providers_bench
+import providers_report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MCP_VERSION = "2.3.0"
@@ -413,6 +418,12 @@ def main():
         worker = dict(rounds[len(rounds) // 2])
         worker["rounds"] = sorted(r["worker"]["batched"]["median_ns"] for r in rounds)
         worker["worker"] = dict(worker["worker"], batched=dict(worker["worker"]["batched"], median_ns=statistics.median(worker["rounds"])))
+
+        print("measuring providers (latency over raw libcurl, kai prompt vs llm, local vs llama-cpp-python)…", file=sys.stderr)
+        try:
+            providers = providers_bench.measure_all(os.path.abspath(args.bin))
+        except RuntimeError as error:  # the mock server did not build or start
+            raise Unmeasured(str(error))
     except (Unmeasured, json.JSONDecodeError, KeyError) as error:
         print(f"run.py: a measurement could not be taken: {error}", file=sys.stderr)
         return 1
@@ -420,7 +431,8 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
     section = (report(date, host, load, lists, call, mcp, os.path.abspath(args.bin)) + registry_report(registry)
-               + "\n" + worker_report(worker) + "\n" + sandbox_report(sandbox) + "\n" + eval_report(evaluation))
+               + "\n" + worker_report(worker) + "\n" + sandbox_report(sandbox) + "\n" + eval_report(evaluation)
+               + "\n" + providers_report.markdown(providers))
     print(section)
     print(f"written to {write_results(section)}", file=sys.stderr)
     return 0

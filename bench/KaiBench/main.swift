@@ -4,12 +4,14 @@
 //   KaiBench call <fixture.so> N   per-call latency of callTool("add") vs a direct Swift call
 //   KaiBench registry [caps] [records]  discovery and recording costs of the registry store
 //   KaiBench worker <fixture.so> N  callTool("add") in-process vs a warm worker; crash-to-next-success
+//   KaiBench provider-latency <plugin.so> <config-json> <provider>  rounds from stdin (ProviderBench)
+//   KaiBench provider-tokens <plugin.so> <config-json> <provider> <request-json> <rounds>
 //
 // Each prints one JSON object on stdout; errors go to stderr with exit 1.
 import Glibc
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records] | KaiBench worker <fixture.so> <N>"
+let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records] | KaiBench worker <fixture.so> <N> | KaiBench provider-latency <plugin.so> <config> <provider> | KaiBench provider-tokens <plugin.so> <config> <provider> <request> <rounds>"
 
 switch arguments.first {
 case "load" where arguments.count >= 2:
@@ -24,6 +26,11 @@ case "worker" where arguments.count == 3:
         Bench.fail("call count must be an integer >= 100, got '\(arguments[2])'")
     }
     WorkerBench.run(fixture: arguments[1], count: count)
+case "provider-latency" where arguments.count == 4:
+    ProviderBench.runLatency(plugin: arguments[1], config: arguments[2], provider: arguments[3])
+case "provider-tokens" where arguments.count == 6:
+    guard let rounds = Int(arguments[5]), rounds >= 1 else { Bench.fail("rounds must be an integer >= 1, got '\(arguments[5])'") }
+    ProviderBench.runTokens(plugin: arguments[1], config: arguments[2], provider: arguments[3], request: arguments[4], rounds: rounds)
 case "registry":
     runRegistryBench(arguments: Array(arguments.dropFirst()))
 default:
