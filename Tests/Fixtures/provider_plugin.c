@@ -17,6 +17,7 @@
  *             (finish_reason "done").
  *   ask       a tool, {"text"}: asks echo/echo-2 through
  *             kai_host.provider_complete and returns its response as is.
+ *   cancel_fd a tool, {}: -> {"fd": N}, the number of its call's cancel fd.
  *   ask_stream a tool, {"text"}: asks echo through provider_stream and
  *             returns {"deltas": N, "terminal": "done"|"error", "finish": F}.
  */
@@ -37,6 +38,7 @@ static const char manifest[] =
     "\"streaming\":true,\"models\":[\"echo-1\"]},"
     "{\"kind\":\"provider\",\"name\":\"broken\",\"description\":\"Breaks the response schema.\"},"
     "{\"kind\":\"tool\",\"name\":\"ask\",\"description\":\"Asks the echo provider.\",\"inputSchema\":" TEXT_ARGS "},"
+    "{\"kind\":\"tool\",\"name\":\"cancel_fd\",\"description\":\"Its call's cancel fd.\",\"inputSchema\":{\"type\":\"object\"}},"
     "{\"kind\":\"tool\",\"name\":\"ask_stream\",\"description\":\"Streams from the echo provider.\",\"inputSchema\":" TEXT_ARGS "}"
     "]}";
 
@@ -251,6 +253,10 @@ static kai_result invoke(void *instance, const kai_call *call)
     const kai_host *host = instance;
     if (name_is(call, "echo")) return echo(host, call);
     if (name_is(call, "ask")) return ask(host, call, false);
+    if (name_is(call, "cancel_fd")) {
+        const kai_host_cancel_v1 *cancel = host->get_extension(host, KAI_HOST_CANCEL_ID);
+        return kai_sdk_writef(call->output, "{\"fd\":%d}", cancel ? cancel->cancel_fd(host, call) : -1);
+    }
     if (name_is(call, "ask_stream")) return ask(host, call, true);
     if (name_is(call, "broken"))
         return kai_sdk_write(call->output, "{\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":\"done\"}");

@@ -138,6 +138,23 @@ import Testing
     }
 }
 
+extension ProviderCallTests {
+    /// Each call that asks for its cancel fd gets a pipe, closed when the
+    /// call's context goes: a leak would hand out a new number every call,
+    /// while closed ones are reused (other tests running at once may take a
+    /// few numbers in between, never fifty).
+    @Test func cancelFDs_areClosedAfterTheirCalls() throws {
+        let host = try Self.host(.inprocess)
+        var numbers = Set<Int64>()
+        for _ in 0..<50 {
+            let fd = try #require(try host.call("test.provider.cancel_fd", "{}")["fd"]?.intValue)
+            #expect(fd >= 0)
+            numbers.insert(fd)
+        }
+        #expect(numbers.count < 25, "cancel fds handed out: \(numbers.sorted())")
+    }
+}
+
 /// kai_host.provider_complete and provider_stream: a plugin (an agent, soon)
 /// asking a provider through the host, in-process and from a worker.
 @Suite struct ProviderServiceTests {

@@ -14,8 +14,12 @@ public final class CancellationToken: Sendable {
 
     public func cancel() {
         flag.store(true, ordering: .releasing)
-        let fds = wakeups.withLock { $0 }
-        for fd in fds { CancelSignal.raise(fd) }
+        // Written under the lock: once unregister() returns, no write can
+        // reach a descriptor its call has closed and the process reused.
+        // (A non-blocking write of one byte to a pipe never waits.)
+        wakeups.withLock { fds in
+            for fd in fds { CancelSignal.raise(fd) }
+        }
     }
 
     public var isCancelled: Bool {
@@ -24,8 +28,10 @@ public final class CancellationToken: Sendable {
 
     /// Signals `fd` on cancel(), or now if already cancelled.
     func register(_ fd: Int32) {
-        wakeups.withLock { _ = $0.insert(fd) }
-        if isCancelled { CancelSignal.raise(fd) }
+        wakeups.withLock { fds in
+            fds.insert(fd)
+            if isCancelled { CancelSignal.raise(fd) }
+        }
     }
 
     func unregister(_ fd: Int32) {
