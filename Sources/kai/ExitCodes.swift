@@ -17,7 +17,7 @@ enum ExitCodes {
 
     static func forCallError(_ error: CallError) -> Int32 {
         switch error {
-        case .toolNotFound, .ambiguousTool: notFound
+        case .toolNotFound, .providerNotFound, .ambiguousTool: notFound
         case .argumentsNotJSON, .argumentsInvalid: badArguments
         case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled: unavailable
         case .toolFailed(_, let code, _) where code == .invalidInput: badArguments

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// Host state for one invoke(), reachable from kai_call.host_call.
@@ -17,6 +18,8 @@ final class CallContext: Sendable {
     let serialPlugin: ObjectIdentifier?
     /// Set when the caller's event handler answered STOP.
     private let stopped = Atomic<Bool>(false)
+    /// The call's cancel fd (kai_provider.h), made on first request.
+    private let wakeup = Mutex<CancelSignal?>(nil)
 
     init(deadline: Int64, cancellation: CancellationToken?, parent: CallContext?, serialPlugin: ObjectIdentifier?) {
         self.deadline = deadline
@@ -32,6 +35,35 @@ final class CallContext: Sendable {
 
     func stop() {
         stopped.store(true, ordering: .releasing)
+        wakeup.withLock { signal in if let signal { CancelSignal.raise(signal.writeEnd) } }
+    }
+
+    /// kai_host_cancel_v1.cancel_fd: readable once the call is cancelled
+    /// through its token (or an ancestor's) or stopped by its sink. Lives as
+    /// long as the context, which outlives invoke(); -1 if no pipe could be made.
+    func cancelFD() -> Int32 {
+        wakeup.withLock { signal in
+            if let signal { return signal.readEnd }
+            guard let made = CancelSignal.make() else { return -1 }
+            signal = made
+            var context: CallContext? = self
+            while let current = context {
+                current.cancellation?.register(made.writeEnd)
+                context = current.parent
+            }
+            if stopped.load(ordering: .acquiring) { CancelSignal.raise(made.writeEnd) }
+            return made.readEnd
+        }
+    }
+
+    deinit {
+        guard let signal = wakeup.withLock({ $0 }) else { return }
+        var context: CallContext? = self
+        while let current = context {
+            current.cancellation?.unregister(signal.writeEnd)
+            context = current.parent
+        }
+        signal.close()
     }
 
     /// True if this call or one of its ancestors holds `plugin`'s serial lock:

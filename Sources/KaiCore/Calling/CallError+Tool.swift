@@ -3,7 +3,7 @@ extension CallError {
     /// the two that fail before a tool is known (the name as asked for).
     public var toolName: String {
         switch self {
-        case .toolNotFound(let name, _), .ambiguousTool(let name, _): name
+        case .toolNotFound(let name, _), .providerNotFound(let name, _), .ambiguousTool(let name, _): name
         case .argumentsNotJSON(let tool, _), .argumentsInvalid(let tool, _), .pluginUnavailable(let tool, _),
              .toolFailed(let tool, _, _), .invalidOutput(let tool, _), .outputTooLarge(let tool, _),
              .outputViolatesSchema(let tool, _), .deadlineExceeded(let tool, _, _), .cancelled(let tool),

@@ -6,6 +6,8 @@ import KaiJSONSchema
 /// and the fix; they never include the arguments (they may hold secrets).
 public enum CallError: Error, Sendable, CustomStringConvertible {
     case toolNotFound(String, suggestion: String?)
+    /// No provider capability of that name (kai_provider.h).
+    case providerNotFound(String, suggestion: String?)
     case ambiguousTool(String, plugins: [String])
     case argumentsNotJSON(tool: String, JSONParseError)
     case argumentsInvalid(tool: String, [SchemaViolation])
@@ -44,7 +46,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     /// The ABI result code this error maps to, for call_tool from a plugin.
     public var code: ResultCode {
         switch self {
-        case .toolNotFound, .ambiguousTool: .notFound
+        case .toolNotFound, .providerNotFound, .ambiguousTool: .notFound
         case .argumentsNotJSON, .argumentsInvalid: .invalidInput
         case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled,
              .pluginStatusUnknown: .unavailable
@@ -63,6 +65,9 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .toolNotFound(let name, let suggestion):
             let hint = suggestion.map { " Did you mean \"\($0)\"?" } ?? ""
             return "no tool named \"\(name)\".\(hint) Run 'kai tools list' to see the tools."
+        case .providerNotFound(let name, let suggestion):
+            let hint = suggestion.map { " Did you mean \"\($0)\"?" } ?? ""
+            return "no provider named \"\(name)\".\(hint) Run 'kai providers list' to see the providers."
         case .ambiguousTool(let name, let plugins):
             let qualified = plugins.map { "\($0).\(name)" }.joined(separator: " or ")
             return "tool \"\(name)\" is defined by \(plugins.count) plugins (\(plugins.joined(separator: ", "))). Call it by its qualified name: \(qualified)."
@@ -128,6 +133,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     public var kind: String {
         switch self {
         case .toolNotFound: "toolNotFound"
+        case .providerNotFound: "providerNotFound"
         case .ambiguousTool: "ambiguousTool"
         case .argumentsNotJSON: "argumentsNotJSON"
         case .argumentsInvalid: "argumentsInvalid"

@@ -1,4 +1,4 @@
-/// One finished tool call, as the host saw it: enough for a performance
+/// One finished call of a tool or provider, as the host saw it: enough for a performance
 /// record and a call-log row. Arguments and result bytes are included so an
 /// observer can log payloads when the operator enabled it; they must never be
 /// logged otherwise.
@@ -18,6 +18,12 @@ public struct CallReport: Sendable {
     public let result: [UInt8]
     /// Depth in a chain of call_tool calls; 0 for a call from the host's caller.
     public let depth: Int
+    /// Providers: the model asked for or, when the response names it, the one that answered.
+    public let model: String?
+    /// Providers: tokens and cost, from the response (or the stream, for a failed call).
+    public let usage: ProviderUsage?
+    /// Providers that streamed: from the call's start to its first delta.
+    public let timeToFirstTokenNanoseconds: Int64?
 
     public var succeeded: Bool { code == .ok }
 
@@ -34,7 +40,8 @@ public struct CallReport: Sendable {
     /// outside KaiCore.
     public init(
         tool: String, plugin: String, capabilityKind: Capability.Kind, startedAt: Double, durationNanoseconds: Int64,
-        code: ResultCode, errorKind: String?, taskType: String?, arguments: [UInt8], result: [UInt8], depth: Int
+        code: ResultCode, errorKind: String?, taskType: String?, arguments: [UInt8], result: [UInt8], depth: Int,
+        model: String? = nil, usage: ProviderUsage? = nil, timeToFirstTokenNanoseconds: Int64? = nil
     ) {
         self.tool = tool
         self.plugin = plugin
@@ -47,6 +54,9 @@ public struct CallReport: Sendable {
         self.arguments = arguments
         self.result = result
         self.depth = depth
+        self.model = model
+        self.usage = usage
+        self.timeToFirstTokenNanoseconds = timeToFirstTokenNanoseconds
     }
 }
 

@@ -83,9 +83,10 @@ private let hostConfig: @convention(c) (UnsafePointer<kai_host>?) -> kai_str = {
     HostServices.instance(host)?.configString ?? kai_str(data: nil, len: 0)
 }
 
-/// No optional host features exist in ABI 1.0 yet; NULL means absent.
+/// kai.host.cancel/1 for plugins of minor 1 and later; NULL for anything else.
 private let hostGetExtension: @convention(c) (UnsafePointer<kai_host>?, UnsafePointer<CChar>?) -> UnsafeRawPointer? = {
-    _, _ in nil
+    host, id in
+    CancelExtension.lookup(id, minor: host?.pointee.abi_minor ?? 0, table: CancelExtension.inProcess)
 }
 
 private let hostDeadline: @convention(c) (UnsafePointer<kai_host>?, UnsafePointer<kai_call>?) -> Int64 = { _, call in

@@ -8,16 +8,42 @@ extension PluginHost {
     /// concurrency, passes the deadline, and checks the result is JSON (and
     /// matches the outputSchema, when there is one).
     public func callTool(_ name: String, arguments: [UInt8], options: CallOptions = CallOptions()) throws(CallError) -> ToolResult {
-        let entry = try tools.resolve(name)
+        try call(.tool, name, input: arguments, options: options)
+    }
+
+    /// Calls a capability of any kind by name — the one path tools,
+    /// providers and agents share: resolves the name among that kind's
+    /// capabilities, validates the input against the capability's contract
+    /// (a tool's inputSchema, a provider's chat request) before the plugin
+    /// sees it, enforces the declared concurrency, passes the deadline and
+    /// cancellation, checks the output, and tells the observer.
+    public func call(
+        _ kind: Capability.Kind, _ name: String, input: [UInt8], options: CallOptions = CallOptions()
+    ) throws(CallError) -> ToolResult {
+        try call(try index(kind).resolve(name), input: input, options: options, details: nil)
+    }
+
+    func call(
+        _ entry: CapabilityIndex.Entry, input: [UInt8], options: CallOptions, details: CallDetails?
+    ) throws(CallError) -> ToolResult {
         let deadline = options.timeout.map { MonotonicClock.deadline(after: $0) } ?? MonotonicClock.noDeadline
         do {
-            return try observed(entry, arguments: arguments, taskType: options.taskType, depth: 0) { () throws(CallError) in
-                try invoke(entry, arguments: arguments, deadline: deadline, timeout: options.timeout,
+            return try observed(entry, arguments: input, taskType: options.taskType, depth: 0, details: details) { () throws(CallError) in
+                try invoke(entry, arguments: input, deadline: deadline, timeout: options.timeout,
                            cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
                            onEvent: options.onEvent, validatesArguments: options.validatesArguments)
             }
         } catch {
             throw error.scrubbed(by: scrubber)
+        }
+    }
+
+    /// The index of one capability kind.
+    public func index(_ kind: Capability.Kind) -> CapabilityIndex {
+        switch kind {
+        case .tool: tools
+        case .provider: providerIndex
+        case .agent: agentIndex
         }
     }
 
@@ -45,8 +71,8 @@ extension PluginHost {
 
     /// Runs `body` once the status gate admits the call (PluginStatusGate:
     /// every call, nested ones too), and tells the observer (if any) how it went.
-    private func observed(
-        _ entry: ToolIndex.Entry, arguments: [UInt8], taskType: String?, depth: Int,
+    func observed(
+        _ entry: CapabilityIndex.Entry, arguments: [UInt8], taskType: String?, depth: Int, details: CallDetails? = nil,
         _ body: () throws(CallError) -> ToolResult
     ) throws(CallError) -> ToolResult {
         try admit(entry)
@@ -57,7 +83,8 @@ extension PluginHost {
             observer.callFinished(CallReport(
                 tool: entry.qualifiedName, plugin: entry.plugin.id, capabilityKind: entry.capability.kind,
                 startedAt: startedAt, durationNanoseconds: MonotonicClock.now() - started, code: code, errorKind: kind,
-                taskType: taskType, arguments: arguments, result: result, depth: depth))
+                taskType: taskType, arguments: arguments, result: result, depth: depth,
+                model: details?.model, usage: details?.usage, timeToFirstTokenNanoseconds: details?.timeToFirstToken))
         }
         do {
             let result = try body()
@@ -69,10 +96,10 @@ extension PluginHost {
         }
     }
 
-    private func invoke(
-        _ entry: ToolIndex.Entry, arguments: [UInt8], deadline: Int64, timeout: Double?,
+    func invoke(
+        _ entry: CapabilityIndex.Entry, arguments: [UInt8], deadline: Int64, timeout: Double?,
         cancellation: CancellationToken?, parent: CallContext?, outputLimit: Int, onEvent: ToolEventHandler?,
-        validatesArguments: Bool = true
+        validatesArguments: Bool = true, operation: UInt32 = KAI_OP_INVOKE
     ) throws(CallError) -> ToolResult {
         let name = entry.qualifiedName
         let capability = entry.capability
@@ -80,7 +107,8 @@ extension PluginHost {
         let started = MonotonicClock.now()
         guard plugin.status.takesCalls else { throw .pluginNotActive(tool: name, plugin: plugin.id, status: plugin.status) }
 
-        if validatesArguments { try checkArguments(arguments, capability: capability, tool: name) }
+        let contract = CallContract(capability: capability, operation: operation)
+        if validatesArguments { try checkArguments(arguments, validator: contract.input, tool: name) }
         if let parent, parent.depth + 1 > CallContext.maxDepth { throw .nestingTooDeep(tool: name) }
 
         let relay = scrubber.isEmpty ? nil : onEvent.map { ScrubbingEventRelay(scrubber: scrubber, handler: $0) }
@@ -91,8 +119,9 @@ extension PluginHost {
         if let supervisor = plugin.supervisor {
             let context = try callContext(plugin, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, tool: name)
             let run = { () throws(CallError) -> RawOutcome in
-                try self.runInWorker(supervisor, plugin: plugin, capability: capability, arguments: arguments, context: context,
-                                     outputLimit: outputLimit, onEvent: onEvent, tool: name, timeout: timeout, started: started)
+                try self.runInWorker(supervisor, plugin: plugin, capability: capability, operation: operation, arguments: arguments,
+                                     context: context, outputLimit: outputLimit, onEvent: onEvent, tool: name, timeout: timeout,
+                                     started: started)
             }
             outcome = serial ? try plugin.serialLock.withLock { (_) throws(CallError) -> RawOutcome in try run() } : try run()
         } else {
@@ -111,8 +140,8 @@ extension PluginHost {
             }
             let context = try callContext(plugin, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, tool: name)
             let active = ActiveInProcessCalls.isTracking ? ActiveInProcessCalls.enter(plugin: plugin.id, tool: name) : nil
-            outcome = Self.runInProcess(instance, capability: capability, arguments: arguments, context: context,
-                                        serial: serial, outputLimit: outputLimit, onEvent: onEvent)
+            outcome = Self.runInProcess(instance, capability: capability, operation: operation, arguments: arguments,
+                                        context: context, serial: serial, outputLimit: outputLimit, onEvent: onEvent)
             if let active { ActiveInProcessCalls.leave(active) }
         }
         if !scrubber.isEmpty {
@@ -135,18 +164,18 @@ extension PluginHost {
             if result == .cancelled, cancellation?.isCancelled == true { throw .cancelled(tool: name) }
             throw .toolFailed(tool: name, code: result, details: ErrorDetails.describe(outcome.errorDetails))
         }
-        try checkOutput(outcome.bytes, capability: capability, tool: name)
+        try checkOutput(outcome.bytes, validator: contract.output, tool: name)
         return ToolResult(plugin: plugin.id, tool: capability.name, json: outcome.bytes, durationNanoseconds: finished - started)
     }
 
-    private func checkArguments(_ arguments: [UInt8], capability: Capability, tool: String) throws(CallError) {
+    private func checkArguments(_ arguments: [UInt8], validator: LazySchema, tool: String) throws(CallError) {
         let value: JSONValue
         do {
             value = try JSONParser.parse(arguments)
         } catch {
             throw .argumentsNotJSON(tool: tool, error)
         }
-        if let validator = try Self.validator(capability.inputValidator, tool: tool, field: "inputSchema") {
+        if let validator = try Self.validator(validator, tool: tool, field: "inputSchema") {
             let violations = validator.validate(value)
             guard violations.isEmpty else { throw .argumentsInvalid(tool: tool, violations) }
         }
@@ -165,33 +194,35 @@ extension PluginHost {
     }
 
     private static func runInProcess(
-        _ instance: PluginInstance, capability: Capability, arguments: [UInt8], context: CallContext, serial: Bool,
-        outputLimit: Int, onEvent: ToolEventHandler?
+        _ instance: PluginInstance, capability: Capability, operation: UInt32, arguments: [UInt8], context: CallContext,
+        serial: Bool, outputLimit: Int, onEvent: ToolEventHandler?
     ) -> RawOutcome {
         let collector = OutputCollector(limit: outputLimit)
         let relay = onEvent.map { EventRelay(handler: $0, context: context) }
         let code: kai_result
         if serial {
             code = instance.plugin.serialLock.withLock { _ in
-                run(instance, capability: capability, arguments: arguments, context: context, collector: collector, relay: relay)
+                run(instance, capability: capability, operation: operation, arguments: arguments, context: context,
+                    collector: collector, relay: relay)
             }
         } else {
-            code = run(instance, capability: capability, arguments: arguments, context: context, collector: collector, relay: relay)
+            code = run(instance, capability: capability, operation: operation, arguments: arguments, context: context,
+                       collector: collector, relay: relay)
         }
         return RawOutcome(code: code, bytes: collector.bytes, errorDetails: collector.errorDetails, overflowed: collector.overflowed)
     }
 
     private static func run(
-        _ instance: PluginInstance, capability: Capability, arguments: [UInt8], context: CallContext,
+        _ instance: PluginInstance, capability: Capability, operation: UInt32, arguments: [UInt8], context: CallContext,
         collector: OutputCollector, relay: EventRelay?
     ) -> kai_result {
-        guard let relay else { return run(instance, capability, arguments, context, collector, events: nil) }
-        return relay.withSink { run(instance, capability, arguments, context, collector, events: $0) }
+        guard let relay else { return run(instance, capability, operation, arguments, context, collector, events: nil) }
+        return relay.withSink { run(instance, capability, operation, arguments, context, collector, events: $0) }
     }
 
     private static func run(
-        _ instance: PluginInstance, _ capability: Capability, _ arguments: [UInt8], _ context: CallContext,
-        _ collector: OutputCollector, events: UnsafePointer<kai_event_sink>?
+        _ instance: PluginInstance, _ capability: Capability, _ operation: UInt32, _ arguments: [UInt8],
+        _ context: CallContext, _ collector: OutputCollector, events: UnsafePointer<kai_event_sink>?
     ) -> kai_result {
         capability.name.utf8CString.withUnsafeBufferPointer { name in
             arguments.withUnsafeBufferPointer { input in
@@ -204,7 +235,8 @@ extension PluginHost {
                             input: kai_str(data: input.baseAddress, len: input.count),
                             output: output,
                             events: events,
-                            host_call: Unmanaged.passUnretained(context).toOpaque()
+                            host_call: Unmanaged.passUnretained(context).toOpaque(),
+                            operation: operation, reserved1: 0
                         )
                         return instance.library.descriptor.invoke(instance.handle, &call)
                     }
@@ -221,8 +253,8 @@ extension PluginHost {
         }
     }
 
-    private func checkOutput(_ bytes: [UInt8], capability: Capability, tool: String) throws(CallError) {
-        guard let validator = try Self.validator(capability.outputValidator, tool: tool, field: "outputSchema") else {
+    private func checkOutput(_ bytes: [UInt8], validator: LazySchema, tool: String) throws(CallError) {
+        guard let validator = try Self.validator(validator, tool: tool, field: "outputSchema") else {
             // withUnsafeBytes only rethrows untyped errors; carry the typed one out.
             let checked: Result<Void, JSONParseError> = bytes.withUnsafeBytes { raw in
                 Result { () throws(JSONParseError) in try JSONSyntax.check(raw) }

@@ -16,7 +16,7 @@ extension PluginHost {
     /// they run where an in-process plugin's would; it also enforces the
     /// deadline and cancellation that native code cannot be trusted with.
     func runInWorker(
-        _ supervisor: WorkerSupervisor, plugin: LoadedPlugin, capability: Capability, arguments: [UInt8],
+        _ supervisor: WorkerSupervisor, plugin: LoadedPlugin, capability: Capability, operation: UInt32, arguments: [UInt8],
         context: CallContext, outputLimit: Int, onEvent: ToolEventHandler?, tool: String, timeout: Double?, started: Int64
     ) throws(CallError) -> RawOutcome {
         let connection = try supervisor.acquire(host: self, plugin: plugin, tool: tool, deadline: context.deadline)
@@ -31,6 +31,7 @@ extension PluginHost {
             writer.i64(remaining)
             writer.u8(onEvent == nil ? 0 : 1)
             writer.u32(UInt32(clamping: outputLimit))
+            writer.u32(operation)
         }
         guard connection.mux.send(request) else { throw lostError(supervisor, connection, tool) }
         let grace = Int64(supervisor.policy.killGrace * 1e9)

@@ -12,7 +12,10 @@ public final class PluginHost: Sendable {
     public let failures: [PluginLoadError]
     /// Plugins the operator disabled: found, but not loaded.
     public let disabled: [(id: String, path: String)]
-    public let tools: ToolIndex
+    public let tools: CapabilityIndex
+    /// LLM providers (kai_provider.h), called through the same path as tools.
+    public let providerIndex: CapabilityIndex
+    public let agentIndex: CapabilityIndex
     /// Where plugins' kai_host.log lines go, tagged with the plugin id, and
     /// whatever else of theirs kai logs (worker stderr, stray stdout).
     /// Always scrubs secret values and makes control characters visible.
@@ -30,7 +33,9 @@ public final class PluginHost: Sendable {
         self.plugins = plugins
         self.failures = failures
         self.disabled = disabled
-        self.tools = ToolIndex(plugins: plugins)
+        self.tools = CapabilityIndex(plugins: plugins, kind: .tool)
+        self.providerIndex = CapabilityIndex(plugins: plugins, kind: .provider)
+        self.agentIndex = CapabilityIndex(plugins: plugins, kind: .agent)
         let scrubber = SecretScrubber(plugins: plugins)
         self.scrubber = scrubber
         var pluginLogger = logger

@@ -11,6 +11,16 @@ final class LazySchema: Sendable {
         self.source = source
     }
 
+    /// A schema embedded in the host (ProviderSchemas): its text is a
+    /// constant checked by tests, so failing to parse it is a build defect.
+    convenience init(text: String) {
+        do {
+            self.init(try JSONParser.parse(Array(text.utf8)))
+        } catch {
+            preconditionFailure("an embedded schema is not JSON: \(error)")
+        }
+    }
+
     /// nil when there is no schema; throws when the schema is malformed.
     func schema() throws(JSONSchemaError) -> JSONSchema? {
         guard let source else { return nil }

@@ -39,7 +39,7 @@ enum ManifestDecoder {
         var seen = Set<String>()
         var capabilities: [Capability] = []
         for entry in object["capabilities"]?.arrayValue ?? [] {
-            let capability = try decodeCapability(entry, fail: fail)
+            let capability = try decodeCapability(entry, abiMinor: abiMinor, fail: fail)
             guard seen.insert(capability.name).inserted else { throw fail(.duplicateCapability(capability.name)) }
             capabilities.append(capability)
         }
@@ -59,20 +59,24 @@ enum ManifestDecoder {
     }
 
     private static func decodeCapability(
-        _ entry: JSONValue, fail: (PluginLoadError.Reason) -> PluginLoadError
+        _ entry: JSONValue, abiMinor: Int64, fail: (PluginLoadError.Reason) -> PluginLoadError
     ) throws(PluginLoadError) -> Capability {
         let name = entry["name"]?.stringValue ?? ""
+        let kind = Capability.Kind(rawValue: entry["kind"]?.stringValue ?? "") ?? .tool
+        // ABI 1.1 made providers parallel unless they say otherwise
+        // (kai_provider.h); a 1.0 plugin was promised serial calls.
+        let defaultConcurrency: Capability.Concurrency = kind == .provider && abiMinor >= 1 ? .parallel : .serial
         let input = entry["inputSchema"]
         let output = entry["outputSchema"]
         return Capability(
-            kind: Capability.Kind(rawValue: entry["kind"]?.stringValue ?? "") ?? .tool,
+            kind: kind,
             name: name,
             title: entry["title"]?.stringValue,
             description: entry["description"]?.stringValue ?? "",
             inputSchema: input,
             outputSchema: output,
             annotations: entry["annotations"],
-            concurrency: Capability.Concurrency(rawValue: entry["concurrency"]?.stringValue ?? "") ?? .serial,
+            concurrency: Capability.Concurrency(rawValue: entry["concurrency"]?.stringValue ?? "") ?? defaultConcurrency,
             streaming: entry["streaming"]?.boolValue ?? false,
             tags: entry["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
             models: entry["models"]?.arrayValue?.compactMap(\.stringValue) ?? []

@@ -80,7 +80,7 @@ public enum ManifestSchema {
           }
         },
         "concurrency": {
-          "description": "\"parallel\": calls on one instance may run concurrently; \"serial\" (default): the host serializes them.",
+          "description": "\"parallel\": calls on one instance may run concurrently; \"serial\": the host serializes them. Default: serial, except providers of abiMinor 1 or later (parallel).",
           "enum": ["parallel", "serial"]
         },
         "streaming": {"description": "Emits events to kai_call.events.", "type": "boolean"},

@@ -12,7 +12,9 @@ enum WorkerHostServices {
             ctx: Unmanaged.passUnretained(server).toOpaque(),
             log: workerLog,
             config: workerConfig,
-            get_extension: { _, _ in nil },
+            get_extension: { host, id in
+                CancelExtension.lookup(id, minor: host?.pointee.abi_minor ?? 0, table: CancelExtension.worker)
+            },
             deadline: workerDeadline,
             is_cancelled: workerIsCancelled,
             call_tool: workerCallTool,

@@ -159,6 +159,7 @@ package final class WorkerServer: @unchecked Sendable {
         guard let kind = try? reader.u8(), let name = try? reader.data(), let input = try? reader.data(),
               let remaining = try? reader.i64(), let flags = try? reader.u8(), let limit = try? reader.u32()
         else { return answer(frame.id, code: KAI_ERR_INTERNAL, output: [], error: nil, overflowed: false) }
+        let operation = (try? reader.u32()) ?? KAI_OP_INVOKE
         let deadline = remaining == Int64.max ? MonotonicClock.noDeadline : MonotonicClock.now() &+ max(remaining, 0)
         let call = WorkerCall(id: frame.id, server: self, context: CallContext(
             deadline: deadline, cancellation: token, parent: nil, serialPlugin: nil))
@@ -171,7 +172,8 @@ package final class WorkerServer: @unchecked Sendable {
                             struct_size: UInt32(MemoryLayout<kai_call>.size), kind: Int32(kind),
                             name: kai_str(data: UnsafeRawPointer(name.baseAddress)?.assumingMemoryBound(to: CChar.self), len: name.count),
                             input: kai_str(data: UnsafeRawPointer(input.baseAddress)?.assumingMemoryBound(to: CChar.self), len: input.count),
-                            output: output, events: events, host_call: Unmanaged.passUnretained(call).toOpaque())
+                            output: output, events: events, host_call: Unmanaged.passUnretained(call).toOpaque(),
+                            operation: operation, reserved1: 0)
                         return library.descriptor.invoke(handle, &abiCall)
                     }
                 }

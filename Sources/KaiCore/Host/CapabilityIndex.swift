@@ -1,7 +1,8 @@
-/// Resolves tool names: bare (`base64`) when exactly one plugin defines it,
-/// qualified (`dev.kai.text.base64`) always. Names defined twice are kept
-/// and reported, never resolved silently.
-public struct ToolIndex: Sendable {
+/// Resolves the names of one kind of capability (tools, providers, agents):
+/// bare (`base64`) when exactly one plugin defines it, qualified
+/// (`dev.kai.text.base64`) always. Names defined twice are kept and
+/// reported, never resolved silently.
+public struct CapabilityIndex: Sendable {
     public struct Entry: Sendable {
         public let plugin: LoadedPlugin
         public let capability: Capability
@@ -12,9 +13,12 @@ public struct ToolIndex: Sendable {
     private var byName: [String: [Int]] = [:]
     private var byQualifiedName: [String: Int] = [:]
 
-    init(plugins: [LoadedPlugin]) {
+    public let kind: Capability.Kind
+
+    init(plugins: [LoadedPlugin], kind: Capability.Kind) {
+        self.kind = kind
         for plugin in plugins {
-            for capability in plugin.manifest.tools {
+            for capability in plugin.manifest.capabilities where capability.kind == kind {
                 let entry = Entry(plugin: plugin, capability: capability)
                 byName[capability.name, default: []].append(entries.count)
                 byQualifiedName[entry.qualifiedName] = entries.count
@@ -35,7 +39,10 @@ public struct ToolIndex: Sendable {
         let matches = byName[name] ?? []
         if matches.count == 1 { return entries[matches[0]] }
         if matches.count > 1 { throw .ambiguousTool(name, plugins: matches.map { entries[$0].plugin.id }) }
-        throw .toolNotFound(name, suggestion: suggestion(for: name))
+        switch kind {
+        case .provider: throw .providerNotFound(name, suggestion: suggestion(for: name))
+        case .tool, .agent: throw .toolNotFound(name, suggestion: suggestion(for: name))
+        }
     }
 
     /// The closest known name, if it is close enough to be a typo.
@@ -46,6 +53,9 @@ public struct ToolIndex: Sendable {
         return best.1 <= max(2, name.count / 3) ? best.0 : nil
     }
 }
+
+/// The tools' index: the name the host core grew up with.
+public typealias ToolIndex = CapabilityIndex
 
 /// Levenshtein distance, for "did you mean" hints.
 enum EditDistance {

@@ -1,0 +1,93 @@
+import CKaiABI
+import KaiJSON
+
+extension PluginHost {
+    /// Every provider capability, in load order.
+    public var providers: [CapabilityIndex.Entry] { providerIndex.entries }
+
+    /// Asks a provider for one chat response (kai_provider.h).
+    ///
+    /// `name` is a provider ("openai", or qualified "dev.kai.openai.openai"),
+    /// optionally followed by "/MODEL"; the model goes into the request
+    /// unless it names one itself. With `options.onEvent` the provider
+    /// streams: deltas reach the handler as they arrive, and the complete
+    /// response still comes back here, validated. The call log gets the
+    /// model, usage and time to first token.
+    public func callProvider(_ name: String, request: [UInt8], options: CallOptions = CallOptions()) throws(CallError) -> ProviderResult {
+        let (providerName, model) = Self.splitModel(name)
+        let entry = try providerIndex.resolve(providerName)
+        let request = try Self.request(request, model: model, provider: entry.qualifiedName)
+        let details = CallDetails(model: model ?? Self.requestedModel(request), started: MonotonicClock.now())
+        var options = options
+        if let handler = options.onEvent {
+            options.onEvent = { event in
+                switch event {
+                case .textDelta, .toolCallDelta: details.firstToken()
+                case .usage(let input, let output, let cost):
+                    details.streamed(usage: ProviderUsage(inputTokens: Int(clamping: input), outputTokens: Int(clamping: output), costUSD: cost))
+                case .progress: break
+                }
+                return handler(event)
+            }
+        }
+        let result = try call(entry, input: request, options: options, details: details)
+        // Validated against chat-response.schema.json by the call, so it parses.
+        let response = (try? JSONParser.parse(result.json)) ?? .null
+        let usage = ProviderUsage(response: response) ?? details.usage
+        details.finished(model: response["model"]?.stringValue, usage: usage)
+        return ProviderResult(
+            plugin: entry.plugin.id, provider: entry.capability.name, model: details.model, json: result.json,
+            response: response, finishReason: response["finish_reason"]?.stringValue ?? "stop", usage: usage,
+            durationNanoseconds: result.durationNanoseconds, timeToFirstTokenNanoseconds: details.timeToFirstToken)
+    }
+
+    /// The models a provider can serve now, asked of the provider itself
+    /// (KAI_OP_LIST_MODELS) — its list depends on its configuration. A
+    /// plugin built for ABI 1.0 cannot be asked: its manifest's "models" is
+    /// the list, the first one the default.
+    public func listModels(provider name: String, options: CallOptions = CallOptions()) throws(CallError) -> [ProviderModel] {
+        let entry = try providerIndex.resolve(name)
+        guard entry.plugin.manifest.abiMinor >= 1 else {
+            return entry.capability.models.enumerated().map { ProviderModel(id: $1, description: nil, contextLength: nil, isDefault: $0 == 0) }
+        }
+        try admit(entry)
+        let deadline = options.timeout.map { MonotonicClock.deadline(after: $0) } ?? MonotonicClock.noDeadline
+        let result: ToolResult
+        do {
+            result = try invoke(entry, arguments: Array("{}".utf8), deadline: deadline, timeout: options.timeout,
+                                cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
+                                onEvent: nil, operation: KAI_OP_LIST_MODELS)
+        } catch {
+            throw error.scrubbed(by: scrubber)
+        }
+        let models = (try? JSONParser.parse(result.json))?["models"]?.arrayValue ?? []
+        return models.map { model in
+            ProviderModel(id: model["id"]?.stringValue ?? "", description: model["description"]?.stringValue,
+                          contextLength: model["context_length"]?.intValue.map { Int(clamping: $0) },
+                          isDefault: model["default"]?.boolValue ?? false)
+        }
+    }
+
+    /// "openai/gpt-4o" → ("openai", "gpt-4o"). Model ids may hold slashes
+    /// themselves (OpenRouter's "meta-llama/llama-3"), so only the first
+    /// one separates.
+    static func splitModel(_ name: String) -> (provider: String, model: String?) {
+        guard let slash = name.firstIndex(of: "/") else { return (name, nil) }
+        let model = String(name[name.index(after: slash)...])
+        return (String(name[..<slash]), model.isEmpty ? nil : model)
+    }
+
+    /// The request with `model` filled in when it names none. Input that is
+    /// not a JSON object is left for validation to reject with its message.
+    static func request(_ request: [UInt8], model: String?, provider: String) throws(CallError) -> [UInt8] {
+        guard let model else { return request }
+        guard case .object(var object)? = try? JSONParser.parse(request) else { return request }
+        if object["model"] != nil { return request }
+        object["model"] = .string(model)
+        return JSONValue.object(object).serializedBytes()
+    }
+
+    static func requestedModel(_ request: [UInt8]) -> String? {
+        (try? JSONParser.parse(request))?["model"]?.stringValue
+    }
+}
