@@ -34,6 +34,7 @@ let package = Package(
         // "KaiPlugin".
         .library(name: "KaiPluginText", type: .dynamic, targets: ["KaiPluginText"]),
         .library(name: "KaiPluginUtils", type: .dynamic, targets: ["KaiPluginUtils"]),
+        .library(name: "KaiPluginLocal", type: .dynamic, targets: ["KaiPluginLocal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -84,6 +85,18 @@ let package = Package(
             cSettings: [.unsafeFlags(["-fvisibility=hidden"])]
         ),
         .target(name: "KaiPluginUtils", dependencies: ["CKaiABI"], path: "Plugins/Utils"),
+        // The embedded `local` provider: llama.cpp's libllama.so, found and
+        // dlopen'ed at run time (never linked, so Kai builds before `make`
+        // has built it), and GBNF grammars derived from JSON Schema.
+        .target(
+            name: "CLlamaAPI", path: "Plugins/Local/CLlamaAPI",
+            cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Werror"])]
+        ),
+        .target(name: "KaiLocalGrammar", dependencies: ["KaiJSON"], path: "Plugins/Local/Grammar"),
+        .target(
+            name: "KaiPluginLocal", dependencies: ["CKaiABI", "CLlamaAPI", "KaiJSON", "KaiLocalGrammar"],
+            path: "Plugins/Local/Sources"
+        ),
 
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.
@@ -123,6 +136,11 @@ let package = Package(
         .testTarget(name: "KaiCoreTests", dependencies: ["KaiCore", "KaiTestSupport"]),
         .testTarget(name: "KaiWorkerTests", dependencies: ["KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiValidateTests", dependencies: ["KaiValidate", "KaiCore", "KaiJSON", "KaiTestSupport"]),
+        .testTarget(
+            name: "KaiLocalProviderTests",
+            dependencies: ["KaiLocalGrammar", "KaiJSON", "KaiJSONSchema", "KaiTestSupport", "CKaiABI"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiJSONSchema", "KaiTestSupport"]),
         .testTarget(name: "KaiEvalTests", dependencies: ["KaiEval", "KaiTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KaiSandboxTests", dependencies: ["KaiSandbox", "KaiTestSupport"], path: "sandbox/Tests/KaiSandboxTests"),

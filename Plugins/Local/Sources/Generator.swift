@@ -1,0 +1,112 @@
+import CLlamaAPI
+import KaiJSON
+
+/// What one generation produced.
+struct Generation {
+    var text: [UInt8] = []
+    var finishReason = "stop"
+    var inputTokens = 0
+    var outputTokens = 0
+    /// True when the output is a tool call (its JSON is `text`).
+    var isToolCall = false
+}
+
+/// Runs the decode loop of one call on its own context: prompt, then one
+/// token at a time until an end-of-generation token, a stop sequence,
+/// max_tokens, the context's end, a STOP from the sink, or cancellation.
+struct Generator {
+    let model: LlamaModel
+    let context: LlamaContext
+    let control: CallControl
+
+    enum Mode { case text, toolCall, undecided }
+
+    /// - Parameters:
+    ///   - grammar: GBNF every output must match, or nil.
+    ///   - mode: .undecided for tool_choice auto: the first byte says
+    ///     whether it is a call ('{') or text, after which text continues
+    ///     without the grammar (sampling is much cheaper without one).
+    func run(prompt: [kai_llama_token], request: ChatRequest, grammar: String?, mode: Mode,
+             events: inout EventEmitter) throws(ProviderError) -> Generation {
+        let api = model.api
+        let contextLength = Int(model.config.contextLength)
+        guard prompt.count < contextLength else {
+            throw .invalidInput("the prompt is \(prompt.count) tokens; the local model's context_length is \(contextLength): shorten the conversation or raise `context_length` in the local provider's config")
+        }
+        let constrained = try makeSampler(request: request, grammar: grammar)
+        let plain = grammar == nil ? nil : try makeSampler(request: request, grammar: nil)
+        defer {
+            api.sampler_free(constrained)
+            if let plain { api.sampler_free(plain) }
+        }
+        api.set_abort_callback(context.pointer, abortDecode, Unmanaged.passUnretained(control).toOpaque())
+
+        var result = Generation(inputTokens: prompt.count)
+        var stream = TextStream(stop: mode == .text ? request.stop : [])
+        var mode = mode
+        var sampler = constrained
+        let limit = min(request.maxTokens ?? Int.max, contextLength - prompt.count)
+        var tokens = prompt
+        try decode(&tokens)
+        while true {
+            if let reason = control.stopReason() { throw reason }
+            if events.stopRequested { result.finishReason = "stopped"; break }
+            let token = api.sampler_sample(sampler, context.pointer, -1)
+            if model.isEndOfGeneration(token) { result.finishReason = "stop"; break }
+            result.outputTokens += 1
+            let piece = model.piece(token)
+            if mode == .undecided, let first = piece.first(where: { $0 != 0 }) {
+                mode = first == UInt8(ascii: "{") ? .toolCall : .text
+                if mode == .text, let plain {
+                    sampler = plain
+                    stream = TextStream(stop: request.stop)
+                }
+            }
+            if mode == .toolCall {
+                result.text += piece
+            } else {
+                events.text(stream.append(piece))
+                if stream.stopped { result.finishReason = "stop"; break }
+            }
+            if result.outputTokens >= limit { result.finishReason = "length"; break }
+            var next = [token]
+            try decode(&next)
+        }
+        if mode != .toolCall {
+            events.text(stream.finish())
+            result.text = stream.text
+        }
+        result.isToolCall = mode == .toolCall
+        return result
+    }
+
+    private func decode(_ tokens: inout [kai_llama_token]) throws(ProviderError) {
+        let api = model.api
+        let status = tokens.withUnsafeMutableBufferPointer { buffer in
+            api.decode(context.pointer, api.batch_get_one(buffer.baseAddress, Int32(buffer.count)))
+        }
+        if status == 0 { return }
+        if status == 2, let reason = control.stopReason() { throw reason }
+        throw .internalError("llama_decode failed with status \(status)")
+    }
+
+    private func makeSampler(request: ChatRequest, grammar: String?) throws(ProviderError) -> OpaquePointer {
+        let api = model.api
+        guard let chain = api.sampler_chain_init(api.sampler_chain_default_params()) else { throw .internalError("llama.cpp could not make a sampler") }
+        if let grammar {
+            guard let constraint = api.sampler_init_grammar(model.vocab, grammar, "root") else {
+                api.sampler_free(chain)
+                throw .internalError("llama.cpp rejected the grammar Kai derived from the schema (a bug in Kai's converter):\n\(grammar)")
+            }
+            api.sampler_chain_add(chain, constraint)
+        }
+        if request.temperature <= 0 {
+            api.sampler_chain_add(chain, api.sampler_init_greedy())
+        } else {
+            api.sampler_chain_add(chain, api.sampler_init_temp(Float(request.temperature)))
+            // 0xFFFFFFFF asks llama.cpp for a random seed.
+            api.sampler_chain_add(chain, api.sampler_init_dist(request.seed ?? 0xFFFF_FFFF))
+        }
+        return chain
+    }
+}
