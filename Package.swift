@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(name: "KaiValidateTests", dependencies: ["KaiValidate", "KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(
             name: "KaiLocalProviderTests",
-            dependencies: ["KaiLocalGrammar", "KaiJSON", "KaiJSONSchema", "KaiTestSupport", "CKaiABI"],
+            dependencies: ["KaiLocalGrammar", "KaiCore", "KaiJSON", "KaiJSONSchema", "KaiTestSupport", "CKaiABI"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiJSONSchema", "KaiTestSupport"]),

@@ -56,5 +56,9 @@ int kai_llama_api_load(const char *path, kai_llama_api *api, char *error, size_t
     RESOLVE(sampler_init_grammar, "llama_sampler_init_grammar");
     RESOLVE(sampler_sample, "llama_sampler_sample");
     RESOLVE(sampler_free, "llama_sampler_free");
+    RESOLVE(get_logits_ith, "llama_get_logits_ith");
+    RESOLVE(vocab_n_tokens, "llama_vocab_n_tokens");
+    RESOLVE(sampler_apply, "llama_sampler_apply");
+    RESOLVE(sampler_accept, "llama_sampler_accept");
     return 0;
 }

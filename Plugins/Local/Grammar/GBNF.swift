@@ -32,7 +32,8 @@ struct GBNF {
 
     /// A reference to a shared primitive (and the ones it uses).
     mutating func primitive(_ name: String) -> String {
-        primitivesUsed.insert(name)
+        // The generic rules refer to each other (value, object, array).
+        guard primitivesUsed.insert(name).inserted else { return name }
         for dependency in GBNF.primitiveDependencies[name, default: []] { _ = primitive(dependency) }
         return name
     }

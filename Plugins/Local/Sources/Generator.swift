@@ -33,32 +33,26 @@ struct Generator {
         guard prompt.count < contextLength else {
             throw .invalidInput("the prompt is \(prompt.count) tokens; the local model's context_length is \(contextLength): shorten the conversation or raise `context_length` in the local provider's config")
         }
-        let constrained = try makeSampler(request: request, grammar: grammar)
-        let plain = grammar == nil ? nil : try makeSampler(request: request, grammar: nil)
-        defer {
-            api.sampler_free(constrained)
-            if let plain { api.sampler_free(plain) }
-        }
+        let sampler = try TokenSampler(model: model, temperature: request.temperature, seed: request.seed, grammar: grammar)
         api.set_abort_callback(context.pointer, abortDecode, Unmanaged.passUnretained(control).toOpaque())
 
         var result = Generation(inputTokens: prompt.count)
         var stream = TextStream(stop: mode == .text ? request.stop : [])
         var mode = mode
-        var sampler = constrained
         let limit = min(request.maxTokens ?? Int.max, contextLength - prompt.count)
         var tokens = prompt
         try decode(&tokens)
         while true {
             if let reason = control.stopReason() { throw reason }
             if events.stopRequested { result.finishReason = "stopped"; break }
-            let token = api.sampler_sample(sampler, context.pointer, -1)
+            let token = try sampler.sample(context)
             if model.isEndOfGeneration(token) { result.finishReason = "stop"; break }
             result.outputTokens += 1
             let piece = model.piece(token)
             if mode == .undecided, let first = piece.first(where: { $0 != 0 }) {
                 mode = first == UInt8(ascii: "{") ? .toolCall : .text
-                if mode == .text, let plain {
-                    sampler = plain
+                if mode == .text {
+                    sampler.dropGrammar()
                     stream = TextStream(stop: request.stop)
                 }
             }
@@ -88,25 +82,5 @@ struct Generator {
         if status == 0 { return }
         if status == 2, let reason = control.stopReason() { throw reason }
         throw .internalError("llama_decode failed with status \(status)")
-    }
-
-    private func makeSampler(request: ChatRequest, grammar: String?) throws(ProviderError) -> OpaquePointer {
-        let api = model.api
-        guard let chain = api.sampler_chain_init(api.sampler_chain_default_params()) else { throw .internalError("llama.cpp could not make a sampler") }
-        if let grammar {
-            guard let constraint = api.sampler_init_grammar(model.vocab, grammar, "root") else {
-                api.sampler_free(chain)
-                throw .internalError("llama.cpp rejected the grammar Kai derived from the schema (a bug in Kai's converter):\n\(grammar)")
-            }
-            api.sampler_chain_add(chain, constraint)
-        }
-        if request.temperature <= 0 {
-            api.sampler_chain_add(chain, api.sampler_init_greedy())
-        } else {
-            api.sampler_chain_add(chain, api.sampler_init_temp(Float(request.temperature)))
-            // 0xFFFFFFFF asks llama.cpp for a random seed.
-            api.sampler_chain_add(chain, api.sampler_init_dist(request.seed ?? 0xFFFF_FFFF))
-        }
-        return chain
     }
 }

@@ -78,6 +78,17 @@ SAME_FIELD(kai_llama_batch, struct llama_batch, n_seq_id);
 SAME_FIELD(kai_llama_batch, struct llama_batch, seq_id);
 SAME_FIELD(kai_llama_batch, struct llama_batch, logits);
 
+SAME_SIZE(kai_llama_token_data, struct llama_token_data);
+SAME_FIELD(kai_llama_token_data, struct llama_token_data, id);
+SAME_FIELD(kai_llama_token_data, struct llama_token_data, logit);
+SAME_FIELD(kai_llama_token_data, struct llama_token_data, p);
+
+SAME_SIZE(kai_llama_token_data_array, struct llama_token_data_array);
+SAME_FIELD(kai_llama_token_data_array, struct llama_token_data_array, data);
+SAME_FIELD(kai_llama_token_data_array, struct llama_token_data_array, size);
+SAME_FIELD(kai_llama_token_data_array, struct llama_token_data_array, selected);
+SAME_FIELD(kai_llama_token_data_array, struct llama_token_data_array, sorted);
+
 SAME_SIZE(kai_llama_chat_message, struct llama_chat_message);
 SAME_FIELD(kai_llama_chat_message, struct llama_chat_message, role);
 SAME_FIELD(kai_llama_chat_message, struct llama_chat_message, content);

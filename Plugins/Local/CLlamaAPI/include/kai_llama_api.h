@@ -106,6 +106,21 @@ typedef struct kai_llama_batch {
     int8_t *logits;
 } kai_llama_batch;
 
+/** struct llama_token_data */
+typedef struct kai_llama_token_data {
+    kai_llama_token id;
+    float logit;
+    float p;
+} kai_llama_token_data;
+
+/** struct llama_token_data_array (samplers may replace `data`) */
+typedef struct kai_llama_token_data_array {
+    kai_llama_token_data *data;
+    size_t size;
+    int64_t selected;
+    bool sorted;
+} kai_llama_token_data_array;
+
 /** struct llama_chat_message */
 typedef struct kai_llama_chat_message {
     const char *role;
@@ -153,6 +168,10 @@ typedef struct kai_llama_api {
     kai_llama_sampler *(*sampler_init_grammar)(const kai_llama_vocab *vocab, const char *grammar, const char *root);
     kai_llama_token (*sampler_sample)(kai_llama_sampler *sampler, kai_llama_context *ctx, int32_t idx);
     void (*sampler_free)(kai_llama_sampler *sampler);
+    float *(*get_logits_ith)(kai_llama_context *ctx, int32_t i);
+    int32_t (*vocab_n_tokens)(const kai_llama_vocab *vocab);
+    void (*sampler_apply)(kai_llama_sampler *sampler, kai_llama_token_data_array *candidates);
+    void (*sampler_accept)(kai_llama_sampler *sampler, kai_llama_token token);
 } kai_llama_api;
 
 /**
