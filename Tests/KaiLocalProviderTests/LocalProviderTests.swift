@@ -97,3 +97,29 @@ struct LocalProviderTests {
         #expect(outcome.errorMessage == #"the local provider serves the model "smollm2-135m-instruct.q4_1", not "gpt-4o"; set `model` in its config to serve another GGUF file"#)
     }
 }
+
+/// What an operator sees when `make` has not run, or a path is wrong.
+@Suite(.serialized)
+struct LocalProviderSetupErrorTests {
+    @Test func missingLibrary_saysWhereItLookedAndToRunMake() throws {
+        let host = try ProviderTestHost(library: LocalModelFixture.plugin, config: #"{"library": "/nonexistent/libllama.so", "model": "/nonexistent/m.gguf"}"#)
+        let outcome = host.call(#"{"messages": [{"role": "user", "content": "hi"}]}"#)
+        #expect(outcome.code == KAI_ERR_UNAVAILABLE)
+        #expect(outcome.errorMessage == "libllama.so not found at /nonexistent/libllama.so; run `make` (it builds llama.cpp once) or set `library` in the local provider's config")
+        guard case .error(let code, _)? = outcome.events.last else { Issue.record("no ERROR event: \(outcome.events)"); return }
+        #expect(code == KAI_ERR_UNAVAILABLE)
+    }
+
+    @Test(.requiresLlamaBuild) func missingModel_saysWhereItLookedAndToRunMake() throws {
+        let host = try ProviderTestHost(library: LocalModelFixture.plugin, config: #"{"model": "/nonexistent/m.gguf"}"#)
+        let outcome = host.call(#"{"messages": [{"role": "user", "content": "hi"}]}"#)
+        #expect(outcome.code == KAI_ERR_UNAVAILABLE)
+        #expect(outcome.errorMessage == "model not found at /nonexistent/m.gguf; run `make` (it extracts SmolLM2-135M-Instruct once) or set `model` in the local provider's config to a GGUF file")
+        let listed = host.call("{}", operation: UInt32(KAI_OP_LIST_MODELS), stream: false)
+        #expect(listed.errorMessage == outcome.errorMessage)
+    }
+
+    @Test func relativePaths_areRefusedAtCreate() {
+        #expect(throws: HostError.self) { try ProviderTestHost(library: LocalModelFixture.plugin, config: #"{"model": "models/m.gguf"}"#) }
+    }
+}

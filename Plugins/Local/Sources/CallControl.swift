@@ -30,6 +30,14 @@ final class CallControl: @unchecked Sendable {
         return nil
     }
 
+    /// For llama.cpp's abort callback, called once per graph node (hundreds
+    /// of times per token): is_cancelled alone, which kai_host.h says also
+    /// turns true when the deadline passes.
+    func isCancelled() -> Bool {
+        guard let host, let call, let isCancelled = host.pointee.is_cancelled else { return false }
+        return isCancelled(host, call)
+    }
+
     private func now() -> Int64 {
         var ts = timespec()
         guard clock_gettime(CLOCK_MONOTONIC, &ts) == 0 else { return Int64.max }
@@ -40,5 +48,5 @@ final class CallControl: @unchecked Sendable {
 /// llama.cpp's ggml_abort_callback: true makes llama_decode return 2.
 func abortDecode(_ data: UnsafeMutableRawPointer?) -> Bool {
     guard let data else { return false }
-    return Unmanaged<CallControl>.fromOpaque(data).takeUnretainedValue().stopReason() != nil
+    return Unmanaged<CallControl>.fromOpaque(data).takeUnretainedValue().isCancelled()
 }
