@@ -90,6 +90,32 @@ struct LocalToolCallTests {
         #expect(try JSONSchema(schema).validate(try JSONParser.parse(content)) == [], "\(content)")
     }
 
+    @Test func autoToolChoice_givesEitherTextOrAValidCall_neverBoth() throws {
+        for seed in 1...3 {
+            let result = try Self.host.callProvider("local", request: Self.request(#""auto""#, temperature: 1, seed: seed))
+            let message = try #require(result.response["message"])
+            if let calls = message["tool_calls"]?.arrayValue {
+                #expect(result.finishReason == "tool_calls")
+                #expect(message["content"] == .null)
+                #expect(try JSONSchema(Self.forecastSchema).validate(calls[0]["arguments"]!) == [])
+            } else {
+                let text = try #require(message["content"]?.stringValue)
+                #expect(!text.hasPrefix("{"))
+            }
+        }
+    }
+
+    @Test func overlappingCalls_eachGetTheirOwnContext_andTheSameGreedyText() throws {
+        let request = Array(#"{"messages": [{"role": "user", "content": "Name three colours."}], "temperature": 0, "max_tokens": 24}"#.utf8)
+        let alone = try Self.host.callProvider("local", request: request).response["message"]?["content"]
+        let results = Mutex<[JSONValue?]>([])
+        DispatchQueue.concurrentPerform(iterations: 3) { _ in
+            let content = try? Self.host.callProvider("local", request: request).response["message"]?["content"]
+            results.withLock { $0.append(content) }
+        }
+        #expect(results.withLock { $0 } == [alone, alone, alone])
+    }
+
     @Test func listModels_throughTheHost() throws {
         let models = try Self.host.listModels(provider: "local")
         #expect(models.map(\.id) == ["smollm2-135m-instruct.q4_1"])
