@@ -9,6 +9,8 @@ struct Generation {
     var outputTokens = 0
     /// True when the output is a tool call (its JSON is `text`).
     var isToolCall = false
+    /// The id streamed with the call's first delta, once one was sent.
+    var toolCallID: String?
 }
 
 /// Runs the decode loop of one call on its own context: prompt, then one
@@ -18,6 +20,8 @@ struct Generator {
     let model: LlamaModel
     let context: LlamaContext
     let control: CallControl
+    /// Makes the id of a tool call ("call_<n>_<hex>").
+    let makeCallID: () -> String
 
     enum Mode { case text, toolCall, undecided }
 
@@ -38,6 +42,7 @@ struct Generator {
 
         var result = Generation(inputTokens: prompt.count)
         var stream = TextStream(stop: mode == .text ? request.stop : [])
+        var call = ToolCallStream()
         var mode = mode
         let limit = min(request.maxTokens ?? Int.max, contextLength - prompt.count)
         var tokens = prompt
@@ -57,7 +62,7 @@ struct Generator {
                 }
             }
             if mode == .toolCall {
-                result.text += piece
+                if let delta = call.append(piece) { emit(delta, &result, &events) }
             } else {
                 events.text(stream.append(piece))
                 if stream.stopped { result.finishReason = "stop"; break }
@@ -66,12 +71,25 @@ struct Generator {
             var next = [token]
             try decode(&next)
         }
-        if mode != .toolCall {
+        if mode == .toolCall {
+            emit(ToolCallStream.Delta(fragment: call.finish()), &result, &events)
+            result.text = call.text
+        } else {
             events.text(stream.finish())
             result.text = stream.text
         }
         result.isToolCall = mode == .toolCall
         return result
+    }
+
+    private func emit(_ delta: ToolCallStream.Delta, _ result: inout Generation, _ events: inout EventEmitter) {
+        if let name = delta.name {
+            let id = makeCallID()
+            result.toolCallID = id
+            events.toolCall(index: 0, id: id, name: name, arguments: delta.fragment)
+        } else if result.toolCallID != nil, !delta.fragment.isEmpty {
+            events.toolCall(index: 0, id: "", name: "", arguments: delta.fragment)
+        }
     }
 
     private func decode(_ tokens: inout [kai_llama_token]) throws(ProviderError) {

@@ -64,7 +64,7 @@ final class LocalInstance: @unchecked Sendable {
         let prompt = try model.tokenize(try PromptBuilder.prompt(for: request, model: model))
         let context = try model.takeContext()
         defer { model.returnContext(context) }
-        let generation = try Generator(model: model, context: context, control: control)
+        let generation = try Generator(model: model, context: context, control: control, makeCallID: makeCallID)
             .run(prompt: prompt, request: request, grammar: grammar, mode: mode, events: &events)
         return try respond(generation, events: &events)
     }
@@ -82,15 +82,20 @@ final class LocalInstance: @unchecked Sendable {
         }
     }
 
+    private func makeCallID() -> String {
+        let n = callCounter.add(1, ordering: .relaxed).newValue
+        return "call_\(n)_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    }
+
     private func respond(_ generation: Generation, events: inout EventEmitter) throws(ProviderError) -> [UInt8] {
         var message: [(String, JSONValue)] = [("role", "assistant")]
         var finishReason = generation.finishReason
         if generation.isToolCall, finishReason == "stop", let call = try? JSONParser.parse(generation.text),
            let name = call["name"]?.stringValue, let arguments = call["arguments"], arguments.objectValue != nil {
-            let n = callCounter.add(1, ordering: .relaxed).newValue
-            let id = "call_\(n)_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-            let argumentText = arguments.serializedBytes()
-            events.toolCall(index: 0, id: id, name: name, arguments: argumentText)
+            // Streamed as it was made; a call whose head the stream never
+            // recognised (not expected under the grammar) is sent whole.
+            let id = generation.toolCallID ?? makeCallID()
+            if generation.toolCallID == nil { events.toolCall(index: 0, id: id, name: name, arguments: arguments.serializedBytes()) }
             message.append(("content", .null))
             message.append(("tool_calls", .array([.object(JSONObject([("id", .string(id)), ("name", .string(name)), ("arguments", arguments)]))])))
             finishReason = "tool_calls"
