@@ -125,3 +125,26 @@ struct LocalToolCallTests {
         #expect(models.first?.contextLength == 2048)
     }
 }
+
+/// A plugin worker runs with HOME=/nonexistent; the provider still finds
+/// the cache `make` filled under the user's home.
+@Suite(.requiresLocalModel)
+struct LocalProviderWorkerTests {
+    static var cacheIsUnderPasswdHome: Bool {
+        guard let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir else { return false }
+        return ProcessInfo.processInfo.environment["KAI_CACHE_DIR"] == nil
+            && ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] == nil
+            && LocalModelFixture.cache == String(cString: dir) + "/.cache/kai"
+    }
+
+    @Test(.enabled(if: cacheIsUnderPasswdHome, "the cache is not the default one under the user's home"))
+    func processIsolation_answersFromTheDefaultCache() throws {
+        let settings = PluginSettings(config: ["threads": 2], isolation: .process)
+        let host = PluginHost.load(from: ListCatalog(sources: [PluginSource(path: LocalModelFixture.plugin, settings: settings)]))
+        defer { host.shutdown() }
+        let request = Array(#"{"messages": [{"role": "user", "content": "Say hi."}], "temperature": 0, "max_tokens": 5}"#.utf8)
+        let result = try host.callProvider("local", request: request)
+        #expect(result.usage?.outputTokens ?? 0 > 0)
+        #expect(result.model == "smollm2-135m-instruct.q4_1")
+    }
+}

@@ -6,7 +6,8 @@ import KaiJSON
 /// library and model default to where `make` (Plugins/Local/install-llama.sh)
 /// puts them: $CACHE/llama-cpp-python-0.3.36/lib/libllama.so and
 /// $CACHE/models/SmolLM2-135M-Instruct.Q4_1.gguf, CACHE being $KAI_CACHE_DIR
-/// or ${XDG_CACHE_HOME:-$HOME/.cache}/kai in this process's environment.
+/// or ${XDG_CACHE_HOME:-$HOME/.cache}/kai in this process's environment
+/// (with the password database's home when $HOME has no such directory).
 struct LocalConfig: Sendable {
     let library: String
     let model: String
@@ -59,8 +60,12 @@ struct LocalConfig: Sendable {
         }
         if let dir = env("KAI_CACHE_DIR") { return dir }
         if let dir = env("XDG_CACHE_HOME") { return dir + "/kai" }
-        if let home = env("HOME") { return home + "/.cache/kai" }
-        if let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir { return String(cString: dir) + "/.cache/kai" }
-        return "/.cache/kai"
+        // A plugin worker runs with HOME=/nonexistent (WorkerEnvironment):
+        // then the user's home from the password database is where make
+        // put the cache.
+        var candidates: [String] = []
+        if let home = env("HOME") { candidates.append(home + "/.cache/kai") }
+        if let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir { candidates.append(String(cString: dir) + "/.cache/kai") }
+        return candidates.first { access($0, F_OK) == 0 } ?? candidates.first ?? "/.cache/kai"
     }
 }
