@@ -81,6 +81,26 @@ struct LocalProviderTests {
         #expect(deltas.joined() == before)
     }
 
+    @Test func sameSeedAtTemperatureOne_givesTheSameText_anotherSeedAnother() throws {
+        func sample(_ seed: Int) -> String? {
+            host.call(#"{"messages": [{"role": "user", "content": "Invent a name for a cat."}], "temperature": 1, "max_tokens": 24, "seed": \#(seed)}"#)
+                .json?["message"]?["content"]?.stringValue
+        }
+        let first = try #require(sample(42))
+        #expect(sample(42) == first)
+        #expect(sample(43) != first || sample(44) != first)
+    }
+
+    @Test func promptLongerThanTheContext_isRefusedNamingContextLength() throws {
+        let small = try ProviderTestHost(library: LocalModelFixture.plugin, config: #"{"threads": 2, "context_length": 64}"#)
+        let long = String(repeating: "The sea is wide and deep. ", count: 40)
+        let outcome = small.call(#"{"messages": [{"role": "user", "content": "\#(long)"}]}"#)
+        #expect(outcome.code == KAI_ERR_INVALID_INPUT)
+        let message = try #require(outcome.errorMessage)
+        #expect(message.hasPrefix("the prompt is "))
+        #expect(message.hasSuffix(" tokens; the local model's context_length is 64: shorten the conversation or raise `context_length` in the local provider's config"))
+    }
+
     @Test func listModels_returnsTheConfiguredGGUF_asTheDefault() throws {
         let outcome = host.call("{}", operation: UInt32(KAI_OP_LIST_MODELS), stream: false)
         #expect(outcome.code == KAI_OK, "\(outcome.error)")
