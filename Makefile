@@ -12,14 +12,14 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
 # Debian packages the build, tests and benchmarks need.
-DEB_PACKAGES := gcc libc6-dev make python3 python3-venv libsqlite3-dev libseccomp-dev bubblewrap util-linux libcurl4-openssl-dev
+DEB_PACKAGES := gcc g++ libc6-dev make python3 python3-pip python3-venv libsqlite3-dev libseccomp-dev bubblewrap util-linux libcurl4-openssl-dev
 SWIFT ?= swift
 BIN = $(shell $(SWIFT) build --show-bin-path)
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 RUST_PLUGIN_SRC := Plugins/StatsRust/lib.rs
 KAI = $(BIN)/kai
 
-.PHONY: deps build build-release rust-plugin test demo demo-tools demo-sandbox demo-eval demo-isolation bench clean
+.PHONY: deps local-model build build-release rust-plugin test demo demo-tools demo-sandbox demo-eval demo-isolation bench clean
 
 deps:
 	@missing=(); \
@@ -31,11 +31,16 @@ deps:
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends "$${missing[@]}"; \
 	fi
 
-build: deps
+# The embedded `local` provider's llama.cpp (a llama-cpp-python wheel built
+# once), its model and a venv with the same build, cached outside git.
+local-model: deps
+	@Plugins/Local/install-llama.sh
+
+build: deps local-model
 	$(SWIFT) build
 	@$(MAKE) --no-print-directory rust-plugin OUT="$(BIN)"
 
-build-release: deps
+build-release: deps local-model
 	$(SWIFT) build -c release
 	@$(MAKE) --no-print-directory rust-plugin OUT="$(RELEASE_BIN)"
 

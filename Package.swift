@@ -16,7 +16,9 @@
 //   Sources/         KaiEval        kai eval: HumanEval problems run in the sandbox
 //                    KaiValidate    kai plugins validate: the conformance suite
 //                    kai            the command-line host
-//   Plugins/         bundled plugins, each a .dynamic product loaded by dlopen
+//   Plugins/         bundled plugins, each a .dynamic product loaded by dlopen:
+//                    tools (TextTools, Utils, StatsRust) and providers
+//                    (OpenAI over libcurl; Local: llama.cpp loaded at run time)
 //   bench/           KaiBench       benchmarks (make bench)
 import PackageDescription
 
@@ -38,6 +40,7 @@ let package = Package(
         .library(name: "KaiPluginText", type: .dynamic, targets: ["KaiPluginText"]),
         .library(name: "KaiPluginUtils", type: .dynamic, targets: ["KaiPluginUtils"]),
         .library(name: "KaiPluginOpenAI", type: .dynamic, targets: ["KaiPluginOpenAI"]),
+        .library(name: "KaiPluginLocal", type: .dynamic, targets: ["KaiPluginLocal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -95,6 +98,18 @@ let package = Package(
         // (CCurl: the system library plus non-variadic wrappers Swift can call).
         .systemLibrary(name: "CCurl", path: "Plugins/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "KaiPluginOpenAI", dependencies: ["CKaiABI", "KaiJSON", "CCurl"], path: "Plugins/OpenAI", exclude: ["README.md"]),
+        // The embedded `local` provider: llama.cpp's libllama.so, found and
+        // dlopen'ed at run time (never linked, so Kai builds before `make`
+        // has built it), and GBNF grammars derived from JSON Schema.
+        .target(
+            name: "CLlamaAPI", path: "Plugins/Local/CLlamaAPI",
+            cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Werror"])]
+        ),
+        .target(name: "KaiLocalGrammar", dependencies: ["KaiJSON"], path: "Plugins/Local/Grammar"),
+        .target(
+            name: "KaiPluginLocal", dependencies: ["CKaiABI", "CLlamaAPI", "KaiJSON", "KaiLocalGrammar"],
+            path: "Plugins/Local/Sources"
+        ),
 
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.
@@ -139,6 +154,11 @@ let package = Package(
         ),
         .testTarget(name: "KaiWorkerTests", dependencies: ["KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiValidateTests", dependencies: ["KaiValidate", "KaiCore", "KaiJSON", "KaiTestSupport"]),
+        .testTarget(
+            name: "KaiLocalProviderTests",
+            dependencies: ["KaiLocalGrammar", "KaiCore", "KaiJSON", "KaiJSONSchema", "KaiTestSupport", "CKaiABI"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "KaiCLITests", dependencies: ["KaiJSON", "KaiJSONSchema", "KaiTestSupport"]),
         .testTarget(name: "KaiEvalTests", dependencies: ["KaiEval", "KaiTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KaiSandboxTests", dependencies: ["KaiSandbox", "KaiTestSupport"], path: "sandbox/Tests/KaiSandboxTests"),
