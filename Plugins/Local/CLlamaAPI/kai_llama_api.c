@@ -54,6 +54,9 @@ int kai_llama_api_load(const char *path, kai_llama_api *api, char *error, size_t
     RESOLVE(sampler_init_dist, "llama_sampler_init_dist");
     RESOLVE(sampler_init_temp, "llama_sampler_init_temp");
     RESOLVE(sampler_init_grammar, "llama_sampler_init_grammar");
+    RESOLVE(sampler_init_top_k, "llama_sampler_init_top_k");
+    RESOLVE(sampler_init_top_p, "llama_sampler_init_top_p");
+    RESOLVE(sampler_init_min_p, "llama_sampler_init_min_p");
     RESOLVE(sampler_sample, "llama_sampler_sample");
     RESOLVE(sampler_free, "llama_sampler_free");
     RESOLVE(get_logits_ith, "llama_get_logits_ith");

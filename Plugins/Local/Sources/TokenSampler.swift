@@ -21,6 +21,12 @@ final class TokenSampler {
         if temperature <= 0 {
             api.sampler_chain_add(chain, api.sampler_init_greedy())
         } else {
+            // llama.cpp's own defaults (and llama-cpp-python's) cut the long
+            // tail first: sampling a 135M model's whole vocabulary at 0.8
+            // gives word salad.
+            api.sampler_chain_add(chain, api.sampler_init_top_k(40))
+            api.sampler_chain_add(chain, api.sampler_init_top_p(0.95, 1))
+            api.sampler_chain_add(chain, api.sampler_init_min_p(0.05, 1))
             api.sampler_chain_add(chain, api.sampler_init_temp(Float(temperature)))
             // 0xFFFFFFFF asks llama.cpp for a random seed.
             api.sampler_chain_add(chain, api.sampler_init_dist(seed ?? 0xFFFF_FFFF))

@@ -166,6 +166,9 @@ typedef struct kai_llama_api {
     kai_llama_sampler *(*sampler_init_dist)(uint32_t seed);
     kai_llama_sampler *(*sampler_init_temp)(float t);
     kai_llama_sampler *(*sampler_init_grammar)(const kai_llama_vocab *vocab, const char *grammar, const char *root);
+    kai_llama_sampler *(*sampler_init_top_k)(int32_t k);
+    kai_llama_sampler *(*sampler_init_top_p)(float p, size_t min_keep);
+    kai_llama_sampler *(*sampler_init_min_p)(float p, size_t min_keep);
     kai_llama_token (*sampler_sample)(kai_llama_sampler *sampler, kai_llama_context *ctx, int32_t idx);
     void (*sampler_free)(kai_llama_sampler *sampler);
     float *(*get_logits_ith)(kai_llama_context *ctx, int32_t i);
