@@ -19,7 +19,7 @@ RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 RUST_PLUGIN_SRC := Plugins/StatsRust/lib.rs
 KAI = $(BIN)/kai
 
-.PHONY: deps local-model build build-release rust-plugin test demo demo-tools demo-sandbox demo-eval demo-isolation bench clean
+.PHONY: deps local-model demo-providers build build-release rust-plugin test demo demo-tools demo-sandbox demo-eval demo-isolation bench clean
 
 deps:
 	@missing=(); \
@@ -56,9 +56,13 @@ test: build
 
 # The demo keeps its operator config and registry under .build/demo-home, so it
 # never touches the user's own; the first run writes the default config.
+# KAI_CACHE_DIR keeps the demo's local model where `make local-model` put it
+# (the real ~/.cache/kai), though the demo's HOME is its own.
+KAI_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kai
+export KAI_CACHE_DIR
 DEMO_ENV := mkdir -p .build/demo-home; export HOME=$(CURDIR)/.build/demo-home; unset XDG_CONFIG_HOME XDG_DATA_HOME
 
-demo: demo-tools demo-sandbox demo-eval demo-isolation
+demo: demo-tools demo-providers demo-sandbox demo-eval demo-isolation
 
 # Plugins, tools and the registry.
 demo-tools: build
@@ -79,6 +83,17 @@ demo-tools: build
 	$$K registry scores --capability data_analysis --task-type data_analysis; \
 	$$K registry status; \
 	$$K logs --limit 8
+
+# A real model, offline and in-process: the `local` provider (llama.cpp,
+# SmolLM2-135M-Instruct). No server, no key; every call lands in the log with
+# its tokens and time to first token.
+demo-providers: build
+	@$(DEMO_ENV); K="$(KAI)"; set -x; \
+	$$K providers list; \
+	$$K models; \
+	$$K prompt "Write a short poem about a penguin who learns to fly." --max-tokens 80 --temperature 0; \
+	printf 'What is the capital of France?\nAnd of Italy?\n' | $$K chat --max-tokens 40 --temperature 0; \
+	$$K logs --limit 4
 
 # Hostile code in the sandbox: each verdict is the sandbox doing its job.
 demo-sandbox: build
