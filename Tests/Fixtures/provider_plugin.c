@@ -24,6 +24,7 @@
 #define _GNU_SOURCE
 #include <kai/kai_sdk.h>
 
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -109,7 +110,9 @@ static kai_result hang_until_cancelled(const kai_host *host, const kai_call *cal
     int fd = cancel ? cancel->cancel_fd(host, call) : -1;
     if (fd < 0) return fail(call, KAI_ERR_INTERNAL, "no cancel fd");
     struct pollfd waiter = {.fd = fd, .events = POLLIN};
-    if (poll(&waiter, 1, 30000) != 1) return fail(call, KAI_ERR_INTERNAL, "the cancel fd never turned readable");
+    int ready;
+    do ready = poll(&waiter, 1, 30000); while (ready < 0 && errno == EINTR);
+    if (ready != 1) return fail(call, KAI_ERR_INTERNAL, "the cancel fd never turned readable");
     return fail(call, KAI_ERR_CANCELLED, "cancelled while waiting");
 }
 

@@ -29,6 +29,24 @@ import Testing
         #expect(try host.call("test.abi10.call_tool", #"{"name": "test.abi10.add", "args": {"a": 2, "b": 2}}"#) == ["sum": 4])
     }
 
+    /// A 1.0 provider: never sent KAI_OP_LIST_MODELS (its manifest's models
+    /// are the list, the first the default), serial as 1.0 promised, and its
+    /// answers still validated and returned.
+    @Test func aProviderBuiltAgainstThe10Headers_listsItsManifestModels_andAnswers() throws {
+        let path = try Fixtures.compile(
+            "provider_v10", source: Fixtures.repositoryRoot + "/Tests/Fixtures/provider_v10_plugin.c",
+            include: Fixtures.repositoryRoot + "/Tests/Fixtures/abi-1.0")
+        let host = Fixtures.host([path])
+        #expect(host.failures.isEmpty)
+        #expect(try host.listModels(provider: "old") == [
+            ProviderModel(id: "old-1", description: nil, contextLength: nil, isDefault: true),
+            ProviderModel(id: "old-2", description: nil, contextLength: nil, isDefault: false),
+        ])
+        #expect(host.providers.first?.capability.concurrency == .serial)
+        let result = try host.callProvider("old/old-2", request: Array(#"{"messages":[{"role":"user","content":"hi"}]}"#.utf8))
+        #expect(result.content == "from 1.0" && result.model == "old-2" && result.usage?.outputTokens == 2)
+    }
+
     @Test func the10HeadersCopy_isUnchanged() throws {
         // The copy's kai_call ends at host_call: 64 bytes, as shipped in 1.0.
         let header = try String(contentsOfFile: Fixtures.repositoryRoot + "/Tests/Fixtures/abi-1.0/kai/kai_abi.h", encoding: .utf8)

@@ -28,7 +28,10 @@ extension PluginHost {
                 onEvent = { @Sendable event in
                     switch event {
                     case .textDelta, .toolCallDelta: details.firstToken()
-                    case .usage, .progress: break
+                    case .usage(let input, let output, let cost):
+                        // Kept for the log should the stream end in failure.
+                        details.streamed(usage: ProviderUsage(inputTokens: Int(clamping: input), outputTokens: Int(clamping: output), costUSD: cost))
+                    case .progress: break
                     }
                     return stream.emit(event)
                 }

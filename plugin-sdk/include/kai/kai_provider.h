@@ -51,6 +51,8 @@
  * STOP, and the provider then stops promptly with KAI_ERR_CANCELLED (or,
  * for STOP, as above). For the deadline, wait no longer than
  * kai_host.deadline(); the fd is not signalled when the deadline passes.
+ * A wait on it may end early with EINTR (the host handles signals such as
+ * SIGINT on threads of its own choosing): wait again; it is not a failure.
  *
  * CONCURRENCY. A provider capability is "parallel" unless its manifest says
  * "concurrency": "serial": several invoke() calls may run on one instance at
