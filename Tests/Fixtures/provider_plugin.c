@@ -18,8 +18,9 @@
  *   ask       a tool, {"text"}: asks echo/echo-2 through
  *             kai_host.provider_complete and returns its response as is.
  *   cancel_fd a tool, {}: -> {"fd": N}, the number of its call's cancel fd.
- *   ask_stream a tool, {"text"}: asks echo through provider_stream and
- *             returns {"deltas": N, "terminal": "done"|"error", "finish": F}.
+ *   ask_stream a tool, {"text"}: asks echo through provider_stream, its
+ *             sink answering STOP at the third delta, and returns
+ *             {"deltas": N, "terminal": "done"|"error", "finish": F}.
  */
 #define _GNU_SOURCE
 #include <kai/kai_sdk.h>
@@ -132,7 +133,7 @@ static kai_result write_response(const kai_call *call, const char *model, const 
 static kai_result stop_me(const kai_call *call, const char *model)
 {
     int sent = 0;
-    while (sent < 100000 && text_delta(call, "la ", 3) == KAI_EVENT_CONTINUE) sent++;
+    while (sent < 2000 && text_delta(call, "la ", 3) == KAI_EVENT_CONTINUE) sent++;
     done(call, "stopped");
     return write_response(call, model, "la", 2, "stopped", sent + 1);
 }
@@ -220,7 +221,7 @@ typedef struct stream_count {
 static int32_t count_event(const kai_event_sink *self, const kai_event *event)
 {
     stream_count *count = self->ctx;
-    if (event->type == KAI_EVENT_TEXT_DELTA) count->deltas++;
+    if (event->type == KAI_EVENT_TEXT_DELTA && ++count->deltas >= 3) return KAI_EVENT_STOP;
     if (event->type == KAI_EVENT_ERROR) count->terminal = "error";
     if (event->type == KAI_EVENT_DONE) {
         const kai_event_done *done = (const kai_event_done *)event;

@@ -174,4 +174,12 @@ extension ProviderCallTests {
         let result = try ProviderCallTests.host(isolation).call("test.provider.ask_stream", #"{"text": "hi"}"#)
         #expect(result == ["deltas": 3, "terminal": "done", "finish": "stop"])
     }
+
+    /// The sink answers STOP at the third delta of an endless stream: it
+    /// sees no fourth, then exactly one terminal event.
+    @Test(arguments: ProviderCallTests.isolations)
+    func providerStream_fromAPlugin_sendsNoDeltaAfterTheSinksStop(isolation: PluginIsolation) throws {
+        let result = try ProviderCallTests.host(isolation).call("test.provider.ask_stream", #"{"text": "STOPME"}"#)
+        #expect(result["deltas"] == 3 && result["terminal"] == "done")
+    }
 }

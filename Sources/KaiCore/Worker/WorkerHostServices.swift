@@ -98,13 +98,20 @@ private let workerProviderComplete: @convention(c) (
 
 /// The host's stream events are replayed into the plugin's sink, in order,
 /// before this returns; the terminal event is among them.
+///
+/// Once the sink answers STOP it gets no more deltas, only the terminal
+/// event, as kai_events.h promises. The answer does not travel back to the
+/// host (stream events are one-way frames), so the provider itself runs on
+/// to its end — bounded by max_tokens and the call's deadline — unseen.
 private let workerProviderStream: @convention(c) (
     UnsafePointer<kai_host>?, UnsafePointer<kai_call>?, kai_str, kai_str, UnsafePointer<kai_event_sink>?
 ) -> kai_result = { host, parent, provider, request, sink in
     guard let call = WorkerHostServices.call(parent), WorkerHostServices.server(host) != nil else { return KAI_ERR_INVALID_INPUT }
+    var stopped = false
     let reply = call.server.callback(.providerStream, call: call, onStreamEvent: { event in
         guard let sink, let onEvent = sink.pointee.on_event else { return }
-        event.withCEvent { _ = onEvent(sink, $0) }
+        if stopped, case .tool = event { return }
+        event.withCEvent { if onEvent(sink, $0) == KAI_EVENT_STOP { stopped = true } }
     }) { writer in
         writer.data(provider.data, provider.data == nil ? 0 : provider.len)
         writer.data(request.data, request.data == nil ? 0 : request.len)
