@@ -32,6 +32,14 @@ struct Endpoint: Sendable {
         return text.replacing(apiKey, with: "<api key>")
     }
 
+    /// Server text for a message: the key cut out first, then clipped to
+    /// `limit` bytes (clipping first could leave part of a key that
+    /// crossed the cut, which redact would no longer recognise).
+    func clip(_ bytes: some Sequence<UInt8>, limit: Int = 200) -> String {
+        let whole = redact(String(decoding: Array(bytes), as: UTF8.self))
+        return String(decoding: Array(whole.utf8.prefix(limit)), as: UTF8.self)
+    }
+
     /// How to fix a refused key, naming the secret to set.
     var keyHint: String {
         if let apiKeySecret {

@@ -46,6 +46,7 @@ struct Exchange {
         if let failure { throw failure }
         switch outcome {
         case .stopped:
+            accumulator.finish(emitter: emitter)
             return accumulator.reply
         case .completed(let status) where !(200..<300).contains(status):
             throw HTTPFailure.status(status, body: errorBody, endpoint: endpoint, url: url, hint: hint)
@@ -56,6 +57,7 @@ struct Exchange {
             eventCount += 1
             try accumulator.apply(tail, endpoint: endpoint, emitter: emitter)
         }
+        accumulator.finish(emitter: emitter)
         // llama-cpp-python answers a request it fails on mid-generation with
         // HTTP 200 and an empty stream (tool_choice "required", for one).
         guard eventCount > 0 else {
