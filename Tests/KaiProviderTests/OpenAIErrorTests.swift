@@ -131,7 +131,7 @@ import Testing
         let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL, endpoint: ["timeout_s": 0.3]))
         let error = host.complete(OpenAIFixtures.request("hang")).error
         #expect(error?.code == .deadlineExceeded)
-        #expect(error?.description.hasSuffix("endpoint scripted (\(chatURL)) did not finish answering within its timeout (timeout_s 0.3, connect_timeout_s 10); raise them in the endpoint's config or check the server") == true)
+        #expect(error?.description.hasSuffix("endpoint scripted (\(chatURL)) did not finish answering in time (timeout_s 0.3 bounds a whole answer when not streaming, connect_timeout_s 10 the connecting); raise them in the endpoint's config or check the server") == true)
     }
 
     @Test func missingSecretValue_failsCreateNamingTheKey() throws {
