@@ -79,7 +79,10 @@ enum HTTPFailure {
         } else {
             text = String(decoding: body, as: UTF8.self)
         }
-        text = endpoint.redact(text.trimmingWhitespace)
+        text = endpoint.redact(text)
+        // A body kept only up to the cap may end in the start of a key.
+        if body.count >= Exchange.errorLimit { text = endpoint.withoutKeyStartAtEnd(text) }
+        text = text.trimmingWhitespace
         guard !text.isEmpty else { return nil }
         return text.count > 300 ? String(text.prefix(300)) + "…" : text
     }

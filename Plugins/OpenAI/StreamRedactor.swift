@@ -14,7 +14,7 @@ struct StreamRedactor {
     mutating func pass(_ piece: String) -> String {
         guard let key = endpoint.apiKey, !key.isEmpty else { return piece }
         let text = endpoint.redact(held + piece)
-        let keep = Self.heldLength(text, key: key)
+        let keep = Endpoint.keyStartLength(at: text, key: key)
         held = String(text.suffix(keep))
         return String(text.dropLast(keep))
     }
@@ -23,16 +23,5 @@ struct StreamRedactor {
     mutating func finish() -> String {
         defer { held = "" }
         return held
-    }
-
-    /// The length of the longest end of `text` that is a start of `key`
-    /// (shorter than the key: a whole key was already replaced).
-    private static func heldLength(_ text: String, key: String) -> Int {
-        var length = min(key.count - 1, text.count)
-        while length > 0 {
-            if text.hasSuffix(key.prefix(length)) { return length }
-            length -= 1
-        }
-        return 0
     }
 }

@@ -185,6 +185,14 @@ class Handler(BaseHTTPRequestHandler):
         if model == "hang":
             return self.hang(before_body=True)
         key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        if model == "fail-500-padded":  # the key across the client's 64 KiB error-body cap
+            data = b" " * (65536 - 20) + key.encode()
+            self.send_response(500)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         if model == "leak-at-cut":  # not JSON: the key just past the error text's 200-byte cut
             if not stream:
                 data = ("x" * 180 + key).encode()

@@ -44,6 +44,19 @@ import Testing
         #expect(!Self.leaks(host.logs.text))
     }
 
+    @Test(arguments: ["plain config value", "secrets mechanism"])
+    func keyCrossingTheErrorBodyCap_leavesNoStartOfItInTheMessage(_ source: String) throws {
+        let server = try ScriptedServer()
+        let host = source == "secrets mechanism" ? Self.secretsHost(server) : Self.plainConfigHost(server)
+        for error in [host.stream(OpenAIFixtures.request("fail-500-padded")).error,
+                      host.complete(OpenAIFixtures.request("fail-500-padded")).error] {
+            #expect(error?.code == .unavailable)
+            #expect(error?.description.hasSuffix("endpoint scripted (\(server.baseURL)/chat/completions) failed: HTTP 500 (the server gave no message)") == true)
+            #expect(!Self.leaks(error.map { "\($0.description) \(String(reflecting: $0))" } ?? ""))
+        }
+        #expect(!Self.leaks(host.logs.text))
+    }
+
     @Test func keyTheHostDoesNotKnow_echoedInContentSplitAcrossEventsAndInTheModel_neverPassesThePlugin() throws {
         let server = try ScriptedServer()
         let host = Self.plainConfigHost(server)
