@@ -20,20 +20,22 @@ struct AssistantReply {
     /// The chat response; `stopped` when the caller's sink asked to stop.
     func response(endpoint: Endpoint, stopped: Bool) throws(ProviderError) -> JSONValue {
         var message: JSONObject = ["role": "assistant"]
-        message["content"] = content.isEmpty && !toolCalls.isEmpty ? .null : .string(content)
+        // The key is cut out of all server text here, once, whole: pieces
+        // of it split across deltas are joined again by now.
+        message["content"] = content.isEmpty && !toolCalls.isEmpty ? .null : .string(endpoint.redact(content))
         if !toolCalls.isEmpty {
             var calls: [JSONValue] = []
             for call in toolCalls {
                 guard !call.name.isEmpty else {
-                    throw .unavailable("endpoint \(endpoint.name) sent a tool call (id \(call.id)) without a function name; the server's tool-call output is malformed")
+                    throw .unavailable("endpoint \(endpoint.name) sent a tool call (id \(endpoint.redact(call.id))) without a function name; the server's tool-call output is malformed")
                 }
-                calls.append(["id": .string(call.id), "name": .string(call.name),
+                calls.append(["id": .string(endpoint.redact(call.id)), "name": .string(endpoint.redact(call.name)),
                               "arguments": try Self.arguments(call, endpoint: endpoint)])
             }
             message["tool_calls"] = .array(calls)
         }
         var response: JSONObject = ["message": .object(message), "finish_reason": .string(stopped ? "stopped" : mappedFinishReason)]
-        if let model { response["model"] = .string(model) }
+        if let model { response["model"] = .string(endpoint.redact(model)) }
         if let usage {
             var object: JSONObject = ["input_tokens": .integer(usage.input), "output_tokens": .integer(usage.output)]
             if let cost = endpoint.cost(input: usage.input, output: usage.output) { object["cost_usd"] = .number(cost) }
@@ -59,7 +61,7 @@ struct AssistantReply {
     /// string holding an object's text (arguments encoded twice) is decoded
     /// once more.
     static func arguments(_ call: ToolCall, endpoint: Endpoint) throws(ProviderError) -> JSONValue {
-        let text = call.arguments.trimmingWhitespace
+        let text = endpoint.redact(call.arguments).trimmingWhitespace
         guard !text.isEmpty, text != "null" else { return .object([:]) }
         switch try? JSONParser.parse(text) {
         case .object(let object)?:
@@ -69,7 +71,7 @@ struct AssistantReply {
         default:
             break
         }
-        throw .unavailable("endpoint \(endpoint.name)'s model gave tool \(call.name) arguments that are not a JSON object: \(endpoint.redact(String(text.prefix(200)))); asking again may give valid ones")
+        throw .unavailable("endpoint \(endpoint.name)'s model gave tool \(endpoint.redact(call.name)) arguments that are not a JSON object: \(endpoint.clip(text.utf8)); asking again may give valid ones")
     }
 }
 

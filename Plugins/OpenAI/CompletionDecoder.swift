@@ -5,7 +5,7 @@ enum CompletionDecoder {
     static func decode(_ body: [UInt8], endpoint: Endpoint) throws(ProviderError) -> AssistantReply {
         guard case .object(let completion)? = try? JSONParser.parse(body),
               let choice = completion["choices"]?.arrayValue?.first, let message = choice["message"] else {
-            let text = endpoint.redact(String(decoding: body.prefix(200), as: UTF8.self))
+            let text = endpoint.clip(body)
             throw .unavailable("endpoint \(endpoint.name) answered with something that is not a chat completion: \(text); is \(endpoint.baseURL) an OpenAI-compatible API?")
         }
         var reply = AssistantReply()

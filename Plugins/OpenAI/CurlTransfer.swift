@@ -39,7 +39,12 @@ final class CurlTransfer: @unchecked Sendable {
         headers = curl_slist_append(headers, "Expect:")
         if request.acceptsEventStream { headers = curl_slist_append(headers, "Accept: text/event-stream") }
         if let key = request.apiKey { headers = curl_slist_append(headers, "Authorization: Bearer " + key) }
-        let timeout = min(request.timeoutMilliseconds, waiter.remainingMilliseconds)
+        // Streaming, timeout_s is the longest wait for the next bytes (the
+        // poll loop's idle check), so a long answer still producing tokens
+        // is not cut, and curl gets no overall limit (the loop checks the
+        // deadline). Not streaming, it bounds the whole answer.
+        let timeout = request.acceptsEventStream ? waiter.remainingMilliseconds
+            : min(request.timeoutMilliseconds, waiter.remainingMilliseconds)
         guard timeout > 0 else { return .deadlineExceeded }
 
         curl_easy_reset(easy)
@@ -48,7 +53,8 @@ final class CurlTransfer: @unchecked Sendable {
             body.withUnsafeBufferPointer { bodyBytes in
                 withExtendedLifetime(receiver) {
                     configure(url: url, request: request, body: bodyBytes, headers: headers, timeout: timeout, receiver: receiver)
-                    return run(waiter: waiter, receiver: receiver)
+                    return run(waiter: waiter, receiver: receiver,
+                               idleLimit: request.acceptsEventStream ? Int64(request.timeoutMilliseconds) * 1_000_000 : nil)
                 }
             }
         }
@@ -60,7 +66,7 @@ final class CurlTransfer: @unchecked Sendable {
         _ = kai_curl_set_pointer(easy, CURLOPT_PROTOCOLS_STR, "http,https")
         _ = kai_curl_set_long(easy, CURLOPT_NOSIGNAL, 1)
         _ = kai_curl_set_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = kai_curl_set_long(easy, CURLOPT_TIMEOUT_MS, timeout)
+        _ = kai_curl_set_long(easy, CURLOPT_TIMEOUT_MS, request.acceptsEventStream ? 0 : timeout)
         _ = kai_curl_set_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, min(request.connectTimeoutMilliseconds, timeout)))
         _ = kai_curl_set_pointer(easy, CURLOPT_HTTPHEADER, headers)
         if request.method == .post {
@@ -74,7 +80,8 @@ final class CurlTransfer: @unchecked Sendable {
         _ = kai_curl_set_pointer(easy, CURLOPT_WRITEDATA, Unmanaged.passUnretained(receiver).toOpaque())
     }
 
-    private func run(waiter: CallWaiter, receiver: BodyReceiver) -> TransferOutcome {
+    /// `idleLimit`: nanoseconds the server may send nothing (streaming).
+    private func run(waiter: CallWaiter, receiver: BodyReceiver, idleLimit: Int64?) -> TransferOutcome {
         guard curl_multi_add_handle(multi, easy) == CURLM_OK else { return .failed(code: CURLE_FAILED_INIT.rawValue, status: 0) }
         defer { curl_multi_remove_handle(multi, easy) }
         while true {
@@ -87,9 +94,15 @@ final class CurlTransfer: @unchecked Sendable {
             }
             if waiter.deadlinePassed { return .deadlineExceeded }
             if waiter.isCancelled { return .cancelled }
+            var idleLeft = Int.max
+            if let idleLimit {
+                let silent = CallWaiter.now() - receiver.lastBytes
+                if silent >= idleLimit { return .idle }
+                idleLeft = Int((idleLimit - silent) / 1_000_000) + 1
+            }
             // With a cancel fd the wait can be long: the fd wakes it. Without
             // one, is_cancelled is polled every 50 ms.
-            let wait = Int32(min(waiter.remainingMilliseconds, waiter.cancelFD >= 0 ? 1000 : 50))
+            let wait = Int32(min(waiter.remainingMilliseconds, idleLeft, waiter.cancelFD >= 0 ? 1000 : 50))
             var extra = curl_waitfd(fd: waiter.cancelFD, events: Int16(CURL_WAIT_POLLIN), revents: 0)
             let polled = waiter.cancelFD >= 0
                 ? curl_multi_poll(multi, &extra, 1, wait, nil)
@@ -113,6 +126,8 @@ final class BodyReceiver {
     let easy: OpaquePointer
     let onBody: (UnsafeRawBufferPointer, Int) -> Bool
     var stopped = false
+    /// CLOCK_MONOTONIC nanoseconds of the last body bytes (or the start).
+    var lastBytes = CallWaiter.now()
 
     init(easy: OpaquePointer, onBody: @escaping (UnsafeRawBufferPointer, Int) -> Bool) {
         self.easy = easy
@@ -126,6 +141,7 @@ private func curlWrite(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ coun
     guard let context else { return 0 }
     let receiver = Unmanaged<BodyReceiver>.fromOpaque(context).takeUnretainedValue()
     let total = size * count
+    receiver.lastBytes = CallWaiter.now()
     let status = kai_curl_response_code(receiver.easy)
     guard receiver.onBody(UnsafeRawBufferPointer(start: data, count: total), status) else {
         receiver.stopped = true

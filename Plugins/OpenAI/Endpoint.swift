@@ -32,6 +32,33 @@ struct Endpoint: Sendable {
         return text.replacing(apiKey, with: "<api key>")
     }
 
+    /// `text` less an end that could be the start of the key: for server
+    /// text that was itself cut off (a capped body), where a key crossing
+    /// the cap left only its start, which redact cannot recognise.
+    func withoutKeyStartAtEnd(_ text: String) -> String {
+        guard let apiKey, !apiKey.isEmpty else { return text }
+        return String(text.dropLast(Self.keyStartLength(at: text, key: apiKey)))
+    }
+
+    /// The length of the longest end of `text` that is a start of `key`
+    /// (shorter than the key: a whole key is redact's business).
+    static func keyStartLength(at text: String, key: String) -> Int {
+        var length = min(key.count - 1, text.count)
+        while length > 0 {
+            if text.hasSuffix(key.prefix(length)) { return length }
+            length -= 1
+        }
+        return 0
+    }
+
+    /// Server text for a message: the key cut out first, then clipped to
+    /// `limit` bytes (clipping first could leave part of a key that
+    /// crossed the cut, which redact would no longer recognise).
+    func clip(_ bytes: some Sequence<UInt8>, limit: Int = 200) -> String {
+        let whole = redact(String(decoding: Array(bytes), as: UTF8.self))
+        return String(decoding: Array(whole.utf8.prefix(limit)), as: UTF8.self)
+    }
+
     /// How to fix a refused key, naming the secret to set.
     var keyHint: String {
         if let apiKeySecret {

@@ -46,6 +46,7 @@ struct Exchange {
         if let failure { throw failure }
         switch outcome {
         case .stopped:
+            accumulator.finish(emitter: emitter)
             return accumulator.reply
         case .completed(let status) where !(200..<300).contains(status):
             throw HTTPFailure.status(status, body: errorBody, endpoint: endpoint, url: url, hint: hint)
@@ -56,6 +57,7 @@ struct Exchange {
             eventCount += 1
             try accumulator.apply(tail, endpoint: endpoint, emitter: emitter)
         }
+        accumulator.finish(emitter: emitter)
         // llama-cpp-python answers a request it fails on mid-generation with
         // HTTP 200 and an empty stream (tool_choice "required", for one).
         guard eventCount > 0 else {
@@ -93,7 +95,10 @@ struct Exchange {
     private func perform(_ request: HTTPRequest, onBody: @escaping (UnsafeRawBufferPointer, Int) -> Bool) throws(ProviderError) -> TransferOutcome {
         guard let transfer = pool.take() else { throw .internalError("libcurl could not create a handle (out of memory?)") }
         defer { pool.give(transfer) }
-        let deadlineBound = waiter.remainingMilliseconds < request.timeoutMilliseconds
+        // Which limit curl's timeout was: streaming, curl has only the
+        // connect timeout (capped by the deadline); otherwise the smaller one.
+        let deadlineBound = waiter.remainingMilliseconds
+            < (request.acceptsEventStream ? request.connectTimeoutMilliseconds : request.timeoutMilliseconds)
         let outcome = transfer.perform(request, waiter: waiter, onBody: onBody)
         switch outcome {
         case .completed, .stopped:
@@ -102,6 +107,8 @@ struct Exchange {
             // A status that arrived before the failure says more than curl.
             if status >= 400 { return .completed(status: status) }
             throw HTTPFailure.transport(code, endpoint: endpoint, url: request.url, deadlineBound: deadlineBound)
+        case .idle:
+            throw HTTPFailure.idle(endpoint: endpoint, url: request.url)
         case .cancelled:
             throw HTTPFailure.cancelled(endpoint: endpoint, url: request.url)
         case .deadlineExceeded:

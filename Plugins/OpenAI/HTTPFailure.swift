@@ -41,7 +41,7 @@ enum HTTPFailure {
             return .unavailable("could not resolve the host of \(what); check base_url in the plugin's config")
         case CURLE_OPERATION_TIMEDOUT:
             if deadlineBound { return deadline(endpoint: endpoint, url: url) }
-            return ProviderError(KAI_ERR_DEADLINE_EXCEEDED, "\(what) did not finish answering within its timeout (timeout_s \(seconds(endpoint.timeoutSeconds)), connect_timeout_s \(seconds(endpoint.connectTimeoutSeconds))); raise them in the endpoint's config or check the server")
+            return ProviderError(KAI_ERR_DEADLINE_EXCEEDED, "\(what) did not finish answering in time (timeout_s \(seconds(endpoint.timeoutSeconds)) bounds a whole answer when not streaming, connect_timeout_s \(seconds(endpoint.connectTimeoutSeconds)) the connecting); raise them in the endpoint's config or check the server")
         case CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SEND_ERROR:
             return .unavailable("\(what) closed the connection before the response was complete; the server may have stopped or restarted: retry")
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION:
@@ -53,6 +53,11 @@ enum HTTPFailure {
 
     static func deadline(endpoint: Endpoint, url: String) -> ProviderError {
         ProviderError(KAI_ERR_DEADLINE_EXCEEDED, "the call's deadline passed before endpoint \(endpoint.name) (\(url)) finished answering")
+    }
+
+    /// Streaming, the server went silent for longer than timeout_s.
+    static func idle(endpoint: Endpoint, url: String) -> ProviderError {
+        ProviderError(KAI_ERR_DEADLINE_EXCEEDED, "endpoint \(endpoint.name) (\(url)) sent nothing for \(seconds(endpoint.timeoutSeconds)) s while streaming (timeout_s, the longest wait for the server's next bytes); raise timeout_s in the endpoint's config or check the server")
     }
 
     static func cancelled(endpoint: Endpoint, url: String) -> ProviderError {
@@ -74,7 +79,10 @@ enum HTTPFailure {
         } else {
             text = String(decoding: body, as: UTF8.self)
         }
-        text = endpoint.redact(text.trimmingWhitespace)
+        text = endpoint.redact(text)
+        // A body kept only up to the cap may end in the start of a key.
+        if body.count >= Exchange.errorLimit { text = endpoint.withoutKeyStartAtEnd(text) }
+        text = text.trimmingWhitespace
         guard !text.isEmpty else { return nil }
         return text.count > 300 ? String(text.prefix(300)) + "…" : text
     }

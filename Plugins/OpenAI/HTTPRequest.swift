@@ -8,6 +8,8 @@ struct HTTPRequest {
     /// Sent as "Authorization: Bearer ..." when set; never logged.
     let apiKey: String?
     let acceptsEventStream: Bool
+    /// timeout_s: streaming, the longest wait for the next bytes; otherwise
+    /// the longest the whole answer may take. The deadline caps both.
     let timeoutMilliseconds: Int
     let connectTimeoutMilliseconds: Int
 }
@@ -21,6 +23,8 @@ enum TransferOutcome {
     case failed(code: UInt32, status: Int)
     /// The body handler asked to stop (the caller's sink answered STOP).
     case stopped
+    /// Streaming, the server sent nothing for timeout_s.
+    case idle
     case cancelled
     case deadlineExceeded
 }

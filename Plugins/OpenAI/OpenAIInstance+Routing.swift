@@ -40,10 +40,10 @@ extension OpenAIInstance {
         let exchange = Exchange(endpoint: endpoint, pool: pool, waiter: waiter)
         let body = try exchange.fetch(exchange.request(.get, url: endpoint.modelsURL))
         guard let data = (try? JSONParser.parse(body))?["data"]?.arrayValue else {
-            let text = endpoint.redact(String(decoding: body.prefix(200), as: UTF8.self))
+            let text = endpoint.clip(body)
             throw .unavailable("endpoint \(endpoint.name) (\(endpoint.modelsURL)) did not answer with a model list ({\"data\": [...]}): \(text); add models: [...] to its config")
         }
-        let ids = data.compactMap { $0["id"]?.stringValue }.filter { !$0.isEmpty }
+        let ids = data.compactMap { $0["id"]?.stringValue }.filter { !$0.isEmpty }.map(endpoint.redact)
         discovered.withLock { $0[endpoint.name] = ids }
         return ids
     }

@@ -16,6 +16,10 @@ struct StreamAccumulator {
     private var positions: [Int: Int] = [:]
     private var sawToolCalls = false
     private var completionID: String?
+    /// The key is cut out of every delta passed on (a server may echo it);
+    /// text and each call's arguments keep their own held-back tail.
+    private var textRedactor: StreamRedactor?
+    private var argumentRedactors: [Int: StreamRedactor] = [:]
 
     /// Applies one SSE event's data.
     mutating func apply(_ data: [UInt8], endpoint: Endpoint, emitter: EventEmitter) throws(ProviderError) {
@@ -24,14 +28,14 @@ struct StreamAccumulator {
             return
         }
         guard case .object(let chunk)? = try? JSONParser.parse(data) else {
-            let text = endpoint.redact(String(decoding: data.prefix(200), as: UTF8.self))
+            let text = endpoint.clip(data)
             throw .unavailable("endpoint \(endpoint.name) sent a stream event that is not a JSON object: \(text); is \(endpoint.baseURL) an OpenAI-compatible API?")
         }
         if let error = chunk["error"] {
             let text = endpoint.redact(error["message"]?.stringValue ?? error.serialized())
             throw .unavailable("endpoint \(endpoint.name) reported an error mid-stream: \(text)")
         }
-        if let model = chunk["model"]?.stringValue, !model.isEmpty { reply.model = model }
+        if let model = chunk["model"]?.stringValue, !model.isEmpty { reply.model = endpoint.redact(model) }
         if completionID == nil { completionID = chunk["id"]?.stringValue }
         if case .object(let usage)? = chunk["usage"] {
             let input = usage["prompt_tokens"]?.intValue ?? 0, output = usage["completion_tokens"]?.intValue ?? 0
@@ -43,32 +47,48 @@ struct StreamAccumulator {
         guard let delta = choice["delta"] else { return }
         if let text = delta["content"]?.stringValue, !text.isEmpty {
             reply.content += text
-            emitter.text(text)
+            var redactor = textRedactor ?? StreamRedactor(endpoint: endpoint)
+            emitter.text(redactor.pass(text))
+            textRedactor = redactor
         }
         if let calls = delta["tool_calls"]?.arrayValue, !calls.isEmpty {
             sawToolCalls = true
-            for call in calls { applyToolCall(call, emitter: emitter) }
+            for call in calls { applyToolCall(call, endpoint: endpoint, emitter: emitter) }
         } else if !sawToolCalls, case .object(let legacy)? = delta["function_call"] {
-            applyToolCall(.object(["index": 0, "function": .object(legacy)]), emitter: emitter)
+            applyToolCall(.object(["index": 0, "function": .object(legacy)]), endpoint: endpoint, emitter: emitter)
         }
     }
 
-    private mutating func applyToolCall(_ call: JSONValue, emitter: EventEmitter) {
-        let id = call["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+    /// Passes on what the redactors held back; call once the stream ended.
+    mutating func finish(emitter: EventEmitter) {
+        if var redactor = textRedactor { emitter.text(redactor.finish()) }
+        textRedactor = nil
+        for index in argumentRedactors.keys.sorted() {
+            let tail = argumentRedactors[index]!.finish()
+            if !tail.isEmpty { emitter.toolCall(index: index, id: "", name: "", arguments: tail) }
+        }
+        argumentRedactors = [:]
+    }
+
+    private mutating func applyToolCall(_ call: JSONValue, endpoint: Endpoint, emitter: EventEmitter) {
+        let id = call["id"]?.stringValue.flatMap { $0.isEmpty ? nil : endpoint.redact($0) }
         let function = call["function"]
-        let name = function?["name"]?.stringValue ?? ""
+        let name = endpoint.redact(function?["name"]?.stringValue ?? "")
         let fragment = function?["arguments"]?.stringValue ?? ""
         let index = Int(call["index"]?.intValue ?? Int64(missingIndex(id: id)))
+        var redactor = argumentRedactors[index] ?? StreamRedactor(endpoint: endpoint)
+        let passed = redactor.pass(fragment)
+        argumentRedactors[index] = redactor
         if let position = positions[index] {
             reply.toolCalls[position].arguments += fragment
             if reply.toolCalls[position].name.isEmpty { reply.toolCalls[position].name = name }
-            if !fragment.isEmpty { emitter.toolCall(index: index, id: "", name: "", arguments: fragment) }
+            if !passed.isEmpty { emitter.toolCall(index: index, id: "", name: "", arguments: passed) }
             return
         }
         let callID = id ?? "call_\(index)_\(completionID ?? "kai")"
         positions[index] = reply.toolCalls.count
         reply.toolCalls.append(.init(id: callID, name: name, arguments: fragment))
-        emitter.toolCall(index: index, id: callID, name: name, arguments: fragment)
+        emitter.toolCall(index: index, id: callID, name: name, arguments: passed)
     }
 
     /// The index of a call sent without one: a new id (or the first call)

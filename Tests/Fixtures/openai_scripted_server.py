@@ -21,12 +21,14 @@ import signal
 import socket
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 CREATED = 1733000000
 MODELS = ["text", "unicode", "tool-openai", "tool-args-empty", "tool-args-braces", "tool-args-null",
           "tool-interleaved", "tool-no-index", "sse-crlf-comments", "tool-legacy", "tool-legacy-only", "length", "no-done",
-          "fail-500", "fail-401", "empty-stream", "fail-404", "fail-429", "hang", "hang-first", "drop", "bad-json"]
+          "fail-500", "fail-401", "empty-stream", "fail-404", "fail-429", "hang", "hang-first", "drop", "bad-json",
+          "echo-key", "echo-key-tool", "leak-at-cut", "slow"]
 
 
 def call(index, id=None, name=None, arguments=None, omit_arguments=False):
@@ -148,8 +150,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         if self.path == "/v1/models":
+            key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            models = MODELS + ([f"echo-{key}"] if key else [])  # a server echoing the key in a model id
             self.send_json(200, {"object": "list", "data": [{"id": m, "object": "model", "created": CREATED, "owned_by": "kai"}
-                                                           for m in MODELS]})
+                                                           for m in models]})
         elif self.path == "/_kai/last":
             with Handler.lock:
                 self.send_json(200, Handler.last)
@@ -180,7 +184,32 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(429, {"error": {"message": "Rate limit reached", "type": "requests", "param": None, "code": None}})
         if model == "hang":
             return self.hang(before_body=True)
+        key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        if model == "fail-500-padded":  # the key across the client's 64 KiB error-body cap
+            data = b" " * (65536 - 20) + key.encode()
+            self.send_response(500)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        if model == "leak-at-cut":  # not JSON: the key just past the error text's 200-byte cut
+            if not stream:
+                data = ("x" * 180 + key).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
         deltas, finish = SCRIPTS.get(model, SCRIPTS["text"])
+        if model == "echo-key":  # the key in the content (split between two events) and the model id
+            half = len(key) // 2
+            deltas, finish, model = text_deltas("your key is ", key[:half], key[half:], "."), "stop", "echo-" + key
+        if model == "echo-key-tool":  # the key split between two argument fragments
+            half = len(key) // 2
+            deltas, finish = ([{"role": "assistant", "content": None}, call(0, "call_k1", "save", "{\"key\": \"" + key[:half]),
+                               call(0, arguments=key[half:] + "\"}")], "tool_calls")
         if not stream:
             return self.send_json(200, completion(model, deltas, finish, usage))
         self.send_response(200)
@@ -195,6 +224,14 @@ class Handler(BaseHTTPRequestHandler):
         if model == "bad-json":
             self.write_chunk(b"data: {\"id\": \"chatcmpl-kai1\", \"choices\": [\n\n")
             return self.end_chunks()
+        if model == "leak-at-cut":
+            self.write_chunk(b"data: " + ("x" * 180 + key).encode() + b"\n\n")
+            return self.end_chunks()
+        if model == "slow":  # a token every 0.4 s for 2 s: long, but never silent for long
+            for i in range(5):
+                time.sleep(0.4)
+                self.write_chunk(chunk(model, {"content": f"t{i} "}))
+            deltas = []
         for i, delta in enumerate(deltas):
             if model == "sse-crlf-comments":  # OpenRouter's keep-alive comments, CRLF line ends
                 self.write_chunk(b": OPENROUTER PROCESSING\r\n\r\n" + chunk(model, delta).replace(b"\n", b"\r\n"))

@@ -153,7 +153,7 @@ import Testing
         #expect(models.map(\.isDefault) == [true, false])
         #expect(models.first?.description == "endpoint scripted (\(server.baseURL))")
         let discovered = try OpenAIHost(config: OpenAIFixtures.config(server.baseURL)).host.listModels(provider: "openai")
-        #expect(discovered.count == 22)
+        #expect(discovered.count == 26)
         #expect(discovered.first?.id == "text")
     }
 }
