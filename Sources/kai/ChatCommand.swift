@@ -36,11 +36,12 @@ struct ChatCommand: ParsableCommand {
             let asked = history + [ProviderCallOptions.message("user", line)]
             let turn = ProviderTurn()
             let outcome = interrupts.during(turn) {
-                turn.run(host, call.model, request: call.request(asked), stream: !call.noStream)
+                turn.run(host, call.model, request: call.request(asked), stream: !call.noStream, store: store)
             }
             switch outcome {
             case .success(let result):
-                if call.noStream { Console.visibleOut(result.content) } else { Console.raw(1, "\n") }
+                // Nothing streamed: --no-stream, or a provider that does not stream.
+                if turn.printedText { Console.raw(1, "\n") } else { Console.visibleOut(result.content) }
                 // What was shown is what the model said, stopped or not.
                 history = asked + [ProviderCallOptions.message("assistant", result.content)]
             case .failure(let error):

@@ -29,18 +29,23 @@ struct PromptCommand: ParsableCommand {
         let request = call.request(call.leadingMessages + [ProviderCallOptions.message("user", text)])
         let stream = !call.noStream && !json
         let turn = ProviderTurn()
-        let outcome = interrupts.during(turn) { turn.run(host, call.model, request: request, stream: stream) }
-        if stream && (turn.printedText || turn.wasInterrupted || (try? outcome.get()) != nil) { Console.raw(1, "\n") }
+        let store = runtime.store
+        let outcome = interrupts.during(turn) { turn.run(host, call.model, request: request, stream: stream, store: store) }
         switch outcome {
         case .success(let result):
             if json {
                 Console.visibleJSON(result.response)
-            } else if !stream {
+            } else if turn.printedText {
+                Console.raw(1, "\n")
+            } else {
+                // --no-stream, or a provider that does not stream (manifest
+                // "streaming": false, or built for ABI 1.0): no delta came.
                 Console.visibleOut(result.content)
             }
             if turn.wasInterrupted { throw ExitCode(ExitCodes.cancelled) }
             succeeded = true
         case .failure(let error):
+            if stream && (turn.printedText || turn.wasInterrupted) { Console.raw(1, "\n") }
             runtime.callFailed(error)
             if turn.wasInterrupted { throw ExitCode(ExitCodes.cancelled) }
             throw ExitCodes.fail(ExitCodes.providerMessage(error), ExitCodes.forProviderError(error))
