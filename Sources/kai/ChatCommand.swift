@@ -11,7 +11,8 @@ struct ChatCommand: ParsableCommand {
         commandName: "chat", abstract: "Chat with an LLM provider: each line is a message, the whole conversation goes with every turn.",
         discussion: """
             'exit', 'quit' or end of input (Ctrl-D) ends the chat. Ctrl-C stops the reply being written but not the chat; \
-            at the prompt it ends kai (130). A turn that fails is reported and left out of the history; kai then exits 76 at the end.
+            at the prompt it ends kai (130). An in-process provider that ignores Ctrl-C is given 1.4 s (none after a \
+            second Ctrl-C); then kai records the call and exits 130, saying so. A turn that fails is reported and left out of the history; kai then exits 76 at the end.
             """)
 
     @OptionGroup var runtime: RuntimeOptions

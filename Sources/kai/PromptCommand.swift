@@ -10,6 +10,8 @@ struct PromptCommand: ParsableCommand {
         commandName: "prompt", abstract: "Send a prompt to an LLM provider and print its answer as it streams.",
         discussion: """
             Ctrl-C stops the answer at once; what was used is still recorded (kai logs) and kai exits 130. \
+            An in-process provider that ignores Ctrl-C is given 1.4 s (none after a second Ctrl-C); then kai records \
+            the call and exits 130, saying so. \
             Exit statuses: 76 when the provider call failed (its message says what to do), 66 for an unknown provider, \
             65 for a request the provider contract refuses.
             """)
