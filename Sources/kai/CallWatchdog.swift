@@ -34,6 +34,8 @@ final class CallWatchdog: @unchecked Sendable {
 
     let plugin: String
     let tool: String
+    /// What the messages call the capability: "tool", or "provider" for kai prompt/chat.
+    let noun: String
     let timeout: Double?
     private let record: @Sendable (Reason) -> Void
     private let state = Mutex(State())
@@ -46,9 +48,10 @@ final class CallWatchdog: @unchecked Sendable {
 
     /// `record` writes the call's outcome (e.g. to the registry) and must not
     /// block for long; the watchdog waits at most `recordBudget` for it.
-    init(plugin: String, tool: String, timeout: Double?, record: @escaping @Sendable (Reason) -> Void) {
+    init(plugin: String, tool: String, noun: String = "tool", timeout: Double?, record: @escaping @Sendable (Reason) -> Void) {
         self.plugin = plugin
         self.tool = tool
+        self.noun = noun
         self.timeout = timeout
         self.record = record
         if let timeout {
@@ -94,7 +97,7 @@ final class CallWatchdog: @unchecked Sendable {
         if count == 0 { return true }
         if count == 1 {
             wakeUp.signal()
-            Console.note("kai: cancelling tool \"\(tool)\"; press Ctrl-C again to stop kai at once.")
+            Console.note("kai: cancelling \(noun) \"\(tool)\"; press Ctrl-C again to stop kai at once.")
             return true
         }
         fire(.interruptedTwice)
@@ -140,7 +143,7 @@ final class CallWatchdog: @unchecked Sendable {
         case .interruptedTwice:
             "was interrupted twice (Ctrl-C) and had not returned"
         }
-        return "tool \"\(tool)\" of plugin \(plugin) \(what): the plugin ignores cancellation. kai exited without waiting for it. "
+        return "\(noun) \"\(tool)\" of plugin \(plugin) \(what): the plugin ignores cancellation. kai exited without waiting for it. "
             + "Run the plugin with isolation: process so that kai can stop it."
             + (recorded ? "" : " The call's record could not be written to the registry within \(Self.seconds(Self.recordBudget)) and is lost.")
     }

@@ -11,7 +11,8 @@ struct ChatCommand: ParsableCommand {
         commandName: "chat", abstract: "Chat with an LLM provider: each line is a message, the whole conversation goes with every turn.",
         discussion: """
             'exit', 'quit' or end of input (Ctrl-D) ends the chat. Ctrl-C stops the reply being written but not the chat; \
-            at the prompt it ends kai (130). A turn that fails is reported and left out of the history; kai then exits 76 at the end.
+            at the prompt it ends kai (130). An in-process provider that ignores Ctrl-C is given 1.4 s (none after a \
+            second Ctrl-C); then kai records the call and exits 130, saying so. A turn that fails is reported and left out of the history; kai then exits 76 at the end.
             """)
 
     @OptionGroup var runtime: RuntimeOptions
@@ -36,11 +37,12 @@ struct ChatCommand: ParsableCommand {
             let asked = history + [ProviderCallOptions.message("user", line)]
             let turn = ProviderTurn()
             let outcome = interrupts.during(turn) {
-                turn.run(host, call.model, request: call.request(asked), stream: !call.noStream)
+                turn.run(host, call.model, request: call.request(asked), stream: !call.noStream, store: store)
             }
             switch outcome {
             case .success(let result):
-                if call.noStream { Console.visibleOut(result.content) } else { Console.raw(1, "\n") }
+                // Nothing streamed: --no-stream, or a provider that does not stream.
+                if turn.printedText { Console.raw(1, "\n") } else { Console.visibleOut(result.content) }
                 // What was shown is what the model said, stopped or not.
                 history = asked + [ProviderCallOptions.message("assistant", result.content)]
             case .failure(let error):

@@ -19,16 +19,9 @@ extension ExitCodes {
     }
 
     /// The error as the CLI prints it: a provider's own failure is the
-    /// provider's, not a "tool"'s.
+    /// provider's, not a "tool"'s, and its request and response are checked
+    /// against the provider contract's schemas (CallError+Provider.swift).
     static func providerMessage(_ error: CallError) -> String {
-        switch error {
-        case .toolFailed(let name, let code, let details):
-            "provider \"\(name)\" failed (\(code)): \(details)"
-        case .pluginUnavailable(let name, let problem):
-            // e.g. its API key is set neither in the environment nor by `kai keys set`.
-            "provider \"\(name)\" is unavailable: \(problem.description)"
-        default:
-            error.description
-        }
+        error.description(for: .provider)
     }
 }

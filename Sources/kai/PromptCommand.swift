@@ -10,6 +10,8 @@ struct PromptCommand: ParsableCommand {
         commandName: "prompt", abstract: "Send a prompt to an LLM provider and print its answer as it streams.",
         discussion: """
             Ctrl-C stops the answer at once; what was used is still recorded (kai logs) and kai exits 130. \
+            An in-process provider that ignores Ctrl-C is given 1.4 s (none after a second Ctrl-C); then kai records \
+            the call and exits 130, saying so. \
             Exit statuses: 76 when the provider call failed (its message says what to do), 66 for an unknown provider, \
             65 for a request the provider contract refuses.
             """)
@@ -29,18 +31,23 @@ struct PromptCommand: ParsableCommand {
         let request = call.request(call.leadingMessages + [ProviderCallOptions.message("user", text)])
         let stream = !call.noStream && !json
         let turn = ProviderTurn()
-        let outcome = interrupts.during(turn) { turn.run(host, call.model, request: request, stream: stream) }
-        if stream && (turn.printedText || turn.wasInterrupted || (try? outcome.get()) != nil) { Console.raw(1, "\n") }
+        let store = runtime.store
+        let outcome = interrupts.during(turn) { turn.run(host, call.model, request: request, stream: stream, store: store) }
         switch outcome {
         case .success(let result):
             if json {
                 Console.visibleJSON(result.response)
-            } else if !stream {
+            } else if turn.printedText {
+                Console.raw(1, "\n")
+            } else {
+                // --no-stream, or a provider that does not stream (manifest
+                // "streaming": false, or built for ABI 1.0): no delta came.
                 Console.visibleOut(result.content)
             }
             if turn.wasInterrupted { throw ExitCode(ExitCodes.cancelled) }
             succeeded = true
         case .failure(let error):
+            if stream && (turn.printedText || turn.wasInterrupted) { Console.raw(1, "\n") }
             runtime.callFailed(error)
             if turn.wasInterrupted { throw ExitCode(ExitCodes.cancelled) }
             throw ExitCodes.fail(ExitCodes.providerMessage(error), ExitCodes.forProviderError(error))

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import KaiCore
+import KaiRegistry
 import Synchronization
 
 /// One provider call of `kai prompt` or a turn of `kai chat`: its text
@@ -14,6 +15,11 @@ final class ProviderTurn: Sendable {
     let token = CancellationToken()
     private let interrupted = Atomic<Bool>(false)
     private let printed = Atomic<Bool>(false)
+    /// The usage the provider last streamed (streaming calls only), for the watchdog's record.
+    let streamedUsage = Mutex<ProviderUsage?>(nil)
+    /// Guards a call to an in-process provider, which runs on kai's own
+    /// thread: only the watchdog can end one that ignores Ctrl-C.
+    private let watchdog = Mutex<CallWatchdog?>(nil)
 
     /// True once Ctrl-C stopped this turn.
     var wasInterrupted: Bool { interrupted.load(ordering: .acquiring) }
@@ -22,38 +28,82 @@ final class ProviderTurn: Sendable {
     /// happens next.
     var printedText: Bool { printed.load(ordering: .acquiring) }
 
-    /// Marks the turn before cancelling, so that whoever sees the call end
-    /// because of it also sees why.
-    func interrupt() {
+    /// A Ctrl-C on this turn. Marks the turn before cancelling, so that
+    /// whoever sees the call end because of it also sees why. An in-process
+    /// call's Ctrl-Cs go to its watchdog (a second one, or the grace running
+    /// out, ends kai with 130 and a message). Returns false for a second
+    /// Ctrl-C on a turn no watchdog guards: kai must end by SIGINT.
+    func interrupt() -> Bool {
+        if let watchdog = watchdog.withLock({ $0 }) {
+            interrupted.store(true, ordering: .releasing)
+            if watchdog.interrupted() { token.cancel() }
+            return true
+        }
+        if wasInterrupted { return false }
         interrupted.store(true, ordering: .releasing)
         token.cancel()
+        return true
     }
 
     /// Calls the provider `name` ("provider/model"); with `stream`, prints
     /// each text delta as it arrives.
-    func run(_ host: PluginHost, _ name: String, request: [UInt8], stream: Bool) -> Result<ProviderResult, CallError> {
+    func run(_ host: PluginHost, _ name: String, request: [UInt8], stream: Bool, store: RegistryStore) -> Result<ProviderResult, CallError> {
         let print: ToolEventHandler = { [self] event in
             // Decided before printing: a Ctrl-C prompted by this delta stops the next one.
             let reply: EventReply = wasInterrupted ? .stop : .continue
-            if case .textDelta(let text) = event {
+            switch event {
+            case .textDelta(let text):
                 Console.raw(1, TerminalText.visible(text))
                 printed.store(true, ordering: .releasing)
+            case .usage(let input, let output, let cost):
+                streamedUsage.withLock {
+                    $0 = ProviderUsage(inputTokens: Int(clamping: input), outputTokens: Int(clamping: output), costUSD: cost)
+                }
+            default: break
             }
             return reply
         }
+        let guarded = guardInProcess(host, name, request: request, store: store)
         let options = CallOptions(cancellation: token, onEvent: stream ? print : nil)
-        do throws(CallError) {
-            return .success(try host.callProvider(name, request: request, options: options))
-        } catch {
-            return .failure(error)
+        return InterruptMask.blockingInterrupts { () -> Result<ProviderResult, CallError> in
+            do throws(CallError) {
+                // Lost the race: the watchdog is reporting the call and ending kai.
+                defer { if guarded?.finished() == false { CallWatchdog.park() } }
+                return .success(try host.callProvider(name, request: request, options: options))
+            } catch {
+                return .failure(error)
+            }
         }
+    }
+
+    /// Starts the watchdog of a call to an in-process provider; nil for a
+    /// worker (its supervisor kills it) or a name the host will refuse.
+    private func guardInProcess(_ host: PluginHost, _ name: String, request: [UInt8], store: RegistryStore) -> CallWatchdog? {
+        let provider = name.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let entry = try? host.providerIndex.resolve(String(provider[0])),
+              entry.plugin.settings.isolation == .inprocess else { return nil }
+        let model = provider.count > 1 && !provider[1].isEmpty ? String(provider[1]) : nil
+        let startedAt = WallClock.now(), started = MonotonicClock.now()
+        let guarded = CallWatchdog(plugin: entry.plugin.id, tool: entry.qualifiedName, noun: "provider", timeout: nil) { [weak self] _ in
+            store.callFinished(CallReport(
+                tool: entry.qualifiedName, plugin: entry.plugin.id, capabilityKind: entry.capability.kind,
+                startedAt: startedAt, durationNanoseconds: MonotonicClock.now() - started,
+                code: .cancelled, errorKind: .cancelKilled, taskType: nil, arguments: request, result: [], depth: 0,
+                model: model, usage: self?.streamedUsage.withLock { $0 } ?? nil))
+            store.flush()
+        }
+        watchdog.withLock { $0 = guarded }
+        // A Ctrl-C that came before the watchdog did starts its grace now.
+        if wasInterrupted { guarded.interrupted() }
+        return guarded
     }
 }
 
 /// Routes Ctrl-C to the turn in flight. With none in flight (kai chat waiting
 /// for a line, or still loading plugins), `idle` runs (it records the calls
 /// made so far) and kai ends with 130. A second Ctrl-C on a turn that did not
-/// stop ends kai by SIGINT's default action.
+/// stop ends kai: through the turn's watchdog (130 and a message) for an
+/// in-process provider, else by SIGINT's default action.
 ///
 /// `@unchecked Sendable`: the mutable state is in `current` (a Mutex); the
 /// signal source is only held to keep it alive, and is thread-safe.
@@ -72,11 +122,10 @@ final class ProviderInterrupts: @unchecked Sendable {
                 PluginExitGuard.kaiExits()
                 exit(ExitCodes.cancelled)
             }
-            if turn.wasInterrupted {
+            if !turn.interrupt() {
                 signal(SIGINT, SIG_DFL)
                 raise(SIGINT)
             }
-            turn.interrupt()
         }
         source.resume()
     }

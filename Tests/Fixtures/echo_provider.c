@@ -17,34 +17,54 @@
  * Prompts with a special meaning:
  *   "hang"  sends the delta "waiting", then blocks in poll() on the call's
  *           cancel fd (kai.host.cancel/1) until the call is cancelled or
- *           stopped, then fails with KAI_ERR_CANCELLED (ERROR event). After
+ *           stopped, then fails with KAI_ERR_CANCELLED (ERROR event); if
+ *           poll() fails with EINTR (a signal reached the calling thread)
+ *           it fails with KAI_ERR_INTERNAL instead. After
  *           20 s it gives up waiting ("stopped"), so a broken test cannot
  *           hang forever.
  *   "fail"  fails with KAI_ERR_UNAVAILABLE, as a provider whose server is
  *           down does: the message names the URL tried and the fix.
  *   "break" streams the delta "partial" and usage, then fails
  *           (KAI_ERR_UNAVAILABLE), as a stream cut off mid-answer.
+ *   "sleep" sends the delta "sleeping" and usage, then sleeps without ever
+ *           looking at is_cancelled or the cancel fd — a provider that
+ *           ignores cancellation — for 20 s, then answers "slept".
+ *   "sigmask" answers "SIGINT blocked" or "SIGINT unblocked": whether the
+ *           thread kai calls the plugin on blocks SIGINT (kai blocks it there
+ *           so that Ctrl-C cannot interrupt a plugin's syscalls with EINTR).
+ *   "bad"   answers with finish_reason "done", which the chat response
+ *           schema refuses (a provider breaking its contract).
  *
  * A model other than echo-1/echo-2 is KAI_ERR_NOT_FOUND naming both.
  *
  * Built with -DECHO_BROKEN, the plugin (id "test.echo.broken") also offers
  * "mute", whose model listing fails like a provider whose server is down.
+ * Built with -DECHO_PLAIN, the plugin (id "test.echo.plain") also offers
+ * "plain", the same echo without streaming (manifest "streaming": false): it
+ * sends no events at all and only writes its response to call->output.
  */
 #define _GNU_SOURCE
 #include <kai/kai_sdk.h>
 #include <kai/kai_events.h>
 #include <kai/kai_provider.h>
 
+#include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef ECHO_BROKEN
 #define ECHO_ID "test.echo.broken"
 #define MUTE ",{\"kind\":\"provider\",\"name\":\"mute\",\"description\":\"A provider whose server is down.\"," \
     "\"streaming\":true,\"models\":[\"mute-1\"]}"
+#elif defined(ECHO_PLAIN)
+#define ECHO_ID "test.echo.plain"
+#define MUTE ",{\"kind\":\"provider\",\"name\":\"plain\",\"description\":\"Echoes without streaming.\"," \
+    "\"streaming\":false,\"models\":[\"echo-1\"]}"
 #else
 #define ECHO_ID "test.echo"
 #define MUTE ""
@@ -144,6 +164,8 @@ static bool parse_request(kai_str input, request *r)
 
 static int32_t emit(const kai_call *call, const kai_event *event)
 {
+    /* "plain" does not stream: it never looks at the sink. */
+    if (name_is(call, "plain")) return KAI_EVENT_CONTINUE;
     return call->events ? call->events->on_event(call->events, event) : KAI_EVENT_CONTINUE;
 }
 
@@ -188,8 +210,9 @@ static kai_result finish(const kai_call *call, const char *model, const char *co
 }
 
 /* Blocks until the call is cancelled or its sink said STOP (the cancel fd
- * turns readable for both). Returns true when cancelled. */
-static bool wait_for_cancel(const kai_host *host, const kai_call *call)
+ * turns readable for both). Returns true when cancelled; sets *interrupted
+ * when poll() failed with EINTR. */
+static bool wait_for_cancel(const kai_host *host, const kai_call *call, bool *interrupted)
 {
     const kai_host_cancel_v1 *ext = host->get_extension(host, KAI_HOST_CANCEL_ID);
     int fd = ext ? ext->cancel_fd(host, call) : -1;
@@ -199,7 +222,13 @@ static bool wait_for_cancel(const kai_host *host, const kai_call *call)
         if (fd >= 0) {
             struct pollfd p = {.fd = fd, .events = POLLIN};
             int ready = poll(&p, 1, 1000);
-            if (ready < 0 && errno != EINTR) return host->is_cancelled(host, call);
+            /* kai keeps Ctrl-C off the calling thread (it blocks SIGINT
+             * there), so EINTR here means a signal reached the plugin. */
+            if (ready < 0 && errno == EINTR) {
+                *interrupted = true;
+                return false;
+            }
+            if (ready < 0) return host->is_cancelled(host, call);
             if (ready > 0) return host->is_cancelled(host, call);
         } else {
             struct timespec pause = {0, 1000000};
@@ -234,10 +263,33 @@ static kai_result chat(const kai_host *host, const kai_call *call)
          * token), so Ctrl-C always ends it through the cancel fd. */
         (void)send_text(call, "waiting", 7);
         send_usage(call, req.input_words, 1);
-        if (wait_for_cancel(host, call))
+        bool interrupted = false;
+        if (wait_for_cancel(host, call, &interrupted))
             result = fail(call, KAI_ERR_CANCELLED, "cancelled while waiting");
+        else if (interrupted)
+            result = fail(call, KAI_ERR_INTERNAL, "poll() on the cancel fd failed with EINTR: a signal reached the provider's thread");
         else
             result = finish(call, model, "waiting", 7, KAI_FINISH_STOPPED, req.input_words, 1);
+    } else if (strcmp(req.last_user, "sleep") == 0) {
+        (void)send_text(call, "sleeping", 8);
+        send_usage(call, req.input_words, 1);
+        int64_t wake = kai_sdk_now_ns() + 20000000000LL;
+        while (kai_sdk_now_ns() < wake) {
+            struct timespec pause = {0, 10000000};
+            nanosleep(&pause, NULL);
+        }
+        result = finish(call, model, "slept", 5, KAI_FINISH_STOP, req.input_words, 1);
+    } else if (strcmp(req.last_user, "sigmask") == 0) {
+        sigset_t mask;
+        if (pthread_sigmask(SIG_BLOCK, NULL, &mask) != 0) {
+            result = fail(call, KAI_ERR_INTERNAL, "pthread_sigmask failed");
+        } else {
+            const char *answer = sigismember(&mask, SIGINT) == 1 ? "SIGINT blocked" : "SIGINT unblocked";
+            result = finish(call, model, answer, strlen(answer), KAI_FINISH_STOP, req.input_words, 1);
+        }
+    } else if (strcmp(req.last_user, "bad") == 0) {
+        result = kai_sdk_write(call->output,
+            "{\"message\":{\"role\":\"assistant\",\"content\":\"bad\"},\"finish_reason\":\"done\"}");
     } else {
         int n = snprintf(reply, sizeof reply, "%s%s%s%s (%zu messages)", req.system ? "[system: " : "",
                          req.system ? req.system : "", req.system ? "] " : "", req.last_user, req.messages);
@@ -280,7 +332,7 @@ static kai_result echo_invoke(void *instance, const kai_call *call)
     const kai_host *host = instance;
     bool has_operation = call->struct_size >= offsetof(kai_call, reserved1);
     uint32_t operation = has_operation ? call->operation : KAI_OP_INVOKE;
-    if (!name_is(call, "echo") && !name_is(call, "mute"))
+    if (!name_is(call, "echo") && !name_is(call, "mute") && !name_is(call, "plain"))
         return kai_sdk_fail(call->output, KAI_ERR_NOT_FOUND, "no such provider");
     if (operation == KAI_OP_LIST_MODELS) return list_models(call);
     if (name_is(call, "mute")) return fail(call, KAI_ERR_UNAVAILABLE, down);

@@ -7,15 +7,16 @@ import Testing
 /// the real binary and a real provider plugin (Tests/Fixtures/echo_provider.c,
 /// built with plain cc), which echoes the last user message word by word.
 @Suite struct ProviderCLITests {
-    static func plugin(broken: Bool = false) throws -> String {
-        try Fixtures.compile(
-            broken ? "echo_provider_broken" : "echo_provider", source: Fixtures.repositoryRoot + "/Tests/Fixtures/echo_provider.c",
-            flags: broken ? ["-DECHO_BROKEN"] : [])
+    static func plugin(broken: Bool = false, plain: Bool = false) throws -> String {
+        let variant = broken ? "_broken" : plain ? "_plain" : ""
+        return try Fixtures.compile(
+            "echo_provider" + variant, source: Fixtures.repositoryRoot + "/Tests/Fixtures/echo_provider.c",
+            flags: broken ? ["-DECHO_BROKEN"] : plain ? ["-DECHO_PLAIN"] : [])
     }
 
     /// A scratch directory with a config loading the echo provider and a
     /// registry of its own.
-    static func setUp(_ name: String, broken: Bool = false, isolation: String = "inprocess") throws -> String {
+    static func setUp(_ name: String, broken: Bool = false, plain: Bool = false, isolation: String = "inprocess") throws -> String {
         let directory = Fixtures.scratch + "/providers-\(name)"
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -23,7 +24,7 @@ import Testing
         try """
             database: \(directory)/registry.sqlite
             plugins:
-              - path: \(try plugin(broken: broken))
+              - path: \(try plugin(broken: broken, plain: plain))
                 isolation: \(isolation)
             """.write(toFile: config, atomically: true, encoding: .utf8)
         return config
