@@ -65,14 +65,16 @@ final class ProviderTurn: Sendable {
         }
         let guarded = guardInProcess(host, name, request: request, store: store)
         let options = CallOptions(cancellation: token, onEvent: stream ? print : nil)
-        return InterruptMask.blockingInterrupts { () -> Result<ProviderResult, CallError> in
-            do throws(CallError) {
-                // Lost the race: the watchdog is reporting the call and ending kai.
-                defer { if guarded?.finished() == false { CallWatchdog.park() } }
-                return .success(try host.callProvider(name, request: request, options: options))
-            } catch {
-                return .failure(error)
-            }
+        // SIGINT is not blocked on this thread: libdispatch's threads block
+        // every signal, so blocking it here too would leave Ctrl-C pending
+        // for good. A plugin's wait may end with EINTR; kai_provider.h says
+        // to wait again.
+        do throws(CallError) {
+            // Lost the race: the watchdog is reporting the call and ending kai.
+            defer { if guarded?.finished() == false { CallWatchdog.park() } }
+            return .success(try host.callProvider(name, request: request, options: options))
+        } catch {
+            return .failure(error)
         }
     }
 
