@@ -4,10 +4,10 @@ import Testing
 
 /// JSON Schema → GBNF, text for text.
 struct JSONSchemaGrammarTests {
-    static let char = #"char ::= [^"\\\x7F\x00-\x1F] | "\\" ( ["\\/bfnrt] | "u" [0-9a-fA-F]{4} )"#
+    static let char = #"char ::= [^"\\\x7F\x00-\x1F] | "\\" ( ["\\/bfnrt] | "u" ( [0-9a-cA-CefEF] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2} ) )"#
     static let string = #"string ::= "\"" char* "\"""#
     static let integer = #"integer ::= "-"? ( [0-9] | [1-9] [0-9]{1,15} )"#
-    static let number = #"number ::= integer ( "." [0-9]{1,16} )? ( [eE] [-+]? [0-9]{1,3} )?"#
+    static let number = #"number ::= integer ( "." [0-9]{1,16} )? ( [eE] [-+]? [0-9]{1,2} )?"#
     static let boolean = #"boolean ::= "true" | "false""#
     static let ws = #"ws ::= " "?"#
 
@@ -106,9 +106,34 @@ struct JSONSchemaGrammarTests {
          #"the local provider cannot constrain generation to the JSON Schema keyword "$ref" (at /items/$ref); it supports type, properties, required, enum, const, items, anyOf, oneOf, minLength, maxLength, minItems and maxItems"#),
         (#"{"type": "decimal"}"#, #""type" at /type names "decimal", which is not a JSON Schema type"#),
         (#"{"enum": []}"#, #""enum" at /enum must be a non-empty array"#),
+        // llama.cpp's parser loops, unsigned, on {5,2}: refused before it sees it.
+        (#"{"type": "string", "minLength": 5, "maxLength": 2}"#,
+         #""minLength" 5 is above "maxLength" 2 at : no value satisfies the schema"#),
+        (#"{"type": "array", "items": {"type": "integer"}, "minItems": 3, "maxItems": 1}"#,
+         #""minItems" 3 is above "maxItems" 1 at : no value satisfies the schema"#),
+        (#"{"type": "string", "maxLength": 2001}"#,
+         #""maxLength" at /maxLength must be an integer from 0 to 2000 for the local provider's grammar"#),
+        // A keyword beside anyOf/oneOf/enum would be dropped: refused.
+        (#"{"type": "object", "properties": {"a": {"type": "integer"}}, "anyOf": [{"required": ["a"]}]}"#,
+         #""anyOf" at  has "properties" beside it, which the local provider's grammar cannot combine; move "properties" into each branch of "anyOf""#),
+        (#"{"enum": ["a", "b"], "maxLength": 1}"#,
+         #""enum" at  has "maxLength" beside it, which the local provider's grammar cannot combine; move "maxLength" into each branch of "enum""#),
     ])
     func unsupportedSchemas_failNamingTheKeywordAndWhere(schemaText: String, message: String) throws {
         #expect(throws: GrammarError(message)) { try LocalGrammar.value(try schema(schemaText)) }
+    }
+
+    /// Every value the grammar allows is JSON Kai reads: no exponent past a
+    /// double's range, no lone surrogate escape.
+    @Test func numbersAndEscapes_stayWithinWhatKaisParserReads() throws {
+        let grammar = try LocalGrammar.value(schema(#"{"type": "object", "properties": {"n": {"type": "number"}, "s": {"type": "string"}}, "required": ["n", "s"]}"#))
+        #expect(grammar.contains(Self.number + "\n") && grammar.contains(Self.char + "\n"))
+        #expect(!grammar.contains("[0-9]{1,3}") && !grammar.contains(#""u" [0-9a-fA-F]{4}"#))
+    }
+
+    /// "type" beside enum only names the listed values' type.
+    @Test func typeBesideEnum_isAccepted() throws {
+        #expect(try LocalGrammar.value(schema(#"{"type": "string", "enum": ["a", "b"]}"#)).contains(#""\"a\"" | "\"b\"""#))
     }
 
     @Test func toolCall_unsupportedKeyword_namesTheTool() throws {

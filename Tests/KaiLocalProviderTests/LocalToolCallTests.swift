@@ -150,3 +150,30 @@ struct LocalProviderWorkerTests {
         #expect(result.model == "smollm2-135m-instruct.q4_1")
     }
 }
+
+/// Through the real host, whose EventRelay turns is_cancelled() true on a
+/// STOP (kai_provider.h): the local provider must still finish "stopped".
+@Suite(.requiresLocalModel)
+struct LocalProviderHostEdgeTests {
+    @Test func sinkAnsweringStop_throughTheRealHost_endsStopped_withUsage() throws {
+        let seen = Atomic<Int>(0)
+        let options = CallOptions(onEvent: { event in
+            guard case .textDelta = event else { return .continue }
+            return seen.add(1, ordering: .relaxed).newValue >= 3 ? .stop : .continue
+        })
+        let request = Array(#"{"messages": [{"role": "user", "content": "Tell a long story about a fox."}], "temperature": 0, "max_tokens": 100}"#.utf8)
+        let result = try LocalToolCallTests.host.callProvider("local", request: request, options: options)
+        #expect(result.finishReason == "stopped")
+        #expect(seen.load(ordering: .relaxed) == 3)
+        #expect((result.usage?.outputTokens ?? 0) >= 3)
+    }
+
+    /// llama.cpp takes C strings: a NUL would cut the prompt silently.
+    @Test func aMessageWithANulCharacter_isRefusedSayingSo() throws {
+        let request = Array(#"{"messages": [{"role": "user", "content": "hi\u0000there"}], "max_tokens": 5}"#.utf8)
+        let error = try #require(throws: CallError.self) { try LocalToolCallTests.host.callProvider("local", request: request) }
+        #expect(error.description(for: .provider).hasSuffix(
+            #"a user message contains a NUL character (\u0000), which the local model's prompt cannot carry; remove it"#))
+        #expect(error.code == .invalidInput)
+    }
+}

@@ -78,8 +78,11 @@ struct GBNF {
         "object": #""{" ws ( string ":" ws value ( "," ws string ":" ws value )* )? ws "}""#,
         "array": #""[" ws ( value ( "," ws value )* )? ws "]""#,
         "string": #""\"" char* "\"""#,
-        "char": #"[^"\\\x7F\x00-\x1F] | "\\" ( ["\\/bfnrt] | "u" [0-9a-fA-F]{4} )"#,
-        "number": #"integer ( "." [0-9]{1,16} )? ( [eE] [-+]? [0-9]{1,3} )?"#,
+        // \u escapes outside the surrogates only: a lone surrogate is JSON
+        // Kai's parser refuses (RFC 8259 allows it, UTF-8 cannot carry it).
+        "char": #"[^"\\\x7F\x00-\x1F] | "\\" ( ["\\/bfnrt] | "u" ( [0-9a-cA-CefEF] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2} ) )"#,
+        // Exponents of two digits at most: 1e999 is no double, so no JSON value Kai reads.
+        "number": #"integer ( "." [0-9]{1,16} )? ( [eE] [-+]? [0-9]{1,2} )?"#,
         "integer": #""-"? ( [0-9] | [1-9] [0-9]{1,15} )"#,
         "boolean": #""true" | "false""#,
         "null": #""null""#,

@@ -40,6 +40,7 @@ struct JSONSchemaGrammar {
         for (keyword, _) in object where !Self.supported.contains(keyword) && !Self.ignored.contains(keyword) {
             throw GrammarError.unsupported(keyword: keyword, at: pointer + "/" + escape(keyword))
         }
+        try rejectSiblings(of: object, at: pointer)
         if let value = object["const"] { return GBNF.literal(json: value) }
         if let values = object["enum"] {
             guard let values = values.arrayValue, !values.isEmpty else { throw GrammarError("\"enum\" at \(pointer)/enum must be a non-empty array") }
@@ -93,8 +94,7 @@ struct JSONSchemaGrammar {
     }
 
     private mutating func string(_ object: JSONObject, name: String, at pointer: String) throws(GrammarError) -> String {
-        let minimum = try count(object, "minLength", at: pointer) ?? 0
-        let maximum = try count(object, "maxLength", at: pointer)
+        let (minimum, maximum) = try bounds(object, "minLength", "maxLength", at: pointer)
         if minimum == 0 && maximum == nil { return gbnf.primitive("string") }
         let char = gbnf.primitive("char")
         return rule(name, #""\"" "# + repeated(char, minimum, maximum) + #" "\"""#)
@@ -147,20 +147,49 @@ struct JSONSchemaGrammar {
 
     private mutating func array(_ object: JSONObject, name: String, at pointer: String) throws(GrammarError) -> String {
         let item = try expression(for: object["items"] ?? .bool(true), name: "\(name)-item", at: pointer + "/items")
-        let minimum = try count(object, "minItems", at: pointer) ?? 0
-        let maximum = try count(object, "maxItems", at: pointer)
+        let (minimum, maximum) = try bounds(object, "minItems", "maxItems", at: pointer)
         if maximum == 0 { return rule(name, #""[" ws "]""#, usesWhitespace: true) }
         let rest = repeated(#"( "," ws "# + item + " )", max(minimum - 1, 0), maximum.map { $0 - 1 })
         let items = minimum == 0 ? "( \(item) \(rest) )?" : "\(item) \(rest)"
         return rule(name, #""[" ws "# + items + #" ws "]""#, usesWhitespace: true)
     }
 
+    /// llama.cpp's grammar parser repeats an element at most this many
+    /// times (MAX_REPETITION_THRESHOLD); past it a bound would be dropped.
+    static let maxRepetitions = 2000
+
     private func count(_ object: JSONObject, _ keyword: String, at pointer: String) throws(GrammarError) -> Int? {
         guard let value = object[keyword] else { return nil }
-        guard let n = value.intValue, n >= 0, n <= 10_000 else {
-            throw GrammarError("\"\(keyword)\" at \(pointer)/\(keyword) must be an integer from 0 to 10000")
+        guard let n = value.intValue, n >= 0, n <= Self.maxRepetitions else {
+            throw GrammarError("\"\(keyword)\" at \(pointer)/\(keyword) must be an integer from 0 to \(Self.maxRepetitions) for the local provider's grammar")
         }
         return Int(n)
+    }
+
+    /// A lower and upper bound; a minimum above the maximum is a schema no
+    /// value satisfies (and llama.cpp's parser would loop on it, unsigned).
+    private func bounds(_ object: JSONObject, _ low: String, _ high: String, at pointer: String) throws(GrammarError) -> (Int, Int?) {
+        let minimum = try count(object, low, at: pointer) ?? 0
+        let maximum = try count(object, high, at: pointer)
+        if let maximum, minimum > maximum {
+            throw GrammarError("\"\(low)\" \(minimum) is above \"\(high)\" \(maximum) at \(pointer): no value satisfies the schema")
+        }
+        return (minimum, maximum)
+    }
+
+    /// anyOf, oneOf, enum and const are generated on their own: a keyword
+    /// beside them that constrains values (properties, required, type, …)
+    /// would be silently dropped and calls would break the schema, so such a
+    /// combination is refused. Write the constraint inside each branch.
+    private func rejectSiblings(of object: JSONObject, at pointer: String) throws(GrammarError) {
+        let exclusive = ["anyOf", "oneOf", "enum", "const"].filter { object[$0] != nil }
+        guard let first = exclusive.first else { return }
+        let others = object.keys.filter { Self.supported.contains($0) && $0 != first }.sorted()
+        // "type" beside enum/const names the type of the listed values: harmless.
+        let harmful = others.filter { !((first == "enum" || first == "const") && $0 == "type") }
+        if let other = harmful.first {
+            throw GrammarError("\"\(first)\" at \(pointer) has \"\(other)\" beside it, which the local provider's grammar cannot combine; move \"\(other)\" into each branch of \"\(first)\"")
+        }
     }
 
     /// `element` repeated min...max times (max nil: unbounded), in GBNF.

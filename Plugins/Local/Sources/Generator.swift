@@ -48,8 +48,11 @@ struct Generator {
         var tokens = prompt
         try decode(&tokens)
         while true {
-            if let reason = control.stopReason() { throw reason }
+            // STOP first: the host turns is_cancelled() true after a STOP
+            // too (kai_provider.h), and a STOP ends as "stopped", not as a
+            // cancellation.
             if events.stopRequested { result.finishReason = "stopped"; break }
+            if let reason = control.stopReason() { throw reason }
             let token = try sampler.sample(context)
             if model.isEndOfGeneration(token) { result.finishReason = "stop"; break }
             result.outputTokens += 1
@@ -69,7 +72,7 @@ struct Generator {
             }
             if result.outputTokens >= limit { result.finishReason = "length"; break }
             var next = [token]
-            try decode(&next)
+            guard try decode(&next, stopRequested: events.stopRequested) else { result.finishReason = "stopped"; break }
         }
         if mode == .toolCall {
             emit(ToolCallStream.Delta(fragment: call.finish()), &result, &events)
@@ -92,12 +95,16 @@ struct Generator {
         }
     }
 
-    private func decode(_ tokens: inout [kai_llama_token]) throws(ProviderError) {
+    /// False when the abort callback stopped the decode after the sink
+    /// answered STOP: the generation ends as "stopped".
+    @discardableResult
+    private func decode(_ tokens: inout [kai_llama_token], stopRequested: Bool = false) throws(ProviderError) -> Bool {
         let api = model.api
         let status = tokens.withUnsafeMutableBufferPointer { buffer in
             api.decode(context.pointer, api.batch_get_one(buffer.baseAddress, Int32(buffer.count)))
         }
-        if status == 0 { return }
+        if status == 0 { return true }
+        if status == 2, stopRequested { return false }
         if status == 2, let reason = control.stopReason() { throw reason }
         throw .internalError("llama_decode failed with status \(status)")
     }

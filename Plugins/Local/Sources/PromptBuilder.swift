@@ -65,6 +65,11 @@ enum PromptBuilder {
         defer { cStrings.forEach { free($0) } }
         var messages: [kai_llama_chat_message] = []
         for turn in turns {
+            // llama.cpp takes C strings: a NUL would silently cut the prompt
+            // there (and the tool list after it).
+            guard !turn.content.utf8.contains(0) else {
+                throw .invalidInput("a \(turn.role) message contains a NUL character (\\u0000), which the local model's prompt cannot carry; remove it")
+            }
             guard let role = strdup(turn.role), let content = strdup(turn.content) else { throw .internalError("out of memory") }
             cStrings += [role, content]
             messages.append(kai_llama_chat_message(role: role, content: content))

@@ -35,7 +35,9 @@ final class TokenSampler {
         if let text {
             guard let grammar = api.sampler_init_grammar(model.vocab, text, "root") else {
                 api.sampler_free(chain)
-                throw .internalError("llama.cpp rejected the grammar Kai derived from the schema (a bug in Kai's converter):\n\(text)")
+                // Not the grammar itself: it can run past the 64 KiB of error details.
+                throw .internalError("llama.cpp rejected the grammar Kai derived from the tools' input schemas (\(text.utf8.count) bytes): "
+                    + "the schema is too large for it (e.g. dozens of optional properties in one object), or Kai's converter has a bug")
             }
             self.grammar = grammar
         }
