@@ -34,4 +34,11 @@ static inline long kai_curl_response_code(CURL *easy) {
     return code;
 }
 
+/** Seconds the last response's Retry-After header asks to wait, or 0. */
+static inline long kai_curl_retry_after(CURL *easy) {
+    curl_off_t seconds = 0;
+    if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &seconds) != CURLE_OK || seconds < 0) return 0;
+    return (long)seconds;
+}
+
 #endif

@@ -8,6 +8,10 @@ import CCurl
 /// by one call at a time — TransferPool hands it out under its lock and
 /// takes it back only when that call is done with it.
 final class CurlTransfer: @unchecked Sendable {
+    /// The last response's Retry-After, in seconds (0: none), for the
+    /// error of a 429 or 503.
+    var retryAfterSeconds: Int { Int(kai_curl_retry_after(easy)) }
+
     private let multi: OpaquePointer
     private let easy: OpaquePointer
 

@@ -27,7 +27,7 @@ struct Exchange {
         var errorBody: [UInt8] = []
         var eventCount = 0
         let url = endpoint.chatURL
-        let outcome = try perform(request(.post, url: url, body: body, stream: true)) { bytes, status in
+        let (outcome, retryAfter) = try perform(request(.post, url: url, body: body, stream: true)) { bytes, status in
             guard (200..<300).contains(status) else {
                 errorBody.append(contentsOf: bytes.prefix(max(0, Self.errorLimit - errorBody.count)))
                 return true
@@ -49,7 +49,7 @@ struct Exchange {
             accumulator.finish(emitter: emitter)
             return accumulator.reply
         case .completed(let status) where !(200..<300).contains(status):
-            throw HTTPFailure.status(status, body: errorBody, endpoint: endpoint, url: url, hint: hint)
+            throw HTTPFailure.status(status, body: errorBody, endpoint: endpoint, url: url, hint: hint, retryAfter: retryAfter)
         default:
             break
         }
@@ -73,7 +73,7 @@ struct Exchange {
     func fetch(_ request: HTTPRequest, hint: String? = nil) throws(ProviderError) -> [UInt8] {
         var body: [UInt8] = []
         var tooLarge = false
-        let outcome = try perform(request) { bytes, status in
+        let (outcome, retryAfter) = try perform(request) { bytes, status in
             let limit = (200..<300).contains(status) ? Self.bodyLimit : Self.errorLimit
             guard body.count + bytes.count <= limit else {
                 tooLarge = (200..<300).contains(status)
@@ -85,14 +85,17 @@ struct Exchange {
         }
         if tooLarge { throw .unavailable("endpoint \(endpoint.name) (\(request.url)) sent more than \(Self.bodyLimit >> 20) MiB") }
         if case .completed(let status) = outcome, !(200..<300).contains(status) {
-            throw HTTPFailure.status(status, body: body, endpoint: endpoint, url: request.url, hint: hint)
+            throw HTTPFailure.status(status, body: body, endpoint: endpoint, url: request.url, hint: hint, retryAfter: retryAfter)
         }
         return body
     }
 
     /// Runs the transfer; returns .completed (any status) or .stopped, and
     /// throws for everything else.
-    private func perform(_ request: HTTPRequest, onBody: @escaping (UnsafeRawBufferPointer, Int) -> Bool) throws(ProviderError) -> TransferOutcome {
+    /// The outcome, and the response's Retry-After in seconds (0: none).
+    private func perform(
+        _ request: HTTPRequest, onBody: @escaping (UnsafeRawBufferPointer, Int) -> Bool
+    ) throws(ProviderError) -> (TransferOutcome, retryAfter: Int) {
         guard let transfer = pool.take() else { throw .internalError("libcurl could not create a handle (out of memory?)") }
         defer { pool.give(transfer) }
         // Which limit curl's timeout was: streaming, curl has only the
@@ -102,10 +105,10 @@ struct Exchange {
         let outcome = transfer.perform(request, waiter: waiter, onBody: onBody)
         switch outcome {
         case .completed, .stopped:
-            return outcome
+            return (outcome, transfer.retryAfterSeconds)
         case .failed(let code, let status):
             // A status that arrived before the failure says more than curl.
-            if status >= 400 { return .completed(status: status) }
+            if status >= 400 { return (.completed(status: status), transfer.retryAfterSeconds) }
             throw HTTPFailure.transport(code, endpoint: endpoint, url: request.url, deadlineBound: deadlineBound)
         case .idle:
             throw HTTPFailure.idle(endpoint: endpoint, url: request.url)

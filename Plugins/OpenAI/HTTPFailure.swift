@@ -9,7 +9,10 @@ import KaiJSON
 /// request or the config).
 enum HTTPFailure {
     /// `what` says which request, e.g. "endpoint local (http://…/chat/completions)".
-    static func status(_ status: Int, body: [UInt8], endpoint: Endpoint, url: String, hint: String? = nil) -> ProviderError {
+    /// `retryAfter`: the server's Retry-After in seconds (0: none), said for 429 and 503.
+    static func status(
+        _ status: Int, body: [UInt8], endpoint: Endpoint, url: String, hint: String? = nil, retryAfter: Int = 0
+    ) -> ProviderError {
         let what = "endpoint \(endpoint.name) (\(url))"
         let said = serverMessage(body, endpoint: endpoint).map { ": \($0)" } ?? " (the server gave no message)"
         let extra = hint.map { "; \($0)" } ?? ""
@@ -21,7 +24,10 @@ enum HTTPFailure {
         case 400, 413, 422:
             return ProviderError(KAI_ERR_INVALID_INPUT, "\(what) rejected the request: HTTP \(status)\(said)\(extra)")
         case 429:
-            return .unavailable("\(what) is limiting requests: HTTP 429\(said); wait and retry, or check the account's quota")
+            let wait = retryAfter > 0 ? "wait \(retryAfter) s (its Retry-After)" : "wait"
+            return .unavailable("\(what) is limiting requests: HTTP 429\(said); \(wait) and retry, or check the account's quota")
+        case 503 where retryAfter > 0:
+            return .unavailable("\(what) failed: HTTP 503\(said)\(extra); it asks to retry after \(retryAfter) s (Retry-After)")
         case 500...599:
             return .unavailable("\(what) failed: HTTP \(status)\(said)\(extra)")
         default:

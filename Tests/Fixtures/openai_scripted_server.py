@@ -140,9 +140,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def send_json(self, status, body):
+    def send_json(self, status, body, headers=()):
         data = json.dumps(body, separators=(",", ":")).encode() if body is not None else b""
         self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -180,6 +182,9 @@ class Handler(BaseHTTPRequestHandler):
         if model == "fail-404":
             return self.send_json(404, {"error": {"message": "The model `fail-404` does not exist", "type": "invalid_request_error",
                                                   "param": None, "code": "model_not_found"}})
+        if model == "fail-429-retry":  # not in MODELS: the model list stays as the tests count it
+            return self.send_json(429, {"error": {"message": "Rate limit reached", "type": "requests", "param": None, "code": None}},
+                                  headers=[("Retry-After", "7")])
         if model == "fail-429":
             return self.send_json(429, {"error": {"message": "Rate limit reached", "type": "requests", "param": None, "code": None}})
         if model == "hang":

@@ -44,6 +44,12 @@ import Testing
         let limited = host.stream(OpenAIFixtures.request("fail-429")).error
         #expect(limited?.code == .unavailable)
         #expect(limited?.description.hasSuffix("endpoint scripted (\(chatURL)) is limiting requests: HTTP 429: Rate limit reached; wait and retry, or check the account's quota") == true)
+        // With a Retry-After, the error says how long (streamed and not).
+        for retried in [host.stream(OpenAIFixtures.request("fail-429-retry")).error,
+                        host.complete(OpenAIFixtures.request("fail-429-retry")).error] {
+            #expect(retried?.code == .unavailable)
+            #expect(retried?.description.hasSuffix("endpoint scripted (\(chatURL)) is limiting requests: HTTP 429: Rate limit reached; wait 7 s (its Retry-After) and retry, or check the account's quota") == true, "\(String(describing: retried))")
+        }
     }
 
     @Test func serverDown_namesTheURLTried() {
