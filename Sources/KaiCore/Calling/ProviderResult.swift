@@ -69,6 +69,7 @@ final class CallDetails: Sendable {
         var model: String?
         var usage: ProviderUsage?
         var timeToFirstToken: Int64?
+        var response: JSONValue?
     }
 
     private let state: Mutex<State>
@@ -82,24 +83,34 @@ final class CallDetails: Sendable {
     var model: String? { state.withLock { $0.model } }
     var usage: ProviderUsage? { state.withLock { $0.usage } }
     var timeToFirstToken: Int64? { state.withLock { $0.timeToFirstToken } }
+    /// The chat response, parsed once when the call finished.
+    var response: JSONValue? { state.withLock { $0.response } }
+
+    /// What a streamed event says: the first delta's time, the usage so far.
+    func observe(_ event: ToolEvent) {
+        switch event {
+        case .textDelta, .toolCallDelta: firstToken()
+        case .usage(let input, let output, let cost):
+            streamed(usage: ProviderUsage(inputTokens: Int(clamping: input), outputTokens: Int(clamping: output), costUSD: cost))
+        case .progress: break
+        }
+    }
 
     func firstToken() {
         let now = MonotonicClock.now()
         state.withLock { if $0.timeToFirstToken == nil { $0.timeToFirstToken = now - started } }
     }
 
-    func finished(model: String?, usage: ProviderUsage?) {
-        state.withLock { state in
-            if let model { state.model = model }
-            if let usage { state.usage = usage }
-        }
-    }
-
     /// From a chat response (validated, so it parses): the model that
     /// answered and the final usage win over what was asked and streamed.
     func finished(response json: [UInt8]) {
         guard let response = try? JSONParser.parse(json) else { return }
-        finished(model: response["model"]?.stringValue, usage: ProviderUsage(response: response))
+        let model = response["model"]?.stringValue, usage = ProviderUsage(response: response)
+        state.withLock { state in
+            state.response = response
+            if let model { state.model = model }
+            if let usage { state.usage = usage }
+        }
     }
 
     /// Usage seen in the stream, for a call that failed before its response.

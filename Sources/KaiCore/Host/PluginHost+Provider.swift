@@ -16,23 +16,17 @@ extension PluginHost {
     public func callProvider(_ name: String, request: [UInt8], options: CallOptions = CallOptions()) throws(CallError) -> ProviderResult {
         let (providerName, model) = Self.splitModel(name)
         let entry = try providerIndex.resolve(providerName)
-        let request = try Self.request(request, model: model, provider: entry.qualifiedName)
-        let details = CallDetails(model: model ?? Self.requestedModel(request), started: MonotonicClock.now())
+        let (request, requested) = Self.request(request, model: model)
+        let details = CallDetails(model: requested, started: MonotonicClock.now())
         var options = options
         if let handler = options.onEvent {
             options.onEvent = { event in
-                switch event {
-                case .textDelta, .toolCallDelta: details.firstToken()
-                case .usage(let input, let output, let cost):
-                    details.streamed(usage: ProviderUsage(inputTokens: Int(clamping: input), outputTokens: Int(clamping: output), costUSD: cost))
-                case .progress: break
-                }
+                details.observe(event)
                 return handler(event)
             }
         }
         let result = try call(entry, input: request, options: options, details: details)
-        // Validated against chat-response.schema.json by the call, so it parses.
-        let response = (try? JSONParser.parse(result.json)) ?? .null
+        let response = details.response ?? .null
         let usage = details.usage
         return ProviderResult(
             plugin: entry.plugin.id, provider: entry.capability.name, model: details.model, json: result.json,
@@ -76,17 +70,14 @@ extension PluginHost {
         return (String(name[..<slash]), model.isEmpty ? nil : model)
     }
 
-    /// The request with `model` filled in when it names none. Input that is
-    /// not a JSON object is left for validation to reject with its message.
-    static func request(_ request: [UInt8], model: String?, provider: String) throws(CallError) -> [UInt8] {
-        guard let model else { return request }
-        guard case .object(var object)? = try? JSONParser.parse(request) else { return request }
-        if object["model"] != nil { return request }
+    /// The request with `model` filled in when it names none, and the model
+    /// it then asks for (parsed once). Input that is not a JSON object is
+    /// left for validation to reject with its message.
+    static func request(_ request: [UInt8], model: String?) -> (bytes: [UInt8], model: String?) {
+        guard case .object(var object)? = try? JSONParser.parse(request) else { return (request, model) }
+        if let named = object["model"]?.stringValue { return (request, named) }
+        guard let model else { return (request, nil) }
         object["model"] = .string(model)
-        return JSONValue.object(object).serializedBytes()
-    }
-
-    static func requestedModel(_ request: [UInt8]) -> String? {
-        (try? JSONParser.parse(request))?["model"]?.stringValue
+        return (JSONValue.object(object).serializedBytes(), model)
     }
 }

@@ -21,18 +21,12 @@ extension PluginHost {
             guard let entry = name.isEmpty ? providerIndex.entries.first : try providerIndex.resolve(name) else {
                 throw .providerNotFound("", suggestion: nil)
             }
-            let request = try Self.request(request, model: model, provider: entry.qualifiedName)
-            let details = CallDetails(model: model ?? Self.requestedModel(request), started: MonotonicClock.now())
+            let (request, requested) = Self.request(request, model: model)
+            let details = CallDetails(model: requested, started: MonotonicClock.now())
             var onEvent: ToolEventHandler?
             if let stream {
                 onEvent = { @Sendable event in
-                    switch event {
-                    case .textDelta, .toolCallDelta: details.firstToken()
-                    case .usage(let input, let output, let cost):
-                        // Kept for the log should the stream end in failure.
-                        details.streamed(usage: ProviderUsage(inputTokens: Int(clamping: input), outputTokens: Int(clamping: output), costUSD: cost))
-                    case .progress: break
-                    }
+                    details.observe(event)
                     return stream.emit(event)
                 }
             }
@@ -44,7 +38,7 @@ extension PluginHost {
                 return result
             }
             if let stream {
-                let finish = ((try? JSONParser.parse(result.json))?["finish_reason"]?.stringValue) ?? "stop"
+                let finish = details.response?["finish_reason"]?.stringValue ?? "stop"
                 stream.done(finishReason: finish, result: result.json)
                 return KAI_OK
             }

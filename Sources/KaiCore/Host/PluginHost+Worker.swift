@@ -140,18 +140,6 @@ extension PluginHost {
         }
         return nil
     }
-
-    private static func withStrings<R>(_ first: [UInt8], _ second: [UInt8], _ body: (kai_str, kai_str) -> R) -> R {
-        first.withUnsafeBufferPointer { a in
-            second.withUnsafeBufferPointer { b in
-                a.withMemoryRebound(to: CChar.self) { a in
-                    b.withMemoryRebound(to: CChar.self) { b in
-                        body(kai_str(data: a.baseAddress, len: a.count), kai_str(data: b.baseAddress, len: b.count))
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// Sends the host's provider-stream events to the worker that asked.
