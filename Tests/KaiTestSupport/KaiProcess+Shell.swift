@@ -7,17 +7,6 @@ extension KaiProcess {
     /// kai's threads, only its signalfd. coreutils' `env --default-signal`
     /// unblocks it, then execs kai (same pid, so `kill` reaches kai).
     public static func startAsFromAShell(_ arguments: [String], stdin: String? = nil) throws -> Running {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["--default-signal=INT", executable] + arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": home]
-        let output = Pipe(), errors = Pipe(), input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        return Running(process: process, output: output, errors: errors)
+        try start("/usr/bin/env", ["--default-signal=INT", executable] + arguments, stdin: stdin)
     }
 }

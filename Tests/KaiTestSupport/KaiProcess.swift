@@ -26,8 +26,15 @@ public struct KaiProcess {
     }
 
     public static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Running {
+        try start(executable, arguments, stdin: stdin, environment: environment)
+    }
+
+    /// Runs `program` (kai, or a wrapper that execs it) with kai's minimal environment.
+    static func start(
+        _ program: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]
+    ) throws -> Running {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         var env = ["PATH": "/usr/bin:/bin", "HOME": home]
         env.merge(environment) { $1 }
