@@ -6,8 +6,10 @@ import KaiRegistry
 /// is disabled there once its policy's limit is reached within the window.
 enum WorkerFailureWindow {
     static func check(_ error: CallError, host: PluginHost, store: RegistryStore, diagnostics: any RuntimeDiagnostics) {
+        // Any kind of capability: a provider's or agent's worker fails like a tool's.
         guard error.kind.isWorkerFailure,
-              let entry = try? host.tools.resolve(error.toolName) else { return }
+              let entry = Capability.Kind.allCases.lazy.compactMap({ try? host.index($0).resolve(error.toolName) }).first
+        else { return }
         let policy = entry.plugin.settings.worker
         let since = WallClock.now() - policy.failureWindow
         guard let failures = try? store.workerFailures(plugin: entry.plugin.id, since: since),

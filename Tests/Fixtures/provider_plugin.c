@@ -11,7 +11,7 @@
  *             poll() on the call's cancel fd (kai.host.cancel/1) until the
  *             call is cancelled, then fails with KAI_ERR_CANCELLED; "TOOL"
  *             answers with a tool call of the first tool named in the
- *             request; "STOPME" keeps streaming deltas until the sink
+ *             request; "CRASH" aborts (a provider's worker dying); "STOPME" keeps streaming deltas until the sink
  *             answers STOP, then finishes "stopped".
  *   broken    answers a response that breaks chat-response.schema.json
  *             (finish_reason "done").
@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TEXT_ARGS "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"]}"
@@ -176,6 +177,7 @@ static kai_result echo(const kai_host *host, const kai_call *call)
         return fail(call, KAI_ERR_INVALID_INPUT, "no user message");
     }
     kai_result r;
+    if (strcmp(text, "CRASH") == 0) abort();
     if (strcmp(text, "HANG") == 0) {
         r = hang_until_cancelled(host, call);
     } else if (strcmp(text, "STOPME") == 0) {

@@ -6,7 +6,7 @@ import KaiJSONSchema
 /// A class, not a struct: every call resolves to one, and copying eleven
 /// reference-counted fields per call showed up in profiles.
 public final class Capability: Sendable {
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
         case tool, agent, provider
 
         var abiValue: Int32 {
