@@ -124,6 +124,22 @@ import Testing
         #expect(try server.lastRequest()["body"]?["tool_choice"]?.serialized() == wire)
     }
 
+    @Test func jsonSchemaAnswer_isAForcedToolCall_whoseInputIsTheContent() throws {
+        let schema: JSONValue = ["type": "object", "properties": ["sentiment": ["type": "string"], "score": ["type": "number"]]]
+        let request: JSONValue = ["model": "json-answer", "messages": [["role": "user", "content": "Great product!"]],
+                                  "response_format": ["type": "json_schema", "schema": schema]]
+        let (result, error, events) = host.stream(request.serialized())
+        #expect(error == nil, "\(String(describing: error))")
+        #expect(result?.content == #"{"sentiment": "positive", "score": 0.9}"#)
+        #expect(result?.toolCalls.isEmpty == true)
+        #expect(result?.finishReason == "stop")
+        let text = events.compactMap { if case .textDelta(let text) = $0 { text } else { nil } }.joined()
+        #expect(text == result?.content)
+        let body = try #require(try server.lastRequest()["body"])
+        #expect(body["tool_choice"]?.serialized() == #"{"type":"tool","name":"kai_json_response"}"#)
+        #expect(body["tools"]?.serialized() == #"[{"name":"kai_json_response","description":"Give the answer as this tool's input.","input_schema":\#(schema.serialized())}]"#)
+    }
+
     @Test func temperatureAboveOne_isRefusedBeforeSending() {
         let request: JSONValue = ["model": "text", "messages": [["role": "user", "content": "hi"]], "temperature": 1.5]
         let error = host.complete(request.serialized()).error
