@@ -1,6 +1,7 @@
 import CKaiABI
 import KaiCore
 import KaiJSON
+import KaiTestSupport
 import Testing
 
 /// The anthropic provider through the real host against transcripts of
@@ -163,6 +164,14 @@ import Testing
         #expect(models.first?.description == "Claude Sonnet 4.5, endpoint replay (\(server.baseURL))")
         #expect(models.first?.isDefault == true)
         #expect(try server.lastRequest()["path"]?.stringValue == "/v1/models?limit=1000")
+    }
+
+    @Test func bundledHost_loadsTheAnthropicProviderWithoutConfig() {
+        let host = Fixtures.bundledHost()
+        #expect(host.failures.isEmpty)
+        let provider = host.providers.first { $0.plugin.id == "dev.kai.anthropic" }
+        #expect(provider?.qualifiedName == "dev.kai.anthropic.anthropic")
+        #expect(provider?.plugin.manifest.abiMinor == 1)
     }
 
     @Test func noEndpoints_saysHowToConfigureThem() {
