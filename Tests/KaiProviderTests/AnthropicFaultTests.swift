@@ -1,6 +1,7 @@
 import CKaiABI
 import KaiCore
 import KaiJSON
+import KaiTestSupport
 import Testing
 
 /// The anthropic provider's faults, each ending in a precise error that

@@ -1,5 +1,6 @@
 import CKaiABI
 import KaiJSON
+import KaiTestSupport
 import Testing
 
 /// The plugin itself cuts the API key out of all server text it passes on,
