@@ -166,6 +166,23 @@ import Testing
         #expect(try server.lastRequest()["path"]?.stringValue == "/v1/models?limit=1000")
     }
 
+    @Test func sinkAnsweringStop_endsWithTheTextSoFarAsStopped() throws {
+        let harness = try AnthropicFixtures.harness(server)
+        let outcome = harness.invoke(AnthropicFixtures.request("text")) { event in
+            if case .text = event { return KAI_EVENT_STOP }
+            return KAI_EVENT_CONTINUE
+        }
+        #expect(outcome.code == KAI_OK)
+        #expect(outcome.json["message"]?["content"]?.stringValue == "Hello")
+        #expect(outcome.json["finish_reason"]?.stringValue == "stopped")
+        #expect(outcome.terminalEvents.count == 1)
+        guard case .done(let reason, _)? = outcome.events.last else {
+            Issue.record("the last event is not DONE: \(outcome.events)")
+            return
+        }
+        #expect(reason == "stopped")
+    }
+
     @Test func bundledHost_loadsTheAnthropicProviderWithoutConfig() {
         let host = Fixtures.bundledHost()
         #expect(host.failures.isEmpty)
