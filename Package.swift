@@ -110,6 +110,10 @@ let package = Package(
             name: "KaiPluginLocal", dependencies: ["CKaiABI", "CLlamaAPI", "KaiJSON", "KaiLocalGrammar"],
             path: "Plugins/Local/Sources"
         ),
+        // The ollama provider: Ollama's native /api/chat (NDJSON streaming)
+        // and /api/tags. Its wire mapping is plain Swift over KaiJSON, a
+        // target of its own so tests can call it directly.
+        .target(name: "KaiOllamaWire", dependencies: ["KaiJSON"], path: "Plugins/Ollama/Wire"),
 
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.
@@ -150,7 +154,7 @@ let package = Package(
         // The bundled provider plugins against a scripted server and a real one.
         .testTarget(
             name: "KaiProviderTests",
-            dependencies: ["CKaiABI", "KaiCore", "KaiJSON", "KaiTestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CKaiABI", "KaiCore", "KaiJSON", "KaiTestSupport", .product(name: "Logging", package: "swift-log"), "KaiOllamaWire"]
         ),
         .testTarget(name: "KaiWorkerTests", dependencies: ["KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiValidateTests", dependencies: ["KaiValidate", "KaiCore", "KaiJSON", "KaiTestSupport"]),
