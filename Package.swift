@@ -97,7 +97,11 @@ let package = Package(
         // The openai provider: OpenAI-compatible chat completions over libcurl
         // (CCurl: the system library plus non-variadic wrappers Swift can call).
         .systemLibrary(name: "CCurl", path: "Plugins/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "KaiPluginOpenAI", dependencies: ["CKaiABI", "KaiJSON", "CCurl"], path: "Plugins/OpenAI", exclude: ["README.md"]),
+        // What every HTTP provider shares: libcurl transfers that wait on the
+        // call's cancel fd and deadline, SSE parsing, key redaction, errors
+        // from HTTP failures, events to the caller's sink.
+        .target(name: "KaiProviderKit", dependencies: ["CKaiABI", "KaiJSON", "CCurl"], path: "Plugins/ProviderKit"),
+        .target(name: "KaiPluginOpenAI", dependencies: ["CKaiABI", "KaiJSON", "CCurl", "KaiProviderKit"], path: "Plugins/OpenAI", exclude: ["README.md"]),
         // The embedded `local` provider: llama.cpp's libllama.so, found and
         // dlopen'ed at run time (never linked, so Kai builds before `make`
         // has built it), and GBNF grammars derived from JSON Schema.

@@ -1,4 +1,5 @@
 import KaiJSON
+import KaiProviderKit
 
 /// The assistant's answer as the provider assembled it (streamed or not),
 /// and its translation into a Kai chat response (chat-response.schema.json).
@@ -72,12 +73,5 @@ struct AssistantReply {
             break
         }
         throw .unavailable("endpoint \(endpoint.name)'s model gave tool \(endpoint.redact(call.name)) arguments that are not a JSON object: \(endpoint.clip(text.utf8)); asking again may give valid ones")
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        let spaces: Set<Character> = [" ", "\n", "\r", "\t"]
-        return String(drop(while: { spaces.contains($0) }).reversed().drop(while: { spaces.contains($0) }).reversed())
     }
 }

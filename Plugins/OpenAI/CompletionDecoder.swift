@@ -1,4 +1,5 @@
 import KaiJSON
+import KaiProviderKit
 
 /// Reads a non-streamed answer (`chat.completion`) into a reply.
 enum CompletionDecoder {

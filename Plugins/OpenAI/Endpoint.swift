@@ -1,7 +1,8 @@
 import KaiJSON
+import KaiProviderKit
 
 /// One configured OpenAI-compatible server.
-struct Endpoint: Sendable {
+struct Endpoint: HTTPEndpoint {
     let name: String
     /// Without a trailing slash, so paths append as "/chat/completions".
     let baseURL: String
@@ -25,47 +26,10 @@ struct Endpoint: Sendable {
         return Double(input) / 1e6 * (priceInputPerMillion ?? 0) + Double(output) / 1e6 * (priceOutputPerMillion ?? 0)
     }
 
-    /// `text` with the API key replaced, for server text that goes into an
-    /// error message (a server may echo what it was sent).
-    func redact(_ text: String) -> String {
-        guard let apiKey, !apiKey.isEmpty else { return text }
-        return text.replacing(apiKey, with: "<api key>")
-    }
+    /// OpenAI authenticates with a bearer token.
+    var requestHeaders: [String] { apiKey.map { ["Authorization: Bearer " + $0] } ?? [] }
 
-    /// `text` less an end that could be the start of the key: for server
-    /// text that was itself cut off (a capped body), where a key crossing
-    /// the cap left only its start, which redact cannot recognise.
-    func withoutKeyStartAtEnd(_ text: String) -> String {
-        guard let apiKey, !apiKey.isEmpty else { return text }
-        return String(text.dropLast(Self.keyStartLength(at: text, key: apiKey)))
-    }
-
-    /// The length of the longest end of `text` that is a start of `key`
-    /// (shorter than the key: a whole key is redact's business).
-    static func keyStartLength(at text: String, key: String) -> Int {
-        var length = min(key.count - 1, text.count)
-        while length > 0 {
-            if text.hasSuffix(key.prefix(length)) { return length }
-            length -= 1
-        }
-        return 0
-    }
-
-    /// Server text for a message: the key cut out first, then clipped to
-    /// `limit` bytes (clipping first could leave part of a key that
-    /// crossed the cut, which redact would no longer recognise).
-    func clip(_ bytes: some Sequence<UInt8>, limit: Int = 200) -> String {
-        let whole = redact(String(decoding: Array(bytes), as: UTF8.self))
-        return String(decoding: Array(whole.utf8.prefix(limit)), as: UTF8.self)
-    }
-
-    /// How to fix a refused key, naming the secret to set.
-    var keyHint: String {
-        if let apiKeySecret {
-            return "check the API key in secret \"\(apiKeySecret)\" (the plugin entry's secrets: {\(apiKeySecret): ENV_VAR}) and the variable's value"
-        }
-        return "set api_key_secret for endpoint \(name) and its secret (secrets: {KEY: ENV_VAR} in the plugin entry)"
-    }
+    var notFoundHint: String { "check base_url (it usually ends in /v1) and the model name" }
 }
 
 /// The plugin's configuration, read once in create().

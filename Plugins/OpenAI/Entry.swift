@@ -1,4 +1,5 @@
 import CKaiABI
+import KaiProviderKit
 
 // The C face of the plugin: the one exported symbol, the descriptor it
 // returns, and the four callbacks. No Swift error and no trap may cross this

@@ -1,4 +1,5 @@
 import KaiJSON
+import KaiProviderKit
 
 extension OpenAIInstance {
     /// Which endpoint serves a request's model: "ENDPOINT:MODEL" forces an

@@ -1,5 +1,6 @@
 import CKaiABI
 import KaiJSON
+import KaiProviderKit
 import Synchronization
 
 /// One configured instance of the provider: its endpoints, its pool of
@@ -89,10 +90,6 @@ final class OpenAIInstance: Sendable {
     }
 
     func log(_ level: kai_log_level, _ message: String) {
-        guard let log = host.pointee.log else { return }
-        var text = message
-        text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { log(host, level, $0.baseAddress, $0.count) }
-        }
+        HostLog(host: host)(level, message)
     }
 }

@@ -1,4 +1,5 @@
 import KaiJSON
+import KaiProviderKit
 
 /// Builds the reply from streamed chunks (`chat.completion.chunk`) and
 /// forwards each piece to the caller as it arrives.

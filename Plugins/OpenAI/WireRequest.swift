@@ -1,4 +1,5 @@
 import KaiJSON
+import KaiProviderKit
 
 /// Translates a Kai chat request (chat-request.schema.json, validated by the
 /// host) into OpenAI's chat completions body.

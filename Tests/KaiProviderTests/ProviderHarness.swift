@@ -18,6 +18,8 @@ final class ProviderHarness: @unchecked Sendable {
     private let configBytes: UnsafeMutableBufferPointer<CChar>
     private var instance: UnsafeMutableRawPointer?
     let offersCancelFD: Bool
+    /// The provider capability invoke() names.
+    let capability: String
     let logs = Mutex<[String]>([])
 
     struct Failure: Error, CustomStringConvertible {
@@ -26,7 +28,7 @@ final class ProviderHarness: @unchecked Sendable {
         var description: String { "code \(code): \(message)" }
     }
 
-    init(path: String, config: JSONValue, offersCancelFD: Bool = true) throws(Failure) {
+    init(path: String, config: JSONValue, offersCancelFD: Bool = true, capability: String = "openai") throws(Failure) {
         guard let library = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             throw Failure(code: -1, message: "dlopen \(path): \(String(cString: dlerror()))")
         }
@@ -36,6 +38,7 @@ final class ProviderHarness: @unchecked Sendable {
         }
         self.descriptor = descriptor
         self.offersCancelFD = offersCancelFD
+        self.capability = capability
         let describe = Collector()
         _ = describe.withOutput { descriptor.pointee.describe($0) }
         manifest = (try? JSONParser.parse(describe.output)) ?? .null
@@ -72,7 +75,7 @@ final class ProviderHarness: @unchecked Sendable {
                 call state: CallState = CallState(), onEvent: ((RecordedEvent) -> Int32)? = nil) -> CallOutcome {
         if let timeout { state.deadline = CallState.now() + Int64(timeout * 1e9) }
         state.onEvent = onEvent
-        let name = Array("openai".utf8CString), bytes = Array(input.utf8)
+        let name = Array(capability.utf8CString), bytes = Array(input.utf8)
         let collector = Collector()
         var sink = kai_event_sink(struct_size: UInt32(MemoryLayout<kai_event_sink>.size), reserved0: 0,
                                   ctx: Unmanaged.passUnretained(state).toOpaque(), on_event: harnessEvent)
@@ -97,6 +100,7 @@ final class ProviderHarness: @unchecked Sendable {
             }
         }
         return CallOutcome(code: code, output: code == KAI_OK ? collector.output : [], message: code == KAI_OK ? nil : collector.message,
+                           details: code == KAI_OK ? .null : (try? JSONParser.parse(collector.details)) ?? .null,
                            events: state.events.withLock { $0 })
     }
 
@@ -109,6 +113,8 @@ struct CallOutcome {
     let output: [UInt8]
     /// The error details' "message".
     let message: String?
+    /// The whole error details object (.null on success).
+    let details: JSONValue
     let events: [RecordedEvent]
 
     var json: JSONValue { (try? JSONParser.parse(output)) ?? .null }

@@ -54,6 +54,16 @@
  * A wait on it may end early with EINTR (the host handles signals such as
  * SIGINT on threads of its own choosing): wait again; it is not a failure.
  *
+ * ERROR DETAILS. A failing provider call sets details (kai_output.set_error,
+ * and the ERROR event's details) as every plugin does: a JSON object with
+ * "message". An HTTP provider adds, when they apply, two optional integer
+ * fields for programs that act on a failure (a router's retry and
+ * fallback): "http_status", the HTTP status the server answered (e.g. 429,
+ * 503; absent when no status arrived: connection refused, a cut stream),
+ * and "retry_after_s", the seconds the server's Retry-After header asked to
+ * wait on a 429 or 503 (absent without one). The message already says both
+ * in words; hosts do not repeat them when showing the message.
+ *
  * CONCURRENCY. A provider capability is "parallel" unless its manifest says
  * "concurrency": "serial": several invoke() calls may run on one instance at
  * once (one request per call, shared connection pools and loaded models

@@ -2,17 +2,20 @@
 /// bytes arrive in whatever pieces TCP gives, and each complete event
 /// (ended by a blank line) is handed on at once.
 ///
-/// Only `data:` fields matter to chat completions; comments (`: ping`),
+/// Only `data:` fields matter (OpenAI's chunks and Anthropic's events
+/// both carry their type inside the data); comments (`: ping`),
 /// `event:`, `id:` and `retry:` lines are skipped. Lines may end in LF or
 /// CRLF; several data lines of one event join with LF, as the spec says.
-struct SSEParser {
+package struct SSEParser {
     private var line: [UInt8] = []
     private var data: [UInt8] = []
     private var hasData = false
 
     /// Feeds bytes; `onEvent` gets each complete event's data and answers
     /// false to stop parsing (the rest of `bytes` is dropped).
-    mutating func feed(_ bytes: UnsafeRawBufferPointer, onEvent: ([UInt8]) -> Bool) -> Bool {
+    package init() {}
+
+    package mutating func feed(_ bytes: UnsafeRawBufferPointer, onEvent: ([UInt8]) -> Bool) -> Bool {
         for byte in bytes {
             guard byte == UInt8(ascii: "\n") else {
                 line.append(byte)
@@ -35,7 +38,7 @@ struct SSEParser {
 
     /// The data of an event the stream ended without a blank line after,
     /// if any (some servers close right after the last data line).
-    mutating func finish() -> [UInt8]? {
+    package mutating func finish() -> [UInt8]? {
         if !line.isEmpty {
             if line.last == UInt8(ascii: "\r") { line.removeLast() }
             takeField()

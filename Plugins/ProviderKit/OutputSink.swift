@@ -2,19 +2,19 @@ import CKaiABI
 
 /// Writes results and error details to a host-owned `kai_output`, which
 /// copies what it is given (so pointers into temporary arrays are fine).
-struct OutputSink {
-    let output: UnsafePointer<kai_output>
+package struct OutputSink {
+    package let output: UnsafePointer<kai_output>
 
-    init(_ output: UnsafePointer<kai_output>) { self.output = output }
+    package init(_ output: UnsafePointer<kai_output>) { self.output = output }
 
-    func write(_ bytes: [UInt8]) -> kai_result {
+    package func write(_ bytes: [UInt8]) -> kai_result {
         guard let write = output.pointee.write else { return KAI_ERR_INTERNAL }
         return bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { write(output, $0.baseAddress, $0.count) }
         }
     }
 
-    func write(_ text: StaticString) -> kai_result {
+    package func write(_ text: StaticString) -> kai_result {
         guard let write = output.pointee.write else { return KAI_ERR_INTERNAL }
         return text.withUTF8Buffer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { write(output, $0.baseAddress, $0.count) }
@@ -22,7 +22,7 @@ struct OutputSink {
     }
 
     /// Sets the details and returns the error's code, ready to hand back.
-    func fail(_ error: ProviderError) -> kai_result {
+    package func fail(_ error: ProviderError) -> kai_result {
         if let setError = output.pointee.set_error {
             let details = error.detailsJSON
             _ = details.withUnsafeBufferPointer { buffer in

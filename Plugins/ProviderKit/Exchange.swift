@@ -1,80 +1,77 @@
 import CKaiABI
 
-/// One HTTP exchange with an endpoint on a pooled transfer: the request
-/// goes out, the body comes back (parsed as it streams, or whole), and a
-/// failure of any kind becomes a ProviderError.
-struct Exchange {
-    let endpoint: Endpoint
-    let pool: TransferPool
-    let waiter: CallWaiter
-
+/// Caps on what an exchange keeps of a body.
+package enum BodyLimits {
     /// Largest non-streamed body kept (a model list or a completion).
-    static let bodyLimit = 32 << 20
+    package static let body = 32 << 20
     /// Largest error body kept for the message.
-    static let errorLimit = 64 << 10
+    package static let error = 64 << 10
+}
 
-    func request(_ method: HTTPRequest.Method, url: String, body: [UInt8] = [], stream: Bool = false) -> HTTPRequest {
-        HTTPRequest(method: method, url: url, body: body, apiKey: endpoint.apiKey, acceptsEventStream: stream,
+/// One HTTP exchange with an endpoint on a pooled transfer: the request
+/// goes out, the body comes back (handed to a parser as it streams, or
+/// whole), and a failure of any kind becomes a ProviderError.
+package struct Exchange<Server: HTTPEndpoint> {
+    /// How a streamed exchange ended when it did not throw.
+    package enum StreamEnd { case completed, stopped }
+
+    package let endpoint: Server
+    package let pool: TransferPool
+    package let waiter: CallWaiter
+
+    package init(endpoint: Server, pool: TransferPool, waiter: CallWaiter) {
+        self.endpoint = endpoint
+        self.pool = pool
+        self.waiter = waiter
+    }
+
+    /// A request to the endpoint with its headers and timeouts.
+    package func request(_ method: HTTPRequest.Method, url: String, body: [UInt8] = [],
+                         stream: HTTPRequest.StreamFormat? = nil) -> HTTPRequest {
+        HTTPRequest(method: method, url: url, body: body, headers: endpoint.requestHeaders, stream: stream,
                     timeoutMilliseconds: Int(endpoint.timeoutSeconds * 1000),
                     connectTimeoutMilliseconds: Int(endpoint.connectTimeoutSeconds * 1000))
     }
 
-    /// Streams a chat completion, forwarding deltas through `emitter`.
-    func stream(body: [UInt8], emitter: EventEmitter, hint: String?) throws(ProviderError) -> AssistantReply {
-        var parser = SSEParser()
-        var accumulator = StreamAccumulator()
+    /// Sends a streaming request and hands a 2xx body's bytes to `feed` as
+    /// they arrive; `feed` answers false to stop (the caller's sink said
+    /// STOP) or throws to fail the call (the transfer is stopped first).
+    /// A non-2xx answer throws HTTPFailure.status with the server's words.
+    package func stream(
+        _ request: HTTPRequest, hint: String? = nil,
+        feed: @escaping (UnsafeRawBufferPointer) throws(ProviderError) -> Bool
+    ) throws(ProviderError) -> StreamEnd {
         var failure: ProviderError? = nil
         var errorBody: [UInt8] = []
-        var eventCount = 0
-        let url = endpoint.chatURL
-        let (outcome, retryAfter) = try perform(request(.post, url: url, body: body, stream: true)) { bytes, status in
+        let (outcome, retryAfter) = try perform(request) { bytes, status in
             guard (200..<300).contains(status) else {
-                errorBody.append(contentsOf: bytes.prefix(max(0, Self.errorLimit - errorBody.count)))
+                errorBody.append(contentsOf: bytes.prefix(max(0, BodyLimits.error - errorBody.count)))
                 return true
             }
-            return parser.feed(bytes) { data in
-                eventCount += 1
-                do throws(ProviderError) {
-                    try accumulator.apply(data, endpoint: endpoint, emitter: emitter)
-                } catch {
-                    failure = error
-                    return false
-                }
-                return !emitter.stopped
+            do throws(ProviderError) {
+                return try feed(bytes)
+            } catch {
+                failure = error
+                return false
             }
         }
         if let failure { throw failure }
         switch outcome {
         case .stopped:
-            accumulator.finish(emitter: emitter)
-            return accumulator.reply
+            return .stopped
         case .completed(let status) where !(200..<300).contains(status):
-            throw HTTPFailure.status(status, body: errorBody, endpoint: endpoint, url: url, hint: hint, retryAfter: retryAfter)
+            throw HTTPFailure.status(status, body: errorBody, endpoint: endpoint, url: request.url, hint: hint, retryAfter: retryAfter)
         default:
-            break
+            return .completed
         }
-        if let tail = parser.finish() {
-            eventCount += 1
-            try accumulator.apply(tail, endpoint: endpoint, emitter: emitter)
-        }
-        accumulator.finish(emitter: emitter)
-        // llama-cpp-python answers a request it fails on mid-generation with
-        // HTTP 200 and an empty stream (tool_choice "required", for one).
-        guard eventCount > 0 else {
-            throw .unavailable("endpoint \(endpoint.name) (\(url)) answered with an empty event stream: the server failed before sending anything\(hint.map { "; \($0)" } ?? "")")
-        }
-        guard accumulator.sawDone || accumulator.reply.finishReason != nil else {
-            throw .unavailable("endpoint \(endpoint.name) (\(url)) ended the stream before its last event (no finish_reason, no [DONE]); the server may have stopped: retry")
-        }
-        return accumulator.reply
     }
 
     /// Sends a request and returns the whole body of a 2xx answer.
-    func fetch(_ request: HTTPRequest, hint: String? = nil) throws(ProviderError) -> [UInt8] {
+    package func fetch(_ request: HTTPRequest, hint: String? = nil) throws(ProviderError) -> [UInt8] {
         var body: [UInt8] = []
         var tooLarge = false
         let (outcome, retryAfter) = try perform(request) { bytes, status in
-            let limit = (200..<300).contains(status) ? Self.bodyLimit : Self.errorLimit
+            let limit = (200..<300).contains(status) ? BodyLimits.body : BodyLimits.error
             guard body.count + bytes.count <= limit else {
                 tooLarge = (200..<300).contains(status)
                 body.append(contentsOf: bytes.prefix(max(0, limit - body.count)))
@@ -83,7 +80,7 @@ struct Exchange {
             body.append(contentsOf: bytes)
             return true
         }
-        if tooLarge { throw .unavailable("endpoint \(endpoint.name) (\(request.url)) sent more than \(Self.bodyLimit >> 20) MiB") }
+        if tooLarge { throw .unavailable("endpoint \(endpoint.name) (\(request.url)) sent more than \(BodyLimits.body >> 20) MiB") }
         if case .completed(let status) = outcome, !(200..<300).contains(status) {
             throw HTTPFailure.status(status, body: body, endpoint: endpoint, url: request.url, hint: hint, retryAfter: retryAfter)
         }
@@ -101,7 +98,7 @@ struct Exchange {
         // Which limit curl's timeout was: streaming, curl has only the
         // connect timeout (capped by the deadline); otherwise the smaller one.
         let deadlineBound = waiter.remainingMilliseconds
-            < (request.acceptsEventStream ? request.connectTimeoutMilliseconds : request.timeoutMilliseconds)
+            < (request.isStreaming ? request.connectTimeoutMilliseconds : request.timeoutMilliseconds)
         let outcome = transfer.perform(request, waiter: waiter, onBody: onBody)
         switch outcome {
         case .completed, .stopped:

@@ -6,12 +6,22 @@ import KaiJSON
 /// says what failed and what to do, with the code callers act on:
 /// unreachable, 5xx and 429 are UNAVAILABLE (may retry), 401/403
 /// PERMISSION_DENIED (fix the key), 400/404/422 INVALID_INPUT (fix the
-/// request or the config).
-enum HTTPFailure {
+/// request or the config). Every error from an HTTP status carries it
+/// (http_status), and a 429's or 503's Retry-After (retry_after_s).
+package enum HTTPFailure {
     /// `what` says which request, e.g. "endpoint local (http://…/chat/completions)".
     /// `retryAfter`: the server's Retry-After in seconds (0: none), said for 429 and 503.
-    static func status(
-        _ status: Int, body: [UInt8], endpoint: Endpoint, url: String, hint: String? = nil, retryAfter: Int = 0
+    package static func status(
+        _ status: Int, body: [UInt8], endpoint: any HTTPEndpoint, url: String, hint: String? = nil, retryAfter: Int = 0
+    ) -> ProviderError {
+        var error = message(status, body: body, endpoint: endpoint, url: url, hint: hint, retryAfter: retryAfter)
+        error.httpStatus = status
+        if retryAfter > 0, status == 429 || status == 503 { error.retryAfterSeconds = retryAfter }
+        return error
+    }
+
+    private static func message(
+        _ status: Int, body: [UInt8], endpoint: any HTTPEndpoint, url: String, hint: String?, retryAfter: Int
     ) -> ProviderError {
         let what = "endpoint \(endpoint.name) (\(url))"
         let said = serverMessage(body, endpoint: endpoint).map { ": \($0)" } ?? " (the server gave no message)"
@@ -20,7 +30,7 @@ enum HTTPFailure {
         case 401, 403:
             return ProviderError(KAI_ERR_PERMISSION_DENIED, "\(what) refused the API key: HTTP \(status)\(said); \(endpoint.keyHint)")
         case 404:
-            return ProviderError(KAI_ERR_INVALID_INPUT, "\(what) answered HTTP 404\(said); check base_url (it usually ends in /v1) and the model name")
+            return ProviderError(KAI_ERR_INVALID_INPUT, "\(what) answered HTTP 404\(said); \(endpoint.notFoundHint)")
         case 400, 413, 422:
             return ProviderError(KAI_ERR_INVALID_INPUT, "\(what) rejected the request: HTTP \(status)\(said)\(extra)")
         case 429:
@@ -38,7 +48,7 @@ enum HTTPFailure {
     /// A failure below HTTP: no connection, a dropped one, curl's own timeout.
     /// `deadlineBound`: curl's timeout was the call's deadline, not the
     /// endpoint's timeout_s, so curl timing out means the deadline passed.
-    static func transport(_ code: UInt32, endpoint: Endpoint, url: String, deadlineBound: Bool) -> ProviderError {
+    package static func transport(_ code: UInt32, endpoint: any HTTPEndpoint, url: String, deadlineBound: Bool) -> ProviderError {
         let what = "endpoint \(endpoint.name) (\(url))"
         switch CURLcode(rawValue: code) {
         case CURLE_COULDNT_CONNECT:
@@ -57,26 +67,26 @@ enum HTTPFailure {
         }
     }
 
-    static func deadline(endpoint: Endpoint, url: String) -> ProviderError {
+    package static func deadline(endpoint: any HTTPEndpoint, url: String) -> ProviderError {
         ProviderError(KAI_ERR_DEADLINE_EXCEEDED, "the call's deadline passed before endpoint \(endpoint.name) (\(url)) finished answering")
     }
 
     /// Streaming, the server went silent for longer than timeout_s.
-    static func idle(endpoint: Endpoint, url: String) -> ProviderError {
+    package static func idle(endpoint: any HTTPEndpoint, url: String) -> ProviderError {
         ProviderError(KAI_ERR_DEADLINE_EXCEEDED, "endpoint \(endpoint.name) (\(url)) sent nothing for \(seconds(endpoint.timeoutSeconds)) s while streaming (timeout_s, the longest wait for the server's next bytes); raise timeout_s in the endpoint's config or check the server")
     }
 
-    static func cancelled(endpoint: Endpoint, url: String) -> ProviderError {
+    package static func cancelled(endpoint: any HTTPEndpoint, url: String) -> ProviderError {
         ProviderError(KAI_ERR_CANCELLED, "the call was cancelled while waiting for endpoint \(endpoint.name) (\(url))")
     }
 
-    private static func seconds(_ value: Double) -> String {
+    package static func seconds(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
     }
 
-    /// The server's own words: OpenAI's {"error": {"message"}}, FastAPI's
+    /// The server's own words: OpenAI's and Anthropic's {"error": {"message"}}, FastAPI's
     /// {"detail"}, or plain text; clipped, with the API key cut out.
-    private static func serverMessage(_ body: [UInt8], endpoint: Endpoint) -> String? {
+    package static func serverMessage(_ body: [UInt8], endpoint: any HTTPEndpoint) -> String? {
         var text: String
         if case .object(let object)? = try? JSONParser.parse(body) {
             let error = object["error"]
@@ -87,7 +97,7 @@ enum HTTPFailure {
         }
         text = endpoint.redact(text)
         // A body kept only up to the cap may end in the start of a key.
-        if body.count >= Exchange.errorLimit { text = endpoint.withoutKeyStartAtEnd(text) }
+        if body.count >= BodyLimits.error { text = endpoint.withoutKeyStartAtEnd(text) }
         text = text.trimmingWhitespace
         guard !text.isEmpty else { return nil }
         return text.count > 300 ? String(text.prefix(300)) + "…" : text

@@ -3,20 +3,20 @@ import Glibc
 
 /// What a blocked transfer waits on besides the socket: the call's cancel fd
 /// (kai.host.cancel/1), its deadline, and is_cancelled as a fallback.
-struct CallWaiter {
-    let host: UnsafePointer<kai_host>
-    let call: UnsafePointer<kai_call>
+package struct CallWaiter {
+    package let host: UnsafePointer<kai_host>
+    package let call: UnsafePointer<kai_call>
     /// Readable once the call is cancelled or its sink answered STOP; -1
     /// when the host has no cancel extension (then poll every 50 ms).
-    let cancelFD: Int32
+    package let cancelFD: Int32
     /// Absolute CLOCK_MONOTONIC nanoseconds, or noDeadline.
-    let deadline: Int64
+    package let deadline: Int64
 
     /// KAI_NO_DEADLINE (INT64_MAX), a macro Swift does not import.
-    static let noDeadline = Int64.max
+    package static let noDeadline = Int64.max
     private var noDeadline: Int64 { Self.noDeadline }
 
-    init(host: UnsafePointer<kai_host>, call: UnsafePointer<kai_call>) {
+    package init(host: UnsafePointer<kai_host>, call: UnsafePointer<kai_call>) {
         self.host = host
         self.call = call
         self.deadline = host.pointee.deadline?(host, call) ?? Self.noDeadline
@@ -31,17 +31,17 @@ struct CallWaiter {
         return cancelFD(host, call)
     }
 
-    var isCancelled: Bool { host.pointee.is_cancelled?(host, call) ?? false }
+    package var isCancelled: Bool { host.pointee.is_cancelled?(host, call) ?? false }
 
     /// Milliseconds left before the deadline (Int.max without one).
-    var remainingMilliseconds: Int {
+    package var remainingMilliseconds: Int {
         guard deadline != noDeadline else { return Int.max }
         return Int(max(0, (deadline - Self.now()) / 1_000_000))
     }
 
-    var deadlinePassed: Bool { deadline != noDeadline && Self.now() >= deadline }
+    package var deadlinePassed: Bool { deadline != noDeadline && Self.now() >= deadline }
 
-    static func now() -> Int64 {
+    package static func now() -> Int64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)

@@ -7,15 +7,15 @@ import CCurl
 /// `@unchecked Sendable`: it holds raw curl pointers, but a transfer is used
 /// by one call at a time — TransferPool hands it out under its lock and
 /// takes it back only when that call is done with it.
-final class CurlTransfer: @unchecked Sendable {
+package final class CurlTransfer: @unchecked Sendable {
     /// The last response's Retry-After, in seconds (0: none), for the
     /// error of a 429 or 503.
-    var retryAfterSeconds: Int { Int(kai_curl_retry_after(easy)) }
+    package var retryAfterSeconds: Int { Int(kai_curl_retry_after(easy)) }
 
     private let multi: OpaquePointer
     private let easy: OpaquePointer
 
-    init?() {
+    package init?() {
         guard let multi = curl_multi_init() else { return nil }
         guard let easy = curl_easy_init() else {
             curl_multi_cleanup(multi)
@@ -34,20 +34,20 @@ final class CurlTransfer: @unchecked Sendable {
     /// from it stops the transfer). Waits in curl_multi_poll on the socket
     /// and the call's cancel fd together, so a cancel wakes it at once even
     /// while the server sends nothing.
-    func perform(_ request: HTTPRequest, waiter: CallWaiter,
+    package func perform(_ request: HTTPRequest, waiter: CallWaiter,
                  onBody: @escaping (UnsafeRawBufferPointer, Int) -> Bool) -> TransferOutcome {
         let receiver = BodyReceiver(easy: easy, onBody: onBody)
         var headers: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headers) }
         headers = curl_slist_append(headers, "Content-Type: application/json")
         headers = curl_slist_append(headers, "Expect:")
-        if request.acceptsEventStream { headers = curl_slist_append(headers, "Accept: text/event-stream") }
-        if let key = request.apiKey { headers = curl_slist_append(headers, "Authorization: Bearer " + key) }
+        if let accept = request.stream?.acceptHeader { headers = curl_slist_append(headers, accept) }
+        for header in request.headers { headers = curl_slist_append(headers, header) }
         // Streaming, timeout_s is the longest wait for the next bytes (the
         // poll loop's idle check), so a long answer still producing tokens
         // is not cut, and curl gets no overall limit (the loop checks the
         // deadline). Not streaming, it bounds the whole answer.
-        let timeout = request.acceptsEventStream ? waiter.remainingMilliseconds
+        let timeout = request.isStreaming ? waiter.remainingMilliseconds
             : min(request.timeoutMilliseconds, waiter.remainingMilliseconds)
         guard timeout > 0 else { return .deadlineExceeded }
 
@@ -58,7 +58,7 @@ final class CurlTransfer: @unchecked Sendable {
                 withExtendedLifetime(receiver) {
                     configure(url: url, request: request, body: bodyBytes, headers: headers, timeout: timeout, receiver: receiver)
                     return run(waiter: waiter, receiver: receiver,
-                               idleLimit: request.acceptsEventStream ? Int64(request.timeoutMilliseconds) * 1_000_000 : nil)
+                               idleLimit: request.isStreaming ? Int64(request.timeoutMilliseconds) * 1_000_000 : nil)
                 }
             }
         }
@@ -70,7 +70,7 @@ final class CurlTransfer: @unchecked Sendable {
         _ = kai_curl_set_pointer(easy, CURLOPT_PROTOCOLS_STR, "http,https")
         _ = kai_curl_set_long(easy, CURLOPT_NOSIGNAL, 1)
         _ = kai_curl_set_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = kai_curl_set_long(easy, CURLOPT_TIMEOUT_MS, request.acceptsEventStream ? 0 : timeout)
+        _ = kai_curl_set_long(easy, CURLOPT_TIMEOUT_MS, request.isStreaming ? 0 : timeout)
         _ = kai_curl_set_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, min(request.connectTimeoutMilliseconds, timeout)))
         _ = kai_curl_set_pointer(easy, CURLOPT_HTTPHEADER, headers)
         if request.method == .post {

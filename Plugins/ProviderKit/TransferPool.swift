@@ -4,7 +4,7 @@ import Synchronization
 /// The instance's idle transfers: a call takes one (or makes one) and gives
 /// it back, so concurrent calls each have their own handle and a later call
 /// reuses an open connection.
-final class TransferPool: Sendable {
+package final class TransferPool: Sendable {
     private let idle = Mutex<[CurlTransfer]>([])
     /// Kept idle at most; more (after a burst of parallel calls) are freed.
     private let capacity = 8
@@ -12,13 +12,15 @@ final class TransferPool: Sendable {
     /// libcurl's global setup, once per process, before any handle exists
     /// (create() runs on the load thread, so this is not raced by calls).
     /// 3 is CURL_GLOBAL_ALL (SSL | WIN32), a macro Swift cannot import.
-    static let globalInit: Bool = curl_global_init(3) == CURLE_OK
+    package static let globalInit: Bool = curl_global_init(3) == CURLE_OK
 
-    func take() -> CurlTransfer? {
+    package init() {}
+
+    package func take() -> CurlTransfer? {
         idle.withLock { $0.popLast() } ?? CurlTransfer()
     }
 
-    func give(_ transfer: CurlTransfer) {
+    package func give(_ transfer: CurlTransfer) {
         idle.withLock { idle in
             if idle.count < capacity { idle.append(transfer) }
         }

@@ -5,16 +5,16 @@ import CKaiABI
 /// Once the sink answers STOP, deltas are dropped (the contract: no more
 /// deltas after STOP) but the one terminal event still goes out. Used only
 /// on the thread running invoke(), so it needs no lock.
-final class EventEmitter {
+package final class EventEmitter {
     private let sink: UnsafePointer<kai_event_sink>?
-    private(set) var stopped = false
+    package private(set) var stopped = false
 
-    init(sink: UnsafePointer<kai_event_sink>?) { self.sink = sink }
+    package init(sink: UnsafePointer<kai_event_sink>?) { self.sink = sink }
 
     /// Whether the caller asked for events at all.
-    var isStreaming: Bool { sink != nil }
+    package var isStreaming: Bool { sink != nil }
 
-    func text(_ text: String) {
+    package func text(_ text: String) {
         guard !stopped, !text.isEmpty else { return }
         withKaiStr(text) { str in
             var event = kai_event_text_delta(header: header(kai_event_text_delta.self, KAI_EVENT_TEXT_DELTA), text: str)
@@ -22,7 +22,7 @@ final class EventEmitter {
         }
     }
 
-    func toolCall(index: Int, id: String, name: String, arguments: String) {
+    package func toolCall(index: Int, id: String, name: String, arguments: String) {
         guard !stopped else { return }
         withKaiStr(id) { id in
             withKaiStr(name) { name in
@@ -36,7 +36,7 @@ final class EventEmitter {
         }
     }
 
-    func usage(input: Int64, output: Int64, cost: Double?) {
+    package func usage(input: Int64, output: Int64, cost: Double?) {
         guard !stopped else { return }
         var event = kai_event_usage(header: header(kai_event_usage.self, KAI_EVENT_USAGE),
                                     input_tokens: UInt64(max(0, input)), output_tokens: UInt64(max(0, output)),
@@ -45,7 +45,7 @@ final class EventEmitter {
     }
 
     /// The terminal success event, carrying the complete response.
-    func done(finishReason: String, result: [UInt8]) {
+    package func done(finishReason: String, result: [UInt8]) {
         withKaiStr(finishReason) { reason in
             withKaiStr(result) { result in
                 var event = kai_event_done(header: header(kai_event_done.self, KAI_EVENT_DONE), finish_reason: reason, result: result)
@@ -55,7 +55,7 @@ final class EventEmitter {
     }
 
     /// The terminal failure event; its code equals invoke()'s return value.
-    func error(_ error: ProviderError) {
+    package func error(_ error: ProviderError) {
         withKaiStr(error.detailsJSON) { details in
             var event = kai_event_error(header: header(kai_event_error.self, KAI_EVENT_ERROR), code: error.code,
                                         reserved0: 0, details: details)
@@ -77,11 +77,11 @@ final class EventEmitter {
 }
 
 /// Lends `text`'s UTF-8 bytes as a kai_str for the duration of `body`.
-func withKaiStr<R>(_ text: String, _ body: (kai_str) -> R) -> R {
+package func withKaiStr<R>(_ text: String, _ body: (kai_str) -> R) -> R {
     withKaiStr(Array(text.utf8), body)
 }
 
-func withKaiStr<R>(_ bytes: [UInt8], _ body: (kai_str) -> R) -> R {
+package func withKaiStr<R>(_ bytes: [UInt8], _ body: (kai_str) -> R) -> R {
     bytes.withUnsafeBufferPointer { buffer in
         buffer.withMemoryRebound(to: CChar.self) { body(kai_str(data: $0.baseAddress, len: $0.count)) }
     }
@@ -89,10 +89,10 @@ func withKaiStr<R>(_ bytes: [UInt8], _ body: (kai_str) -> R) -> R {
 
 extension kai_str {
     /// The bytes, copied.
-    var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         guard let data, len > 0 else { return [] }
         return Array(UnsafeRawBufferPointer(start: data, count: len))
     }
 
-    var string: String { String(decoding: bytes, as: UTF8.self) }
+    package var string: String { String(decoding: bytes, as: UTF8.self) }
 }
