@@ -41,6 +41,7 @@ let package = Package(
         .library(name: "KaiPluginUtils", type: .dynamic, targets: ["KaiPluginUtils"]),
         .library(name: "KaiPluginOpenAI", type: .dynamic, targets: ["KaiPluginOpenAI"]),
         .library(name: "KaiPluginLocal", type: .dynamic, targets: ["KaiPluginLocal"]),
+        .library(name: "KaiPluginOllama", type: .dynamic, targets: ["KaiPluginOllama"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -118,6 +119,10 @@ let package = Package(
         // and /api/tags. Its wire mapping is plain Swift over KaiJSON, a
         // target of its own so tests can call it directly.
         .target(name: "KaiOllamaWire", dependencies: ["KaiJSON"], path: "Plugins/Ollama/Wire"),
+        .target(
+            name: "KaiPluginOllama", dependencies: ["CKaiABI", "KaiJSON", "KaiProviderKit", "KaiOllamaWire"],
+            path: "Plugins/Ollama/Sources"
+        ),
 
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.
