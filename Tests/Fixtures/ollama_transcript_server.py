@@ -17,6 +17,14 @@ faults instead:
                    then the connection closes (no end of the chunked body)
     drip           the streaming example one byte at a time, 50 ms apart,
                    until the client goes away
+    cut-clean      the streaming example with its last line cut in half, and
+                   the chunked body then ended properly
+    no-final-newline  the streaming example without the last line's newline
+    hang           the headers of a stream, then nothing until the client
+                   goes away (prints "hanging" on stdout first)
+    echo-token     a stream whose text holds the request's bearer token, split
+                   between two lines, as a server echoing its input would
+    status-401     HTTP 401 whose error text echoes the bearer token
 
     python3 ollama_transcript_server.py     # prints "port N" once listening
 
@@ -24,6 +32,7 @@ GET /_kai/last returns the last chat request as received (headers and body).
 """
 import json
 import os
+import select
 import signal
 import socket
 import sys
@@ -113,7 +122,21 @@ class Handler(BaseHTTPRequestHandler):
             status, message, retry_after = STATUS[model]
             headers = [("Retry-After", retry_after)] if retry_after else []
             return self.send_body(status, compact({"error": message}), headers=headers)
-        if model in ("cut-mid-line", "drip"):
+        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        if model == "status-401":
+            return self.send_body(401, compact({"error": f"invalid token {token}"}))
+        if model == "echo-token":
+            half = len(token) // 2
+            lines = [compact({"model": "llama3.2", "created_at": "2023-08-04T08:52:19.385406455-07:00",
+                              "message": {"role": "assistant", "content": piece}, "done": False}) + b"\n"
+                     for piece in ("your token is ", token[:half], token[half:], ".")]
+            lines.append(compact({"model": "llama3.2", "created_at": "2023-08-04T19:22:45.499127Z",
+                                  "message": {"role": "assistant", "content": ""}, "done_reason": "stop", "done": True}) + b"\n")
+            self.start_stream()
+            for line in lines:
+                self.write_chunk(line)
+            return self.end_chunks()
+        if model in ("cut-mid-line", "drip", "cut-clean", "no-final-newline", "hang"):
             return self.fault(model, transcript("chat-streaming")[0])
         found = transcript(model)
         if found is None:
@@ -134,7 +157,17 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True
             return
+        if model in ("cut-clean", "no-final-newline"):
+            for line in lines[:-1]:
+                self.write_chunk(line)
+            last = lines[-1].rstrip(b"\n")
+            self.write_chunk(last[: len(last) // 2] if model == "cut-clean" else last)
+            return self.end_chunks()
         self.close_connection = True
+        if model == "hang":
+            print("hanging", flush=True)
+            select.select([self.connection], [], [], 60)
+            return
         try:
             for byte in b"".join(lines):
                 self.write_chunk(bytes([byte]))

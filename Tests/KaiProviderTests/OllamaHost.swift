@@ -12,22 +12,23 @@ struct OllamaHost {
 
     let host: PluginHost
 
-    init(config: JSONValue, secrets: [String: String] = [:]) {
+    init(config: JSONValue, secrets: [String: String] = [:], isolation: PluginIsolation = .inprocess) {
         let settings = PluginSettings(config: config, secrets: secrets.mapValues {
             PluginSettings.Secret(value: $0, redacted: "<secret from OLLAMA_TOKEN>")
-        })
+        }, isolation: isolation)
         host = PluginHost.load(from: ListCatalog(sources: [PluginSource(path: Self.pluginPath, settings: settings)]),
                                logger: Logger(label: "kai.plugin") { _ in SwiftLogNoOpLogHandler() })
     }
 
     /// One endpoint named "replay" at `baseURL` (no model list: any model
     /// goes to it, and names the transcript).
-    init(_ baseURL: String, endpoint extra: JSONObject = [:], top: JSONObject = [:], secrets: [String: String] = [:]) {
+    init(_ baseURL: String, endpoint extra: JSONObject = [:], top: JSONObject = [:], secrets: [String: String] = [:],
+         isolation: PluginIsolation = .inprocess) {
         var endpoint: JSONObject = ["name": "replay", "base_url": .string(baseURL)]
         for (key, value) in extra { endpoint[key] = value }
         var config: JSONObject = ["endpoints": [.object(endpoint)]]
         for (key, value) in top { config[key] = value }
-        self.init(config: .object(config), secrets: secrets)
+        self.init(config: .object(config), secrets: secrets, isolation: isolation)
     }
 
     /// A one-message chat request for `model`.
@@ -36,9 +37,10 @@ struct OllamaHost {
     }
 
     /// Streams a request; returns the result or the error, and the events.
-    func stream(_ request: String, timeout: Double? = nil) -> (result: ProviderResult?, error: CallError?, events: [ToolEvent]) {
+    func stream(_ request: String, timeout: Double? = nil, token: CancellationToken? = nil)
+        -> (result: ProviderResult?, error: CallError?, events: [ToolEvent]) {
         let events = Mutex<[ToolEvent]>([])
-        let options = CallOptions(timeout: timeout, onEvent: { event in
+        let options = CallOptions(timeout: timeout, cancellation: token, onEvent: { event in
             events.withLock { $0.append(event) }
             return .continue
         })

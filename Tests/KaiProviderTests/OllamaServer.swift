@@ -11,6 +11,7 @@ final class OllamaServer: @unchecked Sendable {
     // terminated in deinit.
     let port: Int
     private let process: Process
+    private let stdout: FileHandle
 
     init() throws {
         let process = Process()
@@ -23,7 +24,8 @@ final class OllamaServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        let line = ScriptedServer.readLine(output.fileHandleForReading)
+        stdout = output.fileHandleForReading
+        let line = ScriptedServer.readLine(stdout)
         guard line.hasPrefix("port "), let port = Int(line.dropFirst(5)) else {
             process.terminate()
             throw FixtureError(message: "the Ollama transcript server did not print its port (got \"\(line)\")")
@@ -39,6 +41,14 @@ final class OllamaServer: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var chatURL: String { baseURL + "/api/chat" }
+
+    /// Blocks until the server says it is hanging on a request ("hang").
+    func waitUntilHanging() {
+        while true {
+            let line = ScriptedServer.readLine(stdout)
+            if line == "hanging" || line.isEmpty { return }
+        }
+    }
 
     /// The last chat request the server received: {"headers": {...}, "body": {...}}.
     func lastRequest() throws -> JSONValue {
