@@ -41,6 +41,7 @@ let package = Package(
         .library(name: "KaiPluginUtils", type: .dynamic, targets: ["KaiPluginUtils"]),
         .library(name: "KaiPluginOpenAI", type: .dynamic, targets: ["KaiPluginOpenAI"]),
         .library(name: "KaiPluginLocal", type: .dynamic, targets: ["KaiPluginLocal"]),
+        .library(name: "KaiPluginAnthropic", type: .dynamic, targets: ["KaiPluginAnthropic"]),
         .library(name: "KaiPluginOllama", type: .dynamic, targets: ["KaiPluginOllama"]),
     ],
     dependencies: [
@@ -103,6 +104,8 @@ let package = Package(
         // from HTTP failures, events to the caller's sink.
         .target(name: "KaiProviderKit", dependencies: ["CKaiABI", "KaiJSON", "CCurl"], path: "Plugins/ProviderKit"),
         .target(name: "KaiPluginOpenAI", dependencies: ["CKaiABI", "KaiJSON", "CCurl", "KaiProviderKit"], path: "Plugins/OpenAI", exclude: ["README.md"]),
+        // The anthropic provider: Anthropic's Messages API over the kit.
+        .target(name: "KaiPluginAnthropic", dependencies: ["CKaiABI", "KaiJSON", "KaiProviderKit"], path: "Plugins/Anthropic", exclude: ["README.md"]),
         // The embedded `local` provider: llama.cpp's libllama.so, found and
         // dlopen'ed at run time (never linked, so Kai builds before `make`
         // has built it), and GBNF grammars derived from JSON Schema.

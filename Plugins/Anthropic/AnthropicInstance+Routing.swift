@@ -1,0 +1,61 @@
+import KaiJSON
+import KaiProviderKit
+
+extension AnthropicInstance {
+    /// Which endpoint serves a request's model: "ENDPOINT:MODEL" forces an
+    /// endpoint; "MODEL" goes to the endpoint listing it (configured, then
+    /// discovered); no model means the first endpoint's first model. A lone
+    /// endpoint without a model list gets any model as is (no discovery
+    /// round trip on the common path).
+    func route(_ requested: String?, waiter: CallWaiter) throws(ProviderError) -> (AnthropicEndpoint, String) {
+        let endpoints = config.endpoints
+        guard let first = endpoints.first else {
+            throw .invalidInput("no endpoints are configured: add endpoints: [{name: NAME, api_key_secret: KEY}] to the config of plugin dev.kai.anthropic (base_url defaults to \(AnthropicConfig.defaultBaseURL))")
+        }
+        guard let requested else {
+            if let model = first.models?.first { return (first, model) }
+            guard let model = try discover(first, waiter: waiter).first?.id else {
+                throw .unavailable("endpoint \(first.name) (\(first.modelsURL)) lists no models; add models: [...] to its config or name a model")
+            }
+            return (first, model)
+        }
+        if let colon = requested.firstIndex(of: ":"),
+           let endpoint = endpoints.first(where: { $0.name == requested[..<colon] }) {
+            let model = String(requested[requested.index(after: colon)...])
+            guard !model.isEmpty else { throw .invalidInput("model \"\(requested)\" names endpoint \(endpoint.name) but no model; write \(endpoint.name):MODEL") }
+            return (endpoint, model)
+        }
+        if let endpoint = endpoints.first(where: { $0.models?.contains(requested) == true }) { return (endpoint, requested) }
+        if endpoints.count == 1, first.models == nil { return (first, requested) }
+        for endpoint in endpoints where endpoint.models == nil {
+            if (try? discover(endpoint, waiter: waiter))?.contains(where: { $0.id == requested }) == true { return (endpoint, requested) }
+        }
+        let offered = endpoints.map { endpoint in
+            "\(endpoint.name): " + ((endpoint.models ?? discovered.withLock { $0[endpoint.name] }?.map(\.id))?.joined(separator: ", ") ?? "(unknown)")
+        }.joined(separator: "; ")
+        throw .invalidInput("no configured endpoint serves model \"\(requested)\" (\(offered)); name one of those, or write ENDPOINT:MODEL")
+    }
+
+    /// GET {base_url}/v1/models, page after page (has_more, after_id), remembered for routing.
+    func discover(_ endpoint: AnthropicEndpoint, waiter: CallWaiter) throws(ProviderError) -> [(id: String, displayName: String?)] {
+        let exchange = Exchange(endpoint: endpoint, pool: pool, waiter: waiter)
+        var models: [(id: String, displayName: String?)] = []
+        var after: String? = nil
+        // A bound on pages, so a server that always says has_more cannot loop forever.
+        for _ in 0..<20 {
+            let url = endpoint.modelsURL + "?limit=1000" + (after.map { "&after_id=" + $0 } ?? "")
+            let body = try exchange.fetch(exchange.request(.get, url: url))
+            guard case .object(let page)? = try? JSONParser.parse(body), let data = page["data"]?.arrayValue else {
+                throw .unavailable("endpoint \(endpoint.name) (\(url)) answered the model list with something that is not one: \(endpoint.clip(body)); is \(endpoint.baseURL) Anthropic's API?")
+            }
+            for item in data {
+                guard let id = item["id"]?.stringValue, !id.isEmpty else { continue }
+                models.append((endpoint.redact(id), item["display_name"]?.stringValue.map(endpoint.redact)))
+            }
+            guard page["has_more"]?.boolValue == true, let last = page["last_id"]?.stringValue, !last.isEmpty else { break }
+            after = last
+        }
+        discovered.withLock { $0[endpoint.name] = models }
+        return models
+    }
+}
