@@ -10,40 +10,40 @@ import Testing
 /// router acts on: UNAVAILABLE for the server's fault (a fallback may be
 /// taken), INVALID_INPUT for the caller's, DEADLINE_EXCEEDED in time.
 @Suite struct OllamaFaultTests {
-    let server: OllamaServer
+    let server: TranscriptServer
     let host: OllamaHost
     static let prefix = #"tool "dev.kai.ollama.ollama" failed"#
 
     init() throws {
-        server = try OllamaServer()
+        server = try TranscriptServer(transcripts: "ollama", streamDefault: true)
         host = OllamaHost(server.baseURL)
     }
 
-    var chat: String { "endpoint replay (\(server.chatURL))" }
+    var chat: String { "endpoint replay (\(server.baseURL)/api/chat)" }
 
     @Test func http500_isUnavailableWithOllamasWords() {
-        for error in [host.stream(OllamaHost.request("status-500")).error, host.complete(OllamaHost.request("status-500")).error] {
+        for error in [host.stream(OllamaHost.request("fail-500")).error, host.complete(OllamaHost.request("fail-500")).error] {
             #expect(error?.code == .unavailable)
             #expect(error?.description == "\(Self.prefix) (UNAVAILABLE): \(chat) failed: HTTP 500: llama runner process has terminated: signal: killed")
         }
     }
 
     @Test func http503_withRetryAfter_saysWhenToRetry() {
-        let error = host.stream(OllamaHost.request("status-503")).error
+        let error = host.stream(OllamaHost.request("fail-503-retry-3")).error
         #expect(error?.code == .unavailable)
         #expect(error?.description == "\(Self.prefix) (UNAVAILABLE): \(chat) failed: HTTP 503: server busy, please try again.  maximum pending requests exceeded; it asks to retry after 3 s (Retry-After)")
     }
 
     @Test func http429_withRetryAfter_saysHowLongToWait() {
-        let error = host.stream(OllamaHost.request("status-429")).error
+        let error = host.stream(OllamaHost.request("fail-429-retry-7")).error
         #expect(error?.code == .unavailable)
         #expect(error?.description == "\(Self.prefix) (UNAVAILABLE): \(chat) is limiting requests: HTTP 429: rate limit exceeded; wait 7 s (its Retry-After) and retry, or check the account's quota")
     }
 
     @Test func modelNotPulled_isTheCallersFault_andNamesOllamaPull() {
-        let error = host.stream(OllamaHost.request("llama3.3")).error
+        let error = host.stream(OllamaHost.request("fail-404")).error
         #expect(error?.code == .invalidInput)
-        #expect(error?.description == "\(Self.prefix) (INVALID_INPUT): \(chat) answered HTTP 404: model \"llama3.3\" not found, try pulling it first; run `ollama pull llama3.3` on that server, or name a model it has (kai models ollama); check that base_url (\(server.baseURL)) is the server's address, without /api or /v1")
+        #expect(error?.description == "\(Self.prefix) (INVALID_INPUT): \(chat) answered HTTP 404: model \"fail-404\" not found, try pulling it first; run `ollama pull fail-404` on that server, or name a model it has (kai models ollama); check that base_url (\(server.baseURL)) is the server's address, without /api or /v1")
     }
 
     @Test func connectionRefused_namesTheURLTried() {
@@ -54,8 +54,8 @@ import Testing
     }
 
     @Test func streamCutInTheMiddleOfALine_isUnavailableAfterWhatCame() {
-        let (_, error, events) = host.stream(OllamaHost.request("cut-mid-line"))
-        #expect(events == [.textDelta("The")])
+        let (_, error, events) = host.stream(OllamaHost.request("cut-chat-streaming"))
+        #expect(events == ["The", " sky", " is", " blue", " because"].map(ToolEvent.textDelta))
         #expect(error?.code == .unavailable)
         #expect(error?.description == "\(Self.prefix) (UNAVAILABLE): \(chat) closed the connection before the response was complete; the server may have stopped or restarted: retry")
     }
@@ -90,10 +90,10 @@ import Testing
 
     /// The issue's bound: no call outlives its deadline by more than 2 s,
     /// even against a server that never goes silent long enough for
-    /// timeout_s (one byte every 50 ms).
+    /// timeout_s (one byte every 0.2 s).
     @Test func serverDrippingOneByteAtATime_endsWithinTheDeadlinePlusTwoSeconds() {
         let start = ContinuousClock.now
-        let (_, error, _) = host.stream(OllamaHost.request("drip"), timeout: 1)
+        let (_, error, _) = host.stream(OllamaHost.request("drip-chat-streaming"), timeout: 1)
         let elapsed = ContinuousClock.now - start
         #expect(error?.code == .deadlineExceeded)
         #expect(elapsed < .seconds(3), "\(elapsed)")
@@ -104,16 +104,16 @@ import Testing
 /// DETAILS): the HTTP status, and a 429's or 503's Retry-After in seconds,
 /// as integers a router reads without parsing words — streamed and not.
 @Suite struct OllamaErrorDetailsTests {
-    let server: OllamaServer
+    let server: TranscriptServer
     let harness: ProviderHarness
 
     init() throws {
-        server = try OllamaServer()
+        server = try TranscriptServer(transcripts: "ollama", streamDefault: true)
         harness = try ProviderHarness(path: OllamaHost.pluginPath, config: ["endpoints": [["name": "replay", "base_url": .string(server.baseURL)]]],
                                       capability: "ollama")
     }
 
-    @Test(arguments: [("status-429", 429, 7), ("status-503", 503, 3), ("status-500", 500, nil), ("llama3.3", 404, nil)] as [(String, Int64, Int64?)])
+    @Test(arguments: [("fail-429-retry-7", 429, 7), ("fail-503-retry-3", 503, 3), ("fail-500", 500, nil), ("fail-404", 404, nil)] as [(String, Int64, Int64?)])
     func httpFailure_detailsCarryStatusAndRetryAfter(model: String, status: Int64, retryAfter: Int64?) throws {
         let streamed = harness.invoke(OllamaHost.request(model)) { _ in KAI_EVENT_CONTINUE }
         let whole = harness.invoke(OllamaHost.request(model))

@@ -4,7 +4,7 @@ import Testing
 /// GET /api/tags (List Local Models) read into model ids and summaries.
 @Suite struct OllamaModelTagsTests {
     @Test func documentedTags_giveIdsAndSummaries() throws {
-        let models = try ModelTags.parse(try OllamaTranscripts.bytes("tags.json"), origin: "endpoint local (u)")
+        let models = try ModelTags.parse(try OllamaTranscripts.bytes("api_tags.json"), origin: "endpoint local (u)")
         #expect(models.map(\.id) == ["deepseek-r1:latest", "llama3.2:latest"])
         #expect(models.map(\.summary) == ["qwen2 7.6B Q4_K_M, 4.7 GB", "llama 3.2B Q4_K_M, 2.0 GB"])
     }

@@ -9,16 +9,16 @@ import Testing
 /// inside a line (or merely without the last newline), a server echoing
 /// the proxy token, and the same plugin in a worker process.
 @Suite struct OllamaRobustnessTests {
-    let server: OllamaServer
+    let server: TranscriptServer
     let host: OllamaHost
     static let prefix = #"tool "dev.kai.ollama.ollama" failed"#
 
     init() throws {
-        server = try OllamaServer()
+        server = try TranscriptServer(transcripts: "ollama", streamDefault: true)
         host = OllamaHost(server.baseURL)
     }
 
-    var chat: String { "endpoint replay (\(server.chatURL))" }
+    var chat: String { "endpoint replay (\(server.baseURL)/api/chat)" }
 
     @Test func cancelWhileTheServerHoldsTheStream_endsTheCallAsCancelled() {
         let token = CancellationToken()
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func streamEndingInsideALine_isUnavailable_butALastLineWithoutNewlineIsRead() {
-        let cut = host.stream(OllamaHost.request("cut-clean")).error
+        let cut = host.stream(OllamaHost.request("ends-inside-line")).error
         #expect(cut?.code == .unavailable)
         #expect(cut?.description == "\(Self.prefix) (UNAVAILABLE): \(chat) ended the stream in the middle of a line; the server may have stopped: retry")
         let (result, error, _) = host.stream(OllamaHost.request("no-final-newline"))
@@ -48,6 +48,7 @@ import Testing
     }
 
     @Test func proxyToken_echoedByTheServer_neverReachesEventsResultOrErrors() throws {
+        // The token echo-token.ndjson and fail-401.json hold.
         let token = "sk-ollama-proxy-0123456789abcdef"
         let host = OllamaHost(server.baseURL, endpoint: ["api_key_secret": "proxy"], top: ["proxy": .string(token)], secrets: ["proxy": token])
         let (result, error, events) = host.stream(OllamaHost.request("echo-token"))
@@ -56,7 +57,7 @@ import Testing
         let streamed = events.compactMap { if case .textDelta(let text) = $0 { text } else { nil } }.joined()
         #expect(streamed == "your token is <api key>.")
         #expect(try server.lastRequest()["headers"]?["authorization"] == .string("Bearer " + token))
-        let refused = host.complete(OllamaHost.request("status-401")).error
+        let refused = host.complete(OllamaHost.request("fail-401")).error
         #expect(refused?.code == .permissionDenied)
         #expect(refused?.description == "\(Self.prefix) (PERMISSION_DENIED): \(chat) refused the API key: HTTP 401: invalid token <api key>; check the API key in secret \"proxy\" (the plugin entry's secrets: {proxy: ENV_VAR}) and the variable's value")
     }

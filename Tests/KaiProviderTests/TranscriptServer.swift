@@ -10,6 +10,7 @@ final class TranscriptServer: @unchecked Sendable {
     // terminated in deinit.
     let port: Int
     private let process: Process
+    private let stdout: FileHandle
 
     /// `transcripts`: the directory under Tests/Fixtures/transcripts, e.g.
     /// "anthropic"; `streamDefault`: whether a request without "stream"
@@ -27,7 +28,8 @@ final class TranscriptServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        let line = ScriptedServer.readLine(output.fileHandleForReading)
+        stdout = output.fileHandleForReading
+        let line = ScriptedServer.readLine(stdout)
         guard line.hasPrefix("port "), let port = Int(line.dropFirst(5)) else {
             process.terminate()
             throw FixtureError(message: "the transcript server did not print its port (got \"\(line)\")")
@@ -42,6 +44,14 @@ final class TranscriptServer: @unchecked Sendable {
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Blocks until the server says it is hanging on a request (model "hang").
+    func waitUntilHanging() {
+        while true {
+            let line = ScriptedServer.readLine(stdout)
+            if line == "hanging" || line.isEmpty { return }
+        }
+    }
 
     /// The last request the server received: {"method", "path", "headers", "body"}.
     func lastRequest() throws -> JSONValue {
