@@ -47,6 +47,13 @@ import Testing
         #expect(result?.usage == ProviderUsage(inputTokens: 26, outputTokens: 282, costUSD: nil))
     }
 
+    @Test func sinkAnsweringStop_returnsTheTextSoFarAsStopped() throws {
+        let result = try host.host.callProvider("ollama", request: Array(OllamaHost.request("chat-streaming").utf8),
+                                                options: CallOptions(onEvent: { _ in .stop }))
+        #expect(result.finishReason == "stopped")
+        #expect(result.content == "The")
+    }
+
     @Test func wholeAnswer_withoutStreaming_andItsCostFromPrices() throws {
         let priced = OllamaHost(server.baseURL, endpoint: ["price_input_per_1m": 1.0, "price_output_per_1m": 2.0])
         let (result, error) = priced.complete(OllamaHost.request("chat-no-streaming"))

@@ -57,6 +57,9 @@ import Testing
         let streamed = events.compactMap { if case .textDelta(let text) = $0 { text } else { nil } }.joined()
         #expect(streamed == "your token is <api key>.")
         #expect(try server.lastRequest()["headers"]?["authorization"] == .string("Bearer " + token))
+        // Cut out before the server's text is clipped, so no start of it survives the cut.
+        let echoed = host.stream(OllamaHost.request("error-echo-token-at-cut")).error
+        #expect(echoed?.description == "\(Self.prefix) (UNAVAILABLE): \(chat) reported an error mid-stream: \(String(repeating: "x", count: 195))<api …")
         let refused = host.complete(OllamaHost.request("fail-401")).error
         #expect(refused?.code == .permissionDenied)
         #expect(refused?.description == "\(Self.prefix) (PERMISSION_DENIED): \(chat) refused the API key: HTTP 401: invalid token <api key>; check the API key in secret \"proxy\" (the plugin entry's secrets: {proxy: ENV_VAR}) and the variable's value")

@@ -15,13 +15,14 @@ struct ChatExchange {
     var url: String { endpoint.chatURL }
 
     func run(body: [UInt8]) throws(ProviderError) -> ChatReply {
-        var stream = ChatStream(idPrefix: Self.newIDPrefix(), origin: endpoint.origin(url))
+        let endpoint = endpoint
+        var stream = ChatStream(idPrefix: Self.newIDPrefix(), origin: endpoint.origin(url), redact: { endpoint.redact($0) })
         guard emitter.isStreaming else {
             let answer = try exchange.fetch(exchange.request(.post, url: url, body: body))
             do throws(WireError) {
                 _ = try stream.apply(line: answer)
             } catch {
-                throw .unavailable(endpoint.redact(error.message))
+                throw .unavailable(error.message)
             }
             guard stream.sawDone else { throw notDone() }
             return redacted(stream.reply)
@@ -36,7 +37,7 @@ struct ChatExchange {
                     for delta in try stream.apply(line: line) { forward(delta, text: &text) }
                     return !emitter.stopped
                 } catch {
-                    failure = .unavailable(endpoint.redact(error.message))
+                    failure = .unavailable(error.message)
                     return false
                 }
             }

@@ -50,9 +50,9 @@ extension OllamaInstance {
         let body = try exchange.fetch(exchange.request(.get, url: endpoint.tagsURL))
         let models: [ModelTags.Model]
         do throws(WireError) {
-            models = try ModelTags.parse(body, origin: endpoint.origin(endpoint.tagsURL))
+            models = try ModelTags.parse(body, origin: endpoint.origin(endpoint.tagsURL), redact: endpoint.redact)
         } catch {
-            throw .unavailable(endpoint.redact(error.message))
+            throw .unavailable(error.message)
         }
         let redacted = models.map { ModelTags.Model(id: endpoint.redact($0.id), summary: $0.summary.map(endpoint.redact)) }
         discovered.withLock { $0[endpoint.name] = redacted.map(\.id) }

@@ -27,10 +27,18 @@ public struct ChatStream {
     private let idPrefix: String
     /// Names the endpoint and URL in messages, e.g. "endpoint local (http://…/api/chat)".
     private let origin: String
+    /// Cuts secrets out of server text before it is clipped into a message
+    /// (clipping first could leave part of a secret the cut crossed).
+    private let redact: @Sendable (String) -> String
 
-    public init(idPrefix: String, origin: String) {
+    public init(idPrefix: String, origin: String, redact: @escaping @Sendable (String) -> String = { $0 }) {
         self.idPrefix = idPrefix
         self.origin = origin
+        self.redact = redact
+    }
+
+    private func clip(_ bytes: [UInt8]) -> String {
+        Clip.text(Array(redact(String(decoding: bytes, as: UTF8.self)).utf8))
     }
 
     /// Reads one line. Lines after the done line are ignored.
@@ -38,10 +46,10 @@ public struct ChatStream {
         lineCount += 1
         guard !sawDone else { return [] }
         guard case .object(let object)? = try? JSONParser.parse(line) else {
-            throw WireError("\(origin) sent a line that is not a JSON object: \(Clip.text(line)); is base_url an Ollama server (its native API, without /v1)?")
+            throw WireError("\(origin) sent a line that is not a JSON object: \(clip(line)); is base_url an Ollama server (its native API, without /v1)?")
         }
         if let error = object["error"] {
-            throw WireError("\(origin) reported an error mid-stream: \(Clip.text(Array((error.stringValue ?? error.serialized()).utf8)))")
+            throw WireError("\(origin) reported an error mid-stream: \(clip(Array((error.stringValue ?? error.serialized()).utf8)))")
         }
         if let model = object["model"]?.stringValue, !model.isEmpty { reply.model = model }
         var deltas: [Delta] = []
@@ -73,10 +81,10 @@ public struct ChatStream {
     private mutating func toolCall(_ call: JSONValue) throws(WireError) -> Delta {
         let function = call["function"]
         guard let name = function?["name"]?.stringValue, !name.isEmpty else {
-            throw WireError("\(origin) sent a tool call without a function name: \(Clip.text(Array(call.serialized().utf8))); the model's tool-call output is malformed: retry, or use a model with tool support")
+            throw WireError("\(origin) sent a tool call without a function name: \(clip(Array(call.serialized().utf8))); the model's tool-call output is malformed: retry, or use a model with tool support")
         }
         guard let arguments = Self.argumentsObject(function?["arguments"]) else {
-            throw WireError("\(origin) gave tool \(name) arguments that are not a JSON object: \(Clip.text(Array((function?["arguments"] ?? .null).serialized().utf8))); asking again may give valid ones")
+            throw WireError("\(origin) gave tool \(redact(name)) arguments that are not a JSON object: \(clip(Array((function?["arguments"] ?? .null).serialized().utf8))); asking again may give valid ones")
         }
         let index = reply.toolCalls.count
         let id = "\(idPrefix)_\(index)"

@@ -18,9 +18,11 @@ public enum ModelTags {
 
     /// The models, in the server's order. `origin` names the endpoint and
     /// URL for the error a body of another shape gives.
-    public static func parse(_ body: [UInt8], origin: String) throws(WireError) -> [Model] {
+    /// `redact` cuts secrets out of server text before it is clipped into
+    /// the message.
+    public static func parse(_ body: [UInt8], origin: String, redact: (String) -> String = { $0 }) throws(WireError) -> [Model] {
         guard let list = (try? JSONParser.parse(body))?["models"]?.arrayValue else {
-            throw WireError("\(origin) answered with something that is not Ollama's model list: \(Clip.text(body)); is base_url an Ollama server (e.g. http://127.0.0.1:11434, without /v1)?")
+            throw WireError("\(origin) answered with something that is not Ollama's model list: \(Clip.text(Array(redact(String(decoding: body, as: UTF8.self)).utf8))); is base_url an Ollama server (e.g. http://127.0.0.1:11434, without /v1)?")
         }
         var models: [Model] = []
         for entry in list {
