@@ -36,6 +36,13 @@ import Testing
         #expect(error?.description == "tool \"dev.kai.ollama.ollama\" is unavailable: \(OllamaHost.pluginPath): create() failed with INVALID_INPUT: endpoint replay: base_url http://127.0.0.1:11434/v1 ends in /v1, but this provider speaks Ollama's native API under it: use http://127.0.0.1:11434 (for Ollama's OpenAI-compatible /v1, use the openai provider)")
     }
 
+    @Test func endpointWithoutBaseURL_isOllamasDefaultAddress() {
+        // Refused, or answered by an Ollama that happens to run here: either
+        // way the message names the URL tried.
+        let error = OllamaHost(config: ["endpoints": [["name": "local"]]]).stream(OllamaHost.request("kai-absent-model")).error
+        #expect(error?.description.contains("endpoint local (http://127.0.0.1:11434/api/chat)") == true, "\(String(describing: error))")
+    }
+
     @Test func streamedText_arrivesInPiecesWithUsageOnlyAtTheEnd() {
         let (result, error, events) = host.stream(OllamaHost.request("chat-streaming"))
         #expect(error == nil)

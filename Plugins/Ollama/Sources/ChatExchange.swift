@@ -17,27 +17,32 @@ struct ChatExchange {
     func run(body: [UInt8]) throws(ProviderError) -> ChatReply {
         let endpoint = endpoint
         var stream = ChatStream(idPrefix: Self.newIDPrefix(), origin: endpoint.origin(url), redact: { endpoint.redact($0) })
-        guard emitter.isStreaming else {
+        if emitter.isStreaming {
+            try streamed(body: body, into: &stream)
+        } else {
+            // The whole answer is one object: the last line of a stream.
             let answer = try exchange.fetch(exchange.request(.post, url: url, body: body))
-            do throws(WireError) {
-                _ = try stream.apply(line: answer)
-            } catch {
-                throw .unavailable(error.message)
-            }
-            guard stream.sawDone else { throw notDone() }
-            return redacted(stream.reply)
+            _ = try read(answer, into: &stream)
         }
+        if !emitter.stopped, !stream.sawDone { throw notDone() }
+        return redacted(stream.reply)
+    }
+
+    /// Reads the answer's lines as they arrive, forwarding each piece.
+    private func streamed(body: [UInt8], into stream: inout ChatStream) throws(ProviderError) {
         var lines = NDJSONLines()
         var text = StreamRedactor(endpoint: endpoint)
+        var reader = stream
+        defer { stream = reader }
         let request = exchange.request(.post, url: url, body: body, stream: .ndjson)
         let end = try exchange.stream(request) { (bytes: UnsafeRawBufferPointer) throws(ProviderError) -> Bool in
             var failure: ProviderError? = nil
             let outcome = lines.feed(bytes) { line in
-                do throws(WireError) {
-                    for delta in try stream.apply(line: line) { forward(delta, text: &text) }
+                do throws(ProviderError) {
+                    for delta in try read(line, into: &reader) { forward(delta, text: &text) }
                     return !emitter.stopped
                 } catch {
-                    failure = .unavailable(error.message)
+                    failure = error
                     return false
                 }
             }
@@ -47,18 +52,24 @@ struct ChatExchange {
             }
             return outcome == .more
         }
+        // Ollama ends every line with a newline; a last line without one is
+        // still read if it is whole, and means a cut stream if it is not.
         if end == .completed, let last = lines.finish() {
-            // Ollama ends every line with a newline; a last line without one
-            // is still read, and is a cut stream if it is not whole JSON.
-            do throws(WireError) {
-                for delta in try stream.apply(line: last) { forward(delta, text: &text) }
-            } catch {
+            guard (try? JSONParser.parse(last)) != nil else {
                 throw .unavailable("\(endpoint.origin(url)) ended the stream in the middle of a line; the server may have stopped: retry")
             }
+            for delta in try read(last, into: &reader) { forward(delta, text: &text) }
         }
         emitter.text(text.finish())
-        if end == .completed, !stream.sawDone { throw notDone() }
-        return redacted(stream.reply)
+    }
+
+    /// Reads one line into the reply; returns what it added.
+    private func read(_ line: [UInt8], into stream: inout ChatStream) throws(ProviderError) -> [ChatStream.Delta] {
+        do throws(WireError) {
+            return try stream.apply(line: line)
+        } catch {
+            throw .unavailable(error.message)
+        }
     }
 
     /// Passes one piece on to the caller's sink.
