@@ -17,6 +17,10 @@ enum MessageDecoder {
             switch block["type"]?.stringValue {
             case "text":
                 reply.content += block["text"]?.stringValue ?? ""
+            case "tool_use" where block["name"]?.stringValue == MessagesRequest.jsonTool:
+                // The JSON answer response_format asked for (MessagesRequest).
+                let answer = try ContractCheck.toolUse(block, index: index, input: block["input"], endpoint: endpoint, url: url)
+                reply.content += JSONValue.object(answer.input).serialized()
             case "tool_use":
                 reply.toolCalls.append(try ContractCheck.toolUse(block, index: index, input: block["input"], endpoint: endpoint, url: url))
             default:

@@ -23,16 +23,10 @@ struct MessageReply {
     var outputTokens: Int64?
 
     /// The chat response; `stopped` when the caller's sink asked to stop.
-    /// A forced JSON-answer call (MessagesRequest.jsonTool) becomes the
-    /// content, as the request's response_format asked.
+    /// (A forced JSON-answer call, MessagesRequest.jsonTool, is already
+    /// content: the decoder and the assembler put its input there.)
     func response(endpoint: AnthropicEndpoint, stopped: Bool) -> JSONValue {
-        var text = content
-        var calls = toolCalls
-        var reason = mappedStopReason
-        if let json = calls.firstIndex(where: { $0.name == MessagesRequest.jsonTool }) {
-            text = JSONValue.object(calls.remove(at: json).input).serialized()
-            if reason == "tool_calls", calls.isEmpty { reason = "stop" }
-        }
+        let text = content, calls = toolCalls, reason = mappedStopReason
         var message: JSONObject = ["role": "assistant"]
         message["content"] = text.isEmpty && !calls.isEmpty ? .null : .string(endpoint.redact(text))
         if !calls.isEmpty {

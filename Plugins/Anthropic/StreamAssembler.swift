@@ -19,6 +19,9 @@ struct StreamAssembler {
         case text
         /// Position in reply.toolCalls, and the input's text so far.
         case toolUse(position: Int, json: String)
+        /// The forced JSON-answer call (MessagesRequest.jsonTool): its input
+        /// is the content, streamed as text.
+        case jsonAnswer(json: String)
         /// thinking and other blocks the contract has no place for.
         case other
     }
@@ -98,6 +101,10 @@ struct StreamAssembler {
         case "tool_use":
             // input is {} here; the real input follows as partial_json.
             let call = try ContractCheck.toolUse(block ?? .null, index: Int(index), input: block?["input"], endpoint: endpoint, url: url)
+            guard call.name != MessagesRequest.jsonTool else {
+                blocks[index] = .jsonAnswer(json: "")
+                return
+            }
             let position = reply.toolCalls.count
             reply.toolCalls.append(call)
             blocks[index] = .toolUse(position: position, json: "")
@@ -120,12 +127,22 @@ struct StreamAssembler {
             blocks[index] = .toolUse(position: position, json: json + fragment)
             let passed = inputRedactors[position]!.pass(fragment)
             if !passed.isEmpty { emitter.toolCall(index: position, id: "", name: "", arguments: passed) }
+        case (.jsonAnswer(let json), "input_json_delta"):
+            let fragment = delta?["partial_json"]?.stringValue ?? ""
+            blocks[index] = .jsonAnswer(json: json + fragment)
+            appendText(fragment, emitter: emitter)
         default:
             break  // citations, thinking and signature deltas: nothing the contract carries
         }
     }
 
     private mutating func stop(index: Int64) throws(ProviderError) {
+        if case .jsonAnswer(let json)? = blocks[index] {
+            guard case .object? = try? JSONParser.parse(json) else {
+                throw .unavailable("endpoint \(endpoint.name) (\(url)) ended its JSON answer (block \(index)) with text that is not a JSON object: \(endpoint.clip(json.utf8)); asking again may give a valid one")
+            }
+            return
+        }
         guard case .toolUse(let position, let json)? = blocks[index] else { return }
         let call = reply.toolCalls[position]
         let text = json.trimmingWhitespace

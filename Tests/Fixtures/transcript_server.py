@@ -35,9 +35,11 @@ Faults, chosen by the model name:
                         body is DIR/fail-NNN.json)
     cut-NAME            NAME's stream, cut in the middle of an event: about
                         half its events, then half of the next one's bytes,
-                        then the connection closes (no final chunk)
+                        then the connection closes (no final chunk); a
+                        whole (.json) answer: half its bytes, then closed
     drip-NAME           NAME's stream one byte every 0.2 s, then SSE comment
-                        bytes or NDJSON spaces forever: past any deadline
+                        bytes or NDJSON spaces forever: past any deadline;
+                        a whole answer the same, then held open
     hang                reads the request and answers nothing until the
                         client goes away (prints "hanging" first)
 Everything else a test needs (a malformed event, an answer that breaks the
@@ -137,7 +139,9 @@ class Handler(BaseHTTPRequestHandler):
         with open(path, "rb") as f:
             data = f.read()
         if ext == ".json":
-            return self.send_whole(200, data)
+            if mode is None:
+                return self.send_whole(200, data)
+            return self.whole_with_fault(data, mode)
         self.send_response(200)
         self.send_header("Content-Type", CONTENT_TYPES[ext])
         self.send_header("Transfer-Encoding", "chunked")
@@ -180,6 +184,28 @@ class Handler(BaseHTTPRequestHandler):
         else:
             data = json.dumps({"error": f"HTTP {status}"}).encode()
         self.send_whole(status, data, headers=headers)
+
+    def whole_with_fault(self, data, mode):
+        """A whole answer cut in half (then closed), or dripped a byte every
+        0.2 s (then held open): its Content-Length promises all of it."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.close_connection = True
+        if mode == "cut":
+            self.wfile.write(data[:len(data) // 2])
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        try:
+            for index in range(len(data)):
+                self.wfile.write(data[index:index + 1])
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            return
+        self.hang()
 
     def drip(self, data, ext):
         """One byte every 0.2 s until the client goes away."""

@@ -1,6 +1,7 @@
 import CKaiABI
 import KaiCore
 import KaiJSON
+import KaiTestSupport
 import Testing
 
 /// The anthropic provider through the real host against transcripts of
@@ -124,6 +125,22 @@ import Testing
         #expect(try server.lastRequest()["body"]?["tool_choice"]?.serialized() == wire)
     }
 
+    @Test func jsonSchemaAnswer_isAForcedToolCall_whoseInputIsTheContent() throws {
+        let schema: JSONValue = ["type": "object", "properties": ["sentiment": ["type": "string"], "score": ["type": "number"]]]
+        let request: JSONValue = ["model": "json-answer", "messages": [["role": "user", "content": "Great product!"]],
+                                  "response_format": ["type": "json_schema", "schema": schema]]
+        let (result, error, events) = host.stream(request.serialized())
+        #expect(error == nil, "\(String(describing: error))")
+        #expect(result?.content == #"{"sentiment": "positive", "score": 0.9}"#)
+        #expect(result?.toolCalls.isEmpty == true)
+        #expect(result?.finishReason == "stop")
+        let text = events.compactMap { if case .textDelta(let text) = $0 { text } else { nil } }.joined()
+        #expect(text == result?.content)
+        let body = try #require(try server.lastRequest()["body"])
+        #expect(body["tool_choice"]?.serialized() == #"{"type":"tool","name":"kai_json_response"}"#)
+        #expect(body["tools"]?.serialized() == #"[{"name":"kai_json_response","description":"Give the answer as this tool's input.","input_schema":\#(schema.serialized())}]"#)
+    }
+
     @Test func temperatureAboveOne_isRefusedBeforeSending() {
         let request: JSONValue = ["model": "text", "messages": [["role": "user", "content": "hi"]], "temperature": 1.5]
         let error = host.complete(request.serialized()).error
@@ -147,6 +164,14 @@ import Testing
         #expect(models.first?.description == "Claude Sonnet 4.5, endpoint replay (\(server.baseURL))")
         #expect(models.first?.isDefault == true)
         #expect(try server.lastRequest()["path"]?.stringValue == "/v1/models?limit=1000")
+    }
+
+    @Test func bundledHost_loadsTheAnthropicProviderWithoutConfig() {
+        let host = Fixtures.bundledHost()
+        #expect(host.failures.isEmpty)
+        let provider = host.providers.first { $0.plugin.id == "dev.kai.anthropic" }
+        #expect(provider?.qualifiedName == "dev.kai.anthropic.anthropic")
+        #expect(provider?.plugin.manifest.abiMinor == 1)
     }
 
     @Test func noEndpoints_saysHowToConfigureThem() {

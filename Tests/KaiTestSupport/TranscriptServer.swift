@@ -1,21 +1,20 @@
 import Foundation
 import KaiJSON
-import KaiTestSupport
 
 /// Tests/Fixtures/transcript_server.py replaying one directory of
 /// Tests/Fixtures/transcripts/: started, its "port N" line read (no
 /// sleeping), and killed when the test is done with it.
-final class TranscriptServer: @unchecked Sendable {
+public final class TranscriptServer: @unchecked Sendable {
     // @unchecked: the process handle is set once in init and only
     // terminated in deinit.
-    let port: Int
+    public let port: Int
     private let process: Process
     private let stdout: FileHandle
 
     /// `transcripts`: the directory under Tests/Fixtures/transcripts, e.g.
     /// "anthropic"; `streamDefault`: whether a request without "stream"
     /// streams (Ollama's /api/chat) or not (Anthropic).
-    init(transcripts: String, streamDefault: Bool = false) throws {
+    public init(transcripts: String, streamDefault: Bool = false) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Fixtures.repositoryRoot + "/Tests/Fixtures/transcript_server.py",
@@ -29,7 +28,7 @@ final class TranscriptServer: @unchecked Sendable {
         try process.run()
         self.process = process
         stdout = output.fileHandleForReading
-        let line = ScriptedServer.readLine(stdout)
+        let line = Self.readLine(stdout)
         guard line.hasPrefix("port "), let port = Int(line.dropFirst(5)) else {
             process.terminate()
             throw FixtureError(message: "the transcript server did not print its port (got \"\(line)\")")
@@ -43,20 +42,30 @@ final class TranscriptServer: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Blocks until the server says it is hanging on a request (model "hang").
-    func waitUntilHanging() {
+    public func waitUntilHanging() {
         while true {
-            let line = ScriptedServer.readLine(stdout)
+            let line = Self.readLine(stdout)
             if line == "hanging" || line.isEmpty { return }
         }
     }
 
     /// The last request the server received: {"method", "path", "headers", "body"}.
-    func lastRequest() throws -> JSONValue {
+    public func lastRequest() throws -> JSONValue {
         // curl(1): Foundation on Linux reads no http URLs without FoundationNetworking.
         let outcome = try Subprocess.run("/usr/bin/env", ["curl", "-sS", "http://127.0.0.1:\(port)/_kai/last"])
         return try JSONParser.parse(outcome.stdout)
+    }
+
+    private static func readLine(_ handle: FileHandle) -> String {
+        var bytes: [UInt8] = []
+        while true {
+            let byte = handle.readData(ofLength: 1)
+            guard let first = byte.first, first != UInt8(ascii: "\n") else { break }
+            bytes.append(first)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
