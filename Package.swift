@@ -42,6 +42,7 @@ let package = Package(
         .library(name: "KaiPluginOpenAI", type: .dynamic, targets: ["KaiPluginOpenAI"]),
         .library(name: "KaiPluginLocal", type: .dynamic, targets: ["KaiPluginLocal"]),
         .library(name: "KaiPluginAnthropic", type: .dynamic, targets: ["KaiPluginAnthropic"]),
+        .library(name: "KaiPluginOllama", type: .dynamic, targets: ["KaiPluginOllama"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -117,6 +118,14 @@ let package = Package(
             name: "KaiPluginLocal", dependencies: ["CKaiABI", "CLlamaAPI", "KaiJSON", "KaiLocalGrammar"],
             path: "Plugins/Local/Sources"
         ),
+        // The ollama provider: Ollama's native /api/chat (NDJSON streaming)
+        // and /api/tags. Its wire mapping is plain Swift over KaiJSON, a
+        // target of its own so tests can call it directly.
+        .target(name: "KaiOllamaWire", dependencies: ["KaiJSON"], path: "Plugins/Ollama/Wire"),
+        .target(
+            name: "KaiPluginOllama", dependencies: ["CKaiABI", "KaiJSON", "KaiProviderKit", "KaiOllamaWire"],
+            path: "Plugins/Ollama/Sources"
+        ),
 
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.
@@ -157,7 +166,7 @@ let package = Package(
         // The bundled provider plugins against a scripted server and a real one.
         .testTarget(
             name: "KaiProviderTests",
-            dependencies: ["CKaiABI", "KaiCore", "KaiJSON", "KaiTestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CKaiABI", "KaiCore", "KaiJSON", "KaiTestSupport", .product(name: "Logging", package: "swift-log"), "KaiOllamaWire"]
         ),
         .testTarget(name: "KaiWorkerTests", dependencies: ["KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiValidateTests", dependencies: ["KaiValidate", "KaiCore", "KaiJSON", "KaiTestSupport"]),

@@ -9,6 +9,7 @@ public final class TranscriptServer: @unchecked Sendable {
     // terminated in deinit.
     public let port: Int
     private let process: Process
+    private let stdout: FileHandle
 
     /// `transcripts`: the directory under Tests/Fixtures/transcripts, e.g.
     /// "anthropic"; `streamDefault`: whether a request without "stream"
@@ -26,7 +27,8 @@ public final class TranscriptServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        let line = Self.readLine(output.fileHandleForReading)
+        stdout = output.fileHandleForReading
+        let line = Self.readLine(stdout)
         guard line.hasPrefix("port "), let port = Int(line.dropFirst(5)) else {
             process.terminate()
             throw FixtureError(message: "the transcript server did not print its port (got \"\(line)\")")
@@ -41,6 +43,14 @@ public final class TranscriptServer: @unchecked Sendable {
     }
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Blocks until the server says it is hanging on a request (model "hang").
+    public func waitUntilHanging() {
+        while true {
+            let line = Self.readLine(stdout)
+            if line == "hanging" || line.isEmpty { return }
+        }
+    }
 
     /// The last request the server received: {"method", "path", "headers", "body"}.
     public func lastRequest() throws -> JSONValue {
