@@ -13,7 +13,8 @@ enum ErrorDetails {
         }
         let message = object["message"]?.stringValue ?? "the plugin gave no message"
         let extras = object.compactMap { key, value -> String? in
-            guard key != "message" else { return nil }
+            // The router's hints (ErrorHints) are for Kai; the message words them for people.
+            guard key != "message", !ErrorHints.keys.contains(key) else { return nil }
             return "\(key): \(value.stringValue ?? value.serialized())"
         }
         return clip(extras.isEmpty ? message : "\(message) (\(extras.joined(separator: ", ")))")

@@ -1,0 +1,134 @@
+import Foundation
+import KaiCore
+import KaiRegistry
+
+/// One routed call in progress: walks the plan, one attempt per target,
+/// under the call's single deadline.
+struct RouteRun {
+    let router: Router
+    let route: RouteRequest
+    let options: CallOptions
+    let request: [UInt8]
+    let attempt: Router.Attempt
+    /// Names this call's half-open probe claims across processes.
+    let owner = "\(getpid())-\(UUID().uuidString)"
+    let deadline: Int64?
+    var hops: [RouteHop] = []
+
+    init(router: Router, route: RouteRequest, options: CallOptions, request: [UInt8], attempt: @escaping Router.Attempt) {
+        self.router = router
+        self.route = route
+        self.options = options
+        self.request = request
+        self.attempt = attempt
+        deadline = options.timeout.map { MonotonicClock.deadline(after: $0) }
+    }
+
+    /// Seconds left before the call's deadline; nil without one.
+    var secondsLeft: Double? { deadline.map { Double($0 - MonotonicClock.now()) / 1e9 } }
+
+    mutating func go(_ plan: RoutePlan, onFallback: (@Sendable (RouteHop, String) -> Void)?) throws(RouteFailure) -> RoutedResult {
+        var lastError: CallError?
+        for (index, step) in plan.steps.enumerated() {
+            let isLast = index == plan.steps.count - 1
+            if let lastError, options.cancellation?.isCancelled == true || (secondsLeft ?? 1) <= 0 {
+                throw .call(lastError, hops: Array(hops.dropLast()))
+            }
+            let outcome = try attemptOnce(step.target, explicitFirst: index == 0 && route.explicit != nil, isLast: isLast)
+            switch outcome {
+            case .answered(let result):
+                return result
+            case .skipped(let hop), .failed(let hop, _):
+                hops.append(hop)
+                if case .failed(_, let error) = outcome { lastError = error }
+                if !isLast { onFallback?(hop, plan.steps[index + 1].target) }
+            }
+        }
+        guard let lastError else {
+            throw .allOpen(hops: hops, risk: route.risk, configFile: router.configFile)
+        }
+        // The last hop is the error itself, not a step before it.
+        throw .call(lastError, hops: Array(hops.dropLast()))
+    }
+
+    enum Outcome {
+        case answered(RoutedResult)
+        case skipped(RouteHop)
+        case failed(RouteHop, CallError)
+    }
+
+    /// One target: its breaker's admission, the call, and what the failure
+    /// means for the chain. Throws when the chain must stop here.
+    private mutating func attemptOnce(_ target: String, explicitFirst: Bool, isLast: Bool) throws(RouteFailure) -> Outcome {
+        let breaker = router.breaker
+        let admission = breaker.admit(target, owner: owner, probeLifetime: secondsLeft)
+        guard case .allowed(let probe) = admission else {
+            guard case .refused(let record) = admission else { fatalError("unreachable") }
+            let state = CircuitBreaker.describe(record, now: breaker.clock())
+            return .skipped(RouteHop(target: target, errorKind: RouteHop.circuitOpen, message: state))
+        }
+        var callOptions = options
+        callOptions.timeout = secondsLeft.map { max($0, 0) }
+        callOptions.routeHops = hops
+        switch attempt(target, callOptions) {
+        case .success(let result):
+            breaker.succeeded(target, owner: owner, probe: probe)
+            return .answered(RoutedResult(result: result, target: target, hops: hops))
+        case .failure(let error):
+            router.attemptFailed(error)
+            let decision = HopPolicy.decide(error, deadlineLeft: (secondsLeft ?? 1) > 0)
+            if decision == .next(counts: true) { breaker.failed(target, owner: owner) } else if probe { breaker.release(target, owner: owner) }
+            guard case .next = decision, !(explicitFirst && error.kind == .providerNotFound) else {
+                throw .call(error, hops: hops)
+            }
+            if isLast, let wait = error.retryAfterSeconds {
+                return try retryAfter(wait, target: target, error: error)
+            }
+            return .failed(hop(target, error), error)
+        }
+    }
+
+    /// The last target asked to wait (429/503 with Retry-After): wait, if
+    /// that ends before the deadline, and try it once more.
+    private mutating func retryAfter(_ wait: Int, target: String, error: CallError) throws(RouteFailure) -> Outcome {
+        let limit = secondsLeft ?? Router.longestWaitWithoutDeadline
+        guard Double(wait) < limit else {
+            throw .retryAfterPastDeadline(error, waitSeconds: wait, secondsLeft: limit, hops: hops)
+        }
+        guard Self.sleep(Double(wait), cancellation: options.cancellation) else { throw .call(error, hops: hops) }
+        hops.append(hop(target, error))
+        let admission = router.breaker.admit(target, owner: owner, probeLifetime: secondsLeft)
+        guard case .allowed(let probe) = admission else { throw .call(error, hops: Array(hops.dropLast())) }
+        var callOptions = options
+        callOptions.timeout = secondsLeft.map { max($0, 0) }
+        callOptions.routeHops = hops
+        switch attempt(target, callOptions) {
+        case .success(let result):
+            router.breaker.succeeded(target, owner: owner, probe: probe)
+            return .answered(RoutedResult(result: result, target: target, hops: hops))
+        case .failure(let again):
+            router.attemptFailed(again)
+            if HopPolicy.decide(again, deadlineLeft: (secondsLeft ?? 1) > 0) == .next(counts: true) {
+                router.breaker.failed(target, owner: owner)
+            } else if probe {
+                router.breaker.release(target, owner: owner)
+            }
+            throw .call(again, hops: hops)
+        }
+    }
+
+    private func hop(_ target: String, _ error: CallError) -> RouteHop {
+        RouteHop(target: target, errorKind: error.kind.rawValue, code: error.code.description, message: error.description(for: .provider))
+    }
+
+    /// Sleeps `seconds`, waking early (false) when the call is cancelled.
+    static func sleep(_ seconds: Double, cancellation: CancellationToken?) -> Bool {
+        let end = MonotonicClock.deadline(after: seconds)
+        while MonotonicClock.now() < end {
+            if cancellation?.isCancelled == true { return false }
+            let slice = min(Double(end - MonotonicClock.now()) / 1e9, 0.02)
+            if slice > 0 { usleep(UInt32(slice * 1e6)) }
+        }
+        return cancellation?.isCancelled != true
+    }
+}
