@@ -55,7 +55,8 @@ extension BreakerRecord {
         case .closed:
             failureTimes = Array((failureTimes + [now]).filter { now - $0 < limits.windowSeconds }.suffix(limits.failures))
             if failureTimes.count >= limits.failures {
-                open(now: now, limits: limits, reason: "\(limits.failures) failures in \(Self.seconds(limits.windowSeconds)) s")
+                let count = limits.failures
+                open(now: now, limits: limits, reason: "\(count) failure\(count == 1 ? "" : "s") in \(Self.seconds(limits.windowSeconds)) s")
             }
         case .halfOpen:
             guard probeOwner == owner || probeOwner == nil else { return }

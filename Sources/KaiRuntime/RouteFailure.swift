@@ -26,8 +26,9 @@ public enum RouteFailure: Error, Sendable, CustomStringConvertible {
         case .call(let error, let hops):
             return ExitText.provider(error) + Self.tried(hops)
         case .retryAfterPastDeadline(let error, let wait, let left, let hops):
-            return ExitText.provider(error) + Self.tried(hops)
-                + " It asked to wait \(wait) s (Retry-After), more than the \(String(format: "%.1f", max(0, left))) s left before the call's deadline, so kai did not retry. Retry later, or allow more time (--timeout)."
+            let text = ExitText.provider(error) + Self.tried(hops)
+            return text + (text.hasSuffix(".") ? " " : ". ")
+                + "Its wait of \(wait) s is longer than the \(Int(max(0, left).rounded(.up))) s left before the call's deadline, so kai did not retry. Retry later, or allow more time (--timeout)."
         case .allOpen(let hops, let risk, let file):
             let open = hops.filter { $0.errorKind == RouteHop.circuitOpen }.map { "\($0.target)'s circuit is \($0.message)" }
                 .joined(separator: "; ")

@@ -27,6 +27,11 @@ struct RouteRun {
     /// Seconds left before the call's deadline; nil without one.
     var secondsLeft: Double? { deadline.map { Double($0 - MonotonicClock.now()) / 1e9 } }
 
+    /// Whether a DEADLINE_EXCEEDED can be the provider's own timeout: a
+    /// plugin that stops at the call's deadline may return a moment before
+    /// the host sees it pass (timer granularity), so a sliver is the call's.
+    var deadlineLeft: Bool { (secondsLeft ?? 1) > 0.1 }
+
     mutating func go(_ plan: RoutePlan, onFallback: (@Sendable (RouteHop, String) -> Void)?) throws(RouteFailure) -> RoutedResult {
         var lastError: CallError?
         for (index, step) in plan.steps.enumerated() {
@@ -76,7 +81,7 @@ struct RouteRun {
             return .answered(RoutedResult(result: result, target: target, hops: hops))
         case .failure(let error):
             router.attemptFailed(error)
-            let decision = HopPolicy.decide(error, deadlineLeft: (secondsLeft ?? 1) > 0)
+            let decision = HopPolicy.decide(error, deadlineLeft: deadlineLeft)
             if decision == .next(counts: true) { breaker.failed(target, owner: owner) } else if probe { breaker.release(target, owner: owner) }
             guard case .next = decision, !(explicitFirst && error.kind == .providerNotFound) else {
                 throw .call(error, hops: hops)
@@ -108,7 +113,7 @@ struct RouteRun {
             return .answered(RoutedResult(result: result, target: target, hops: hops))
         case .failure(let again):
             router.attemptFailed(again)
-            if HopPolicy.decide(again, deadlineLeft: (secondsLeft ?? 1) > 0) == .next(counts: true) {
+            if HopPolicy.decide(again, deadlineLeft: deadlineLeft) == .next(counts: true) {
                 router.breaker.failed(target, owner: owner)
             } else if probe {
                 router.breaker.release(target, owner: owner)

@@ -48,7 +48,7 @@ struct RouterConfigTests {
         ("router:\n  targets:\n    - name: local\n      tier: weak\n", #"kai.yaml:4:13: router.targets[0].tier must be one of strong, standard, got "weak"."#),
         ("router:\n  targets:\n    - name: /gpt-4o\n", #"kai.yaml:3:13: router.targets[0].name must name a provider, optionally with a model (openai/gpt-4o, local), got "/gpt-4o"."#),
         ("router:\n  targets:\n    - name: local\n      fallbacks: local\n", #"kai.yaml:4:18: router.targets[0].fallbacks must be a list of targets ([anthropic/claude-sonnet-4-5, local]), got "local"."#),
-        ("router:\n  targets:\n    - name: local\n      fallbacks: [openai, local]\n", #"kai.yaml:4:26: router.targets[0].fallbacks[1] names the target itself ("local"). Remove it: a target's fallbacks are the others to try when it fails."#),
+        ("router:\n  targets:\n    - name: local\n      fallbacks: [openai, local]\n", #"kai.yaml:4:27: router.targets[0].fallbacks[1] names the target itself ("local"). Remove it: a target's fallbacks are the others to try when it fails."#),
         ("router:\n  targets:\n    - name: local\n    - name: local\n", #"kai.yaml:4:7: router target "local" is listed twice: router.targets[0] and router.targets[1]. Merge the two entries into one."#),
     ]
 
