@@ -40,8 +40,8 @@ import Testing
         let outcome = try Self.kai(["providers", "list"], config: try Self.setUp("list"))
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout == """
-            NAME  PLUGIN     STATUS  STREAMING  MODELS
-            echo  test.echo  active  yes        echo-1, echo-2
+            NAME  PLUGIN     STATUS  STREAMING  TIER      CIRCUIT  MODELS
+            echo  test.echo  active  yes        standard  closed   echo-1, echo-2
 
             """)
     }
@@ -51,7 +51,7 @@ import Testing
         #expect(try JSONParser.parse(outcome.stdout) == [[
             "name": "echo", "qualifiedName": "test.echo.echo", "plugin": "test.echo",
             "description": "Echoes the last user message word by word.", "status": "active", "streaming": true,
-            "models": ["echo-1", "echo-2"],
+            "models": ["echo-1", "echo-2"], "tier": "standard", "circuit": "closed",
         ]])
     }
 
