@@ -80,3 +80,23 @@ public struct RoutedResult: Sendable {
     public let target: String
     public let hops: [RouteHop]
 }
+
+extension Router {
+    /// The target a call for `route` would try first, decided as a call
+    /// decides it (the plan, with its registry scores, and each target's
+    /// breaker read in turn) but without calling anything or claiming a
+    /// probe; nil when every target's circuit is open. What the router costs
+    /// a request before its first call (bench: KaiBench router).
+    public func decide(_ route: RouteRequest) throws(RouteFailure) -> String? {
+        let now = breaker.clock()
+        for step in try plan(route).steps {
+            guard let record = try? store.breaker(target: step.target) else { return step.target }
+            switch record.state {
+            case .closed: return step.target
+            case .open: if let until = record.openUntil, now >= until { return step.target }
+            case .halfOpen: if record.probeOwner == nil || (record.probeExpires ?? 0) <= now { return step.target }
+            }
+        }
+        return nil
+    }
+}
