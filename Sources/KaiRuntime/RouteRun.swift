@@ -33,27 +33,36 @@ struct RouteRun {
     var deadlineLeft: Bool { (secondsLeft ?? 1) > 0.1 }
 
     mutating func go(_ plan: RoutePlan, onFallback: (@Sendable (RouteHop, String) -> Void)?) throws(RouteFailure) -> RoutedResult {
-        var lastError: CallError?
+        // The last failed attempt: its error, and where its hop is in `hops`.
+        var last: (error: CallError, hop: Int)?
         for (index, step) in plan.steps.enumerated() {
             let isLast = index == plan.steps.count - 1
-            if let lastError, options.cancellation?.isCancelled == true || (secondsLeft ?? 1) <= 0 {
-                throw .call(lastError, hops: Array(hops.dropLast()))
+            if let last, options.cancellation?.isCancelled == true || (secondsLeft ?? 1) <= 0 {
+                throw .call(last.error, hops: Self.removing(last.hop, from: hops))
             }
             let outcome = try attemptOnce(step.target, explicitFirst: index == 0 && route.explicit != nil, isLast: isLast)
             switch outcome {
             case .answered(let result):
                 return result
-            case .skipped(let hop), .failed(let hop, _):
+            case .skipped(let hop):
                 hops.append(hop)
-                if case .failed(_, let error) = outcome { lastError = error }
-                if !isLast { onFallback?(hop, plan.steps[index + 1].target) }
+            case .failed(let hop, let error):
+                last = (error, hops.count)
+                hops.append(hop)
             }
+            if !isLast, let hop = hops.last { onFallback?(hop, plan.steps[index + 1].target) }
         }
-        guard let lastError else {
+        guard let last else {
             throw .allOpen(hops: hops, risk: route.risk, configFile: router.configFile)
         }
-        // The last hop is the error itself, not a step before it.
-        throw .call(lastError, hops: Array(hops.dropLast()))
+        // The failure's own hop is the error itself, not a step before it.
+        throw .call(last.error, hops: Self.removing(last.hop, from: hops))
+    }
+
+    private static func removing(_ index: Int, from hops: [RouteHop]) -> [RouteHop] {
+        var rest = hops
+        rest.remove(at: index)
+        return rest
     }
 
     enum Outcome {

@@ -73,6 +73,17 @@ import Testing
         #expect(routed.hops.map(\.label) == ["deadline exceeded"])
     }
 
+    @Test func aProvidersWorkerCrashing_fallsBack() throws {
+        let echo = try Fixtures.compile("provider_plugin", source: Fixtures.repositoryRoot + "/Tests/Fixtures/provider_plugin.c")
+        let world = try RouterWorld("crash", router: Self.chain("echo", to: "busy/ok"),
+                                    extraPlugins: "  - path: \(echo)\n    isolation: process")
+        defer { try? world.runtime.shutdown() }
+        let crash = Array(#"{"messages":[{"role":"user","content":"CRASH"}]}"#.utf8)
+        let routed = try world.router.call(request: crash, route: RouteRequest(explicit: "echo"), options: CallOptions(timeout: 20))
+        #expect(routed.target == "busy/ok")
+        #expect(routed.hops.map(\.label) == ["workerCrashed"])
+    }
+
     @Test func theCallsOwnDeadline_endsTheChain_withoutAHop() throws {
         let world = try RouterWorld("call-deadline", router: Self.chain("openai/a:hang"))
         defer { try? world.runtime.shutdown() }

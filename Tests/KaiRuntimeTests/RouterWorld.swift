@@ -25,7 +25,8 @@ struct RouterWorld {
     let server: ScriptedOpenAIServer
     let clock = TestClock()
 
-    init(_ name: String, router: String, aTimeout: Double = 30) throws {
+    /// `extraPlugins`: more `plugins:` entries (YAML lines, indented as list items).
+    init(_ name: String, router: String, aTimeout: Double = 30, extraPlugins: String = "") throws {
         directory = Fixtures.scratch + "/router-\(name)"
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -42,6 +43,7 @@ struct RouterWorld {
                     - { name: b, base_url: "\(server.baseURL)" }
                     - { name: down, base_url: "http://127.0.0.1:9/v1" }
               - path: \(busy)
+            \(extraPlugins)
             \(router)
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let settings = RuntimeSettings(configFile: config, bundledDirectory: nil)

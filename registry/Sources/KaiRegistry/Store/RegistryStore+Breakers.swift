@@ -15,7 +15,7 @@ extension RegistryStore {
             return try pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
-                    var record = try Row.fetchOne(db, sql: "SELECT * FROM provider_breakers WHERE target = ?", arguments: [target])
+                    var record = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM provider_breakers WHERE target = ?"), arguments: [target])
                         .map(BreakerRecord.init(row:)) ?? BreakerRecord(target: target, now: now)
                     let before = record
                     result = body(&record)
@@ -52,8 +52,9 @@ extension RegistryStore {
     /// One target's breaker, read without a write lock; a closed one when it has no row.
     public func breaker(target: String) throws(StoreError) -> BreakerRecord {
         do {
+            // A cached statement: every routed call reads this once or more.
             return try pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM provider_breakers WHERE target = ?", arguments: [target])
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM provider_breakers WHERE target = ?"), arguments: [target])
                     .map(BreakerRecord.init(row:))
             } ?? BreakerRecord(target: target, now: 0)
         } catch {
