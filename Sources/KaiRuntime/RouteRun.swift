@@ -71,27 +71,17 @@ struct RouteRun {
         case failed(RouteHop, CallError)
     }
 
-    /// One target: its breaker's admission, the call, and what the failure
-    /// means for the chain. Throws when the chain must stop here.
+    /// One target: the call (if its circuit lets it through) and what a
+    /// failure means for the chain. Throws when the chain must stop here.
     private mutating func attemptOnce(_ target: String, explicitFirst: Bool, isLast: Bool) throws(RouteFailure) -> Outcome {
-        let breaker = router.breaker
-        let admission = breaker.admit(target, owner: owner, probeLifetime: secondsLeft)
-        guard case .allowed(let probe) = admission else {
-            guard case .refused(let record) = admission else { fatalError("unreachable") }
-            let state = CircuitBreaker.describe(record, now: breaker.clock())
+        switch tryTarget(target) {
+        case .refused(let record):
+            let state = CircuitBreaker.describe(record, now: router.breaker.clock())
             return .skipped(RouteHop(target: target, errorKind: RouteHop.circuitOpen, message: state))
-        }
-        var callOptions = options
-        callOptions.timeout = secondsLeft.map { max($0, 0) }
-        callOptions.routeHops = hops
-        switch attempt(target, callOptions) {
-        case .success(let result):
-            breaker.succeeded(target, owner: owner, probe: probe)
+        case .answered(let result):
             return .answered(RoutedResult(result: result, target: target, hops: hops))
-        case .failure(let error):
-            router.attemptFailed(error)
-            let decision = HopPolicy.decide(error, deadlineLeft: deadlineLeft)
-            if decision == .next(counts: true) { breaker.failed(target, owner: owner) } else if probe { breaker.release(target, owner: owner) }
+        case .failed(let error, let decision):
+            // -m naming no loaded provider is the caller's mistake (exit 66), not a hop.
             guard case .next = decision, !(explicitFirst && error.kind == .providerNotFound) else {
                 throw .call(error, hops: hops)
             }
@@ -110,24 +100,47 @@ struct RouteRun {
             throw .retryAfterPastDeadline(error, waitSeconds: wait, secondsLeft: limit, hops: hops)
         }
         guard Self.sleep(Double(wait), cancellation: options.cancellation) else { throw .call(error, hops: hops) }
+        let before = hops
         hops.append(hop(target, error))
-        let admission = router.breaker.admit(target, owner: owner, probeLifetime: secondsLeft)
-        guard case .allowed(let probe) = admission else { throw .call(error, hops: Array(hops.dropLast())) }
+        switch tryTarget(target) {
+        case .refused: throw .call(error, hops: before)
+        case .answered(let result): return .answered(RoutedResult(result: result, target: target, hops: hops))
+        case .failed(let again, _): throw .call(again, hops: hops)
+        }
+    }
+
+    private enum Try {
+        case refused(BreakerRecord)
+        case answered(ProviderResult)
+        case failed(CallError, HopPolicy.Decision)
+    }
+
+    /// The breaker's admission, the call with what is left of the deadline,
+    /// and the breaker told how it went (only failures that count; a probe
+    /// whose call failed otherwise is freed for the next caller).
+    private func tryTarget(_ target: String) -> Try {
+        let breaker = router.breaker
+        let probe: Bool
+        switch breaker.admit(target, owner: owner, probeLifetime: secondsLeft) {
+        case .refused(let record): return .refused(record)
+        case .allowed(let isProbe): probe = isProbe
+        }
         var callOptions = options
         callOptions.timeout = secondsLeft.map { max($0, 0) }
         callOptions.routeHops = hops
         switch attempt(target, callOptions) {
         case .success(let result):
-            router.breaker.succeeded(target, owner: owner, probe: probe)
-            return .answered(RoutedResult(result: result, target: target, hops: hops))
-        case .failure(let again):
-            router.attemptFailed(again)
-            if HopPolicy.decide(again, deadlineLeft: deadlineLeft) == .next(counts: true) {
-                router.breaker.failed(target, owner: owner)
+            breaker.succeeded(target, owner: owner, probe: probe)
+            return .answered(result)
+        case .failure(let error):
+            router.attemptFailed(error)
+            let decision = HopPolicy.decide(error, deadlineLeft: deadlineLeft)
+            if decision == .next(counts: true) {
+                breaker.failed(target, owner: owner)
             } else if probe {
-                router.breaker.release(target, owner: owner)
+                breaker.release(target, owner: owner)
             }
-            throw .call(again, hops: hops)
+            return .failed(error, decision)
         }
     }
 

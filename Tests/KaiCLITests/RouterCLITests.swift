@@ -74,6 +74,15 @@ import Testing
         #expect(rows.map { $0["taskType"] } == ["coding", "coding"])
     }
 
+    @Test func chat_fallsBackTurnByTurn() throws {
+        let workspace = try Workspace("chat", router: Self.chain)
+        let outcome = try KaiProcess.run(["chat", "-m", "openai/a:fail-500", "--config", workspace.config, "--no-bundled-plugins"],
+                                         stdin: "hi\nagain\n")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout == "Hello, world!\nHello, world!\n")
+        #expect(outcome.stderr == String(repeating: "kai: openai/a:fail-500 failed (unavailable); trying openai/b:text\n", count: 2))
+    }
+
     @Test func prompt_withoutM_goesToTheRoutersTarget() throws {
         let workspace = try Workspace("routed", router: "router:\n  targets:\n    - name: openai/b:text\n")
         let outcome = try workspace.kai(["prompt", "--no-stream", "hi"])
