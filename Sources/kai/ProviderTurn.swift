@@ -48,7 +48,8 @@ final class ProviderTurn: Sendable {
 
     /// Asks the router for an answer to `request`; with `stream`, prints
     /// each text delta as it arrives. A fallback hop is announced on stderr
-    /// ("kai: openai/a failed (unavailable); trying local"), after ending
+    /// ("kai: openai/a failed (unavailable); trying local", or "skipped
+    /// (circuit open)"), after ending
     /// any line the failed target had started.
     func run(_ runtime: KaiRuntime, route: RouteRequest, request: [UInt8], stream: Bool, timeout: Double?) -> Result<RoutedResult, RouteFailure> {
         let print: ToolEventHandler = { [self] event in
@@ -70,7 +71,8 @@ final class ProviderTurn: Sendable {
         let options = CallOptions(timeout: timeout, cancellation: token, onEvent: stream ? print : nil, taskType: route.taskType)
         let onFallback: @Sendable (RouteHop, String) -> Void = { [self] hop, next in
             if printed.exchange(false, ordering: .acquiringAndReleasing) { Console.raw(1, "\n") }
-            Console.note("kai: \(TerminalText.visible(hop.target)) failed (\(hop.label)); trying \(TerminalText.visible(next))")
+            let what = hop.errorKind == RouteHop.circuitOpen ? "skipped" : "failed"
+            Console.note("kai: \(TerminalText.visible(hop.target)) \(what) (\(hop.label)); trying \(TerminalText.visible(next))")
         }
         // SIGINT is not blocked on this thread: libdispatch's threads block
         // every signal, so blocking it here too would leave Ctrl-C pending

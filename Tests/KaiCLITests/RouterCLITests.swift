@@ -74,6 +74,25 @@ import Testing
         #expect(rows.map { $0["taskType"] } == ["coding", "coding"])
     }
 
+    @Test func prompt_onceTheCircuitIsOpen_skipsTheTargetWithoutCallingIt() throws {
+        let workspace = try Workspace("skip", router: """
+            router:
+              breaker: { failures: 1 }
+              targets:
+                - name: openai/down:text
+                  fallbacks: [openai/b:text]
+            """)
+        let first = try workspace.kai(["prompt", "hi"])
+        #expect(first.stderr == "kai: openai/down:text failed (unavailable); trying openai/b:text\n")
+        let second = try workspace.kai(["prompt", "hi"])
+        #expect(second.status == 0)
+        #expect(second.stdout == "Hello, world!\n")
+        #expect(second.stderr == "kai: openai/down:text skipped (circuit open); trying openai/b:text\n")
+        let rows = try JSONParser.parse(try workspace.kai(["logs", "--json"]).stdout).arrayValue ?? []
+        #expect(rows.count == 3, "the skipped target was not called")
+        #expect(rows[0]["route"]?.arrayValue?.first?["error_kind"] == "circuitOpen")
+    }
+
     @Test func chat_fallsBackTurnByTurn() throws {
         let workspace = try Workspace("chat", router: Self.chain)
         let outcome = try KaiProcess.run(["chat", "-m", "openai/a:fail-500", "--config", workspace.config, "--no-bundled-plugins"],
