@@ -55,6 +55,8 @@ public struct CircuitBreaker: Sendable {
         case .closed:
             return "closed"
         case .halfOpen:
+            // A probe in flight: the circuit refuses everyone else until it ends.
+            if record.probeOwner != nil, let expires = record.probeExpires, now < expires { return "half-open, probed by another call" }
             return "half-open"
         case .open:
             guard let until = record.openUntil else { return "open" }

@@ -52,7 +52,7 @@ import Testing
         clock.advance(1)
         #expect(breaker.admit("t", owner: "p1", probeLifetime: 10) == .allowed(probe: true))
         #expect(breaker.admit("t", owner: "p2", probeLifetime: 10) != .allowed(probe: true), "one probe at a time")
-        #expect(breaker.describe("t") == "half-open")
+        #expect(breaker.describe("t") == "half-open, probed by another call")
         breaker.succeeded("t", owner: "p1", probe: true)
         #expect(breaker.describe("t") == "half-open", "1 of 2 successes")
         #expect(breaker.admit("t", owner: "p2", probeLifetime: 10) == .allowed(probe: true), "the next probe, now the first is done")
