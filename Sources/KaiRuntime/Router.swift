@@ -53,9 +53,7 @@ public struct Router: Sendable {
     /// name. Scores are per provider capability: every model of a provider
     /// shares its provider's score.
     func scores(taskType: String?) -> [String: Double] {
-        let query = DiscoveryQuery(kind: .provider, taskType: taskType, limit: max(1, host.providers.count))
-        let found = (try? store.discover(query)) ?? []
-        return Dictionary(found.map { ($0.pluginID + "." + $0.name, $0.score) }, uniquingKeysWith: max)
+        (try? store.scores(kind: .provider, taskType: taskType)) ?? [:]
     }
 
     /// Calls the provider `route` picks with `request` (a chat request),
