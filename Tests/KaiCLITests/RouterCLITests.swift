@@ -151,4 +151,33 @@ import Testing
         #expect(lines[5].hasPrefix("openai/down:text  standard  open until "), "\(listed.stdout)")
         #expect(lines[5].hasSuffix(" (1 failure in 60 s)  -"))
     }
+
+    @Test func theHalfOpenProbe_isTakenByOneKaiProcess_andRefusedToAnotherWhileItRuns() throws {
+        let router = """
+            router:
+              breaker: { failures: 1, cooldown_s: 0.001, successes: 1 }
+              targets:
+                - name: openai/a:hang
+            """
+        let workspace = try Workspace("probe", router: router)
+        // The same registry, with endpoint a refusing connections: the
+        // failure that opens the target's circuit (the cooldown ends at once).
+        let down = workspace.directory + "/down.yaml"
+        let text = try String(contentsOfFile: workspace.config, encoding: .utf8)
+            .replacingOccurrences(of: "name: a, base_url: \"\(workspace.server.baseURL)\"", with: "name: a, base_url: \"http://127.0.0.1:9/v1\"")
+        try text.write(toFile: down, atomically: true, encoding: .utf8)
+        let opening = try KaiProcess.run(["prompt", "hi", "--config", down, "--no-bundled-plugins"])
+        #expect(opening.status == 76, "\(opening.stderr)")
+        // The probe hangs on the server; its claim holds for its deadline (--timeout).
+        let probe = try KaiProcess.start(["prompt", "--timeout", "60", "hi", "--config", workspace.config, "--no-bundled-plugins"])
+        var listed = ""
+        while !listed.contains("half-open, probed by another call") && probe.process.isRunning {
+            listed = try workspace.kai(["providers", "list"]).stdout
+        }
+        let refused = try workspace.kai(["prompt", "hi"])
+        #expect(refused.status == 69)
+        #expect(refused.stderr == "kai: error: no provider is available: openai/a:hang's circuit is half-open, probed by another call. Wait until it closes, or name another provider with -m.\n")
+        kill(probe.process.processIdentifier, SIGINT)
+        #expect(probe.finish().status == 130)
+    }
 }
