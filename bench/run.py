@@ -28,6 +28,7 @@ import time
 
 import providers_bench
 import providers_report
+import router_bench
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MCP_VERSION = "2.3.0"
@@ -424,6 +425,12 @@ def main():
             providers = providers_bench.measure_all(os.path.abspath(args.bin))
         except RuntimeError as error:  # the mock server did not build or start
             raise Unmeasured(str(error))
+
+        print("measuring the router (decision cost, a fallback hop's added latency)…", file=sys.stderr)
+        try:
+            router = router_bench.measure(os.path.abspath(args.bin))
+        except RuntimeError as error:
+            raise Unmeasured(str(error))
     except (Unmeasured, json.JSONDecodeError, KeyError) as error:
         print(f"run.py: a measurement could not be taken: {error}", file=sys.stderr)
         return 1
@@ -432,7 +439,7 @@ def main():
 
     section = (report(date, host, load, lists, call, mcp, os.path.abspath(args.bin)) + registry_report(registry)
                + "\n" + worker_report(worker) + "\n" + sandbox_report(sandbox) + "\n" + eval_report(evaluation)
-               + "\n" + providers_report.markdown(providers))
+               + "\n" + providers_report.markdown(providers) + "\n" + router_bench.markdown(router))
     print(section)
     print(f"written to {write_results(section)}", file=sys.stderr)
     return 0

@@ -20,14 +20,13 @@ struct ChatCommand: ParsableCommand {
 
     func run() throws {
         let runtime = try self.runtime.openRuntime()
-        let host = runtime.host
         let store = runtime.store
         let interrupts = ProviderInterrupts(idle: { store.flush() })
         var failure: Int32?
         defer { CallRecording.confirm(runtime, callSucceeded: failure == nil) }
         let terminal = isatty(0) == 1
         if terminal {
-            Console.note("Chatting with \(TerminalText.visible(call.model)). Type 'exit' or 'quit' (or Ctrl-D) to end; Ctrl-C stops a reply.")
+            Console.note("Chatting with \(TerminalText.visible(call.model ?? "the router's pick")). Type 'exit' or 'quit' (or Ctrl-D) to end; Ctrl-C stops a reply.")
         }
         var history = call.leadingMessages
         while let line = Self.nextLine(prompt: terminal ? "> " : nil) {
@@ -37,20 +36,20 @@ struct ChatCommand: ParsableCommand {
             let asked = history + [ProviderCallOptions.message("user", line)]
             let turn = ProviderTurn()
             let outcome = interrupts.during(turn) {
-                turn.run(host, call.model, request: call.request(asked), stream: !call.noStream, store: store)
+                turn.run(runtime, route: call.route, request: call.request(asked), stream: !call.noStream, timeout: call.timeout)
             }
             switch outcome {
-            case .success(let result):
+            case .success(let routed):
+                let result = routed.result
                 // Nothing streamed: --no-stream, or a provider that does not stream.
                 if turn.printedText { Console.raw(1, "\n") } else { Console.visibleOut(result.content) }
                 // What was shown is what the model said, stopped or not.
                 history = asked + [ProviderCallOptions.message("assistant", result.content)]
-            case .failure(let error):
-                runtime.callFailed(error)
+            case .failure(let routeFailure):
                 if !call.noStream && (turn.printedText || turn.wasInterrupted) { Console.raw(1, "\n") }
                 if turn.wasInterrupted { continue }
-                Console.error(TerminalText.visible(ExitCodes.providerMessage(error)))
-                failure = ExitCodes.forProviderError(error)
+                Console.error(TerminalText.visible(routeFailure.description))
+                failure = ExitCodes.forRouteFailure(routeFailure)
             }
         }
         if let failure { throw ExitCode(failure) }

@@ -1,4 +1,5 @@
 import KaiCore
+import KaiRuntime
 
 extension ExitCodes {
     /// A provider call failed: the provider said why (no key, server down,
@@ -11,7 +12,7 @@ extension ExitCodes {
     /// that cannot run, 124 deadline, 130 Ctrl-C).
     static func forProviderError(_ error: CallError) -> Int32 {
         switch error {
-        case .toolFailed(_, let code, _) where code == .cancelled: cancelled
+        case .toolFailed(_, let code, _, _) where code == .cancelled: cancelled
         case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .workerCrashed, .workerExited,
              .workerBrokeProtocol: providerFailed
         default: forCallError(error)
@@ -23,5 +24,17 @@ extension ExitCodes {
     /// against the provider contract's schemas (CallError+Provider.swift).
     static func providerMessage(_ error: CallError) -> String {
         error.description(for: .provider)
+    }
+
+    /// The exit status of a routed call that gave no answer: the last
+    /// attempt's error decides (forProviderError); no available provider is
+    /// 69; a high-risk request naming a provider that is not strong is a usage error.
+    static func forRouteFailure(_ failure: RouteFailure) -> Int32 {
+        switch failure {
+        case .call(let error, _): forProviderError(error)
+        case .retryAfterPastDeadline: providerFailed
+        case .allOpen, .noStrongTarget, .noTargets: unavailable
+        case .notStrong: usage
+        }
     }
 }

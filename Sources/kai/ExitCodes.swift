@@ -20,7 +20,7 @@ enum ExitCodes {
         case .toolNotFound, .providerNotFound, .ambiguousTool: notFound
         case .argumentsNotJSON, .argumentsInvalid: badArguments
         case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled: unavailable
-        case .toolFailed(_, let code, _) where code == .invalidInput: badArguments
+        case .toolFailed(_, let code, _, _) where code == .invalidInput: badArguments
         case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: toolFailed
         case .workerCrashed, .workerExited, .workerBrokeProtocol: toolFailed
         case .deadlineExceeded, .deadlineKilled: deadline

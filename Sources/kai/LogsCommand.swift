@@ -43,7 +43,10 @@ struct LogsCommand: ParsableCommand {
         }
         // Provider calls add what they used; a log of tool calls only keeps its columns.
         let providers = rows.contains { $0.kind == "provider" }
-        var table = TextTable(header: ["TIME", "TOOL", "RESULT", "DURATION", "IN", "OUT"] + (providers ? ["COST", "TTFT"] : []))
+        // Routed calls that fell back say from where; a log without any keeps its columns.
+        let routed = rows.contains { $0.route != nil }
+        var table = TextTable(header: ["TIME", "TOOL", "RESULT", "DURATION", "IN", "OUT"] + (providers ? ["COST", "TTFT"] : [])
+            + (routed ? ["ROUTE"] : []))
         let formatter = ISO8601DateFormatter()
         for row in rows {
             let result = ResultCode(plugin: row.resultCode)
@@ -53,9 +56,16 @@ struct LogsCommand: ParsableCommand {
                 result == .ok ? "ok" : "\(result)" + (row.errorKind.map { " (\($0))" } ?? ""),
                 RegistryScores.duration(Double(row.durationNs) / 1e9),
                 usage?.input ?? "\(row.argumentsSize) B", usage?.output ?? "\(row.resultSize) B",
-            ] + (providers ? [usage?.cost ?? "", usage?.timeToFirstToken ?? ""] : []))
+            ] + (providers ? [usage?.cost ?? "", usage?.timeToFirstToken ?? ""] : []) + (routed ? [Self.route(row)] : []))
         }
         Console.out(table.visible().render())
+    }
+
+    /// "fallback from openai/a (unavailable), openai/b (circuit open)"; "" for a call that took no hop.
+    static func route(_ row: CallLogRecord) -> String {
+        guard let text = row.route else { return "" }
+        guard let hops = RouteHop.parse(text) else { return "(unreadable route)" }
+        return "fallback from " + hops.map { "\($0.target) (\($0.label))" }.joined(separator: ", ")
     }
 
     static func json(_ row: CallLogRecord) -> JSONValue {
@@ -74,6 +84,7 @@ struct LogsCommand: ParsableCommand {
             object["outputTokens"] = row.outputTokens.map(JSONValue.integer) ?? .null
             object["costUSD"] = row.costUsd.map(JSONValue.number) ?? .null
             object["timeToFirstTokenNs"] = row.ttftNs.map(JSONValue.integer) ?? .null
+            object["route"] = row.route.flatMap { RouteHop.parse($0) }.map(RouteHop.json) ?? .null
         }
         if let arguments = row.arguments { object["arguments"] = (try? JSONParser.parse(Array(arguments))) ?? .string(String(decoding: arguments, as: UTF8.self)) }
         if let result = row.result { object["result_json"] = (try? JSONParser.parse(Array(result))) ?? .string(String(decoding: result, as: UTF8.self)) }

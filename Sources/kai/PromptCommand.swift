@@ -12,8 +12,11 @@ struct PromptCommand: ParsableCommand {
             Ctrl-C stops the answer at once; what was used is still recorded (kai logs) and kai exits 130. \
             An in-process provider that ignores Ctrl-C is given 1.4 s (none after a second Ctrl-C); then kai records \
             the call and exits 130, saying so. \
+            Without -m the router picks a provider (router.targets in the config, ranked by score for --task-type; \
+            default: local) and falls back along its chain on connection failures, 429, 5xx, timeouts and cut streams. \
             Exit statuses: 76 when the provider call failed (its message says what to do), 66 for an unknown provider, \
-            65 for a request the provider contract refuses.
+            65 for a request the provider contract refuses, 69 when no provider is available (circuits open, or no \
+            strong-tier one for --risk high), 64 for -m naming a provider that is not strong with --risk high.
             """)
 
     @OptionGroup var runtime: RuntimeOptions
@@ -24,17 +27,18 @@ struct PromptCommand: ParsableCommand {
     func run() throws {
         let text = try promptText()
         let runtime = try self.runtime.openRuntime()
-        let host = runtime.host
         let interrupts = ProviderInterrupts()
         var succeeded = false
         defer { CallRecording.confirm(runtime, callSucceeded: succeeded) }
         let request = call.request(call.leadingMessages + [ProviderCallOptions.message("user", text)])
         let stream = !call.noStream && !json
         let turn = ProviderTurn()
-        let store = runtime.store
-        let outcome = interrupts.during(turn) { turn.run(host, call.model, request: request, stream: stream, store: store) }
+        let outcome = interrupts.during(turn) {
+            turn.run(runtime, route: call.route, request: request, stream: stream, timeout: call.timeout)
+        }
         switch outcome {
-        case .success(let result):
+        case .success(let routed):
+            let result = routed.result
             if json {
                 Console.visibleJSON(result.response)
             } else if turn.printedText {
@@ -46,11 +50,10 @@ struct PromptCommand: ParsableCommand {
             }
             if turn.wasInterrupted { throw ExitCode(ExitCodes.cancelled) }
             succeeded = true
-        case .failure(let error):
+        case .failure(let failure):
             if stream && (turn.printedText || turn.wasInterrupted) { Console.raw(1, "\n") }
-            runtime.callFailed(error)
             if turn.wasInterrupted { throw ExitCode(ExitCodes.cancelled) }
-            throw ExitCodes.fail(ExitCodes.providerMessage(error), ExitCodes.forProviderError(error))
+            throw ExitCodes.fail(failure.description, ExitCodes.forRouteFailure(failure))
         }
     }
 

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import KaiCore
 import KaiRegistry
+import KaiRuntime
 import Synchronization
 
 /// One provider call of `kai prompt` or a turn of `kai chat`: its text
@@ -45,9 +46,12 @@ final class ProviderTurn: Sendable {
         return true
     }
 
-    /// Calls the provider `name` ("provider/model"); with `stream`, prints
-    /// each text delta as it arrives.
-    func run(_ host: PluginHost, _ name: String, request: [UInt8], stream: Bool, store: RegistryStore) -> Result<ProviderResult, CallError> {
+    /// Asks the router for an answer to `request`; with `stream`, prints
+    /// each text delta as it arrives. A fallback hop is announced on stderr
+    /// ("kai: openai/a failed (unavailable); trying local", or "skipped
+    /// (circuit open)"), after ending
+    /// any line the failed target had started.
+    func run(_ runtime: KaiRuntime, route: RouteRequest, request: [UInt8], stream: Bool, timeout: Double?) -> Result<RoutedResult, RouteFailure> {
         let print: ToolEventHandler = { [self] event in
             // Decided before printing: a Ctrl-C prompted by this delta stops the next one.
             let reply: EventReply = wasInterrupted ? .stop : .continue
@@ -63,16 +67,28 @@ final class ProviderTurn: Sendable {
             }
             return reply
         }
-        let guarded = guardInProcess(host, name, request: request, store: store)
-        let options = CallOptions(cancellation: token, onEvent: stream ? print : nil)
+        let host = runtime.host, store = runtime.store
+        let options = CallOptions(timeout: timeout, cancellation: token, onEvent: stream ? print : nil, taskType: route.taskType)
+        let onFallback: @Sendable (RouteHop, String) -> Void = { [self] hop, next in
+            if printed.exchange(false, ordering: .acquiringAndReleasing) { Console.raw(1, "\n") }
+            let what = hop.errorKind == RouteHop.circuitOpen ? "skipped" : "failed"
+            Console.note("kai: \(TerminalText.visible(hop.target)) \(what) (\(hop.label)); trying \(TerminalText.visible(next))")
+        }
         // SIGINT is not blocked on this thread: libdispatch's threads block
         // every signal, so blocking it here too would leave Ctrl-C pending
         // for good. A plugin's wait may end with EINTR; kai_provider.h says
         // to wait again.
-        do throws(CallError) {
-            // Lost the race: the watchdog is reporting the call and ending kai.
-            defer { if guarded?.finished() == false { CallWatchdog.park() } }
-            return .success(try host.callProvider(name, request: request, options: options))
+        do throws(RouteFailure) {
+            return .success(try runtime.router.call(request: request, route: route, options: options, onFallback: onFallback) { [self] target, options in
+                let guarded = guardInProcess(host, target, request: request, store: store, options: options)
+                // Lost the race: the watchdog is reporting the call and ending kai.
+                defer { if guarded?.finished() == false { CallWatchdog.park() } }
+                do throws(CallError) {
+                    return .success(try host.callProvider(target, request: request, options: options))
+                } catch {
+                    return .failure(error)
+                }
+            })
         } catch {
             return .failure(error)
         }
@@ -80,18 +96,20 @@ final class ProviderTurn: Sendable {
 
     /// Starts the watchdog of a call to an in-process provider; nil for a
     /// worker (its supervisor kills it) or a name the host will refuse.
-    private func guardInProcess(_ host: PluginHost, _ name: String, request: [UInt8], store: RegistryStore) -> CallWatchdog? {
+    private func guardInProcess(_ host: PluginHost, _ name: String, request: [UInt8], store: RegistryStore, options: CallOptions) -> CallWatchdog? {
         let provider = name.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard let entry = try? host.providerIndex.resolve(String(provider[0])),
               entry.plugin.settings.isolation == .inprocess else { return nil }
         let model = provider.count > 1 && !provider[1].isEmpty ? String(provider[1]) : nil
         let startedAt = WallClock.now(), started = MonotonicClock.now()
-        let guarded = CallWatchdog(plugin: entry.plugin.id, tool: entry.qualifiedName, noun: "provider", timeout: nil) { [weak self] _ in
+        let guarded = CallWatchdog(plugin: entry.plugin.id, tool: entry.qualifiedName, noun: "provider", timeout: options.timeout) { [weak self] reason in
             store.callFinished(CallReport(
                 tool: entry.qualifiedName, plugin: entry.plugin.id, capabilityKind: entry.capability.kind,
                 startedAt: startedAt, durationNanoseconds: MonotonicClock.now() - started,
-                code: .cancelled, errorKind: .cancelKilled, taskType: nil, arguments: request, result: [], depth: 0,
-                model: model, usage: self?.streamedUsage.withLock { $0 } ?? nil))
+                code: reason == .deadline ? .deadlineExceeded : .cancelled,
+                errorKind: reason == .deadline ? .deadlineKilled : .cancelKilled, taskType: options.taskType,
+                arguments: request, result: [], depth: 0,
+                model: model, usage: self?.streamedUsage.withLock { $0 } ?? nil, routeHops: options.routeHops))
             store.flush()
         }
         watchdog.withLock { $0 = guarded }

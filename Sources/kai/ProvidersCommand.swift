@@ -1,6 +1,8 @@
 import ArgumentParser
 import KaiCore
 import KaiJSON
+import KaiRegistry
+import KaiRuntime
 
 /// `kai providers`: the LLM providers the loaded plugins offer.
 struct ProvidersCommand: ParsableCommand {
@@ -11,39 +13,64 @@ struct ProvidersCommand: ParsableCommand {
 
 struct ProvidersList: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "Every provider: its name for -m, plugin, status, whether it streams, and its manifest's model hint.",
-        discussion: "The manifest's models are a hint; 'kai models' asks each provider what it serves now.")
+        commandName: "list", abstract: "Every provider: its name for -m, plugin, status, whether it streams, its router tier and circuit, and its manifest's model hint.",
+        discussion: """
+            The manifest's models are a hint; 'kai models' asks each provider what it serves now. \
+            TIER is the router's (router.targets in the config; standard when not listed); CIRCUIT is the circuit \
+            breaker's state, shared by every kai process: closed, open until HH:MM:SS (why), or half-open. \
+            With a router: section, the router's targets follow, with their fallbacks.
+            """)
 
     @OptionGroup var runtime: RuntimeOptions
     @Flag(name: .long, help: "Print JSON.") var json = false
 
     func run() throws {
-        let host = try runtime.openRuntime().host
+        let runtime = try runtime.openRuntime()
+        let host = runtime.host
         defer { host.shutdown() }
         let providers = host.providers
+        let router = runtime.router
         if json {
-            Console.visibleJSON(.array(providers.map { Self.json($0, among: providers) }))
+            Console.visibleJSON(.array(providers.map { Self.json($0, among: providers, router: router) }))
             return
         }
-        var table = TextTable(header: ["NAME", "PLUGIN", "STATUS", "STREAMING", "MODELS"])
+        var table = TextTable(header: ["NAME", "PLUGIN", "STATUS", "STREAMING", "TIER", "CIRCUIT", "MODELS"])
         for entry in providers {
+            let name = ProviderNames.name(of: entry, among: providers)
             table.rows.append([
-                ProviderNames.name(of: entry, among: providers), entry.plugin.id, entry.plugin.status.rawValue,
-                entry.capability.streaming ? "yes" : "no", entry.capability.models.joined(separator: ", "),
+                name, entry.plugin.id, entry.plugin.status.rawValue, entry.capability.streaming ? "yes" : "no",
+                Self.tier(name, router), router.breaker.describe(name), entry.capability.models.joined(separator: ", "),
             ])
         }
         Console.out(table.visible().render())
+        guard router.config.isConfigured else { return }
+        var targets = TextTable(header: ["TARGET", "TIER", "CIRCUIT", "FALLBACKS"])
+        for target in router.config.targets {
+            targets.rows.append([
+                target.name, target.tier.rawValue, router.breaker.describe(target.name),
+                target.fallbacks.isEmpty ? "-" : target.fallbacks.joined(separator: ", "),
+            ])
+        }
+        Console.out("\nRouter targets:\n" + targets.visible().render())
     }
 
-    static func json(_ entry: CapabilityIndex.Entry, among providers: [CapabilityIndex.Entry]) -> JSONValue {
-        .object([
-            "name": .string(ProviderNames.name(of: entry, among: providers)),
+    /// The router tier of a provider name: its target's, else standard.
+    static func tier(_ name: String, _ router: Router) -> String {
+        (router.config.target(named: name)?.tier ?? .standard).rawValue
+    }
+
+    static func json(_ entry: CapabilityIndex.Entry, among providers: [CapabilityIndex.Entry], router: Router) -> JSONValue {
+        let name = ProviderNames.name(of: entry, among: providers)
+        return .object([
+            "name": .string(name),
             "qualifiedName": .string(entry.qualifiedName),
             "plugin": .string(entry.plugin.id),
             "description": .string(entry.capability.description),
             "status": .string(entry.plugin.status.rawValue),
             "streaming": .bool(entry.capability.streaming),
             "models": .array(entry.capability.models.map(JSONValue.string)),
+            "tier": .string(tier(name, router)),
+            "circuit": .string(router.breaker.describe(name)),
         ])
     }
 }

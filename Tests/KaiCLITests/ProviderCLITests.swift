@@ -40,8 +40,8 @@ import Testing
         let outcome = try Self.kai(["providers", "list"], config: try Self.setUp("list"))
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout == """
-            NAME  PLUGIN     STATUS  STREAMING  MODELS
-            echo  test.echo  active  yes        echo-1, echo-2
+            NAME  PLUGIN     STATUS  STREAMING  TIER      CIRCUIT  MODELS
+            echo  test.echo  active  yes        standard  closed   echo-1, echo-2
 
             """)
     }
@@ -51,7 +51,7 @@ import Testing
         #expect(try JSONParser.parse(outcome.stdout) == [[
             "name": "echo", "qualifiedName": "test.echo.echo", "plugin": "test.echo",
             "description": "Echoes the last user message word by word.", "status": "active", "streaming": true,
-            "models": ["echo-1", "echo-2"],
+            "models": ["echo-1", "echo-2"], "tier": "standard", "circuit": "closed",
         ]])
     }
 
@@ -211,6 +211,9 @@ import Testing
         (["--temperature", "3"], "Error: --temperature must be between 0 and 2, got 3.0.\n"),
         (["--max-tokens", "0"], "Error: --max-tokens must be at least 1, got 0.\n"),
         (["-m", "/x"], "Error: -m '/x' names no provider. Give a provider, optionally with a model: local, openai/gpt-4o-mini. Run 'kai models' to see them.\n"),
+        (["--timeout", "0"], "Error: --timeout must be a positive number of seconds, got '0.0'.\n"),
+        (["--task-type", ""], "Error: --task-type must not be empty. Give a task type such as coding or research, or leave it out.\n"),
+        (["--risk", "medium"], "Error: The value 'medium' is invalid for '--risk <low|high>'. Please provide one of 'low' and 'high'.\n"),
     ])
     func prompt_withABadOption_exits64(options: [String], message: String) throws {
         let outcome = try Self.kai(["prompt", "hi"] + options, config: try Self.setUp("bad-option\(options[0])"))

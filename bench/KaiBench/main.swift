@@ -6,12 +6,13 @@
 //   KaiBench worker <fixture.so> N  callTool("add") in-process vs a warm worker; crash-to-next-success
 //   KaiBench provider-latency <plugin.so> <config-json> <provider>  rounds from stdin (ProviderBench)
 //   KaiBench provider-tokens <plugin.so> <config-json> <provider> <request-json> <rounds>
+//   KaiBench router <openai-plugin.so> <base-url> <N>  the router's decision cost and a fallback hop's latency
 //
 // Each prints one JSON object on stdout; errors go to stderr with exit 1.
 import Glibc
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records] | KaiBench worker <fixture.so> <N> | KaiBench provider-latency <plugin.so> <config> <provider> | KaiBench provider-tokens <plugin.so> <config> <provider> <request> <rounds>"
+let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records] | KaiBench worker <fixture.so> <N> | KaiBench provider-latency <plugin.so> <config> <provider> | KaiBench provider-tokens <plugin.so> <config> <provider> <request> <rounds> | KaiBench router <openai-plugin.so> <base-url> <N>"
 
 switch arguments.first {
 case "load" where arguments.count >= 2:
@@ -31,6 +32,9 @@ case "provider-latency" where arguments.count == 4:
 case "provider-tokens" where arguments.count == 6:
     guard let rounds = Int(arguments[5]), rounds >= 1 else { Bench.fail("rounds must be an integer >= 1, got '\(arguments[5])'") }
     ProviderBench.runTokens(plugin: arguments[1], config: arguments[2], provider: arguments[3], request: arguments[4], rounds: rounds)
+case "router" where arguments.count == 4:
+    guard let count = Int(arguments[3]), count >= 100 else { Bench.fail("decision count must be an integer >= 100, got '\(arguments[3])'") }
+    RouterBench.run(plugin: arguments[1], baseURL: arguments[2], count: count)
 case "registry":
     runRegistryBench(arguments: Array(arguments.dropFirst()))
 default:

@@ -5,8 +5,8 @@ extension CallError {
     func scrubbed(by scrubber: SecretScrubber) -> CallError {
         guard !scrubber.isEmpty else { return self }
         switch self {
-        case .toolFailed(let tool, let code, let details):
-            return .toolFailed(tool: tool, code: code, details: scrubber.scrub(details))
+        case .toolFailed(let tool, let code, let details, let hints):
+            return .toolFailed(tool: tool, code: code, details: scrubber.scrub(details), hints: hints)
         case .workerUnavailable(let tool, let plugin, let reason):
             return .workerUnavailable(tool: tool, plugin: plugin, reason: scrubber.scrub(reason))
         case .pluginDisabled(let tool, let plugin, let reason):

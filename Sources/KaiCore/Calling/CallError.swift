@@ -12,7 +12,9 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     case argumentsNotJSON(tool: String, JSONParseError)
     case argumentsInvalid(tool: String, [SchemaViolation])
     case pluginUnavailable(tool: String, PluginLoadError)
-    case toolFailed(tool: String, code: ResultCode, details: String)
+    /// The plugin returned an error code; `details` is its message made
+    /// readable, `hints` what its details JSON said for the router.
+    case toolFailed(tool: String, code: ResultCode, details: String, hints: ErrorHints = ErrorHints())
     case invalidOutput(tool: String, JSONParseError)
     case outputTooLarge(tool: String, limit: Int)
     case outputViolatesSchema(tool: String, [SchemaViolation])
@@ -53,7 +55,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .workerCrashed, .workerExited, .workerBrokeProtocol: .internal
         case .deadlineKilled: .deadlineExceeded
         case .cancelKilled: .cancelled
-        case .toolFailed(_, let code, _): code
+        case .toolFailed(_, let code, _, _): code
         case .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: .internal
         case .deadlineExceeded: .deadlineExceeded
         case .cancelled: .cancelled
@@ -78,7 +80,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
             return "arguments for \"\(tool)\" do not match its input schema:\n\(lines)\nRun 'kai tools describe \(tool)' to see the schema."
         case .pluginUnavailable(let tool, let error):
             return "tool \"\(tool)\" is unavailable: \(error.description)"
-        case .toolFailed(let tool, let code, let details):
+        case .toolFailed(let tool, let code, let details, _):
             return "tool \"\(tool)\" failed (\(code)): \(details)"
         case .invalidOutput(let tool, let error):
             return "tool \"\(tool)\" returned invalid JSON: \(error.description). This is a bug in the plugin."
@@ -158,6 +160,19 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .pluginDisabled: .pluginDisabled
         case .pluginStatusUnknown: .pluginStatusUnknown
         }
+    }
+
+    /// The server's Retry-After, in seconds, when the provider reported one
+    /// (its details' "retry_after_s", on 429 and 503); nil otherwise.
+    public var retryAfterSeconds: Int? {
+        if case .toolFailed(_, _, _, let hints) = self { return hints.retryAfterSeconds }
+        return nil
+    }
+
+    /// The HTTP status the provider's server answered with, when it said (its details' "http_status").
+    public var httpStatus: Int? {
+        if case .toolFailed(_, _, _, let hints) = self { return hints.httpStatus }
+        return nil
     }
 
     /// Error details in the ABI's JSON form, for call_tool's output sink.

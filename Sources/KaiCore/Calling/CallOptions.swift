@@ -16,6 +16,9 @@ public struct CallOptions: Sendable {
     /// validated against the inputSchema). Only `kai plugins validate` turns
     /// this off, to see how a plugin answers input the host would refuse.
     package var validatesArguments = true
+    /// Providers: the targets a router tried before this call (fallbacks
+    /// taken, open circuits skipped), recorded with this call's log row.
+    public var routeHops: [RouteHop] = []
 
     public init(timeout: Double? = nil, cancellation: CancellationToken? = nil, outputLimit: Int = 16 << 20,
                 onEvent: ToolEventHandler? = nil, taskType: String? = nil) {

@@ -5,8 +5,6 @@ import KaiJSON
 /// `missing API endpoint (field: endpoint)`.
 enum ErrorDetails {
     static let maxShown = 2000
-    /// Keys not shown as extras (kai_provider.h, ERROR DETAILS).
-    static let machineKeys: Set<String> = ["message", "http_status", "retry_after_s"]
 
     static func describe(_ bytes: [UInt8]?) -> String {
         guard let bytes, !bytes.isEmpty else { return "the plugin gave no details" }
@@ -15,9 +13,9 @@ enum ErrorDetails {
         }
         let message = object["message"]?.stringValue ?? "the plugin gave no message"
         let extras = object.compactMap { key, value -> String? in
-            // http_status and retry_after_s are for programs (the router),
-            // and the message already says them in words.
-            guard !Self.machineKeys.contains(key) else { return nil }
+            // The router's hints (ErrorHints: http_status, retry_after_s) are
+            // for Kai; the message already words them for people.
+            guard key != "message", !ErrorHints.keys.contains(key) else { return nil }
             return "\(key): \(value.stringValue ?? value.serialized())"
         }
         return clip(extras.isEmpty ? message : "\(message) (\(extras.joined(separator: ", ")))")

@@ -24,6 +24,9 @@ public struct CallReport: Sendable {
     public let usage: ProviderUsage?
     /// Providers that streamed: from the call's start to its first delta.
     public let timeToFirstTokenNanoseconds: Int64?
+    /// Providers called through the router: the hops before this attempt
+    /// (RouteHop); empty for a direct call or a first attempt that answered.
+    public let routeHops: [RouteHop]
 
     public var succeeded: Bool { code == .ok }
 
@@ -41,7 +44,8 @@ public struct CallReport: Sendable {
     public init(
         tool: String, plugin: String, capabilityKind: Capability.Kind, startedAt: Double, durationNanoseconds: Int64,
         code: ResultCode, errorKind: ErrorKind?, taskType: String?, arguments: [UInt8], result: [UInt8], depth: Int,
-        model: String? = nil, usage: ProviderUsage? = nil, timeToFirstTokenNanoseconds: Int64? = nil
+        model: String? = nil, usage: ProviderUsage? = nil, timeToFirstTokenNanoseconds: Int64? = nil,
+        routeHops: [RouteHop] = []
     ) {
         self.tool = tool
         self.plugin = plugin
@@ -57,6 +61,7 @@ public struct CallReport: Sendable {
         self.model = model
         self.usage = usage
         self.timeToFirstTokenNanoseconds = timeToFirstTokenNanoseconds
+        self.routeHops = routeHops
     }
 }
 

@@ -28,7 +28,8 @@ extension PluginHost {
     ) throws(CallError) -> ToolResult {
         let deadline = options.timeout.map { MonotonicClock.deadline(after: $0) } ?? MonotonicClock.noDeadline
         do {
-            return try observed(entry, arguments: input, taskType: options.taskType, depth: 0, details: details) { () throws(CallError) in
+            return try observed(entry, arguments: input, taskType: options.taskType, depth: 0, details: details,
+                                routeHops: options.routeHops) { () throws(CallError) in
                 let result = try invoke(entry, arguments: input, deadline: deadline, timeout: options.timeout,
                                         cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
                                         onEvent: options.onEvent, validatesArguments: options.validatesArguments)
@@ -77,7 +78,7 @@ extension PluginHost {
     /// every call, nested ones too), and tells the observer (if any) how it went.
     func observed(
         _ entry: CapabilityIndex.Entry, arguments: [UInt8], taskType: String?, depth: Int, details: CallDetails? = nil,
-        _ body: () throws(CallError) -> ToolResult
+        routeHops: [RouteHop] = [], _ body: () throws(CallError) -> ToolResult
     ) throws(CallError) -> ToolResult {
         try admit(entry)
         guard let observer else { return try body() }
@@ -88,7 +89,8 @@ extension PluginHost {
                 tool: entry.qualifiedName, plugin: entry.plugin.id, capabilityKind: entry.capability.kind,
                 startedAt: startedAt, durationNanoseconds: MonotonicClock.now() - started, code: code, errorKind: kind,
                 taskType: taskType, arguments: arguments, result: result, depth: depth,
-                model: details?.model, usage: details?.usage, timeToFirstTokenNanoseconds: details?.timeToFirstToken))
+                model: details?.model, usage: details?.usage, timeToFirstTokenNanoseconds: details?.timeToFirstToken,
+                routeHops: routeHops))
         }
         do {
             let result = try body()
@@ -166,7 +168,8 @@ extension PluginHost {
         guard code == KAI_OK else {
             let result = ResultCode(plugin: code)
             if result == .cancelled, cancellation?.isCancelled == true { throw .cancelled(tool: name) }
-            throw .toolFailed(tool: name, code: result, details: ErrorDetails.describe(outcome.errorDetails))
+            throw .toolFailed(tool: name, code: result, details: ErrorDetails.describe(outcome.errorDetails),
+                              hints: ErrorHints(details: outcome.errorDetails))
         }
         try checkOutput(outcome.bytes, validator: contract.output, tool: name)
         return ToolResult(plugin: plugin.id, tool: capability.name, json: outcome.bytes, durationNanoseconds: finished - started)

@@ -17,6 +17,7 @@ struct ConfigSchemaFileTests {
         ConfigLoaderTests.example,
         "database: /d.sqlite\npayload_logging: false\nplugins:\n  - path: /a\n    pattern: \"lib*.so\"\n",
         "plugins:\n  - id: dev.x\n    config: { a: [1, 2.5, null, yes] }\n    secrets: { k: K_1 }\n",
+        "router:\n  breaker: { failures: 3, window_s: 10, cooldown_s: 2.5, successes: 1 }\n  targets:\n    - name: openai/gpt-4o\n      tier: strong\n      fallbacks: [anthropic/claude-sonnet-4-5, local]\n    - name: local\n",
     ]
 
     static let invalid = [
@@ -35,6 +36,11 @@ struct ConfigSchemaFileTests {
         "plugins:\n  - path: /a\n    pattern: \" \"\n",
         "plugins: { path: /a }\n",
         "- path: /a\n",
+        "router:\n  target: []\n",
+        "router:\n  breaker: { failures: 0 }\n",
+        "router:\n  targets:\n    - tier: strong\n",
+        "router:\n  targets:\n    - name: local\n      tier: weak\n",
+        "router:\n  targets:\n    - name: /gpt-4o\n",
     ]
 
     private func schema() throws -> JSONSchema {

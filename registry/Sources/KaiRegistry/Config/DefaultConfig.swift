@@ -38,6 +38,17 @@ enum DefaultConfig {
               #   config: { max_input_bytes: 2048 }
               #   secrets: { api_key: OPENAI_API_KEY }   # config key -> environment variable name
 
+            # Which providers `kai prompt` picks without -m (ranked by registry score for
+            # --task-type), their fallbacks on failure, and risk tiers (--risk high: strong only).
+            # Without this section the router's only target is local.
+            # router:
+            #   breaker: { failures: 5, window_s: 60, cooldown_s: 30, successes: 2 }
+            #   targets:
+            #     - name: openai/gpt-4o-mini
+            #       tier: strong              # strong | standard
+            #       fallbacks: [local]
+            #     - name: local
+
             # How `kai sandbox run FILE` runs a source file, by extension: optional compile
             # steps, then the run step. {source} is the file in /work, {exe} the compiled program.
             sandbox:

@@ -13,6 +13,8 @@ public struct OperatorConfig: Sendable, Equatable {
     public var sandbox: JSONValue?
     /// Where the `sandbox:` section starts, for error messages.
     public var sandboxPosition: SourcePosition?
+    /// The `router:` section; the default (only `local`) when absent.
+    public var router = RouterConfig()
 
     public init(file: String, databasePath: String? = nil, payloadLogging: Bool = false, entries: [PluginEntry] = []) {
         self.file = file

@@ -112,3 +112,33 @@ extension RegistryStore {
         }
     }
 }
+
+extension RegistryStore {
+    /// Every capability of `kind` whose plugin is active, with its score for
+    /// `taskType` (all calls when nil; the prior when it has no calls), by
+    /// qualified name ("plugin.name"). One indexed query: what the router
+    /// reads per request, where `discover`'s tags and limits are not needed.
+    public func scores(kind: Capability.Kind, taskType: String?) throws(StoreError) -> [String: Double] {
+        flush()
+        let prior = model.score(PerformanceAggregate(), peerLatencySeconds: nil)
+        do {
+            return try pool.read { db in
+                let statement = try db.cachedStatement(sql: """
+                    SELECT c.plugin_id, c.name, s.score FROM capabilities c
+                    JOIN plugins p ON p.id = c.plugin_id AND p.load_status = 'loaded' AND p.status = 'active'
+                    LEFT JOIN capability_stats s ON s.capability_id = c.id AND s.task_type = ?
+                    WHERE c.kind = ?
+                    """)
+                var scores: [String: Double] = [:]
+                let rows = try Row.fetchCursor(statement, arguments: [taskType ?? CapabilityStatsRecord.allTaskTypes, kind.rawValue])
+                while let row = try rows.next() {
+                    let plugin: String = row[0], name: String = row[1]
+                    scores[plugin + "." + name] = row[2] ?? prior
+                }
+                return scores
+            }
+        } catch {
+            throw wrapping(error, doing: "read the scores of \(kind.rawValue) capabilities")
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KaiCore
+import KaiJSON
 
 extension RegistryStore: CallObserver {
     /// Queues one routed call for recording: a performance record, a call-log
@@ -138,7 +139,7 @@ extension RegistryStore: CallObserver {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO call_log (tool, plugin, kind, task_type, started_at, duration_ns, result_code, error_kind,
                 depth, arguments_size, result_size, arguments, result, model, input_tokens, output_tokens, cost_usd,
-                ttft_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ttft_ns, route) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let payloads = options.payloadLogging
         let values: [(any DatabaseValueConvertible)?] = [
@@ -146,6 +147,7 @@ extension RegistryStore: CallObserver {
             report.durationNanoseconds, report.code.rawValue, report.errorKind?.rawValue, report.depth, report.arguments.count,
             report.result.count, payloads ? Data(report.arguments) : nil, payloads ? Data(report.result) : nil,
             usage.model, usage.inputTokens, usage.outputTokens, usage.costUSD, usage.timeToFirstTokenNanoseconds,
+            report.routeHops.isEmpty ? nil : RouteHop.json(report.routeHops).serialized(),
         ]
         try statement.execute(arguments: StatementArguments(values))
     }

@@ -13,6 +13,8 @@ enum StoreMigrations {
         migrator.registerMigration("v1-scan-cache") { db in try db.execute(sql: scanCache) }
         migrator.registerMigration("v2-indexes") { db in try db.execute(sql: indexesV2) }
         migrator.registerMigration("v3-call-log-provider-usage") { db in try db.execute(sql: callLogProviderUsage) }
+        migrator.registerMigration("v4-provider-breakers") { db in try db.execute(sql: providerBreakers) }
+        migrator.registerMigration("v4-call-log-route") { db in try db.execute(sql: callLogRoute) }
         return migrator
     }()
 
@@ -173,5 +175,33 @@ enum StoreMigrations {
         ALTER TABLE call_log ADD COLUMN output_tokens INTEGER;
         ALTER TABLE call_log ADD COLUMN cost_usd REAL;
         ALTER TABLE call_log ADD COLUMN ttft_ns INTEGER;
+        """
+
+    // The router's circuit breaker per target ("provider" or
+    // "provider/model"), shared by every kai process through this file.
+    // failure_times: JSON array of the recent hop failures' times (at most
+    // the configured count), so "N failures within the window" slides.
+    // probe_owner/probe_expires: the one call allowed through a half-open
+    // circuit, and when its claim lapses if its process died.
+    static let providerBreakers = """
+        CREATE TABLE provider_breakers (
+            target TEXT PRIMARY KEY NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('closed', 'open', 'half_open')),
+            failure_times TEXT NOT NULL DEFAULT '[]',
+            opened_at REAL,
+            open_until REAL,
+            open_reason TEXT,
+            successes INTEGER NOT NULL DEFAULT 0,
+            probe_owner TEXT,
+            probe_expires REAL,
+            updated_at REAL NOT NULL
+        ) WITHOUT ROWID;
+        """
+
+    // A routed provider call's fallback hops, on its final attempt's row:
+    // JSON [{"target", "error_kind", "message"}, ...]; NULL for a call that
+    // took none.
+    static let callLogRoute = """
+        ALTER TABLE call_log ADD COLUMN route TEXT;
         """
 }

@@ -35,6 +35,9 @@ public struct CallLogRecord: Codable, FetchableRecord, MutablePersistableRecord,
     public var outputTokens: Int64?
     public var costUsd: Double?
     public var ttftNs: Int64?
+    /// Routed provider calls: the hops before this attempt, as JSON
+    /// [{"target","error_kind","message"}] (RouteHop.parse reads it); nil for none.
+    public var route: String?
 
     public var code: KaiCore.ResultCode { KaiCore.ResultCode(plugin: resultCode) }
 
