@@ -12,13 +12,16 @@
 //                                   kai-sandbox (executable) and libKaiSandboxFork.so
 //                    KaiSandbox     its Swift client
 //   Sources/         KaiRuntime     one runtime: config, registry store and plugin host
-//                                   opened together, registry sync, supervision policy
+//                                   opened together, registry sync, supervision policy,
+//                                   the router (scores, fallback chains, circuit breakers, tiers)
 //   Sources/         KaiEval        kai eval: HumanEval problems run in the sandbox
 //                    KaiValidate    kai plugins validate: the conformance suite
 //                    kai            the command-line host
 //   Plugins/         bundled plugins, each a .dynamic product loaded by dlopen:
 //                    tools (TextTools, Utils, StatsRust) and providers
-//                    (OpenAI over libcurl; Local: llama.cpp loaded at run time)
+//                    (OpenAI, Anthropic, Ollama over ProviderKit, a static
+//                    library of libcurl transfers, SSE and key redaction;
+//                    Local: llama.cpp loaded at run time)
 //   bench/           KaiBench       benchmarks (make bench)
 import PackageDescription
 
