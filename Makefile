@@ -19,7 +19,7 @@ RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 RUST_PLUGIN_SRC := Plugins/StatsRust/lib.rs
 KAI = $(BIN)/kai
 
-.PHONY: deps local-model demo-providers build build-release rust-plugin test demo demo-tools demo-sandbox demo-eval demo-isolation bench clean
+.PHONY: deps local-model demo-providers demo-router build build-release rust-plugin test demo demo-tools demo-sandbox demo-eval demo-isolation bench clean
 
 deps:
 	@missing=(); \
@@ -62,7 +62,7 @@ KAI_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kai
 export KAI_CACHE_DIR
 DEMO_ENV := mkdir -p .build/demo-home; export HOME=$(CURDIR)/.build/demo-home; unset XDG_CONFIG_HOME XDG_DATA_HOME
 
-demo: demo-tools demo-providers demo-sandbox demo-eval demo-isolation
+demo: demo-tools demo-providers demo-router demo-sandbox demo-eval demo-isolation
 
 # Plugins, tools and the registry.
 demo-tools: build
@@ -94,6 +94,25 @@ demo-providers: build
 	$$K prompt "Write a short poem about a penguin who learns to fly." --max-tokens 80 --temperature 0; \
 	printf 'What is the capital of France?\nAnd of Italy?\n' | $$K chat --max-tokens 40 --temperature 0; \
 	$$K logs --limit 4
+
+# The router: `openai` points at a server that is down (nothing listens on
+# 127.0.0.1:9), so the call falls back to the embedded model, and kai logs
+# shows the hop. After the breaker's 2 failures the dead target is skipped
+# without a connection attempt; kai providers list shows its open circuit.
+DEMO_ROUTER := .build/demo-home/router.yaml
+demo-router: build
+	@mkdir -p .build/demo-home; \
+	printf '%s\n' 'plugins:' '  - path: $(BIN)' '    pattern: "libKaiPlugin*.so"' \
+	  '  - id: dev.kai.openai' '    config:' '      endpoints:' \
+	  '        - {name: down, base_url: "http://127.0.0.1:9/v1", models: [gpt-4o-mini], connect_timeout_s: 2}' \
+	  'router:' '  breaker: {failures: 2, window_s: 60, cooldown_s: 30, successes: 1}' '  targets:' \
+	  '    - {name: openai/gpt-4o-mini, fallbacks: [local]}' '    - {name: local}' > $(DEMO_ROUTER); \
+	$(DEMO_ENV); export KAI_CONFIG=$(CURDIR)/$(DEMO_ROUTER); K="$(KAI)"; set -x; \
+	$$K prompt -m openai/gpt-4o-mini "Name a colour." --max-tokens 12 --temperature 0; \
+	$$K prompt -m openai/gpt-4o-mini "Name a fruit." --max-tokens 12 --temperature 0; \
+	$$K prompt -m openai/gpt-4o-mini "Name a tree." --max-tokens 12 --temperature 0; \
+	$$K providers list; \
+	$$K logs --limit 5
 
 # Hostile code in the sandbox: each verdict is the sandbox doing its job.
 demo-sandbox: build

@@ -39,7 +39,7 @@ struct ProvidersList: ParsableCommand {
             let name = ProviderNames.name(of: entry, among: providers)
             table.rows.append([
                 name, entry.plugin.id, entry.plugin.status.rawValue, entry.capability.streaming ? "yes" : "no",
-                Self.tier(name, router), router.breaker.describe(name), entry.capability.models.joined(separator: ", "),
+                Self.tier(name, router), Self.circuit(name, router), entry.capability.models.joined(separator: ", "),
             ])
         }
         Console.out(table.visible().render())
@@ -59,6 +59,21 @@ struct ProvidersList: ParsableCommand {
         (router.config.target(named: name)?.tier ?? .standard).rawValue
     }
 
+    /// A provider's circuit: its own breaker's state, or, when router
+    /// targets name its models ("openai/gpt-4o"), the state of those that
+    /// are not closed — a breaker is kept per target, so the provider's own
+    /// row would otherwise read "closed" while its only target is open.
+    static func circuit(_ name: String, _ router: Router) -> String {
+        let keys = [name] + router.config.targets.map(\.name).filter { $0.hasPrefix(name + "/") }
+        let troubled = keys.map { ($0, router.breaker.describe($0)) }.filter { $0.1 != "closed" }
+        guard !troubled.isEmpty else { return "closed" }
+        if troubled.count == 1 {
+            let (key, state) = troubled[0]
+            return key == name ? state : "\(key): \(state)"
+        }
+        return "\(troubled.count) targets not closed (see Router targets)"
+    }
+
     static func json(_ entry: CapabilityIndex.Entry, among providers: [CapabilityIndex.Entry], router: Router) -> JSONValue {
         let name = ProviderNames.name(of: entry, among: providers)
         return .object([
@@ -70,7 +85,7 @@ struct ProvidersList: ParsableCommand {
             "streaming": .bool(entry.capability.streaming),
             "models": .array(entry.capability.models.map(JSONValue.string)),
             "tier": .string(tier(name, router)),
-            "circuit": .string(router.breaker.describe(name)),
+            "circuit": .string(circuit(name, router)),
         ])
     }
 }
