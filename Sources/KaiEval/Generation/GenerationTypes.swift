@@ -62,6 +62,12 @@ public struct FailedGeneration: Sendable, Equatable {
     public let taskID: String
     public let sampleIndex: Int
     public let message: String
+
+    public init(taskID: String, sampleIndex: Int, message: String) {
+        self.taskID = taskID
+        self.sampleIndex = sampleIndex
+        self.message = message
+    }
 }
 
 /// Progress so far, for a progress line.
