@@ -65,6 +65,14 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let loaded: (problems: [EvalProblem], samples: [EvalSample])
         var generated: GenerationSummary?
+        let resultsPath = out ?? (checkProblems ? NSTemporaryDirectory() + "kai-check-\(getpid()).jsonl" : samples! + "_results.jsonl")
+        // Before any generation, which can take hours: the sandbox must work
+        // and the results file must be free.
+        let evaluatesGenerated = generation.generate && !generation.generateOnly
+        let earlyRunner = evaluatesGenerated ? try sandboxRunner() : nil
+        if evaluatesGenerated, !resume, FileManager.default.contents(atPath: resultsPath)?.isEmpty == false {
+            throw ExitCodes.fail("\(resultsPath): already exists; pass --resume to continue that run, or delete it to start again", ExitCodes.badArguments)
+        }
         do {
             let problemSet = try EvalProblem.load(problems)
             if checkProblems {
@@ -82,10 +90,9 @@ struct EvalCommand: ParsableCommand {
         } catch let error as EvalInputError {
             throw ExitCodes.fail(error.description, ExitCodes.badArguments)
         }
-        let resultsPath = out ?? (checkProblems ? NSTemporaryDirectory() + "kai-check-\(getpid()).jsonl" : samples! + "_results.jsonl")
         defer { if checkProblems && out == nil { try? FileManager.default.removeItem(atPath: resultsPath) } }
+        let runner = try earlyRunner ?? sandboxRunner()
 
-        let runner = try EvalSandbox.runner(timeout: timeout, memoryMB: memory, requireIsolation: requireIsolation)
         let options = EvaluationOptions(
             ks: ks, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout,
             resultsPath: resultsPath, resume: resume)
@@ -108,6 +115,10 @@ struct EvalCommand: ParsableCommand {
         if checkProblems, summary.passed < summary.total {
             throw ExitCode(1)
         }
+    }
+
+    private func sandboxRunner() throws -> any SampleRunner {
+        try EvalSandbox.runner(timeout: timeout, memoryMB: memory, requireIsolation: requireIsolation)
     }
 
     /// Samples that name their model or agent feed the registry's

@@ -13,6 +13,8 @@
  *   "FLAKY"               fails (UNAVAILABLE) on its first call in the
  *                         process, then answers "    return 1\n"
  *   "BROKEN"              always fails (UNAVAILABLE), as a server that is down
+ *   "HANG"                blocks on the call's cancel fd (kai.host.cancel/1)
+ *                         until the call is cancelled (then CANCELLED), or 20 s
  *   anything else         "    pass\n"
  *
  * Every request must carry "stop" and "max_tokens" (kai eval sends both);
@@ -23,6 +25,8 @@
 #include <kai/kai_sdk.h>
 #include <kai/kai_provider.h>
 
+#include <errno.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -44,9 +48,8 @@ static kai_result coder_describe(const kai_output *out)
 
 static kai_result coder_create(const kai_host *host, const kai_output *error, void **instance)
 {
-    (void)host;
     (void)error;
-    *instance = NULL;
+    *instance = (void *)host;
     return KAI_OK;
 }
 
@@ -86,8 +89,29 @@ static kai_result answer(const kai_call *call, const char *content)
     return r;
 }
 
-static kai_result reply_to(const kai_call *call, const char *prompt)
+/* Blocks until the call is cancelled (true) or 20 s passed (false), so a
+ * broken test cannot hang forever. */
+static bool wait_for_cancel(const kai_host *host, const kai_call *call)
 {
+    const kai_host_cancel_v1 *ext = host->get_extension(host, KAI_HOST_CANCEL_ID);
+    int fd = ext ? ext->cancel_fd(host, call) : -1;
+    int64_t give_up = kai_sdk_now_ns() + 20000000000LL;
+    while (kai_sdk_now_ns() < give_up) {
+        if (host->is_cancelled(host, call)) return true;
+        if (fd < 0) return false;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int ready = poll(&p, 1, 1000);
+        if (ready < 0 && errno != EINTR) return host->is_cancelled(host, call);
+    }
+    return false;
+}
+
+static kai_result reply_to(const kai_host *host, const kai_call *call, const char *prompt)
+{
+    if (strstr(prompt, "HANG")) {
+        if (wait_for_cancel(host, call)) return kai_sdk_fail(call->output, KAI_ERR_CANCELLED, "cancelled while waiting");
+        return answer(call, "    pass\n");
+    }
     if (strstr(prompt, "def add("))
         return answer(call, "Here is the function:\n```python\ndef add(a: int, b: int) -> int:\n    return a + b\n```\nIt adds a and b.");
     if (strstr(prompt, "def is_palindrome("))
@@ -111,7 +135,7 @@ static kai_result reply_to(const kai_call *call, const char *prompt)
 
 static kai_result coder_invoke(void *instance, const kai_call *call)
 {
-    (void)instance;
+    const kai_host *host = instance;
     bool has_operation = call->struct_size >= offsetof(kai_call, reserved1);
     if (has_operation && call->operation == KAI_OP_LIST_MODELS)
         return kai_sdk_write(call->output, "{\"models\":[{\"id\":\"coder-1\",\"default\":true}]}");
@@ -126,7 +150,7 @@ static kai_result coder_invoke(void *instance, const kai_call *call)
         return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "the request carries no stop sequences or max_tokens");
     char *prompt = last_user(call->input);
     if (!prompt) return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "the request has no user message");
-    kai_result r = reply_to(call, prompt);
+    kai_result r = reply_to(host, call, prompt);
     free(prompt);
     return r;
 }

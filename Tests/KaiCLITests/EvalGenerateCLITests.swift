@@ -80,6 +80,16 @@ import Testing
         #expect(try Self.lines(samples).count == 1)
     }
 
+    @Test func anExistingResultsFile_withoutResume_isRefusedBeforeGenerating() throws {
+        let (directory, config) = try Self.setUp("results-exist")
+        let samples = directory + "/samples.jsonl"
+        try "{}\n".write(toFile: samples + "_results.jsonl", atomically: true, encoding: .utf8)
+        let outcome = try Self.kai(["eval", Self.problems, samples, "--generate", "-m", "coder"], config: config)
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr == "kai: error: \(samples)_results.jsonl: already exists; pass --resume to continue that run, or delete it to start again\n")
+        #expect(!FileManager.default.fileExists(atPath: samples), "nothing was generated")
+    }
+
     @Test func resume_generatesOnlyTheMissingSamples_thenEvaluatesAll() throws {
         let (directory, config) = try Self.setUp("resume")
         let samples = directory + "/samples.jsonl"
@@ -126,6 +136,26 @@ import Testing
         let outcome = try Self.kai(["eval", Self.problems, directory + "/samples.jsonl", "--generate", "-m", "codr"], config: config)
         #expect(outcome.status == 66)
         #expect(outcome.stderr == "kai: error: no provider named \"codr\". Did you mean \"coder\"? Run 'kai providers list' to see the providers.\n")
+    }
+
+    @Test func ctrlC_cancelsTheCallInFlight_keepsTheFinishedSamples_andExits130() throws {
+        let (directory, config) = try Self.setUp("ctrl-c")
+        let problems = directory + "/problems.jsonl"
+        try Self.write([("P/done", "f", "def f():\n    \"\"\"FLAKY\"\"\"\n"), ("P/hang", "g", "def g():\n    \"\"\"HANG\"\"\"\n")], to: problems)
+        let samples = directory + "/samples.jsonl"
+        let running = try KaiProcess.startAsFromAShell(
+            ["eval", problems, samples, "--generate", "-m", "coder", "--config", config, "--no-bundled-plugins", "--no-require-isolation"])
+        #expect(running.waitForStderr(containing: "generate: 1/2"))
+        kill(running.process.processIdentifier, SIGINT)
+        let outcome = running.finish()
+        #expect(outcome.status == 130)
+        #expect(outcome.stderr.hasSuffix(
+            "kai: error: interrupted: the samples generated so far are in \(samples); run the same command with --resume to continue.\n"),
+            "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("kai eval: generated 1 samples in "), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("failed twice"), "the cancelled sample is not a failed one: \(outcome.stderr)")
+        #expect(try Self.lines(samples).map { $0["task_id"] } == ["P/done"])
+        #expect(!FileManager.default.fileExists(atPath: samples + "_results.jsonl"), "nothing was evaluated")
     }
 
     @Test func generateOnly_writesTheSamples_andEvaluatesNothing() throws {

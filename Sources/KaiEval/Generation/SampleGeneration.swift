@@ -42,7 +42,7 @@ public struct SampleGeneration: Sendable {
                 while !shouldStop(), !state.withLock({ $0.stopped }) {
                     let position = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard position < pending.count else { return }
-                    let outcome = generate(pending[position].0, index: pending[position].1, into: file)
+                    let outcome = generate(pending[position].0, index: pending[position].1, into: file, shouldStop: shouldStop)
                     let snapshot = state.withLock { state in
                         state.record(outcome)
                         return GenerationProgress(done: state.done, total: pending.count, failed: state.failures.count,
@@ -62,7 +62,8 @@ public struct SampleGeneration: Sendable {
     }
 
     /// One sample: asked (twice at most), cut to a completion, appended.
-    private func generate(_ problem: EvalProblem, index: Int, into file: GeneratedSamplesFile) -> SampleOutcome {
+    private func generate(_ problem: EvalProblem, index: Int, into file: GeneratedSamplesFile,
+                          shouldStop: () -> Bool) -> SampleOutcome {
         let request = GenerationRequest(
             problem: problem, sampleIndex: index,
             chatRequest: HumanEvalPrompt.chatRequest(
@@ -79,6 +80,8 @@ public struct SampleGeneration: Sendable {
                 }
                 return .generated
             } catch {
+                // A call cancelled by Ctrl-C is not a failure of the sample.
+                if shouldStop() { return .interrupted }
                 failure = error
                 if error.endsRun { break }
             }
@@ -90,6 +93,7 @@ public struct SampleGeneration: Sendable {
         case generated
         case failed(FailedGeneration, endsRun: GenerationFailure?)
         case writeFailed(EvalInputError)
+        case interrupted
     }
 }
 
@@ -110,6 +114,7 @@ private struct GenerationState {
             if stoppedBy == nil, let fatal { stoppedBy = fatal }
         case .writeFailed(let error):
             if writeError == nil { writeError = error }
+        case .interrupted: done -= 1
         }
     }
 }
