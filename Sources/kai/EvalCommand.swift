@@ -18,7 +18,9 @@ struct EvalCommand: ParsableCommand {
             {task_id, completion, model} appended as it arrives (model: provider/model, whose coding score the \
             results feed). The problem's prompt is sent as the user message after a system message asking for the \
             function; the reply's fenced code is taken, a repeated prompt or signature dropped, and the rest cut at \
-            HumanEval's stop sequences (\\nclass, \\ndef, \\n#, \\nif, \\nprint; Chen et al. 2021). A failed call is \
+            HumanEval's stop sequences (\\nclass, \\ndef, \\n#, \\nif, \\nprint; Chen et al. 2021), which the request \
+            also carries, but for \\ndef (it would end an answer that repeats the signature) and with the closing fence. \
+            A failed call is \
             tried once more, then left out of SAMPLES and reported (exit 76 after the evaluation); an unknown model \
             or a refused key stops the run. Ctrl-C keeps every finished sample; --resume generates only the missing \
             ones (an existing SAMPLES is refused without it).
