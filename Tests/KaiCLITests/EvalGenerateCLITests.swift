@@ -43,7 +43,7 @@ import Testing
     @Test func generate_writesNSamplesPerProblemWithTheModel_cutToTheBody_andEvaluatesThem() throws {
         let (directory, config) = try Self.setUp("basic")
         let samples = directory + "/samples.jsonl"
-        let outcome = try Self.kai(["eval", Self.problems, samples, "--generate", "-m", "coder", "--n", "2", "--k", "1,2", "--json"], config: config)
+        let outcome = try Self.kai(["eval", Self.problems, samples, "--generate", "-m", "coder", "--n", "2", "--parallel", "3", "--seed", "5", "--k", "1,2", "--json"], config: config)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let written = try Self.lines(samples)
         #expect(written.count == 6)
