@@ -62,7 +62,7 @@ KAI_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kai
 export KAI_CACHE_DIR
 DEMO_ENV := mkdir -p .build/demo-home; export HOME=$(CURDIR)/.build/demo-home; unset XDG_CONFIG_HOME XDG_DATA_HOME
 
-demo: demo-tools demo-providers demo-router demo-sandbox demo-eval demo-isolation
+demo: demo-tools demo-providers demo-router demo-sandbox demo-eval demo-eval-generate demo-isolation
 
 # Plugins, tools and the registry.
 demo-tools: build

@@ -65,7 +65,7 @@ enum EvalGeneration {
         if error.kind.blamesCaller { return true }
         switch error {
         case .providerNotFound, .pluginUnavailable, .cancelled, .cancelKilled: return true
-        case .toolFailed(_, let code, _): return [.notFound, .permissionDenied, .unsupported, .cancelled].contains(code)
+        case .toolFailed(_, let code, _, _): return [.notFound, .permissionDenied, .unsupported, .cancelled].contains(code)
         default: return false
         }
     }
