@@ -21,7 +21,10 @@ extension Exchange where Server == Endpoint {
                 return !emitter.stopped
             }
             if let failure { throw failure }
-            return going
+            if going == .eventTooLong {
+                throw .unavailable("endpoint \(endpoint.name) (\(url)) sent an event longer than \(parser.limitText) without ending it; is base_url the right server?")
+            }
+            return going == .more
         }
         if end == .stopped {
             accumulator.finish(emitter: emitter)

@@ -42,6 +42,8 @@ Faults, chosen by the model name:
                         a whole answer the same, then held open
     hang                reads the request and answers nothing until the
                         client goes away (prints "hanging" first)
+    long-N              an SSE stream whose one data line goes on for N MiB
+                        and a byte more without a newline, then held open
 Everything else a test needs (a malformed event, an answer that breaks the
 contract) is a transcript file of its own.
 """
@@ -128,6 +130,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.hang()
         if model.startswith("fail-"):
             return self.fail(model)
+        if model.startswith("long-") and model[5:].isdigit():
+            return self.long_line(int(model[5:]))
         mode = None
         for prefix in ("cut-", "drip-"):
             if model.startswith(prefix):
@@ -220,6 +224,22 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(0.2)
         except OSError:
             return
+
+    def long_line(self, mebibytes):
+        """One SSE data line of `mebibytes` MiB and a byte, never ended."""
+        self.send_response(200)
+        self.send_header("Content-Type", CONTENT_TYPES[".sse"])
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            self.write_chunk(b"data: ")
+            piece = b"a" * (1 << 20)
+            for _ in range(mebibytes):
+                self.write_chunk(piece)
+            self.write_chunk(b"a")
+        except OSError:
+            return
+        self.hang()
 
     def hang(self):
         """Sends nothing until the client goes away (at most 120 s)."""
