@@ -24,6 +24,9 @@ its query and leading slash, slashes as "_" (GET /v1/models?limit=9 →
 DIR/v1_models.json; GET /api/tags → DIR/api_tags.json); the query is kept
 for /_kai/last.
 
+GET /_kai/requests answers every request received so far (but these two)
+as a list of "METHOD PATH", so a test can count round trips.
+
 GET /_kai/last answers the last request received (POST or GET other than
 this one) as {"method", "path", "headers" (names lower-cased), "body"
 (parsed JSON, or null)}, so a test can check what the client sent.
@@ -80,6 +83,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     last = None
+    requests = []
     lock = threading.Lock()
 
     def log_message(self, *args):
@@ -87,6 +91,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def record(self, body):
         with Handler.lock:
+            Handler.requests.append(f"{self.command} {self.path}")
             Handler.last = {"method": self.command, "path": self.path,
                             "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
 
@@ -105,6 +110,10 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def do_GET(self):
+        if self.path == "/_kai/requests":
+            with Handler.lock:
+                data = json.dumps(Handler.requests).encode()
+            return self.send_whole(200, data)
         if self.path == "/_kai/last":
             with Handler.lock:
                 data = json.dumps(Handler.last).encode()
