@@ -164,7 +164,8 @@ struct StreamAssembler {
 /// with the result code its type calls for.
 enum StreamError {
     static func from(_ error: JSONValue?, endpoint: AnthropicEndpoint, url: String) -> ProviderError {
-        let type = error?["type"]?.stringValue ?? "error"
+        // The type is the server's text too: it may echo the key.
+        let type = String(endpoint.redact(error?["type"]?.stringValue ?? "error").prefix(100))
         let said = endpoint.redact(error?["message"]?.stringValue ?? "the server gave no message")
         let what = "endpoint \(endpoint.name) (\(url)) reported \(type) mid-stream: \(said)"
         switch type {
