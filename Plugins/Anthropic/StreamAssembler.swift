@@ -54,6 +54,9 @@ struct StreamAssembler {
             if let model = message?["model"]?.stringValue { reply.model = model }
             reply.inputTokens = MessageReply.inputTokens(message?["usage"]) ?? reply.inputTokens
             reply.outputTokens = message?["usage"]?["output_tokens"]?.intValue ?? reply.outputTokens
+            // Reported now too, so a stream cancelled, cut or timed out
+            // before message_delta still counts the input it was billed for.
+            if let input = reply.inputTokens { emitUsage(input: input, output: reply.outputTokens ?? 0, emitter: emitter) }
         case "content_block_start":
             try start(index: try index(event), block: event["content_block"], emitter: emitter)
         case "content_block_delta":
@@ -65,8 +68,7 @@ struct StreamAssembler {
             // Cumulative counts; newer servers repeat input_tokens here.
             reply.inputTokens = MessageReply.inputTokens(event["usage"]) ?? reply.inputTokens
             reply.outputTokens = event["usage"]?["output_tokens"]?.intValue ?? reply.outputTokens
-            let input = reply.inputTokens ?? 0, output = reply.outputTokens ?? 0
-            emitter.usage(input: input, output: output, cost: endpoint.cost(input: input, output: output))
+            emitUsage(input: reply.inputTokens ?? 0, output: reply.outputTokens ?? 0, emitter: emitter)
         case "message_stop":
             sawMessageStop = true
         case "error":
@@ -74,6 +76,10 @@ struct StreamAssembler {
         default:
             break  // ping, and event types newer than this plugin (the docs: ignore them)
         }
+    }
+
+    private func emitUsage(input: Int64, output: Int64, emitter: EventEmitter) {
+        emitter.usage(input: input, output: output, cost: endpoint.cost(input: input, output: output))
     }
 
     /// Passes on what the redactors held back; call once the stream ended.

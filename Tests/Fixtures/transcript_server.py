@@ -40,6 +40,8 @@ Faults, chosen by the model name:
                         half its events, then half of the next one's bytes,
                         then the connection closes (no final chunk); a
                         whole (.json) answer: half its bytes, then closed
+    hold-NAME           NAME's stream: about half its events, then nothing more
+                        until the client goes away (a call to cancel)
     drip-NAME           NAME's stream one byte every 0.2 s, then SSE comment
                         bytes or NDJSON spaces forever: past any deadline;
                         a whole answer the same, then held open
@@ -142,7 +144,7 @@ class Handler(BaseHTTPRequestHandler):
         if model.startswith("long-") and model[5:].isdigit():
             return self.long_line(int(model[5:]))
         mode = None
-        for prefix in ("cut-", "drip-"):
+        for prefix in ("cut-", "drip-", "hold-"):
             if model.startswith(prefix):
                 mode, model = prefix[:-1], model[len(prefix):]
         found = self.transcript(model, stream)
@@ -162,6 +164,10 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "drip":
             return self.drip(data, ext)
         parts = events(data, ext)
+        if mode == "hold":
+            for part in parts[:max(1, len(parts) // 2)]:
+                self.write_chunk(part)
+            return self.hang()
         if mode == "cut":
             half = max(1, len(parts) // 2)
             for part in parts[:half]:

@@ -80,9 +80,10 @@ import Testing
     @Test func cutMidEvent_passesOnWhatCameBeforeTheCut() {
         let (_, error, events) = host.stream(AnthropicFixtures.request("cut-tool"))
         #expect(error?.code == .unavailable)
-        // tool.sse's first half: the text block's deltas, never a usage.
-        #expect(events.first == .textDelta("Okay"))
-        #expect(!events.contains { if case .usage = $0 { true } else { false } })
+        // tool.sse's first half: message_start's usage (the input was
+        // billed even though the answer is lost), then the text's deltas.
+        #expect(events.first == .usage(inputTokens: 472, outputTokens: 2, costUSD: nil))
+        #expect(events.dropFirst().first == .textDelta("Okay"))
         let whole = host.complete(AnthropicFixtures.request("cut-text")).error
         #expect(whole?.description == "\(AnthropicFixtures.provider) (UNAVAILABLE): endpoint replay (\(url)) closed the connection before the response was complete; the server may have stopped or restarted: retry")
     }

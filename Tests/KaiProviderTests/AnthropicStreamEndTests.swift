@@ -1,0 +1,42 @@
+import CKaiABI
+import KaiJSON
+import KaiTestSupport
+import Testing
+
+/// How a streamed answer ends when it does not end well: input tokens are
+/// reported as soon as message_start gives them (a cancelled or cut stream
+/// still counts them), a tool call cut off by max_tokens is dropped and the
+/// answer finishes "length", a call open when the caller said STOP is
+/// dropped rather than kept with {}.
+@Suite struct AnthropicStreamEndTests {
+    let server: TranscriptServer
+    let harness: ProviderHarness
+
+    init() throws {
+        server = try TranscriptServer(transcripts: "anthropic")
+        harness = try AnthropicFixtures.harness(server)
+    }
+
+    @Test func usage_isReportedAtMessageStart_thenAtMessageDelta() {
+        let outcome = harness.invoke(AnthropicFixtures.request("text")) { _ in KAI_EVENT_CONTINUE }
+        #expect(outcome.code == KAI_OK)
+        let usages = outcome.events.filter { if case .usage = $0 { true } else { false } }
+        #expect(usages == [.usage(input: 25, output: 1, cost: -1), .usage(input: 25, output: 15, cost: -1)])
+    }
+
+    @Test func aCancelledStream_hasReportedItsInputTokens() {
+        let state = CallState()
+        let outcome = harness.invoke(AnthropicFixtures.request("hold-text"), timeout: 30, call: state) { event in
+            if case .usage = event { state.cancel() }
+            return KAI_EVENT_CONTINUE
+        }
+        #expect(outcome.code == KAI_ERR_CANCELLED)
+        #expect(outcome.events.first == .usage(input: 25, output: 1, cost: -1))
+    }
+
+    @Test func aStreamCutMidEvent_hasReportedItsInputTokens() {
+        let outcome = harness.invoke(AnthropicFixtures.request("cut-text")) { _ in KAI_EVENT_CONTINUE }
+        #expect(outcome.code == KAI_ERR_UNAVAILABLE)
+        #expect(outcome.events.first == .usage(input: 25, output: 1, cost: -1))
+    }
+}
