@@ -35,6 +35,10 @@ struct StreamAssembler {
     /// The key is cut out of every delta passed on (a server may echo it).
     private var textRedactor: StreamRedactor
     private var inputRedactors: [Int: StreamRedactor] = [:]
+    /// Tool calls whose input did not parse at content_block_stop, with the
+    /// error: a call cut off by max_tokens is dropped at message_delta, any
+    /// other stop reason fails the call with it.
+    private var unparsed: [(position: Int, error: ProviderError)] = []
 
     init(endpoint: AnthropicEndpoint, url: String) {
         self.endpoint = endpoint
@@ -65,11 +69,13 @@ struct StreamAssembler {
             try stop(index: try index(event))
         case "message_delta":
             if let reason = event["delta"]?["stop_reason"]?.stringValue { reply.stopReason = reason }
+            try settleUnparsed()
             // Cumulative counts; newer servers repeat input_tokens here.
             reply.inputTokens = MessageReply.inputTokens(event["usage"]) ?? reply.inputTokens
             reply.outputTokens = event["usage"]?["output_tokens"]?.intValue ?? reply.outputTokens
             emitUsage(input: reply.inputTokens ?? 0, output: reply.outputTokens ?? 0, emitter: emitter)
         case "message_stop":
+            try settleUnparsed()
             sawMessageStop = true
         case "error":
             throw StreamError.from(event["error"], endpoint: endpoint, url: url)
@@ -80,6 +86,21 @@ struct StreamAssembler {
 
     private func emitUsage(input: Int64, output: Int64, emitter: EventEmitter) {
         emitter.usage(input: input, output: output, cost: endpoint.cost(input: input, output: output))
+    }
+
+    /// Tool calls whose input did not parse: dropped when max_tokens cut
+    /// them off (the answer finishes "length"), else the stream's error.
+    private mutating func settleUnparsed() throws(ProviderError) {
+        guard let first = unparsed.first else { return }
+        guard reply.stopReason == "max_tokens" else { throw first.error }
+        drop(positions: Set(unparsed.map(\.position)))
+        unparsed = []
+    }
+
+    /// Drops tool calls from the reply (their events went out already; the
+    /// response is what counts).
+    private mutating func drop(positions: Set<Int>) {
+        reply.toolCalls = reply.toolCalls.enumerated().filter { !positions.contains($0.offset) }.map(\.element)
     }
 
     /// Passes on what the redactors held back; call once the stream ended.
@@ -154,7 +175,8 @@ struct StreamAssembler {
         let text = json.trimmingWhitespace
         guard !text.isEmpty else { return }  // no partial_json at all: the input is {}
         guard case .object(let input)? = try? JSONParser.parse(text) else {
-            throw .unavailable("endpoint \(endpoint.name) (\(url)) ended tool_use block \(index) (tool \(endpoint.redact(call.name))) with input that is not a JSON object: \(endpoint.clip(text.utf8)); asking again may give a valid one")
+            unparsed.append((position, .unavailable("endpoint \(endpoint.name) (\(url)) ended tool_use block \(index) (tool \(endpoint.redact(call.name))) with input that is not a JSON object: \(endpoint.clip(text.utf8)); asking again may give a valid one")))
+            return
         }
         reply.toolCalls[position].input = input
     }

@@ -39,4 +39,18 @@ import Testing
         #expect(outcome.code == KAI_ERR_UNAVAILABLE)
         #expect(outcome.events.first == .usage(input: 25, output: 1, cost: -1))
     }
+
+    @Test func aToolCallCutOffByMaxTokens_isDropped_andTheAnswerFinishesLength() throws {
+        let outcome = harness.invoke(AnthropicFixtures.request("max-tokens-in-tool")) { _ in KAI_EVENT_CONTINUE }
+        #expect(outcome.code == KAI_OK, "\(outcome.message ?? "")")
+        #expect(outcome.json["finish_reason"] == "length")
+        #expect(outcome.json["message"]?["tool_calls"] == nil)
+        #expect(outcome.json["message"]?["content"] == "")
+    }
+
+    @Test func badToolInput_withAnotherStopReason_stillFailsTheCall() {
+        let outcome = harness.invoke(AnthropicFixtures.request("bad-input")) { _ in KAI_EVENT_CONTINUE }
+        #expect(outcome.code == KAI_ERR_UNAVAILABLE)
+        #expect(outcome.message?.contains("with input that is not a JSON object") == true, "\(outcome.message ?? "")")
+    }
 }
