@@ -34,7 +34,10 @@ struct StreamAssembler {
     private var blocks: [Int64: Block] = [:]
     /// The key is cut out of every delta passed on (a server may echo it).
     private var textRedactor: StreamRedactor
-    private var inputRedactors: [Int: StreamRedactor] = [:]
+    /// JSON text (tool inputs, a JSON answer) has its escapes normalised
+    /// before the key is looked for: `\u0073k-ant-…` is the key too.
+    private var inputRedactors: [Int: JSONStreamRedactor] = [:]
+    private var answerNormalizer = JSONEscapeNormalizer()
     /// Tool calls whose input did not parse at content_block_stop, with the
     /// error: a call cut off by max_tokens is dropped at message_delta, any
     /// other stop reason fails the call with it.
@@ -105,6 +108,7 @@ struct StreamAssembler {
 
     /// Passes on what the redactors held back; call once the stream ended.
     mutating func finish(emitter: EventEmitter) {
+        appendText(answerNormalizer.finish(), emitter: emitter)
         emitter.text(textRedactor.finish())
         for position in inputRedactors.keys.sorted() {
             let tail = inputRedactors[position]!.finish()
@@ -135,7 +139,7 @@ struct StreamAssembler {
             let position = reply.toolCalls.count
             reply.toolCalls.append(call)
             blocks[index] = .toolUse(position: position, json: "")
-            inputRedactors[position] = StreamRedactor(endpoint: endpoint)
+            inputRedactors[position] = JSONStreamRedactor(endpoint: endpoint)
             emitter.toolCall(index: position, id: endpoint.redact(call.id), name: endpoint.redact(call.name), arguments: "")
         default:
             blocks[index] = .other
@@ -157,7 +161,7 @@ struct StreamAssembler {
         case (.jsonAnswer(let json), "input_json_delta"):
             let fragment = delta?["partial_json"]?.stringValue ?? ""
             blocks[index] = .jsonAnswer(json: json + fragment)
-            appendText(fragment, emitter: emitter)
+            appendText(answerNormalizer.pass(fragment), emitter: emitter)
         default:
             break  // citations, thinking and signature deltas: nothing the contract carries
         }

@@ -20,7 +20,7 @@ struct StreamAccumulator {
     /// The key is cut out of every delta passed on (a server may echo it);
     /// text and each call's arguments keep their own held-back tail.
     private var textRedactor: StreamRedactor?
-    private var argumentRedactors: [Int: StreamRedactor] = [:]
+    private var argumentRedactors: [Int: JSONStreamRedactor] = [:]
 
     /// Applies one SSE event's data.
     mutating func apply(_ data: [UInt8], endpoint: Endpoint, emitter: EventEmitter) throws(ProviderError) {
@@ -77,7 +77,7 @@ struct StreamAccumulator {
         let name = endpoint.redact(function?["name"]?.stringValue ?? "")
         let fragment = function?["arguments"]?.stringValue ?? ""
         let index = Int(call["index"]?.intValue ?? Int64(missingIndex(id: id)))
-        var redactor = argumentRedactors[index] ?? StreamRedactor(endpoint: endpoint)
+        var redactor = argumentRedactors[index] ?? JSONStreamRedactor(endpoint: endpoint)
         let passed = redactor.pass(fragment)
         argumentRedactors[index] = redactor
         if let position = positions[index] {

@@ -115,7 +115,7 @@ import Testing
     /// servers that echo the configured key: in an error body, an error
     /// event's type and message, a model id, text split across events, and
     /// JSON written with escapes (tool input, a JSON answer).
-    @Test(arguments: ["fail-400", "key-error-type", "key-echo"])
+    @Test(arguments: ["fail-400", "key-error-type", "key-echo", "key-escaped-args", "key-escaped-json"])
     func theAPIKey_echoedByTheServer_neverLeavesThePlugin(model: String) throws {
         let key = "sk-ant-api03-echoed-0123456789"
         let harness = try AnthropicFixtures.harness(server, endpoint: ["api_key_secret": "anthropic_key"], top: ["anthropic_key": .string(key)])

@@ -76,13 +76,17 @@ import Testing
         #expect(!Self.leaks(host.logs.text))
     }
 
-    @Test func keyTheHostDoesNotKnow_splitAcrossToolCallArguments_neverPassesThePlugin() throws {
+    /// The same with the key's first letter written as a JSON escape
+    /// (`\u0073`), itself split between fragments: still cut, streamed and
+    /// in the decoded arguments.
+    @Test(arguments: ["echo-key-tool", "echo-key-tool-escaped"])
+    func keyTheHostDoesNotKnow_splitAcrossToolCallArguments_neverPassesThePlugin(model: String) throws {
         let server = try ScriptedServer()
         let host = Self.plainConfigHost(server)
-        let streamed = host.stream(OpenAIFixtures.request("echo-key-tool"))
+        let streamed = host.stream(OpenAIFixtures.request(model))
         let arguments = streamed.events.compactMap { if case .toolCallDelta(_, _, _, let text) = $0 { text } else { nil } }.joined()
         #expect(arguments == #"{"key": "<api key>"}"#)
-        let whole = host.complete(OpenAIFixtures.request("echo-key-tool"))
+        let whole = host.complete(OpenAIFixtures.request(model))
         for result in [streamed.result, whole.result] {
             #expect(result?.response["message"]?["tool_calls"]?.arrayValue?.first?["arguments"]?["key"] == .string("<api key>"))
             #expect(!Self.leaks(result.map { String(decoding: $0.json, as: UTF8.self) } ?? ""))
