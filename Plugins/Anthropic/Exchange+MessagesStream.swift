@@ -24,6 +24,7 @@ extension Exchange where Server == AnthropicEndpoint {
             return going == .more
         }
         if end == .stopped {
+            assembler.dropOpenToolCalls()
             assembler.finish(emitter: emitter)
             return assembler.reply
         }

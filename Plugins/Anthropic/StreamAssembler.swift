@@ -106,6 +106,14 @@ struct StreamAssembler {
         reply.toolCalls = reply.toolCalls.enumerated().filter { !positions.contains($0.offset) }.map(\.element)
     }
 
+    /// The caller's sink said STOP: a tool_use block still open has only
+    /// part of its input, so its call is dropped rather than kept with {}.
+    mutating func dropOpenToolCalls() {
+        var open = Set<Int>()
+        for case .toolUse(let position, _) in blocks.values { open.insert(position) }
+        drop(positions: open)
+    }
+
     /// Passes on what the redactors held back; call once the stream ended.
     mutating func finish(emitter: EventEmitter) {
         appendText(answerNormalizer.finish(), emitter: emitter)
@@ -168,6 +176,7 @@ struct StreamAssembler {
     }
 
     private mutating func stop(index: Int64) throws(ProviderError) {
+        defer { if case .toolUse? = blocks[index] { blocks[index] = .other } }
         if case .jsonAnswer(let json)? = blocks[index] {
             guard case .object? = try? JSONParser.parse(json) else {
                 throw .unavailable("endpoint \(endpoint.name) (\(url)) ended its JSON answer (block \(index)) with text that is not a JSON object: \(endpoint.clip(json.utf8)); asking again may give a valid one")

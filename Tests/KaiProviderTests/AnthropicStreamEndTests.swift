@@ -53,4 +53,17 @@ import Testing
         #expect(outcome.code == KAI_ERR_UNAVAILABLE)
         #expect(outcome.message?.contains("with input that is not a JSON object") == true, "\(outcome.message ?? "")")
     }
+
+    @Test func stopDuringAToolUseBlock_dropsThatCall() {
+        // tool.sse: a text block, then get_weather's input in fragments;
+        // STOP at the second fragment leaves the call open.
+        var fragments = 0
+        let outcome = harness.invoke(AnthropicFixtures.request("tool")) { event in
+            if case .toolCall(_, _, _, let arguments) = event, !arguments.isEmpty { fragments += 1 }
+            return fragments == 2 ? KAI_EVENT_STOP : KAI_EVENT_CONTINUE
+        }
+        #expect(outcome.code == KAI_OK)
+        #expect(outcome.json["finish_reason"] == "stopped")
+        #expect(outcome.json["message"]?["tool_calls"] == nil)
+    }
 }
