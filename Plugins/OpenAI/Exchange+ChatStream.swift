@@ -3,9 +3,11 @@ import KaiProviderKit
 
 extension Exchange where Server == Endpoint {
     /// Streams a chat completion, forwarding deltas through `emitter`.
-    func stream(body: [UInt8], emitter: EventEmitter, hint: String?) throws(ProviderError) -> AssistantReply {
+    /// `jsonAnswer`: the content is JSON (response_format json_schema).
+    func stream(body: [UInt8], emitter: EventEmitter, hint: String?, jsonAnswer: Bool = false) throws(ProviderError) -> AssistantReply {
         var parser = SSEParser()
         var accumulator = StreamAccumulator()
+        accumulator.jsonAnswer = jsonAnswer
         var eventCount = 0
         let url = endpoint.chatURL
         let end = try stream(request(.post, url: url, body: body, stream: .eventStream), hint: hint) { bytes throws(ProviderError) in

@@ -94,6 +94,24 @@ import Testing
         #expect(!streamed.events.map { String(describing: $0) }.contains(where: Self.leaks))
     }
 
+    /// A JSON answer (response_format json_schema) holding the key with its
+    /// first letter a JSON escape split between deltas: cut from the deltas
+    /// and the content, streamed and not.
+    @Test func keyTheHostDoesNotKnow_inAJSONAnswerWithEscapes_neverPassesThePlugin() throws {
+        let server = try ScriptedServer()
+        let host = Self.plainConfigHost(server)
+        let request: JSONValue = ["model": "echo-key-json-escaped", "messages": [["role": "user", "content": "hi"]],
+                                  "response_format": ["type": "json_schema", "schema": ["type": "object"]]]
+        let streamed = host.stream(request.serialized())
+        let text = streamed.events.compactMap { if case .textDelta(let text) = $0 { text } else { nil } }.joined()
+        #expect(text == #"{"key": "<api key>"}"#)
+        let whole = host.complete(request.serialized())
+        for result in [streamed.result, whole.result] {
+            #expect(result?.content == #"{"key": "<api key>"}"#)
+            #expect(!Self.leaks(result.map { String(decoding: $0.json, as: UTF8.self) } ?? ""))
+        }
+    }
+
     @Test func keyTheHostDoesNotKnow_echoedInTheModelList_isRedacted() throws {
         let server = try ScriptedServer()
         let host = Self.plainConfigHost(server)
