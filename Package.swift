@@ -169,7 +169,7 @@ let package = Package(
         // The bundled provider plugins against a scripted server and a real one.
         .testTarget(
             name: "KaiProviderTests",
-            dependencies: ["CKaiABI", "KaiCore", "KaiJSON", "KaiTestSupport", .product(name: "Logging", package: "swift-log"), "KaiOllamaWire"]
+            dependencies: ["CKaiABI", "KaiCore", "KaiJSON", "KaiTestSupport", .product(name: "Logging", package: "swift-log"), "KaiOllamaWire", "KaiProviderKit"]
         ),
         .testTarget(name: "KaiWorkerTests", dependencies: ["KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiValidateTests", dependencies: ["KaiValidate", "KaiCore", "KaiJSON", "KaiTestSupport"]),

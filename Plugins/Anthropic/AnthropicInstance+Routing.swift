@@ -1,3 +1,4 @@
+import CKaiABI
 import KaiJSON
 import KaiProviderKit
 
@@ -27,9 +28,23 @@ extension AnthropicInstance {
         }
         if let endpoint = endpoints.first(where: { $0.models?.contains(requested) == true }) { return (endpoint, requested) }
         if endpoints.count == 1, first.models == nil { return (first, requested) }
-        for endpoint in endpoints where endpoint.models == nil {
-            if (try? discover(endpoint, waiter: waiter))?.contains(where: { $0.id == requested }) == true { return (endpoint, requested) }
+        let unlisted = endpoints.filter { $0.models == nil }
+        // The lists discovered before first; a miss asks again (a model may be new).
+        if let endpoint = unlisted.first(where: { endpoint in discovered.withLock { $0[endpoint.name] }?.contains(where: { $0.id == requested }) == true }) {
+            return (endpoint, requested)
         }
+        var unasked: ProviderError? = nil
+        for endpoint in unlisted {
+            do throws(ProviderError) {
+                if try discover(endpoint, waiter: waiter).contains(where: { $0.id == requested }) { return (endpoint, requested) }
+            } catch {
+                if error.code == KAI_ERR_CANCELLED || error.code == KAI_ERR_DEADLINE_EXCEEDED { throw error }
+                unasked = unasked ?? error
+            }
+        }
+        // An endpoint that could not be asked may serve it: its error (a
+        // retryable UNAVAILABLE, mostly) says more than "no endpoint serves it".
+        if let unasked { throw unasked }
         let offered = endpoints.map { endpoint in
             "\(endpoint.name): " + ((endpoint.models ?? discovered.withLock { $0[endpoint.name] }?.map(\.id))?.joined(separator: ", ") ?? "(unknown)")
         }.joined(separator: "; ")
@@ -43,7 +58,7 @@ extension AnthropicInstance {
         var after: String? = nil
         // A bound on pages, so a server that always says has_more cannot loop forever.
         for _ in 0..<20 {
-            let url = endpoint.modelsURL + "?limit=1000" + (after.map { "&after_id=" + $0 } ?? "")
+            let url = endpoint.modelsURL + "?limit=1000" + (after.map { "&after_id=" + Self.queryValue($0) } ?? "")
             let body = try exchange.fetch(exchange.request(.get, url: url))
             guard case .object(let page)? = try? JSONParser.parse(body), let data = page["data"]?.arrayValue else {
                 throw .unavailable("endpoint \(endpoint.name) (\(url)) answered the model list with something that is not one: \(endpoint.clip(body)); is \(endpoint.baseURL) Anthropic's API?")
@@ -57,5 +72,22 @@ extension AnthropicInstance {
         }
         discovered.withLock { $0[endpoint.name] = models }
         return models
+    }
+
+    /// `text` percent-encoded for a URL query (all but RFC 3986's
+    /// unreserved characters): the server's last_id is its text, not ours.
+    static func queryValue(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -18,9 +18,13 @@ extension Exchange where Server == AnthropicEndpoint {
                 return !emitter.stopped
             }
             if let failure { throw failure }
-            return going
+            if going == .eventTooLong {
+                throw .unavailable("endpoint \(endpoint.name) (\(url)) sent an event longer than \(parser.limitText) without ending it; is base_url the right server?")
+            }
+            return going == .more
         }
         if end == .stopped {
+            assembler.dropOpenToolCalls()
             assembler.finish(emitter: emitter)
             return assembler.reply
         }

@@ -21,9 +21,14 @@ enum MessagesRequest {
         let messages = request["messages"]?.arrayValue ?? []
         let system = messages.filter { $0["role"]?.stringValue == "system" }.compactMap { $0["content"]?.stringValue }
         if !system.isEmpty { body["system"] = .string(system.joined(separator: "\n\n")) }
-        body["messages"] = .array(turns(messages))
+        let turns = turns(messages)
+        guard !turns.isEmpty else {
+            throw .invalidInput("the request has no user or assistant message with content; the Messages API needs at least one")
+        }
+        body["messages"] = .array(turns)
         var tools = (request["tools"]?.arrayValue ?? []).map(tool)
-        if let choice = request["tool_choice"] { body["tool_choice"] = toolChoice(choice) }
+        // The API refuses tool_choice without tools.
+        if let choice = request["tool_choice"], !tools.isEmpty { body["tool_choice"] = toolChoice(choice) }
         if let format = request["response_format"], format["type"]?.stringValue == "json_schema" {
             let schema = format["schema"] ?? .object([:])
             guard schema["type"]?.stringValue == "object" else {
@@ -33,7 +38,7 @@ enum MessagesRequest {
             body["tool_choice"] = ["type": "tool", "name": .string(jsonTool)]
         }
         if !tools.isEmpty { body["tools"] = .array(tools) }
-        if let stop = request["stop"] { body["stop_sequences"] = stop }
+        if let stop = request["stop"] { body["stop_sequences"] = try stopSequences(stop) }
         if let temperature = request["temperature"] {
             // The contract allows 0…2 (OpenAI's range); the Messages API 0…1.
             guard (temperature.doubleValue ?? 0) <= 1 else {
@@ -47,13 +52,23 @@ enum MessagesRequest {
 
     /// The conversation as alternating turns: user-side messages (user text,
     /// tool results) that follow one another form one user turn.
+    ///
+    /// The API refuses empty content except in a final assistant message
+    /// (a prefill): empty user text is left out, and so is an empty
+    /// assistant message before the end (one with tool calls is not empty).
     private static func turns(_ messages: [JSONValue]) -> [JSONValue] {
         var turns: [(role: String, blocks: [JSONValue])] = []
-        for message in messages {
+        let spoken = messages.filter { $0["role"]?.stringValue != "system" }
+        for (position, message) in spoken.enumerated() {
             let role = message["role"]?.stringValue ?? "user"
-            guard role != "system" else { continue }
             let wireRole = role == "assistant" ? "assistant" : "user"
-            let blocks = self.blocks(message, role: role)
+            var blocks = self.blocks(message, role: role)
+            if role != "tool" { blocks.removeAll { $0["type"]?.stringValue == "text" && $0["text"]?.stringValue?.isEmpty == true } }
+            if blocks.isEmpty {
+                // Only a final assistant message may be empty (sent as "").
+                guard role == "assistant", position == spoken.count - 1 else { continue }
+                blocks = [["type": "text", "text": ""]]
+            }
             if let last = turns.last, last.role == wireRole, wireRole == "user" {
                 turns[turns.count - 1].blocks += blocks
             } else {
@@ -88,6 +103,16 @@ enum MessagesRequest {
         default:
             return [["type": "text", "text": message["content"] ?? ""]]
         }
+    }
+
+    /// The stop sequences as sent; the API refuses one made only of
+    /// whitespace (it would end the answer at the first line break).
+    private static func stopSequences(_ stop: JSONValue) throws(ProviderError) -> JSONValue {
+        for sequence in stop.arrayValue ?? [] {
+            guard let text = sequence.stringValue, text.trimmingWhitespace.isEmpty else { continue }
+            throw .invalidInput("stop: the Messages API refuses stop sequences made only of whitespace, such as \(sequence.serialized()); remove it from stop, or end the answer another way (max_tokens)")
+        }
+        return stop
     }
 
     /// "auto", "none", "required" and {"name"} as {type: auto|none|any|tool}.

@@ -34,7 +34,14 @@ struct StreamAssembler {
     private var blocks: [Int64: Block] = [:]
     /// The key is cut out of every delta passed on (a server may echo it).
     private var textRedactor: StreamRedactor
-    private var inputRedactors: [Int: StreamRedactor] = [:]
+    /// JSON text (tool inputs, a JSON answer) has its escapes normalised
+    /// before the key is looked for: `\u0073k-ant-…` is the key too.
+    private var inputRedactors: [Int: JSONStreamRedactor] = [:]
+    private var answerNormalizer = JSONEscapeNormalizer()
+    /// Tool calls whose input did not parse at content_block_stop, with the
+    /// error: a call cut off by max_tokens is dropped at message_delta, any
+    /// other stop reason fails the call with it.
+    private var unparsed: [(position: Int, error: ProviderError)] = []
 
     init(endpoint: AnthropicEndpoint, url: String) {
         self.endpoint = endpoint
@@ -54,6 +61,9 @@ struct StreamAssembler {
             if let model = message?["model"]?.stringValue { reply.model = model }
             reply.inputTokens = MessageReply.inputTokens(message?["usage"]) ?? reply.inputTokens
             reply.outputTokens = message?["usage"]?["output_tokens"]?.intValue ?? reply.outputTokens
+            // Reported now too, so a stream cancelled, cut or timed out
+            // before message_delta still counts the input it was billed for.
+            if let input = reply.inputTokens { emitUsage(input: input, output: reply.outputTokens ?? 0, emitter: emitter) }
         case "content_block_start":
             try start(index: try index(event), block: event["content_block"], emitter: emitter)
         case "content_block_delta":
@@ -62,12 +72,13 @@ struct StreamAssembler {
             try stop(index: try index(event))
         case "message_delta":
             if let reason = event["delta"]?["stop_reason"]?.stringValue { reply.stopReason = reason }
+            try settleUnparsed()
             // Cumulative counts; newer servers repeat input_tokens here.
             reply.inputTokens = MessageReply.inputTokens(event["usage"]) ?? reply.inputTokens
             reply.outputTokens = event["usage"]?["output_tokens"]?.intValue ?? reply.outputTokens
-            let input = reply.inputTokens ?? 0, output = reply.outputTokens ?? 0
-            emitter.usage(input: input, output: output, cost: endpoint.cost(input: input, output: output))
+            emitUsage(input: reply.inputTokens ?? 0, output: reply.outputTokens ?? 0, emitter: emitter)
         case "message_stop":
+            try settleUnparsed()
             sawMessageStop = true
         case "error":
             throw StreamError.from(event["error"], endpoint: endpoint, url: url)
@@ -76,8 +87,36 @@ struct StreamAssembler {
         }
     }
 
+    private func emitUsage(input: Int64, output: Int64, emitter: EventEmitter) {
+        emitter.usage(input: input, output: output, cost: endpoint.cost(input: input, output: output))
+    }
+
+    /// Tool calls whose input did not parse: dropped when max_tokens cut
+    /// them off (the answer finishes "length"), else the stream's error.
+    private mutating func settleUnparsed() throws(ProviderError) {
+        guard let first = unparsed.first else { return }
+        guard reply.stopReason == "max_tokens" else { throw first.error }
+        drop(positions: Set(unparsed.map(\.position)))
+        unparsed = []
+    }
+
+    /// Drops tool calls from the reply (their events went out already; the
+    /// response is what counts).
+    private mutating func drop(positions: Set<Int>) {
+        reply.toolCalls = reply.toolCalls.enumerated().filter { !positions.contains($0.offset) }.map(\.element)
+    }
+
+    /// The caller's sink said STOP: a tool_use block still open has only
+    /// part of its input, so its call is dropped rather than kept with {}.
+    mutating func dropOpenToolCalls() {
+        var open = Set<Int>()
+        for case .toolUse(let position, _) in blocks.values { open.insert(position) }
+        drop(positions: open)
+    }
+
     /// Passes on what the redactors held back; call once the stream ended.
     mutating func finish(emitter: EventEmitter) {
+        appendText(answerNormalizer.finish(), emitter: emitter)
         emitter.text(textRedactor.finish())
         for position in inputRedactors.keys.sorted() {
             let tail = inputRedactors[position]!.finish()
@@ -108,7 +147,7 @@ struct StreamAssembler {
             let position = reply.toolCalls.count
             reply.toolCalls.append(call)
             blocks[index] = .toolUse(position: position, json: "")
-            inputRedactors[position] = StreamRedactor(endpoint: endpoint)
+            inputRedactors[position] = JSONStreamRedactor(endpoint: endpoint)
             emitter.toolCall(index: position, id: endpoint.redact(call.id), name: endpoint.redact(call.name), arguments: "")
         default:
             blocks[index] = .other
@@ -130,13 +169,14 @@ struct StreamAssembler {
         case (.jsonAnswer(let json), "input_json_delta"):
             let fragment = delta?["partial_json"]?.stringValue ?? ""
             blocks[index] = .jsonAnswer(json: json + fragment)
-            appendText(fragment, emitter: emitter)
+            appendText(answerNormalizer.pass(fragment), emitter: emitter)
         default:
             break  // citations, thinking and signature deltas: nothing the contract carries
         }
     }
 
     private mutating func stop(index: Int64) throws(ProviderError) {
+        defer { if case .toolUse? = blocks[index] { blocks[index] = .other } }
         if case .jsonAnswer(let json)? = blocks[index] {
             guard case .object? = try? JSONParser.parse(json) else {
                 throw .unavailable("endpoint \(endpoint.name) (\(url)) ended its JSON answer (block \(index)) with text that is not a JSON object: \(endpoint.clip(json.utf8)); asking again may give a valid one")
@@ -148,7 +188,8 @@ struct StreamAssembler {
         let text = json.trimmingWhitespace
         guard !text.isEmpty else { return }  // no partial_json at all: the input is {}
         guard case .object(let input)? = try? JSONParser.parse(text) else {
-            throw .unavailable("endpoint \(endpoint.name) (\(url)) ended tool_use block \(index) (tool \(endpoint.redact(call.name))) with input that is not a JSON object: \(endpoint.clip(text.utf8)); asking again may give a valid one")
+            unparsed.append((position, .unavailable("endpoint \(endpoint.name) (\(url)) ended tool_use block \(index) (tool \(endpoint.redact(call.name))) with input that is not a JSON object: \(endpoint.clip(text.utf8)); asking again may give a valid one")))
+            return
         }
         reply.toolCalls[position].input = input
     }
@@ -164,7 +205,8 @@ struct StreamAssembler {
 /// with the result code its type calls for.
 enum StreamError {
     static func from(_ error: JSONValue?, endpoint: AnthropicEndpoint, url: String) -> ProviderError {
-        let type = error?["type"]?.stringValue ?? "error"
+        // The type is the server's text too: it may echo the key.
+        let type = String(endpoint.redact(error?["type"]?.stringValue ?? "error").prefix(100))
         let said = endpoint.redact(error?["message"]?.stringValue ?? "the server gave no message")
         let what = "endpoint \(endpoint.name) (\(url)) reported \(type) mid-stream: \(said)"
         switch type {

@@ -66,12 +66,18 @@ struct AssistantReply {
         guard !text.isEmpty, text != "null" else { return .object([:]) }
         switch try? JSONParser.parse(text) {
         case .object(let object)?:
-            return .object(object)
+            return redacted(object, endpoint: endpoint)
         case .string(let inner)?:
-            if case .object(let object)? = try? JSONParser.parse(inner) { return .object(object) }
+            if case .object(let object)? = try? JSONParser.parse(inner) { return redacted(object, endpoint: endpoint) }
         default:
             break
         }
         throw .unavailable("endpoint \(endpoint.name)'s model gave tool \(endpoint.redact(call.name)) arguments that are not a JSON object: \(endpoint.clip(text.utf8)); asking again may give valid ones")
+    }
+
+    /// The object with the key cut out of its decoded strings: the text may
+    /// have spelled it with escapes (`\u0073k-…`), which redact missed.
+    private static func redacted(_ object: JSONObject, endpoint: Endpoint) -> JSONValue {
+        (try? JSONParser.parse(endpoint.redact(JSONValue.object(object).serialized()))) ?? .object([:])
     }
 }

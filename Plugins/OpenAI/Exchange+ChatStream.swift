@@ -3,9 +3,11 @@ import KaiProviderKit
 
 extension Exchange where Server == Endpoint {
     /// Streams a chat completion, forwarding deltas through `emitter`.
-    func stream(body: [UInt8], emitter: EventEmitter, hint: String?) throws(ProviderError) -> AssistantReply {
+    /// `jsonAnswer`: the content is JSON (response_format json_schema).
+    func stream(body: [UInt8], emitter: EventEmitter, hint: String?, jsonAnswer: Bool = false) throws(ProviderError) -> AssistantReply {
         var parser = SSEParser()
         var accumulator = StreamAccumulator()
+        accumulator.jsonAnswer = jsonAnswer
         var eventCount = 0
         let url = endpoint.chatURL
         let end = try stream(request(.post, url: url, body: body, stream: .eventStream), hint: hint) { bytes throws(ProviderError) in
@@ -21,7 +23,10 @@ extension Exchange where Server == Endpoint {
                 return !emitter.stopped
             }
             if let failure { throw failure }
-            return going
+            if going == .eventTooLong {
+                throw .unavailable("endpoint \(endpoint.name) (\(url)) sent an event longer than \(parser.limitText) without ending it; is base_url the right server?")
+            }
+            return going == .more
         }
         if end == .stopped {
             accumulator.finish(emitter: emitter)

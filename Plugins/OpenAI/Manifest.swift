@@ -32,8 +32,8 @@ enum Manifest {
                 "models": {"type": "array", "items": {"type": "string", "minLength": 1}, "description": "The models to offer; absent: asked of GET {base_url}/models."},
                 "price_input_per_1m": {"type": "number", "minimum": 0, "description": "USD per million input tokens, for the recorded cost."},
                 "price_output_per_1m": {"type": "number", "minimum": 0, "description": "USD per million output tokens."},
-                "timeout_s": {"type": "number", "exclusiveMinimum": 0, "default": 120, "description": "Seconds: when streaming, the longest wait for the server's next bytes (a long answer still producing tokens is not cut); when not streaming, the longest the whole answer may take. The call's deadline caps both."},
-                "connect_timeout_s": {"type": "number", "exclusiveMinimum": 0, "default": 10, "description": "Longest connecting may take, in seconds."}
+                "timeout_s": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000000, "default": 120, "description": "Seconds: when streaming, the longest wait for the server's next bytes (a long answer still producing tokens is not cut); when not streaming, the longest the whole answer may take. The call's deadline caps both."},
+                "connect_timeout_s": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000000, "default": 10, "description": "Longest connecting may take, in seconds."}
               }
             }
           }

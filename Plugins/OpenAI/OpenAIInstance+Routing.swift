@@ -1,3 +1,4 @@
+import CKaiABI
 import KaiJSON
 import KaiProviderKit
 
@@ -27,9 +28,23 @@ extension OpenAIInstance {
         }
         if let endpoint = endpoints.first(where: { $0.models?.contains(requested) == true }) { return (endpoint, requested) }
         if endpoints.count == 1, first.models == nil { return (first, requested) }
-        for endpoint in endpoints where endpoint.models == nil {
-            if (try? discover(endpoint, waiter: waiter))?.contains(requested) == true { return (endpoint, requested) }
+        let unlisted = endpoints.filter { $0.models == nil }
+        // The lists discovered before first; a miss asks again (a model may be new).
+        if let endpoint = unlisted.first(where: { endpoint in discovered.withLock { $0[endpoint.name] }?.contains(requested) == true }) {
+            return (endpoint, requested)
         }
+        var unasked: ProviderError? = nil
+        for endpoint in unlisted {
+            do throws(ProviderError) {
+                if try discover(endpoint, waiter: waiter).contains(requested) { return (endpoint, requested) }
+            } catch {
+                if error.code == KAI_ERR_CANCELLED || error.code == KAI_ERR_DEADLINE_EXCEEDED { throw error }
+                unasked = unasked ?? error
+            }
+        }
+        // An endpoint that could not be asked may serve it: its error (a
+        // retryable UNAVAILABLE, mostly) says more than "no endpoint serves it".
+        if let unasked { throw unasked }
         let offered = endpoints.map { endpoint in
             "\(endpoint.name): " + ((endpoint.models ?? discovered.withLock { $0[endpoint.name] })?.joined(separator: ", ") ?? "(unknown)")
         }.joined(separator: "; ")

@@ -43,9 +43,15 @@ final class OpenAIInstance: Sendable {
             let body = WireRequest.body(request, model: model, stream: emitter.isStreaming)
             let hint = request["tool_choice"]?.stringValue == "required"
                 ? "some servers (llama-cpp-python) fail on tool_choice \"required\": try \"auto\" or name the tool" : nil
-            let reply = emitter.isStreaming
-                ? try exchange.stream(body: body, emitter: emitter, hint: hint)
+            let jsonAnswer = request["response_format"]?["type"]?.stringValue == "json_schema"
+            var reply = emitter.isStreaming
+                ? try exchange.stream(body: body, emitter: emitter, hint: hint, jsonAnswer: jsonAnswer)
                 : try CompletionDecoder.decode(exchange.fetch(exchange.request(.post, url: endpoint.chatURL, body: body), hint: hint), endpoint: endpoint)
+            if jsonAnswer, !emitter.isStreaming {
+                // A key written with JSON escapes is spelled plainly, for redaction.
+                var normalizer = JSONEscapeNormalizer()
+                reply.content = normalizer.pass(reply.content) + normalizer.finish()
+            }
             var response = try reply.response(endpoint: endpoint, stopped: emitter.stopped)
             if response["model"] == nil, case .object(var object) = response {
                 object["model"] = .string(model)

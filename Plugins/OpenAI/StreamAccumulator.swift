@@ -20,7 +20,11 @@ struct StreamAccumulator {
     /// The key is cut out of every delta passed on (a server may echo it);
     /// text and each call's arguments keep their own held-back tail.
     private var textRedactor: StreamRedactor?
-    private var argumentRedactors: [Int: StreamRedactor] = [:]
+    private var argumentRedactors: [Int: JSONStreamRedactor] = [:]
+    /// The content is a JSON answer: its escapes are spelled plainly
+    /// first (in deltas and the reply), so a key written with them is cut.
+    var jsonAnswer = false
+    private var answerNormalizer = JSONEscapeNormalizer()
 
     /// Applies one SSE event's data.
     mutating func apply(_ data: [UInt8], endpoint: Endpoint, emitter: EventEmitter) throws(ProviderError) {
@@ -46,7 +50,8 @@ struct StreamAccumulator {
         guard let choice = chunk["choices"]?.arrayValue?.first(where: { ($0["index"]?.intValue ?? 0) == 0 }) else { return }
         if let reason = choice["finish_reason"]?.stringValue { reply.finishReason = reason }
         guard let delta = choice["delta"] else { return }
-        if let text = delta["content"]?.stringValue, !text.isEmpty {
+        if var text = delta["content"]?.stringValue, !text.isEmpty {
+            if jsonAnswer { text = answerNormalizer.pass(text) }
             reply.content += text
             var redactor = textRedactor ?? StreamRedactor(endpoint: endpoint)
             emitter.text(redactor.pass(text))
@@ -62,7 +67,9 @@ struct StreamAccumulator {
 
     /// Passes on what the redactors held back; call once the stream ended.
     mutating func finish(emitter: EventEmitter) {
-        if var redactor = textRedactor { emitter.text(redactor.finish()) }
+        let pending = answerNormalizer.finish()
+        reply.content += pending
+        if var redactor = textRedactor { emitter.text(redactor.pass(pending) + redactor.finish()) }
         textRedactor = nil
         for index in argumentRedactors.keys.sorted() {
             let tail = argumentRedactors[index]!.finish()
@@ -77,7 +84,7 @@ struct StreamAccumulator {
         let name = endpoint.redact(function?["name"]?.stringValue ?? "")
         let fragment = function?["arguments"]?.stringValue ?? ""
         let index = Int(call["index"]?.intValue ?? Int64(missingIndex(id: id)))
-        var redactor = argumentRedactors[index] ?? StreamRedactor(endpoint: endpoint)
+        var redactor = argumentRedactors[index] ?? JSONStreamRedactor(endpoint: endpoint)
         let passed = redactor.pass(fragment)
         argumentRedactors[index] = redactor
         if let position = positions[index] {

@@ -58,7 +58,7 @@ package final class CurlTransfer: @unchecked Sendable {
                 withExtendedLifetime(receiver) {
                     configure(url: url, request: request, body: bodyBytes, headers: headers, timeout: timeout, receiver: receiver)
                     return run(waiter: waiter, receiver: receiver,
-                               idleLimit: request.isStreaming ? Int64(request.timeoutMilliseconds) * 1_000_000 : nil)
+                               idleLimit: request.isStreaming ? Saturating.product(Int64(request.timeoutMilliseconds), 1_000_000) : nil)
                 }
             }
         }

@@ -29,8 +29,8 @@ package struct Exchange<Server: HTTPEndpoint> {
     package func request(_ method: HTTPRequest.Method, url: String, body: [UInt8] = [],
                          stream: HTTPRequest.StreamFormat? = nil) -> HTTPRequest {
         HTTPRequest(method: method, url: url, body: body, headers: endpoint.requestHeaders, stream: stream,
-                    timeoutMilliseconds: Int(endpoint.timeoutSeconds * 1000),
-                    connectTimeoutMilliseconds: Int(endpoint.connectTimeoutSeconds * 1000))
+                    timeoutMilliseconds: Saturating.milliseconds(endpoint.timeoutSeconds),
+                    connectTimeoutMilliseconds: Saturating.milliseconds(endpoint.connectTimeoutSeconds))
     }
 
     /// Sends a streaming request and hands a 2xx body's bytes to `feed` as

@@ -81,7 +81,7 @@ package enum HTTPFailure {
     }
 
     package static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        Saturating.exactInteger(value).map { String($0) } ?? String(value)
     }
 
     /// The server's own words: OpenAI's and Anthropic's {"error": {"message"}}, FastAPI's

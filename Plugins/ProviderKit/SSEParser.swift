@@ -4,43 +4,66 @@
 ///
 /// Only `data:` fields matter (OpenAI's chunks and Anthropic's events
 /// both carry their type inside the data); comments (`: ping`),
-/// `event:`, `id:` and `retry:` lines are skipped. Lines may end in LF or
-/// CRLF; several data lines of one event join with LF, as the spec says.
+/// `event:`, `id:` and `retry:` lines are skipped. Lines may end in LF,
+/// CRLF or a bare CR, as the spec allows; several data lines of one event
+/// join with LF, as the spec says. An event (its data and the line being
+/// read) longer than `limit` stops the stream: a server that never sends a
+/// newline must not grow memory without bound.
 package struct SSEParser {
+    package enum Outcome: Equatable {
+        /// All bytes taken; more may come.
+        case more
+        /// `onEvent` answered false; the rest of the bytes were dropped.
+        case stopped
+        /// An event grew past the limit.
+        case eventTooLong
+    }
+
+    /// The cap on one event, like Ollama's NDJSON lines.
+    package static let defaultLimit = 16 << 20
+
+    package let limit: Int
     private var line: [UInt8] = []
     private var data: [UInt8] = []
     private var hasData = false
+    /// The last byte was a CR: an LF right after it ends no second line.
+    private var afterCR = false
+
+    package init(limit: Int = SSEParser.defaultLimit) { self.limit = limit }
+
+    /// The limit in words for an error, e.g. "16 MiB".
+    package var limitText: String { limit >= 1 << 20 ? "\(limit >> 20) MiB" : "\(limit) bytes" }
 
     /// Feeds bytes; `onEvent` gets each complete event's data and answers
     /// false to stop parsing (the rest of `bytes` is dropped).
-    package init() {}
-
-    package mutating func feed(_ bytes: UnsafeRawBufferPointer, onEvent: ([UInt8]) -> Bool) -> Bool {
+    package mutating func feed(_ bytes: UnsafeRawBufferPointer, onEvent: ([UInt8]) -> Bool) -> Outcome {
         for byte in bytes {
-            guard byte == UInt8(ascii: "\n") else {
+            let wasCR = afterCR
+            afterCR = byte == UInt8(ascii: "\r")
+            if byte == UInt8(ascii: "\n") && wasCR { continue }
+            guard byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else {
+                guard line.count + data.count < limit else { return .eventTooLong }
                 line.append(byte)
                 continue
             }
-            if line.last == UInt8(ascii: "\r") { line.removeLast() }
             defer { line.removeAll(keepingCapacity: true) }
             if line.isEmpty {
                 guard hasData else { continue }
                 let event = data
                 data.removeAll(keepingCapacity: true)
                 hasData = false
-                if !onEvent(event) { return false }
+                if !onEvent(event) { return .stopped }
             } else {
                 takeField()
             }
         }
-        return true
+        return .more
     }
 
     /// The data of an event the stream ended without a blank line after,
     /// if any (some servers close right after the last data line).
     package mutating func finish() -> [UInt8]? {
         if !line.isEmpty {
-            if line.last == UInt8(ascii: "\r") { line.removeLast() }
             takeField()
             line.removeAll()
         }

@@ -215,6 +215,13 @@ class Handler(BaseHTTPRequestHandler):
             half = len(key) // 2
             deltas, finish = ([{"role": "assistant", "content": None}, call(0, "call_k1", "save", "{\"key\": \"" + key[:half]),
                                call(0, arguments=key[half:] + "\"}")], "tool_calls")
+        if model == "echo-key-tool-escaped":  # not in MODELS (nor the next): the same, its first letter a JSON escape split between fragments
+            half, escape = len(key) // 2, "\\u%04x" % ord(key[0])
+            deltas, finish = ([{"role": "assistant", "content": None}, call(0, "call_k1", "save", "{\"key\": \"" + escape[:4]),
+                               call(0, arguments=escape[4:] + key[1:half]), call(0, arguments=key[half:] + "\"}")], "tool_calls")
+        if model == "echo-key-json-escaped":  # a JSON answer holding the key, its first letter an escape split between deltas
+            half, escape = len(key) // 2, "\\u%04x" % ord(key[0])
+            deltas, finish = text_deltas("{\"key\": \"" + escape[:3], escape[3:] + key[1:half], key[half:] + "\"}"), "stop"
         if not stream:
             return self.send_json(200, completion(model, deltas, finish, usage))
         self.send_response(200)

@@ -24,6 +24,9 @@ its query and leading slash, slashes as "_" (GET /v1/models?limit=9 →
 DIR/v1_models.json; GET /api/tags → DIR/api_tags.json); the query is kept
 for /_kai/last.
 
+GET /_kai/requests answers every request received so far (but these two)
+as a list of "METHOD PATH", so a test can count round trips.
+
 GET /_kai/last answers the last request received (POST or GET other than
 this one) as {"method", "path", "headers" (names lower-cased), "body"
 (parsed JSON, or null)}, so a test can check what the client sent.
@@ -37,11 +40,15 @@ Faults, chosen by the model name:
                         half its events, then half of the next one's bytes,
                         then the connection closes (no final chunk); a
                         whole (.json) answer: half its bytes, then closed
+    hold-NAME           NAME's stream: about half its events, then nothing more
+                        until the client goes away (a call to cancel)
     drip-NAME           NAME's stream one byte every 0.2 s, then SSE comment
                         bytes or NDJSON spaces forever: past any deadline;
                         a whole answer the same, then held open
     hang                reads the request and answers nothing until the
                         client goes away (prints "hanging" first)
+    long-N              an SSE stream whose one data line goes on for N MiB
+                        and a byte more without a newline, then held open
 Everything else a test needs (a malformed event, an answer that breaks the
 contract) is a transcript file of its own.
 """
@@ -78,6 +85,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     last = None
+    requests = []
     lock = threading.Lock()
 
     def log_message(self, *args):
@@ -85,6 +93,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def record(self, body):
         with Handler.lock:
+            Handler.requests.append(f"{self.command} {self.path}")
             Handler.last = {"method": self.command, "path": self.path,
                             "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
 
@@ -103,6 +112,10 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def do_GET(self):
+        if self.path == "/_kai/requests":
+            with Handler.lock:
+                data = json.dumps(Handler.requests).encode()
+            return self.send_whole(200, data)
         if self.path == "/_kai/last":
             with Handler.lock:
                 data = json.dumps(Handler.last).encode()
@@ -128,8 +141,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.hang()
         if model.startswith("fail-"):
             return self.fail(model)
+        if model.startswith("long-") and model[5:].isdigit():
+            return self.long_line(int(model[5:]))
         mode = None
-        for prefix in ("cut-", "drip-"):
+        for prefix in ("cut-", "drip-", "hold-"):
             if model.startswith(prefix):
                 mode, model = prefix[:-1], model[len(prefix):]
         found = self.transcript(model, stream)
@@ -149,6 +164,10 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "drip":
             return self.drip(data, ext)
         parts = events(data, ext)
+        if mode == "hold":
+            for part in parts[:max(1, len(parts) // 2)]:
+                self.write_chunk(part)
+            return self.hang()
         if mode == "cut":
             half = max(1, len(parts) // 2)
             for part in parts[:half]:
@@ -220,6 +239,22 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(0.2)
         except OSError:
             return
+
+    def long_line(self, mebibytes):
+        """One SSE data line of `mebibytes` MiB and a byte, never ended."""
+        self.send_response(200)
+        self.send_header("Content-Type", CONTENT_TYPES[".sse"])
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            self.write_chunk(b"data: ")
+            piece = b"a" * (1 << 20)
+            for _ in range(mebibytes):
+                self.write_chunk(piece)
+            self.write_chunk(b"a")
+        except OSError:
+            return
+        self.hang()
 
     def hang(self):
         """Sends nothing until the client goes away (at most 120 s)."""

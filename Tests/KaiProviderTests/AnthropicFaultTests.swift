@@ -80,9 +80,10 @@ import Testing
     @Test func cutMidEvent_passesOnWhatCameBeforeTheCut() {
         let (_, error, events) = host.stream(AnthropicFixtures.request("cut-tool"))
         #expect(error?.code == .unavailable)
-        // tool.sse's first half: the text block's deltas, never a usage.
-        #expect(events.first == .textDelta("Okay"))
-        #expect(!events.contains { if case .usage = $0 { true } else { false } })
+        // tool.sse's first half: message_start's usage (the input was
+        // billed even though the answer is lost), then the text's deltas.
+        #expect(events.first == .usage(inputTokens: 472, outputTokens: 2, costUSD: nil))
+        #expect(events.dropFirst().first == .textDelta("Okay"))
         let whole = host.complete(AnthropicFixtures.request("cut-text")).error
         #expect(whole?.description == "\(AnthropicFixtures.provider) (UNAVAILABLE): endpoint replay (\(url)) closed the connection before the response was complete; the server may have stopped or restarted: retry")
     }
@@ -109,15 +110,31 @@ import Testing
         #expect(error?.code == .deadlineExceeded)
     }
 
-    @Test func theAPIKey_neverReachesAnErrorMessage() {
-        let key = "sk-ant-api03-secret-value-0123456789"
-        let keyed = AnthropicHost(config: AnthropicFixtures.config(server.baseURL, endpoint: ["api_key_secret": "anthropic_key"],
-                                                                   top: ["anthropic_key": .string(key)]),
-                                  secrets: ["anthropic_key": key])
-        for (model, _, _) in httpFaults + streamFaults {
-            let error = keyed.stream(AnthropicFixtures.request(model)).error
-            #expect(error != nil)
-            #expect(error?.description.contains(key) == false, "\(model)")
+    /// The plugin itself keeps the key out of everything it passes on, with
+    /// no host scrubbing after it (called through ProviderHarness), against
+    /// servers that echo the configured key: in an error body, an error
+    /// event's type and message, a model id, text split across events, and
+    /// JSON written with escapes (tool input, a JSON answer).
+    @Test(arguments: ["fail-400", "key-error-type", "key-echo", "key-escaped-args", "key-escaped-json"])
+    func theAPIKey_echoedByTheServer_neverLeavesThePlugin(model: String) throws {
+        let key = "sk-ant-api03-echoed-0123456789"
+        let harness = try AnthropicFixtures.harness(server, endpoint: ["api_key_secret": "anthropic_key"], top: ["anthropic_key": .string(key)])
+        for streaming in [true, false] where streaming || model.hasPrefix("fail-") {
+            let outcome = streaming
+                ? harness.invoke(AnthropicFixtures.request(model)) { _ in KAI_EVENT_CONTINUE }
+                : harness.invoke(AnthropicFixtures.request(model))
+            // Each transcript does echo it: the call saw the key and cut it.
+            let said = [outcome.text, outcome.details.serialized()] + outcome.events.map { "\($0)" }
+            #expect(said.contains { $0.contains("<api key>") }, "\(model): \(said)")
+            #expect(!said.contains { $0.contains(key) || $0.contains("k-ant-api03-echoed") }, "\(model): \(said)")
+            // The decoded tool input and JSON answer are cut too.
+            let decoded = [outcome.json["message"]?["tool_calls"]?.serialized() ?? "", outcome.json["message"]?["content"]?.stringValue ?? ""]
+            #expect(!decoded.contains { $0.contains("k-ant-api03-echoed") }, "\(model): \(decoded)")
+            let streamedArguments = outcome.events.reduce(into: "") { if case .toolCall(_, _, _, let a) = $1 { $0 += a } }
+            if !streamedArguments.isEmpty {
+                let input = try JSONParser.parse(Array(streamedArguments.utf8))
+                #expect(input["location"] == "<api key>", "\(streamedArguments)")
+            }
         }
     }
 }

@@ -15,10 +15,11 @@ import Testing
         host = AnthropicHost(config: AnthropicFixtures.config(server.baseURL))
     }
 
-    @Test func streamedText_deltasAddUpToTheResponse_andUsageComesFromMessageDelta() throws {
+    @Test func streamedText_deltasAddUpToTheResponse_andUsageComesAtMessageStartThenFromMessageDelta() throws {
         let (result, error, events) = host.stream(AnthropicFixtures.request("text"))
         #expect(error == nil, "\(String(describing: error))")
-        #expect(events == [.textDelta("Hello"), .textDelta("!"), .usage(inputTokens: 25, outputTokens: 15, costUSD: nil)])
+        #expect(events == [.usage(inputTokens: 25, outputTokens: 1, costUSD: nil), .textDelta("Hello"), .textDelta("!"),
+                           .usage(inputTokens: 25, outputTokens: 15, costUSD: nil)])
         #expect(result?.content == "Hello!")
         #expect(result?.finishReason == "stop")
         #expect(result?.usage?.inputTokens == 25)

@@ -76,18 +76,40 @@ import Testing
         #expect(!Self.leaks(host.logs.text))
     }
 
-    @Test func keyTheHostDoesNotKnow_splitAcrossToolCallArguments_neverPassesThePlugin() throws {
+    /// The same with the key's first letter written as a JSON escape
+    /// (`\u0073`), itself split between fragments: still cut, streamed and
+    /// in the decoded arguments.
+    @Test(arguments: ["echo-key-tool", "echo-key-tool-escaped"])
+    func keyTheHostDoesNotKnow_splitAcrossToolCallArguments_neverPassesThePlugin(model: String) throws {
         let server = try ScriptedServer()
         let host = Self.plainConfigHost(server)
-        let streamed = host.stream(OpenAIFixtures.request("echo-key-tool"))
+        let streamed = host.stream(OpenAIFixtures.request(model))
         let arguments = streamed.events.compactMap { if case .toolCallDelta(_, _, _, let text) = $0 { text } else { nil } }.joined()
         #expect(arguments == #"{"key": "<api key>"}"#)
-        let whole = host.complete(OpenAIFixtures.request("echo-key-tool"))
+        let whole = host.complete(OpenAIFixtures.request(model))
         for result in [streamed.result, whole.result] {
             #expect(result?.response["message"]?["tool_calls"]?.arrayValue?.first?["arguments"]?["key"] == .string("<api key>"))
             #expect(!Self.leaks(result.map { String(decoding: $0.json, as: UTF8.self) } ?? ""))
         }
         #expect(!streamed.events.map { String(describing: $0) }.contains(where: Self.leaks))
+    }
+
+    /// A JSON answer (response_format json_schema) holding the key with its
+    /// first letter a JSON escape split between deltas: cut from the deltas
+    /// and the content, streamed and not.
+    @Test func keyTheHostDoesNotKnow_inAJSONAnswerWithEscapes_neverPassesThePlugin() throws {
+        let server = try ScriptedServer()
+        let host = Self.plainConfigHost(server)
+        let request: JSONValue = ["model": "echo-key-json-escaped", "messages": [["role": "user", "content": "hi"]],
+                                  "response_format": ["type": "json_schema", "schema": ["type": "object"]]]
+        let streamed = host.stream(request.serialized())
+        let text = streamed.events.compactMap { if case .textDelta(let text) = $0 { text } else { nil } }.joined()
+        #expect(text == #"{"key": "<api key>"}"#)
+        let whole = host.complete(request.serialized())
+        for result in [streamed.result, whole.result] {
+            #expect(result?.content == #"{"key": "<api key>"}"#)
+            #expect(!Self.leaks(result.map { String(decoding: $0.json, as: UTF8.self) } ?? ""))
+        }
     }
 
     @Test func keyTheHostDoesNotKnow_echoedInTheModelList_isRedacted() throws {

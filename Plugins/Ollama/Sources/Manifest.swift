@@ -29,11 +29,11 @@ enum Manifest {
                 "base_url": {"type": "string", "pattern": "^https?://[^\\s]+$", "default": "http://127.0.0.1:11434", "description": "The server's address, without /api or /v1, e.g. http://127.0.0.1:11434."},
                 "api_key_secret": {"type": "string", "minLength": 1, "description": "For an Ollama behind an authenticating proxy: the top-level config key holding the bearer token; fill it with the plugin entry's secrets: {KEY: ENV_VAR}."},
                 "models": {"type": "array", "items": {"type": "string", "minLength": 1}, "description": "The models to offer; absent: the models the server has pulled (GET /api/tags)."},
-                "keep_alive": {"type": ["string", "number"], "description": "How long the server keeps the model loaded after a request, e.g. \"10m\", or seconds; sent as Ollama's keep_alive."},
+                "keep_alive": {"type": ["string", "number"], "maximum": 31536000, "description": "How long the server keeps the model loaded after a request, e.g. \"10m\", or seconds; sent as Ollama's keep_alive."},
                 "price_input_per_1m": {"type": "number", "minimum": 0, "description": "USD per million input tokens, for the recorded cost."},
                 "price_output_per_1m": {"type": "number", "minimum": 0, "description": "USD per million output tokens."},
-                "timeout_s": {"type": "number", "exclusiveMinimum": 0, "default": 120, "description": "Seconds: when streaming, the longest wait for the server's next line (a model still loading or generating slowly is not cut while it sends); when not streaming, the longest the whole answer may take. The call's deadline caps both."},
-                "connect_timeout_s": {"type": "number", "exclusiveMinimum": 0, "default": 10, "description": "Longest connecting may take, in seconds."}
+                "timeout_s": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000000, "default": 120, "description": "Seconds: when streaming, the longest wait for the server's next line (a model still loading or generating slowly is not cut while it sends); when not streaming, the longest the whole answer may take. The call's deadline caps both."},
+                "connect_timeout_s": {"type": "number", "exclusiveMinimum": 0, "maximum": 1000000, "default": 10, "description": "Longest connecting may take, in seconds."}
               }
             }
           }

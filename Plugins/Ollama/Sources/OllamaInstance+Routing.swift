@@ -1,3 +1,4 @@
+import CKaiABI
 import KaiOllamaWire
 import KaiProviderKit
 
@@ -28,11 +29,23 @@ extension OllamaInstance {
         }
         if let endpoint = endpoints.first(where: { $0.models?.contains(requested) == true }) { return (endpoint, requested) }
         if endpoints.count == 1, first.models == nil { return (first, requested) }
-        for endpoint in endpoints where endpoint.models == nil {
-            if let ids = try? tags(endpoint, waiter: waiter).map(\.id), ids.contains(where: { Self.sameModel($0, requested) }) {
-                return (endpoint, requested)
+        let unlisted = endpoints.filter { $0.models == nil }
+        // The lists pulled before first; a miss asks again (a model may be new).
+        if let endpoint = unlisted.first(where: { endpoint in discovered.withLock { $0[endpoint.name] }?.contains(where: { Self.sameModel($0, requested) }) == true }) {
+            return (endpoint, requested)
+        }
+        var unasked: ProviderError? = nil
+        for endpoint in unlisted {
+            do throws(ProviderError) {
+                if try tags(endpoint, waiter: waiter).contains(where: { Self.sameModel($0.id, requested) }) { return (endpoint, requested) }
+            } catch {
+                if error.code == KAI_ERR_CANCELLED || error.code == KAI_ERR_DEADLINE_EXCEEDED { throw error }
+                unasked = unasked ?? error
             }
         }
+        // An endpoint that could not be asked may serve it: its error (a
+        // retryable UNAVAILABLE, mostly) says more than "no endpoint serves it".
+        if let unasked { throw unasked }
         let offered = endpoints.map { endpoint in
             "\(endpoint.name): " + ((endpoint.models ?? discovered.withLock { $0[endpoint.name] })?.joined(separator: ", ") ?? "(unknown)")
         }.joined(separator: "; ")

@@ -93,7 +93,7 @@ extension OllamaEndpoint.KeepAlive {
     var json: JSONValue {
         switch self {
         case .text(let text): return .string(text)
-        case .seconds(let seconds): return seconds == seconds.rounded() ? .integer(Int64(seconds)) : .number(seconds)
+        case .seconds(let seconds): return Saturating.exactInteger(seconds).map { .integer($0) } ?? .number(seconds)
         }
     }
 }
