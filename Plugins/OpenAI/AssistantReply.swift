@@ -28,7 +28,7 @@ struct AssistantReply {
             var calls: [JSONValue] = []
             for call in toolCalls {
                 guard !call.name.isEmpty else {
-                    throw .unavailable("endpoint \(endpoint.name) sent a tool call (id \(endpoint.redact(call.id))) without a function name; the server's tool-call output is malformed")
+                    throw .unavailable("endpoint \(endpoint.name) (\(endpoint.chatURL)) sent a tool call (id \(endpoint.redact(call.id))) without a function name; the server's tool-call output is malformed")
                 }
                 calls.append(["id": .string(endpoint.redact(call.id)), "name": .string(endpoint.redact(call.name)),
                               "arguments": try Self.arguments(call, endpoint: endpoint)])
@@ -72,7 +72,7 @@ struct AssistantReply {
         default:
             break
         }
-        throw .unavailable("endpoint \(endpoint.name)'s model gave tool \(endpoint.redact(call.name)) arguments that are not a JSON object: \(endpoint.clip(text.utf8)); asking again may give valid ones")
+        throw .unavailable("endpoint \(endpoint.name) (\(endpoint.chatURL)): its model gave tool \(endpoint.redact(call.name)) arguments that are not a JSON object: \(endpoint.clip(text.utf8)); asking again may give valid ones")
     }
 
     /// The object with the key cut out of its decoded strings: the text may

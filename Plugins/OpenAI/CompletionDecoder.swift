@@ -7,7 +7,7 @@ enum CompletionDecoder {
         guard case .object(let completion)? = try? JSONParser.parse(body),
               let choice = completion["choices"]?.arrayValue?.first, let message = choice["message"] else {
             let text = endpoint.clip(body)
-            throw .unavailable("endpoint \(endpoint.name) answered with something that is not a chat completion: \(text); is \(endpoint.baseURL) an OpenAI-compatible API?")
+            throw .unavailable("endpoint \(endpoint.name) (\(endpoint.chatURL)) answered with something that is not a chat completion: \(text); is \(endpoint.baseURL) an OpenAI-compatible API?")
         }
         var reply = AssistantReply()
         reply.content = message["content"]?.stringValue ?? ""

@@ -34,11 +34,11 @@ struct StreamAccumulator {
         }
         guard case .object(let chunk)? = try? JSONParser.parse(data) else {
             let text = endpoint.clip(data)
-            throw .unavailable("endpoint \(endpoint.name) sent a stream event that is not a JSON object: \(text); is \(endpoint.baseURL) an OpenAI-compatible API?")
+            throw .unavailable("endpoint \(endpoint.name) (\(endpoint.chatURL)) sent a stream event that is not a JSON object: \(text); is \(endpoint.baseURL) an OpenAI-compatible API?")
         }
         if let error = chunk["error"] {
             let text = endpoint.redact(error["message"]?.stringValue ?? error.serialized())
-            throw .unavailable("endpoint \(endpoint.name) reported an error mid-stream: \(text)")
+            throw .unavailable("endpoint \(endpoint.name) (\(endpoint.chatURL)) reported an error mid-stream: \(text)")
         }
         if let model = chunk["model"]?.stringValue, !model.isEmpty { reply.model = endpoint.redact(model) }
         if completionID == nil { completionID = chunk["id"]?.stringValue }

@@ -28,6 +28,11 @@ enum HopPolicy {
             }
         case .workerCrashed, .workerExited, .workerBrokeProtocol, .workerUnavailable, .pluginUnavailable:
             return .next(counts: true)
+        case .invalidOutput, .outputTooLarge, .outputViolatesSchema:
+            // An answer outside the contract (the host's own check refused
+            // it): the provider's fault, as a malformed stream is; another
+            // target may answer well, and the breaker hears of it.
+            return .next(counts: true)
         case .pluginNotActive, .pluginDisabled, .providerNotFound:
             // Off (by the operator or supervision) or not loaded: another
             // target may serve, but the target did not fail a call.

@@ -14,6 +14,8 @@
  *   bad-hints    fails UNAVAILABLE with hints that are not non-negative
  *                integers ("retry_after_s": "7", "http_status": -1).
  *   refuse       fails INVALID_INPUT (a 400: the caller's own error).
+ *   not-json     answers KAI_OK with output that is not JSON (a contract
+ *                violation only the host's check sees).
  */
 #include <kai/kai_sdk.h>
 
@@ -82,6 +84,8 @@ static kai_result busy(const kai_call *call)
         r = fail_with(call, KAI_ERR_UNAVAILABLE, details);
     } else if (strcmp(model, "bad-hints") == 0) {
         r = fail_with(call, KAI_ERR_UNAVAILABLE, "{\"message\":\"busy failed\",\"retry_after_s\":\"7\",\"http_status\":-1}");
+    } else if (strcmp(model, "not-json") == 0) {
+        r = kai_sdk_write(call->output, "{\"message\": {\"role\": \"assistant\", \"content\": \"cut");
     } else if (strcmp(model, "refuse") == 0) {
         r = fail_with(call, KAI_ERR_INVALID_INPUT, "{\"message\":\"busy rejected the request: HTTP 400\",\"http_status\":400}");
     } else {

@@ -54,7 +54,7 @@ import Testing
 
     @Test func call_whenToolPassesItsDeadline_reportsDeadlineExceeded() throws {
         let error = try #require(host.callError("sleep_ms", #"{"ms": 5000}"#, timeout: 0.05))
-        guard case .deadlineExceeded(let tool, let timeout, _) = error else {
+        guard case .deadlineExceeded(let tool, let timeout, _, _) = error else {
             Issue.record("expected deadlineExceeded, got \(error)")
             return
         }

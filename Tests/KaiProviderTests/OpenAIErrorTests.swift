@@ -69,7 +69,7 @@ import Testing
     @Test func streamEventNotJSON_saysTheServerIsNotOpenAICompatible() {
         let error = host.stream(OpenAIFixtures.request("bad-json")).error
         #expect(error?.code == .unavailable)
-        #expect(error?.description.hasSuffix(#"endpoint scripted sent a stream event that is not a JSON object: {"id": "chatcmpl-kai1", "choices": [; is \#(server.baseURL) an OpenAI-compatible API?"#) == true)
+        #expect(error?.description.hasSuffix(#"endpoint scripted (\#(server.baseURL)/chat/completions) sent a stream event that is not a JSON object: {"id": "chatcmpl-kai1", "choices": [; is \#(server.baseURL) an OpenAI-compatible API?"#) == true)
     }
 
     @Test func emptyEventStream_saysTheServerFailedBeforeSendingAnything() {
@@ -118,10 +118,11 @@ import Testing
     @Test func deadlinePassingWhileTheServerIsSilent_isDeadlineExceeded() {
         let error = host.stream(OpenAIFixtures.request("hang"), timeout: 0.5).error
         #expect(error?.code == .deadlineExceeded)
-        // The host's own words, or (when the plugin's answer reaches it
-        // first) the plugin's: "the call's deadline passed before …".
-        #expect(error?.description.hasPrefix(#"tool "dev.kai.openai.openai" passed its deadline of 0.500 s (stopped after "#) == true
-                || error?.description.hasSuffix("the call's deadline passed before endpoint scripted (\(chatURL)) finished answering") == true)
+        // The host's own words, with (when the plugin stopped for the
+        // deadline too) the plugin's: the endpoint and URL it waited on.
+        #expect(error?.description.hasPrefix(#"tool "dev.kai.openai.openai" passed its deadline of 0.500 s (stopped after "#) == true)
+        #expect(error?.description.hasSuffix("the call's deadline passed before endpoint scripted (\(chatURL)) finished answering.") == true
+                || error?.description.hasSuffix(" s).") == true, "\(String(describing: error))")
     }
 
     @Test func endpointTimeout_isDeadlineExceeded_andNamesTheSetting() {

@@ -34,10 +34,10 @@ import Testing
         let filler = String(repeating: "x", count: 180)
         let streamed = host.stream(OpenAIFixtures.request("leak-at-cut")).error
         #expect(streamed?.code == .unavailable)
-        #expect(streamed?.description.hasSuffix("endpoint scripted sent a stream event that is not a JSON object: \(filler)<api key>; is \(server.baseURL) an OpenAI-compatible API?") == true)
+        #expect(streamed?.description.hasSuffix("endpoint scripted (\(server.baseURL)/chat/completions) sent a stream event that is not a JSON object: \(filler)<api key>; is \(server.baseURL) an OpenAI-compatible API?") == true)
         let whole = host.complete(OpenAIFixtures.request("leak-at-cut")).error
         #expect(whole?.code == .unavailable)
-        #expect(whole?.description.hasSuffix("endpoint scripted answered with something that is not a chat completion: \(filler)<api key>; is \(server.baseURL) an OpenAI-compatible API?") == true)
+        #expect(whole?.description.hasSuffix("endpoint scripted (\(server.baseURL)/chat/completions) answered with something that is not a chat completion: \(filler)<api key>; is \(server.baseURL) an OpenAI-compatible API?") == true)
         for error in [streamed, whole] {
             #expect(!Self.leaks(error.map { "\($0.description) \(String(reflecting: $0))" } ?? ""))
         }

@@ -1,9 +1,12 @@
 import KaiCore
+import KaiJSON
 @testable import KaiRuntime
 import Testing
 
 /// Which failures move a routed call to the next target, decided on the
 /// typed error alone (ErrorKind and ResultCode), never its text.
+/// An answer the host refuses (not JSON, too large, outside the contract's
+/// schema) is the provider's fault: the next target, counted by the breaker.
 @Suite struct HopPolicyTests {
     static let cases: [(CallError, Bool, HopPolicy.Decision)] = [
         (.toolFailed(tool: "p", code: .unavailable, details: "HTTP 503"), true, .next(counts: true)),
@@ -24,6 +27,9 @@ import Testing
         (.pluginDisabled(tool: "p", plugin: "x", reason: "crashed"), true, .next(counts: false)),
         (.pluginNotActive(tool: "p", plugin: "x", status: .maintenance), true, .next(counts: false)),
         (.providerNotFound("p", suggestion: nil), true, .next(counts: false)),
+        (.invalidOutput(tool: "p", JSONParseError(message: "not JSON", offset: 0, line: 1, column: 1)), true, .next(counts: true)),
+        (.outputTooLarge(tool: "p", limit: 1), true, .next(counts: true)),
+        (.outputViolatesSchema(tool: "p", []), true, .next(counts: true)),
     ]
 
     @Test(arguments: cases)

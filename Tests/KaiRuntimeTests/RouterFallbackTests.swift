@@ -84,6 +84,16 @@ import Testing
         #expect(routed.hops.map(\.label) == ["workerCrashed"])
     }
 
+    @Test func anAnswerTheHostRefusesAsNotJSON_fallsBack_andCountsAgainstTheBreaker() throws {
+        let world = try RouterWorld("not-json", router: Self.chain("busy/not-json"))
+        defer { try? world.runtime.shutdown() }
+        let routed = try #require(world.call(RouteRequest(explicit: "busy/not-json")).success)
+        #expect(routed.target == "openai/b:text")
+        #expect(routed.hops.map(\.errorKind) == ["invalidOutput"])
+        #expect(routed.hops.first?.message.hasPrefix(#"provider "test.retry.busy" returned invalid JSON: "#) == true, "\(routed.hops)")
+        #expect(try world.runtime.store.breaker(target: "busy/not-json").failureTimes.count == 1)
+    }
+
     @Test func theCallsOwnDeadline_endsTheChain_withoutAHop() throws {
         let world = try RouterWorld("call-deadline", router: Self.chain("openai/a:hang"))
         defer { try? world.runtime.shutdown() }

@@ -6,7 +6,7 @@ extension CallError {
         case .toolNotFound(let name, _), .providerNotFound(let name, _), .ambiguousTool(let name, _): name
         case .argumentsNotJSON(let tool, _), .argumentsInvalid(let tool, _), .pluginUnavailable(let tool, _),
              .toolFailed(let tool, _, _, _), .invalidOutput(let tool, _), .outputTooLarge(let tool, _),
-             .outputViolatesSchema(let tool, _), .deadlineExceeded(let tool, _, _), .cancelled(let tool),
+             .outputViolatesSchema(let tool, _), .deadlineExceeded(let tool, _, _, _), .cancelled(let tool),
              .nestingTooDeep(let tool), .wouldDeadlock(let tool, _), .invalidSchema(let tool, _, _),
              .pluginNotActive(let tool, _, _), .workerCrashed(let tool, _), .workerExited(let tool, _),
              .workerBrokeProtocol(let tool, _, _),

@@ -18,7 +18,9 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     case invalidOutput(tool: String, JSONParseError)
     case outputTooLarge(tool: String, limit: Int)
     case outputViolatesSchema(tool: String, [SchemaViolation])
-    case deadlineExceeded(tool: String, timeout: Double, elapsed: Double)
+    /// `said`: the plugin's own words when it stopped for the deadline too
+    /// (a provider names the endpoint and URL it was waiting on).
+    case deadlineExceeded(tool: String, timeout: Double, elapsed: Double, said: String? = nil)
     case cancelled(tool: String)
     case nestingTooDeep(tool: String)
     case wouldDeadlock(tool: String, plugin: String)
@@ -89,8 +91,9 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .outputViolatesSchema(let tool, let violations):
             let lines = violations.map { "  \($0.description)" }.joined(separator: "\n")
             return "tool \"\(tool)\" returned a result that does not match its output schema (a bug in the plugin):\n\(lines)"
-        case .deadlineExceeded(let tool, let timeout, let elapsed):
-            return "tool \"\(tool)\" passed its deadline of \(Self.seconds(timeout)) (stopped after \(Self.seconds(elapsed)))."
+        case .deadlineExceeded(let tool, let timeout, let elapsed, let said):
+            return "tool \"\(tool)\" passed its deadline of \(Self.seconds(timeout)) (stopped after \(Self.seconds(elapsed)))"
+                + (said.map { ": \($0)." } ?? ".")
         case .cancelled(let tool):
             return "tool \"\(tool)\" was cancelled."
         case .nestingTooDeep(let tool):

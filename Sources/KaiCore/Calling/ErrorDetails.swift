@@ -21,6 +21,13 @@ enum ErrorDetails {
         return clip(extras.isEmpty ? message : "\(message) (\(extras.joined(separator: ", ")))")
     }
 
+    /// The details' "message" alone (clipped); nil without one.
+    static func message(_ bytes: [UInt8]?) -> String? {
+        guard let bytes, case .object(let object)? = try? JSONParser.parse(bytes),
+              let message = object["message"]?.stringValue, !message.isEmpty else { return nil }
+        return clip(message)
+    }
+
     private static func clip(_ text: String) -> String {
         text.count <= maxShown ? text : String(text.prefix(maxShown)) + "…"
     }

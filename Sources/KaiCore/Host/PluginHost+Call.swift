@@ -160,7 +160,9 @@ extension PluginHost {
 
         let code = outcome.code
         if finished >= deadline, code == KAI_OK || code == KAI_ERR_DEADLINE_EXCEEDED || code == KAI_ERR_CANCELLED {
-            throw .deadlineExceeded(tool: name, timeout: timeout ?? elapsed, elapsed: elapsed)
+            // The plugin's own DEADLINE_EXCEEDED words say what it was waiting on.
+            let said = code == KAI_ERR_DEADLINE_EXCEEDED ? ErrorDetails.message(outcome.errorDetails) : nil
+            throw .deadlineExceeded(tool: name, timeout: timeout ?? elapsed, elapsed: elapsed, said: said)
         }
         // Before the code: a plugin whose write failed at the cap usually
         // returns that write's error, which is still its fault, not the caller's.
