@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// Calls run in parallel ("concurrency": "parallel"): everything here is
 /// immutable or behind a lock, and each call gets its own transfer.
-final class AnthropicInstance: Sendable {
+final class AnthropicInstance: ProviderPluginInstance {
+    static let capabilityName = "anthropic"
     let config: AnthropicConfig
     let pool = TransferPool()
     /// Endpoint name → the model ids (and display names) GET /v1/models last gave.
@@ -21,25 +22,12 @@ final class AnthropicInstance: Sendable {
     init(host: UnsafePointer<kai_host>) throws(ProviderError) {
         self.host = host
         log = HostLog(host: host)
-        guard TransferPool.globalInit else { throw .internalError("libcurl failed to initialise (curl_global_init)") }
-        let text = host.pointee.config?(host).bytes ?? []
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(text.isEmpty ? Array("{}".utf8) : text)
-        } catch {
-            throw .invalidInput("the plugin's config is not JSON: \(error)")
-        }
-        config = try AnthropicConfig(json: json)
+        config = try AnthropicConfig(json: PluginConfig.json(host: host))
     }
 
     /// KAI_OP_INVOKE: one message, streamed when the call has a sink.
     func chat(_ call: UnsafePointer<kai_call>, output: OutputSink) -> kai_result {
-        let emitter = EventEmitter(sink: call.pointee.events)
-        do throws(ProviderError) {
-            guard case .object(let request)? = try? JSONParser.parse(call.pointee.input.bytes) else {
-                throw .invalidInput("the chat request is not a JSON object")
-            }
-            let waiter = CallWaiter(host: host, call: call)
+        ChatCall.run(call, host: host, output: output, log: log) { request, emitter, waiter throws(ProviderError) in
             let (endpoint, model) = try route(request["model"]?.stringValue, waiter: waiter)
             let exchange = Exchange(endpoint: endpoint, pool: pool, waiter: waiter)
             let body = try MessagesRequest.body(request, model: model, stream: emitter.isStreaming, endpoint: endpoint)
@@ -47,20 +35,7 @@ final class AnthropicInstance: Sendable {
             let reply = emitter.isStreaming
                 ? try exchange.streamMessage(body: body, emitter: emitter)
                 : try MessageDecoder.decode(exchange.fetch(exchange.request(.post, url: url, body: body)), endpoint: endpoint, url: url)
-            var response = reply.response(endpoint: endpoint, stopped: emitter.stopped)
-            if response["model"] == nil, case .object(var object) = response {
-                object["model"] = .string(model)
-                response = .object(object)
-            }
-            let bytes = response.serializedBytes()
-            let finish = response["finish_reason"]?.stringValue ?? "stop"
-            log(KAI_LOG_DEBUG, "POST \(url) model \(model)\(emitter.isStreaming ? ", streamed" : ""): \(finish)")
-            if emitter.isStreaming { emitter.done(finishReason: finish, result: bytes) }
-            return output.write(bytes)
-        } catch {
-            log(KAI_LOG_DEBUG, "chat request failed: \(error.message)")
-            if emitter.isStreaming { emitter.error(error) }
-            return output.fail(error)
+            return (reply.response(endpoint: endpoint, stopped: emitter.stopped), url, model)
         }
     }
 
@@ -69,25 +44,11 @@ final class AnthropicInstance: Sendable {
     /// (with a warning in the log) unless none can.
     func listModels(_ call: UnsafePointer<kai_call>, output: OutputSink) -> kai_result {
         let waiter = CallWaiter(host: host, call: call)
-        var models: [JSONValue] = []
-        var firstError: ProviderError? = nil
-        for endpoint in config.endpoints {
-            do throws(ProviderError) {
-                var listed: [(id: String, displayName: String?)] = endpoint.models?.map { ($0, nil) } ?? []
-                if endpoint.models == nil { listed = try discover(endpoint, waiter: waiter) }
-                for (id, displayName) in listed {
-                    let place = "endpoint \(endpoint.name) (\(endpoint.baseURL))"
-                    var model: JSONObject = ["id": .string(id), "description": .string(displayName.map { "\($0), \(place)" } ?? place)]
-                    if models.isEmpty { model["default"] = true }
-                    models.append(.object(model))
-                }
-            } catch {
-                if error.code == KAI_ERR_CANCELLED || error.code == KAI_ERR_DEADLINE_EXCEEDED { return output.fail(error) }
-                firstError = firstError ?? error
-                log(KAI_LOG_WARN, "model list of endpoint \(endpoint.name) skipped: \(error.message)")
-            }
+        return ModelListing.write(config.endpoints, to: output, log: log) { endpoint throws(ProviderError) in
+            var listed: [(id: String, displayName: String?)] = endpoint.models?.map { ($0, nil) } ?? []
+            if endpoint.models == nil { listed = try discover(endpoint, waiter: waiter) }
+            let place = "endpoint \(endpoint.name) (\(endpoint.baseURL))"
+            return listed.map { ($0.id, $0.displayName.map { "\($0), \(place)" } ?? place) }
         }
-        if models.isEmpty, let firstError { return output.fail(firstError) }
-        return output.write(JSONValue.object(["models": .array(models)]).serializedBytes())
     }
 }

@@ -8,36 +8,26 @@ import Synchronization
 ///
 /// Calls run in parallel ("concurrency": "parallel"): everything here is
 /// immutable or behind a lock, and each call gets its own transfer.
-final class OpenAIInstance: Sendable {
+final class OpenAIInstance: ProviderPluginInstance {
+    static let capabilityName = "openai"
     let config: OpenAIConfig
     let pool = TransferPool()
     /// Endpoint name → the model ids its GET /models last gave.
     let discovered = Mutex<[String: [String]]>([:])
+    let log: HostLog
     /// The host table, valid until destroy(); only its [any-thread]
     /// services are used. A raw pointer is not Sendable; the pointee is.
     nonisolated(unsafe) let host: UnsafePointer<kai_host>
 
     init(host: UnsafePointer<kai_host>) throws(ProviderError) {
         self.host = host
-        guard TransferPool.globalInit else { throw .internalError("libcurl failed to initialise (curl_global_init)") }
-        let text = host.pointee.config?(host).bytes ?? []
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(text.isEmpty ? Array("{}".utf8) : text)
-        } catch {
-            throw .invalidInput("the plugin's config is not JSON: \(error)")
-        }
-        config = try OpenAIConfig(json: json)
+        log = HostLog(host: host)
+        config = try OpenAIConfig(json: PluginConfig.json(host: host))
     }
 
     /// KAI_OP_INVOKE: one chat completion, streamed when the call has a sink.
     func chat(_ call: UnsafePointer<kai_call>, output: OutputSink) -> kai_result {
-        let emitter = EventEmitter(sink: call.pointee.events)
-        do throws(ProviderError) {
-            guard case .object(let request)? = try? JSONParser.parse(call.pointee.input.bytes) else {
-                throw .invalidInput("the chat request is not a JSON object")
-            }
-            let waiter = CallWaiter(host: host, call: call)
+        ChatCall.run(call, host: host, output: output, log: log) { request, emitter, waiter throws(ProviderError) in
             let (endpoint, model) = try route(request["model"]?.stringValue, waiter: waiter)
             let exchange = Exchange(endpoint: endpoint, pool: pool, waiter: waiter)
             let body = WireRequest.body(request, model: model, stream: emitter.isStreaming)
@@ -52,20 +42,7 @@ final class OpenAIInstance: Sendable {
                 var normalizer = JSONEscapeNormalizer()
                 reply.content = normalizer.pass(reply.content) + normalizer.finish()
             }
-            var response = try reply.response(endpoint: endpoint, stopped: emitter.stopped)
-            if response["model"] == nil, case .object(var object) = response {
-                object["model"] = .string(model)
-                response = .object(object)
-            }
-            let bytes = response.serializedBytes()
-            let finish = response["finish_reason"]?.stringValue ?? "stop"
-            log(KAI_LOG_DEBUG, "POST \(endpoint.chatURL) model \(model)\(emitter.isStreaming ? ", streamed" : ""): \(finish)")
-            if emitter.isStreaming { emitter.done(finishReason: finish, result: bytes) }
-            return output.write(bytes)
-        } catch {
-            log(KAI_LOG_DEBUG, "chat request failed: \(error.message)")
-            if emitter.isStreaming { emitter.error(error) }
-            return output.fail(error)
+            return try (reply.response(endpoint: endpoint, stopped: emitter.stopped), endpoint.chatURL, model)
         }
     }
 
@@ -74,28 +51,10 @@ final class OpenAIInstance: Sendable {
     /// (with a warning in the log) unless none can.
     func listModels(_ call: UnsafePointer<kai_call>, output: OutputSink) -> kai_result {
         let waiter = CallWaiter(host: host, call: call)
-        var models: [JSONValue] = []
-        var firstError: ProviderError? = nil
-        for endpoint in config.endpoints {
-            do throws(ProviderError) {
-                var ids = endpoint.models ?? []
-                if endpoint.models == nil { ids = try discover(endpoint, waiter: waiter) }
-                for id in ids {
-                    var model: JSONObject = ["id": .string(id), "description": .string("endpoint \(endpoint.name) (\(endpoint.baseURL))")]
-                    if models.isEmpty { model["default"] = true }
-                    models.append(.object(model))
-                }
-            } catch {
-                if error.code == KAI_ERR_CANCELLED || error.code == KAI_ERR_DEADLINE_EXCEEDED { return output.fail(error) }
-                firstError = firstError ?? error
-                log(KAI_LOG_WARN, "model list of endpoint \(endpoint.name) skipped: \(error.message)")
-            }
+        return ModelListing.write(config.endpoints, to: output, log: log) { endpoint throws(ProviderError) in
+            var ids = endpoint.models ?? []
+            if endpoint.models == nil { ids = try discover(endpoint, waiter: waiter) }
+            return ids.map { ($0, "endpoint \(endpoint.name) (\(endpoint.baseURL))") }
         }
-        if models.isEmpty, let firstError { return output.fail(firstError) }
-        return output.write(JSONValue.object(["models": .array(models)]).serializedBytes())
-    }
-
-    func log(_ level: kai_log_level, _ message: String) {
-        HostLog(host: host)(level, message)
     }
 }

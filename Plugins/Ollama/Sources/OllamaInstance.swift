@@ -9,7 +9,8 @@ import Synchronization
 ///
 /// Calls run in parallel ("concurrency": "parallel"): everything here is
 /// immutable or behind a lock, and each call gets its own transfer.
-final class OllamaInstance: Sendable {
+final class OllamaInstance: ProviderPluginInstance {
+    static let capabilityName = "ollama"
     let config: OllamaConfig
     let pool = TransferPool()
     /// Endpoint name → the model ids its GET /api/tags last gave.
@@ -22,42 +23,22 @@ final class OllamaInstance: Sendable {
     init(host: UnsafePointer<kai_host>) throws(ProviderError) {
         self.host = host
         log = HostLog(host: host)
-        guard TransferPool.globalInit else { throw .internalError("libcurl failed to initialise (curl_global_init)") }
-        let text = host.pointee.config?(host).bytes ?? []
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(text.isEmpty ? Array("{}".utf8) : text)
-        } catch {
-            throw .invalidInput("the plugin's config is not JSON: \(error)")
-        }
-        config = try OllamaConfig(json: json)
+        config = try OllamaConfig(json: PluginConfig.json(host: host))
     }
 
     /// KAI_OP_INVOKE: one chat answer, streamed when the call has a sink.
     func chat(_ call: UnsafePointer<kai_call>, output: OutputSink) -> kai_result {
-        let emitter = EventEmitter(sink: call.pointee.events)
-        do throws(ProviderError) {
-            guard case .object(let request)? = try? JSONParser.parse(call.pointee.input.bytes) else {
-                throw .invalidInput("the chat request is not a JSON object")
-            }
-            let waiter = CallWaiter(host: host, call: call)
+        ChatCall.run(call, host: host, output: output, log: log) { request, emitter, waiter throws(ProviderError) in
             let (routed, model) = try route(request["model"]?.stringValue, waiter: waiter)
             let endpoint = routed.asking(for: model)
             let body = ChatBody.body(request, model: model, stream: emitter.isStreaming, keepAlive: endpoint.keepAlive.map(\.json))
             let exchange = ChatExchange(endpoint: endpoint, exchange: Exchange(endpoint: endpoint, pool: pool, waiter: waiter), emitter: emitter)
             var reply = try exchange.run(body: body.serializedBytes())
+            // Set before the response is built, so "model" keeps its place in it.
             if reply.model == nil { reply.model = model }
             let response = reply.response(stopped: emitter.stopped,
                                           cost: reply.usage.flatMap { endpoint.cost(input: $0.input, output: $0.output) })
-            let bytes = response.serializedBytes()
-            let finish = response["finish_reason"]?.stringValue ?? "stop"
-            log(KAI_LOG_DEBUG, "POST \(endpoint.chatURL) model \(model)\(emitter.isStreaming ? ", streamed" : ""): \(finish)")
-            if emitter.isStreaming { emitter.done(finishReason: finish, result: bytes) }
-            return output.write(bytes)
-        } catch {
-            log(KAI_LOG_DEBUG, "chat request failed: \(error.message)")
-            if emitter.isStreaming { emitter.error(error) }
-            return output.fail(error)
+            return (response, endpoint.chatURL, model)
         }
     }
 
@@ -66,26 +47,11 @@ final class OllamaInstance: Sendable {
     /// (with a warning in the log) unless none can.
     func listModels(_ call: UnsafePointer<kai_call>, output: OutputSink) -> kai_result {
         let waiter = CallWaiter(host: host, call: call)
-        var models: [JSONValue] = []
-        var firstError: ProviderError? = nil
-        for endpoint in config.endpoints {
-            do throws(ProviderError) {
-                var found = (endpoint.models ?? []).map { ModelTags.Model(id: $0, summary: nil) }
-                if endpoint.models == nil { found = try tags(endpoint, waiter: waiter) }
-                for tag in found {
-                    let about = "endpoint \(endpoint.name) (\(endpoint.baseURL))" + (tag.summary.map { ": \($0)" } ?? "")
-                    var model: JSONObject = ["id": .string(tag.id), "description": .string(about)]
-                    if models.isEmpty { model["default"] = true }
-                    models.append(.object(model))
-                }
-            } catch {
-                if error.code == KAI_ERR_CANCELLED || error.code == KAI_ERR_DEADLINE_EXCEEDED { return output.fail(error) }
-                firstError = firstError ?? error
-                log(KAI_LOG_WARN, "model list of endpoint \(endpoint.name) skipped: \(error.message)")
-            }
+        return ModelListing.write(config.endpoints, to: output, log: log) { endpoint throws(ProviderError) in
+            var found = (endpoint.models ?? []).map { ModelTags.Model(id: $0, summary: nil) }
+            if endpoint.models == nil { found = try tags(endpoint, waiter: waiter) }
+            return found.map { ($0.id, "endpoint \(endpoint.name) (\(endpoint.baseURL))" + ($0.summary.map { ": \($0)" } ?? "")) }
         }
-        if models.isEmpty, let firstError { return output.fail(firstError) }
-        return output.write(JSONValue.object(["models": .array(models)]).serializedBytes())
     }
 }
 
