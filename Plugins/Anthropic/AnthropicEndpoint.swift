@@ -2,7 +2,7 @@ import KaiJSON
 import KaiProviderKit
 
 /// One configured server speaking Anthropic's Messages API.
-struct AnthropicEndpoint: HTTPEndpoint {
+struct AnthropicEndpoint: ModelListingEndpoint {
     let name: String
     /// The API's root without a trailing slash or /v1 (paths append as
     /// "/v1/messages").

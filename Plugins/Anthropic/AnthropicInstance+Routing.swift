@@ -3,52 +3,15 @@ import KaiJSON
 import KaiProviderKit
 
 extension AnthropicInstance {
-    /// Which endpoint serves a request's model: "ENDPOINT:MODEL" forces an
-    /// endpoint; "MODEL" goes to the endpoint listing it (configured, then
-    /// discovered); no model means the first endpoint's first model. A lone
-    /// endpoint without a model list gets any model as is (no discovery
-    /// round trip on the common path).
+    /// Which endpoint serves a request's model (ModelRouter's rules).
     func route(_ requested: String?, waiter: CallWaiter) throws(ProviderError) -> (AnthropicEndpoint, String) {
-        let endpoints = config.endpoints
-        guard let first = endpoints.first else {
-            throw .invalidInput("no endpoints are configured: add endpoints: [{name: NAME, api_key_secret: KEY}] to the config of plugin dev.kai.anthropic (base_url defaults to \(AnthropicConfig.defaultBaseURL))")
-        }
-        guard let requested else {
-            if let model = first.models?.first { return (first, model) }
-            guard let model = try discover(first, waiter: waiter).first?.id else {
-                throw .unavailable("endpoint \(first.name) (\(first.modelsURL)) lists no models; add models: [...] to its config or name a model")
-            }
-            return (first, model)
-        }
-        if let colon = requested.firstIndex(of: ":"),
-           let endpoint = endpoints.first(where: { $0.name == requested[..<colon] }) {
-            let model = String(requested[requested.index(after: colon)...])
-            guard !model.isEmpty else { throw .invalidInput("model \"\(requested)\" names endpoint \(endpoint.name) but no model; write \(endpoint.name):MODEL") }
-            return (endpoint, model)
-        }
-        if let endpoint = endpoints.first(where: { $0.models?.contains(requested) == true }) { return (endpoint, requested) }
-        if endpoints.count == 1, first.models == nil { return (first, requested) }
-        let unlisted = endpoints.filter { $0.models == nil }
-        // The lists discovered before first; a miss asks again (a model may be new).
-        if let endpoint = unlisted.first(where: { endpoint in discovered.withLock { $0[endpoint.name] }?.contains(where: { $0.id == requested }) == true }) {
-            return (endpoint, requested)
-        }
-        var unasked: ProviderError? = nil
-        for endpoint in unlisted {
-            do throws(ProviderError) {
-                if try discover(endpoint, waiter: waiter).contains(where: { $0.id == requested }) { return (endpoint, requested) }
-            } catch {
-                if error.code == KAI_ERR_CANCELLED || error.code == KAI_ERR_DEADLINE_EXCEEDED { throw error }
-                unasked = unasked ?? error
-            }
-        }
-        // An endpoint that could not be asked may serve it: its error (a
-        // retryable UNAVAILABLE, mostly) says more than "no endpoint serves it".
-        if let unasked { throw unasked }
-        let offered = endpoints.map { endpoint in
-            "\(endpoint.name): " + ((endpoint.models ?? discovered.withLock { $0[endpoint.name] }?.map(\.id))?.joined(separator: ", ") ?? "(unknown)")
-        }.joined(separator: "; ")
-        throw .invalidInput("no configured endpoint serves model \"\(requested)\" (\(offered)); name one of those, or write ENDPOINT:MODEL")
+        try ModelRouter(
+            endpoints: config.endpoints,
+            noEndpoints: "no endpoints are configured: add endpoints: [{name: NAME, api_key_secret: KEY}] to the config of plugin dev.kai.anthropic (base_url defaults to \(AnthropicConfig.defaultBaseURL))",
+            firstListsNone: { "endpoint \($0.name) (\($0.modelsURL)) lists no models; add models: [...] to its config or name a model" },
+            cached: { endpoint in self.discovered.withLock { $0[endpoint.name] }?.map(\.id) },
+            discover: { endpoint throws(ProviderError) in try self.discover(endpoint, waiter: waiter).map(\.id) }
+        ).route(requested)
     }
 
     /// GET {base_url}/v1/models, page after page (has_more, after_id), remembered for routing.

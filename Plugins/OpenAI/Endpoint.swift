@@ -2,7 +2,7 @@ import KaiJSON
 import KaiProviderKit
 
 /// One configured OpenAI-compatible server.
-struct Endpoint: HTTPEndpoint {
+struct Endpoint: ModelListingEndpoint {
     let name: String
     /// Without a trailing slash, so paths append as "/chat/completions".
     let baseURL: String

@@ -1,7 +1,7 @@
 import KaiProviderKit
 
 /// One configured Ollama server.
-struct OllamaEndpoint: HTTPEndpoint {
+struct OllamaEndpoint: ModelListingEndpoint {
     static let defaultBaseURL = "http://127.0.0.1:11434"
 
     let name: String
