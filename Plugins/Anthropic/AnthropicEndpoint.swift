@@ -2,7 +2,7 @@ import KaiJSON
 import KaiProviderKit
 
 /// One configured server speaking Anthropic's Messages API.
-struct AnthropicEndpoint: ModelListingEndpoint {
+struct AnthropicEndpoint: ModelListingEndpoint, PricedEndpoint {
     let name: String
     /// The API's root without a trailing slash or /v1 (paths append as
     /// "/v1/messages").
@@ -31,12 +31,6 @@ struct AnthropicEndpoint: ModelListingEndpoint {
 
     var notFoundHint: String {
         "check base_url (the API's root, e.g. https://api.anthropic.com, without /v1) and the model name"
-    }
-
-    /// The call's cost from the configured prices; nil when neither is set.
-    func cost(input: Int64, output: Int64) -> Double? {
-        guard priceInputPerMillion != nil || priceOutputPerMillion != nil else { return nil }
-        return Double(input) / 1e6 * (priceInputPerMillion ?? 0) + Double(output) / 1e6 * (priceOutputPerMillion ?? 0)
     }
 }
 

@@ -2,7 +2,7 @@ import KaiJSON
 import KaiProviderKit
 
 /// One configured OpenAI-compatible server.
-struct Endpoint: ModelListingEndpoint {
+struct Endpoint: ModelListingEndpoint, PricedEndpoint {
     let name: String
     /// Without a trailing slash, so paths append as "/chat/completions".
     let baseURL: String
@@ -19,12 +19,6 @@ struct Endpoint: ModelListingEndpoint {
 
     var chatURL: String { baseURL + "/chat/completions" }
     var modelsURL: String { baseURL + "/models" }
-
-    /// The call's cost from the configured prices; nil when neither is set.
-    func cost(input: Int64, output: Int64) -> Double? {
-        guard priceInputPerMillion != nil || priceOutputPerMillion != nil else { return nil }
-        return Double(input) / 1e6 * (priceInputPerMillion ?? 0) + Double(output) / 1e6 * (priceOutputPerMillion ?? 0)
-    }
 
     /// OpenAI authenticates with a bearer token.
     var requestHeaders: [String] { apiKey.map { ["Authorization: Bearer " + $0] } ?? [] }

@@ -1,7 +1,7 @@
 import KaiProviderKit
 
 /// One configured Ollama server.
-struct OllamaEndpoint: ModelListingEndpoint {
+struct OllamaEndpoint: ModelListingEndpoint, PricedEndpoint {
     static let defaultBaseURL = "http://127.0.0.1:11434"
 
     let name: String
@@ -46,12 +46,6 @@ struct OllamaEndpoint: ModelListingEndpoint {
         var copy = self
         copy.model = model
         return copy
-    }
-
-    /// The call's cost from the configured prices; nil when neither is set.
-    func cost(input: Int64, output: Int64) -> Double? {
-        guard priceInputPerMillion != nil || priceOutputPerMillion != nil else { return nil }
-        return Double(input) / 1e6 * (priceInputPerMillion ?? 0) + Double(output) / 1e6 * (priceOutputPerMillion ?? 0)
     }
 
     /// Names the endpoint and a URL of it in messages.
