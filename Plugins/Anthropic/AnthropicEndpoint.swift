@@ -54,13 +54,7 @@ struct AnthropicConfig: Sendable {
                 throw .invalidInput("endpoints: the name \"\(name)\" is used twice; give each endpoint its own name")
             }
             let secret = item["api_key_secret"]?.stringValue
-            var key: String? = nil
-            if let secret {
-                guard let value = json[secret]?.stringValue, !value.isEmpty else {
-                    throw .invalidInput("endpoint \(name): api_key_secret names \"\(secret)\", but the config has no value for it; add secrets: {\(secret): ENV_VAR} to the plugin entry and export ENV_VAR")
-                }
-                key = value
-            }
+            let key = try EndpointSecret.apiKey(secret, endpoint: name, config: json)
             while base.hasSuffix("/") { base.removeLast() }
             endpoints.append(AnthropicEndpoint(
                 name: name, baseURL: base, apiKeySecret: secret, apiKey: key,

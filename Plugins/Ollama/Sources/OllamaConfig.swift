@@ -32,13 +32,7 @@ struct OllamaConfig: Sendable {
             throw .invalidInput("endpoint \(name): base_url \(base) ends in \(suffix), but this provider speaks Ollama's native API under it: use \(base.dropLast(suffix.count)) (for Ollama's OpenAI-compatible /v1, use the openai provider)")
         }
         let secret = item["api_key_secret"]?.stringValue
-        var key: String? = nil
-        if let secret {
-            guard let value = config[secret]?.stringValue, !value.isEmpty else {
-                throw .invalidInput("endpoint \(name): api_key_secret names \"\(secret)\", but the config has no value for it; add secrets: {\(secret): ENV_VAR} to the plugin entry and export ENV_VAR")
-            }
-            key = value
-        }
+        let key = try EndpointSecret.apiKey(secret, endpoint: name, config: config)
         let keepAlive: OllamaEndpoint.KeepAlive? = switch item["keep_alive"] {
         case .string(let text)?: .text(text)
         case let value? where value.doubleValue != nil: .seconds(value.doubleValue!)
