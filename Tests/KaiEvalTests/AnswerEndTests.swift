@@ -8,6 +8,7 @@ import Testing
         "```python\n# adds a and b\ndef add(a, b):\n    return a + b\n```\nIt adds them.",
         "def add(a, b):\n    return a + b\n\nprint(add(1, 2))",
         "    return a + b\n\n# Tests\n",
+        "def add(a, b):\n    return a + b\n```",
         "Sure.\ndef add(a, b):\n    if a:\n        return a + b\n    return b\nif __name__ == '__main__':",
     ])
     func aWholeAnswer_isComplete(_ text: String) {

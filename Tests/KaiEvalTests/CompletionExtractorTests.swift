@@ -55,4 +55,10 @@ import Testing
             "temperature": 0.2, "max_tokens": 64, "seed": 7,
         ])
     }
+
+    /// SmolLM2 answers code, then a closing fence it never opened, then prose.
+    @Test func codeThenAFenceItNeverOpened_givesTheCodeBeforeTheFence() {
+        let reply = "def total(xs):\n    return sum(xs)\n```\n\nThis function uses `sum`.\n```python\nprint(total([1]))\n```"
+        #expect(Self.completion(reply) == "    return sum(xs)\n")
+    }
 }

@@ -8,7 +8,8 @@ import Synchronization
 /// model answering "Here is the function:\n```python\n…" or "```python\n#
 /// adds…" would be cut at "\n```" or "\n#" before any code. So the request
 /// carries none, and the answer ends here instead:
-///   - with a ``` fence: once a closing fence follows the opening one;
+///   - with a ``` fence: once a closing fence follows the opening one, or
+///     once a fence follows code that began without one;
 ///   - without (yet): once one of HumanEval's stop sequences follows the
 ///     start of the code (a line opening with `def `, `import `, `from `,
 ///     or an indented body line); prose before the code is not code.
@@ -20,12 +21,16 @@ public enum AnswerEnd {
     static let unfencedStops = ["\nclass", "\n#", "\nif", "\nprint"]
 
     public static func isComplete(_ text: String) -> Bool {
+        let start = codeStart(text)
         if let open = text.range(of: "```") {
+            // A fence after code that began without one closes it (SmolLM2
+            // answers "def add(…):\n    return a + b\n```\n" and then prose).
+            if let start, start < open.lowerBound { return true }
             // The opening fence's info string ("python") ends at the line's end.
             guard let lineEnd = text[open.upperBound...].firstIndex(of: "\n") else { return false }
             return text[text.index(after: lineEnd)...].contains("```")
         }
-        guard let start = codeStart(text) else { return false }
+        guard let start else { return false }
         let code = text[start...]
         return unfencedStops.contains { code.contains($0) }
     }
