@@ -4,9 +4,11 @@ import KaiJSON
 
 /// Turns a transfer that did not give a usable answer into an error that
 /// says what failed and what to do, with the code callers act on:
-/// unreachable, 5xx and 429 are UNAVAILABLE (may retry), 401/403
-/// PERMISSION_DENIED (fix the key), 400/404/422 INVALID_INPUT (fix the
-/// request or the config). Every error from an HTTP status carries it
+/// unreachable, 5xx, 408, 425 and 429 are UNAVAILABLE (may retry), 401/403
+/// PERMISSION_DENIED (fix the key), every other 4xx INVALID_INPUT (fix the
+/// request or the config: the caller's own fault, so a router neither falls
+/// back on it nor counts it against the endpoint), a 3xx INVALID_INPUT
+/// naming base_url (curl does not follow redirects; the URL is wrong). Every error from an HTTP status carries it
 /// (http_status), and a 429's or 503's Retry-After (retry_after_s).
 package enum HTTPFailure {
     /// `what` says which request, e.g. "endpoint local (http://…/chat/completions)".
@@ -36,10 +38,16 @@ package enum HTTPFailure {
         case 429:
             let wait = retryAfter > 0 ? "wait \(retryAfter) s (its Retry-After)" : "wait"
             return .unavailable("\(what) is limiting requests: HTTP 429\(said); \(wait) and retry, or check the account's quota")
+        case 408, 425:
+            return .unavailable("\(what) timed out or refused the request for now: HTTP \(status)\(said); retry")
         case 503 where retryAfter > 0:
             return .unavailable("\(what) failed: HTTP 503\(said)\(extra); it asks to retry after \(retryAfter) s (Retry-After)")
         case 500...599:
             return .unavailable("\(what) failed: HTTP \(status)\(said)\(extra)")
+        case 300...399:
+            return ProviderError(KAI_ERR_INVALID_INPUT, "\(what) answered with a redirect (HTTP \(status)\(said)); check base_url in the plugin's config")
+        case 402...499:
+            return ProviderError(KAI_ERR_INVALID_INPUT, "\(what) rejected the request: HTTP \(status)\(said)\(extra)")
         default:
             return .unavailable("\(what) answered an unexpected HTTP \(status)\(said)")
         }

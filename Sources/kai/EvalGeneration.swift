@@ -30,7 +30,14 @@ enum EvalGeneration {
                 request throws(GenerationFailure) in
                 do throws(CallError) {
                     // The one provider call of generation: a router, when there is one, takes `name` here.
-                    let result = try host.callProvider(name, request: request.chatRequest.serializedBytes(), options: CallOptions(cancellation: token))
+                    // Streamed, and stopped once the answer is whole (the request carries no stop sequences).
+                    let answer = StreamedAnswer()
+                    let onEvent: ToolEventHandler = { event in
+                        guard case .textDelta(let text) = event else { return .continue }
+                        return answer.append(text) ? .stop : .continue
+                    }
+                    let options = CallOptions(cancellation: token, onEvent: onEvent)
+                    let result = try host.callProvider(name, request: request.chatRequest.serializedBytes(), options: options)
                     return GenerationReply(text: result.content, model: result.model.map { "\(result.provider)/\($0)" } ?? result.provider)
                 } catch {
                     runtime.callFailed(error)

@@ -2,12 +2,13 @@
  * coder_provider.c — a deterministic coding "model" (ABI 1.1) for the tests
  * of `kai eval --generate`.
  *
- * Capability "coder" (kind provider, not streaming, parallel), model
+ * Capability "coder" (kind provider, streaming, parallel), model
  * coder-1. It answers the problems of Tests/Fixtures/eval/problems.jsonl
  * correctly, each in one of the shapes a chat model answers in, so the
  * whole path (request, extraction, stop sequences, evaluation) is tested:
  *
- *   "def add("            the function again, in a ```python fence, then prose
+ *   "def add("            prose, then the function again in a ```python fence
+ *                         opening with a comment line, then prose
  *   "def is_palindrome("  a bare body, then a print() (cut at "\nprint")
  *   "def fib("            the whole prompt repeated, the body, then "# Tests"
  *   "FLAKY"               fails (UNAVAILABLE) on its first call in the
@@ -17,9 +18,12 @@
  *                         until the call is cancelled (then CANCELLED), or 20 s
  *   anything else         "    pass\n"
  *
- * Every request must carry "stop" and "max_tokens" (kai eval sends both);
- * one without is refused with INVALID_INPUT. A model other than coder-1 is
- * NOT_FOUND.
+ * Like a real server it honours the request's "stop" (the answer ends
+ * before the first stop sequence in it) and, given an event sink, streams
+ * the answer a line per TEXT_DELTA; a sink answering STOP ends it there
+ * (finish_reason "stopped"). Every request must carry "max_tokens" (kai
+ * eval sends it); one without is refused with INVALID_INPUT. A model other
+ * than coder-1 is NOT_FOUND.
  */
 #define _GNU_SOURCE
 #include <kai/kai_sdk.h>
@@ -37,7 +41,7 @@ static const char manifest[] =
     "{\"id\":\"test.coder\",\"version\":\"1.0.0\",\"abiMinor\":1,"
     "\"description\":\"Answers Kai's eval fixture problems, for the tests of kai eval --generate.\","
     "\"capabilities\":[{\"kind\":\"provider\",\"name\":\"coder\",\"description\":\"Writes the fixture problems' functions.\","
-    "\"streaming\":false,\"concurrency\":\"parallel\",\"models\":[\"coder-1\"]}]}";
+    "\"streaming\":true,\"concurrency\":\"parallel\",\"models\":[\"coder-1\"]}]}";
 
 static atomic_int flaky_calls;
 
@@ -80,12 +84,58 @@ static char *last_user(kai_str input)
     return found;
 }
 
+/* Where the first of the request's stop sequences starts in `content`
+ * (its length when none is there). */
+static size_t stop_position(kai_str input, const char *content)
+{
+    size_t cut = strlen(content), pos = 0;
+    kai_str stop, item;
+    if (!kai_sdk_find(input, "stop", &stop)) return cut;
+    while (kai_sdk_array_next(stop, &pos, &item) == 1) {
+        if (item.len < 2 || item.data[0] != '"') continue;
+        char *sequence = malloc(item.len);
+        if (!sequence) continue;
+        size_t n = kai_sdk__unescape(item.data, item.len, sequence);
+        sequence[n] = '\0';
+        const char *found = n > 0 ? strstr(content, sequence) : NULL;
+        if (found && (size_t)(found - content) < cut) cut = (size_t)(found - content);
+        free(sequence);
+    }
+    return cut;
+}
+
+/* Streams content[0..len) a line per TEXT_DELTA; returns how much was sent
+ * when the sink answered STOP, else len. */
+static size_t stream_lines(const kai_call *call, const char *content, size_t len)
+{
+    size_t sent = 0;
+    while (sent < len) {
+        const char *newline = memchr(content + sent, '\n', len - sent);
+        size_t piece = newline ? (size_t)(newline - (content + sent)) + 1 : len - sent;
+        kai_event_text_delta ev = {{(uint32_t)sizeof ev, KAI_EVENT_TEXT_DELTA}, {content + sent, piece}};
+        sent += piece;
+        if (call->events->on_event(call->events, &ev.header) == KAI_EVENT_STOP) break;
+    }
+    return sent;
+}
+
 static kai_result answer(const kai_call *call, const char *content)
 {
+    size_t len = stop_position(call->input, content);
+    const char *reason = "stop";
+    if (call->events) {
+        size_t sent = stream_lines(call, content, len);
+        if (sent < len) reason = "stopped";
+        len = sent;
+    }
     const kai_output *o = call->output;
     kai_result r = kai_sdk_write(o, "{\"message\":{\"role\":\"assistant\",\"content\":");
-    if (r == KAI_OK) r = kai_sdk_write_json_string(o, content, strlen(content));
-    if (r == KAI_OK) r = kai_sdk_write(o, "},\"finish_reason\":\"stop\",\"model\":\"coder-1\"}");
+    if (r == KAI_OK) r = kai_sdk_write_json_string(o, content, len);
+    if (r == KAI_OK) r = kai_sdk_writef(o, "},\"finish_reason\":\"%s\",\"model\":\"coder-1\"}", reason);
+    if (r == KAI_OK && call->events) {
+        kai_event_done ev = {{(uint32_t)sizeof ev, KAI_EVENT_DONE}, {reason, strlen(reason)}, {NULL, 0}};
+        (void)call->events->on_event(call->events, &ev.header);
+    }
     return r;
 }
 
@@ -113,7 +163,7 @@ static kai_result reply_to(const kai_host *host, const kai_call *call, const cha
         return answer(call, "    pass\n");
     }
     if (strstr(prompt, "def add("))
-        return answer(call, "Here is the function:\n```python\ndef add(a: int, b: int) -> int:\n    return a + b\n```\nIt adds a and b.");
+        return answer(call, "Here is the function:\n```python\n# Adds a and b.\ndef add(a: int, b: int) -> int:\n    return a + b\n```\nIt adds a and b.");
     if (strstr(prompt, "def is_palindrome("))
         return answer(call, "    lowered = text.lower()\n    return lowered == lowered[::-1]\n\nprint(is_palindrome('Level'))\n");
     if (strstr(prompt, "def fib(")) {
@@ -144,10 +194,9 @@ static kai_result coder_invoke(void *instance, const kai_call *call)
     bool known = model == NULL || strcmp(model, "coder-1") == 0;
     free(model);
     if (!known) return kai_sdk_fail(call->output, KAI_ERR_NOT_FOUND, "coder serves only the model coder-1. Run 'kai models'.");
-    kai_str stop;
     int64_t max_tokens;
-    if (!kai_sdk_find(call->input, "stop", &stop) || kai_sdk_get_int64(call->input, "max_tokens", &max_tokens) != KAI_SDK_FOUND)
-        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "the request carries no stop sequences or max_tokens");
+    if (kai_sdk_get_int64(call->input, "max_tokens", &max_tokens) != KAI_SDK_FOUND)
+        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "the request carries no max_tokens");
     char *prompt = last_user(call->input);
     if (!prompt) return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "the request has no user message");
     kai_result r = reply_to(host, call, prompt);

@@ -38,7 +38,7 @@ import Testing
             let mine = written.filter { $0["task_id"]?.stringValue == problem.taskID }
             #expect(Set(mine.compactMap { $0["completion"]?.stringValue }) == ["    return 0\n", "    return 1\n"])
         }
-        #expect(written.allSatisfy { $0.objectValue?.keys.sorted() == ["completion", "model", "task_id"] && $0["model"] == "p/m" })
+        #expect(written.allSatisfy { $0.objectValue?.keys.sorted() == ["completion", "model", "sample_index", "task_id"] && $0["model"] == "p/m" })
     }
 
     @Test func eachSampleIsAskedWithItsOwnSeed_andTheRunsSettings() throws {
@@ -50,7 +50,7 @@ import Testing
         }.run()
         let requests = asked.withLock { $0 }
         #expect(requests.map { $0["seed"] } == [10, 11])
-        #expect(requests.allSatisfy { $0["temperature"] == 0.8 && $0["max_tokens"] == 99 && $0["stop"]?.arrayValue?.count == 5 })
+        #expect(requests.allSatisfy { $0["temperature"] == 0.8 && $0["max_tokens"] == 99 && $0["stop"] == nil })
     }
 
     @Test func aFailedCall_isTriedOnceMore() throws {
@@ -114,5 +114,46 @@ import Testing
         #expect(throws: EvalInputError(file: path, line: 1, "field \"task_id\": no problem \"T/zz\" in the problems file")) {
             try SampleGeneration(problems: Self.problems, samplesPath: path, options: GenerationOptions(resume: true)) { Self.reply($0) }.run()
         }
+    }
+
+    /// The red-team's case: n=3, seed 100, sample 1 failing twice leaves the
+    /// file with seeds 100 and 102; --resume must ask for sample 1 (seed 101)
+    /// only, not repeat 2.
+    @Test func resume_generatesExactlyTheMissingIndexes_afterAFailedSampleWasLeftOut() throws {
+        let path = directory + "/samples.jsonl"
+        let options = GenerationOptions(samplesPerProblem: 3, parallel: 1, seed: 100)
+        let bySeed: SampleGeneration.Complete = { request in
+            GenerationReply(text: "    return \(request.chatRequest["seed"]?.intValue ?? -1)\n", model: "p/m")
+        }
+        let first = try SampleGeneration(problems: [Self.problems[0]], samplesPath: path, options: options) { request throws(GenerationFailure) in
+            if request.sampleIndex == 1 { throw GenerationFailure("HTTP 503") }
+            return try bySeed(request)
+        }.run()
+        #expect(first.failures.map(\.sampleIndex) == [1])
+        var resume = options
+        resume.resume = true
+        let asked = Mutex<[Int]>([])
+        let second = try SampleGeneration(problems: [Self.problems[0]], samplesPath: path, options: resume) { request throws(GenerationFailure) in
+            asked.withLock { $0.append(request.sampleIndex) }
+            return try bySeed(request)
+        }.run()
+        #expect(asked.withLock { $0 } == [1])
+        #expect(second.alreadyThere == 2 && second.generated == 1)
+        let written = try lines(path)
+        #expect(written.map { $0["sample_index"] } == [0, 2, 1])
+        #expect(written.map { $0["completion"] } == ["    return 100\n", "    return 102\n", "    return 101\n"])
+    }
+
+    /// A file written before sample_index: its lines count as indexes in order.
+    @Test func resume_countsLinesWithoutSampleIndexAsTheFirstIndexes() throws {
+        let path = directory + "/samples.jsonl"
+        try (#"{"task_id":"T/a","completion":"x"}"# + "\n" + #"{"task_id":"T/a","completion":"y","sample_index":3}"# + "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let asked = Mutex<[Int]>([])
+        _ = try SampleGeneration(problems: [Self.problems[0]], samplesPath: path, options: GenerationOptions(samplesPerProblem: 4, resume: true)) { request in
+            asked.withLock { $0.append(request.sampleIndex) }
+            return Self.reply(request)
+        }.run()
+        #expect(asked.withLock { $0.sorted() } == [1, 2])
     }
 }

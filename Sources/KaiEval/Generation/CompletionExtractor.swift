@@ -21,9 +21,14 @@ public enum CompletionExtractor {
     }
 
     /// The first fenced block defining the entry point, else the first
-    /// fenced block; nil when the reply has none. An unclosed fence (the
+    /// fenced block (or the code before a fence closing code that began
+    /// without one); nil when the reply has none. An unclosed fence (the
     /// reply cut by max_tokens or a stop) runs to the end.
     static func fencedCode(_ reply: String, entryPoint: String) -> String? {
+        // Code, then a fence it never opened: the code up to the fence.
+        if let fence = reply.range(of: "```"), let start = AnswerEnd.codeStart(reply), start < fence.lowerBound {
+            return String(reply[..<fence.lowerBound])
+        }
         var blocks: [String] = []
         var rest = Substring(reply)
         while let open = rest.range(of: "```") {

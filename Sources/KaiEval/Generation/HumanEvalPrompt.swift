@@ -12,20 +12,20 @@ public enum HumanEvalPrompt {
     /// it is cut out of the reply (CompletionExtractor).
     public static let stopSequences = ["\nclass", "\ndef", "\n#", "\nif", "\nprint"]
 
-    /// The stop sequences sent to the provider. HumanEval's are made for a
-    /// model that continues the prompt; a chat model answers with the whole
-    /// function, often after a ``` fence or an import line, and '\ndef' would
-    /// end that answer before its body. So the request carries the others
-    /// plus the closing fence, and all five are applied to the body after.
-    public static let requestStopSequences = ["\n```", "\nclass", "\n#", "\nif", "\nprint"]
-
+    /// The request carries no stop sequences: a chat model often answers
+    /// with prose, a ``` fence or a comment before the code, and any of
+    /// HumanEval's (or the closing fence) would end that answer before the
+    /// code. Generation streams the reply and stops it client-side once it
+    /// is whole (AnswerEnd); HumanEval's sequences are applied to the body
+    /// after (CompletionExtractor).
     /// Measured with SmolLM2-135M-Instruct (see bench/RESULTS.md): asked
     /// for code only, a small chat model mostly answers with the function
     /// itself rather than prose around it.
     public static let systemMessage = "Complete the following Python function. Reply with the code only."
 
     /// The chat request (plugin-sdk/schema/chat-request.schema.json) for one
-    /// sample; the model travels in the provider name, as for `kai prompt`.
+    /// sample, without "stop" (see above); the model travels in the provider
+    /// name, as for `kai prompt`.
     public static func chatRequest(for problem: EvalProblem, temperature: Double, maxTokens: Int, seed: Int?) -> JSONValue {
         var request: JSONObject = [
             "messages": .array([
@@ -34,7 +34,6 @@ public enum HumanEvalPrompt {
             ]),
             "temperature": .number(temperature),
             "max_tokens": .integer(Int64(maxTokens)),
-            "stop": .array(requestStopSequences.map { .string($0) }),
         ]
         if let seed { request["seed"] = .integer(Int64(seed)) }
         return .object(request)

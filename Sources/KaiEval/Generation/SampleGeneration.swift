@@ -29,7 +29,8 @@ public struct SampleGeneration: Sendable {
                     shouldStop: @escaping @Sendable () -> Bool = { false }) throws(EvalInputError) -> GenerationSummary {
         let file = try GeneratedSamplesFile(path: samplesPath, problems: problems, resume: options.resume)
         let pending = problems.flatMap { problem in
-            (min(file.existing[problem.taskID] ?? 0, options.samplesPerProblem)..<options.samplesPerProblem).map { (problem, $0) }
+            let done = file.existing[problem.taskID] ?? []
+            return (0..<options.samplesPerProblem).filter { !done.contains($0) }.map { (problem, $0) }
         }
         let state = Mutex(GenerationState())
         let next = Atomic<Int>(0)
@@ -56,7 +57,9 @@ public struct SampleGeneration: Sendable {
         let final = state.withLock { $0 }
         if let writeError = final.writeError { throw writeError }
         return GenerationSummary(
-            generated: final.generated, alreadyThere: problems.reduce(0) { $0 + min(file.existing[$1.taskID] ?? 0, options.samplesPerProblem) },
+            generated: final.generated, alreadyThere: problems.reduce(0) { total, problem in
+                total + (file.existing[problem.taskID] ?? []).filter { $0 < options.samplesPerProblem }.count
+            },
             failures: final.failures.sorted { ($0.taskID, $0.sampleIndex) < ($1.taskID, $1.sampleIndex) },
             stoppedBy: final.stoppedBy, elapsed: MonotonicClockSeconds.now() - started)
     }
@@ -74,7 +77,7 @@ public struct SampleGeneration: Sendable {
                 let reply = try complete(request)
                 let completion = CompletionExtractor.completion(from: reply.text, problem: problem)
                 do throws(EvalInputError) {
-                    try file.append(taskID: problem.taskID, completion: completion, model: reply.model)
+                    try file.append(taskID: problem.taskID, sampleIndex: index, completion: completion, model: reply.model)
                 } catch {
                     return .writeFailed(error)
                 }
