@@ -81,8 +81,13 @@ final class ProviderTurn: Sendable {
         do throws(RouteFailure) {
             return .success(try runtime.router.call(request: request, route: route, options: options, onFallback: onFallback) { [self] target, options in
                 let guarded = guardInProcess(host, target, request: request, store: store, options: options)
-                // Lost the race: the watchdog is reporting the call and ending kai.
-                defer { if guarded?.finished() == false { CallWatchdog.park() } }
+                defer {
+                    // Lost the race: the watchdog is reporting the call and ending kai.
+                    if guarded?.finished() == false { CallWatchdog.park() }
+                    // A finished attempt's watchdog guards nothing: a fallback to a
+                    // worker must see a second Ctrl-C end kai by SIGINT.
+                    if guarded != nil { watchdog.withLock { $0 = nil } }
+                }
                 do throws(CallError) {
                     return .success(try host.callProvider(target, request: request, options: options))
                 } catch {
