@@ -183,3 +183,31 @@ import Testing
         #expect(probe.finish().status == 130)
     }
 }
+
+/// A fallback after the failed target streamed part of its answer: stdout
+/// marks where that partial answer stops, and kai chat keeps only the
+/// fallback's reply in its history.
+@Suite struct RouterPartialAnswerCLITests {
+    static let chain = """
+        router:
+          targets:
+            - name: openai/a:drop
+              fallbacks: [openai/b:text]
+        """
+
+    @Test func prompt_afterAStreamCutMidAnswer_marksThePartialAnswerOnStdout() throws {
+        let workspace = try RouterCLITests.Workspace("partial", router: Self.chain)
+        let outcome = try workspace.kai(["prompt", "-m", "openai/a:drop", "hi"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout == "Hello, \n[kai: openai/a:drop stopped mid-answer (unavailable); the answer from openai/b:text follows]\nHello, world!\n")
+        #expect(outcome.stderr == "kai: openai/a:drop failed (unavailable); trying openai/b:text\n")
+    }
+
+    @Test func chat_afterAStreamCutMidAnswer_marksIt_andTheNextTurnStillAnswers() throws {
+        let workspace = try RouterCLITests.Workspace("partial-chat", router: Self.chain)
+        let outcome = try KaiProcess.run(["chat", "-m", "openai/a:drop", "--config", workspace.config, "--no-bundled-plugins"],
+                                         stdin: "hi\n")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout == "Hello, \n[kai: openai/a:drop stopped mid-answer (unavailable); the answer from openai/b:text follows]\nHello, world!\n")
+    }
+}
