@@ -33,8 +33,10 @@ struct RouteRun {
     var deadlineLeft: Bool { (secondsLeft ?? 1) > 0.1 }
 
     mutating func go(_ plan: RoutePlan, onFallback: (@Sendable (RouteHop, String) -> Void)?) throws(RouteFailure) -> RoutedResult {
-        // The last failed attempt: its error, and where its hop is in `hops`.
+        // The last failed attempt: its error, and where its hop is in `hops`;
+        // and the last one that failed a call (not a target left out as not loaded).
         var last: (error: CallError, hop: Int)?
+        var lastReal: (error: CallError, hop: Int)?
         for (index, step) in plan.steps.enumerated() {
             let isLast = index == plan.steps.count - 1
             if let last, options.cancellation?.isCancelled == true || (secondsLeft ?? 1) <= 0 {
@@ -48,6 +50,7 @@ struct RouteRun {
                 hops.append(hop)
             case .failed(let hop, let error):
                 last = (error, hops.count)
+                if !Self.notLoaded(error) { lastReal = last }
                 hops.append(hop)
             }
             if !isLast, let hop = hops.last { onFallback?(hop, plan.steps[index + 1].target) }
@@ -55,9 +58,24 @@ struct RouteRun {
         guard let last else {
             throw .allOpen(hops: hops, risk: route.risk, configFile: router.configFile)
         }
+        // A fallback that is not loaded did not fail: the failure that sent
+        // the call to it is the one to report, naming the missing fallbacks.
+        if Self.notLoaded(last.error), let real = lastReal {
+            let after = hops[(real.hop + 1)...]
+            let missing = after.filter { Self.notLoadedKinds.contains($0.errorKind) }.map(\.target)
+            let tried = Array(hops[..<real.hop]) + after.filter { !Self.notLoadedKinds.contains($0.errorKind) }
+            throw .fallbackNotLoaded(real.error, missing: missing, hops: tried)
+        }
         // The failure's own hop is the error itself, not a step before it.
         throw .call(last.error, hops: Self.removing(last.hop, from: hops))
     }
+
+    private static let notLoadedKinds: Set<String> = [
+        ErrorKind.providerNotFound.rawValue, ErrorKind.pluginNotActive.rawValue, ErrorKind.pluginDisabled.rawValue,
+    ]
+
+    /// A target skipped because its provider is not loaded or is off: no call was made.
+    static func notLoaded(_ error: CallError) -> Bool { notLoadedKinds.contains(error.kind.rawValue) }
 
     private static func removing(_ index: Int, from hops: [RouteHop]) -> [RouteHop] {
         var rest = hops
