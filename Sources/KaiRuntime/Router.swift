@@ -27,13 +27,14 @@ public struct Router: Sendable {
     public init(
         config: RouterConfig, configFile: String, host: PluginHost, store: RegistryStore,
         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
-        attemptFailed: @escaping @Sendable (CallError) -> Void = { _ in }
+        attemptFailed: @escaping @Sendable (CallError) -> Void = { _ in },
+        breakerWriteFailed: @escaping @Sendable (_ target: String, StoreError) -> Void = { _, _ in }
     ) {
         self.config = config
         self.configFile = configFile
         self.host = host
         self.store = store
-        self.breaker = CircuitBreaker(store: store, limits: config.breaker, clock: clock)
+        self.breaker = CircuitBreaker(store: store, limits: config.breaker, clock: clock, writeFailed: breakerWriteFailed)
         self.attemptFailed = attemptFailed
     }
 
