@@ -42,7 +42,7 @@ struct RouteRun {
             if let last, options.cancellation?.isCancelled == true || (secondsLeft ?? 1) <= 0 {
                 throw .call(last.error, hops: Self.removing(last.hop, from: hops))
             }
-            let outcome = try attemptOnce(step.target, explicitFirst: index == 0 && route.explicit != nil, isLast: isLast)
+            let outcome = try attemptOnce(step, explicitFirst: index == 0 && route.explicit != nil, isLast: isLast)
             switch outcome {
             case .answered(let result):
                 return result
@@ -91,8 +91,9 @@ struct RouteRun {
 
     /// One target: the call (if its circuit lets it through) and what a
     /// failure means for the chain. Throws when the chain must stop here.
-    private mutating func attemptOnce(_ target: String, explicitFirst: Bool, isLast: Bool) throws(RouteFailure) -> Outcome {
-        switch tryTarget(target) {
+    private mutating func attemptOnce(_ step: RoutePlan.Step, explicitFirst: Bool, isLast: Bool) throws(RouteFailure) -> Outcome {
+        let target = step.target
+        switch tryTarget(step) {
         case .refused(let record):
             let state = CircuitBreaker.describe(record, now: router.breaker.clock())
             return .skipped(RouteHop(target: target, errorKind: RouteHop.circuitOpen, message: state))
@@ -104,7 +105,7 @@ struct RouteRun {
                 throw .call(error, hops: hops)
             }
             if isLast, let wait = error.retryAfterSeconds {
-                return try retryAfter(wait, target: target, error: error)
+                return try retryAfter(wait, step: step, error: error)
             }
             return .failed(hop(target, error), error)
         }
@@ -112,7 +113,8 @@ struct RouteRun {
 
     /// The last target asked to wait (429/503 with Retry-After): wait, if
     /// that ends before the deadline, and try it once more.
-    private mutating func retryAfter(_ wait: Int, target: String, error: CallError) throws(RouteFailure) -> Outcome {
+    private mutating func retryAfter(_ wait: Int, step: RoutePlan.Step, error: CallError) throws(RouteFailure) -> Outcome {
+        let target = step.target
         let limit = secondsLeft ?? Router.longestWaitWithoutDeadline
         guard Double(wait) < limit else {
             throw .retryAfterPastDeadline(error, waitSeconds: wait, secondsLeft: limit, hops: hops)
@@ -120,7 +122,7 @@ struct RouteRun {
         guard Self.sleep(Double(wait), cancellation: options.cancellation) else { throw .call(error, hops: hops) }
         let before = hops
         hops.append(hop(target, error))
-        switch tryTarget(target) {
+        switch tryTarget(step) {
         case .refused: throw .call(error, hops: before)
         case .answered(let result): return .answered(RoutedResult(result: result, target: target, hops: hops))
         case .failed(let again, _): throw .call(again, hops: hops)
@@ -136,10 +138,10 @@ struct RouteRun {
     /// The breaker's admission, the call with what is left of the deadline,
     /// and the breaker told how it went (only failures that count; a probe
     /// whose call failed otherwise is freed for the next caller).
-    private func tryTarget(_ target: String) -> Try {
-        let breaker = router.breaker
+    private func tryTarget(_ step: RoutePlan.Step) -> Try {
+        let breaker = router.breaker, target = step.target, key = step.key
         let probe: Bool
-        switch breaker.admit(target, owner: owner, probeLifetime: secondsLeft) {
+        switch breaker.admit(key, owner: owner, probeLifetime: secondsLeft, waitAtMost: secondsLeft) {
         case .refused(let record): return .refused(record)
         case .allowed(let isProbe): probe = isProbe
         }
@@ -148,15 +150,15 @@ struct RouteRun {
         callOptions.routeHops = hops
         switch attempt(target, callOptions) {
         case .success(let result):
-            breaker.succeeded(target, owner: owner, probe: probe)
+            breaker.succeeded(key, owner: owner, probe: probe, waitAtMost: secondsLeft)
             return .answered(result)
         case .failure(let error):
             router.attemptFailed(error)
             let decision = HopPolicy.decide(error, deadlineLeft: deadlineLeft)
             if decision == .next(counts: true) {
-                breaker.failed(target, owner: owner)
+                breaker.failed(key, owner: owner, waitAtMost: secondsLeft)
             } else if probe {
-                breaker.release(target, owner: owner)
+                breaker.release(key, owner: owner, waitAtMost: secondsLeft)
             }
             return .failed(error, decision)
         }
