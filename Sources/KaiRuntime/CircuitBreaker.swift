@@ -24,11 +24,10 @@ public struct CircuitBreaker: Sendable {
         self.writeFailed = writeFailed
     }
 
-    /// One update in the store, waiting for another process's lock at most
-    /// `waitAtMost` (what is left of the call's deadline); nil when it could not be written.
-    private func update<T: Sendable>(_ target: String, now: Double, waitAtMost: Double?, _ body: @Sendable (inout BreakerRecord) -> T) -> T? {
+    /// One update in the store; nil (and the runtime told) when it could not be written.
+    private func update<T: Sendable>(_ target: String, now: Double, _ body: @Sendable (inout BreakerRecord) -> T) -> T? {
         do throws(StoreError) {
-            return try store.updateBreaker(target: target, now: now, waitAtMost: waitAtMost.map { max($0, 0) }, body)
+            return try store.updateBreaker(target: target, now: now, body)
         } catch {
             writeFailed(target, error)
             return nil
@@ -37,13 +36,13 @@ public struct CircuitBreaker: Sendable {
 
     /// Whether a call may go to `target` now. A closed circuit is only
     /// read (no write lock); anything else is decided in one write transaction.
-    func admit(_ target: String, owner: String, probeLifetime: Double?, waitAtMost: Double? = nil) -> BreakerRecord.Admission {
+    func admit(_ target: String, owner: String, probeLifetime: Double?) -> BreakerRecord.Admission {
         let now = clock()
         guard let current = try? store.breaker(target: target), current.state != .closed else { return .allowed(probe: false) }
         // The probe's lease is the call's deadline; a call without one holds
         // it while its process lives (ProbeOwner), up to a long safety lease.
         let lifetime = probeLifetime ?? Self.probeLeaseWithoutDeadline
-        return update(target, now: now, waitAtMost: waitAtMost) {
+        return update(target, now: now) {
             $0.admit(now: now, owner: owner, probeLifetime: lifetime, ownerAlive: ProbeOwner.isAlive)
         } ?? .allowed(probe: false)
     }
@@ -52,20 +51,20 @@ public struct CircuitBreaker: Sendable {
     /// its owner's process stay alive but never report (a hung call).
     static let probeLeaseWithoutDeadline = 15 * 60.0
 
-    func succeeded(_ target: String, owner: String, probe: Bool, waitAtMost: Double? = nil) {
+    func succeeded(_ target: String, owner: String, probe: Bool) {
         // A success through a closed circuit changes nothing: no write.
         guard probe else { return }
         let limits = self.limits
-        _ = update(target, now: clock(), waitAtMost: waitAtMost) { $0.succeeded(owner: owner, limits: limits) }
+        _ = update(target, now: clock()) { $0.succeeded(owner: owner, limits: limits) }
     }
 
-    func failed(_ target: String, owner: String, waitAtMost: Double? = nil) {
+    func failed(_ target: String, owner: String) {
         let now = clock(), limits = self.limits
-        _ = update(target, now: now, waitAtMost: waitAtMost) { $0.failed(now: now, owner: owner, limits: limits) }
+        _ = update(target, now: now) { $0.failed(now: now, owner: owner, limits: limits) }
     }
 
-    func release(_ target: String, owner: String, waitAtMost: Double? = nil) {
-        _ = update(target, now: clock(), waitAtMost: waitAtMost) { $0.release(owner: owner) }
+    func release(_ target: String, owner: String) {
+        _ = update(target, now: clock()) { $0.release(owner: owner) }
     }
 
     /// The state of `target` as people read it: "closed", "half-open",

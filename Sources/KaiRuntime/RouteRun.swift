@@ -141,7 +141,7 @@ struct RouteRun {
     private func tryTarget(_ step: RoutePlan.Step) -> Try {
         let breaker = router.breaker, target = step.target, key = step.key
         let probe: Bool
-        switch breaker.admit(key, owner: owner, probeLifetime: secondsLeft, waitAtMost: secondsLeft) {
+        switch breaker.admit(key, owner: owner, probeLifetime: secondsLeft) {
         case .refused(let record): return .refused(record)
         case .allowed(let isProbe): probe = isProbe
         }
@@ -150,15 +150,15 @@ struct RouteRun {
         callOptions.routeHops = hops
         switch attempt(target, callOptions) {
         case .success(let result):
-            breaker.succeeded(key, owner: owner, probe: probe, waitAtMost: secondsLeft)
+            breaker.succeeded(key, owner: owner, probe: probe)
             return .answered(result)
         case .failure(let error):
             router.attemptFailed(error)
             let decision = HopPolicy.decide(error, deadlineLeft: deadlineLeft)
             if decision == .next(counts: true) {
-                breaker.failed(key, owner: owner, waitAtMost: secondsLeft)
+                breaker.failed(key, owner: owner)
             } else if probe {
-                breaker.release(key, owner: owner, waitAtMost: secondsLeft)
+                breaker.release(key, owner: owner)
             }
             return .failed(error, decision)
         }

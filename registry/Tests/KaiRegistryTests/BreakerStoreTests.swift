@@ -60,19 +60,3 @@ struct BreakerStoreTests {
         #expect(rows[1].route.flatMap(RouteHop.parse) == hops)
     }
 }
-
-/// A breaker update waits for another process's write lock no longer than
-/// its caller allows (a routed call's deadline), not the store's busy timeout.
-@Suite struct BreakerStoreWaitTests {
-    @Test(.timeLimit(.minutes(1)))
-    func updateBreaker_withWaitAtMost_givesUpOnALockHeldLongerThanThat() throws {
-        let fixture = try StoreFixture(busyTimeoutSeconds: 300)
-        let holder = try StoreLockingTests.holdLock(fixture.path, seconds: 240)
-        defer { holder.terminate(); holder.waitUntilExit() }
-        let error = try #require(throws: StoreError.self) {
-            try fixture.store.updateBreaker(target: "t", now: 1, waitAtMost: 0.05) { $0.successes += 1 }
-        }
-        #expect(error.code == .database)
-        #expect(error.message == "registry: could not update the circuit breaker of 't': database is locked (SQLite code 5)")
-    }
-}

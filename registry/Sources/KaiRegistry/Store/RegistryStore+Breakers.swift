@@ -7,26 +7,12 @@ extension RegistryStore {
     /// `body` change it, and writes it back — all in one IMMEDIATE
     /// transaction, so two processes deciding at once (who takes the single
     /// half-open probe) see each other's writes in order. `body` must be
-    /// quick and pure: it runs under SQLite's write lock. `waitAtMost`
-    /// (seconds): the longest wait for another process's write lock, when
-    /// the caller has less time than the store's busy timeout (a routed
-    /// call's deadline); past it the update fails as "database is locked".
+    /// quick and pure: it runs under SQLite's write lock.
     public func updateBreaker<T: Sendable>(
-        target: String, now: Double, waitAtMost: Double? = nil, _ body: @Sendable (inout BreakerRecord) -> T
+        target: String, now: Double, _ body: @Sendable (inout BreakerRecord) -> T
     ) throws(StoreError) -> T {
-        let configured = options.busyTimeoutSeconds
         do {
             return try pool.writeWithoutTransaction { db in
-                if let waitAtMost, waitAtMost < configured {
-                    // PRAGMA busy_timeout is sqlite3_busy_timeout: this connection
-                    // only, put back for the store's other writes.
-                    try db.execute(sql: "PRAGMA busy_timeout = \(Int(max(0, waitAtMost) * 1000))")
-                }
-                defer {
-                    if let waitAtMost, waitAtMost < configured {
-                        try? db.execute(sql: "PRAGMA busy_timeout = \(Int(configured * 1000))")
-                    }
-                }
                 var result: T?
                 try db.inTransaction(.immediate) {
                     var record = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM provider_breakers WHERE target = ?"), arguments: [target])
