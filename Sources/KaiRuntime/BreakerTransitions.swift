@@ -17,7 +17,9 @@ extension BreakerRecord {
     /// Whether a call may go to the target now; a call let through a
     /// half-open circuit holds the probe until `now + probeLifetime`, after
     /// which a dead owner's claim lapses.
-    mutating func admit(now: Double, owner: String, probeLifetime: Double) -> Admission {
+    /// `ownerAlive`: whether the claim's owner still runs (a dead owner's
+    /// claim lapses at once, before its lease ends).
+    mutating func admit(now: Double, owner: String, probeLifetime: Double, ownerAlive: (String) -> Bool = { _ in true }) -> Admission {
         switch state {
         case .closed:
             return .allowed(probe: false)
@@ -26,7 +28,7 @@ extension BreakerRecord {
             state = .halfOpen
             successes = 0
         case .halfOpen:
-            if probeOwner != nil, let expires = probeExpires, now < expires { return .refused(self) }
+            if let holder = probeOwner, let expires = probeExpires, now < expires, ownerAlive(holder) { return .refused(self) }
         }
         probeOwner = owner
         probeExpires = now + probeLifetime
@@ -59,7 +61,9 @@ extension BreakerRecord {
                 open(now: now, limits: limits, reason: "\(count) failure\(count == 1 ? "" : "s") in \(Self.seconds(limits.windowSeconds)) s")
             }
         case .halfOpen:
-            guard probeOwner == owner || probeOwner == nil else { return }
+            // Whoever reports it — the probe, or an earlier probe whose claim
+            // lapsed while its call still ran — the target failed a call
+            // since the circuit went half-open: it is not healthy.
             open(now: now, limits: limits, reason: "its half-open probe failed")
         case .open:
             break  // admitted before it opened: already counted as open

@@ -10,11 +10,28 @@ public struct CircuitBreaker: Sendable {
     public let store: RegistryStore
     public let limits: RouterConfig.Breaker
     public let clock: @Sendable () -> Double
+    /// Told when an update could not be written (the call goes on; the
+    /// runtime warns once).
+    let writeFailed: @Sendable (_ target: String, StoreError) -> Void
 
-    public init(store: RegistryStore, limits: RouterConfig.Breaker, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    public init(
+        store: RegistryStore, limits: RouterConfig.Breaker, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        writeFailed: @escaping @Sendable (_ target: String, StoreError) -> Void = { _, _ in }
+    ) {
         self.store = store
         self.limits = limits
         self.clock = clock
+        self.writeFailed = writeFailed
+    }
+
+    /// One update in the store; nil (and the runtime told) when it could not be written.
+    private func update<T: Sendable>(_ target: String, now: Double, _ body: @Sendable (inout BreakerRecord) -> T) -> T? {
+        do throws(StoreError) {
+            return try store.updateBreaker(target: target, now: now, body)
+        } catch {
+            writeFailed(target, error)
+            return nil
+        }
     }
 
     /// Whether a call may go to `target` now. A closed circuit is only
@@ -22,25 +39,32 @@ public struct CircuitBreaker: Sendable {
     func admit(_ target: String, owner: String, probeLifetime: Double?) -> BreakerRecord.Admission {
         let now = clock()
         guard let current = try? store.breaker(target: target), current.state != .closed else { return .allowed(probe: false) }
-        let lifetime = probeLifetime ?? limits.cooldownSeconds
-        return (try? store.updateBreaker(target: target, now: now) { $0.admit(now: now, owner: owner, probeLifetime: lifetime) })
-            ?? .allowed(probe: false)
+        // The probe's lease is the call's deadline; a call without one holds
+        // it while its process lives (ProbeOwner), up to a long safety lease.
+        let lifetime = probeLifetime ?? Self.probeLeaseWithoutDeadline
+        return update(target, now: now) {
+            $0.admit(now: now, owner: owner, probeLifetime: lifetime, ownerAlive: ProbeOwner.isAlive)
+        } ?? .allowed(probe: false)
     }
+
+    /// How long a probe without a deadline holds its claim at most, should
+    /// its owner's process stay alive but never report (a hung call).
+    static let probeLeaseWithoutDeadline = 15 * 60.0
 
     func succeeded(_ target: String, owner: String, probe: Bool) {
         // A success through a closed circuit changes nothing: no write.
         guard probe else { return }
         let limits = self.limits
-        _ = try? store.updateBreaker(target: target, now: clock()) { $0.succeeded(owner: owner, limits: limits) }
+        _ = update(target, now: clock()) { $0.succeeded(owner: owner, limits: limits) }
     }
 
     func failed(_ target: String, owner: String) {
         let now = clock(), limits = self.limits
-        _ = try? store.updateBreaker(target: target, now: now) { $0.failed(now: now, owner: owner, limits: limits) }
+        _ = update(target, now: now) { $0.failed(now: now, owner: owner, limits: limits) }
     }
 
     func release(_ target: String, owner: String) {
-        _ = try? store.updateBreaker(target: target, now: clock()) { $0.release(owner: owner) }
+        _ = update(target, now: clock()) { $0.release(owner: owner) }
     }
 
     /// The state of `target` as people read it: "closed", "half-open",
@@ -56,7 +80,9 @@ public struct CircuitBreaker: Sendable {
             return "closed"
         case .halfOpen:
             // A probe in flight: the circuit refuses everyone else until it ends.
-            if record.probeOwner != nil, let expires = record.probeExpires, now < expires { return "half-open, probed by another call" }
+            if let owner = record.probeOwner, let expires = record.probeExpires, now < expires, ProbeOwner.isAlive(owner) {
+                return "half-open, probed by another call"
+            }
             return "half-open"
         case .open:
             guard let until = record.openUntil else { return "open" }

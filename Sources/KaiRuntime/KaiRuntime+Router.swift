@@ -5,6 +5,15 @@ extension KaiRuntime {
     /// The router over this runtime's providers, config and registry: its
     /// failed attempts feed supervision across processes (callFailed).
     public var router: Router {
-        Router(config: config.router, configFile: configPath, host: host, store: store, attemptFailed: { [self] error in callFailed(error) })
+        Router(config: config.router, configFile: configPath, host: host, store: store, attemptFailed: { [self] error in callFailed(error) },
+               breakerWriteFailed: { [self] _, error in breakerWriteFailed(error) })
+    }
+
+    /// A breaker update that could not be written: the call goes on (the
+    /// breaker fails open), and the operator hears of it once per runtime.
+    func breakerWriteFailed(_ error: StoreError) {
+        guard !breakerWriteWarned.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        diagnostics.warning("the router could not record a circuit breaker's state (\(error.message)); "
+            + "calls go on, but other kai processes may not see this target's failures. Check the registry with kai doctor.")
     }
 }

@@ -21,6 +21,8 @@ public final class KaiRuntime: Sendable {
     public let host: PluginHost
     public let diagnostics: any RuntimeDiagnostics
     private let isShutDown = Mutex(false)
+    /// Set once a breaker update could not be written and the operator was warned.
+    let breakerWriteWarned = Atomic<Bool>(false)
 
     private init(config: OperatorConfig, configPath: String, store: RegistryStore, host: PluginHost, diagnostics: any RuntimeDiagnostics) {
         self.config = config

@@ -10,6 +10,9 @@ public enum RouteFailure: Error, Sendable, CustomStringConvertible {
     /// The only target left asked to wait (Retry-After) longer than the
     /// call's deadline allows, so it was not retried.
     case retryAfterPastDeadline(CallError, waitSeconds: Int, secondsLeft: Double, hops: [RouteHop])
+    /// The last target that was called failed (`error`), and the fallbacks
+    /// after it (`missing`) are not loaded or are off, so none was tried.
+    case fallbackNotLoaded(CallError, missing: [String], hops: [RouteHop])
     /// Every target's circuit is open (or half-open with its probe taken).
     case allOpen(hops: [RouteHop], risk: RouteRequest.Risk, configFile: String)
     /// --risk high, and no target is marked strong.
@@ -25,6 +28,11 @@ public enum RouteFailure: Error, Sendable, CustomStringConvertible {
         switch self {
         case .call(let error, let hops):
             return ExitText.provider(error) + Self.tried(hops)
+        case .fallbackNotLoaded(let error, let missing, let hops):
+            let text = ExitText.provider(error) + Self.tried(hops)
+            let names = missing.map { "fallback \($0)" }.joined(separator: " and ")
+            return text + (text.hasSuffix(".") ? " " : ". ") + "kai could not fall back: \(names) "
+                + (missing.count == 1 ? "is" : "are") + " not loaded (see kai providers list)."
         case .retryAfterPastDeadline(let error, let wait, let left, let hops):
             let text = ExitText.provider(error) + Self.tried(hops)
             return text + (text.hasSuffix(".") ? " " : ". ")
@@ -51,7 +59,7 @@ public enum RouteFailure: Error, Sendable, CustomStringConvertible {
     /// The error of the last attempt, when a call was made.
     public var callError: CallError? {
         switch self {
-        case .call(let error, _), .retryAfterPastDeadline(let error, _, _, _): error
+        case .call(let error, _), .retryAfterPastDeadline(let error, _, _, _), .fallbackNotLoaded(let error, _, _): error
         default: nil
         }
     }
@@ -59,7 +67,7 @@ public enum RouteFailure: Error, Sendable, CustomStringConvertible {
     /// The targets tried or skipped before the failure.
     public var hops: [RouteHop] {
         switch self {
-        case .call(_, let hops), .retryAfterPastDeadline(_, _, _, let hops), .allOpen(let hops, _, _): hops
+        case .call(_, let hops), .retryAfterPastDeadline(_, _, _, let hops), .allOpen(let hops, _, _), .fallbackNotLoaded(_, _, let hops): hops
         default: []
         }
     }

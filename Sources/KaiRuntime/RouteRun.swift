@@ -33,14 +33,16 @@ struct RouteRun {
     var deadlineLeft: Bool { (secondsLeft ?? 1) > 0.1 }
 
     mutating func go(_ plan: RoutePlan, onFallback: (@Sendable (RouteHop, String) -> Void)?) throws(RouteFailure) -> RoutedResult {
-        // The last failed attempt: its error, and where its hop is in `hops`.
+        // The last failed attempt: its error, and where its hop is in `hops`;
+        // and the last one that failed a call (not a target left out as not loaded).
         var last: (error: CallError, hop: Int)?
+        var lastReal: (error: CallError, hop: Int)?
         for (index, step) in plan.steps.enumerated() {
             let isLast = index == plan.steps.count - 1
             if let last, options.cancellation?.isCancelled == true || (secondsLeft ?? 1) <= 0 {
                 throw .call(last.error, hops: Self.removing(last.hop, from: hops))
             }
-            let outcome = try attemptOnce(step.target, explicitFirst: index == 0 && route.explicit != nil, isLast: isLast)
+            let outcome = try attemptOnce(step, explicitFirst: index == 0 && route.explicit != nil, isLast: isLast)
             switch outcome {
             case .answered(let result):
                 return result
@@ -48,6 +50,7 @@ struct RouteRun {
                 hops.append(hop)
             case .failed(let hop, let error):
                 last = (error, hops.count)
+                if !Self.notLoaded(error) { lastReal = last }
                 hops.append(hop)
             }
             if !isLast, let hop = hops.last { onFallback?(hop, plan.steps[index + 1].target) }
@@ -55,9 +58,24 @@ struct RouteRun {
         guard let last else {
             throw .allOpen(hops: hops, risk: route.risk, configFile: router.configFile)
         }
+        // A fallback that is not loaded did not fail: the failure that sent
+        // the call to it is the one to report, naming the missing fallbacks.
+        if Self.notLoaded(last.error), let real = lastReal {
+            let after = hops[(real.hop + 1)...]
+            let missing = after.filter { Self.notLoadedKinds.contains($0.errorKind) }.map(\.target)
+            let tried = Array(hops[..<real.hop]) + after.filter { !Self.notLoadedKinds.contains($0.errorKind) }
+            throw .fallbackNotLoaded(real.error, missing: missing, hops: tried)
+        }
         // The failure's own hop is the error itself, not a step before it.
         throw .call(last.error, hops: Self.removing(last.hop, from: hops))
     }
+
+    private static let notLoadedKinds: Set<String> = [
+        ErrorKind.providerNotFound.rawValue, ErrorKind.pluginNotActive.rawValue, ErrorKind.pluginDisabled.rawValue,
+    ]
+
+    /// A target skipped because its provider is not loaded or is off: no call was made.
+    static func notLoaded(_ error: CallError) -> Bool { notLoadedKinds.contains(error.kind.rawValue) }
 
     private static func removing(_ index: Int, from hops: [RouteHop]) -> [RouteHop] {
         var rest = hops
@@ -73,8 +91,9 @@ struct RouteRun {
 
     /// One target: the call (if its circuit lets it through) and what a
     /// failure means for the chain. Throws when the chain must stop here.
-    private mutating func attemptOnce(_ target: String, explicitFirst: Bool, isLast: Bool) throws(RouteFailure) -> Outcome {
-        switch tryTarget(target) {
+    private mutating func attemptOnce(_ step: RoutePlan.Step, explicitFirst: Bool, isLast: Bool) throws(RouteFailure) -> Outcome {
+        let target = step.target
+        switch tryTarget(step) {
         case .refused(let record):
             let state = CircuitBreaker.describe(record, now: router.breaker.clock())
             return .skipped(RouteHop(target: target, errorKind: RouteHop.circuitOpen, message: state))
@@ -86,7 +105,7 @@ struct RouteRun {
                 throw .call(error, hops: hops)
             }
             if isLast, let wait = error.retryAfterSeconds {
-                return try retryAfter(wait, target: target, error: error)
+                return try retryAfter(wait, step: step, error: error)
             }
             return .failed(hop(target, error), error)
         }
@@ -94,7 +113,8 @@ struct RouteRun {
 
     /// The last target asked to wait (429/503 with Retry-After): wait, if
     /// that ends before the deadline, and try it once more.
-    private mutating func retryAfter(_ wait: Int, target: String, error: CallError) throws(RouteFailure) -> Outcome {
+    private mutating func retryAfter(_ wait: Int, step: RoutePlan.Step, error: CallError) throws(RouteFailure) -> Outcome {
+        let target = step.target
         let limit = secondsLeft ?? Router.longestWaitWithoutDeadline
         guard Double(wait) < limit else {
             throw .retryAfterPastDeadline(error, waitSeconds: wait, secondsLeft: limit, hops: hops)
@@ -102,7 +122,7 @@ struct RouteRun {
         guard Self.sleep(Double(wait), cancellation: options.cancellation) else { throw .call(error, hops: hops) }
         let before = hops
         hops.append(hop(target, error))
-        switch tryTarget(target) {
+        switch tryTarget(step) {
         case .refused: throw .call(error, hops: before)
         case .answered(let result): return .answered(RoutedResult(result: result, target: target, hops: hops))
         case .failed(let again, _): throw .call(again, hops: hops)
@@ -118,10 +138,10 @@ struct RouteRun {
     /// The breaker's admission, the call with what is left of the deadline,
     /// and the breaker told how it went (only failures that count; a probe
     /// whose call failed otherwise is freed for the next caller).
-    private func tryTarget(_ target: String) -> Try {
-        let breaker = router.breaker
+    private func tryTarget(_ step: RoutePlan.Step) -> Try {
+        let breaker = router.breaker, target = step.target, key = step.key
         let probe: Bool
-        switch breaker.admit(target, owner: owner, probeLifetime: secondsLeft) {
+        switch breaker.admit(key, owner: owner, probeLifetime: secondsLeft) {
         case .refused(let record): return .refused(record)
         case .allowed(let isProbe): probe = isProbe
         }
@@ -130,15 +150,15 @@ struct RouteRun {
         callOptions.routeHops = hops
         switch attempt(target, callOptions) {
         case .success(let result):
-            breaker.succeeded(target, owner: owner, probe: probe)
+            breaker.succeeded(key, owner: owner, probe: probe)
             return .answered(result)
         case .failure(let error):
             router.attemptFailed(error)
             let decision = HopPolicy.decide(error, deadlineLeft: deadlineLeft)
             if decision == .next(counts: true) {
-                breaker.failed(target, owner: owner)
+                breaker.failed(key, owner: owner)
             } else if probe {
-                breaker.release(target, owner: owner)
+                breaker.release(key, owner: owner)
             }
             return .failed(error, decision)
         }

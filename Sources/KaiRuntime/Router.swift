@@ -27,23 +27,25 @@ public struct Router: Sendable {
     public init(
         config: RouterConfig, configFile: String, host: PluginHost, store: RegistryStore,
         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
-        attemptFailed: @escaping @Sendable (CallError) -> Void = { _ in }
+        attemptFailed: @escaping @Sendable (CallError) -> Void = { _ in },
+        breakerWriteFailed: @escaping @Sendable (_ target: String, StoreError) -> Void = { _, _ in }
     ) {
         self.config = config
         self.configFile = configFile
         self.host = host
         self.store = store
-        self.breaker = CircuitBreaker(store: store, limits: config.breaker, clock: clock)
+        self.breaker = CircuitBreaker(store: store, limits: config.breaker, clock: clock, writeFailed: breakerWriteFailed)
         self.attemptFailed = attemptFailed
     }
 
     /// The targets a call for `route` would try, in order.
     public func plan(_ route: RouteRequest) throws(RouteFailure) -> RoutePlan {
+        let key = { (name: String) in self.key(name) }, entry = { (name: String) in self.configTarget(name) }
         guard route.explicit == nil else {
-            return try RoutePlan.make(config, route, configFile: configFile) { _ in nil }
+            return try RoutePlan.make(config, route, configFile: configFile, key: key, entry: entry) { _ in nil }
         }
         let scores = self.scores(taskType: route.taskType)
-        return try RoutePlan.make(config, route, configFile: configFile) { target in
+        return try RoutePlan.make(config, route, configFile: configFile, key: key, entry: entry) { target in
             guard let entry = try? host.providerIndex.resolve(target.provider) else { return nil }
             return scores[entry.qualifiedName]
         }
@@ -88,7 +90,7 @@ extension Router {
     public func decide(_ route: RouteRequest) throws(RouteFailure) -> String? {
         let now = breaker.clock()
         for step in try plan(route).steps {
-            guard let record = try? store.breaker(target: step.target) else { return step.target }
+            guard let record = try? store.breaker(target: step.key) else { return step.target }
             switch record.state {
             case .closed: return step.target
             case .open: if let until = record.openUntil, now >= until { return step.target }

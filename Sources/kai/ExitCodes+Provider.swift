@@ -31,7 +31,7 @@ extension ExitCodes {
     /// 69; a high-risk request naming a provider that is not strong is a usage error.
     static func forRouteFailure(_ failure: RouteFailure) -> Int32 {
         switch failure {
-        case .call(let error, _): forProviderError(error)
+        case .call(let error, _), .fallbackNotLoaded(let error, _, _): forProviderError(error)
         case .retryAfterPastDeadline: providerFailed
         case .allOpen, .noStrongTarget, .noTargets: unavailable
         case .notStrong: usage

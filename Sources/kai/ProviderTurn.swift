@@ -49,8 +49,8 @@ final class ProviderTurn: Sendable {
     /// Asks the router for an answer to `request`; with `stream`, prints
     /// each text delta as it arrives. A fallback hop is announced on stderr
     /// ("kai: openai/a failed (unavailable); trying local", or "skipped
-    /// (circuit open)"), after ending
-    /// any line the failed target had started.
+    /// (circuit open)"); a failed target that had printed part of its answer
+    /// gets a marker line on stdout after it (stoppedMarker).
     func run(_ runtime: KaiRuntime, route: RouteRequest, request: [UInt8], stream: Bool, timeout: Double?) -> Result<RoutedResult, RouteFailure> {
         let print: ToolEventHandler = { [self] event in
             // Decided before printing: a Ctrl-C prompted by this delta stops the next one.
@@ -70,7 +70,11 @@ final class ProviderTurn: Sendable {
         let host = runtime.host, store = runtime.store
         let options = CallOptions(timeout: timeout, cancellation: token, onEvent: stream ? print : nil, taskType: route.taskType)
         let onFallback: @Sendable (RouteHop, String) -> Void = { [self] hop, next in
-            if printed.exchange(false, ordering: .acquiringAndReleasing) { Console.raw(1, "\n") }
+            if printed.exchange(false, ordering: .acquiringAndReleasing) {
+                // The failed target's partial answer stays on stdout: say where it
+                // stops, there, so a reader of stdout alone is not misled.
+                Console.raw(1, "\n" + Self.stoppedMarker(hop, next: next) + "\n")
+            }
             let what = hop.errorKind == RouteHop.circuitOpen ? "skipped" : "failed"
             Console.note("kai: \(TerminalText.visible(hop.target)) \(what) (\(hop.label)); trying \(TerminalText.visible(next))")
         }
@@ -81,8 +85,13 @@ final class ProviderTurn: Sendable {
         do throws(RouteFailure) {
             return .success(try runtime.router.call(request: request, route: route, options: options, onFallback: onFallback) { [self] target, options in
                 let guarded = guardInProcess(host, target, request: request, store: store, options: options)
-                // Lost the race: the watchdog is reporting the call and ending kai.
-                defer { if guarded?.finished() == false { CallWatchdog.park() } }
+                defer {
+                    // Lost the race: the watchdog is reporting the call and ending kai.
+                    if guarded?.finished() == false { CallWatchdog.park() }
+                    // A finished attempt's watchdog guards nothing: a fallback to a
+                    // worker must see a second Ctrl-C end kai by SIGINT.
+                    if guarded != nil { watchdog.withLock { $0 = nil } }
+                }
                 do throws(CallError) {
                     return .success(try host.callProvider(target, request: request, options: options))
                 } catch {
@@ -92,6 +101,12 @@ final class ProviderTurn: Sendable {
         } catch {
             return .failure(error)
         }
+    }
+
+    /// The stdout line between a failed target's partial answer and the fallback's:
+    /// "[kai: openai/a stopped mid-answer (unavailable); the answer from local follows]".
+    static func stoppedMarker(_ hop: RouteHop, next: String) -> String {
+        "[kai: \(TerminalText.visible(hop.target)) stopped mid-answer (\(hop.label)); the answer from \(TerminalText.visible(next)) follows]"
     }
 
     /// Starts the watchdog of a call to an in-process provider; nil for a

@@ -39,7 +39,7 @@ struct ProvidersList: ParsableCommand {
             let name = ProviderNames.name(of: entry, among: providers)
             table.rows.append([
                 name, entry.plugin.id, entry.plugin.status.rawValue, entry.capability.streaming ? "yes" : "no",
-                Self.tier(name, router), Self.circuit(name, router), entry.capability.models.joined(separator: ", "),
+                Self.tier(name, router), Self.circuit(name, entry, router), entry.capability.models.joined(separator: ", "),
             ])
         }
         Console.out(table.visible().render())
@@ -47,7 +47,7 @@ struct ProvidersList: ParsableCommand {
         var targets = TextTable(header: ["TARGET", "TIER", "CIRCUIT", "FALLBACKS"])
         for target in router.config.targets {
             targets.rows.append([
-                target.name, target.tier.rawValue, router.breaker.describe(target.name),
+                target.name, target.tier.rawValue, router.breaker.describe(router.key(target.name)),
                 target.fallbacks.isEmpty ? "-" : target.fallbacks.joined(separator: ", "),
             ])
         }
@@ -56,20 +56,21 @@ struct ProvidersList: ParsableCommand {
 
     /// The router tier of a provider name: its target's, else standard.
     static func tier(_ name: String, _ router: Router) -> String {
-        (router.config.target(named: name)?.tier ?? .standard).rawValue
+        (router.configTarget(name)?.tier ?? .standard).rawValue
     }
 
-    /// A provider's circuit: its own breaker's state, or, when router
-    /// targets name its models ("openai/gpt-4o"), the state of those that
-    /// are not closed — a breaker is kept per target, so the provider's own
-    /// row would otherwise read "closed" while its only target is open.
-    static func circuit(_ name: String, _ router: Router) -> String {
-        let keys = [name] + router.config.targets.map(\.name).filter { $0.hasPrefix(name + "/") }
+    /// A provider's circuit: the states of its breakers that are not closed.
+    /// A breaker is kept per provider and model, under the provider's
+    /// qualified name (TargetKey), however -m or the config spelled it; shown
+    /// with the provider's listed name ("openai/gpt-4o: open until …").
+    static func circuit(_ name: String, _ entry: CapabilityIndex.Entry, _ router: Router) -> String {
+        let qualified = entry.qualifiedName
+        let keys = ((try? router.store.breakers()) ?? [:]).keys.filter { $0 == qualified || $0.hasPrefix(qualified + "/") }.sorted()
         let troubled = keys.map { ($0, router.breaker.describe($0)) }.filter { $0.1 != "closed" }
         guard !troubled.isEmpty else { return "closed" }
         if troubled.count == 1 {
             let (key, state) = troubled[0]
-            return key == name ? state : "\(key): \(state)"
+            return key == qualified ? state : "\(name)\(key.dropFirst(qualified.count)): \(state)"
         }
         return "\(troubled.count) targets not closed (see Router targets)"
     }
@@ -85,7 +86,7 @@ struct ProvidersList: ParsableCommand {
             "streaming": .bool(entry.capability.streaming),
             "models": .array(entry.capability.models.map(JSONValue.string)),
             "tier": .string(tier(name, router)),
-            "circuit": .string(circuit(name, router)),
+            "circuit": .string(circuit(name, entry, router)),
         ])
     }
 }

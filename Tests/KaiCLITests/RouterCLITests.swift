@@ -183,3 +183,59 @@ import Testing
         #expect(probe.finish().status == 130)
     }
 }
+
+/// A fallback after the failed target streamed part of its answer: stdout
+/// marks where that partial answer stops, and kai chat keeps only the
+/// fallback's reply in its history.
+@Suite struct RouterPartialAnswerCLITests {
+    static let chain = """
+        router:
+          targets:
+            - name: openai/a:drop
+              fallbacks: [openai/b:text]
+        """
+
+    @Test func prompt_afterAStreamCutMidAnswer_marksThePartialAnswerOnStdout() throws {
+        let workspace = try RouterCLITests.Workspace("partial", router: Self.chain)
+        let outcome = try workspace.kai(["prompt", "-m", "openai/a:drop", "hi"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout == "Hello, \n[kai: openai/a:drop stopped mid-answer (unavailable); the answer from openai/b:text follows]\nHello, world!\n")
+        #expect(outcome.stderr == "kai: openai/a:drop failed (unavailable); trying openai/b:text\n")
+    }
+
+    @Test func chat_afterAStreamCutMidAnswer_marksIt_andTheNextTurnStillAnswers() throws {
+        let workspace = try RouterCLITests.Workspace("partial-chat", router: Self.chain)
+        let outcome = try KaiProcess.run(["chat", "-m", "openai/a:drop", "--config", workspace.config, "--no-bundled-plugins"],
+                                         stdin: "hi\n")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout == "Hello, \n[kai: openai/a:drop stopped mid-answer (unavailable); the answer from openai/b:text follows]\nHello, world!\n")
+    }
+}
+
+/// One breaker per server, however -m spells it: the provider's qualified
+/// name and the model key the breaker, the target's config entry and its
+/// fallbacks.
+@Suite struct RouterTargetKeyCLITests {
+    @Test func aQualifiedM_takesTheTargetsFallbacks_opensTheBreakerTheShortNameSees_andProvidersListShowsIt() throws {
+        let workspace = try RouterCLITests.Workspace("target-key", router: """
+            router:
+              breaker: { failures: 1, cooldown_s: 600 }
+              targets:
+                - name: openai/down:text
+                  fallbacks: [openai/b:text]
+            """)
+        let first = try workspace.kai(["prompt", "-m", "dev.kai.openai.openai/down:text", "hi"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == "Hello, world!\n")
+        #expect(first.stderr == "kai: dev.kai.openai.openai/down:text failed (unavailable); trying openai/b:text\n")
+
+        let second = try workspace.kai(["prompt", "-m", "openai/down:text", "hi"])
+        #expect(second.stdout == "Hello, world!\n")
+        #expect(second.stderr == "kai: openai/down:text skipped (circuit open); trying openai/b:text\n")
+
+        let listed = try workspace.kai(["providers", "list"])
+        let lines = listed.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[1].hasPrefix("openai  dev.kai.openai  active  yes        standard  openai/down:text: open until "), "\(listed.stdout)")
+        #expect(lines[5].hasPrefix("openai/down:text  standard  open until "), "\(listed.stdout)")
+    }
+}

@@ -91,7 +91,7 @@ import Testing
         #expect(routed.target == "openai/b:text")
         #expect(routed.hops.map(\.errorKind) == ["invalidOutput"])
         #expect(routed.hops.first?.message.hasPrefix(#"provider "test.retry.busy" returned invalid JSON: "#) == true, "\(routed.hops)")
-        #expect(try world.runtime.store.breaker(target: "busy/not-json").failureTimes.count == 1)
+        #expect(try world.runtime.store.breaker(target: world.router.key("busy/not-json")).failureTimes.count == 1)
     }
 
     @Test func theCallsOwnDeadline_endsTheChain_withoutAHop() throws {
