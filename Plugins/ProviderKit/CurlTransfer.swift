@@ -97,7 +97,10 @@ package final class CurlTransfer: @unchecked Sendable {
                 return code == CURLE_OK ? .completed(status: status) : .failed(code: code.rawValue, status: status)
             }
             if waiter.deadlinePassed { return .deadlineExceeded }
-            if waiter.isCancelled { return .cancelled }
+            // The host's is_cancelled is also true once the deadline has
+            // passed, which can happen between the two checks: ask the clock
+            // again, so a deadline is reported as one.
+            if waiter.isCancelled { return waiter.deadlinePassed ? .deadlineExceeded : .cancelled }
             var idleLeft = Int.max
             if let idleLimit {
                 let silent = CallWaiter.now() - receiver.lastBytes

@@ -23,10 +23,16 @@ final class CallControl: @unchecked Sendable {
     /// Why generation must end now, or nil to go on.
     func stopReason() -> ProviderError? {
         guard let host, let call else { return nil }
-        if let deadline = host.pointee.deadline, deadline(host, call) != Int64.max, now() >= deadline(host, call) {
-            return .deadlineExceeded
+        let deadlinePassed = {
+            guard let deadline = host.pointee.deadline, deadline(host, call) != Int64.max else { return false }
+            return self.now() >= deadline(host, call)
         }
-        if let isCancelled = host.pointee.is_cancelled, isCancelled(host, call) { return .cancelled }
+        if deadlinePassed() { return .deadlineExceeded }
+        // is_cancelled is also true once the deadline has passed, which can
+        // happen between the two checks: a deadline is reported as one.
+        if let isCancelled = host.pointee.is_cancelled, isCancelled(host, call) {
+            return deadlinePassed() ? .deadlineExceeded : .cancelled
+        }
         return nil
     }
 
