@@ -9,11 +9,11 @@ import Testing
 /// drops the connection — through the host, as a user sees it — and that
 /// a cancel or a deadline ends a call blocked on a silent server.
 @Suite struct OpenAIErrorTests {
-    let server: ScriptedServer
+    let server: ScriptedOpenAIServer
     let host: OpenAIHost
 
     init() throws {
-        server = try ScriptedServer()
+        server = try ScriptedOpenAIServer()
         host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL))
     }
 
@@ -144,7 +144,7 @@ import Testing
 /// cancel fd extension: is_cancelled polled while curl waits.
 @Suite struct OpenAICancelFallbackTests {
     @Test func withoutTheCancelFD_aCancelStillEndsACallOnASilentServer() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let provider = try OpenAIFixtures.harness(server, offersCancelFD: false)
         let state = CallState()
         Thread {
@@ -158,7 +158,7 @@ import Testing
     }
 
     @Test func withTheCancelFD_theStreamEndsWithOneErrorEvent() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let provider = try OpenAIFixtures.harness(server)
         let state = CallState()
         Thread {
@@ -173,7 +173,7 @@ import Testing
     }
 
     @Test func deadline_endsTheCallWithDeadlineExceeded() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let provider = try OpenAIFixtures.harness(server)
         let outcome = provider.invoke(OpenAIFixtures.request("hang"), timeout: 0.3) { _ in KAI_EVENT_CONTINUE }
         #expect(outcome.code == KAI_ERR_DEADLINE_EXCEEDED)

@@ -17,7 +17,7 @@ enum OpenAIFixtures {
         return .object(config)
     }
 
-    static func harness(_ server: ScriptedServer, endpoint: JSONObject = [:], top: JSONObject = [:],
+    static func harness(_ server: ScriptedOpenAIServer, endpoint: JSONObject = [:], top: JSONObject = [:],
                         offersCancelFD: Bool = true) throws -> ProviderHarness {
         try ProviderHarness(path: pluginPath, config: config(server.baseURL, endpoint: endpoint, top: top), offersCancelFD: offersCancelFD)
     }

@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func callProvider_streamsTextAndReturnsTheValidatedResponse() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL))
         let (result, error, events) = host.stream(OpenAIFixtures.request("text"))
         #expect(error == nil)
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func sinkAnsweringStop_returnsTheTextSoFarAsStopped() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL))
         let result = try host.host.callProvider("openai", request: Array(OpenAIFixtures.request("text").utf8),
                                                 options: CallOptions(onEvent: { _ in .stop }))
@@ -47,7 +47,7 @@ import Testing
 
     @Test(arguments: [PluginIsolation.process, .sandbox])
     func inAWorkerProcess_streamsAndCancels(isolation: PluginIsolation) throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL), isolation: isolation)
         let (result, error, events) = host.stream(OpenAIFixtures.request("tool-interleaved"))
         #expect(error == nil)
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func callProvider_withModelSuffix_streamsAToolCall() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL))
         let request = #"{"messages": [{"role": "user", "content": "weather?"}]}"#
         let (result, error, events) = host.stream(request, provider: "openai/tool-openai")
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func request_mapsToolsToolChoiceAndHistoryToTheOpenAIWire() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL))
         let request: JSONValue = [
             "model": "text", "max_tokens": 50, "temperature": 0.5, "stop": ["END"], "seed": 7,
@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func routing_endpointPrefixModelListsAndDefault() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let config: JSONValue = ["endpoints": [
             ["name": "first", "base_url": .string(server.baseURL), "models": ["length", "unicode"]],
             ["name": "second", "base_url": .string(server.baseURL)],
@@ -122,7 +122,7 @@ import Testing
     }
 
     @Test func consecutiveCalls_reuseOneConnection() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL))
         var connections: [JSONValue?] = []
         for model in ["text", "tool-openai", "unicode"] {
@@ -135,7 +135,7 @@ import Testing
     }
 
     @Test func parallelCalls_onOneInstance_allSucceed() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL))
         let contents = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 6) { index in
@@ -146,7 +146,7 @@ import Testing
     }
 
     @Test func listModels_configuredListsOrTheServersModels() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let configured = OpenAIHost(config: OpenAIFixtures.config(server.baseURL, endpoint: ["models": ["a", "b"]]))
         let models = try configured.host.listModels(provider: "openai")
         #expect(models.map(\.id) == ["a", "b"])

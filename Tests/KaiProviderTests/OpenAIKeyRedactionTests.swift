@@ -17,19 +17,19 @@ import Testing
         return (0...(key.count - 6)).contains { text.contains(String(key[$0..<($0 + 6)])) }
     }
 
-    static func plainConfigHost(_ server: ScriptedServer) -> OpenAIHost {
+    static func plainConfigHost(_ server: ScriptedOpenAIServer) -> OpenAIHost {
         OpenAIHost(config: OpenAIFixtures.config(server.baseURL, endpoint: ["api_key_secret": "openai_key"],
                                                  top: ["openai_key": .string(key)]))
     }
 
-    static func secretsHost(_ server: ScriptedServer) -> OpenAIHost {
+    static func secretsHost(_ server: ScriptedOpenAIServer) -> OpenAIHost {
         OpenAIHost(config: OpenAIFixtures.config(server.baseURL, endpoint: ["api_key_secret": "openai_key"]),
                    secrets: ["openai_key": key])
     }
 
     @Test(arguments: ["plain config value", "secrets mechanism"])
     func keyCrossingTheErrorTextCut_isRedactedBeforeTheCut(_ source: String) throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = source == "secrets mechanism" ? Self.secretsHost(server) : Self.plainConfigHost(server)
         let filler = String(repeating: "x", count: 180)
         let streamed = host.stream(OpenAIFixtures.request("leak-at-cut")).error
@@ -46,7 +46,7 @@ import Testing
 
     @Test(arguments: ["plain config value", "secrets mechanism"])
     func keyCrossingTheErrorBodyCap_leavesNoStartOfItInTheMessage(_ source: String) throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = source == "secrets mechanism" ? Self.secretsHost(server) : Self.plainConfigHost(server)
         for error in [host.stream(OpenAIFixtures.request("fail-500-padded")).error,
                       host.complete(OpenAIFixtures.request("fail-500-padded")).error] {
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func keyTheHostDoesNotKnow_echoedInContentSplitAcrossEventsAndInTheModel_neverPassesThePlugin() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = Self.plainConfigHost(server)
         let streamed = host.stream(OpenAIFixtures.request("echo-key"))
         let text = streamed.events.compactMap { if case .textDelta(let text) = $0 { text } else { nil } }.joined()
@@ -81,7 +81,7 @@ import Testing
     /// in the decoded arguments.
     @Test(arguments: ["echo-key-tool", "echo-key-tool-escaped"])
     func keyTheHostDoesNotKnow_splitAcrossToolCallArguments_neverPassesThePlugin(model: String) throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = Self.plainConfigHost(server)
         let streamed = host.stream(OpenAIFixtures.request(model))
         let arguments = streamed.events.compactMap { if case .toolCallDelta(_, _, _, let text) = $0 { text } else { nil } }.joined()
@@ -98,7 +98,7 @@ import Testing
     /// first letter a JSON escape split between deltas: cut from the deltas
     /// and the content, streamed and not.
     @Test func keyTheHostDoesNotKnow_inAJSONAnswerWithEscapes_neverPassesThePlugin() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = Self.plainConfigHost(server)
         let request: JSONValue = ["model": "echo-key-json-escaped", "messages": [["role": "user", "content": "hi"]],
                                   "response_format": ["type": "json_schema", "schema": ["type": "object"]]]
@@ -113,7 +113,7 @@ import Testing
     }
 
     @Test func keyTheHostDoesNotKnow_echoedInTheModelList_isRedacted() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let host = Self.plainConfigHost(server)
         let ids = try host.host.listModels(provider: "openai").map(\.id)
         #expect(ids.contains("echo-<api key>"))

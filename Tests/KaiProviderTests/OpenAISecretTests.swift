@@ -11,7 +11,7 @@ import Testing
     static let key = "sk-kai-test-PLANTED-7f3a9c1e5b2d4086"
 
     /// Every provider path, each leaving text behind.
-    static func everyPath(_ host: OpenAIHost, server: ScriptedServer) -> [String] {
+    static func everyPath(_ host: OpenAIHost, server: ScriptedOpenAIServer) -> [String] {
         var seen: [String] = []
         func record(_ outcome: (result: ProviderResult?, error: CallError?, events: [ToolEvent])) {
             seen.append(outcome.result.map { String(decoding: $0.json, as: UTF8.self) } ?? "")
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func keyFromTheSecretsMechanism_neverAppears_butReachesTheServer() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let config = OpenAIFixtures.config(server.baseURL, endpoint: ["api_key_secret": "openai_key"])
         let host = OpenAIHost(config: config, secrets: ["openai_key": Self.key])
         let seen = Self.everyPath(host, server: server)
@@ -59,7 +59,7 @@ import Testing
     /// The key as a plain config value, unknown to the host's scrubber: the
     /// plugin alone must keep it out (a 401 body echoing it included).
     @Test func keyTheHostDoesNotKnow_isKeptOutByThePluginItself() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let config = OpenAIFixtures.config(server.baseURL, endpoint: ["api_key_secret": "openai_key"], top: ["openai_key": .string(Self.key)])
         let host = OpenAIHost(config: config)
         let seen = Self.everyPath(host, server: server)

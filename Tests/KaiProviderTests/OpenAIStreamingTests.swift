@@ -8,11 +8,11 @@ import Testing
 @Suite struct OpenAIStreamingTests {
     /// 12 tokens in at $2/1M and 5 out at $10/1M, computed as the plugin does.
     static let cost = 12.0 / 1e6 * 2.0 + 5.0 / 1e6 * 10.0
-    let server: ScriptedServer
+    let server: ScriptedOpenAIServer
     let provider: ProviderHarness
 
     init() throws {
-        server = try ScriptedServer()
+        server = try ScriptedOpenAIServer()
         provider = try OpenAIFixtures.harness(server, endpoint: ["price_input_per_1m": .number(2), "price_output_per_1m": .number(10)])
     }
 

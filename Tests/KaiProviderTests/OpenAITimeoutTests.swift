@@ -7,11 +7,11 @@ import Testing
 /// timeout_s while streaming is the longest wait for the server's next
 /// bytes, not a cap on the whole answer; the call's deadline still is one.
 @Suite struct OpenAITimeoutTests {
-    let server: ScriptedServer
+    let server: ScriptedOpenAIServer
     let host: OpenAIHost
 
     init() throws {
-        server = try ScriptedServer()
+        server = try ScriptedOpenAIServer()
         host = OpenAIHost(config: OpenAIFixtures.config(server.baseURL, endpoint: ["timeout_s": 1]))
     }
 

@@ -1,16 +1,17 @@
 import CKaiABI
 import KaiJSON
+import KaiTestSupport
 import Testing
 
 /// The kit's error details carry, beside the message, the HTTP status and
 /// the server's Retry-After as integers (kai_provider.h, ERROR DETAILS), so
 /// a router can act on them without parsing words.
 @Suite struct ProviderErrorDetailsTests {
-    let server: ScriptedServer
+    let server: ScriptedOpenAIServer
     let harness: ProviderHarness
 
     init() throws {
-        server = try ScriptedServer()
+        server = try ScriptedOpenAIServer()
         harness = try OpenAIFixtures.harness(server)
     }
 

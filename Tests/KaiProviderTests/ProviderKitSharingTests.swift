@@ -11,7 +11,7 @@ import Testing
 /// pools, types) and both work, one call after the other and at once.
 @Suite struct ProviderKitSharingTests {
     @Test func openaiAndAnthropic_inOneHost_bothAnswer() throws {
-        let scripted = try ScriptedServer()
+        let scripted = try ScriptedOpenAIServer()
         let transcripts = try TranscriptServer(transcripts: "anthropic")
         let sources = [
             PluginSource(path: OpenAIFixtures.pluginPath, settings: PluginSettings(config: OpenAIFixtures.config(scripted.baseURL))),

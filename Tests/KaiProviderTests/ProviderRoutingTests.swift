@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func openai_anEndpointThatCouldNotBeAsked_failsTheCallUnavailable() throws {
-        let server = try ScriptedServer()
+        let server = try ScriptedOpenAIServer()
         let closed = "http://127.0.0.1:\(OpenAIFixtures.closedPort())/v1"
         let config: JSONValue = ["endpoints": [["name": "a", "base_url": .string(closed)], ["name": "b", "base_url": .string(server.baseURL)]]]
         let outcome = try ProviderHarness(path: OpenAIFixtures.pluginPath, config: config).invoke(request("not-served-anywhere"))
