@@ -29,7 +29,27 @@ import Testing
     }
 
     @Test func httpErrors_sayTheStatusAndTheServersWords_streamedAndNot() {
-        for (model, code, message) in httpFaults {
+        expect(httpFaults)
+    }
+
+    /// Statuses without a case of their own: a 4xx is the caller's request
+    /// (INVALID_INPUT, so the router neither falls back nor blames the
+    /// endpoint), a 3xx a wrong base_url, and only 408, 425, 429 and 5xx say
+    /// the endpoint may answer if asked again (UNAVAILABLE). Every HTTP
+    /// plugin shares the kit's mapping.
+    @Test func unlistedStatuses_blameTheRequestOrBaseURL_onlyTransientOnesAreUnavailable() {
+        expect([
+            ("fail-405", .invalidInput, "endpoint replay (\(url)) rejected the request: HTTP 405: HTTP 405"),
+            ("fail-410", .invalidInput, "endpoint replay (\(url)) rejected the request: HTTP 410: HTTP 410"),
+            ("fail-301", .invalidInput, "endpoint replay (\(url)) answered with a redirect (HTTP 301: HTTP 301); check base_url in the plugin's config"),
+            ("fail-408", .unavailable, "endpoint replay (\(url)) timed out or refused the request for now: HTTP 408: HTTP 408; retry"),
+            ("fail-425", .unavailable, "endpoint replay (\(url)) timed out or refused the request for now: HTTP 425: HTTP 425; retry"),
+        ])
+    }
+
+    /// Each model's error has the code and message given, streamed and not.
+    private func expect(_ faults: [(String, ResultCode, String)]) {
+        for (model, code, message) in faults {
             for error in [host.stream(AnthropicFixtures.request(model)).error, host.complete(AnthropicFixtures.request(model)).error] {
                 #expect(error?.code == code, "\(model)")
                 #expect(error?.description == "\(AnthropicFixtures.provider) (\(code)): \(message)", "\(model)")

@@ -45,7 +45,7 @@ final class LlamaServer: @unchecked Sendable {
         var seen: [String] = []
         let handle = errors.fileHandleForReading
         while true {
-            let line = ScriptedOpenAIServer.readLine(handle)
+            let line = FixtureServer.readLine(handle)
             if line.contains("Uvicorn running on") { break }
             guard !line.isEmpty || process.isRunning else {
                 throw FixtureError(message: "llama_cpp.server exited before listening:\n" + seen.suffix(10).joined(separator: "\n"))
