@@ -12,6 +12,12 @@ enum EvalGeneration {
     /// status when it cannot serve the run) when it is not.
     static func run(_ generation: EvalGenerationOptions, runtime options: RuntimeOptions, problems: [EvalProblem],
                     samplesPath: String, resume: Bool) throws -> GenerationSummary {
+        // Ctrl-C is routed before the runtime opens: libdispatch arms a
+        // signal source asynchronously after resume(), and a SIGINT that
+        // comes before it is armed meets SIG_IGN and is lost. Opening the
+        // runtime (loading plugins) gives it ample time before the first call.
+        let token = CancellationToken()
+        let interrupt = GenerationInterrupt(token)
         let runtime = try options.openRuntime()
         let name = generation.provider
         do throws(CallError) {
@@ -20,8 +26,6 @@ enum EvalGeneration {
             CallRecording.confirm(runtime, callSucceeded: false)
             throw ExitCodes.fail(ExitCodes.providerMessage(error), ExitCodes.forProviderError(error))
         }
-        let token = CancellationToken()
-        let interrupt = GenerationInterrupt(token)
         let host = runtime.host
         let display = GenerationProgressDisplay()
         let summary: GenerationSummary
