@@ -19,6 +19,13 @@ public struct CallOptions: Sendable {
     /// Providers: the targets a router tried before this call (fallbacks
     /// taken, open circuits skipped), recorded with this call's log row.
     public var routeHops: [RouteHop] = []
+    /// Runs the call nested under a running call (an AgentScope's tool,
+    /// provider and agent calls): deadline, cancellation, depth and scope
+    /// are inherited from it.
+    public var parent: ParentCall?
+    /// The run this call belongs to (the root agent call of `kai run`);
+    /// nested calls inherit their parent's. See AgentScope.
+    public var scope: (any AgentScope)?
 
     public init(timeout: Double? = nil, cancellation: CancellationToken? = nil, outputLimit: Int = 16 << 20,
                 onEvent: ToolEventHandler? = nil, taskType: String? = nil) {

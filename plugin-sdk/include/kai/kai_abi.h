@@ -1,5 +1,5 @@
 /*
- * kai_abi.h — Kai plugin ABI, version 1 (minor 1): versions, result codes, basic types,
+ * kai_abi.h — Kai plugin ABI, version 1 (minor 2): versions, result codes, basic types,
  * and the thread-rule vocabulary used by every other header.
  *
  * This folder is the whole contract between Kai and a plugin. A plugin
@@ -45,8 +45,12 @@ extern "C" {
  *  1.0: tools, host services, events.
  *  1.1: the provider contract (kai_provider.h): kai_call.operation, model
  *       listing at run time, the cancel wake-up fd, providers parallel by
- *       default. A plugin built against 1.0 headers loads and works unchanged. */
-#define KAI_ABI_MINOR 1
+ *       default. A plugin built against 1.0 headers loads and works unchanged.
+ *  1.2: the agent contract (kai_agent.h): agents stream TEXT_DELTA and the
+ *       new STEP event, and get host services for agents (tool calls under
+ *       approval, delegation, the session) as extension "kai.host.agent/1".
+ *       Plugins built against 1.0 or 1.1 headers load and work unchanged. */
+#define KAI_ABI_MINOR 2
 
 /** Marks the one symbol a plugin exports; build with -fvisibility=hidden. */
 #if defined(__GNUC__) || defined(__clang__)

@@ -18,7 +18,8 @@
  *
  * A tool or agent given kai_call.events sends only PROGRESS events (and may
  * send USAGE); it sends no terminal event — its return code and output are
- * the result. STOP from such a sink means "the caller wants this call to end
+ * the result. From minor 2 an agent may also send TEXT_DELTA and STEP
+ * (kai_agent.h); the host drops those from plugins of older minors. STOP from such a sink means "the caller wants this call to end
  * early": treat it like is_cancelled() turning true.
  */
 #ifndef KAI_EVENTS_H

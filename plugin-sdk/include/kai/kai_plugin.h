@@ -24,6 +24,7 @@
 #define KAI_PLUGIN_H
 
 #include "kai_abi.h"
+#include "kai_agent.h"
 #include "kai_events.h"
 #include "kai_host.h"
 #include "kai_output.h"
