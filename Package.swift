@@ -46,6 +46,9 @@ let package = Package(
         .library(name: "KaiPluginLocal", type: .dynamic, targets: ["KaiPluginLocal"]),
         .library(name: "KaiPluginAnthropic", type: .dynamic, targets: ["KaiPluginAnthropic"]),
         .library(name: "KaiPluginOllama", type: .dynamic, targets: ["KaiPluginOllama"]),
+        // .library(name: "KaiPluginAgents", type: .dynamic, targets: ["KaiPluginAgents"]),  // issue 13: uncommented with its plugin
+        // .library(name: "KaiPluginCoder", type: .dynamic, targets: ["KaiPluginCoder"]),  // issue 13: uncommented with its plugin
+        // .library(name: "KaiPluginSandbox", type: .dynamic, targets: ["KaiPluginSandbox"]),  // issue 13: uncommented with its plugin
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -130,6 +133,18 @@ let package = Package(
             path: "Plugins/Ollama/Sources"
         ),
 
+        // Bundled agents (ABI 1.2, kai_agent.h), built only from host
+        // services: the tool-calling `assistant` and the `supervisor` in
+        // Swift; the `coder` in plain C against the SDK header alone.
+        .target(name: "KaiPluginAgents", dependencies: ["CKaiABI", "KaiJSON"], path: "Plugins/Agents/Swift"),
+        .target(
+            name: "KaiPluginCoder", dependencies: ["CKaiABI"], path: "Plugins/Agents/Coder",
+            cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden"])]
+        ),
+        // The `sandbox_run` tool: code run in Kai's sandbox under the
+        // operator's limits, so agents (the coder) can test what they write.
+        .target(name: "KaiPluginSandbox", dependencies: ["CKaiABI", "KaiJSON", "KaiSandbox"], path: "Plugins/SandboxTool"),
+
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.
         .target(
@@ -182,6 +197,8 @@ let package = Package(
         .testTarget(name: "KaiEvalTests", dependencies: ["KaiEval", "KaiTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KaiSandboxTests", dependencies: ["KaiSandbox", "KaiTestSupport"], path: "sandbox/Tests/KaiSandboxTests"),
         .testTarget(name: "KaiRuntimeTests", dependencies: ["KaiRuntime", "KaiCore", "KaiRegistry", "KaiJSON", "KaiTestSupport"]),
+        // Bundled agents run by a real runtime against scripted and real servers.
+        .testTarget(name: "KaiAgentTests", dependencies: ["KaiRuntime", "KaiCore", "KaiRegistry", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiRegistryTests", dependencies: ["KaiRegistry", "KaiTestSupport"], path: "registry/Tests/KaiRegistryTests"),
         // The launcher's C functions called directly: the cgroup v2 files a
         // v1 machine cannot give v2 (memory, pids), on a directory laid out

@@ -1,0 +1,1 @@
+// Replaced by the agents plugin (issue 13).
