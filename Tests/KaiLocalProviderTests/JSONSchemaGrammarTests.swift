@@ -111,7 +111,9 @@ struct JSONSchemaGrammarTests {
          #""minLength" 5 is above "maxLength" 2 at : no value satisfies the schema"#),
         (#"{"type": "array", "items": {"type": "integer"}, "minItems": 3, "maxItems": 1}"#,
          #""minItems" 3 is above "maxItems" 1 at : no value satisfies the schema"#),
-        (#"{"type": "string", "maxLength": 2001}"#,
+        (#"{"type": "string", "minLength": 2001}"#,
+         #""minLength" at /minLength must be an integer from 0 to 2000 for the local provider's grammar"#),
+        (#"{"type": "string", "maxLength": -1}"#,
          #""maxLength" at /maxLength must be an integer from 0 to 2000 for the local provider's grammar"#),
         // A keyword beside anyOf/oneOf/enum would be dropped: refused.
         (#"{"type": "object", "properties": {"a": {"type": "integer"}}, "anyOf": [{"required": ["a"]}]}"#,
@@ -121,6 +123,15 @@ struct JSONSchemaGrammarTests {
     ])
     func unsupportedSchemas_failNamingTheKeywordAndWhere(schemaText: String, message: String) throws {
         #expect(throws: GrammarError(message)) { try LocalGrammar.value(try schema(schemaText)) }
+    }
+
+    /// A maximum past what llama.cpp's grammar counts (the calculate tool's
+    /// 10000-character expression) is left to the host's validation of the
+    /// finished arguments rather than refusing the tool.
+    @Test func anUpperBoundPastTheGrammarsCount_isLeftToTheHost() throws {
+        let grammar = try LocalGrammar.value(schema(#"{"type": "object", "properties": {"e": {"type": "string", "minLength": 1, "maxLength": 10000}, "l": {"type": "array", "maxItems": 5000}}, "required": ["e", "l"]}"#))
+        #expect(grammar.contains("char+") || grammar.contains("char)+") || grammar.contains("char*"))
+        #expect(!grammar.contains("10000") && !grammar.contains("4999") && !grammar.contains("1999"))
     }
 
     /// Every value the grammar allows is JSON Kai reads: no exponent past a

@@ -170,7 +170,12 @@ struct JSONSchemaGrammar {
     /// value satisfies (and llama.cpp's parser would loop on it, unsigned).
     private func bounds(_ object: JSONObject, _ low: String, _ high: String, at pointer: String) throws(GrammarError) -> (Int, Int?) {
         let minimum = try count(object, low, at: pointer) ?? 0
-        let maximum = try count(object, high, at: pointer)
+        // An upper bound past what the grammar can count is left to the
+        // host, which validates the finished value against the schema
+        // anyway: bundled tools cap strings at 10000 characters, and
+        // refusing their schemas would keep the local model from them.
+        let maximum = object[high]?.intValue.map { $0 > Self.maxRepetitions && $0 >= minimum } == true
+            ? nil : try count(object, high, at: pointer)
         if let maximum, minimum > maximum {
             throw GrammarError("\"\(low)\" \(minimum) is above \"\(high)\" \(maximum) at \(pointer): no value satisfies the schema")
         }
