@@ -98,7 +98,7 @@ struct JSONSchemaGrammarTests {
     }
 
     @Test(arguments: [
-        (#"{"type": "object", "properties": {"code": {"type": "string", "pattern": "^[A-Z]+$"}}}"#,
+        (#"{"type": "object", "properties": {"code": {"type": "string", "pattern": "^[A-Z]+$"}}, "required": ["code"]}"#,
          #"the local provider cannot constrain generation to the JSON Schema keyword "pattern" (at /properties/code/pattern); it supports type, properties, required, enum, const, items, anyOf, oneOf, minLength, maxLength, minItems and maxItems"#),
         (#"{"type": "integer", "minimum": 0}"#,
          #"the local provider cannot constrain generation to the JSON Schema keyword "minimum" (at /minimum); it supports type, properties, required, enum, const, items, anyOf, oneOf, minLength, maxLength, minItems and maxItems"#),
@@ -134,6 +134,16 @@ struct JSONSchemaGrammarTests {
         #expect(!grammar.contains("10000") && !grammar.contains("4999") && !grammar.contains("1999"))
     }
 
+    /// An optional member whose schema the grammar cannot express is left
+    /// out (the model never writes it); a required one is refused.
+    @Test func anOptionalMemberTheGrammarCannotExpress_isLeftOut() throws {
+        let grammar = try LocalGrammar.value(schema(#"{"type": "object", "properties": {"e": {"type": "string"}, "v": {"type": "object", "propertyNames": {"pattern": "^[a-z]+$"}}}, "required": ["e"]}"#))
+        #expect(grammar.contains(#""\"e\":""#) && !grammar.contains(#""\"v\":""#))
+        #expect(throws: GrammarError.self) {
+            try LocalGrammar.value(schema(#"{"type": "object", "properties": {"v": {"type": "object", "propertyNames": {"pattern": "^[a-z]+$"}}}, "required": ["v"]}"#))
+        }
+    }
+
     /// Every value the grammar allows is JSON Kai reads: no exponent past a
     /// double's range, no lone surrogate escape.
     @Test func numbersAndEscapes_stayWithinWhatKaisParserReads() throws {
@@ -148,7 +158,7 @@ struct JSONSchemaGrammarTests {
     }
 
     @Test func toolCall_unsupportedKeyword_namesTheTool() throws {
-        let tools = [GrammarTool(name: "add", inputSchema: try schema(#"{"type": "object", "properties": {"a": {"type": "number", "multipleOf": 2}}}"#))]
+        let tools = [GrammarTool(name: "add", inputSchema: try schema(#"{"type": "object", "properties": {"a": {"type": "number", "multipleOf": 2}}, "required": ["a"]}"#))]
         #expect(throws: GrammarError(#"tool "add": the local provider cannot constrain generation to the JSON Schema keyword "multipleOf" (at /properties/a/multipleOf); it supports type, properties, required, enum, const, items, anyOf, oneOf, minLength, maxLength, minItems and maxItems"#)) {
             try LocalGrammar.toolCall(tools, allowText: false)
         }

@@ -114,8 +114,14 @@ struct JSONSchemaGrammar {
             mandatory.append(try member(key, schema, parent: name, at: pointer))
         }
         for (key, schema) in properties where !required.contains(key) {
-            optional.append(try member(key, schema, parent: name, at: pointer))
+            // An optional member the grammar cannot express is left out:
+            // every value the model writes still satisfies the schema, and
+            // the tool stays usable (calculate's `variables` has
+            // propertyNames). A required one still fails.
+            guard let member = try? member(key, schema, parent: name, at: pointer) else { continue }
+            optional.append(member)
         }
+        if mandatory.isEmpty && optional.isEmpty { return rule(name, #""{" ws "}""#, usesWhitespace: true) }
         let separator = #""," ws "#
         var body = #""{" ws "#
         if mandatory.isEmpty {
