@@ -24,7 +24,11 @@ struct AgentHost: @unchecked Sendable {
         let agent = table.assumingMemoryBound(to: kai_host_agent_v1.self)
         // Every function pointer used here is in the first revision's table.
         guard agent.pointee.struct_size >= UInt32(MemoryLayout<kai_host_agent_v1>.size) else { return .failure(missing) }
-        return .success(AgentHost(host: host, call: call, agent: agent))
+        let opened = AgentHost(host: host, call: call, agent: agent)
+        // The table without a session: the host has the services, but this
+        // call is not part of a run.
+        guard !opened.sessionID.isEmpty else { return .failure(missing) }
+        return .success(opened)
     }
 
     var isCancelled: Bool { host.pointee.is_cancelled?(host, call) ?? false }
