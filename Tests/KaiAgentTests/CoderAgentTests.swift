@@ -97,15 +97,33 @@ import Testing
             "\(error.description)")
     }
 
-    /// A policy denying sandbox_run: nothing can be tested, so the coder
-    /// stops at once and says so rather than trying again.
-    @Test func sandboxDeniedByPolicy_givesUpSayingTheCodeCouldNotBeTested() throws {
-        let world = try CoderWorld("denied", extra: "approvals:\n  tools:\n    sandbox_run: {mode: deny}")
+    /// A call the policy says to ask about, with no terminal to ask: the
+    /// run refuses it, nothing can be tested, so the coder stops at once and
+    /// says so rather than trying again.
+    @Test func sandboxRefused_givesUpSayingTheCodeCouldNotBeTested() throws {
+        let world = try CoderWorld("refused", extra: "approvals:\n  tools:\n    sandbox_run: {mode: ask}")
         let (outcome, events) = try world.run(model: "code-pass") { $0.tests = Self.tests }
         #expect(outcome.status == .gaveUp, "\(outcome.message) \(String(describing: outcome.error))")
         #expect(outcome.message.hasPrefix("The code could not be tested: the sandbox_run call was refused: "), "\(outcome.message)")
-        #expect(outcome.message.contains("the operator's policy denies"), "\(outcome.message)")
+        #expect(outcome.message.contains("--approve"), "\(outcome.message)")
         #expect(events.attempts.map { $0["ok"] } == [false])
+        #expect(try world.server.requests().count == 1)
+    }
+
+    /// A policy denying sandbox_run keeps it out of the run's tools: the
+    /// coder fails before asking the model twice, naming what to change.
+    @Test func sandboxDeniedByPolicy_failsNamingTheTool() throws {
+        let world = try CoderWorld("denied", extra: "approvals:\n  tools:\n    sandbox_run: {mode: deny}")
+        let (outcome, _) = try world.run(model: "code-pass") {
+            $0.tests = Self.tests
+            $0.tools = []
+        }
+        #expect(outcome.status == .failed)
+        let error = try #require(outcome.error)
+        #expect(error.description.contains(
+            "the coder needs the sandbox_run tool (plugin dev.kai.sandbox), which this run does not offer: enable the plugin, "
+                + "do not deny the tool in the approvals policy, and name it when the run lists its tools (--tool sandbox_run)"),
+            "\(error.description)")
         #expect(try world.server.requests().count == 1)
     }
 

@@ -407,8 +407,9 @@ static kai_result coder_tool_failed(coder_run *run, kai_result r, const kai_sdk_
 {
     if (r == KAI_ERR_NOT_FOUND)
         return kai_sdk_fail(run->call->output, KAI_ERR_NOT_FOUND,
-                            "the coder needs the sandbox_run tool (plugin dev.kai.sandbox), which this run does not offer; "
-                            "enable the plugin, and allow the tool if the run lists tools (--tool sandbox_run)");
+                            "the coder needs the sandbox_run tool (plugin dev.kai.sandbox), which this run does not offer: "
+                            "enable the plugin, do not deny the tool in the approvals policy, and name it when the run lists "
+                            "its tools (--tool sandbox_run)");
     if (!coder_denied(r, result)) return coder_pass_on(run, r, result, "the sandbox_run call");
     char *message = NULL;
     (void)kai_sdk_get_string((kai_str){result->error, result->error_len}, "message", &message, NULL);
