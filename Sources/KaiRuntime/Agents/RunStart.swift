@@ -33,7 +33,7 @@ struct RunStart {
                 chainLimit: request.chainLimit, maxTokens: request.maxTokens, maxCostUSD: request.maxCostUSD,
                 taskType: request.taskType, risk: request.risk, tests: request.tests, entryPoint: request.entryPoint,
                 maxAttempts: request.maxAttempts)
-            return RunStart(kind: .new(task: task), sessionID: AgentRun.newID("s"), record: nil, agent: agent, settings: settings,
+            return RunStart(kind: .new(task: task), sessionID: SessionRecord.newID(), record: nil, agent: agent, settings: settings,
                             tools: tools, history: RunHistory([["role": "user", "content": .string(task)]]), pending: [])
         case .resume(let id):
             let record = try saved(runtime, id)
