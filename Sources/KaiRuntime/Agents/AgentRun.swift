@@ -111,7 +111,7 @@ final class AgentRun: AgentScope, Sendable {
 
     func stateJSON(_ snapshot: State) -> JSONValue {
         ["messages": .array(snapshot.history.messages), "settings": settings.json,
-         "pending": .array(snapshot.pending.map(\.json))]
+         "pending": .array(snapshot.pending.map(\.json)), "owner": RunOwner.current?.json ?? .null]
     }
 
     /// Seconds left before `parent`'s deadline (nil: none).
