@@ -105,7 +105,7 @@ final class RunDisplay: RunWatcher {
             }
             // An agent that did not stream its answer (or streamed only
             // part of it, or a delegate's): the answer is printed whole.
-            if !message.isEmpty && streamed != message && outcome.status != .failed {
+            if !message.isEmpty && streamed != message && RunOutcomeText.answerGoesToStdout(outcome.status) {
                 Console.visibleOut(outcome.message)
             }
             if outcome.status == .failed { Console.error(TerminalText.visible(RunOutcomeText.failure(outcome))) }

@@ -14,22 +14,26 @@ enum RunOutcomeText {
         case .gaveUp:
             return "gave up · \(usage)"
         case .chainLimit:
-            return "stopped: the chain limit was reached (--chain-limit) · \(usage). What was done so far is above; "
-                + "raise --chain-limit, or add a turn: kai run --continue \(session) \"...\""
+            return "stopped at the chain limit · \(usage). Raise --chain-limit, or add a turn: kai run --continue \(session) \"...\""
         case .budget:
-            return "stopped: \(budget(outcome, limits: limits)) is used up · \(usage). What was done so far is above; "
-                + "raise the budget, or add a turn: kai run --continue \(session) \"...\""
+            // The engine's message says which budget, and what was done so far.
+            return "stopped: \(TerminalText.visible(outcome.message))\nused \(usage). "
+                + "Raise \(budgetFlag(limits)), or add a turn: kai run --continue \(session) \"...\""
         case .denied:
-            return "stopped: the run was ended at a denied tool call · \(usage). What was done so far is above."
+            return "stopped: \(TerminalText.visible(outcome.message))\nused \(usage)"
         case .paused:
-            let ids = outcome.pendingApprovals.joined(separator: ", ")
-            return "paused: waiting for approvers (\(ids.isEmpty ? "kai approvals list" : ids)). "
-                + "Once approved (or denied), resume with: kai run --resume \(session)"
+            return "paused: \(TerminalText.visible(outcome.message))"
         case .interrupted:
-            return "interrupted: the session is saved. Resume it with: kai run --resume \(session)"
+            return TerminalText.visible(outcome.message)
         case .failed:
             return "failed · \(usage). The session is saved: kai sessions show \(session)"
         }
+    }
+
+    /// Whether the run's answer (or what the agent says it did) belongs on
+    /// stdout; for the runs the host stopped, the closing line says it all.
+    static func answerGoesToStdout(_ status: RunStatus) -> Bool {
+        [.done, .gaveUp, .chainLimit].contains(status)
     }
 
     /// "tokens 20 in / 10 out · cost $0.000150" (no cost when unknown).
@@ -41,19 +45,18 @@ enum RunOutcomeText {
         String(format: "$%.6f", usd)
     }
 
-    /// Which budget stopped the run: the token one once its total is
-    /// reached, else the cost one, as the flags gave them.
-    private static func budget(_ outcome: RunOutcome, limits: RunOptions) -> String {
-        if let tokens = limits.maxTokens, outcome.inputTokens + outcome.outputTokens >= tokens || limits.maxCost == nil {
-            return "the token budget (--max-tokens \(tokens))"
+    /// The flag to raise: the one given, else both.
+    private static func budgetFlag(_ limits: RunOptions) -> String {
+        switch (limits.maxTokens, limits.maxCost) {
+        case (_?, nil): "--max-tokens"
+        case (nil, _?): "--max-cost"
+        default: "--max-tokens or --max-cost"
         }
-        if let usd = limits.maxCost { return "the cost budget (--max-cost \(usd))" }
-        return "the run's budget"
     }
 
-    /// The message of a failed run: the call error's, as kai prompt words it.
+    /// The message of a failed run: the agent call's error.
     static func failure(_ outcome: RunOutcome) -> String {
-        outcome.error.map(ExitCodes.providerMessage) ?? outcome.message
+        outcome.error.map { $0.description(for: .agent) } ?? outcome.message
     }
 }
 
@@ -68,7 +71,7 @@ extension ExitCodes {
         case .denied: deniedRun
         case .paused: paused
         case .interrupted: cancelled
-        case .failed: outcome.error.map(forProviderError) ?? toolFailed
+        case .failed: outcome.error.map(forCallError) ?? toolFailed
         }
     }
 

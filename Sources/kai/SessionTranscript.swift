@@ -15,11 +15,13 @@ enum SessionTranscript {
             switch role {
             case "assistant":
                 if let text = content(message), !text.isEmpty { lines += block("assistant: ", text) }
+                // Kai's chat schema ({id, name, arguments}) or OpenAI's ({id, function: {name, arguments: "JSON"}}).
                 for call in message["tool_calls"]?.arrayValue ?? [] {
-                    let name = call["function"]?["name"]?.stringValue ?? "?"
+                    let name = call["name"]?.stringValue ?? call["function"]?["name"]?.stringValue ?? "?"
                     if let id = call["id"]?.stringValue { toolNames[id] = name }
-                    let arguments = call["function"]?["arguments"]?.stringValue ?? "{}"
-                    lines.append("  assistant → \(RunStepLine.oneLine(name)) \(RunStepLine.oneLine(arguments))")
+                    let arguments = call["arguments"].map(RunStepLine.compact)
+                        ?? RunStepLine.oneLine(call["function"]?["arguments"]?.stringValue ?? "{}")
+                    lines.append("  assistant → \(RunStepLine.oneLine(name)) \(arguments)")
                 }
             case "tool":
                 let name = message["tool_call_id"]?.stringValue.flatMap { toolNames[$0] } ?? message["name"]?.stringValue ?? "?"
@@ -57,11 +59,18 @@ enum SessionTranscript {
         case "usage":
             let input = body["input_tokens"]?.intValue ?? 0, output = body["output_tokens"]?.intValue ?? 0
             let cost = body["cost_usd"]?.doubleValue.map { " · cost " + RunOutcomeText.cost($0) } ?? ""
-            let model = body["model"]?.stringValue.map { RunStepLine.oneLine($0) + ": " } ?? ""
+            let model = (body["target"] ?? body["model"])?.stringValue.map { RunStepLine.oneLine($0) + ": " } ?? ""
             return offset + "usage " + model + "\(input) in / \(output) out" + cost
         case "status":
             return offset + "status " + RunStepLine.oneLine(body["status"]?.stringValue ?? body.serialized())
                 + (body["message"]?.stringValue.map { ": " + RunStepLine.oneLine($0) } ?? "")
+        case "tool_call" where body["type"] == nil:
+            // A call that did not run (refused) or was answered on --resume.
+            let code = body["code"]?.stringValue.map { " (\($0))" } ?? ""
+            return offset + "← \(RunStepLine.oneLine(body["tool"]?.stringValue ?? "?")) failed\(code): "
+                + RunStepLine.oneLine(body["message"]?.stringValue ?? "")
+        case "step" where body["type"]?.stringValue == "tool_finished":
+            return nil  // its tool_call record, with the same line, follows
         default:
             if body["type"] != nil, let line = RunStepLine.line(body, needed: { _ in nil }) { return offset + line }
             if body["type"] != nil { return nil }
