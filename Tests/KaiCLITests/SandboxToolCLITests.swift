@@ -186,7 +186,7 @@ final class LoopbackListener {
     let port: Int
 
     init() throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw FixtureError(message: "socket failed: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -196,6 +196,7 @@ final class LoopbackListener {
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
         guard bound, listen(fd, 4) == 0 else { close(fd); throw FixtureError(message: "bind/listen failed: errno \(errno)") }
+        self.fd = fd
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 

@@ -73,6 +73,7 @@ typedef struct coder_run {
     int64_t input_tokens, output_tokens;
     double cost_usd;
     bool cost_known;
+    bool refused;               /* sandbox_run was denied: no attempt can be tested */
 } coder_run;
 
 /* Appends to a buffer; any failure there is running out of memory. */
@@ -146,6 +147,25 @@ static kai_result coder_task_from_messages(kai_str input, char **task)
     return more < 0 ? KAI_ERR_INVALID_INPUT : KAI_OK;
 }
 
+/* A task typed at `kai run` may carry its own tests: a line starting with
+ * "Tests:" followed by a fenced block (the model sees them in the task too). */
+static kai_result coder_tests_from_task(coder_input *in)
+{
+    const char *task = in->task, *mark = NULL;
+    for (const char *p = task; (p = strstr(p, "Tests:")) != NULL; p += 6)
+        if (p == task || p[-1] == '\n') mark = p;
+    if (!mark) return KAI_OK;
+    const char *fence = strstr(mark, "```");
+    const char *body = fence ? strchr(fence + 3, '\n') : NULL;
+    if (!body) return KAI_OK;
+    body++;
+    const char *close = strstr(body, "```");
+    size_t len = close ? (size_t)(close - body) : strlen(body);
+    free(in->tests);
+    in->tests = coder_strdup(body, len);
+    return in->tests ? KAI_OK : KAI_ERR_INTERNAL;
+}
+
 static kai_result coder_read_input(const kai_call *call, coder_input *in)
 {
     const kai_output *out = call->output;
@@ -161,9 +181,12 @@ static kai_result coder_read_input(const kai_call *call, coder_input *in)
         return kai_sdk_fail(out, KAI_ERR_INVALID_INPUT, "the coder's input has malformed \"messages\"");
     if (!in->task || !in->task[0])
         return kai_sdk_fail(out, KAI_ERR_INVALID_INPUT, "the coder needs a task: give \"task\" (or \"messages\" ending in a user message)");
+    if ((!in->tests || !in->tests[0]) && coder_tests_from_task(in) != KAI_OK)
+        return kai_sdk_fail(out, KAI_ERR_INTERNAL, "out of memory");
     if (!in->tests || !in->tests[0])
         return kai_sdk_fail(out, KAI_ERR_INVALID_INPUT,
-                            "the coder needs tests to know when the code is right: give \"tests\" (Python run after the code, e.g. asserts)");
+                            "the coder needs tests to know when the code is right: give \"tests\" in its input (Python run "
+                            "after the code, e.g. asserts), or end the task with a line \"Tests:\" and a ```python block");
     if (kai_sdk_find(input, "limits", &limits)) {
         kai_sdk_status st = kai_sdk_get_int64(limits, "max_attempts", &in->max_attempts);
         if ((st != KAI_SDK_FOUND && st != KAI_SDK_MISSING) || in->max_attempts < 1)
@@ -364,14 +387,41 @@ static kai_result coder_tool_args(const coder_run *run, const char *code, kai_sd
     return coder_append(b, "}", 1);
 }
 
-/* The tool failed as a call (not as code): what to tell the user. */
-static kai_result coder_tool_failed(const coder_run *run, kai_result r, const kai_sdk_buffer *result)
+/* Whether failure details say the approval policy (or a person) refused
+ * the call: {"approval": "denied"}. A pending approval is not a refusal. */
+static bool coder_denied(kai_result r, const kai_sdk_buffer *result)
+{
+    char *approval = NULL;
+    if (r != KAI_ERR_PERMISSION_DENIED || !result->error) return false;
+    (void)kai_sdk_get_string((kai_str){result->error, result->error_len}, "approval", &approval, NULL);
+    bool denied = approval && strcmp(approval, "denied") == 0;
+    free(approval);
+    return denied;
+}
+
+/* The tool failed as a call (not as code). A refusal ends the attempts
+ * (nothing could be tested) with *feedback saying why; anything else ends
+ * the call: no such tool, a pending approval or a cancellation (passed on
+ * unchanged, so the host pauses or stops the run). */
+static kai_result coder_tool_failed(coder_run *run, kai_result r, const kai_sdk_buffer *result, char **feedback)
 {
     if (r == KAI_ERR_NOT_FOUND)
         return kai_sdk_fail(run->call->output, KAI_ERR_NOT_FOUND,
-                            "the coder needs the sandbox_run tool (plugin dev.kai.sandbox), which this run does not offer; "
-                            "enable the plugin, and allow the tool if the run lists tools (--tool sandbox_run)");
-    return coder_pass_on(run, r, result, "the sandbox_run call");
+                            "the coder needs the sandbox_run tool (plugin dev.kai.sandbox), which this run does not offer: "
+                            "enable the plugin, do not deny the tool in the approvals policy, and name it when the run lists "
+                            "its tools (--tool sandbox_run)");
+    if (!coder_denied(r, result)) return coder_pass_on(run, r, result, "the sandbox_run call");
+    char *message = NULL;
+    (void)kai_sdk_get_string((kai_str){result->error, result->error_len}, "message", &message, NULL);
+    kai_sdk_buffer text;
+    kai_sdk_buffer_init(&text);
+    bool ok = kai_sdk_writef(&text.output, "the sandbox_run call was refused: %s", message ? message : "denied") == KAI_OK;
+    free(message);
+    *feedback = ok ? text.data : NULL;
+    if (!ok) kai_sdk_buffer_free(&text);
+    if (!*feedback) return kai_sdk_fail(run->call->output, KAI_ERR_INTERNAL, "out of memory");
+    run->refused = true;
+    return KAI_OK;
 }
 
 /* Runs `code` with the tests. On KAI_OK, *passed says whether they passed
@@ -391,7 +441,8 @@ static kai_result coder_test(coder_run *run, const char *code, bool *passed, cha
                                          (kai_str){args.data, args.len}, NULL, &result.output);
     kai_sdk_buffer_free(&args);
     if (r != KAI_OK) {
-        r = coder_tool_failed(run, r, &result);
+        *passed = false;
+        r = coder_tool_failed(run, r, &result, feedback);
         kai_sdk_buffer_free(&result);
         return r;
     }
@@ -444,6 +495,8 @@ static kai_result coder_message(const coder_run *run, bool passed, kai_sdk_buffe
     const coder_attempt *last = &run->attempts[run->count - 1];
     if (passed)
         CODER_TRY(kai_sdk_writef(&b->output, "The tests passed in the sandbox on attempt %lld.\n\n", (long long)run->count));
+    else if (run->refused)
+        CODER_TRY(kai_sdk_writef(&b->output, "The code could not be tested: %s.\n\n", last->feedback));
     else
         CODER_TRY(kai_sdk_writef(&b->output, "The tests still fail after %lld attempt%s. The sandbox's verdict on the last one:\n%s\n\n",
                                  (long long)run->count, run->count == 1 ? "" : "s", last->feedback));
@@ -508,7 +561,7 @@ static kai_result coder_loop(coder_run *run)
     run->attempts = (coder_attempt *)calloc((size_t)run->in.max_attempts, sizeof(coder_attempt));
     if (!run->attempts) return kai_sdk_fail(run->call->output, KAI_ERR_INTERNAL, "out of memory");
     bool passed = false;
-    while (!passed && run->count < run->in.max_attempts) {
+    while (!passed && !run->refused && run->count < run->in.max_attempts) {
         kai_result r = coder_attempt_once(run, &passed);
         if (r != KAI_OK) return r;
     }
