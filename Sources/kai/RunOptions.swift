@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KaiRuntime
 
 /// `kai run`'s choices for the agent: which agent, model and tools, the
@@ -32,6 +33,12 @@ struct RunOptions: ParsableArguments {
     var approve: [String] = []
     @Option(name: .long, help: ArgumentHelp("Deadline in seconds for the whole run.", valueName: "seconds"))
     var timeout: Double?
+    @Option(name: .long, help: ArgumentHelp("Coding agents (coder): most attempts before giving up (exit 1); default the agent's (3).", valueName: "N"))
+    var maxAttempts: Int?
+    @Option(name: .long, help: ArgumentHelp("Coding agents: a file of test code the answer must pass in the sandbox.", valueName: "file"))
+    var tests: String?
+    @Option(name: .long, help: ArgumentHelp("Coding agents: the function the tests call.", valueName: "name"))
+    var entryPoint: String?
 
     func validate() throws {
         guard chainLimit >= 1 else { throw ValidationError("--chain-limit must be at least 1, got \(chainLimit).") }
@@ -47,6 +54,10 @@ struct RunOptions: ParsableArguments {
         }
         if let model, model.isEmpty || model.hasPrefix("/") {
             throw ValidationError("-m '\(model)' names no provider. Give a provider, optionally with a model: local, openai/gpt-4o-mini. Run 'kai models' to see them.")
+        }
+        if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1, got \(maxAttempts).") }
+        if let tests, !FileManager.default.isReadableFile(atPath: tests) {
+            throw ValidationError("--tests '\(tests)' is not a readable file. Give the path of a file with the test code.")
         }
         for name in tools + approve + (agent.map { [$0] } ?? []) where name.isEmpty {
             throw ValidationError("--tool, --approve and --agent need a name, got an empty one.")
@@ -69,6 +80,9 @@ struct RunOptions: ParsableArguments {
         request.yes = yes
         request.approveTools = Set(approve)
         request.timeout = timeout
+        request.maxAttempts = maxAttempts
+        request.tests = tests.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+        request.entryPoint = entryPoint
         return request
     }
 }

@@ -61,7 +61,8 @@ enum RunStepLine {
             let count = needed(id).map { "\($0) approvers" } ?? "approvers"
             return "⏸ \(tool) waits for \(count): kai approvals approve \(id)"
         default:
-            return "✗ \(tool) denied: " + oneLine(step["message"]?.stringValue ?? (by.isEmpty ? "denied" : "by \(by)"))
+            // Whole, not cut: it names the flag that would allow the call.
+            return "✗ \(tool) denied: " + oneLine(step["message"]?.stringValue ?? (by.isEmpty ? "denied" : "by \(by)"), cut: .max)
         }
     }
 
@@ -84,7 +85,7 @@ enum RunStepLine {
     }
 
     /// On one line (newlines as \n, control characters visible), cut to `cut` characters.
-    static func oneLine(_ text: String) -> String {
+    static func oneLine(_ text: String, cut: Int = cut) -> String {
         let flat = TerminalText.visible(text.replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
             .replacingOccurrences(of: "\t", with: " "))
         return flat.count <= cut ? flat : String(flat.prefix(cut - 1)) + "…"
