@@ -170,4 +170,28 @@ import Testing
         #expect(resumed.stdout == "The result is: {\"result\":42}\n", "the tool's result was kept: no second call")
         #expect(!resumed.stderr.contains("→ calculate"))
     }
+
+    /// The supervisor plans (scenario "plan"), then delegates each sub-task
+    /// to an agent of the agent_world fixture (alpha and beta, tagged
+    /// research and writing): the plan and each delegation are lines.
+    @Test func run_withTheSupervisor_showsThePlanAndEachDelegation() throws {
+        let world = try Fixtures.compile("agent_world_plugin", source: Fixtures.repositoryRoot + "/Tests/Fixtures/agent_world_plugin.c",
+                                         flags: ["-lpthread"])
+        let workspace = try RunWorkspace("supervisor", plugins: "  - path: \(world)\n    isolation: inprocess")
+        let outcome = try workspace.run("plan", "Work out 6*7 and say it.", ["--agent", "supervisor"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let id = try #require(RunWorkspace.sessionID(outcome.stderr))
+        let delegate = try #require(outcome.stderr.range(of: #"⇢ test\.agentworld\.(alpha|beta): Research"#, options: .regularExpression)
+            .map { String(outcome.stderr[$0].dropFirst(2).dropLast(10)) }, "\(outcome.stderr)")
+        #expect(outcome.stderr.hasPrefix("""
+            session \(id) · agent supervisor
+            ▸ plan: 2 sub-tasks
+                1. [research] Research: what is 6 * 7?
+                2. [writing] Write one sentence stating the result.
+            ⇢ \(delegate): Research: what is 6 * 7?
+            ⇠ \(delegate) ok: \(delegate.split(separator: ".").last!) did: Research: what is 6 * 7?
+
+            """), "\(outcome.stderr)")
+        #expect(outcome.stdout.hasPrefix("Combined:\n"), "\(outcome.stdout)")
+    }
 }
