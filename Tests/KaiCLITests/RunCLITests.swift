@@ -120,6 +120,16 @@ import Testing
         #expect(outcome.stderr.hasPrefix(message + "\n"), "\(outcome.stderr)")
     }
 
+    @Test func run_withAnUnknownAgentOrTool_namesWhatThereIs_andExits66() throws {
+        let workspace = try RunWorkspace("unknown-names")
+        let agent = try workspace.run("answer", "x", ["--agent", "nope"])
+        #expect(agent.status == 66)
+        #expect(agent.stderr == "kai: error: no agent named \"nope\". The agents: assistant, supervisor.\n")
+        let tool = try workspace.run("answer", "x", ["--tool", "nope"])
+        #expect(tool.status == 66)
+        #expect(tool.stderr == "kai: error: no tool named \"nope\". Run 'kai tools list' to see the tools.\n")
+    }
+
     @Test func run_resumeOfAFinishedSession_saysToContinue_andExits64() throws {
         let workspace = try RunWorkspace("resume-finished")
         let first = try workspace.run("answer")
