@@ -14,7 +14,7 @@ nonisolated(unsafe) private let descriptor: UnsafePointer<kai_plugin> = {
     plugin.initialize(to: kai_plugin(
         struct_size: UInt32(MemoryLayout<kai_plugin>.size),
         abi_major: UInt32(KAI_ABI_MAJOR),
-        abi_minor: 0,
+        abi_minor: 1,
         reserved0: 0,
         describe: describeSandbox,
         create: createSandbox,
@@ -24,11 +24,12 @@ nonisolated(unsafe) private let descriptor: UnsafePointer<kai_plugin> = {
     return UnsafePointer(plugin)
 }()
 
-/// The plugin's one exported symbol (kai_plugin.h). A tool needs nothing
-/// newer than minor 0, so every ABI-1 host can load it.
+/// The plugin's one exported symbol (kai_plugin.h). Minor 1 for the
+/// host's cancel fd (kai.host.cancel/1): Ctrl-C or a cancelled agent run
+/// stops a program in the sandbox at once, not at its time limit.
 @c(kai_plugin_entry_v1)
 public func kaiPluginEntryV1(_ hostABIMinor: UInt32) -> UnsafePointer<kai_plugin>? {
-    descriptor
+    hostABIMinor >= 1 ? descriptor : nil
 }
 
 /// Never called: makes the compiler check the entry against the header's
@@ -50,7 +51,7 @@ private func createSandbox(
     guard let host, let instance else { return KAI_ERR_INVALID_INPUT }
     do throws(ToolFailure) {
         let configText = host.pointee.config.map { $0(host).string } ?? "{}"
-        let created = SandboxToolInstance(config: try SandboxToolConfig(json: configText))
+        let created = SandboxToolInstance(host: host, config: try SandboxToolConfig(json: configText))
         // +1 retain owned by the host's handle; released in destroySandbox.
         instance.pointee = Unmanaged.passRetained(created).toOpaque()
         return KAI_OK
@@ -76,7 +77,7 @@ private func invokeSandbox(_ instance: UnsafeMutableRawPointer?, _ call: UnsafeP
             throw ToolFailure(code: KAI_ERR_NOT_FOUND, message: "unknown capability '\(call.pointee.name.string)'; this plugin provides the tool sandbox_run")
         }
         let arguments = try SandboxRunArguments(json: call.pointee.input.string)
-        return out.write(try tool.run(arguments).serializedBytes())
+        return out.write(try tool.run(arguments, call: call).serializedBytes())
     } catch {
         return out.fail(error)
     }

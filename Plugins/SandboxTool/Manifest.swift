@@ -7,14 +7,16 @@ import KaiJSON
 /// Annotations: sandbox_run reads nothing of the host, writes nothing that
 /// outlives the run (a fresh tmpfs /work per run) and has no network (an
 /// empty network namespace), so it is read-only and closed-world; the
-/// approval policy lets agents call it without asking.
+/// approval policy lets agents call it without asking. Not idempotent in
+/// Kai's sense (the same answer every time): the code may read the clock or
+/// a random source, and duration_ms always differs.
 enum Manifest {
     static let json: String = """
     {
       "id": "dev.kai.sandbox",
       "name": "Kai sandbox",
       "version": "1.0.0",
-      "abiMinor": 0,
+      "abiMinor": 1,
       "description": "Runs code in Kai's process sandbox (namespaces, seccomp, cgroup limits, no network, nothing persists) under the operator's limits.",
       "configSchema": {
         "type": "object",
@@ -45,7 +47,7 @@ enum Manifest {
               "timeout_s": {"type": "number", "exclusiveMinimum": 0, "maximum": 86400, "description": "Time limit in seconds; at most the operator's time_s."}
             }
           },
-          "annotations": {"title": "Run code in the sandbox", "readOnlyHint": true, "destructiveHint": false, "idempotentHint": true, "openWorldHint": false},
+          "annotations": {"title": "Run code in the sandbox", "readOnlyHint": true, "destructiveHint": false, "idempotentHint": false, "openWorldHint": false},
           "concurrency": "parallel",
           "tags": ["coding", "code_execution", "testing"]
         }

@@ -6,22 +6,33 @@ import Foundation
 import KaiJSON
 import KaiSandbox
 
-/// One configured instance: the operator's limits and the launcher.
-/// Immutable, so concurrent calls (the tool is "parallel") share it safely.
-final class SandboxToolInstance: Sendable {
+/// One configured instance: the host's services, the operator's limits and
+/// the launcher.
+///
+/// `@unchecked Sendable`: immutable after init; the host pointer is valid
+/// until destroy() and its services are [any-thread], so concurrent calls
+/// (the tool is "parallel") share the instance safely.
+final class SandboxToolInstance: @unchecked Sendable {
+    let host: UnsafePointer<kai_host>
     let config: SandboxToolConfig
     let sandbox: Sandbox
 
-    init(config: SandboxToolConfig) {
+    init(host: UnsafePointer<kai_host>, config: SandboxToolConfig) {
+        self.host = host
         self.config = config
         sandbox = Sandbox(launcherPath: LauncherLocation.path)
     }
 
     /// Runs the program in a fresh sandbox and describes how it ended. A
-    /// program that fails is a result (isError); only a sandbox that could
-    /// not run at all is a failure of the call.
-    func run(_ arguments: SandboxRunArguments) throws(ToolFailure) -> JSONValue {
-        let limits = effectiveLimits(timeoutSeconds: arguments.timeoutSeconds)
+    /// program that fails is a result (isError); a sandbox that could not
+    /// run at all, the call's deadline or a cancellation is a failure of the
+    /// call.
+    func run(_ arguments: SandboxRunArguments, call: UnsafePointer<kai_call>) throws(ToolFailure) -> JSONValue {
+        var limits = effectiveLimits(timeoutSeconds: arguments.timeoutSeconds)
+        let watch = CallWatch(host: host, call: call)
+        let deadlineCapped = try watch.cap(&limits)
+        var sandbox = self.sandbox
+        sandbox.cancelDescriptor = watch.cancelDescriptor
         let directory = try Scratch.makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let ext = SandboxLanguages.extensions[arguments.language] ?? arguments.language
@@ -35,13 +46,26 @@ final class SandboxToolInstance: Sendable {
         }
         defer { if let stdinFile { try? FileManager.default.removeItem(atPath: stdinFile) } }
         let base = SandboxRequest(command: [], limits: limits, stdinFile: stdinFile, requireIsolation: config.requireIsolation)
+        log(KAI_LOG_INFO, "sandbox_run: running \(arguments.language) code (time limit \(Double(limits.timeLimitMs ?? 0) / 1000) s)")
         let report: SourceRunReport
         do {
             report = try sandbox.runSource(source, table: SandboxLanguages.table, base: base)
         } catch {
+            if watch.cancelled { throw ToolFailure(code: KAI_ERR_CANCELLED, message: "sandbox_run was cancelled; the program was killed") }
             throw ToolFailure(code: KAI_ERR_UNAVAILABLE, message: "the sandbox could not run the code: \(error.description)")
         }
-        return try SandboxVerdict(report, limits: limits, config: config).result
+        if watch.cancelled { throw ToolFailure(code: KAI_ERR_CANCELLED, message: "sandbox_run was cancelled; the program was killed") }
+        let verdict = try SandboxVerdict(report, limits: limits, config: config)
+        if deadlineCapped && verdict.verdict == "timeout" {
+            throw ToolFailure(code: KAI_ERR_DEADLINE_EXCEEDED, message: "sandbox_run passed the call's deadline; the program was killed")
+        }
+        return verdict.result
+    }
+
+    private func log(_ level: kai_log_level, _ message: String) {
+        guard let log = host.pointee.log else { return }
+        var line = message
+        line.withUTF8 { bytes in bytes.withMemoryRebound(to: CChar.self) { log(host, level, $0.baseAddress, $0.count) } }
     }
 
     /// The operator's limits; a call's timeout_s may only lower the time.

@@ -22,8 +22,8 @@ import Testing
         let attempts = events.attempts
         #expect(attempts.map { $0["ok"] } == [false, true])
         #expect(attempts.map { $0["attempt"] } == [1, 2])
-        #expect(attempts.first?["message"] == "attempt 1: failed: exit code 1")
-        #expect(attempts.last?["message"] == "attempt 2: the tests pass")
+        #expect(attempts.first?["message"] == "failed: exit code 1")
+        #expect(attempts.last?["message"] == "the tests pass")
         #expect(outcome.inputTokens == 20 && outcome.outputTokens == 10)
         // The second request shows the model its first code and the sandbox's verdict on it.
         let requests = try world.server.requests()
@@ -107,6 +107,17 @@ import Testing
         #expect(outcome.message.hasPrefix("The code could not be tested: the sandbox_run call was refused: "), "\(outcome.message)")
         #expect(outcome.message.contains("--approve"), "\(outcome.message)")
         #expect(events.attempts.map { $0["ok"] } == [false])
+        #expect(try world.server.requests().count == 1)
+    }
+
+    /// A sandbox that needs two approvers: the run pauses at the first
+    /// call, and the coder returns at once without asking the model again.
+    @Test func sandboxWaitingForTwoApprovers_pausesTheRunAtOnce() throws {
+        let world = try CoderWorld("pending", extra: "approvals:\n  tools:\n    sandbox_run: {mode: ask, approvers: 2}")
+        let (outcome, events) = try world.run(model: "code-pass") { $0.tests = Self.tests }
+        #expect(outcome.status == .paused, "\(outcome.message) \(String(describing: outcome.error))")
+        #expect(outcome.pendingApprovals.count == 1)
+        #expect(events.attempts.isEmpty)
         #expect(try world.server.requests().count == 1)
     }
 

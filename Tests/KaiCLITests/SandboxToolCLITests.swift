@@ -100,6 +100,21 @@ import Testing
         #expect(result["content"] == [["type": "text", "text": "oom: stopped at the 64 MB memory limit"]])
     }
 
+    /// Ctrl-C kills the program at once (the host's cancel fd): a program
+    /// sleeping 600 s under a 900 s limit would otherwise end the call with
+    /// its result, and exit 0, ten minutes later.
+    @Test func ctrlC_killsTheProgramAndCancelsTheCall() throws {
+        let file = try Self.configFile("{time_s: 900, require_isolation: false}")
+        let arguments = Self.python("import time\ntime.sleep(600)\nprint('finished')").serialized()
+        let running = try KaiProcess.start(["tools", "call", "sandbox_run", "--args", arguments, "--config", file, "--log-level", "info"])
+        #expect(running.waitForStderr(containing: "sandbox_run: running python code (time limit 900.0 s)"))
+        kill(running.process.processIdentifier, SIGINT)
+        let outcome = running.finish()
+        #expect(outcome.status == 130)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.contains("kai: error: tool \"dev.kai.sandbox.sandbox_run\" was cancelled.\n"), "\(outcome.stderr)")
+    }
+
     @Test func stdin_reachesTheProgram() throws {
         let (outcome, result) = try Self.call(Self.python("print(input().upper())", extra: [("stdin", "hello\n")]))
         #expect(outcome.status == 0, "\(outcome.stderr)")
@@ -151,6 +166,13 @@ import Testing
         #expect(tool["annotations"]?["openWorldHint"] == false)
         #expect(tool["inputSchema"]?["properties"]?["language"]?["enum"] == ["c", "python", "sh"])
         #expect(tool["inputSchema"]?["required"] == ["language", "code"])
+    }
+
+    /// The conformance suite, concurrency included (8 calls at once).
+    @Test func pluginsValidate_passesEveryCheck() throws {
+        let outcome = try KaiProcess.run(["plugins", "validate", Self.plugin])
+        #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+        #expect(outcome.stdout.contains(" 0 failed"), "\(outcome.stdout)")
     }
 
     @Test func unknownLanguage_isRejectedByTheSchema() throws {

@@ -25,6 +25,7 @@ struct AgentRunApprovalTests {
         #expect(outcome.status == .done)
         #expect(outcome.message == #"The result is: {"result":42}"#)
         #expect(!events.steps.contains { $0["type"]?.stringValue == "approval" })
+        #expect(events.text.hasSuffix(#"The result is: {"result":42}"#))
         let finished = try #require(events.steps.first { $0["type"]?.stringValue == "tool_finished" })
         #expect(finished["ok"]?.boolValue == true)
         #expect(finished["tool"]?.stringValue == "calculate")
@@ -83,6 +84,7 @@ struct AgentRunApprovalTests {
         let approval = try #require(outcome.steps.first { $0["type"]?.stringValue == "approval" })
         #expect(approval["decision"]?.stringValue == "denied")
         #expect(approval["by"]?.stringValue == "policy")
+        #expect(approval["message"]?.stringValue == text)
         let sent = try #require(try world.requests().last)
         #expect(sent.toolResults["call_1_1"] == "Error: " + text)
     }

@@ -28,7 +28,10 @@ struct AgentRunSessionTests {
 
     @Test func run_recordsTheSessionAndItsSteps() throws {
         let world = try AgentRunWorld("session-record")
-        let outcome = try #require(try world.run(.task("what is 6 * 7?"), model: "calc") { $0.taskType = "math" }.value)
+        let outcome = try #require(try world.run(.task("what is 6 * 7?"), model: "calc") { request in
+            request.taskType = "math"
+            request.tests = "assert True"
+        }.value)
         let (record, events) = try world.session(outcome.sessionID)
         let session = try #require(record)
         #expect(outcome.sessionID.count == 11 && outcome.sessionID.hasPrefix("s"))
@@ -47,6 +50,7 @@ struct AgentRunSessionTests {
         #expect(messages.map { $0["role"]?.stringValue ?? "" } == ["user", "assistant", "tool", "assistant"])
         #expect(session.state["settings"]?["model"]?.stringValue == "openai/calc")
         #expect(session.state["settings"]?["task_type"]?.stringValue == "math")
+        #expect(session.state["settings"]?["tests"]?.stringValue == "assert True")
     }
 
     @Test func resume_afterApprovers_approved_runsTheCallInANewRuntime() throws {

@@ -472,9 +472,10 @@ static kai_result coder_step(coder_run *run, int64_t number, bool passed, const 
     kai_sdk_buffer_init(&step);
     bool ok = kai_sdk_writef(&step.output, "{\"type\":\"attempt\",\"attempt\":%lld,\"ok\":%s,\"message\":",
                              (long long)number, passed ? "true" : "false") == KAI_OK;
+    /* The watcher names the attempt itself ("attempt 2 failed: ..."). */
     char line[256];
-    if (passed) snprintf(line, sizeof line, "attempt %lld: the tests pass", (long long)number);
-    else snprintf(line, sizeof line, "attempt %lld: %.*s", (long long)number, (int)coder_first_line(feedback), feedback);
+    if (passed) snprintf(line, sizeof line, "the tests pass");
+    else snprintf(line, sizeof line, "%.*s", (int)coder_first_line(feedback), feedback);
     ok = ok && coder_append_string(&step, line) == KAI_OK && coder_append(&step, "}", 1) == KAI_OK
         && (run->steps.len == 0 || coder_append(&run->steps, ",", 1) == KAI_OK)
         && coder_append(&run->steps, step.data, step.len) == KAI_OK;
@@ -489,6 +490,14 @@ static kai_result coder_step(coder_run *run, int64_t number, bool passed, const 
     return KAI_OK;
 }
 
+/* The length of `text` without its trailing newlines and spaces. */
+static size_t coder_trimmed(const char *text)
+{
+    size_t len = strlen(text);
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' ')) len--;
+    return len;
+}
+
 /* The final message: what happened, honestly, and the last code. */
 static kai_result coder_message(const coder_run *run, bool passed, kai_sdk_buffer *b)
 {
@@ -498,8 +507,8 @@ static kai_result coder_message(const coder_run *run, bool passed, kai_sdk_buffe
     else if (run->refused)
         CODER_TRY(kai_sdk_writef(&b->output, "The code could not be tested: %s.\n\n", last->feedback));
     else
-        CODER_TRY(kai_sdk_writef(&b->output, "The tests still fail after %lld attempt%s. The sandbox's verdict on the last one:\n%s\n\n",
-                                 (long long)run->count, run->count == 1 ? "" : "s", last->feedback));
+        CODER_TRY(kai_sdk_writef(&b->output, "The tests still fail after %lld attempt%s. The sandbox's verdict on the last one:\n%.*s\n\n",
+                                 (long long)run->count, run->count == 1 ? "" : "s", (int)coder_trimmed(last->feedback), last->feedback));
     return kai_sdk_writef(&b->output, "%s:\n```python\n%s\n```", passed ? "The code" : "The last code", last->code);
 }
 

@@ -44,7 +44,8 @@ extension AgentRun {
     func execute(_ call: ToolCall) -> Result<[UInt8], ScopeFailure> {
         let who = agentName(call.parent)
         emit(step: ["type": "tool_started", "id": .string(call.id), "tool": .string(call.tool.name), "arguments": call.arguments], agent: who)
-        var options = CallOptions(onEvent: toolEvents(call, agent: who))
+        // The run's task type: tools earn their scores from runs too.
+        var options = CallOptions(onEvent: toolEvents(call, agent: who), taskType: settings.taskType)
         if let parent = call.parent {
             options.parent = parent
         } else {

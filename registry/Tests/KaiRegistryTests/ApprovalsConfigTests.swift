@@ -53,6 +53,17 @@ struct ApprovalsConfigTests {
         #expect(config.approvals.tools["w"]?.approvers == 3)
     }
 
+    /// The commented example in the config written on first use loads as
+    /// it reads once uncommented.
+    @Test func defaultConfig_commentedExample_loadsWhenUncommented() throws {
+        let lines = DefaultConfig.text(bundledDirectory: nil).split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex(of: "# approvals:"))
+        let block = lines[start...].prefix { $0.hasPrefix("# ") || $0 == "#" }.map { $0.dropFirst(2) }
+        let config = try loadConfig(block.joined(separator: "\n") + "\n")
+        #expect(config.approvals.tools["write_file"]?.mode == .ask)
+        #expect(config.approvals.tools["write_file"]?.rules == [.init(when: ["path": .glob("/tmp/**")], mode: .allow)])
+    }
+
     static let mistakes: [(yaml: String, message: String)] = [
         ("approvals: [a]\n",
          #"kai.yaml:1:12: approvals must be a mapping with the key tools, got a list."#),
