@@ -127,6 +127,16 @@ import Testing
     @Test func anotherUserDenies_thenTheResumedRunTellsTheModel() throws {
         let users = try Self.approvers.get()
         let (workspace, session, approval) = try Self.pausedRun("two-approvers-no")
+        let paused = try workspace.kai(["sessions", "show", session])
+        #expect(paused.stdout.contains("session \(session) · agent dev.kai.agents.assistant · paused\n"), "\(paused.stdout)")
+        #expect(paused.stdout.contains("""
+
+            approvals:
+              \(approval)  dev.kai.utils.calculate {"expression":"6 * 7"}  pending · needs 2 · votes: none
+
+            next: paused: once its approvals are decided (kai approvals list), resume it: kai run --resume \(session)
+
+            """), "\(paused.stdout)")
         let denied = try Self.kai(as: users[0], ["approvals", "deny", approval], in: workspace)
         #expect(denied.status == 0, "\(denied.stderr)")
         #expect(denied.stdout == "denied; resume the run with kai run --resume \(session) (the model is told the call was denied)\n")

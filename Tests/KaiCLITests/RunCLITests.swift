@@ -120,6 +120,16 @@ import Testing
         #expect(outcome.stderr.hasPrefix(message + "\n"), "\(outcome.stderr)")
     }
 
+    @Test func run_withAnUnknownAgentOrTool_namesWhatThereIs_andExits66() throws {
+        let workspace = try RunWorkspace("unknown-names")
+        let agent = try workspace.run("answer", "x", ["--agent", "nope"])
+        #expect(agent.status == 66)
+        #expect(agent.stderr == "kai: error: no agent named \"nope\". The agents: assistant, supervisor.\n")
+        let tool = try workspace.run("answer", "x", ["--tool", "nope"])
+        #expect(tool.status == 66)
+        #expect(tool.stderr == "kai: error: no tool named \"nope\". Run 'kai tools list' to see the tools.\n")
+    }
+
     @Test func run_resumeOfAFinishedSession_saysToContinue_andExits64() throws {
         let workspace = try RunWorkspace("resume-finished")
         let first = try workspace.run("answer")
@@ -141,7 +151,8 @@ import Testing
         #expect(next.stdout == "You said: And the square root of 49?\n")
         #expect(RunWorkspace.sessionID(next.stderr) == id, "the same session")
         let last = try #require(try workspace.server.requests().last?["messages"]?.arrayValue)
-        #expect(last.compactMap { $0["role"]?.stringValue } == ["user", "assistant", "tool", "assistant", "user"], "the whole history went along")
+        #expect(last.compactMap { $0["role"]?.stringValue }.filter { $0 != "system" } == ["user", "assistant", "tool", "assistant", "user"],
+                "the whole history went along")
         let show = try workspace.kai(["sessions", "show", id])
         #expect(show.stdout.contains("  user: What is 6 * 7?\n") && show.stdout.contains("  user: And the square root of 49?\n"), "\(show.stdout)")
     }
@@ -168,5 +179,29 @@ import Testing
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout == "The result is: {\"result\":42}\n", "the tool's result was kept: no second call")
         #expect(!resumed.stderr.contains("→ calculate"))
+    }
+
+    /// The supervisor plans (scenario "plan"), then delegates each sub-task
+    /// to an agent of the agent_world fixture (alpha and beta, tagged
+    /// research and writing): the plan and each delegation are lines.
+    @Test func run_withTheSupervisor_showsThePlanAndEachDelegation() throws {
+        let world = try Fixtures.compile("agent_world_plugin", source: Fixtures.repositoryRoot + "/Tests/Fixtures/agent_world_plugin.c",
+                                         flags: ["-lpthread"])
+        let workspace = try RunWorkspace("supervisor", plugins: "  - path: \(world)\n    isolation: inprocess")
+        let outcome = try workspace.run("plan", "Work out 6*7 and say it.", ["--agent", "supervisor"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let id = try #require(RunWorkspace.sessionID(outcome.stderr))
+        let delegate = try #require(outcome.stderr.range(of: #"⇢ test\.agentworld\.(alpha|beta): Research"#, options: .regularExpression)
+            .map { String(outcome.stderr[$0].dropFirst(2).dropLast(10)) }, "\(outcome.stderr)")
+        #expect(outcome.stderr.hasPrefix("""
+            session \(id) · agent supervisor
+            ▸ plan: 2 sub-tasks
+                1. [research] Research: what is 6 * 7?
+                2. [writing] Write one sentence stating the result.
+            ⇢ \(delegate): Research: what is 6 * 7?
+            ⇠ \(delegate) ok: \(delegate.split(separator: ".").last!) did: Research: what is 6 * 7?
+
+            """), "\(outcome.stderr)")
+        #expect(outcome.stdout.hasPrefix("Combined:\n"), "\(outcome.stdout)")
     }
 }
