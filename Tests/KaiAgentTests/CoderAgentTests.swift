@@ -97,7 +97,7 @@ import Testing
         #expect(first.status == .gaveUp, "\(first.message) \(String(describing: first.error))")
         let (outcome, _) = try world.run(model: "code-pass") {
             $0.start = .continueSession(session: first.sessionID, followUp: "Try again, and mind the sign.")
-            $0.tests = Self.tests
+            $0.maxAttempts = 3  // the session keeps its settings (1) unless the follow-up sets them
         }
         #expect(outcome.status == .done, "\(outcome.message) \(String(describing: outcome.error))")
         #expect(outcome.sessionID == first.sessionID)
