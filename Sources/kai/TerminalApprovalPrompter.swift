@@ -81,7 +81,7 @@ final class TerminalApprovalPrompter: ApprovalPrompter, @unchecked Sendable {
     }
 
     private static func cut(_ text: String) -> String {
-        let visible = RunStepLine.oneLine(text)
+        let visible = RunStepLine.oneLine(text, cut: .max)
         guard visible.count > valueCut else { return visible }
         return String(visible.prefix(valueCut - 1)) + "… (\(text.count) characters)"
     }

@@ -90,6 +90,20 @@ import Testing
         #expect(screen.contains("The result is: {\"result\":42}\n"))
     }
 
+    /// The arguments come from the model: their control characters are shown
+    /// as \xNN (they cannot act on the terminal), and a long value is cut.
+    @Test func onATerminal_theQuestionShowsArgumentsVisible_andCutsLongValues() throws {
+        let workspace = try RunWorkspace("approve-tty-long", extra: Self.askCalculate)
+        let expression = "\u{1b}[2J" + String(repeating: "1+", count: 150) + "1"
+        let arguments = JSONValue.object(["expression": .string(expression)]).serialized()
+        let outcome = try workspace.kaiOnATerminal(["run", "Add.", "-m", "openai/s:call:calculate:" + arguments], answers: [(Self.prompt, "n")])
+        let screen = outcome.stdout.replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(outcome.status == 0, "\(screen)")
+        #expect(!screen.contains("\u{1b}"), "no raw escape reached the terminal")
+        let shown = String(("\\x1b[2J" + String(repeating: "1+", count: 150)).prefix(199)) + "…"
+        #expect(screen.contains("  expression: \(shown) (305 characters)\n\(Self.prompt)n\n"), "\(screen)")
+    }
+
     @Test func onATerminal_nDeniesTheCall_andTheModelIsTold_afterAnUnclearAnswerIsAskedAgain() throws {
         let workspace = try RunWorkspace("approve-tty-n", extra: Self.askCalculate)
         let outcome = try workspace.kaiOnATerminal(
