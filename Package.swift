@@ -143,7 +143,7 @@ let package = Package(
         ),
         // The `sandbox_run` tool: code run in Kai's sandbox under the
         // operator's limits, so agents (the coder) can test what they write.
-        .target(name: "KaiPluginSandbox", dependencies: ["CKaiABI", "KaiJSON", "KaiSandbox"], path: "Plugins/SandboxTool"),
+        .target(name: "KaiPluginSandbox", dependencies: ["CKaiABI", "KaiJSON", "KaiSandbox"], path: "Plugins/SandboxTool", exclude: ["README.md"]),
 
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.

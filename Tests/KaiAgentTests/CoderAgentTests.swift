@@ -86,6 +86,27 @@ import Testing
         #expect(outcome.message.contains("AssertionError: add(2, 3) should be 5"))
     }
 
+    /// --continue after giving up: the task is the user's messages so far,
+    /// the first task and the follow-up, and the attempts start again.
+    @Test func continuedSession_keepsTheFirstTaskWithTheFollowUp() throws {
+        let world = try CoderWorld("continue")
+        let (first, _) = try world.run(model: "code-fail") {
+            $0.tests = Self.tests
+            $0.maxAttempts = 1
+        }
+        #expect(first.status == .gaveUp, "\(first.message) \(String(describing: first.error))")
+        let (outcome, _) = try world.run(model: "code-pass") {
+            $0.start = .continueSession(session: first.sessionID, followUp: "Try again, and mind the sign.")
+            $0.tests = Self.tests
+        }
+        #expect(outcome.status == .done, "\(outcome.message) \(String(describing: outcome.error))")
+        #expect(outcome.sessionID == first.sessionID)
+        let requests = try world.server.requests()
+        #expect(requests.count == 3)
+        let task = requests[1]["messages"]?.arrayValue?[1]["content"]?.stringValue ?? ""
+        #expect(task.hasPrefix("Task:\nWrite add(a, b) returning the sum.\n\nTry again, and mind the sign.\n\n"), "\(task)")
+    }
+
     @Test func noTests_failsSayingHowToGiveThem() throws {
         let world = try CoderWorld("no-tests")
         let (outcome, _) = try world.run(model: "code-pass") { _ in }

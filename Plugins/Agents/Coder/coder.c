@@ -16,7 +16,7 @@
  * and the user watches the call), and reports each attempt as a STEP event.
  * It stops when the tests pass (status "done") or after N attempts (status
  * "gave_up", saying so and showing the last failure). It keeps no state
- * between calls: a resumed run starts its attempts again.
+ * between calls: a resumed or continued run starts its attempts again.
  */
 #include <kai/kai_sdk.h> /* first: it sets _POSIX_C_SOURCE for strict C11 */
 
@@ -125,26 +125,57 @@ static bool coder_optional_string(kai_str json, const char *key, char **out)
     return st == KAI_SDK_FOUND || st == KAI_SDK_MISSING;
 }
 
+/* The coder's own first prompt, as a session's history keeps it, back to
+ * the task it was made from (see coder_write_task). */
+static void coder_unwrap_task(char *text)
+{
+    static const char prefix[] = "Task:\n";
+    if (strncmp(text, prefix, sizeof prefix - 1) != 0) return;
+    char *end = strstr(text, "\n\nYour code must pass these tests");
+    size_t len = end ? (size_t)(end - text) : strlen(text);
+    memmove(text, text + sizeof prefix - 1, len - (sizeof prefix - 1));
+    text[len - (sizeof prefix - 1)] = '\0';
+}
+
 /* A resumed or continued session gives "messages" instead of "task": the
- * last user message is the task. */
+ * coder's own conversation so far (the host keeps the last model request's
+ * messages) and, for --continue, the user's follow-up last. The task is the
+ * first user message (unwrapped), plus that follow-up when there is one:
+ * a last user message that is not the coder's own "Attempt N failed" report. */
 static kai_result coder_task_from_messages(kai_str input, char **task)
 {
     kai_str messages, item;
     if (!kai_sdk_find(input, "messages", &messages)) return KAI_OK;
+    char *first = NULL, *last = NULL;
     size_t pos = 0;
     int more;
     while ((more = kai_sdk_array_next(messages, &pos, &item)) > 0) {
         char *role = NULL, *content = NULL;
         if (kai_sdk_get_string(item, "role", &role, NULL) == KAI_SDK_FOUND && strcmp(role, "user") == 0
             && kai_sdk_get_string(item, "content", &content, NULL) == KAI_SDK_FOUND) {
-            free(*task);
-            *task = content;
+            if (!first) first = content;
+            else { free(last); last = content; }
             content = NULL;
         }
         free(role);
         free(content);
     }
-    return more < 0 ? KAI_ERR_INVALID_INPUT : KAI_OK;
+    kai_result r = more < 0 ? KAI_ERR_INVALID_INPUT : KAI_OK;
+    if (r == KAI_OK && first) {
+        coder_unwrap_task(first);
+        kai_sdk_buffer joined;
+        kai_sdk_buffer_init(&joined);
+        bool follow_up = last && last[0] && strncmp(last, "Attempt ", 8) != 0;
+        if (kai_sdk_write(&joined.output, first) != KAI_OK
+            || (follow_up && kai_sdk_writef(&joined.output, "\n\n%s", last) != KAI_OK))
+            r = KAI_ERR_INTERNAL;
+        free(*task);
+        *task = r == KAI_OK ? joined.data : NULL; /* the buffer's NUL-terminated bytes, now the task's */
+        if (r != KAI_OK) kai_sdk_buffer_free(&joined);
+    }
+    free(first);
+    free(last);
+    return r;
 }
 
 /* A task typed at `kai run` may carry its own tests: a line starting with

@@ -89,7 +89,12 @@ struct RunStart {
         let tools = try RunTools.choose(runtime, names: request.tools.isEmpty ? nil : request.tools, saved: settings.tools)
         settings.tools = tools.qualifiedNames
         var history = RunHistory(record.state["messages"]?.arrayValue ?? [])
-        if case .continued(let followUp) = kind { history.appendUser(followUp) }
+        if case .continued(let followUp) = kind {
+            // Calls a run that ended (budget, a denial) left unanswered must
+            // have results before a user message can follow them.
+            history.closeInterruptedCalls()
+            history.appendUser(followUp)
+        }
         guard !history.messages.isEmpty else {
             throw RunError(.notResumable, "session \(record.id) has no saved messages to run from")
         }

@@ -47,6 +47,13 @@ struct ApprovalsConfigTests {
         #expect(config.approvals.tools["write_file"] == ToolApprovalRule(mode: .ask, approvers: 1, rules: [], position: config.approvals.tools["write_file"]?.position))
     }
 
+    @Test func load_aToolNamedWithNothing_asks() throws {
+        let config = try loadConfig("approvals:\n  tools:\n    fetch:\n    write_file: ~\n")
+        #expect(config.approvals.tools["fetch"]?.mode == .ask)
+        #expect(config.approvals.tools["write_file"]?.mode == .ask)
+        #expect(config.approvals.tools["write_file"]?.approvers == 1)
+    }
+
     @Test func load_aRuleThatAllows_dropsTheEntrysApprovers() throws {
         let config = try loadConfig("approvals:\n  tools:\n    w:\n      approvers: 3\n      rules:\n        - when: { a: x }\n          mode: allow\n")
         #expect(config.approvals.tools["w"]?.rules.first?.approvers == 1)
