@@ -19,8 +19,8 @@ struct RunCommand: ParsableCommand {
             A two-approver call pauses the run: `kai approvals approve ID` by two other users, then `kai run --resume SESSION`. \
             Ctrl-C stops the run and keeps its session resumable. \
             Exit statuses: 0 done, 1 the agent gave up, 3 chain limit, 4 budget (--max-tokens, --max-cost), \
-            5 a denial ended the run, 6 paused waiting for approvals, 130 Ctrl-C; a failed call exits as kai prompt does \
-            (76 provider, 66 not found, 69 unavailable, 70 tool or agent failed, 124 deadline); 64 usage.
+            5 a denial ended the run, 6 paused waiting for approvals, 130 Ctrl-C; a failed agent call exits as kai tools call does \
+            (70 the agent failed, its message says why, e.g. its provider; 66 not found; 69 unavailable; 124 deadline); 64 usage.
             """)
 
     @OptionGroup var runtime: RuntimeOptions
