@@ -71,7 +71,20 @@ extension ExitCodes {
         case .denied: deniedRun
         case .paused: paused
         case .interrupted: cancelled
-        case .failed: outcome.error.map(forCallError) ?? toolFailed
+        case .failed: outcome.error.map(forAgentFailure) ?? toolFailed
+        }
+    }
+
+    /// A failed agent call: the agent's own failure is 70 whatever code it
+    /// passed on (its provider's INVALID_INPUT is no fault of kai's
+    /// arguments), a deadline 124, a cancel 130; the host's refusals keep
+    /// kai tools call's statuses (66, 69...).
+    static func forAgentFailure(_ error: CallError) -> Int32 {
+        switch error {
+        case .toolFailed(_, let code, _, _) where code == .cancelled: cancelled
+        case .toolFailed(_, let code, _, _) where code == .deadlineExceeded: deadline
+        case .toolFailed: toolFailed
+        default: forCallError(error)
         }
     }
 

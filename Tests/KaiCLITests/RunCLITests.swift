@@ -130,6 +130,20 @@ import Testing
         #expect(tool.stderr == "kai: error: no tool named \"nope\". Run 'kai tools list' to see the tools.\n")
     }
 
+    /// The model's server refuses (an unknown model: HTTP 404): the agent
+    /// fails with its provider's message, the session is kept, kai exits 70.
+    @Test func run_whenTheAgentFails_printsItsMessage_keepsTheSession_andExits70() throws {
+        let workspace = try RunWorkspace("agent-fails")
+        let outcome = try workspace.run("no-such-scenario")
+        #expect(outcome.status == 70, "\(outcome.stderr)")
+        let id = try #require(RunWorkspace.sessionID(outcome.stderr))
+        #expect(outcome.stderr.contains("\nkai: error: agent \"dev.kai.agents.assistant\" failed ("), "\(outcome.stderr)")
+        #expect(outcome.stderr.hasSuffix("\nfailed · tokens 0 in / 0 out. The session is saved: kai sessions show \(id)\n"))
+        #expect(outcome.stdout == "")
+        let json = try JSONParser.parse(try workspace.kai(["sessions", "list", "--json"]).stdout)
+        #expect(json.arrayValue?.first?["status"] == "failed")
+    }
+
     @Test func run_resumeOfAFinishedSession_saysToContinue_andExits64() throws {
         let workspace = try RunWorkspace("resume-finished")
         let first = try workspace.run("answer")
