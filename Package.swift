@@ -46,9 +46,9 @@ let package = Package(
         .library(name: "KaiPluginLocal", type: .dynamic, targets: ["KaiPluginLocal"]),
         .library(name: "KaiPluginAnthropic", type: .dynamic, targets: ["KaiPluginAnthropic"]),
         .library(name: "KaiPluginOllama", type: .dynamic, targets: ["KaiPluginOllama"]),
-        // .library(name: "KaiPluginAgents", type: .dynamic, targets: ["KaiPluginAgents"]),  // issue 13: uncommented with its plugin
-        // .library(name: "KaiPluginCoder", type: .dynamic, targets: ["KaiPluginCoder"]),  // issue 13: uncommented with its plugin
-        // .library(name: "KaiPluginSandbox", type: .dynamic, targets: ["KaiPluginSandbox"]),  // issue 13: uncommented with its plugin
+        .library(name: "KaiPluginAgents", type: .dynamic, targets: ["KaiPluginAgents"]),
+        .library(name: "KaiPluginCoder", type: .dynamic, targets: ["KaiPluginCoder"]),
+        .library(name: "KaiPluginSandbox", type: .dynamic, targets: ["KaiPluginSandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -143,7 +143,7 @@ let package = Package(
         ),
         // The `sandbox_run` tool: code run in Kai's sandbox under the
         // operator's limits, so agents (the coder) can test what they write.
-        .target(name: "KaiPluginSandbox", dependencies: ["CKaiABI", "KaiJSON", "KaiSandbox"], path: "Plugins/SandboxTool"),
+        .target(name: "KaiPluginSandbox", dependencies: ["CKaiABI", "KaiJSON", "KaiSandbox"], path: "Plugins/SandboxTool", exclude: ["README.md"]),
 
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.

@@ -14,12 +14,19 @@ enum ExitCodes {
     static let config: Int32 = 78         // EX_CONFIG: the operator config is invalid
     static let deadline: Int32 = 124      // as timeout(1)
     static let cancelled: Int32 = 130     // 128 + SIGINT
+    // `kai run`: how the run ended, when it did not end done (0) or failed (the call's status).
+    static let gaveUp: Int32 = 1          // the agent gave up (e.g. the coder's tests still fail)
+    static let chainLimit: Int32 = 3      // --chain-limit model turns used up
+    static let budget: Int32 = 4          // --max-tokens or --max-cost used up
+    static let deniedRun: Int32 = 5       // a denial ended the run (q at the prompt)
+    static let paused: Int32 = 6          // waiting for approvers (kai approvals), resumable
+    static let notPermitted: Int32 = 77   // EX_NOPERM: kai approvals: this user may not vote on it
 
     static func forCallError(_ error: CallError) -> Int32 {
         switch error {
         case .toolNotFound, .providerNotFound, .ambiguousTool: notFound
         case .argumentsNotJSON, .argumentsInvalid: badArguments
-        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled: unavailable
+        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled, .agentNeedsInProcess: unavailable
         case .toolFailed(_, let code, _, _) where code == .invalidInput: badArguments
         case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: toolFailed
         case .workerCrashed, .workerExited, .workerBrokeProtocol: toolFailed

@@ -6,7 +6,8 @@ import KaiRegistry
 
 struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "logs", abstract: "The call log, newest first. Arguments and results appear only with payload_logging on.")
+        commandName: "logs", abstract: "The call log, newest first. Arguments and results appear only with payload_logging on.",
+        subcommands: [LogsPrune.self])
 
     @OptionGroup var runtime: RuntimeOptions
     @Option(name: .long, help: ArgumentHelp("Only calls of this tool (qualified, or a bare name).", valueName: "name")) var tool: String?

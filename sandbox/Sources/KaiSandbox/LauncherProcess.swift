@@ -36,7 +36,11 @@ struct LauncherProcess {
     /// `stdoutFile`, the launcher writes its stdout (the report) straight
     /// into that file and `Outcome.stdout` is empty: the report is never
     /// held in this process's memory.
-    static func run(path: String, arguments: [String], stdin: Int32? = nil, stdoutFile: Int32? = nil) throws(SandboxError) -> Outcome {
+    /// `cancel`: a descriptor that turns readable when the caller gives up
+    /// (the plugin host's cancel fd); the launcher is then killed, and with
+    /// it (PDEATHSIG) the sandbox's init and the whole program tree.
+    static func run(path: String, arguments: [String], stdin: Int32? = nil, stdoutFile: Int32? = nil,
+                    cancel: Int32? = nil) throws(SandboxError) -> Outcome {
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
         if stdoutFile == nil {
@@ -57,7 +61,7 @@ struct LauncherProcess {
             throw error
         }
         defer { if stdoutFile == nil { close(out[0]) }; close(err[0]) }
-        let (stdout, stderr) = try drain(out[0], err[0])
+        let (stdout, stderr) = try drain(out[0], err[0], cancel: cancel.map { ($0, pid) })
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { throw .system(call: "waitpid", errno: errno) }
@@ -111,16 +115,22 @@ struct LauncherProcess {
         return pid
     }
 
-    private static func drain(_ outFD: Int32, _ errFD: Int32) throws(SandboxError) -> ([UInt8], [UInt8]) {
+    private static func drain(_ outFD: Int32, _ errFD: Int32, cancel: (fd: Int32, pid: pid_t)?) throws(SandboxError) -> ([UInt8], [UInt8]) {
         var buffers: [[UInt8]] = [[], []]
-        var fds = [pollfd(fd: outFD, events: Int16(POLLIN), revents: 0), pollfd(fd: errFD, events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: outFD, events: Int16(POLLIN), revents: 0), pollfd(fd: errFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: cancel?.fd ?? -1, events: Int16(POLLIN), revents: 0)]
         var chunk = [UInt8](repeating: 0, count: 65536)
-        while fds.contains(where: { $0.fd >= 0 }) {
+        while fds[0].fd >= 0 || fds[1].fd >= 0 {
             if poll(&fds, nfds_t(fds.count), -1) < 0 {
                 guard errno == EINTR else { throw .system(call: "poll", errno: errno) }
                 continue
             }
-            for index in fds.indices where fds[index].fd >= 0 && fds[index].revents != 0 {
+            // Cancelled: kill the launcher once and drain what it wrote until its pipes close.
+            if let cancel, fds[2].fd >= 0, fds[2].revents != 0 {
+                kill(cancel.pid, SIGKILL)
+                fds[2].fd = -1
+            }
+            for index in 0..<2 where fds[index].fd >= 0 && fds[index].revents != 0 {
                 let count = chunk.withUnsafeMutableBytes { read(fds[index].fd, $0.baseAddress, $0.count) }
                 if count < 0 {
                     guard errno == EINTR || errno == EAGAIN else { throw .system(call: "read", errno: errno) }

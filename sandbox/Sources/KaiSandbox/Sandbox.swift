@@ -11,6 +11,11 @@ import Foundation
 /// call `run` at once.
 public struct Sandbox: Sendable {
     public let launcherPath: String
+    /// A descriptor that turns readable when the caller gives up (e.g. a
+    /// plugin host's cancel fd, kai_provider.h): a run in progress is then
+    /// killed, program tree and all, and `run` throws `.launcherFailed`
+    /// with signal 9. Borrowed: never read or closed here.
+    public var cancelDescriptor: Int32?
 
     /// The launcher next to the running executable (as `swift build` puts
     /// `kai-sandbox` beside `kai`), unless a path is given.
@@ -31,7 +36,8 @@ public struct Sandbox: Sendable {
     public func run(_ request: SandboxRequest) throws(SandboxError) -> SandboxReport {
         guard access(launcherPath, X_OK) == 0 else { throw .launcherMissing(path: launcherPath) }
         let (request, stdin) = Self.handingOverStdin(request)
-        let outcome = try LauncherProcess.run(path: launcherPath, arguments: request.launcherArguments, stdin: stdin)
+        let outcome = try LauncherProcess.run(path: launcherPath, arguments: request.launcherArguments, stdin: stdin,
+                                              cancel: cancelDescriptor)
         let stderr = String(decoding: outcome.stderr, as: UTF8.self)
         guard outcome.exitStatus == 0 else {
             throw .launcherFailed(exitStatus: outcome.exitStatus, signal: outcome.signal, stderr: stderr)
