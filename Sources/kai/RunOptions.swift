@@ -6,7 +6,7 @@ import KaiRuntime
 /// limits and budget, and what may be approved without asking.
 struct RunOptions: ParsableArguments {
     enum ToolChoice: String, ExpressibleByArgument, CaseIterable {
-        case auto, required
+        case auto, required, once
     }
 
     @Option(name: .long, help: ArgumentHelp("The agent (short or qualified name). Default: the best-scored agent for --task-type, else assistant.", valueName: "name"))
@@ -15,7 +15,7 @@ struct RunOptions: ParsableArguments {
     var model: String?
     @Option(name: .customLong("tool"), help: ArgumentHelp("A tool the agent may use; repeatable. Default: every tool the approvals policy does not deny.", valueName: "name"))
     var tools: [String] = []
-    @Option(name: .long, help: ArgumentHelp("auto, or required: the first model turn must call a tool (for small local models).", valueName: "auto|required"))
+    @Option(name: .long, help: ArgumentHelp("auto; required: the first model turn must call a tool; once: it must, and later turns answer without tools (for small local models).", valueName: "auto|required|once"))
     var toolChoice: ToolChoice?
     @Option(name: .long, help: ArgumentHelp("Most model turns before the run stops (exit 3).", valueName: "N"))
     var chainLimit = 10

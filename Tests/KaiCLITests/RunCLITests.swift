@@ -112,7 +112,7 @@ import Testing
         (["run", "task", "--chain-limit", "0"], "Error: --chain-limit must be at least 1, got 0."),
         (["run", "task", "--max-cost", "0"], "Error: --max-cost must be a positive number of US dollars, got '0.0'."),
         (["run", "task", "--tool-choice", "always"],
-         "Error: The value 'always' is invalid for '--tool-choice <auto|required>'. Please provide one of 'auto' and 'required'."),
+         "Error: The value 'always' is invalid for '--tool-choice <auto|required|once>'. Please provide one of 'auto', 'required' and 'once'."),
     ])
     func run_usageErrors_sayWhatToGive_andExit64(arguments: [String], message: String) throws {
         let outcome = try KaiProcess.run(arguments)

@@ -70,12 +70,19 @@ struct Assistant {
 
     /// The chat request for the next model turn. The input's tool_choice
     /// applies to the first turn only (a small model made to call a tool
-    /// must then be free to answer).
+    /// must then be free to answer); "once" also makes the turns after it
+    /// answer without tools — a model too small to know when to stop
+    /// calling would otherwise call until the chain limit.
     private func request(firstTurn: Bool) -> JSONValue {
         var request: JSONObject = ["messages": .array(messages)]
         if !input.tools.isEmpty {
             request["tools"] = .array(input.tools)
-            if firstTurn, let choice = input.toolChoice { request["tool_choice"] = .string(choice) }
+            switch (input.toolChoice, firstTurn) {
+            case ("once"?, true): request["tool_choice"] = "required"
+            case ("once"?, false): request["tool_choice"] = "none"
+            case (let choice?, true): request["tool_choice"] = .string(choice)
+            default: break
+            }
         }
         return .object(request)
     }

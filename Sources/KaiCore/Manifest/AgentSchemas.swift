@@ -37,7 +37,7 @@ public enum AgentSchemas {
       "description": "For call_agent: narrow the delegate's tools to these names (the host turns them into \"tools\").",
       "type": "array", "items": {"type": "string", "minLength": 1}
     },
-    "tool_choice": {"description": "The first model turn's tool choice: auto (default) or required (a model too small to decide reliably, e.g. the embedded one, is made to call a tool first). Later turns are auto.", "enum": ["auto", "required"]},
+    "tool_choice": {"description": "The first model turn's tool choice: auto (default) or required (a model too small to decide reliably, e.g. the embedded one, is made to call a tool first; later turns are auto), or once (the first turn must call a tool and the turns after it answer without tools).", "enum": ["auto", "required", "once"]},
     "provider": {"description": "A provider hint, \"provider\" or \"provider/model\"; absent or empty: the run's choice (the router).", "type": "string"},
     "task_type": {"description": "The kind of task (e.g. \"coding\", \"qa\"), for routing and scores.", "type": "string", "minLength": 1},
     "session_id": {"description": "The run's session (filled in by the host).", "type": "string"},

@@ -43,8 +43,8 @@ struct AgentRunEngine {
         if let max = request.maxAttempts, max < 1 { throw RunError(.invalid, "the most attempts must be at least 1, not \(max)") }
         if let max = request.maxTokens, max < 1 { throw RunError(.invalid, "the token budget must be at least 1, not \(max)") }
         if let max = request.maxCostUSD, !(max > 0) { throw RunError(.invalid, "the cost budget must be more than 0 USD, not \(max)") }
-        if let choice = request.toolChoice, choice != "auto", choice != "required" {
-            throw RunError(.invalid, "the tool choice must be auto or required, not \"\(choice)\"")
+        if let choice = request.toolChoice, !["auto", "required", "once"].contains(choice) {
+            throw RunError(.invalid, "the tool choice must be auto, required or once, not \"\(choice)\"")
         }
     }
 
