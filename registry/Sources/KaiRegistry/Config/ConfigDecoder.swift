@@ -4,7 +4,7 @@ import Yams
 /// Turns the composed YAML document into an `OperatorConfig`, checking every
 /// key and type and reporting the first problem at its line and column.
 struct ConfigDecoder {
-    static let topLevelKeys = ["database", "payload_logging", "plugins", "sandbox", "router"]
+    static let topLevelKeys = ["database", "payload_logging", "plugins", "sandbox", "router", "approvals"]
 
     let file: String
     /// The config file's directory, against which relative paths resolve.
@@ -34,6 +34,9 @@ struct ConfigDecoder {
         }
         if let router = members["router"], !isNull(router.value) {
             config.router = try self.router(router.value)
+        }
+        if let approvals = members["approvals"], !isNull(approvals.value) {
+            config.approvals = try self.approvals(approvals.value)
         }
         if let sandbox = members["sandbox"], !isNull(sandbox.value) {
             // Kept as JSON: the sandbox module reads and checks its own
@@ -88,7 +91,7 @@ struct ConfigDecoder {
         var message = owner.map { "unknown key \"\(name)\" in \($0)." } ?? "unknown top-level key \"\(name)\"."
         if let suggestion = KeySuggestion.closest(to: name, in: allowed) {
             message += " Did you mean \"\(suggestion)\"?"
-        } else if owner != nil {
+        } else if owner?.hasPrefix("plugins[") == true {
             message += " Plugin settings belong under \"config:\"."
         }
         message += " Allowed keys: \(allowed.joined(separator: ", "))."

@@ -15,6 +15,8 @@ public struct OperatorConfig: Sendable, Equatable {
     public var sandboxPosition: SourcePosition?
     /// The `router:` section; the default (only `local`) when absent.
     public var router = RouterConfig()
+    /// The `approvals:` section; empty (annotations decide) when absent.
+    public var approvals = ApprovalsConfig()
 
     public init(file: String, databasePath: String? = nil, payloadLogging: Bool = false, entries: [PluginEntry] = []) {
         self.file = file

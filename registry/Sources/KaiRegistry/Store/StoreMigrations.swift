@@ -15,6 +15,8 @@ enum StoreMigrations {
         migrator.registerMigration("v3-call-log-provider-usage") { db in try db.execute(sql: callLogProviderUsage) }
         migrator.registerMigration("v4-provider-breakers") { db in try db.execute(sql: providerBreakers) }
         migrator.registerMigration("v4-call-log-route") { db in try db.execute(sql: callLogRoute) }
+        migrator.registerMigration("v5-sessions") { db in try db.execute(sql: sessions) }
+        migrator.registerMigration("v5-approvals") { db in try db.execute(sql: approvals) }
         return migrator
     }()
 
@@ -203,5 +205,64 @@ enum StoreMigrations {
     // took none.
     static let callLogRoute = """
         ALTER TABLE call_log ADD COLUMN route TEXT;
+        """
+
+    // `kai run` sessions. state: the run engine's JSON (messages, settings,
+    // calls waiting on approvals), enough to resume in a new process.
+    // session_events: what happened, in order; seq counts from 1 per session;
+    // kind: message, tool_call, approval, usage, step or status (unchecked, so
+    // a newer run engine's kinds do not fail an older schema).
+    // No foreign keys to plugins: a session outlives the plugins it used.
+    static let sessions = """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY NOT NULL,
+            agent TEXT NOT NULL,
+            status TEXT NOT NULL,
+            task TEXT NOT NULL,
+            starter_uid INTEGER NOT NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            input_tokens INTEGER NOT NULL DEFAULT 0,
+            output_tokens INTEGER NOT NULL DEFAULT 0,
+            cost_usd REAL,
+            state TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX sessions_updated ON sessions(updated_at);
+        CREATE TABLE session_events (
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            at REAL NOT NULL,
+            kind TEXT NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (session_id, seq)
+        ) WITHOUT ROWID;
+        """
+
+    // Calls that need other users' approval (policy `approvers: 2`), bound
+    // to the hash of the tool and its exact arguments. A vote's primary key
+    // is (approval, uid): one user votes once, enforced by SQLite too.
+    static let approvals = """
+        CREATE TABLE approvals (
+            id TEXT PRIMARY KEY NOT NULL,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            tool TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            arguments_hash TEXT NOT NULL,
+            call_id TEXT NOT NULL,
+            needed INTEGER NOT NULL CHECK (needed >= 1),
+            starter_uid INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'denied', 'used')),
+            created_at REAL NOT NULL,
+            decided_at REAL
+        );
+        CREATE INDEX approvals_session ON approvals(session_id);
+        CREATE INDEX approvals_status ON approvals(status, created_at);
+        CREATE TABLE approval_votes (
+            approval_id TEXT NOT NULL REFERENCES approvals(id) ON DELETE CASCADE,
+            uid INTEGER NOT NULL,
+            vote TEXT NOT NULL CHECK (vote IN ('approve', 'deny')),
+            at REAL NOT NULL,
+            PRIMARY KEY (approval_id, uid)
+        ) WITHOUT ROWID;
         """
 }

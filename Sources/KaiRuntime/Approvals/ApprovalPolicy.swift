@@ -1,0 +1,83 @@
+import KaiJSON
+import KaiRegistry
+
+/// Decides whether a tool call runs, asks or is refused: the operator's
+/// `approvals:` policy first, then the tool's MCP annotations. Pure: no
+/// I/O, no state, so the run engine asks it once per call.
+///
+/// 1. A policy entry for the tool (its qualified name first, then its short
+///    name): the first rule whose `when` matches the arguments, else the
+///    entry's mode and approvers.
+/// 2. Otherwise ask when the tool has no annotations, is destructive
+///    (destructiveHint not false while readOnlyHint is not true) or
+///    open-world (openWorldHint not false) — MCP's defaults for a hint left
+///    out are destructive and open-world — and allow it otherwise.
+public struct ApprovalPolicy: Sendable, Equatable {
+    public let config: ApprovalsConfig
+
+    public init(_ config: ApprovalsConfig) {
+        self.config = config
+    }
+
+    public func decide(
+        qualifiedName: String, shortName: String, annotations: JSONValue?, arguments: JSONValue
+    ) -> ApprovalDecision {
+        if let (key, entry) = entry(qualifiedName: qualifiedName, shortName: shortName) {
+            let place = "approvals.tools.\(key)"
+            for (index, rule) in entry.rules.enumerated() where Self.matches(rule.when, arguments) {
+                return ApprovalDecision(
+                    mode: rule.mode, approvers: rule.approvers,
+                    reason: "named in the approvals policy at \(place).rules[\(index)]")
+            }
+            return ApprovalDecision(mode: entry.mode, approvers: entry.approvers, reason: "named in the approvals policy at \(place)")
+        }
+        return Self.byAnnotations(annotations)
+    }
+
+    /// True when the policy refuses every call of the tool, whatever its
+    /// arguments, so a run need not even offer it to the model.
+    public func deniesEveryCall(qualifiedName: String, shortName: String) -> Bool {
+        guard let (_, entry) = entry(qualifiedName: qualifiedName, shortName: shortName) else { return false }
+        return entry.mode == .deny && entry.rules.allSatisfy { $0.mode == .deny }
+    }
+
+    /// The tool's entry and the key it is written under; qualified wins.
+    private func entry(qualifiedName: String, shortName: String) -> (String, ToolApprovalRule)? {
+        if let entry = config.tools[qualifiedName] { return (qualifiedName, entry) }
+        if let entry = config.tools[shortName] { return (shortName, entry) }
+        return nil
+    }
+
+    /// Every named argument is present and matches its pattern.
+    static func matches(_ when: [String: ArgumentPattern], _ arguments: JSONValue) -> Bool {
+        guard case .object(let object) = arguments else { return false }
+        return when.allSatisfy { name, pattern in
+            guard let value = object[name] else { return false }
+            switch (pattern, value) {
+            case (.glob(let glob), .string(let text)): return Glob(glob).matches(text)
+            case (.glob(let text), _): return value.serialized(sortedKeys: true) == text
+            case (.value(let expected), _): return value == expected
+            }
+        }
+    }
+
+    static func byAnnotations(_ annotations: JSONValue?) -> ApprovalDecision {
+        guard case .object(let hints) = annotations else {
+            return ApprovalDecision(mode: .ask, reason: "has no annotations (MCP treats that as destructive and open-world)")
+        }
+        let readOnly = hints["readOnlyHint"]?.boolValue
+        let destructive = hints["destructiveHint"]?.boolValue
+        let openWorld = hints["openWorldHint"]?.boolValue
+        var reasons: [String] = []
+        if readOnly != true && destructive != false {
+            reasons.append(destructive == true ? "annotated destructive" : "not annotated read-only or non-destructive (MCP's default is destructive)")
+        }
+        if openWorld != false {
+            reasons.append(openWorld == true ? "annotated open-world" : "not annotated closed-world (MCP's default is open-world)")
+        }
+        if reasons == ["annotated destructive", "annotated open-world"] { reasons = ["annotated destructive and open-world"] }
+        guard reasons.isEmpty else { return ApprovalDecision(mode: .ask, reason: reasons.joined(separator: "; ")) }
+        return ApprovalDecision(
+            mode: .allow, reason: readOnly == true ? "annotated read-only and closed-world" : "annotated non-destructive and closed-world")
+    }
+}

@@ -1,0 +1,30 @@
+import GRDB
+
+/// `kai logs prune`: trims what grows without bound.
+extension RegistryStore {
+    /// Deletes call-log rows started before `olderThan` and finished
+    /// sessions (any status but paused or running) last updated before it,
+    /// with their events, approvals and votes, in one transaction. Scores
+    /// (performance records and stats) are kept: they are what the registry
+    /// learned. Paused and running sessions are kept whatever their age, so
+    /// a pending approval is never pulled from under a run.
+    ///
+    /// - Returns: how many call-log rows and sessions were deleted.
+    public func pruneLogs(olderThan: Double) throws(StoreError) -> (calls: Int, sessions: Int) {
+        flush()
+        do {
+            return try pool.write { db in
+                try db.execute(sql: "DELETE FROM call_log WHERE started_at < ?", arguments: [olderThan])
+                let calls = db.changesCount
+                // SessionRecord.unfinishedStatuses. Events, approvals and
+                // votes go by ON DELETE CASCADE.
+                try db.execute(
+                    sql: "DELETE FROM sessions WHERE updated_at < ? AND status NOT IN ('paused', 'running')",
+                    arguments: [olderThan])
+                return (calls, db.changesCount)
+            }
+        } catch {
+            throw wrapping(error, doing: "prune the call log and sessions")
+        }
+    }
+}
