@@ -98,6 +98,7 @@ class Subject:
         after = server.stats()
         row["server_ns"] = after["handling_ns"] - before["handling_ns"]
         row["server_requests"] = after["requests"] - before["requests"]
+        row["streamed"] = after["streamed"] - before["streamed"]
         if row["server_requests"] != row["steps"]:
             raise RuntimeError(f"{self.name}: {row['steps']} model turns but the mock answered {row['server_requests']} requests")
         return row
@@ -146,6 +147,7 @@ def measure_overhead(subjects, server, rounds, runs):
                         "server_per_step_ns": statistics.median(row["server_ns"] / row["steps"] for row in batches),
                         "tool_per_step_ns": statistics.median(row["tool_ns"] / row["steps"] for row in batches),
                         "steps": sum(row["steps"] for row in batches), "batches": len(batches),
+                        "streamed_requests": sum(row["streamed"] for row in batches),
                         "version": subjects[name].info.get("version")}
     if "kai" in result:
         for name in result:
@@ -195,10 +197,13 @@ def measure(bin_dir, steps=STEPS, rounds=6, concurrency_rounds=6):
             # Runs per batch: each batch a few hundred ms on this machine.
             runs = {"kai": 20, "llm": 1, "agents": 4}
             print("measuring agent-step overhead (Kai, llm, OpenAI Agents SDK)…", file=sys.stderr)
-            results["overhead"] = measure_overhead(subjects, server, rounds, runs)
-            if "kai" in subjects:
-                print(f"measuring Kai's CPU per step, 1 run vs {CONCURRENT} at once…", file=sys.stderr)
-                results["concurrency"] = measure_concurrency(subjects["kai"], server, concurrency_rounds, 20, 2)
+            try:
+                results["overhead"] = measure_overhead(subjects, server, rounds, runs)
+                if "kai" in subjects:
+                    print(f"measuring Kai's CPU per step, 1 run vs {CONCURRENT} at once…", file=sys.stderr)
+                    results["concurrency"] = measure_concurrency(subjects["kai"], server, concurrency_rounds, 20, 2)
+            except (RuntimeError, ValueError, KeyError) as error:  # a subject failed mid-run: reported, not fatal
+                results["failed"] = str(error)
         finally:
             for subject in subjects.values():
                 subject.close()
@@ -210,23 +215,30 @@ def us(ns):
     return f"{ns / 1000:,.1f} µs"
 
 
+def mode(row):
+    """How the host asked, as the mock saw it."""
+    if row["streamed_requests"] == 0:
+        return "non-streaming"
+    return "streaming" if row["streamed_requests"] == row["steps"] else f"{row['streamed_requests']} of {row['steps']} streamed"
+
+
 def markdown(r):
     o = r.get("overhead", {})
     names = {"kai": "Kai (`KaiRuntime.run`, agent `assistant`, bundled openai + dev.kai.utils `calculate`)",
              "llm": f"llm {o.get('llm', {}).get('version', '')} (`conversation.chain(tools=[calculate], stream=False)`)",
              "agents": f"OpenAI Agents SDK {o.get('agents', {}).get('version', '')} (`Runner.run`, `function_tool`, `OpenAIChatCompletionsModel`)"}
-    lines = [f"### Agent-step overhead: Kai vs llm vs the OpenAI Agents SDK ({r['steps']}-step runs, same mock, non-streaming)", "",
-             "| host | overhead per step | min | wall per step | CPU per step | peer / Kai (overhead) | peer / Kai (CPU) | goal | result |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [f"### Agent-step overhead: Kai vs llm vs the OpenAI Agents SDK ({r['steps']}-step runs, same mock)", "",
+             "| host | requests | overhead per step | min | wall per step | CPU per step | peer / Kai (overhead) | peer / Kai (CPU) | goal | result |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name in ("kai", "llm", "agents"):
         if name not in o:
-            lines.append(f"| {names[name]} | not measured: {r.get('skipped', {}).get(name, '?')} | | | | | | | |")
+            lines.append(f"| {names[name]} | not measured: {r.get('skipped', {}).get(name, '?')} | | | | | | | | |")
             continue
         row = o[name]
         ratio = f"**{row['ratio_to_kai']:.1f}×**" if "ratio_to_kai" in row else "—"
         cpu_ratio = f"{row['cpu_ratio_to_kai']:.1f}×" if "cpu_ratio_to_kai" in row else "—"
         goal, verdict = ("Kai ≥ 20× less", "PASS" if row["pass"] else "FAIL") if "pass" in row else ("—", "—")
-        lines.append(f"| {names[name]} | {us(row['overhead_ns'])} | {us(row['overhead_min_ns'])} | {us(row['wall_per_step_ns'])} "
+        lines.append(f"| {names[name]} | {mode(row)} | {us(row['overhead_ns'])} | {us(row['overhead_min_ns'])} | {us(row['wall_per_step_ns'])} "
                      f"| {us(row['cpu_per_step_ns'])} | {ratio} | {cpu_ratio} | {goal} | {verdict} |")
     c = r.get("concurrency")
     if c:
@@ -239,13 +251,15 @@ def markdown(r):
                          f"| {row['batches']} | {us(row['server_cpu_per_step_ns'])} |")
         lines += ["", f"Growth of CPU per step from 1 to {c['concurrent']} runs at once: **{c['growth_percent']:+.1f}%** "
                   f"(goal < {GROWTH_GOAL:.0f}%) — **{'PASS' if c['pass_'] else 'FAIL'}**."]
+    if "failed" in r:
+        lines += ["", f"**Not measured: {r['failed']}**"]
     lines += ["", "Method: bench/mock_agent.c (C, poll(), keep-alive) plays the model: while the request holds fewer than "
               f"{r['steps'] - 1} tool results it asks for one call of the request's first tool with "
               "`{\"expression\": \"1 + 2\"}`, then answers \"The answer is 3.\"; it times its own handling of each request "
               "(readiness to end of write) and reports the sum at GET /_stats. Overhead per step = (wall time of a batch of runs − "
               "time inside the tool − the mock's handling time over the batch) / model turns; median over interleaved batches "
               "(rounds rotate the order), after a warm-up batch each. Each host runs in its own warm process (no start-up in "
-              "the figures) and asks without streaming. Kai: `KaiBench agent-steps` opens a KaiRuntime (temporary HOME and "
+              "the figures); the requests column says whether it asked for streams (the mock counts them). Kai: `KaiBench agent-steps` opens a KaiRuntime (temporary HOME and "
               "registry; plugins: openai at the mock, dev.kai.utils, dev.kai.agents) and calls `KaiRuntime.run` with "
               "agent `assistant`, `--tool calculate`; its tool time is the sum of the `tool_finished` steps' duration_ms "
               "(the host's whole tool call, validation included — generous to Kai); sessions and the call log are recorded "

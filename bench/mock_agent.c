@@ -14,7 +14,8 @@
  * chunk, usage chunk, [DONE]). The reply depends on the request alone, so
  * any number of runs may share the server.
  *
- * GET /_stats: {"requests": N, "handling_ns": T}, T being the server's own
+ * GET /_stats: {"requests": N, "streamed": S, "handling_ns": T}, S the
+ * requests that asked for a stream, T the server's own
  * time for the chat requests so far (from the readiness of a connection to
  * the end of the response's write, on CLOCK_MONOTONIC): the driver subtracts
  * the difference over a batch of runs from the runs' wall time.
@@ -51,7 +52,7 @@ struct connection {
 
 static struct connection connections[MAX_CONNECTIONS];
 static long steps;
-static uint64_t chat_requests, handling_ns;
+static uint64_t chat_requests, streamed, handling_ns;
 
 static void die(const char *what) {
     perror(what);
@@ -150,6 +151,7 @@ static int chat(int fd, const char *body, size_t length) {
     long done = tool_results(body, length);
     int stream = find(body, length, "\"stream\":true") || find(body, length, "\"stream\": true");
     int call = done < steps - 1 && first_tool(body, length, name) == 0;
+    streamed += (uint64_t)stream;
     int n;
     if (call && stream) {
         n = snprintf(out, sizeof out,
@@ -186,8 +188,8 @@ static int chat(int fd, const char *body, size_t length) {
 
 static int stats(int fd) {
     char out[128];
-    int n = snprintf(out, sizeof out, "{\"requests\": %llu, \"handling_ns\": %llu}", (unsigned long long)chat_requests,
-                     (unsigned long long)handling_ns);
+    int n = snprintf(out, sizeof out, "{\"requests\": %llu, \"streamed\": %llu, \"handling_ns\": %llu}",
+                     (unsigned long long)chat_requests, (unsigned long long)streamed, (unsigned long long)handling_ns);
     if (n < 0 || (size_t)n >= sizeof out) return -1;
     return respond(fd, "application/json", out, (size_t)n);
 }
