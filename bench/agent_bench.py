@@ -41,6 +41,9 @@ STEPS = 10            # model turns per run: 9 tool calls, then the answer
 OVERHEAD_GOAL = 20.0  # peers' overhead / Kai's, at least
 GROWTH_GOAL = 5.0     # % growth of CPU per step from 1 to 50 runs at once, below
 CONCURRENT = 50
+# Kai's bundled assistant always streams its provider calls; the peers are
+# asked to stream too, so all three do the same exchange.
+PEER_MODE = "stream"
 
 
 class Skipped(Exception):
@@ -122,7 +125,7 @@ def kai_subject(bin_dir, base_url, steps):
 def peer_subject(name, base_url, steps):
     if not os.path.exists(PEERS_PYTHON):
         raise Skipped(f"{PEERS_PYTHON} is missing (make bench-agent-deps)")
-    return Subject(name, [PEERS_PYTHON, "bench/agent_peers.py", name, base_url, str(steps)])
+    return Subject(name, [PEERS_PYTHON, "bench/agent_peers.py", name, base_url, str(steps), PEER_MODE])
 
 
 def per_step(row):
@@ -225,8 +228,8 @@ def mode(row):
 def markdown(r):
     o = r.get("overhead", {})
     names = {"kai": "Kai (`KaiRuntime.run`, agent `assistant`, bundled openai + dev.kai.utils `calculate`)",
-             "llm": f"llm {o.get('llm', {}).get('version', '')} (`conversation.chain(tools=[calculate], stream=False)`)",
-             "agents": f"OpenAI Agents SDK {o.get('agents', {}).get('version', '')} (`Runner.run`, `function_tool`, `OpenAIChatCompletionsModel`)"}
+             "llm": f"llm {o.get('llm', {}).get('version', '')} (`conversation.chain(tools=[calculate], stream=True)`)",
+             "agents": f"OpenAI Agents SDK {o.get('agents', {}).get('version', '')} (`Runner.run_streamed`, `function_tool`, `OpenAIChatCompletionsModel`)"}
     lines = [f"### Agent-step overhead: Kai vs llm vs the OpenAI Agents SDK ({r['steps']}-step runs, same mock)", "",
              "| host | requests | overhead per step | min | wall per step | CPU per step | peer / Kai (overhead) | peer / Kai (CPU) | goal | result |",
              "|---|---|---|---|---|---|---|---|---|---|"]
@@ -264,7 +267,7 @@ def markdown(r):
               "agent `assistant`, `--tool calculate`; its tool time is the sum of the `tool_finished` steps' duration_ms "
               "(the host's whole tool call, validation included — generous to Kai); sessions and the call log are recorded "
               "in SQLite as in normal use. llm: `Chat(api_base=mock)`, `conversation(tools=[calculate]).chain(..., "
-              "stream=False)`, no logging to its database (the Python API does not log). Agents SDK: tracing disabled "
+              "stream=True)`, each response's chunks consumed, no logging to its database (the Python API does not log). Agents SDK: `Runner.run_streamed`, its events consumed; tracing disabled "
               "(its exporter would send spans to OpenAI). Peers' tool time: `perf_counter_ns` inside the function. CPU "
               "per step: getrusage(RUSAGE_SELF) user + sys of the host's process over the batch, divided by its model turns.",
               ""]

@@ -4,7 +4,7 @@ the agents venv (`make bench-agent-deps`): simonw's `llm` tool chains and the
 OpenAI Agents SDK's `Runner`, each doing the same N-step run against
 bench/mock_agent.c, in-process (no interpreter start-up in the figures).
 
-    python agent_peers.py llm|agents BASE_URL STEPS
+    python agent_peers.py llm|agents BASE_URL STEPS stream|plain
 
 Reads batch requests from stdin, one per line: "run 1 K" (K runs one after
 another; the 1 is the concurrency, always 1 here). Answers each with one
@@ -12,9 +12,11 @@ JSON line: {"wall_ns", "tool_ns", "cpu_ns", "steps", "runs"} — the batch's
 wall time, the time spent inside the tool function, the process's CPU time
 (getrusage RUSAGE_SELF, user + sys) and the model turns taken.
 
-Both peers are non-streaming (llm: chain(..., stream=False); the SDK:
-Runner.run, whose chat-completions model asks with stream=false), as Kai's
-side of the comparison. The tool is the same for all three subjects:
+`stream`, as Kai's bundled assistant asks (it always streams): llm
+chain(..., stream=True) with each response's chunks consumed, the SDK
+Runner.run_streamed with its events consumed. `plain`: llm stream=False,
+the SDK Runner.run (its chat-completions model asks with stream=false).
+The tool is the same for all three subjects:
 `calculate(expression)`, the mock asks for "1 + 2" each tool step.
 """
 
@@ -53,12 +55,13 @@ class LLMPeer:
     """llm's Python API: model.chain(prompt, tools=[...]) runs the tool calls
     the model asks for and sends the results back until a final answer."""
 
-    def __init__(self, base_url, steps, clock):
+    def __init__(self, base_url, steps, clock, stream):
         import llm
         from llm.default_plugins.openai_models import Chat
         self.version = llm.__version__ if hasattr(llm, "__version__") else _version("llm")
         self.model = Chat("bench-agent", key="dummy", model_name="bench-agent", api_base=base_url, supports_tools=True)
         self.steps = steps
+        self.stream = stream
 
         def calculate(expression: str) -> str:
             """Evaluate an arithmetic expression such as '1 + 2'."""
@@ -67,8 +70,12 @@ class LLMPeer:
 
     def run(self):
         conversation = self.model.conversation(tools=[self.tool], chain_limit=self.steps + 5)
-        chain = conversation.chain(TASK, stream=False)
-        responses = list(chain.responses())  # runs the chain (once: each iteration runs it anew)
+        chain = conversation.chain(TASK, stream=self.stream)
+        responses = []
+        for response in chain.responses():  # runs the chain (once: each iteration runs it anew)
+            for _ in response:  # the chunks, as `llm` prints them
+                pass
+            responses.append(response)
         return responses[-1].text(), len(responses)
 
 
@@ -77,7 +84,7 @@ class AgentsPeer:
     OpenAIChatCompletionsModel on AsyncOpenAI(base_url=the mock). Tracing is
     off: its default exporter sends spans to OpenAI's servers."""
 
-    def __init__(self, base_url, steps, clock):
+    def __init__(self, base_url, steps, clock, stream):
         from agents import Agent, OpenAIChatCompletionsModel, Runner, function_tool, set_tracing_disabled
         from openai import AsyncOpenAI
         set_tracing_disabled(True)
@@ -91,10 +98,20 @@ class AgentsPeer:
         self.agent = Agent(name="bench", instructions="Answer using the calculate tool.", tools=[calculate], model=model)
         self.runner = Runner
         self.steps = steps
+        self.stream = stream
         self.loop = asyncio.new_event_loop()
 
     def run(self):
-        result = self.loop.run_until_complete(self.runner.run(self.agent, TASK, max_turns=self.steps + 5))
+        return self.loop.run_until_complete(self._streamed() if self.stream else self._plain())
+
+    async def _plain(self):
+        result = await self.runner.run(self.agent, TASK, max_turns=self.steps + 5)
+        return result.final_output, len(result.raw_responses)
+
+    async def _streamed(self):
+        result = self.runner.run_streamed(self.agent, TASK, max_turns=self.steps + 5)
+        async for _ in result.stream_events():
+            pass
         return result.final_output, len(result.raw_responses)
 
 
@@ -104,12 +121,12 @@ def _version(name):
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("llm", "agents"):
-        print("usage: agent_peers.py llm|agents BASE_URL STEPS", file=sys.stderr)
+    if len(sys.argv) != 5 or sys.argv[1] not in ("llm", "agents") or sys.argv[4] not in ("stream", "plain"):
+        print("usage: agent_peers.py llm|agents BASE_URL STEPS stream|plain", file=sys.stderr)
         return 64
     base_url, steps = sys.argv[2], int(sys.argv[3])
     clock = ToolClock()
-    peer = (LLMPeer if sys.argv[1] == "llm" else AgentsPeer)(base_url, steps, clock)
+    peer = (LLMPeer if sys.argv[1] == "llm" else AgentsPeer)(base_url, steps, clock, sys.argv[4] == "stream")
     print(json.dumps({"version": peer.version}), flush=True)
     for line in sys.stdin:
         words = line.split()

@@ -13,7 +13,8 @@ import Synchronization
 /// after another. Each batch answers one JSON line: wall_ns, tool_ns (the
 /// tool_finished steps' duration_ms, summed), cpu_ns (getrusage
 /// RUSAGE_SELF, user + sys), steps (model turns: tool calls + the answer).
-/// Non-streaming, as the peers: `kai run` streams only when watched.
+/// The assistant streams its provider calls (the peers are asked to
+/// stream too); the mock's /_stats counts which requests asked for a stream.
 enum AgentBench {
     static let task = "What is 1 + 2? Use the calculate tool."
     static let answer = "The answer is 3."
