@@ -88,7 +88,7 @@ enum AgentBench {
 
     static func cpuNS() -> Int64 {
         var usage = rusage()
-        guard getrusage(RUSAGE_SELF, &usage) == 0 else { Bench.fail("getrusage failed: errno \(errno)") }
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { Bench.fail("getrusage failed: errno \(errno)") }
         let seconds = Int64(usage.ru_utime.tv_sec) + Int64(usage.ru_stime.tv_sec)
         let micros = Int64(usage.ru_utime.tv_usec) + Int64(usage.ru_stime.tv_usec)
         return seconds * 1_000_000_000 + micros * 1000
