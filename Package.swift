@@ -46,7 +46,7 @@ let package = Package(
         .library(name: "KaiPluginLocal", type: .dynamic, targets: ["KaiPluginLocal"]),
         .library(name: "KaiPluginAnthropic", type: .dynamic, targets: ["KaiPluginAnthropic"]),
         .library(name: "KaiPluginOllama", type: .dynamic, targets: ["KaiPluginOllama"]),
-        // .library(name: "KaiPluginAgents", type: .dynamic, targets: ["KaiPluginAgents"]),  // issue 13: uncommented with its plugin
+        .library(name: "KaiPluginAgents", type: .dynamic, targets: ["KaiPluginAgents"]),
         // .library(name: "KaiPluginCoder", type: .dynamic, targets: ["KaiPluginCoder"]),  // issue 13: uncommented with its plugin
         // .library(name: "KaiPluginSandbox", type: .dynamic, targets: ["KaiPluginSandbox"]),  // issue 13: uncommented with its plugin
     ],

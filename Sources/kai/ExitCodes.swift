@@ -19,7 +19,7 @@ enum ExitCodes {
         switch error {
         case .toolNotFound, .providerNotFound, .ambiguousTool: notFound
         case .argumentsNotJSON, .argumentsInvalid: badArguments
-        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled: unavailable
+        case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled, .agentNeedsInProcess: unavailable
         case .toolFailed(_, let code, _, _) where code == .invalidInput: badArguments
         case .toolFailed, .invalidOutput, .outputTooLarge, .outputViolatesSchema, .nestingTooDeep, .invalidSchema: toolFailed
         case .workerCrashed, .workerExited, .workerBrokeProtocol: toolFailed

@@ -51,7 +51,7 @@ import Testing
     @Test func load_whenPluginWantsNewerMinor_asksToUpgrade() throws {
         let path = try Fixtures.variant("FIXTURE_NEWER_MINOR")
         #expect(try loadFailure(path).description
-            == "\(path): needs plugin ABI 1.7, but this host speaks 1.1. Upgrade Kai, or rebuild the plugin against the 1.1 headers.")
+            == "\(path): needs plugin ABI 1.7, but this host speaks 1.2. Upgrade Kai, or rebuild the plugin against the 1.2 headers.")
     }
 
     @Test func load_whenRequiredFunctionIsNull_namesTheFunction() throws {
@@ -63,7 +63,7 @@ import Testing
     @Test func load_whenEntryReturnsNull_saysPluginRefusedThisHost() throws {
         let path = try Fixtures.variant("FIXTURE_ENTRY_NULL")
         #expect(try loadFailure(path).description
-            == "\(path): kai_plugin_entry_v1 returned NULL: the plugin refuses to run with host ABI 1.1. Upgrade Kai or the plugin.")
+            == "\(path): kai_plugin_entry_v1 returned NULL: the plugin refuses to run with host ABI 1.2. Upgrade Kai or the plugin.")
     }
 
     @Test func load_whenDescribeFails_showsTheDetails() throws {

@@ -10,7 +10,7 @@ struct ValidateCLITests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let lines = outcome.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasSuffix("libvalidate_conforming.so (test.fixture 0.1.0)") == true)
-        #expect(lines.contains("✓ load           kai_plugin_entry_v1 answered ABI 1.0 (this host speaks 1.1) in the scan helper"))
+        #expect(lines.contains("✓ load           kai_plugin_entry_v1 answered ABI 1.0 (this host speaks 1.2) in the scan helper"))
         #expect(lines.contains("✓ schemas        10 schemas compile"))
         #expect(lines.contains { $0.hasPrefix("✓ memory-growth  grew ") })
         #expect(lines.last?.hasPrefix("11 passed, 0 failed, 0 skipped in ") == true)

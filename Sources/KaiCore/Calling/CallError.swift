@@ -46,6 +46,10 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     /// The plugin's status could not be read (see PluginStatusGate), so the
     /// call was refused: a plugin that may be disabled must not run.
     case pluginStatusUnknown(tool: String, plugin: String, reason: String)
+    /// An agent asked to run inside a run (with a scope) while its plugin
+    /// runs in a worker: kai.host.agent/1 is not relayed over the worker
+    /// pipe in this version, so the agent was not invoked.
+    case agentNeedsInProcess(agent: String, plugin: String, isolation: PluginIsolation)
 
     /// The ABI result code this error maps to, for call_tool from a plugin.
     public var code: ResultCode {
@@ -54,6 +58,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .argumentsNotJSON, .argumentsInvalid: .invalidInput
         case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled,
              .pluginStatusUnknown: .unavailable
+        case .agentNeedsInProcess: .unsupported
         case .workerCrashed, .workerExited, .workerBrokeProtocol: .internal
         case .deadlineKilled: .deadlineExceeded
         case .cancelKilled: .cancelled
@@ -122,6 +127,9 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .pluginStatusUnknown(let tool, let plugin, let reason):
             return "cannot read the status of plugin \(plugin) in the registry, so the call of \(tool) was refused "
                 + "(a plugin supervision disabled must not run): \(reason)"
+        case .agentNeedsInProcess(let agent, let plugin, let isolation):
+            return "agent \"\(agent)\" was not run: agents run in-process in this version, and plugin \(plugin) runs under "
+                + "isolation: \(isolation.rawValue). Set \"isolation: inprocess\" in the operator config's entry for id \(plugin) to run it."
         }
     }
 
@@ -162,6 +170,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .workerUnavailable: .workerUnavailable
         case .pluginDisabled: .pluginDisabled
         case .pluginStatusUnknown: .pluginStatusUnknown
+        case .agentNeedsInProcess: .agentNeedsInProcess
         }
     }
 

@@ -27,13 +27,14 @@ public enum ErrorKind: String, Sendable, CaseIterable {
     case workerUnavailable
     case pluginDisabled
     case pluginStatusUnknown
+    case agentNeedsInProcess
 
     /// The caller's fault (input that is not JSON or breaks the schema) or
     /// the operator's choice (the plugin is off): such calls are logged but
     /// say nothing about how well the plugin performs.
     public var blamesCaller: Bool {
         switch self {
-        case .argumentsNotJSON, .argumentsInvalid, .pluginNotActive, .pluginDisabled, .pluginStatusUnknown: true
+        case .argumentsNotJSON, .argumentsInvalid, .pluginNotActive, .pluginDisabled, .pluginStatusUnknown, .agentNeedsInProcess: true
         default: false
         }
     }

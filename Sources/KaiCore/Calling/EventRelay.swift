@@ -1,4 +1,5 @@
 import CKaiABI
+import KaiJSON
 
 /// The host side of a kai_event_sink for one call: decodes the size-headed
 /// events a plugin sends and hands them to the caller's handler.
@@ -47,9 +48,17 @@ final class EventRelay {
             let e = copy(event, as: kai_event_tool_call_delta.self)
             return .toolCallDelta(index: e.index, id: HostServices.string(e.id), name: HostServices.string(e.name),
                                   arguments: HostServices.string(e.arguments))
+        case KAI_EVENT_STEP:
+            return step(HostServices.bytes(copy(event, as: kai_event_step.self).json))
         default:
             return nil
         }
+    }
+
+    /// A STEP event's JSON as a value; text that is not JSON becomes a
+    /// string, which the host's event rules (EventRules) drop with a warning.
+    static func step(_ json: [UInt8]) -> ToolEvent {
+        .step((try? JSONParser.parse(json)) ?? .string(String(decoding: json, as: UTF8.self)))
     }
 
     /// Copies min(declared, ours) bytes into a zeroed struct of type T.

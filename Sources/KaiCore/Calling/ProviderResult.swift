@@ -92,7 +92,7 @@ final class CallDetails: Sendable {
         case .textDelta, .toolCallDelta: firstToken()
         case .usage(let input, let output, let cost):
             streamed(usage: ProviderUsage(inputTokens: Int(clamping: input), outputTokens: Int(clamping: output), costUSD: cost))
-        case .progress: break
+        case .progress, .step: break
         }
     }
 

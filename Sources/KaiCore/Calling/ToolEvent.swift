@@ -1,3 +1,5 @@
+import KaiJSON
+
 /// A non-terminal event a running call sent through kai_call.events
 /// (kai_events.h). Terminal events belong to provider streams, not tools.
 public enum ToolEvent: Sendable, Equatable {
@@ -5,6 +7,9 @@ public enum ToolEvent: Sendable, Equatable {
     case usage(inputTokens: UInt64, outputTokens: UInt64, costUSD: Double?)
     case textDelta(String)
     case toolCallDelta(index: UInt32, id: String, name: String, arguments: String)
+    /// KAI_EVENT_STEP (kai_agent.h): one agent-step object, from an agent
+    /// of minor 2 or later (the host drops steps that are not objects).
+    case step(JSONValue)
 }
 
 /// What an event handler answers: keep going, or ask the call to end early

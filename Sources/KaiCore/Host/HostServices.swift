@@ -98,10 +98,12 @@ private let hostConfig: @convention(c) (UnsafePointer<kai_host>?) -> kai_str = {
     HostServices.instance(host)?.configString ?? kai_str(data: nil, len: 0)
 }
 
-/// kai.host.cancel/1 for plugins of minor 1 and later; NULL for anything else.
+/// kai.host.cancel/1 for plugins of minor 1 and later, kai.host.agent/1 for
+/// minor 2 and later; NULL for anything else.
 private let hostGetExtension: @convention(c) (UnsafePointer<kai_host>?, UnsafePointer<CChar>?) -> UnsafeRawPointer? = {
     host, id in
-    CancelExtension.lookup(id, minor: host?.pointee.abi_minor ?? 0, table: CancelExtension.inProcess)
+    let minor = host?.pointee.abi_minor ?? 0
+    return CancelExtension.lookup(id, minor: minor, table: CancelExtension.inProcess) ?? AgentExtension.lookup(id, minor: minor)
 }
 
 private let hostDeadline: @convention(c) (UnsafePointer<kai_host>?, UnsafePointer<kai_call>?) -> Int64 = { _, call in

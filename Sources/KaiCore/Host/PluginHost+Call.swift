@@ -23,16 +23,29 @@ extension PluginHost {
         try call(try index(kind).resolve(name), input: input, options: options, details: nil)
     }
 
+    /// With `options.parent` the call runs nested under that call, as
+    /// kai_host.call_tool's children do: the earlier of both deadlines, the
+    /// parent chain's cancellation, one level deeper, the parent's scope.
     func call(
         _ entry: CapabilityIndex.Entry, input: [UInt8], options: CallOptions, details: CallDetails?
     ) throws(CallError) -> ToolResult {
-        let deadline = options.timeout.map { MonotonicClock.deadline(after: $0) } ?? MonotonicClock.noDeadline
+        let parent = options.parent?.context
+        var deadline = options.timeout.map { MonotonicClock.deadline(after: $0) } ?? MonotonicClock.noDeadline
+        var timeout = options.timeout
+        if let parent, parent.deadline < deadline {
+            // The parent's deadline comes first: a deadline message names what was left of it.
+            deadline = parent.deadline
+            timeout = Double(max(parent.deadline - MonotonicClock.now(), 0)) / 1e9
+        }
+        let cancellation = options.cancellation ?? parent?.cancellation
+        let depth = parent.map { $0.depth + 1 } ?? 0
         do {
-            return try observed(entry, arguments: input, taskType: options.taskType, depth: 0, details: details,
+            return try observed(entry, arguments: input, taskType: options.taskType, depth: depth, details: details,
                                 routeHops: options.routeHops) { () throws(CallError) in
-                let result = try invoke(entry, arguments: input, deadline: deadline, timeout: options.timeout,
-                                        cancellation: options.cancellation, parent: nil, outputLimit: options.outputLimit,
-                                        onEvent: options.onEvent, validatesArguments: options.validatesArguments)
+                let result = try invoke(entry, arguments: input, deadline: deadline, timeout: timeout,
+                                        cancellation: cancellation, parent: parent, outputLimit: options.outputLimit,
+                                        onEvent: options.onEvent, validatesArguments: options.validatesArguments,
+                                        scope: options.scope)
                 // Before the observer hears of it: the report carries the
                 // model that answered and the final usage.
                 details?.finished(response: result.json)
@@ -53,11 +66,17 @@ extension PluginHost {
     }
 
     /// kai_host.call_tool: a plugin calling another tool within `parent`.
+    /// Inside a run the run decides (AgentScope.callTool, without a call id):
+    /// the approval gate applies to every plugin's tool calls there.
     func callFromPlugin(name: String, arguments: [UInt8], parent: CallContext, output: UnsafePointer<kai_output>?) -> kai_result {
         // A plugin's arguments came from a plugin: its secret must reach
         // neither the tool it calls (another plugin's, perhaps) nor the
         // registry (payload logging).
         let arguments = scrubber.scrubJSON(arguments)
+        if let scope = parent.scope {
+            let result = scope.callTool(callID: "", name: name, arguments: arguments, parent: parent.parentCall, onEvent: nil)
+            return AgentExtension.answer(result, output)
+        }
         do throws(CallError) {
             let entry = try tools.resolve(name)
             let remaining = parent.deadline == MonotonicClock.noDeadline ? nil : Double(parent.deadline - MonotonicClock.now()) / 1e9
@@ -105,25 +124,32 @@ extension PluginHost {
     func invoke(
         _ entry: CapabilityIndex.Entry, arguments: [UInt8], deadline: Int64, timeout: Double?,
         cancellation: CancellationToken?, parent: CallContext?, outputLimit: Int, onEvent: ToolEventHandler?,
-        validatesArguments: Bool = true, operation: UInt32 = KAI_OP_INVOKE
+        validatesArguments: Bool = true, operation: UInt32 = KAI_OP_INVOKE, scope: (any AgentScope)? = nil
     ) throws(CallError) -> ToolResult {
         let name = entry.qualifiedName
         let capability = entry.capability
         let plugin = entry.plugin
         let started = MonotonicClock.now()
         guard plugin.status.takesCalls else { throw .pluginNotActive(tool: name, plugin: plugin.id, status: plugin.status) }
+        let scope = scope ?? parent?.scope
+        if capability.kind == .agent, scope != nil, plugin.supervisor != nil {
+            // kai.host.agent/1 is not relayed over the worker pipe (yet): an
+            // agent there could not reach its run's services.
+            throw .agentNeedsInProcess(agent: name, plugin: plugin.id, isolation: plugin.settings.isolation)
+        }
 
-        let contract = CallContract(capability: capability, operation: operation)
+        let contract = CallContract(capability: capability, operation: operation, abiMinor: plugin.manifest.abiMinor)
         if validatesArguments { try checkArguments(arguments, validator: contract.input, tool: name) }
         if let parent, parent.depth + 1 > CallContext.maxDepth { throw .nestingTooDeep(tool: name) }
 
-        let relay = scrubber.isEmpty ? nil : onEvent.map { ScrubbingEventRelay(scrubber: scrubber, handler: $0) }
+        let admitted = onEvent.map { EventRules(capability: capability, plugin: plugin, name: name, logger: pluginLogger).filter($0) }
+        let relay = scrubber.isEmpty ? nil : admitted.map { ScrubbingEventRelay(scrubber: scrubber, handler: $0) }
         defer { relay?.finish() }
-        let onEvent = relay.map { relay in { @Sendable event in relay.handle(event) } } ?? onEvent
+        let onEvent = relay.map { relay in { @Sendable event in relay.handle(event) } } ?? admitted
         let serial = capability.concurrency == .serial
         var outcome: RawOutcome
         if let supervisor = plugin.supervisor {
-            let context = try callContext(plugin, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, tool: name)
+            let context = try callContext(entry, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, scope: scope)
             let run = { () throws(CallError) -> RawOutcome in
                 try self.runInWorker(supervisor, plugin: plugin, capability: capability, operation: operation, arguments: arguments,
                                      context: context, outputLimit: outputLimit, onEvent: onEvent, tool: name, timeout: timeout,
@@ -144,7 +170,7 @@ extension PluginHost {
             } catch {
                 throw .pluginUnavailable(tool: name, error)
             }
-            let context = try callContext(plugin, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, tool: name)
+            let context = try callContext(entry, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, scope: scope)
             let active = ActiveInProcessCalls.isTracking ? ActiveInProcessCalls.enter(plugin: plugin.id, tool: name) : nil
             outcome = Self.runInProcess(instance, capability: capability, operation: operation, arguments: arguments,
                                         context: context, serial: serial, outputLimit: outputLimit, onEvent: onEvent)
@@ -169,7 +195,9 @@ extension PluginHost {
         if outcome.overflowed { throw .outputTooLarge(tool: name, limit: outputLimit) }
         guard code == KAI_OK else {
             let result = ResultCode(plugin: code)
-            if result == .cancelled, cancellation?.isCancelled == true { throw .cancelled(tool: name) }
+            if result == .cancelled, cancellation?.isCancelled == true || parent?.chainTokenCancelled == true {
+                throw .cancelled(tool: name)
+            }
             throw .toolFailed(tool: name, code: result, details: ErrorDetails.describe(outcome.errorDetails),
                               hints: ErrorHints(details: outcome.errorDetails))
         }
@@ -193,13 +221,16 @@ extension PluginHost {
     /// The call's context; refuses a serial call that would wait on a lock
     /// its own call chain holds.
     private func callContext(
-        _ plugin: LoadedPlugin, serial: Bool, deadline: Int64, cancellation: CancellationToken?, parent: CallContext?, tool: String
+        _ entry: CapabilityIndex.Entry, serial: Bool, deadline: Int64, cancellation: CancellationToken?, parent: CallContext?,
+        scope: (any AgentScope)?
     ) throws(CallError) -> CallContext {
+        let plugin = entry.plugin
         let pluginID = ObjectIdentifier(plugin)
         if serial, let parent, parent.chainHoldsSerialLock(of: pluginID) {
-            throw .wouldDeadlock(tool: tool, plugin: plugin.id)
+            throw .wouldDeadlock(tool: entry.qualifiedName, plugin: plugin.id)
         }
-        return CallContext(deadline: deadline, cancellation: cancellation, parent: parent, serialPlugin: serial ? pluginID : nil)
+        return CallContext(deadline: deadline, cancellation: cancellation, parent: parent, serialPlugin: serial ? pluginID : nil,
+                           scope: scope, caller: entry.qualifiedName, callerKind: entry.capability.kind)
     }
 
     private static func runInProcess(

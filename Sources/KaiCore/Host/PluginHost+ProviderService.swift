@@ -14,6 +14,9 @@ extension PluginHost {
         // A plugin's request came from a plugin: its secret must not reach
         // another plugin's provider.
         let request = scrubber.scrubJSON(request)
+        if let scope = parent.scope {
+            return providerThroughScope(scope, provider: provider, request: request, parent: parent, output: output, sink: sink)
+        }
         let stream = sink.map { PluginSinkEmitter(sink: $0) }
         do throws(CallError) {
             let (name, model) = Self.splitModel(provider)
@@ -52,77 +55,30 @@ extension PluginHost {
             return HostServices.fail(output, error.code, message)
         }
     }
-}
 
-/// Turns the host's events back into kai_events for a plugin's sink.
-/// @unchecked: it only wraps the caller's sink pointer, used on the calling
-/// thread while provider_stream runs, as kai_events.h requires.
-private struct PluginSinkEmitter: @unchecked Sendable {
-    let sink: UnsafePointer<kai_event_sink>
-
-    func emit(_ event: ToolEvent) -> EventReply {
-        guard let onEvent = sink.pointee.on_event else { return .continue }
-        let answer: Int32
-        switch event {
-        case .textDelta(let text):
-            answer = Self.withStr(text) { text in
-                var e = kai_event_text_delta(header: Self.header(kai_event_text_delta.self, KAI_EVENT_TEXT_DELTA), text: text)
-                return Self.send(&e, onEvent, sink)
-            }
-        case .toolCallDelta(let index, let id, let name, let arguments):
-            answer = Self.withStr(id) { id in Self.withStr(name) { name in Self.withStr(arguments) { arguments in
-                var e = kai_event_tool_call_delta(header: Self.header(kai_event_tool_call_delta.self, KAI_EVENT_TOOL_CALL_DELTA),
-                                                  index: index, reserved0: 0, id: id, name: name, arguments: arguments)
-                return Self.send(&e, onEvent, sink)
-            } } }
-        case .usage(let input, let output, let cost):
-            var e = kai_event_usage(header: Self.header(kai_event_usage.self, KAI_EVENT_USAGE),
-                                    input_tokens: input, output_tokens: output, cost_usd: cost ?? -1)
-            answer = Self.send(&e, onEvent, sink)
-        case .progress:
-            return .continue
+    /// Inside a run the run's router answers (AgentScope.callProvider): with
+    /// a sink, the deltas reach it, then exactly one terminal event.
+    private func providerThroughScope(
+        _ scope: any AgentScope, provider: String, request: [UInt8], parent: CallContext, output: UnsafePointer<kai_output>?,
+        sink: UnsafePointer<kai_event_sink>?
+    ) -> kai_result {
+        guard let sink else {
+            return AgentExtension.answer(scope.callProvider(provider: provider, request: request, parent: parent.parentCall, onEvent: nil),
+                                         output)
         }
-        return answer == KAI_EVENT_STOP ? .stop : .continue
-    }
-
-    func done(finishReason: String, result: [UInt8]) {
-        guard let onEvent = sink.pointee.on_event else { return }
-        _ = Self.withStr(finishReason) { finish in
-            result.withUnsafeBufferPointer { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { bytes in
-                    var e = kai_event_done(header: Self.header(kai_event_done.self, KAI_EVENT_DONE), finish_reason: finish,
-                                           result: kai_str(data: bytes.baseAddress, len: bytes.count))
-                    return Self.send(&e, onEvent, sink)
-                }
-            }
+        let emitter = PluginSinkEmitter(sink: sink)
+        let bridge = ScopedSink(emitter)
+        let result = bridge.whileOpen {
+            scope.callProvider(provider: provider, request: request, parent: parent.parentCall, onEvent: bridge.handler)
         }
-    }
-
-    func error(code: ResultCode, message: String) {
-        guard let onEvent = sink.pointee.on_event else { return }
-        let details = String(decoding: JSONValue.object(["message": .string(message)]).serializedBytes(), as: UTF8.self)
-        _ = Self.withStr(details) { details in
-            var e = kai_event_error(header: Self.header(kai_event_error.self, KAI_EVENT_ERROR), code: code.rawValue,
-                                    reserved0: 0, details: details)
-            return Self.send(&e, onEvent, sink)
-        }
-    }
-
-    private static func header<T>(_ type: T.Type, _ kind: Int32) -> kai_event {
-        kai_event(struct_size: UInt32(MemoryLayout<T>.size), type: UInt32(kind))
-    }
-
-    private static func send<T>(
-        _ event: inout T, _ onEvent: @convention(c) (UnsafePointer<kai_event_sink>?, UnsafePointer<kai_event>?) -> Int32,
-        _ sink: UnsafePointer<kai_event_sink>
-    ) -> Int32 {
-        withUnsafePointer(to: &event) { $0.withMemoryRebound(to: kai_event.self, capacity: 1) { onEvent(sink, $0) } }
-    }
-
-    private static func withStr<R>(_ text: String, _ body: (kai_str) -> R) -> R {
-        var text = text
-        return text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { body(kai_str(data: $0.baseAddress, len: $0.count)) }
+        switch result {
+        case .success(let response):
+            let finish = (try? JSONParser.parse(response))?["finish_reason"]?.stringValue ?? "stop"
+            emitter.done(finishReason: finish, result: response)
+            return KAI_OK
+        case .failure(let failure):
+            emitter.error(code: failure.code, details: AgentExtension.details(of: failure))
+            return failure.code.rawValue
         }
     }
 }

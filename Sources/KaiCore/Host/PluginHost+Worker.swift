@@ -38,7 +38,7 @@ extension PluginHost {
         let hardDeadline = context.deadline == MonotonicClock.noDeadline ? context.deadline : context.deadline &+ grace
         var cancelledAt: Int64?
         while true {
-            let watchCancellation = cancelledAt == nil && context.cancellation != nil
+            let watchCancellation = cancelledAt == nil && context.chainHasToken
             let wake = min(hardDeadline, cancelledAt.map { $0 &+ grace } ?? .max,
                            watchCancellation ? MonotonicClock.now() + 5_000_000 : .max)
             switch connection.mux.next(id, until: wake) {
@@ -70,7 +70,7 @@ extension PluginHost {
                     supervisor.kill(connection, host: self, phrase: "was killed (SIGKILL) when a call to \(tool) ignored its cancellation")
                     throw .cancelKilled(tool: tool)
                 }
-                if cancelledAt == nil, context.cancellation?.isCancelled == true {
+                if cancelledAt == nil, context.chainTokenCancelled {
                     connection.mux.send(WorkerFrame.encode(.cancel, id: id))
                     cancelledAt = now
                 }

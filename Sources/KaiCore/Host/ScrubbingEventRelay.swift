@@ -39,7 +39,7 @@ final class ScrubbingEventRelay: Sendable {
             // A plugin thread still sending after the call returned.
             if state.finished { return handler(scrubber.scrub(event)) }
             guard let (kind, text) = Self.text(of: event) else {
-                state.queue.append(Pending(event: event, kind: nil, ready: true))
+                state.queue.append(Pending(event: scrubber.scrub(event), kind: nil, ready: true))
                 return deliver(&state)
             }
             state.queue.append(Pending(event: event, kind: kind, ready: false))
@@ -86,7 +86,7 @@ final class ScrubbingEventRelay: Sendable {
     private static func text(of event: ToolEvent) -> (Kind, String)? {
         switch event {
         case .progress(_, _, let message): (.progress, message)
-        case .usage: nil
+        case .usage, .step: nil
         case .textDelta(let text): (.text, text)
         case .toolCallDelta(let index, _, _, let arguments): (.arguments(index), arguments)
         }
@@ -95,7 +95,7 @@ final class ScrubbingEventRelay: Sendable {
     private static func event(_ event: ToolEvent, with text: String, scrubber: SecretScrubber) -> ToolEvent {
         switch event {
         case .progress(let progress, let total, _): .progress(progress: progress, total: total, message: text)
-        case .usage: event
+        case .usage, .step: event
         case .textDelta: .textDelta(text)
         case .toolCallDelta(let index, let id, let name, _):
             .toolCallDelta(index: index, id: scrubber.scrub(id), name: scrubber.scrub(name), arguments: text)

@@ -1,3 +1,5 @@
+import KaiJSON
+
 extension SecretScrubber {
     /// Scrubs text that arrives in pieces (text deltas, progress messages,
     /// a drained pipe), so a value split across two pieces is caught: a
@@ -91,6 +93,9 @@ extension SecretScrubber {
             .textDelta(scrub(text))
         case .toolCallDelta(let index, let id, let name, let arguments):
             .toolCallDelta(index: index, id: scrub(id), name: scrub(name), arguments: scrub(arguments))
+        case .step(let value):
+            // As a JSON value: a step stays an object, and escaping hides nothing.
+            .step((try? JSONParser.parse(scrubJSON(value.serializedBytes()))) ?? value)
         }
     }
 }

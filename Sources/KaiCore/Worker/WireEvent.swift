@@ -1,4 +1,5 @@
 import CKaiABI
+import KaiJSON
 
 /// A kai_event as it crosses the pipe: its fields, copied. Tool events go
 /// worker -> host; provider-stream events (with their terminal DONE/ERROR)
@@ -35,6 +36,8 @@ enum WireEvent: Sendable, Equatable {
         case .tool(.toolCallDelta(let index, let id, let name, let arguments)):
             writer.u32(UInt32(KAI_EVENT_TOOL_CALL_DELTA)); writer.u32(index)
             writer.string(id); writer.string(name); writer.string(arguments)
+        case .tool(.step(let value)):
+            writer.u32(UInt32(KAI_EVENT_STEP)); writer.data(value.serializedBytes())
         case .done(let finishReason, let result):
             writer.u32(UInt32(KAI_EVENT_DONE)); writer.string(finishReason); writer.data(result)
         case .error(let code, let details):
@@ -56,6 +59,8 @@ enum WireEvent: Sendable, Equatable {
         case KAI_EVENT_TOOL_CALL_DELTA:
             let index = try reader.u32(), id = try reader.string(), name = try reader.string()
             return .tool(.toolCallDelta(index: index, id: id, name: name, arguments: try reader.string()))
+        case KAI_EVENT_STEP:
+            return .tool(EventRelay.step(try reader.data()))
         case KAI_EVENT_DONE:
             let reason = try reader.string()
             return .done(finishReason: reason, result: try reader.data())
@@ -99,6 +104,11 @@ enum WireEvent: Sendable, Equatable {
                         return Self.pass(&event, body)
                     }
                 }
+            }
+        case .tool(.step(let value)):
+            return Self.withStr(value.serializedBytes()) { json in
+                var event = kai_event_step(header: header(kai_event_step.self, KAI_EVENT_STEP), json: json)
+                return Self.pass(&event, body)
             }
         case .done(let finishReason, let result):
             return Self.withStr(Array(finishReason.utf8)) { reason in

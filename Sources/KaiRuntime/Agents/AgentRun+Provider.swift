@@ -1,0 +1,62 @@
+import KaiCore
+import KaiJSON
+
+extension AgentRun {
+    /// A provider call of an agent: refused once the budget is spent;
+    /// otherwise through the router (-m, the task type, the risk tier), its
+    /// max_tokens capped at the tokens left, its usage metered.
+    func callProvider(provider: String, request body: [UInt8], parent: ParentCall,
+                      onEvent: ToolEventHandler?) -> Result<[UInt8], ScopeFailure> {
+        if let ended = endedFailure() { return .failure(ended) }
+        if let limit = budget.exhausted {
+            stop(RunMark(status: .budget, reason: budget.spentText(limit)))
+            return .failure(budget.refusal(limit))
+        }
+        guard case .object(var chat)? = try? JSONParser.parse(body) else {
+            return .failure(ScopeFailure(code: .invalidInput, message: "the chat request is not a JSON object"))
+        }
+        if let left = budget.tokensLeft {
+            let asked = chat["max_tokens"]?.intValue.map { Int($0) } ?? left
+            chat["max_tokens"] = .integer(Int64(max(1, min(asked, left))))
+        }
+        let route = RouteRequest(explicit: provider.isEmpty ? settings.model : provider, taskType: settings.taskType, risk: settings.risk)
+        var options = CallOptions(timeout: Self.secondsLeft(parent), onEvent: onEvent, taskType: settings.taskType)
+        options.parent = parent
+        let routed: RoutedResult
+        do throws(RouteFailure) {
+            routed = try runtime.router.call(request: JSONValue.object(chat).serializedBytes(), route: route, options: options)
+        } catch {
+            let code = error.callError?.code ?? .unavailable
+            return .failure(ScopeFailure(code: code, message: error.description))
+        }
+        answered(routed, request: chat, parent: parent)
+        return .success(routed.result.json)
+    }
+
+    /// Meters, records and (for the root agent) remembers one answer.
+    private func answered(_ routed: RoutedResult, request chat: JSONObject, parent: ParentCall) {
+        let result = routed.result
+        if let usage = result.usage {
+            budget.add(usage)
+            var body: JSONObject = ["target": .string(routed.target), "input_tokens": .integer(Int64(usage.inputTokens)),
+                                    "output_tokens": .integer(Int64(usage.outputTokens))]
+            if let cost = usage.costUSD { body["cost_usd"] = .number(cost) }
+            recorder.event("usage", .object(body))
+        }
+        let message = result.response["message"] ?? ["role": "assistant", "content": .string(result.content)]
+        var record = message.objectValue ?? [:]
+        record["agent"] = .string(agentName(parent))
+        record["target"] = .string(routed.target)
+        recorder.event("message", .object(record))
+        state.withLock { state in
+            state.modelTurns += 1
+            if isRoot(parent) { state.history.answered(request: chat["messages"]?.arrayValue ?? [], response: message) }
+        }
+        persist()
+        // Past the budget: the agent has this answer, and the run ends
+        // before it can spend more.
+        if let limit = budget.exceeded {
+            stop(RunMark(status: .budget, reason: budget.spentText(limit)))
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import KaiJSON
+
+/// A run's request settings, saved in its session's state so `--resume` and
+/// `--continue` (perhaps in another process, after a restart) run it the
+/// same way. Approval flags (--yes, --approve) are not saved: whoever
+/// resumes decides those again.
+struct RunSettings: Sendable, Equatable {
+    /// The agent's qualified name.
+    var agent: String
+    var model: String?
+    /// The run's tools, qualified names.
+    var tools: [String]
+    var toolChoice: String?
+    var chainLimit: Int
+    var maxTokens: Int?
+    var maxCostUSD: Double?
+    var taskType: String?
+    var risk: RouteRequest.Risk
+
+    var json: JSONValue {
+        var limits: JSONObject = ["chain_limit": .integer(Int64(chainLimit))]
+        if let maxTokens { limits["max_tokens"] = .integer(Int64(maxTokens)) }
+        if let maxCostUSD { limits["max_cost_usd"] = .number(maxCostUSD) }
+        var object: JSONObject = ["agent": .string(agent), "tools": .array(tools.map { .string($0) }), "limits": .object(limits),
+                                  "risk": .string(risk.rawValue)]
+        if let model { object["model"] = .string(model) }
+        if let toolChoice { object["tool_choice"] = .string(toolChoice) }
+        if let taskType { object["task_type"] = .string(taskType) }
+        return .object(object)
+    }
+
+    /// Reads settings saved by `json`; nil when they are not such an object.
+    init?(json: JSONValue?) {
+        guard let json, let agent = json["agent"]?.stringValue else { return nil }
+        self.agent = agent
+        model = json["model"]?.stringValue
+        tools = json["tools"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        toolChoice = json["tool_choice"]?.stringValue
+        chainLimit = json["limits"]?["chain_limit"]?.intValue.map { Int($0) } ?? 10
+        maxTokens = json["limits"]?["max_tokens"]?.intValue.map { Int($0) }
+        maxCostUSD = json["limits"]?["max_cost_usd"]?.doubleValue
+        taskType = json["task_type"]?.stringValue
+        risk = json["risk"]?.stringValue.flatMap(RouteRequest.Risk.init(rawValue:)) ?? .low
+    }
+
+    init(agent: String, model: String?, tools: [String], toolChoice: String?, chainLimit: Int, maxTokens: Int?,
+         maxCostUSD: Double?, taskType: String?, risk: RouteRequest.Risk) {
+        self.agent = agent
+        self.model = model
+        self.tools = tools
+        self.toolChoice = toolChoice
+        self.chainLimit = chainLimit
+        self.maxTokens = maxTokens
+        self.maxCostUSD = maxCostUSD
+        self.taskType = taskType
+        self.risk = risk
+    }
+}
+
+/// A pending two-approver call, as saved in the session's state.
+struct PendingCall: Sendable, Equatable {
+    let approvalID: String
+    let callID: String
+    /// The tool's qualified name.
+    let tool: String
+    let arguments: JSONValue
+
+    var json: JSONValue {
+        ["approval_id": .string(approvalID), "call_id": .string(callID), "tool": .string(tool), "arguments": arguments]
+    }
+
+    init(approvalID: String, callID: String, tool: String, arguments: JSONValue) {
+        self.approvalID = approvalID
+        self.callID = callID
+        self.tool = tool
+        self.arguments = arguments
+    }
+
+    init?(json: JSONValue) {
+        guard let id = json["approval_id"]?.stringValue, let tool = json["tool"]?.stringValue else { return nil }
+        self.init(approvalID: id, callID: json["call_id"]?.stringValue ?? "", tool: tool, arguments: json["arguments"] ?? [:])
+    }
+}

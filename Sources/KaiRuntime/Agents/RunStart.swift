@@ -1,0 +1,127 @@
+import KaiCore
+import KaiJSON
+import KaiRegistry
+
+/// Where a run starts: a new session for a task, or a saved one resumed or
+/// continued, with the settings, history and pending calls it carries.
+struct RunStart {
+    enum Kind: Equatable {
+        case new(task: String)
+        case resume
+        case continued(followUp: String)
+    }
+
+    let kind: Kind
+    let sessionID: String
+    /// The saved session (resume, continue).
+    let record: SessionRecord?
+    let agent: CapabilityIndex.Entry
+    let settings: RunSettings
+    let tools: RunToolSet
+    let history: RunHistory
+    let pending: [PendingCall]
+
+    static let resumable: Set<String> = ["paused", "interrupted"]
+
+    static func make(_ runtime: KaiRuntime, _ request: AgentRunRequest) throws(RunError) -> RunStart {
+        switch request.start {
+        case .task(let task):
+            let agent = try AgentChoice.choose(runtime, named: request.agent, taskType: request.taskType)
+            let tools = try RunTools.choose(runtime, names: request.tools)
+            let settings = RunSettings(
+                agent: agent.qualifiedName, model: request.model, tools: tools.qualifiedNames, toolChoice: request.toolChoice,
+                chainLimit: request.chainLimit, maxTokens: request.maxTokens, maxCostUSD: request.maxCostUSD,
+                taskType: request.taskType, risk: request.risk)
+            return RunStart(kind: .new(task: task), sessionID: AgentRun.newID("s"), record: nil, agent: agent, settings: settings,
+                            tools: tools, history: RunHistory([["role": "user", "content": .string(task)]]), pending: [])
+        case .resume(let id):
+            let record = try saved(runtime, id)
+            guard resumable.contains(record.status) else {
+                if record.status == "running" { throw RunError(.notResumable, runningText(id)) }
+                throw RunError(.notResumable, "session \(id) finished (\(record.status)); use --continue to add a turn")
+            }
+            return try reopen(runtime, request, record, kind: .resume)
+        case .continueSession(let id, let followUp):
+            let record = try saved(runtime, id)
+            switch record.status {
+            case "paused": throw RunError(.notResumable, "session \(id) is paused waiting for approvals; use --resume to continue it")
+            case "interrupted": throw RunError(.notResumable, "session \(id) was interrupted; use --resume to continue it")
+            case "running": throw RunError(.notResumable, runningText(id))
+            default: return try reopen(runtime, request, record, kind: .continued(followUp: followUp))
+            }
+        }
+    }
+
+    static func runningText(_ id: String) -> String {
+        "session \(id) is still running (another kai process is working on it, or one ended without saving it); it cannot be resumed or continued"
+    }
+
+    private static func saved(_ runtime: KaiRuntime, _ id: String) throws(RunError) -> SessionRecord {
+        let record: SessionRecord?
+        do throws(StoreError) {
+            record = try runtime.store.session(id: id)
+        } catch {
+            throw RunError(.store, "could not read session \(id) from the registry: \(error.message)")
+        }
+        guard let record else { throw RunError(.notFound, "no session named \"\(id)\"; kai sessions list shows the sessions") }
+        return record
+    }
+
+    /// A saved session's settings, with what this request names explicitly
+    /// put over them; its history (plus the follow-up when continuing).
+    private static func reopen(_ runtime: KaiRuntime, _ request: AgentRunRequest, _ record: SessionRecord, kind: Kind) throws(RunError) -> RunStart {
+        guard var settings = RunSettings(json: record.state["settings"]) else {
+            throw RunError(.notResumable, "session \(record.id) has no saved settings to run from (it was not saved by kai run)")
+        }
+        let agent = try AgentChoice.choose(runtime, named: request.agent ?? settings.agent, taskType: nil)
+        settings.agent = agent.qualifiedName
+        if let model = request.model { settings.model = model }
+        if let toolChoice = request.toolChoice { settings.toolChoice = toolChoice }
+        if request.chainLimit != AgentRunRequest(start: request.start).chainLimit { settings.chainLimit = request.chainLimit }
+        if let maxTokens = request.maxTokens { settings.maxTokens = maxTokens }
+        if let maxCost = request.maxCostUSD { settings.maxCostUSD = maxCost }
+        if let taskType = request.taskType { settings.taskType = taskType }
+        if request.risk == .high { settings.risk = .high }
+        let tools = try RunTools.choose(runtime, names: request.tools.isEmpty ? nil : request.tools, saved: settings.tools)
+        settings.tools = tools.qualifiedNames
+        var history = RunHistory(record.state["messages"]?.arrayValue ?? [])
+        if case .continued(let followUp) = kind { history.appendUser(followUp) }
+        guard !history.messages.isEmpty else {
+            throw RunError(.notResumable, "session \(record.id) has no saved messages to run from")
+        }
+        let pending = (record.state["pending"]?.arrayValue ?? []).compactMap(PendingCall.init(json:))
+        return RunStart(kind: kind, sessionID: record.id, record: record, agent: agent, settings: settings, tools: tools,
+                        history: history, pending: kind == .resume ? pending : [])
+    }
+}
+
+/// The tools a run may use: every loaded tool the approvals policy does not
+/// deny outright, narrowed to the ones named (--tool) or saved.
+enum RunTools {
+    static func choose(_ runtime: KaiRuntime, names: [String]?, saved: [String]? = nil) throws(RunError) -> RunToolSet {
+        let policy = ApprovalPolicy(runtime.config.approvals)
+        let index = runtime.host.index(.tool)
+        let allowed = index.entries.filter { entry in
+            entry.plugin.status.takesCalls && !policy.deniesEveryCall(qualifiedName: entry.qualifiedName, shortName: entry.capability.name)
+        }
+        let isAllowed = { (entry: CapabilityIndex.Entry) in allowed.contains { $0.qualifiedName == entry.qualifiedName } }
+        if let names, !names.isEmpty {
+            var chosen: [CapabilityIndex.Entry] = []
+            for name in names {
+                let entry: CapabilityIndex.Entry
+                do throws(CallError) { entry = try index.resolve(name) } catch { throw RunError(.notFound, error.description) }
+                guard entry.plugin.status.takesCalls else {
+                    throw RunError(.invalid, CallError.pluginNotActive(tool: entry.qualifiedName, plugin: entry.plugin.id, status: entry.plugin.status).description)
+                }
+                guard isAllowed(entry) else {
+                    throw RunError(.invalid, "tool \"\(name)\" cannot be used in a run: the operator's approvals policy in "
+                        + "\(runtime.configPath) denies every call of it. Drop --tool \(name), or change its mode there.")
+                }
+                if !chosen.contains(where: { $0.qualifiedName == entry.qualifiedName }) { chosen.append(entry) }
+            }
+            return RunToolSet(chosen)
+        }
+        if let saved { return RunToolSet(allowed.filter { saved.contains($0.qualifiedName) }) }
+        return RunToolSet(allowed)
+    }
+}
