@@ -152,6 +152,9 @@ def measure_overhead(subjects, server, rounds, runs):
                         "steps": sum(row["steps"] for row in batches), "batches": len(batches),
                         "streamed_requests": sum(row["streamed"] for row in batches),
                         "version": subjects[name].info.get("version")}
+        if name == "kai":
+            result[name]["tool_call_ns"] = subjects[name].info["tool_call_ns"]
+            result[name]["tool_finished_ms_per_step"] = statistics.median(row["tool_finished_ms"] / row["steps"] for row in batches)
     if "kai" in result:
         for name in result:
             if name != "kai":
@@ -264,8 +267,8 @@ def markdown(r):
               "(rounds rotate the order), after a warm-up batch each. Each host runs in its own warm process (no start-up in "
               "the figures); the requests column says whether it asked for streams (the mock counts them). Kai: `KaiBench agent-steps` opens a KaiRuntime (temporary HOME and "
               "registry; plugins: openai at the mock, dev.kai.utils, dev.kai.agents) and calls `KaiRuntime.run` with "
-              "agent `assistant`, `--tool calculate`; its tool time is the sum of the `tool_finished` steps' duration_ms "
-              "(the host's whole tool call, validation included — generous to Kai); sessions and the call log are recorded "
+              "agent `assistant`, `--tool calculate`; its tool time is its tool calls × the median of `calculate` called alone on a bare "
+              "`PluginHost` (the plugin's work plus argument and result validation: a little generous to Kai); sessions and the call log are recorded "
               "in SQLite as in normal use. llm: `Chat(api_base=mock)`, `conversation(tools=[calculate]).chain(..., "
               "stream=True)`, each response's chunks consumed, no logging to its database (the Python API does not log). Agents SDK: `Runner.run_streamed`, its events consumed; tracing disabled "
               "(its exporter would send spans to OpenAI). Peers' tool time: `perf_counter_ns` inside the function. CPU "

@@ -8,7 +8,9 @@
  *
  * POST .../chat/completions: while the request's messages hold fewer than
  * STEPS-1 tool results, the answer is one call of the request's first tool
- * with {"expression": "1 + 2"}; after that, the final text. Both as a
+ * with {"expression": "1 + K"}, K the call's number from 1 (distinct
+ * arguments: Kai's assistant refuses a third identical call); after that,
+ * the final text. Both as a
  * chat.completion, or as an SSE stream when the body asks for "stream": true
  * (the real wire format: role chunk, tool-call or content chunks, finish
  * chunk, usage chunk, [DONE]). The reply depends on the request alone, so
@@ -142,7 +144,7 @@ static int first_tool(const char *body, size_t length, char *name) {
 
 #define HEAD "\"id\":\"chatcmpl-bench\",\"created\":1700000000,\"model\":\"bench-agent\""
 #define USAGE "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}"
-#define ARGS "{\\\"expression\\\": \\\"1 + 2\\\"}"
+#define ARGS "{\\\"expression\\\": \\\"1 + %ld\\\"}"
 #define FINAL "The answer is 3."
 
 static int chat(int fd, const char *body, size_t length) {
@@ -162,13 +164,13 @@ static int chat(int fd, const char *body, size_t length) {
                      "\"function\":{\"arguments\":\"" ARGS "\"}}]},\"finish_reason\":null}]}\n\n"
                      "data: {" HEAD ",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
                      "data: {" HEAD ",\"object\":\"chat.completion.chunk\",\"choices\":[]," USAGE "}\n\ndata: [DONE]\n\n",
-                     done + 1, name);
+                     done + 1, name, done + 1);
     } else if (call) {
         n = snprintf(out, sizeof out,
                      "{" HEAD ",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,"
                      "\"tool_calls\":[{\"id\":\"call_%ld\",\"type\":\"function\",\"function\":{\"name\":\"%s\",\"arguments\":\"" ARGS "\"}}]},"
                      "\"finish_reason\":\"tool_calls\"}]," USAGE "}",
-                     done + 1, name);
+                     done + 1, name, done + 1);
     } else if (stream) {
         n = snprintf(out, sizeof out, "%s",
                      "data: {" HEAD ",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","

@@ -10,9 +10,12 @@ import Synchronization
 /// real runtime (config, registry, sessions recorded as in normal use).
 ///
 /// Batches come from stdin, "run C K": C threads, each doing K runs one
-/// after another. Each batch answers one JSON line: wall_ns, tool_ns (the
-/// tool_finished steps' duration_ms, summed), cpu_ns (getrusage
-/// RUSAGE_SELF, user + sys), steps (model turns: tool calls + the answer).
+/// after another. Each batch answers one JSON line: wall_ns, tool_ns (tool
+/// calls × the median of `calculate` called alone on a bare PluginHost —
+/// the plugin's work plus argument/result validation, nothing of the run's
+/// own; the tool_finished steps' duration_ms would count the run's approval
+/// check and recording as tool time), cpu_ns (getrusage RUSAGE_SELF, user +
+/// sys), steps (model turns: tool calls + the answer).
 /// The assistant streams its provider calls (the peers are asked to
 /// stream too); the mock's /_stats counts which requests asked for a stream.
 enum AgentBench {
@@ -23,15 +26,16 @@ enum AgentBench {
         let directory = NSTemporaryDirectory() + "kai-agent-bench-\(getpid())"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        let toolNS = toolTime(plugin: binDirectory + "/libKaiPluginUtils.so")
         let runtime = open(binDirectory: binDirectory, baseURL: baseURL, directory: directory)
-        print("{\"ready\": true}")
+        print("{\"ready\": true, \"tool_call_ns\": \(Int64(toolNS))}")
         fflush(nil)
         while let line = readLine() {
             let words = line.split(separator: " ")
             guard words.count == 3, words[0] == "run", let threads = Int(words[1]), let runs = Int(words[2]), threads >= 1, runs >= 1 else {
                 Bench.fail("expected 'run C K', got '\(line)'", code: 64)
             }
-            print(batch(runtime, threads: threads, runs: runs, steps: steps))
+            print(batch(runtime, threads: threads, runs: runs, steps: steps, toolNS: toolNS))
             fflush(nil)  // stdout is a pipe: the driver waits for this line
         }
         runtime.store.flush()
@@ -39,16 +43,16 @@ enum AgentBench {
     }
 
     /// `threads` threads each doing `runs` runs; one JSON line of totals.
-    static func batch(_ runtime: KaiRuntime, threads: Int, runs: Int, steps: Int) -> String {
-        let totals = Mutex<(toolNS: Double, turns: Int)>((0, 0))
+    static func batch(_ runtime: KaiRuntime, threads: Int, runs: Int, steps: Int, toolNS: Double) -> String {
+        let totals = Mutex<(toolMS: Double, turns: Int)>((0, 0))
         let group = DispatchGroup()
         let cpu = cpuNS(), started = Bench.now()
         for _ in 0..<threads {
             group.enter()
             let thread = Thread {
                 for _ in 0..<runs {
-                    let (toolNS, turns) = oneRun(runtime, steps: steps)
-                    totals.withLock { $0.toolNS += toolNS; $0.turns += turns }
+                    let (toolMS, turns) = oneRun(runtime, steps: steps)
+                    totals.withLock { $0.toolMS += toolMS; $0.turns += turns }
                 }
                 group.leave()
             }
@@ -57,12 +61,13 @@ enum AgentBench {
         }
         group.wait()
         let wall = Bench.now() - started, cpuUsed = cpuNS() - cpu
-        let (toolNS, turns) = totals.withLock { $0 }
-        return "{\"wall_ns\": \(wall), \"tool_ns\": \(Int64(toolNS)), \"cpu_ns\": \(cpuUsed), \"steps\": \(turns), "
-            + "\"runs\": \(threads * runs), \"threads\": \(threads)}"
+        let (toolMS, turns) = totals.withLock { $0 }
+        let calls = turns - threads * runs  // every run's last turn is the answer
+        return "{\"wall_ns\": \(wall), \"tool_ns\": \(Int64(toolNS * Double(calls))), \"cpu_ns\": \(cpuUsed), \"steps\": \(turns), "
+            + "\"runs\": \(threads * runs), \"threads\": \(threads), \"tool_finished_ms\": \(Bench.format(toolMS))}"
     }
 
-    /// One run; its tool time (ns) and model turns. Anything but the
+    /// One run; its tool_finished steps' duration_ms (summed) and model turns. Anything but the
     /// expected answer after `steps` turns ends the benchmark.
     static func oneRun(_ runtime: KaiRuntime, steps: Int) -> (Double, Int) {
         let toolMS = Mutex<(ms: Double, calls: Int)>((0, 0))
@@ -83,7 +88,25 @@ enum AgentBench {
             Bench.fail("a run ended \(outcome.status.rawValue) with '\(outcome.message)' after \(calls) tool calls "
                        + "(expected done, '\(answer)', \(steps - 1)); error: \(outcome.error.map { "\($0)" } ?? "none")")
         }
-        return (ms * 1_000_000, calls + 1)
+        return (ms, calls + 1)
+    }
+
+    /// The median time of `calculate` called alone (2,000 calls after 200
+    /// warm-up calls) on a host with only dev.kai.utils and no call log.
+    static func toolTime(plugin: String) -> Double {
+        let host = PluginHost.load(from: SourceCatalog(sources: [PluginSource(path: plugin)]))
+        if let failure = host.failures.first { Bench.fail("could not load \(failure)") }
+        let arguments = Array(#"{"expression": "1 + 2"}"#.utf8)
+        var samples: [Double] = []
+        for i in 0..<2200 {
+            let started = Bench.now()
+            do { blackhole &+= try host.callTool("calculate", arguments: arguments).json.count } catch {
+                Bench.fail("calculate failed: \(error)")
+            }
+            if i >= 200 { samples.append(Double(Bench.now() - started)) }
+        }
+        host.shutdown()
+        return Bench.percentile(samples, 50)
     }
 
     static func cpuNS() -> Int64 {
