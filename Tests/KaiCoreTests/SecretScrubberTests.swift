@@ -27,6 +27,14 @@ import Testing
         #expect(output == #"{"acct":"<secret from ACCOUNT>","n":123456789012}"#)
     }
 
+    /// An agent's STEP event (ABI 1.2) stays an object, with the values
+    /// inside its strings replaced.
+    @Test func aStepEvent_keepsItsShape_andLosesTheSecret() {
+        let step: JSONValue = ["type": "note", "message": "calling sk-abc/def", "arguments": ["port": 8080]]
+        #expect(Self.scrubber.scrub(ToolEvent.step(step))
+            == .step(["type": "note", "message": "calling <secret from KEY>", "arguments": ["port": 8080]]))
+    }
+
     @Test func json_whenNothingMatches_isTheSameBytes() {
         let input = #"{"a" : 1.50, "b":"\/x"}"#
         #expect(Self.scrubber.scrubJSON(Array(input.utf8)) == Array(input.utf8))

@@ -43,11 +43,13 @@ struct AgentInput: Sendable {
         return user?["content"]?.stringValue ?? ""
     }
 
-    /// The conversation to start from: the given history, or the caller's
-    /// and the agent's instructions and the task.
+    /// The conversation to start from: the caller's and the agent's
+    /// instructions, then the given history or the task. A history that
+    /// carries its own system message (the agent's, from an earlier call) is
+    /// taken as it is; the host's record of a session may not have one.
     func conversation(instructions: String) -> [JSONValue] {
-        if let messages, !messages.isEmpty { return messages }
-        let system = [self.system, instructions].compactMap { $0 }.joined(separator: "\n\n")
-        return [["role": "system", "content": .string(system)], ["role": "user", "content": .string(taskText)]]
+        let system: JSONValue = ["role": "system", "content": .string([self.system, instructions].compactMap { $0 }.joined(separator: "\n\n"))]
+        guard let messages, !messages.isEmpty else { return [system, ["role": "user", "content": .string(taskText)]] }
+        return messages.contains { $0["role"]?.stringValue == "system" } ? messages : [system] + messages
     }
 }

@@ -26,7 +26,7 @@ struct ToolAnswer: Sendable {
     let isError: Bool
 
     /// From what call_tool answered: an MCP tool result (its text content,
-    /// else its structured content, else the whole JSON), or a failure, whose
+    /// else its structured content, else the whole JSON, keys sorted), or a failure, whose
     /// message (e.g. an approval denial) goes back as an error result.
     init(_ outcome: Result<JSONValue, AgentFailure>) {
         switch outcome {
@@ -34,13 +34,9 @@ struct ToolAnswer: Sendable {
             let texts = (result["content"]?.arrayValue ?? []).compactMap { item in
                 item["type"]?.stringValue == "text" ? item["text"]?.stringValue : nil
             }
-            if !texts.isEmpty {
-                text = texts.joined(separator: "\n")
-            } else if let structured = result["structuredContent"] {
-                text = structured.serialized()
-            } else {
-                text = result.serialized()
-            }
+            // As the host records it in the session (keys sorted), so a
+            // resumed history reads the same as the live one.
+            text = texts.isEmpty ? (result["structuredContent"] ?? result).serialized(sortedKeys: true) : texts.joined(separator: "\n")
             isError = result["isError"]?.boolValue ?? false
         case .failure(let failure):
             text = failure.message

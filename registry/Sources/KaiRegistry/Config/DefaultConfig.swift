@@ -49,6 +49,17 @@ enum DefaultConfig {
             #       fallbacks: [local]
             #     - name: local
 
+            # Which tool calls `kai run` asks about (default: tools annotated destructive or
+            # open-world, or not annotated). Per tool: allow | ask | deny, approvers 2+ (other
+            # users approve with `kai approvals`), rules by argument (first match wins).
+            # approvals:
+            #   tools:
+            #     write_file:
+            #       mode: ask
+            #       rules:
+            #         - when: { path: "/tmp/**" }
+            #           mode: allow
+
             # How `kai sandbox run FILE` runs a source file, by extension: optional compile
             # steps, then the run step. {source} is the file in /work, {exe} the compiled program.
             sandbox:
