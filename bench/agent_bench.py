@@ -266,7 +266,7 @@ def markdown(r):
         lines += ["", f"**Not measured: {r['failed']}**"]
     lines += ["", "Method: bench/mock_agent.c (C, poll(), keep-alive) plays the model: while the request holds fewer than "
               f"{r['steps'] - 1} tool results it asks for one call of the request's first tool with "
-              "`{\"expression\": \"1 + 2\"}`, then answers \"The answer is 3.\"; it times its own handling of each request "
+              "`{\"expression\": \"1 + K\"}` (K = 1, 2, …: distinct calls, as the assistant refuses a third identical one), then answers \"The answer is 3.\"; it times its own handling of each request "
               "(readiness to end of write) and reports the sum at GET /_stats. Overhead per step = (wall time of a batch of runs − "
               "time inside the tool − the mock's handling time over the batch) / model turns; median over interleaved batches "
               "(rounds rotate the order), after a warm-up batch each. Each host runs in its own warm process (no start-up in "
