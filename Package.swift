@@ -47,8 +47,8 @@ let package = Package(
         .library(name: "KaiPluginAnthropic", type: .dynamic, targets: ["KaiPluginAnthropic"]),
         .library(name: "KaiPluginOllama", type: .dynamic, targets: ["KaiPluginOllama"]),
         .library(name: "KaiPluginAgents", type: .dynamic, targets: ["KaiPluginAgents"]),
-        // .library(name: "KaiPluginCoder", type: .dynamic, targets: ["KaiPluginCoder"]),  // issue 13: uncommented with its plugin
-        // .library(name: "KaiPluginSandbox", type: .dynamic, targets: ["KaiPluginSandbox"]),  // issue 13: uncommented with its plugin
+        .library(name: "KaiPluginCoder", type: .dynamic, targets: ["KaiPluginCoder"]),
+        .library(name: "KaiPluginSandbox", type: .dynamic, targets: ["KaiPluginSandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

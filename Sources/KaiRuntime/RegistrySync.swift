@@ -10,7 +10,14 @@ enum RegistrySync {
         do throws(StoreError) {
             let statuses = try store.pluginStatuses()
             for plugin in host.plugins {
-                if !plugin.fromCache, let identity = FileIdentity.of(path: plugin.path) {
+                // A manifest from the scan cache does not mean the plugin's
+                // row exists: another process saves the scan while it loads
+                // and records the plugin only after, so a process starting
+                // between the two reads a cached manifest for a plugin the
+                // store has no row for. Record it here too (both writes are
+                // idempotent upserts), or its status update finds no row.
+                let recorded = plugin.fromCache && statuses[plugin.id] != nil
+                if !recorded, let identity = FileIdentity.of(path: plugin.path) {
                     try store.recordPlugin(PluginRow(
                         id: plugin.id, identity: identity, manifestJSON: plugin.manifest.json.serialized(), failureReason: nil))
                     try store.syncCapabilities(pluginID: plugin.id, plugin.manifest.capabilities.map { capability in

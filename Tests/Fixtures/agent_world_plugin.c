@@ -5,6 +5,9 @@
  *     running at the same time (a two-party rendezvous), so two calls that
  *     both succeed prove they ran concurrently; alone it gives up after 20 s
  *     with an error saying so. Read-only, closed-world: no approval needed.
+ *   - tool `write_file` {"path", "content"}: writes nothing, answers
+ *     {"written": BYTES}; it has no annotations, so (as MCP's defaults say)
+ *     it is destructive and open-world and needs an approval.
  *   - agents `alpha` and `beta`, both tagged research and writing: each
  *     answers "NAME did: TASK" without asking a model, so a supervisor's
  *     choice between them is the registry score's alone.
@@ -24,6 +27,9 @@ static const char manifest[] =
     "\"additionalProperties\":false},"
     "\"annotations\":{\"readOnlyHint\":true,\"destructiveHint\":false,\"openWorldHint\":false},"
     "\"concurrency\":\"parallel\"},"
+    "{\"kind\":\"tool\",\"name\":\"write_file\",\"description\":\"Pretends to write a file (writes nothing).\","
+    "\"inputSchema\":{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},\"content\":{\"type\":\"string\"}},"
+    "\"required\":[\"path\",\"content\"],\"additionalProperties\":false},\"concurrency\":\"parallel\"},"
     "{\"kind\":\"agent\",\"name\":\"alpha\",\"description\":\"Answers 'alpha did: TASK'.\",\"concurrency\":\"parallel\","
     "\"tags\":[\"research\",\"writing\"]},"
     "{\"kind\":\"agent\",\"name\":\"beta\",\"description\":\"Answers 'beta did: TASK'.\",\"concurrency\":\"parallel\","
@@ -99,6 +105,17 @@ static kai_result meet(const kai_call *call)
     return r;
 }
 
+static kai_result write_file(const kai_call *call)
+{
+    char *content = NULL;
+    size_t len = 0;
+    if (kai_sdk_get_string(call->input, "content", &content, &len) != KAI_SDK_FOUND) {
+        return kai_sdk_fail(call->output, KAI_ERR_INVALID_INPUT, "\"content\" must be a string");
+    }
+    free(content);
+    return kai_sdk_writef(call->output, "{\"written\":%zu}", len);
+}
+
 static kai_result answer(const kai_call *call, const char *name)
 {
     char *task = NULL;
@@ -127,10 +144,11 @@ static kai_result world_invoke(void *instance, const kai_call *call)
 {
     (void)instance;
     if (call->kind == KAI_KIND_TOOL && named(call, "meet")) return meet(call);
+    if (call->kind == KAI_KIND_TOOL && named(call, "write_file")) return write_file(call);
     if (call->kind == KAI_KIND_AGENT && (named(call, "alpha") || named(call, "beta"))) {
         return answer(call, named(call, "alpha") ? "alpha" : "beta");
     }
-    return kai_sdk_fail(call->output, KAI_ERR_NOT_FOUND, "test.agentworld has the tool meet and the agents alpha and beta");
+    return kai_sdk_fail(call->output, KAI_ERR_NOT_FOUND, "test.agentworld has the tools meet and write_file and the agents alpha and beta");
 }
 
 static const kai_plugin world_plugin = {

@@ -15,7 +15,8 @@ struct AgentWorld {
     let runtime: KaiRuntime
     let server: AgentScriptedServer
 
-    init(_ name: String) throws {
+    /// `extraConfig`: more top-level config YAML (e.g. an `approvals:` section).
+    init(_ name: String, extraConfig: String = "") throws {
         directory = Fixtures.scratch + "/agents-\(name)"
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -33,6 +34,7 @@ struct AgentWorld {
               - path: \(Fixtures.buildDirectory)/libKaiPluginAgents.so
               - path: \(Fixtures.buildDirectory)/libKaiPluginUtils.so
               - path: \(world)
+            \(extraConfig)
             """.write(toFile: config, atomically: true, encoding: .utf8)
         let settings = RuntimeSettings(configFile: config, bundledDirectory: nil)
         runtime = try KaiRuntime.open(settings: settings, environment: ["HOME": directory], diagnostics: SilentDiagnostics())

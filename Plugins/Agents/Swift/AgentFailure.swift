@@ -21,8 +21,9 @@ struct AgentFailure: Error, Sendable {
 
     /// The run is pausing or ending (kai_agent.h): cancelled, an approval
     /// pending, or the budget refused a call. The agent returns at once.
+    /// (A tool that ran out of its own time is an error the model hears
+    /// about; the agent's own deadline shows in AgentHost.stopped.)
     var endsRun: Bool {
-        code == KAI_ERR_CANCELLED || code == KAI_ERR_DEADLINE_EXCEEDED
-            || details["approval"]?.stringValue == "pending" || details["budget"] != nil
+        code == KAI_ERR_CANCELLED || details["approval"]?.stringValue == "pending" || details["budget"] != nil
     }
 }

@@ -1,4 +1,5 @@
 import CKaiABI
+import Glibc
 import KaiJSON
 
 /// The host services one agent call uses, over the C tables: kai_host and
@@ -31,7 +32,18 @@ struct AgentHost: @unchecked Sendable {
         return .success(opened)
     }
 
-    var isCancelled: Bool { host.pointee.is_cancelled?(host, call) ?? false }
+    /// Why the agent must stop now, if it must: the caller cancelled the
+    /// call, or its deadline passed.
+    var stopped: AgentFailure? {
+        guard host.pointee.is_cancelled?(host, call) ?? false else { return nil }
+        let deadline = host.pointee.deadline?(host, call) ?? Int64.max  // KAI_NO_DEADLINE
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        if deadline != Int64.max, Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) >= deadline {
+            return AgentFailure(code: KAI_ERR_DEADLINE_EXCEEDED, message: "the agent ran out of time (the call's deadline passed)")
+        }
+        return AgentFailure(code: KAI_ERR_CANCELLED, message: "the run was cancelled")
+    }
 
     var sessionID: String {
         guard let sessionID = agent.pointee.session_id else { return "" }

@@ -35,7 +35,7 @@ struct Assistant {
         if !pending.calls.isEmpty, case .failure(let failure) = runTools(pending.calls) { return .failure(failure) }
         var turn = 0
         while turn < input.chainLimit {
-            if host.isCancelled { return .failure(AgentFailure(code: KAI_ERR_CANCELLED, message: "the run was cancelled")) }
+            if let stopped = host.stopped { return .failure(stopped) }
             turn += 1
             record(["type": "turn", "turn": .integer(Int64(turn))])
             let response: JSONValue

@@ -22,14 +22,15 @@ struct Supervisor {
         if input.depth == 0 { return answerDirectly() }
         let plan: Plan
         switch makePlan() {
-        case .success(.some(let made)): plan = made
-        case .success(.none): return .success(output(KAI_AGENT_GAVE_UP, lastGaveUp))
+        case .success(.success(let made)): plan = made
+        case .success(.failure(let unusable)):
+            return .success(output(KAI_AGENT_GAVE_UP, "could not plan the task: the model's plan was unusable (\(unusable.reason))"))
         case .failure(let failure): return .failure(failure)
         }
         record(["type": "plan", "plan": plan.json])
         var answers: [SubAnswer] = []
         for (index, subtask) in plan.subtasks.enumerated() {
-            if host.isCancelled { return .failure(AgentFailure(code: KAI_ERR_CANCELLED, message: "the run was cancelled")) }
+            if let stopped = host.stopped { return .failure(stopped) }
             switch delegate(subtask, number: index + 1) {
             case .success(let answer): answers.append(answer)
             case .failure(let failure): return .failure(failure)
@@ -42,8 +43,6 @@ struct Supervisor {
         return combine(answers).map { output(KAI_AGENT_DONE, $0) }
     }
 
-    private var lastGaveUp = ""
-
     /// One model call for the whole task (no delegation left).
     private mutating func answerDirectly() -> Result<JSONValue, AgentFailure> {
         let request: JSONValue = ["messages": .array(input.conversation(instructions: Self.directInstructions))]
@@ -53,8 +52,9 @@ struct Supervisor {
         }
     }
 
-    /// The model's plan; nil (with lastGaveUp set) when its answer is not one.
-    private mutating func makePlan() -> Result<Plan?, AgentFailure> {
+    /// The model's plan, or why its answer is not one; a failure when the
+    /// model could not be asked.
+    private mutating func makePlan() -> Result<Result<Plan, PlanError>, AgentFailure> {
         let tags = availableTags()
         var instructions = Self.planInstructions
         if !tags.isEmpty { instructions += " Capabilities the agents have: " + tags.joined(separator: ", ") + "." }
@@ -68,12 +68,7 @@ struct Supervisor {
         case .failure(let failure): return .failure(failure)
         }
         usage.add(response["usage"])
-        do throws(PlanError) {
-            return .success(try Plan(answer: response["message"]?["content"]?.stringValue ?? ""))
-        } catch {
-            lastGaveUp = "could not plan the task: the model's plan was unusable (\(error.reason))"
-            return .success(nil)
-        }
+        return .success(Result { () throws(PlanError) in try Plan(answer: response["message"]?["content"]?.stringValue ?? "") })
     }
 
     /// The tags of the agents this run offers, to name them in the prompt.

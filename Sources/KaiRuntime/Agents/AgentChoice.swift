@@ -26,9 +26,11 @@ enum AgentChoice {
     }
 
     /// Loaded agents (of plugins taking calls) tagged with `capability`,
-    /// best score for `taskType` first, unscored ones last by name.
+    /// best score for `taskType` first, unscored ones last by name. An agent
+    /// has a score for a task type once calls of that type are recorded
+    /// (the registry's prior for the others ranks nothing).
     static func ranked(_ runtime: KaiRuntime, taskType: String?, capability: String?, excluding caller: String?) -> [Candidate] {
-        let scores = (try? runtime.store.scores(kind: .agent, taskType: taskType)) ?? [:]
+        let scores = measuredScores(runtime, taskType: taskType)
         let candidates = runtime.host.index(.agent).entries.filter { entry in
             entry.plugin.status.takesCalls && entry.qualifiedName != caller
                 && (capability.map { entry.capability.tags.contains($0) } ?? true)
@@ -41,6 +43,16 @@ enum AgentChoice {
             default: a.entry.qualifiedName < b.entry.qualifiedName
             }
         }
+    }
+
+    private static func measuredScores(_ runtime: KaiRuntime, taskType: String?) -> [String: Double] {
+        let count = runtime.host.index(.agent).entries.count
+        guard count > 0, let found = try? runtime.store.discover(DiscoveryQuery(kind: .agent, taskType: taskType, limit: count)) else {
+            return [:]
+        }
+        var scores: [String: Double] = [:]
+        for agent in found where agent.calls > 0 { scores[agent.pluginID + "." + agent.name] = agent.score }
+        return scores
     }
 
     /// `no agent named "X". Did you mean "Y"? The agents: a, b.`

@@ -74,7 +74,10 @@ extension AgentRun {
     }
 
     private func refuse(_ call: ToolCall, _ message: String, by: String) -> GateResult {
-        emit(step: approvalStep(call, decision: "denied", by: by), agent: agentName(call.parent), kind: "approval")
+        // The step carries the denial's text, so the user sees why (and which flag would allow it).
+        var step = approvalStep(call, decision: "denied", by: by)
+        if case .object(var object) = step { object["message"] = .string(message); step = .object(object) }
+        emit(step: step, agent: agentName(call.parent), kind: "approval")
         return .refused(ScopeFailure(code: .permissionDenied, details: ["message": .string(message), "approval": "denied"]))
     }
 

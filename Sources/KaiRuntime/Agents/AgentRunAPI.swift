@@ -41,6 +41,12 @@ public struct AgentRunRequest: Sendable {
     public var cancellation = CancellationToken()
     /// Receives the run's events as they happen, from any thread.
     public var onEvent: @Sendable (RunEvent) -> Void = { _ in }
+    /// For coding agents (the coder): the test code its answer must pass in
+    /// the sandbox, the function the tests call (they end with
+    /// check(ENTRY_POINT)), and its most attempts (nil: the agent's default).
+    public var tests: String?
+    public var entryPoint: String?
+    public var maxAttempts: Int?
 
     public init(start: Start) {
         self.start = start

@@ -33,6 +33,7 @@ struct AgentRunEngine {
 
     private func validate() throws(RunError) {
         if request.chainLimit < 1 { throw RunError(.invalid, "the chain limit must be at least 1, not \(request.chainLimit)") }
+        if let max = request.maxAttempts, max < 1 { throw RunError(.invalid, "the most attempts must be at least 1, not \(max)") }
         if let max = request.maxTokens, max < 1 { throw RunError(.invalid, "the token budget must be at least 1, not \(max)") }
         if let max = request.maxCostUSD, !(max > 0) { throw RunError(.invalid, "the cost budget must be more than 0 USD, not \(max)") }
         if let choice = request.toolChoice, choice != "auto", choice != "required" {
@@ -79,7 +80,10 @@ struct AgentRunEngine {
         var limits: JSONObject = ["chain_limit": .integer(Int64(settings.chainLimit)), "depth": .integer(Int64(AgentRun.delegationDepth))]
         if let maxTokens = settings.maxTokens { limits["max_tokens"] = .integer(Int64(maxTokens)) }
         if let maxCost = settings.maxCostUSD { limits["max_cost_usd"] = .number(maxCost) }
+        if let maxAttempts = request.maxAttempts { limits["max_attempts"] = .integer(Int64(maxAttempts)) }
         input["limits"] = .object(limits)
+        if let tests = request.tests { input["tests"] = .string(tests) }
+        if let entryPoint = request.entryPoint { input["entry_point"] = .string(entryPoint) }
         var options = CallOptions(timeout: request.timeout, cancellation: run.token, onEvent: run.agentEvents(name: run.agent.capability.name),
                                   taskType: settings.taskType)
         options.scope = run

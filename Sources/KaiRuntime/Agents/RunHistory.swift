@@ -63,6 +63,6 @@ enum ToolResultText {
         let isError = result["isError"]?.boolValue == true
         let texts = (result["content"]?.arrayValue ?? []).compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }
         if !texts.isEmpty { return (texts.joined(separator: "\n"), isError) }
-        return ((result["structuredContent"] ?? result).serialized(sortedKeys: true), isError)
+        return ((result["structuredContent"] ?? result).serialized(), isError)
     }
 }

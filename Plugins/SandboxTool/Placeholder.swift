@@ -1,1 +1,0 @@
-// Replaced by the sandbox_run tool (issue 13).

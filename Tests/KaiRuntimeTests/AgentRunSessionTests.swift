@@ -1,0 +1,153 @@
+import Foundation
+import KaiCore
+import KaiJSON
+import KaiRegistry
+@testable import KaiRuntime
+import KaiTestSupport
+import Testing
+
+/// Sessions through real runs: recorded, resumed after approvers decided
+/// (in a new runtime, as after a restart), interrupted and resumed,
+/// continued; and the starts that cannot be.
+@Suite(.serialized)
+struct AgentRunSessionTests {
+    /// A run paused on a two-approver call, and its approval id.
+    private func paused(_ world: AgentRunWorld) throws -> (session: String, approval: String) {
+        let outcome = try #require(try world.run(.task("what is 6 * 7?"), model: "calc").value)
+        try #require(outcome.status == .paused)
+        return (outcome.sessionID, try #require(outcome.pendingApprovals.first))
+    }
+
+    private func vote(_ world: AgentRunWorld, _ id: String, approve: Bool) throws {
+        let runtime = try world.open()
+        defer { try? runtime.shutdown() }
+        // Two users other than the starter (the real two-uid path is the CLI's test).
+        let voters: [UInt32] = approve ? [getuid() &+ 1001, getuid() &+ 1002] : [getuid() &+ 1001]
+        for uid in voters { _ = try runtime.store.voteOnApproval(id: id, uid: uid, approve: approve, at: WallClock.now()) }
+    }
+
+    @Test func run_recordsTheSessionAndItsSteps() throws {
+        let world = try AgentRunWorld("session-record")
+        let outcome = try #require(try world.run(.task("what is 6 * 7?"), model: "calc") { $0.taskType = "math" }.value)
+        let (record, events) = try world.session(outcome.sessionID)
+        let session = try #require(record)
+        #expect(outcome.sessionID.count == 11 && outcome.sessionID.hasPrefix("s"))
+        #expect(session.status == "done")
+        #expect(session.agent == "dev.kai.agents.assistant")
+        #expect(session.task == "what is 6 * 7?")
+        #expect(session.starterUID == getuid())
+        #expect(session.inputTokens == 20 && session.outputTokens == 10)
+        #expect(session.costUSD.map { abs($0 - 0.04) < 1e-9 } == true)
+        #expect(outcome.inputTokens == 20 && outcome.outputTokens == 10)
+        let kinds = events.map(\.kind)
+        #expect(kinds.first == "message")
+        #expect(kinds.last == "status")
+        #expect(kinds.contains("tool_call") && kinds.contains("usage") && kinds.contains("step"))
+        let messages = session.state["messages"]?.arrayValue ?? []
+        #expect(messages.map { $0["role"]?.stringValue ?? "" } == ["user", "assistant", "tool", "assistant"])
+        #expect(session.state["settings"]?["model"]?.stringValue == "openai/calc")
+        #expect(session.state["settings"]?["task_type"]?.stringValue == "math")
+    }
+
+    @Test func resume_afterApprovers_approved_runsTheCallInANewRuntime() throws {
+        let world = try AgentRunWorld("resume-approved", approvals: TwoApproverSetup.yaml)
+        let (session, approval) = try paused(world)
+        try vote(world, approval, approve: true)
+        let outcome = try #require(try world.run(.resume(session: session), model: nil).value)
+        #expect(outcome.status == .done)
+        #expect(outcome.message == #"The result is: {"result":42}"#)
+        let step = try #require(outcome.steps.first { $0["type"]?.stringValue == "approval" })
+        #expect(step["decision"]?.stringValue == "allowed")
+        #expect(step["approval_id"]?.stringValue == approval)
+        let runtime = try world.open()
+        defer { try? runtime.shutdown() }
+        #expect(try runtime.store.approval(id: approval)?.status == "used")
+        #expect(try runtime.store.session(id: session)?.status == "done")
+    }
+
+    @Test func resume_afterApprovers_denied_tellsTheModel() throws {
+        let world = try AgentRunWorld("resume-denied", approvals: TwoApproverSetup.yaml)
+        let (session, approval) = try paused(world)
+        try vote(world, approval, approve: false)
+        let outcome = try #require(try world.run(.resume(session: session), model: nil).value)
+        #expect(outcome.message == "The result is: Error: approvers denied this call of calculate")
+        #expect(!outcome.steps.contains { $0["type"]?.stringValue == "tool_started" })
+    }
+
+    @Test func resume_whileStillPending_staysPausedWithoutCallingTheAgent() throws {
+        let world = try AgentRunWorld("resume-pending", approvals: TwoApproverSetup.yaml)
+        let (session, approval) = try paused(world)
+        let before = try world.requests().count
+        let outcome = try #require(try world.run(.resume(session: session), model: nil).value)
+        #expect(outcome.status == .paused)
+        #expect(outcome.pendingApprovals == [approval])
+        #expect(outcome.message == "session \(session) is still waiting for approval \(approval) (kai approvals list); resume it once it is decided")
+        #expect(try world.requests().count == before)
+        #expect(try world.session(session).record?.status == "paused")
+    }
+
+    @Test func run_ctrlC_leavesTheSessionInterruptedAndResumable() throws {
+        let world = try AgentRunWorld("interrupt")
+        let token = CancellationToken()
+        let runtime = try world.open()
+        let background = BackgroundRun {
+            world.run(.task("what is 6 * 7?"), model: "calc-then-hang", on: runtime) { $0.cancellation = token }
+        }
+        world.server.waitUntilHanging()
+        token.cancel()
+        let outcome = try #require(background.wait()?.value)
+        try runtime.shutdown()
+        #expect(outcome.status == .interrupted)
+        #expect(outcome.message == "interrupted; kai run --resume \(outcome.sessionID) continues the run. Done so far: 1 model turn and 1 tool call.")
+        #expect(try world.session(outcome.sessionID).record?.status == "interrupted")
+        // Resumed with a model that answers: the tool's result is already in the history.
+        let resumed = try #require(try world.run(.resume(session: outcome.sessionID), model: "calc").value)
+        #expect(resumed.status == .done)
+        #expect(resumed.message == #"The result is: {"result":42}"#)
+    }
+
+    @Test func resume_interruptedMidTool_givesTheCutCallAnInterruptedResult() throws {
+        let world = try AgentRunWorld("interrupt-tool")
+        let token = CancellationToken()
+        let runtime = try world.open()
+        let background = BackgroundRun {
+            world.run(.task("sleep"), model: #"call:sleep_ms:{"ms": 60000}"#, on: runtime) { request in
+                request.cancellation = token
+                request.approveTools = ["sleep_ms"]
+                request.onEvent = { event in if case .step(_, let step) = event, step["type"]?.stringValue == "tool_started" { token.cancel() } }
+            }
+        }
+        let outcome = try #require(background.wait()?.value)
+        try runtime.shutdown()
+        #expect(outcome.status == .interrupted)
+        let resumed = try #require(try world.run(.resume(session: outcome.sessionID), model: #"call:sleep_ms:{"ms": 1}"#).value)
+        #expect(resumed.message == "Done: Error: " + RunHistory.interruptedText)
+    }
+
+    @Test func continue_aFinishedSession_addsAUserTurn() throws {
+        let world = try AgentRunWorld("continue")
+        let first = try #require(try world.run(.task("hello"), model: "answer").value)
+        #expect(first.message == "The answer is 42.")
+        let outcome = try #require(try world.run(.continueSession(session: first.sessionID, followUp: "and then?"), model: "echo").value)
+        #expect(outcome.status == .done)
+        #expect(outcome.message == "You said: and then?")
+        let sent = try #require(try world.requests().last?["messages"]?.arrayValue)
+        #expect(sent.contains { $0["content"]?.stringValue == "The answer is 42." })
+        let messages = try world.session(first.sessionID).record?.state["messages"]?.arrayValue ?? []
+        #expect(messages.map { $0["role"]?.stringValue ?? "" } == ["user", "assistant", "user", "assistant"])
+    }
+
+    @Test func starts_thatCannotRun_sayWhyAndWhatToUse() throws {
+        let world = try AgentRunWorld("bad-starts", approvals: TwoApproverSetup.yaml)
+        let done = try #require(try world.run(.task("hello"), model: "answer").value)
+        let resumeDone = try #require(try world.run(.resume(session: done.sessionID), model: nil).error)
+        #expect(resumeDone.kind == .notResumable)
+        #expect(resumeDone.message == "session \(done.sessionID) finished (done); use --continue to add a turn")
+        let (paused, _) = try paused(world)
+        let continuePaused = try #require(try world.run(.continueSession(session: paused, followUp: "more"), model: nil).error)
+        #expect(continuePaused.message == "session \(paused) is paused waiting for approvals; use --resume to continue it")
+        let unknown = try #require(try world.run(.resume(session: "s0123456789"), model: nil).error)
+        #expect(unknown.kind == .notFound)
+        #expect(unknown.message == "no session named \"s0123456789\"; kai sessions list shows the sessions")
+    }
+}
