@@ -40,8 +40,10 @@ import Testing
             Issue.record("expected argumentsInvalid, got \(error)")
             return
         }
-        #expect(error.description(for: .agent).hasPrefix(
-            "the input for agent \"test.agents.services\" does not match the agent input schema (plugin-sdk/schema/agent-input.schema.json):\n"))
+        #expect(error.description(for: .agent) == """
+            the input for agent "test.agents.services" does not match the agent input schema (plugin-sdk/schema/agent-input.schema.json):
+              $: property "colour" is not allowed (additionalProperties)
+            """)
         #expect(recorder.all.map(\.errorKind) == [.argumentsInvalid])
     }
 
@@ -76,9 +78,11 @@ import Testing
             Issue.record("an output with status \"finished\" was accepted")
             return
         }
-        #expect(error.description(for: .agent).hasPrefix(
-            "agent \"test.agents.services\" returned an output that does not match the agent output schema "
-                + "(plugin-sdk/schema/agent-output.schema.json; a bug in the plugin):\n"))
+        #expect(error.description(for: .agent) == """
+            agent "test.agents.services" returned an output that does not match the agent output schema \
+            (plugin-sdk/schema/agent-output.schema.json; a bug in the plugin):
+              $.status: "finished" is not one of ["done", "chain_limit", "gave_up"] (enum)
+            """)
     }
 
     @Test func aValidAgentOutput_isReturnedAsWritten() throws {

@@ -218,6 +218,35 @@ import Testing
         #expect(failure.value == "tool \"test.agents.locked\" was not called: plugin test.agents runs its calls one at a time and is already busy in this call chain.")
     }
 
+    /// What AgentRun does with a provider call: a real provider, nested
+    /// under the agent, its deltas streamed to the agent's sink.
+    @Test func aProviderCalledThroughTheScope_streamsItsDeltasToTheAgent_nestedUnderIt() throws {
+        let provider = try Fixtures.compile("test_provider", source: Fixtures.repositoryRoot + "/Tests/Fixtures/provider_plugin.c")
+        let recorder = ReportRecorder()
+        let host = PluginHost.load(
+            from: ListCatalog(sources: [try AgentFixture.path(), provider].map { PluginSource(path: $0, config: .object([:])) }),
+            observer: recorder)
+        let scope = ScriptedScope(provider: { _, request, parent, onEvent in
+            var options = CallOptions(onEvent: onEvent)
+            options.parent = parent
+            do throws(CallError) {
+                return .success(try host.callProvider("echo", request: request, options: options).json)
+            } catch {
+                return .failure(ScopeFailure(code: error.code, message: error.description))
+            }
+        })
+        let result = try Self.run(host, scope: scope)
+
+        #expect(result["complete"]?["out"]?["message"]?["content"] == "you said: hi")
+        let stream = try #require(result["stream"])
+        #expect(stream["deltas"] == "you said: hi")
+        #expect(stream["terminal"] == "done")
+        #expect(stream["terminals"] == 1)
+        #expect(stream["result"]?["message"]?["content"] == "you said: hi")
+        let providerDepths = recorder.all.filter { $0.capabilityKind == .provider }.map(\.depth)
+        #expect(providerDepths == [1, 1])
+    }
+
     @Test func aDelegateCalledThroughTheScope_runsNestedUnderTheSameScope() throws {
         let paths = [try AgentFixture.path(), try AgentFixture.path(id: "test.agentsb", minor: 2)]
         let host = PluginHost.load(from: ListCatalog(sources: paths.map { PluginSource(path: $0, config: .object([:])) }))

@@ -28,7 +28,10 @@ struct AgentRunSessionTests {
 
     @Test func run_recordsTheSessionAndItsSteps() throws {
         let world = try AgentRunWorld("session-record")
-        let outcome = try #require(try world.run(.task("what is 6 * 7?"), model: "calc") { $0.taskType = "math" }.value)
+        let outcome = try #require(try world.run(.task("what is 6 * 7?"), model: "calc") { request in
+            request.taskType = "math"
+            request.tests = "assert True"
+        }.value)
         let (record, events) = try world.session(outcome.sessionID)
         let session = try #require(record)
         #expect(outcome.sessionID.count == 11 && outcome.sessionID.hasPrefix("s"))
@@ -47,6 +50,7 @@ struct AgentRunSessionTests {
         #expect(messages.map { $0["role"]?.stringValue ?? "" } == ["user", "assistant", "tool", "assistant"])
         #expect(session.state["settings"]?["model"]?.stringValue == "openai/calc")
         #expect(session.state["settings"]?["task_type"]?.stringValue == "math")
+        #expect(session.state["settings"]?["tests"]?.stringValue == "assert True")
     }
 
     @Test func resume_afterApprovers_approved_runsTheCallInANewRuntime() throws {
@@ -149,5 +153,29 @@ struct AgentRunSessionTests {
         let unknown = try #require(try world.run(.resume(session: "s0123456789"), model: nil).error)
         #expect(unknown.kind == .notFound)
         #expect(unknown.message == "no session named \"s0123456789\"; kai sessions list shows the sessions")
+    }
+
+    /// A two-approver call made inside a tool (kai_host.call_tool), not by
+    /// the agent: --resume cannot answer it, so the agent's call is closed
+    /// as interrupted; the approval stays for the same call made again.
+    @Test func nestedTwoApproverCall_approved_isUsedWhenTheRunMakesItAgain() throws {
+        let world = try AgentRunWorld("nested-approval", approvals: TwoApproverSetup.yaml)
+        let nested = #"call:call_tool:{"name": "calculate", "args": {"expression": "6 * 7"}}"#
+        let first = try #require(try world.run(.task("nested"), model: nested) { $0.approveTools = ["call_tool"] }.value)
+        #expect(first.status == .paused)
+        let approval = try #require(first.pendingApprovals.first)
+        try vote(world, approval, approve: true)
+        let resumed = try #require(try world.run(.resume(session: first.sessionID), model: nil) { $0.approveTools = ["call_tool"] }.value)
+        #expect(resumed.message == "Done: Error: " + RunHistory.interruptedText)
+        let again = try #require(try world.run(.continueSession(session: first.sessionID, followUp: "again"), model: nested) {
+            $0.approveTools = ["call_tool"]
+        }.value)
+        #expect(again.status == .done)
+        #expect(again.message == #"Done: {"result":42}"#)
+        let step = try #require(again.steps.first { $0["type"]?.stringValue == "approval" && $0["tool"]?.stringValue == "calculate" })
+        #expect(step["by"]?.stringValue?.hasPrefix("approvers ") == true)
+        let runtime = try world.open()
+        defer { try? runtime.shutdown() }
+        #expect(try runtime.store.approval(id: approval)?.status == "used")
     }
 }

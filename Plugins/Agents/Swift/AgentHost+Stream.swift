@@ -89,8 +89,7 @@ private final class StreamCollector {
     private func assembled() -> JSONValue {
         var message: JSONObject = ["role": "assistant", "content": text.isEmpty && !calls.isEmpty ? .null : .string(text)]
         if !calls.isEmpty {
-            message["tool_calls"] = .array(calls.keys.sorted().map { index in
-                let entry = calls[index]!
+            message["tool_calls"] = .array(calls.sorted { $0.key < $1.key }.map { _, entry in
                 let arguments = (try? JSONParser.parse(entry.arguments)) ?? .object([:])
                 return ["id": .string(entry.id), "name": .string(entry.name), "arguments": arguments]
             })

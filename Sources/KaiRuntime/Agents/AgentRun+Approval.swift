@@ -85,11 +85,12 @@ extension AgentRun {
     /// tool and its exact arguments; the run pauses.
     private func pend(_ call: ToolCall, approvers: Int) -> GateResult {
         let tool = call.tool
+        let hash = RegistryStore.argumentsHash(tool: tool.qualifiedName, arguments: call.arguments)
+        if let decided = decidedApproval(call, hash: hash) { return decided }
         let id = Self.newID("a")
         let record = ApprovalRecord(
             id: id, sessionID: sessionID, tool: tool.qualifiedName, arguments: call.arguments,
-            argumentsHash: RegistryStore.argumentsHash(tool: tool.qualifiedName, arguments: call.arguments), callID: call.id,
-            needed: approvers, starterUID: getuid(), createdAt: WallClock.now())
+            argumentsHash: hash, callID: call.id, needed: approvers, starterUID: getuid(), createdAt: WallClock.now())
         do throws(StoreError) {
             try runtime.store.createApproval(record)
         } catch {
@@ -108,6 +109,21 @@ extension AgentRun {
         return .refused(ScopeFailure(code: .permissionDenied, details: [
             "message": .string(message), "approval": "pending", "approval_id": .string(id),
         ]))
+    }
+
+    /// An approval of this session for the same tool and exact arguments
+    /// that approvers already decided and no call has used: a call the run
+    /// makes again after --resume (a delegate's, or a nested tool's, which
+    /// the resumed run repeats rather than answers) takes its decision.
+    private func decidedApproval(_ call: ToolCall, hash: String) -> GateResult? {
+        for status in ["approved", "denied"] {
+            guard let found = try? runtime.store.approvals(status: status).first(where: { $0.sessionID == sessionID && $0.argumentsHash == hash })
+            else { continue }
+            let uids = found.votes.filter { $0.approve == (status == "approved") }.map { String($0.uid) }.joined(separator: ",")
+            if status == "denied" { return refuse(call, Self.deniedByApproversText(call.tool.shortName), by: "approvers " + uids) }
+            if (try? runtime.store.useApproval(id: found.id, argumentsHash: hash)) == true { return allowed(call, by: "approvers " + uids) }
+        }
+        return nil
     }
 
     func approvalStep(_ call: ToolCall, decision: String, by: String) -> JSONValue {

@@ -19,7 +19,11 @@ extension AgentRun {
         }
         let waiting = decided.filter { $0.record?.status == "pending" }.map(\.call.approvalID)
         guard waiting.isEmpty else { return waiting }
-        for (call, record) in decided { try settle(call, record) }
+        // Only the root agent's own calls are answered here; a delegate's
+        // (or a nested tool's) is made again by the resumed run, and the
+        // gate finds its decision by the hash of its arguments.
+        let open = Set(history.unansweredCalls.map(\.id))
+        for (call, record) in decided where open.contains(call.callID) { try settle(call, record) }
         state.withLock { state in
             state.pending = []
             state.history.closeInterruptedCalls()

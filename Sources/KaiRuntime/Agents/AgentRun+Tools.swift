@@ -44,7 +44,8 @@ extension AgentRun {
     func execute(_ call: ToolCall) -> Result<[UInt8], ScopeFailure> {
         let who = agentName(call.parent)
         emit(step: ["type": "tool_started", "id": .string(call.id), "tool": .string(call.tool.name), "arguments": call.arguments], agent: who)
-        var options = CallOptions(onEvent: toolEvents(call, agent: who))
+        // The run's task type: tools earn their scores from runs too.
+        var options = CallOptions(onEvent: toolEvents(call, agent: who), taskType: settings.taskType)
         if let parent = call.parent {
             options.parent = parent
         } else {
@@ -70,8 +71,9 @@ extension AgentRun {
             let failure = ScopeFailure(code: error.code, message: error.description)
             finished(call, agent: who, step: ["ok": false, "duration_ms": .number(milliseconds), "code": .string(error.code.description),
                                               "result": ["message": .string(error.description)], "message": .string(error.description)])
-            // A call cut short by the run's own end gets its result on --resume.
-            if !(token.isCancelled && (error.code == .cancelled || error.code == .deadlineExceeded)) {
+            // A call that failed once the run had ended (cut short, or its
+            // nested call paused the run) gets its result on --resume.
+            if !token.isCancelled {
                 addResult(call, text: error.description, isError: true)
             }
             runtime.callFailed(error)

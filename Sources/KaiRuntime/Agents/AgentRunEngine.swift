@@ -13,6 +13,11 @@ struct AgentRunEngine {
     func run() throws(RunError) -> RunOutcome {
         try validate()
         let start = try RunStart.make(runtime, request)
+        // A resumed or continued coder run gets its saved tests back.
+        return try AgentRunEngine(runtime: runtime, request: start.settings.coding(request)).go(start)
+    }
+
+    private func go(_ start: RunStart) throws(RunError) -> RunOutcome {
         let run = try open(start)
         request.onEvent(.session(id: run.sessionID, agent: run.agent.capability.name))
         let link = CancellationLink(watching: request.cancellation) { [run] in

@@ -16,16 +16,32 @@ struct RunSettings: Sendable, Equatable {
     var maxCostUSD: Double?
     var taskType: String?
     var risk: RouteRequest.Risk
+    /// Coding agents' tests, entry point and most attempts (agent-input "tests", "entry_point", limits.max_attempts).
+    var tests: String?
+    var entryPoint: String?
+    var maxAttempts: Int?
+
+    /// `request` with the saved coding settings where it names none.
+    func coding(_ request: AgentRunRequest) -> AgentRunRequest {
+        var request = request
+        request.tests = request.tests ?? tests
+        request.entryPoint = request.entryPoint ?? entryPoint
+        request.maxAttempts = request.maxAttempts ?? maxAttempts
+        return request
+    }
 
     var json: JSONValue {
         var limits: JSONObject = ["chain_limit": .integer(Int64(chainLimit))]
         if let maxTokens { limits["max_tokens"] = .integer(Int64(maxTokens)) }
         if let maxCostUSD { limits["max_cost_usd"] = .number(maxCostUSD) }
+        if let maxAttempts { limits["max_attempts"] = .integer(Int64(maxAttempts)) }
         var object: JSONObject = ["agent": .string(agent), "tools": .array(tools.map { .string($0) }), "limits": .object(limits),
                                   "risk": .string(risk.rawValue)]
         if let model { object["model"] = .string(model) }
         if let toolChoice { object["tool_choice"] = .string(toolChoice) }
         if let taskType { object["task_type"] = .string(taskType) }
+        if let tests { object["tests"] = .string(tests) }
+        if let entryPoint { object["entry_point"] = .string(entryPoint) }
         return .object(object)
     }
 
@@ -41,10 +57,14 @@ struct RunSettings: Sendable, Equatable {
         maxCostUSD = json["limits"]?["max_cost_usd"]?.doubleValue
         taskType = json["task_type"]?.stringValue
         risk = json["risk"]?.stringValue.flatMap(RouteRequest.Risk.init(rawValue:)) ?? .low
+        tests = json["tests"]?.stringValue
+        entryPoint = json["entry_point"]?.stringValue
+        maxAttempts = json["limits"]?["max_attempts"]?.intValue.map { Int($0) }
     }
 
     init(agent: String, model: String?, tools: [String], toolChoice: String?, chainLimit: Int, maxTokens: Int?,
-         maxCostUSD: Double?, taskType: String?, risk: RouteRequest.Risk) {
+         maxCostUSD: Double?, taskType: String?, risk: RouteRequest.Risk, tests: String? = nil, entryPoint: String? = nil,
+         maxAttempts: Int? = nil) {
         self.agent = agent
         self.model = model
         self.tools = tools
@@ -54,6 +74,9 @@ struct RunSettings: Sendable, Equatable {
         self.maxCostUSD = maxCostUSD
         self.taskType = taskType
         self.risk = risk
+        self.tests = tests
+        self.entryPoint = entryPoint
+        self.maxAttempts = maxAttempts
     }
 }
 

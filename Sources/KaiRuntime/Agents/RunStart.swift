@@ -31,7 +31,8 @@ struct RunStart {
             let settings = RunSettings(
                 agent: agent.qualifiedName, model: request.model, tools: tools.qualifiedNames, toolChoice: request.toolChoice,
                 chainLimit: request.chainLimit, maxTokens: request.maxTokens, maxCostUSD: request.maxCostUSD,
-                taskType: request.taskType, risk: request.risk)
+                taskType: request.taskType, risk: request.risk, tests: request.tests, entryPoint: request.entryPoint,
+                maxAttempts: request.maxAttempts)
             return RunStart(kind: .new(task: task), sessionID: AgentRun.newID("s"), record: nil, agent: agent, settings: settings,
                             tools: tools, history: RunHistory([["role": "user", "content": .string(task)]]), pending: [])
         case .resume(let id):
@@ -82,10 +83,18 @@ struct RunStart {
         if let maxCost = request.maxCostUSD { settings.maxCostUSD = maxCost }
         if let taskType = request.taskType { settings.taskType = taskType }
         if request.risk == .high { settings.risk = .high }
+        if let tests = request.tests { settings.tests = tests }
+        if let entryPoint = request.entryPoint { settings.entryPoint = entryPoint }
+        if let maxAttempts = request.maxAttempts { settings.maxAttempts = maxAttempts }
         let tools = try RunTools.choose(runtime, names: request.tools.isEmpty ? nil : request.tools, saved: settings.tools)
         settings.tools = tools.qualifiedNames
         var history = RunHistory(record.state["messages"]?.arrayValue ?? [])
-        if case .continued(let followUp) = kind { history.appendUser(followUp) }
+        if case .continued(let followUp) = kind {
+            // Calls a run that ended (budget, a denial) left unanswered must
+            // have results before a user message can follow them.
+            history.closeInterruptedCalls()
+            history.appendUser(followUp)
+        }
         guard !history.messages.isEmpty else {
             throw RunError(.notResumable, "session \(record.id) has no saved messages to run from")
         }

@@ -47,10 +47,28 @@ struct ApprovalsConfigTests {
         #expect(config.approvals.tools["write_file"] == ToolApprovalRule(mode: .ask, approvers: 1, rules: [], position: config.approvals.tools["write_file"]?.position))
     }
 
+    @Test func load_aToolNamedWithNothing_asks() throws {
+        let config = try loadConfig("approvals:\n  tools:\n    fetch:\n    write_file: ~\n")
+        #expect(config.approvals.tools["fetch"]?.mode == .ask)
+        #expect(config.approvals.tools["write_file"]?.mode == .ask)
+        #expect(config.approvals.tools["write_file"]?.approvers == 1)
+    }
+
     @Test func load_aRuleThatAllows_dropsTheEntrysApprovers() throws {
         let config = try loadConfig("approvals:\n  tools:\n    w:\n      approvers: 3\n      rules:\n        - when: { a: x }\n          mode: allow\n")
         #expect(config.approvals.tools["w"]?.rules.first?.approvers == 1)
         #expect(config.approvals.tools["w"]?.approvers == 3)
+    }
+
+    /// The commented example in the config written on first use loads as
+    /// it reads once uncommented.
+    @Test func defaultConfig_commentedExample_loadsWhenUncommented() throws {
+        let lines = DefaultConfig.text(bundledDirectory: nil).split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex(of: "# approvals:"))
+        let block = lines[start...].prefix { $0.hasPrefix("# ") || $0 == "#" }.map { $0.dropFirst(2) }
+        let config = try loadConfig(block.joined(separator: "\n") + "\n")
+        #expect(config.approvals.tools["write_file"]?.mode == .ask)
+        #expect(config.approvals.tools["write_file"]?.rules == [.init(when: ["path": .glob("/tmp/**")], mode: .allow)])
     }
 
     static let mistakes: [(yaml: String, message: String)] = [

@@ -18,7 +18,7 @@ struct ConfigSchemaFileTests {
         "database: /d.sqlite\npayload_logging: false\nplugins:\n  - path: /a\n    pattern: \"lib*.so\"\n",
         "plugins:\n  - id: dev.x\n    config: { a: [1, 2.5, null, yes] }\n    secrets: { k: K_1 }\n",
         "router:\n  breaker: { failures: 3, window_s: 10, cooldown_s: 2.5, successes: 1 }\n  targets:\n    - name: openai/gpt-4o\n      tier: strong\n      fallbacks: [anthropic/claude-sonnet-4-5, local]\n    - name: local\n",
-        "approvals:\n  tools:\n    write_file:\n      mode: ask\n      approvers: 2\n      rules:\n        - when: { path: \"/tmp/**\", force: true }\n          mode: allow\n    delete: deny\n",
+        "approvals:\n  tools:\n    write_file:\n      mode: ask\n      approvers: 2\n      rules:\n        - when: { path: \"/tmp/**\", force: true }\n          mode: allow\n    delete: deny\n    fetch:\n",
     ]
 
     static let invalid = [

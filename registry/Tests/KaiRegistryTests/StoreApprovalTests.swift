@@ -177,4 +177,10 @@ struct StoreApprovalTests {
         #expect(RegistryStore.argumentsHash(tool: "read_file", arguments: arguments)
             != RegistryStore.argumentsHash(tool: "write_file", arguments: arguments))
     }
+
+    @Test func newID_isAAndTenLowercaseHexDigits_andRandom() {
+        let ids = (0..<100).map { _ in ApprovalRecord.newID() }
+        #expect(ids.allSatisfy { $0.wholeMatch(of: /a[0-9a-f]{10}/) != nil }, "\(ids)")
+        #expect(Set(ids).count == 100)
+    }
 }

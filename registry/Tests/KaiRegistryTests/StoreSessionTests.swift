@@ -92,4 +92,10 @@ struct StoreSessionTests {
         #expect(try fixture.store.sessions(limit: 10).map(\.id) == ["s2", "s3", "s1"])
         #expect(try fixture.store.sessions(limit: 2).map(\.id) == ["s2", "s3"])
     }
+
+    @Test func newID_isSAndTenLowercaseHexDigits_andRandom() {
+        let ids = (0..<100).map { _ in SessionRecord.newID() }
+        #expect(ids.allSatisfy { $0.wholeMatch(of: /s[0-9a-f]{10}/) != nil }, "\(ids)")
+        #expect(Set(ids).count == 100)
+    }
 }

@@ -25,10 +25,12 @@ extension ConfigDecoder {
         return config
     }
 
-    /// A tool's entry: a mapping, or just its mode (`write_file: deny`).
+    /// A tool's entry: a mapping, just its mode (`write_file: deny`), or
+    /// nothing (`write_file:`), which names the tool with the defaults: ask.
     private func toolApproval(_ node: Node, owner: String) throws(ConfigError) -> ToolApprovalRule {
         let position = YAMLCoreSchema.position(node.mark)
-        if case .scalar = node, !isNull(node) {
+        if isNull(node) { return ToolApprovalRule(position: position) }
+        if case .scalar = node {
             return ToolApprovalRule(mode: try approvalMode(node, "\(owner).mode"), position: position)
         }
         guard case .mapping(let mapping) = node else {

@@ -42,4 +42,7 @@ public struct ApprovalRecord: Sendable, Equatable {
         self.decidedAt = decidedAt
         self.votes = votes
     }
+
+    /// A fresh random approval id: "a" + 10 lowercase hex characters.
+    public static func newID() -> String { "a" + randomHex(count: 10) }
 }

@@ -43,4 +43,14 @@ public struct SessionRecord: Sendable, Equatable {
 
     /// Statuses a run can still go on from; pruning keeps these sessions.
     public static let unfinishedStatuses: Set<String> = ["paused", "running"]
+
+    /// A fresh random session id: "s" + 10 lowercase hex characters.
+    public static func newID() -> String { "s" + randomHex(count: 10) }
+}
+
+/// `count` random lowercase hex characters (at most 16), from the system's
+/// random source.
+func randomHex(count: Int) -> String {
+    let digits = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    return String(String(repeating: "0", count: max(0, 16 - digits.count)) + digits).suffix(count).description
 }
