@@ -178,4 +178,28 @@ struct AgentRunSessionTests {
         defer { try? runtime.shutdown() }
         #expect(try runtime.store.approval(id: approval)?.status == "used")
     }
+
+    /// A session left "running": refused while its process lives, resumed
+    /// like an interrupted one once that process is gone.
+    @Test func resume_ofARunningSession_dependsOnItsProcess() throws {
+        let world = try AgentRunWorld("running-owner")
+        let done = try #require(try world.run(.task("hello"), model: "answer").value)
+        func mark(owner: RunOwner) throws {
+            let runtime = try world.open()
+            defer { try? runtime.shutdown() }
+            let record = try #require(try runtime.store.session(id: done.sessionID))
+            guard case .object(var state) = record.state else { Issue.record("the state is not an object"); return }
+            state["owner"] = owner.json
+            try runtime.store.updateSession(id: record.id, status: "running", state: .object(state), inputTokens: record.inputTokens,
+                                            outputTokens: record.outputTokens, costUSD: record.costUSD, at: WallClock.now())
+        }
+        let alive = try #require(RunOwner.current)
+        try mark(owner: alive)
+        let refused = try #require(try world.run(.resume(session: done.sessionID), model: nil).error)
+        #expect(refused.message == "session \(done.sessionID) is still running in another kai process; wait for it to end (or stop it with Ctrl-C), then resume it")
+        try mark(owner: RunOwner(pid: alive.pid, startTicks: alive.startTicks + 1))
+        let resumed = try #require(try world.run(.resume(session: done.sessionID), model: nil).value)
+        #expect(resumed.status == .done)
+        #expect(resumed.message == "The answer is 42.")
+    }
 }

@@ -87,7 +87,7 @@ extension AgentRun {
         let tool = call.tool
         let hash = RegistryStore.argumentsHash(tool: tool.qualifiedName, arguments: call.arguments)
         if let decided = decidedApproval(call, hash: hash) { return decided }
-        let id = Self.newID("a")
+        let id = ApprovalRecord.newID()
         let record = ApprovalRecord(
             id: id, sessionID: sessionID, tool: tool.qualifiedName, arguments: call.arguments,
             argumentsHash: hash, callID: call.id, needed: approvers, starterUID: getuid(), createdAt: WallClock.now())

@@ -49,6 +49,8 @@ extension AgentRun {
         if let parent = call.parent {
             options.parent = parent
         } else {
+            // The host's own call (an approved call run on --resume): the run's limits, as if the agent made it.
+            options.timeout = request.timeout
             options.cancellation = token
             options.scope = self
         }

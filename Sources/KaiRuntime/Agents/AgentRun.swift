@@ -111,20 +111,12 @@ final class AgentRun: AgentScope, Sendable {
 
     func stateJSON(_ snapshot: State) -> JSONValue {
         ["messages": .array(snapshot.history.messages), "settings": settings.json,
-         "pending": .array(snapshot.pending.map(\.json))]
+         "pending": .array(snapshot.pending.map(\.json)), "owner": RunOwner.current?.json ?? .null]
     }
 
     /// Seconds left before `parent`'s deadline (nil: none).
     static func secondsLeft(_ parent: ParentCall?) -> Double? {
         guard let parent, parent.deadline != MonotonicClock.noDeadline else { return nil }
         return max(0.001, Double(parent.deadline - MonotonicClock.now()) / 1e9)
-    }
-
-    /// "a" or "s" + 10 random lowercase hex digits.
-    static func newID(_ prefix: String) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let value = generator.next() & 0xFF_FFFF_FFFF
-        let hex = String(value, radix: 16)
-        return prefix + String(repeating: "0", count: 10 - hex.count) + hex
     }
 }

@@ -19,6 +19,8 @@ struct AgentRunEngine {
 
     private func go(_ start: RunStart) throws(RunError) -> RunOutcome {
         let run = try open(start)
+        // Last: everything the run recorded is written before its outcome returns.
+        defer { run.recorder.close() }
         request.onEvent(.session(id: run.sessionID, agent: run.agent.capability.name))
         let link = CancellationLink(watching: request.cancellation) { [run] in
             run.stop(RunMark(status: .interrupted, reason: "interrupted"))
@@ -66,6 +68,7 @@ struct AgentRunEngine {
             do throws(StoreError) {
                 try runtime.store.createSession(record)
             } catch {
+                recorder.close()
                 throw RunError(.store, "could not create the run's session in the registry: \(error.message)")
             }
         }

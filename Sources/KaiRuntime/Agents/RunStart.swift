@@ -33,11 +33,11 @@ struct RunStart {
                 chainLimit: request.chainLimit, maxTokens: request.maxTokens, maxCostUSD: request.maxCostUSD,
                 taskType: request.taskType, risk: request.risk, tests: request.tests, entryPoint: request.entryPoint,
                 maxAttempts: request.maxAttempts)
-            return RunStart(kind: .new(task: task), sessionID: AgentRun.newID("s"), record: nil, agent: agent, settings: settings,
+            return RunStart(kind: .new(task: task), sessionID: SessionRecord.newID(), record: nil, agent: agent, settings: settings,
                             tools: tools, history: RunHistory([["role": "user", "content": .string(task)]]), pending: [])
         case .resume(let id):
             let record = try saved(runtime, id)
-            guard resumable.contains(record.status) else {
+            guard resumable.contains(record.status) || abandoned(record) else {
                 if record.status == "running" { throw RunError(.notResumable, runningText(id)) }
                 throw RunError(.notResumable, "session \(id) finished (\(record.status)); use --continue to add a turn")
             }
@@ -47,14 +47,23 @@ struct RunStart {
             switch record.status {
             case "paused": throw RunError(.notResumable, "session \(id) is paused waiting for approvals; use --resume to continue it")
             case "interrupted": throw RunError(.notResumable, "session \(id) was interrupted; use --resume to continue it")
-            case "running": throw RunError(.notResumable, runningText(id))
+            case "running":
+                throw RunError(.notResumable, abandoned(record)
+                    ? "session \(id) was cut short when its kai process ended; use --resume to continue it" : runningText(id))
             default: return try reopen(runtime, request, record, kind: .continued(followUp: followUp))
             }
         }
     }
 
     static func runningText(_ id: String) -> String {
-        "session \(id) is still running (another kai process is working on it, or one ended without saving it); it cannot be resumed or continued"
+        "session \(id) is still running in another kai process; wait for it to end (or stop it with Ctrl-C), then resume it"
+    }
+
+    /// A session marked running whose process is gone: cut short, as if interrupted.
+    static func abandoned(_ record: SessionRecord) -> Bool {
+        guard record.status == "running" else { return false }
+        guard let owner = RunOwner(json: record.state["owner"]) else { return true }
+        return !owner.isAlive
     }
 
     private static func saved(_ runtime: KaiRuntime, _ id: String) throws(RunError) -> SessionRecord {

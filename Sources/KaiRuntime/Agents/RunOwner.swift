@@ -1,0 +1,42 @@
+import Foundation
+import Glibc
+import KaiJSON
+
+/// The process running a session, saved in its state: a session still
+/// marked "running" whose process is gone (killed, crashed) was cut short
+/// like an interrupted one, and may be resumed; one whose process lives is
+/// refused, so two processes never drive one session.
+struct RunOwner: Sendable, Equatable {
+    let pid: Int32
+    /// The process's start time in clock ticks since boot (/proc/PID/stat
+    /// field 22): a reused pid has another.
+    let startTicks: UInt64
+
+    static var current: RunOwner? {
+        let pid = getpid()
+        return startTicks(of: pid).map { RunOwner(pid: pid, startTicks: $0) }
+    }
+
+    var json: JSONValue { ["pid": .integer(Int64(pid)), "start_ticks": .integer(Int64(startTicks))] }
+
+    init(pid: Int32, startTicks: UInt64) {
+        self.pid = pid
+        self.startTicks = startTicks
+    }
+
+    init?(json: JSONValue?) {
+        guard let pid = json?["pid"]?.intValue, let ticks = json?["start_ticks"]?.intValue else { return nil }
+        self.init(pid: Int32(truncatingIfNeeded: pid), startTicks: UInt64(max(0, ticks)))
+    }
+
+    /// Whether this process still runs (the same one, not a reuse of its pid).
+    var isAlive: Bool { Self.startTicks(of: pid) == startTicks }
+
+    private static func startTicks(of pid: Int32) -> UInt64? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/stat"),
+              let text = String(data: data, encoding: .utf8), let close = text.lastIndex(of: ")") else { return nil }
+        // After "(comm)": field 3 (state) onwards; starttime is field 22.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        return fields.count > 19 ? UInt64(fields[19]) : nil
+    }
+}

@@ -1,0 +1,69 @@
+import GRDB
+import KaiJSON
+
+/// One event for `recordSession`, numbered when written.
+public struct SessionEventDraft: Sendable, Equatable {
+    public var kind: String
+    public var body: JSONValue
+    /// Seconds since 1970.
+    public var at: Double
+
+    public init(kind: String, body: JSONValue, at: Double) {
+        self.kind = kind
+        self.body = body
+        self.at = at
+    }
+}
+
+/// A session's new status, state and usage for `recordSession`.
+public struct SessionUpdate: Sendable, Equatable {
+    public var status: String
+    public var state: JSONValue
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var costUSD: Double?
+    public var at: Double
+
+    public init(status: String, state: JSONValue, inputTokens: Int, outputTokens: Int, costUSD: Double?, at: Double) {
+        self.status = status
+        self.state = state
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.costUSD = costUSD
+        self.at = at
+    }
+}
+
+extension RegistryStore {
+    /// Appends `events` to a session, in order, numbered after its last,
+    /// and applies `update` when given — in one transaction. What a run's
+    /// recorder writes: a step's events and the state after it at one
+    /// commit (a commit per event cost ~0.25 ms of a run's step).
+    ///
+    /// - Throws: `.notFound` when no session has this id (nothing is written).
+    public func recordSession(id: String, events: [SessionEventDraft], update: SessionUpdate?) throws(StoreError) {
+        guard !events.isEmpty || update != nil else { return }
+        do {
+            try pool.write { db in
+                guard try Self.sessionExists(db, id: id) else { throw Self.noSession(id) }
+                var seq = try Int.fetchOne(
+                    db, sql: "SELECT COALESCE(MAX(seq), 0) FROM session_events WHERE session_id = ?", arguments: [id]) ?? 0
+                let insert = try db.cachedStatement(sql: "INSERT INTO session_events (session_id, seq, at, kind, body) VALUES (?, ?, ?, ?, ?)")
+                for event in events {
+                    seq += 1
+                    try insert.execute(arguments: [id, seq, event.at, event.kind, event.body.serialized()])
+                }
+                if let u = update {
+                    try db.execute(
+                        sql: """
+                            UPDATE sessions SET status = ?, state = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?,
+                                updated_at = ? WHERE id = ?
+                            """,
+                        arguments: [u.status, u.state.serialized(), u.inputTokens, u.outputTokens, u.costUSD, u.at, id])
+                }
+            }
+        } catch {
+            throw wrapping(error, doing: "record session \(id)")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import KaiJSON
+@testable import KaiRegistry
+import Testing
+
+/// recordSession: a run recorder's batch of events and state in one transaction.
+struct StoreSessionBatchTests {
+    @Test func recordSession_appendsEventsAfterTheLastAndAppliesTheUpdate() throws {
+        let fixture = try StoreFixture()
+        try fixture.store.createSession(StoreSessionTests.session("s1"))
+        try fixture.store.appendSessionEvent(sessionID: "s1", kind: "message", body: ["role": "user"], at: 101)
+        try fixture.store.recordSession(
+            id: "s1",
+            events: [SessionEventDraft(kind: "step", body: ["type": "turn"], at: 102), SessionEventDraft(kind: "usage", body: ["input_tokens": 10], at: 103)],
+            update: SessionUpdate(status: "done", state: ["messages": []], inputTokens: 10, outputTokens: 5, costUSD: 0.5, at: 104))
+        let events = try fixture.store.sessionEvents(sessionID: "s1")
+        #expect(events.map(\.seq) == [1, 2, 3])
+        #expect(events.map(\.kind) == ["message", "step", "usage"])
+        let read = try #require(try fixture.store.session(id: "s1"))
+        #expect(read.status == "done" && read.inputTokens == 10 && read.outputTokens == 5 && read.costUSD == 0.5 && read.updatedAt == 104)
+    }
+
+    @Test func recordSession_unknownSession_writesNothing() throws {
+        let fixture = try StoreFixture()
+        #expect(throws: StoreError.self) {
+            try fixture.store.recordSession(id: "s9", events: [SessionEventDraft(kind: "step", body: [:], at: 1)], update: nil)
+        }
+        #expect(try fixture.store.sessionEvents(sessionID: "s9").isEmpty)
+    }
+}
