@@ -143,7 +143,7 @@ demo-isolation: build
 	$(KAI) tools call add --args '{"a": 2, "b": 40}' --config .build/demo-home/isolation.yaml; \
 	$(KAI) plugins enable demo.crashy --config .build/demo-home/isolation.yaml >/dev/null
 
-bench: build-release
+bench: build-release bench-agent-deps
 	python3 bench/run.py --bin "$(RELEASE_BIN)"
 
 # Only the provider benchmarks (also part of `make bench`): Kai vs raw libcurl,
@@ -176,3 +176,26 @@ demo-eval-generate: build
 
 clean:
 	rm -rf .build
+
+# The agent benchmarks' peers (issue 13): simonw's llm and the OpenAI Agents
+# SDK, in their own venv under the cache (not the local model's venv, whose
+# llama-cpp-python server pins its own openai/pydantic), created once: the
+# stamp makes later runs a file test.
+BENCH_AGENTS_VENV := $(KAI_CACHE_DIR)/bench-agents-venv
+BENCH_AGENTS_PEERS := llm==0.36 openai-agents==0.24.0
+.PHONY: bench-agent-deps bench-agents
+bench-agent-deps: deps
+	@stamp="$(KAI_CACHE_DIR)/stamps/bench-agents-venv"; \
+	if [ ! -e "$$stamp" ] || [ ! -x "$(BENCH_AGENTS_VENV)/bin/python" ]; then \
+	  echo "creating $(BENCH_AGENTS_VENV) with $(BENCH_AGENTS_PEERS)"; \
+	  rm -rf "$(BENCH_AGENTS_VENV)"; mkdir -p "$(KAI_CACHE_DIR)/stamps"; \
+	  python3 -m venv "$(BENCH_AGENTS_VENV)"; \
+	  "$(BENCH_AGENTS_VENV)/bin/python" -m pip install -q $(BENCH_AGENTS_PEERS); \
+	  touch "$$stamp"; \
+	fi
+
+# Only the agent benchmarks (also part of `make bench`): overhead per agent
+# step, Kai vs llm vs the OpenAI Agents SDK; CPU per step at 1 vs 50 runs at
+# once; adds a RESULTS.md section.
+bench-agents: build-release bench-agent-deps
+	python3 bench/agent_bench.py --bin "$(RELEASE_BIN)" --write

@@ -9,7 +9,10 @@ Measures, each against its target:
   3. call overhead: Kai in-process vs a direct Swift call vs MCP over stdio;
   4. process isolation: in-process vs a warm worker, and crash-to-next-success;
   5. providers (bench/providers_bench.py): Kai's added latency over raw libcurl,
-     `kai prompt` vs `llm prompt`, the local provider vs llama-cpp-python.
+     `kai prompt` vs `llm prompt`, the local provider vs llama-cpp-python;
+  6. the router (bench/router_bench.py); 7. agents (bench/agent_bench.py):
+     overhead per agent step vs llm and the OpenAI Agents SDK, CPU per step
+     with 50 runs at once vs 1.
 
 A missed target is reported as FAIL; the exit status is non-zero only when a
 measurement could not be taken.
@@ -26,6 +29,7 @@ import sys
 import tempfile
 import time
 
+import agent_bench
 import providers_bench
 import providers_report
 import router_bench
@@ -431,6 +435,11 @@ def main():
             router = router_bench.measure(os.path.abspath(args.bin))
         except RuntimeError as error:
             raise Unmeasured(str(error))
+
+        try:  # issue 13: agent-step overhead vs llm and the Agents SDK; 50 runs at once vs 1
+            agents = agent_bench.measure(os.path.abspath(args.bin))
+        except RuntimeError as error:
+            raise Unmeasured(str(error))
     except (Unmeasured, json.JSONDecodeError, KeyError) as error:
         print(f"run.py: a measurement could not be taken: {error}", file=sys.stderr)
         return 1
@@ -439,7 +448,8 @@ def main():
 
     section = (report(date, host, load, lists, call, mcp, os.path.abspath(args.bin)) + registry_report(registry)
                + "\n" + worker_report(worker) + "\n" + sandbox_report(sandbox) + "\n" + eval_report(evaluation)
-               + "\n" + providers_report.markdown(providers) + "\n" + router_bench.markdown(router))
+               + "\n" + providers_report.markdown(providers) + "\n" + router_bench.markdown(router)
+               + "\n" + agent_bench.markdown(agents))
     print(section)
     print(f"written to {write_results(section)}", file=sys.stderr)
     return 0

@@ -7,12 +7,13 @@
 //   KaiBench provider-latency <plugin.so> <config-json> <provider>  rounds from stdin (ProviderBench)
 //   KaiBench provider-tokens <plugin.so> <config-json> <provider> <request-json> <rounds>
 //   KaiBench router <openai-plugin.so> <base-url> <N>  the router's decision cost and a fallback hop's latency
+//   KaiBench agent-steps <bin-dir> <base-url> <steps>  whole agent runs (KaiRuntime.run), batches from stdin (AgentBench)
 //
 // Each prints one JSON object on stdout; errors go to stderr with exit 1.
 import Glibc
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records] | KaiBench worker <fixture.so> <N> | KaiBench provider-latency <plugin.so> <config> <provider> | KaiBench provider-tokens <plugin.so> <config> <provider> <request> <rounds> | KaiBench router <openai-plugin.so> <base-url> <N>"
+let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records] | KaiBench worker <fixture.so> <N> | KaiBench provider-latency <plugin.so> <config> <provider> | KaiBench provider-tokens <plugin.so> <config> <provider> <request> <rounds> | KaiBench router <openai-plugin.so> <base-url> <N> | KaiBench agent-steps <bin-dir> <base-url> <steps>"
 
 switch arguments.first {
 case "load" where arguments.count >= 2:
@@ -35,6 +36,9 @@ case "provider-tokens" where arguments.count == 6:
 case "router" where arguments.count == 4:
     guard let count = Int(arguments[3]), count >= 100 else { Bench.fail("decision count must be an integer >= 100, got '\(arguments[3])'") }
     RouterBench.run(plugin: arguments[1], baseURL: arguments[2], count: count)
+case "agent-steps" where arguments.count == 4:
+    guard let steps = Int(arguments[3]), steps >= 2 else { Bench.fail("steps must be an integer >= 2, got '\(arguments[3])'") }
+    AgentBench.run(binDirectory: arguments[1], baseURL: arguments[2], steps: steps)
 case "registry":
     runRegistryBench(arguments: Array(arguments.dropFirst()))
 default:
