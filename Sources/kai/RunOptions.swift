@@ -23,6 +23,12 @@ struct RunOptions: ParsableArguments {
     var maxCost: Double?
     @Option(name: .long, help: ArgumentHelp("Budget in tokens (input + output) for the run's model calls (exit 4 when used up).", valueName: "N"))
     var maxTokens: Int?
+    @Option(name: .long, help: ArgumentHelp("Most tokens one model turn may write (each model call's max_tokens is capped at it).", valueName: "N"))
+    var turnTokens: Int?
+    @Option(name: .long, help: ArgumentHelp("Sampling temperature for every model call of the run, 0 to 2 (0: greedy, repeatable).", valueName: "T"))
+    var temperature: Double?
+    @Option(name: .long, help: ArgumentHelp("Sampling seed for every model call of the run.", valueName: "N"))
+    var seed: Int64?
     @Option(name: .long, help: ArgumentHelp("The kind of task (e.g. coding, research): picks the agent and provider by score, and scores them.", valueName: "type"))
     var taskType: String?
     @Option(name: .long, help: ArgumentHelp("low, or high: only providers marked `tier: strong` in the config's router.targets.", valueName: "low|high"))
@@ -46,6 +52,10 @@ struct RunOptions: ParsableArguments {
             throw ValidationError("--max-cost must be a positive number of US dollars, got '\(maxCost)'.")
         }
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1, got \(maxTokens).") }
+        if let turnTokens, turnTokens < 1 { throw ValidationError("--turn-tokens must be at least 1, got \(turnTokens).") }
+        if let temperature, !(0...2).contains(temperature) {
+            throw ValidationError("--temperature must be from 0 to 2, got '\(temperature)'.")
+        }
         if let timeout, !(timeout > 0 && timeout.isFinite) {
             throw ValidationError("--timeout must be a positive number of seconds, got '\(timeout)'.")
         }
@@ -75,6 +85,9 @@ struct RunOptions: ParsableArguments {
         request.chainLimit = chainLimit
         request.maxCostUSD = maxCost
         request.maxTokens = maxTokens
+        request.turnTokens = turnTokens
+        request.temperature = temperature
+        request.seed = seed
         request.taskType = taskType
         request.risk = risk
         request.yes = yes

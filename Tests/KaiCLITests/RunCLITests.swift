@@ -28,6 +28,23 @@ import Testing
         #expect(toolMessage?["role"] == "tool" && toolMessage?["content"] == #"{"result":42}"#)
     }
 
+    /// --turn-tokens caps every model call's max_tokens; --temperature and
+    /// --seed are set on every call, over the agent's own choice; and all
+    /// three survive in the session for --continue.
+    @Test func run_turnTokensTemperatureAndSeed_reachEveryModelCall() throws {
+        let workspace = try RunWorkspace("sampling")
+        let outcome = try workspace.run("calc", "What is 6 * 7?", ["--turn-tokens", "77", "--temperature", "0", "--seed", "5"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let id = try #require(RunWorkspace.sessionID(outcome.stderr))
+        let more = try workspace.kai(["run", "--continue", id, "And 2 + 3?", "-m", "openai/s:calc"])
+        #expect(more.status == 0, "\(more.stderr)")
+        let requests = try workspace.server.requests()
+        #expect(requests.count == 4)
+        for request in requests {
+            #expect(request["max_tokens"] == 77 && request["temperature"] == 0 && request["seed"] == 5, "\(request)")
+        }
+    }
+
     @Test func runJSON_writesEveryEventAsOneLine_thenTheOutcome() throws {
         let workspace = try RunWorkspace("json")
         let outcome = try workspace.run("calc", "What is 6 * 7?", ["--json"])
@@ -112,7 +129,9 @@ import Testing
         (["run", "task", "--chain-limit", "0"], "Error: --chain-limit must be at least 1, got 0."),
         (["run", "task", "--max-cost", "0"], "Error: --max-cost must be a positive number of US dollars, got '0.0'."),
         (["run", "task", "--tool-choice", "always"],
-         "Error: The value 'always' is invalid for '--tool-choice <auto|required|once>'. Please provide one of 'auto', 'required' and 'once'."),
+         "Error: The value 'always' is invalid for '--tool-choice <auto|required|once>'. Please provide one of 'auto', 'required' or 'once'."),
+        (["run", "task", "--turn-tokens", "0"], "Error: --turn-tokens must be at least 1, got 0."),
+        (["run", "task", "--temperature", "2.5"], "Error: --temperature must be from 0 to 2, got '2.5'."),
     ])
     func run_usageErrors_sayWhatToGive_andExit64(arguments: [String], message: String) throws {
         let outcome = try KaiProcess.run(arguments)

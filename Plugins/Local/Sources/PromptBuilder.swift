@@ -29,6 +29,11 @@ enum PromptBuilder {
                 turns.append((role, content))
             }
         }
+        if !request.usesTools, request.messages.last?["role"]?.stringValue == "tool", let last = turns.indices.last {
+            // Templates know no tool turns: a small model shown its earlier
+            // calls as JSON writes another one unless told what comes now.
+            turns[last].content += "\n\nNow answer the user in plain text, using the result above. Do not call a tool."
+        }
         if request.usesTools {
             let instructions = toolInstructions(request)
             if let first = turns.first, first.role == "system" {

@@ -15,10 +15,14 @@ extension AgentRun {
         guard case .object(var chat)? = try? JSONParser.parse(body) else {
             return .failure(ScopeFailure(code: .invalidInput, message: "the chat request is not a JSON object"))
         }
-        if let left = budget.tokensLeft {
-            let asked = chat["max_tokens"]?.intValue.map { Int($0) } ?? left
-            chat["max_tokens"] = .integer(Int64(max(1, min(asked, left))))
-        }
+        // The cap is the least of what the agent asked, the tokens left in
+        // the budget and --turn-tokens: a model that rambles (the embedded
+        // 135M one writes until its context is full) is cut at the turn.
+        let caps = [chat["max_tokens"]?.intValue.map { Int($0) }, budget.tokensLeft, settings.turnTokens].compactMap { $0 }
+        if let cap = caps.min() { chat["max_tokens"] = .integer(Int64(max(1, cap))) }
+        // --temperature and --seed are the user's, over whatever the agent asked.
+        if let temperature = settings.temperature { chat["temperature"] = .number(temperature) }
+        if let seed = settings.seed { chat["seed"] = .integer(seed) }
         let route = RouteRequest(explicit: provider.isEmpty ? settings.model : provider, taskType: settings.taskType, risk: settings.risk)
         var options = CallOptions(timeout: Self.secondsLeft(parent), onEvent: onEvent, taskType: settings.taskType)
         options.parent = parent

@@ -26,6 +26,12 @@ public struct AgentRunRequest: Sendable {
     public var chainLimit = 10
     public var maxCostUSD: Double?
     public var maxTokens: Int?
+    /// --turn-tokens: most tokens one model turn may write (each provider
+    /// request's max_tokens is capped at it); nil: the agent's choice.
+    public var turnTokens: Int?
+    /// --temperature / --seed: set on every model call of the run; nil: the agent's choice.
+    public var temperature: Double?
+    public var seed: Int64?
     public var taskType: String?
     public var risk: RouteRequest.Risk = .low
     /// --yes: allows every call the policy would ask about (never a deny

@@ -13,6 +13,11 @@ struct RunSettings: Sendable, Equatable {
     var toolChoice: String?
     var chainLimit: Int
     var maxTokens: Int?
+    /// --turn-tokens: most tokens one model turn may write.
+    var turnTokens: Int?
+    /// --temperature and --seed: set on every model call of the run.
+    var temperature: Double?
+    var seed: Int64?
     var maxCostUSD: Double?
     var taskType: String?
     var risk: RouteRequest.Risk
@@ -39,6 +44,9 @@ struct RunSettings: Sendable, Equatable {
                                   "risk": .string(risk.rawValue)]
         if let model { object["model"] = .string(model) }
         if let toolChoice { object["tool_choice"] = .string(toolChoice) }
+        if let turnTokens { object["turn_tokens"] = .integer(Int64(turnTokens)) }
+        if let temperature { object["temperature"] = .number(temperature) }
+        if let seed { object["seed"] = .integer(seed) }
         if let taskType { object["task_type"] = .string(taskType) }
         if let tests { object["tests"] = .string(tests) }
         if let entryPoint { object["entry_point"] = .string(entryPoint) }
@@ -52,6 +60,9 @@ struct RunSettings: Sendable, Equatable {
         model = json["model"]?.stringValue
         tools = json["tools"]?.arrayValue?.compactMap(\.stringValue) ?? []
         toolChoice = json["tool_choice"]?.stringValue
+        turnTokens = json["turn_tokens"]?.intValue.map { Int($0) }
+        temperature = json["temperature"]?.doubleValue
+        seed = json["seed"]?.intValue
         chainLimit = json["limits"]?["chain_limit"]?.intValue.map { Int($0) } ?? 10
         maxTokens = json["limits"]?["max_tokens"]?.intValue.map { Int($0) }
         maxCostUSD = json["limits"]?["max_cost_usd"]?.doubleValue

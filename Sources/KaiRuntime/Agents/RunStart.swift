@@ -28,11 +28,14 @@ struct RunStart {
         case .task(let task):
             let agent = try AgentChoice.choose(runtime, named: request.agent, taskType: request.taskType)
             let tools = try RunTools.choose(runtime, names: request.tools)
-            let settings = RunSettings(
+            var settings = RunSettings(
                 agent: agent.qualifiedName, model: request.model, tools: tools.qualifiedNames, toolChoice: request.toolChoice,
                 chainLimit: request.chainLimit, maxTokens: request.maxTokens, maxCostUSD: request.maxCostUSD,
                 taskType: request.taskType, risk: request.risk, tests: request.tests, entryPoint: request.entryPoint,
                 maxAttempts: request.maxAttempts)
+            settings.turnTokens = request.turnTokens
+            settings.temperature = request.temperature
+            settings.seed = request.seed
             return RunStart(kind: .new(task: task), sessionID: SessionRecord.newID(), record: nil, agent: agent, settings: settings,
                             tools: tools, history: RunHistory([["role": "user", "content": .string(task)]]), pending: [])
         case .resume(let id):
@@ -89,6 +92,9 @@ struct RunStart {
         if let toolChoice = request.toolChoice { settings.toolChoice = toolChoice }
         if request.chainLimit != AgentRunRequest(start: request.start).chainLimit { settings.chainLimit = request.chainLimit }
         if let maxTokens = request.maxTokens { settings.maxTokens = maxTokens }
+        if let turnTokens = request.turnTokens { settings.turnTokens = turnTokens }
+        if let temperature = request.temperature { settings.temperature = temperature }
+        if let seed = request.seed { settings.seed = seed }
         if let maxCost = request.maxCostUSD { settings.maxCostUSD = maxCost }
         if let taskType = request.taskType { settings.taskType = taskType }
         if request.risk == .high { settings.risk = .high }
