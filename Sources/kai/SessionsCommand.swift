@@ -31,13 +31,18 @@ struct SessionsList: ParsableCommand {
         } catch {
             throw storeFailure(error)
         }
+        // Tool calls are counted from the recorded events: an agent's own
+        // calls (the coder's sandbox runs) never appear in its model history.
+        let toolCalls = sessions.map { session in
+            (try? store.sessionEvents(sessionID: session.id).filter { $0.kind == "tool_call" }.count) ?? 0
+        }
         if json {
-            Console.visibleJSON(.array(sessions.map(SessionText.json)))
+            Console.visibleJSON(.array(zip(sessions, toolCalls).map { SessionText.json($0, toolCalls: $1) }))
             return
         }
         var table = TextTable(header: ["ID", "AGENT", "STATUS", "STARTED", "TURNS", "TOOLS", "IN", "OUT", "COST", "TASK"])
-        for session in sessions {
-            let counts = SessionText.counts(session.state)
+        for (session, tools) in zip(sessions, toolCalls) {
+            let counts = (turns: SessionText.counts(session.state).turns, tools: tools)
             table.rows.append([
                 session.id, session.agent, session.status, SessionText.time(session.createdAt),
                 "\(counts.turns)", "\(counts.tools)", "\(session.inputTokens)", "\(session.outputTokens)",
@@ -68,8 +73,9 @@ enum SessionText {
         return flat.count <= length ? flat : String(flat.prefix(length - 1)) + "…"
     }
 
-    static func json(_ session: SessionRecord) -> JSONValue {
-        let counts = counts(session.state)
+    static func json(_ session: SessionRecord, toolCalls: Int? = nil) -> JSONValue {
+        var counts = counts(session.state)
+        if let toolCalls { counts.tools = toolCalls }
         return [
             "id": .string(session.id), "agent": .string(session.agent), "status": .string(session.status),
             "task": .string(session.task), "starterUID": .integer(Int64(session.starterUID)),

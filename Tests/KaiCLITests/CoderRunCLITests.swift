@@ -37,6 +37,11 @@ import Testing
         #expect(lines.contains("↻ attempt 1 failed: failed: exit code 1"), "\(outcome.stderr)")
         #expect(lines.contains("↻ attempt 2 passed: the tests pass"), "\(outcome.stderr)")
         #expect(lines.last == "done · tokens 20 in / 10 out")
+        // The coder's own sandbox runs count as the session's tool calls,
+        // though its model history has no tool messages.
+        let listed = try JSONParser.parse(Array(try workspace.kai(["sessions", "list", "--json"]).stdout.utf8))
+        let first = listed.arrayValue?.first
+        #expect(first?["toolCalls"] == 2 && first?["turns"] == 2, "\(listed)")
     }
 
     @Test func runCoder_maxAttempts2_givesUpSayingSo_andExits1() throws {
