@@ -62,7 +62,7 @@ KAI_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kai
 export KAI_CACHE_DIR
 DEMO_ENV := mkdir -p .build/demo-home; export HOME=$(CURDIR)/.build/demo-home; unset XDG_CONFIG_HOME XDG_DATA_HOME
 
-demo: demo-tools demo-providers demo-router demo-sandbox demo-eval demo-eval-generate demo-isolation
+demo: demo-tools demo-providers demo-router demo-sandbox demo-eval demo-eval-generate demo-isolation demo-agents
 
 # Plugins, tools and the registry.
 demo-tools: build
@@ -173,6 +173,27 @@ demo-eval-generate: build
 	$$K eval $$D/humaneval-demo.jsonl $$D/generated.jsonl --generate -m local --temperature 0 --max-tokens 512 --k 1; \
 	cat $$D/generated.jsonl; \
 	$$K registry scores --kind provider --task-type coding
+
+# Agents with the embedded model, offline (issue 13): the assistant answers
+# by calling a bundled tool; an approval is asked on a terminal (a real pty,
+# answered "n") and, without one, denied naming the flag; the coder (plain C)
+# tries to fix a broken function in the sandbox — a 135M model may give up
+# after 3 attempts, and says so; then the sessions as stored.
+DEMO_AGENTS := .build/demo-home/agents.yaml
+demo-agents: build
+	@mkdir -p .build/demo-home; \
+	printf '%s\n' 'plugins:' '  - path: $(BIN)' '    pattern: "libKaiPlugin*.so"' \
+	  'approvals:' '  tools:' '    uuid: ask    # read-only, but this operator wants to be asked' > $(DEMO_AGENTS); \
+	printf 'def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n' > .build/demo-home/add_tests.py; \
+	$(DEMO_ENV); export KAI_CONFIG=$(CURDIR)/$(DEMO_AGENTS); K="$(KAI)"; L="-m local --temperature 0 --turn-tokens 200"; set -x; \
+	$$K run "What is 6 * 7? Use the calculate tool, then answer in one sentence." $$L --tool calculate --tool-choice once; \
+	python3 Tests/Fixtures/pty_session.py '[["[q] deny and stop the run", "n"]]' -- \
+	  $$K run "Make me a fresh UUID." $$L --tool uuid --tool-choice once; \
+	$$K run "Make me a fresh UUID." $$L --tool uuid --tool-choice once < /dev/null; \
+	$$K run --agent coder "$$(printf 'Fix this Python function so that add(2, 3) returns 5:\n\ndef add(a, b):\n    return a - b')" \
+	  --tests .build/demo-home/add_tests.py --entry-point add $$L || echo "exit status $$? (the coder gave up, and said so)"; \
+	$$K sessions list --limit 4; \
+	$$K sessions show "$$($$K sessions list --limit 4 --json | python3 -c "import json,sys; print(json.load(sys.stdin)[3][\"id\"])")"
 
 clean:
 	rm -rf .build
