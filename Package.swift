@@ -13,7 +13,9 @@
 //                    KaiSandbox     its Swift client
 //   Sources/         KaiRuntime     one runtime: config, registry store and plugin host
 //                                   opened together, registry sync, supervision policy,
-//                                   the router (scores, fallback chains, circuit breakers, tiers)
+//                                   the router (scores, fallback chains, circuit breakers, tiers),
+//                                   agent runs (Agents/: approvals, budgets, sessions,
+//                                   delegation) — the AgentScope KaiCore hands agents' calls to
 //   Sources/         KaiEval        kai eval: HumanEval problems run in the sandbox
 //                    KaiValidate    kai plugins validate: the conformance suite
 //                    kai            the command-line host
@@ -21,7 +23,9 @@
 //                    tools (TextTools, Utils, StatsRust) and providers
 //                    (OpenAI, Anthropic, Ollama over ProviderKit, a static
 //                    library of libcurl transfers, SSE and key redaction;
-//                    Local: llama.cpp loaded at run time)
+//                    Local: llama.cpp loaded at run time), agents (Agents/Swift:
+//                    assistant and supervisor; Agents/Coder: the coder, plain C)
+//                    and the sandbox_run tool (SandboxTool)
 //   bench/           KaiBench       benchmarks (make bench)
 import PackageDescription
 
