@@ -99,6 +99,28 @@ struct AgentRunSessionTests {
         #expect(try runtime.store.approval(id: approval)?.status == "approved")
     }
 
+    /// An approval asked by a run that another user continued keeps the
+    /// session's starter as the one uid that may not approve it.
+    @Test func approval_ofAContinuedSession_namesTheSessionsStarter() throws {
+        let world = try AgentRunWorld("starter-uid", approvals: TwoApproverSetup.yaml)
+        let first = try #require(try world.run(.task("hello"), model: "answer").value)
+        let copy = SessionRecord.newID()
+        do {
+            let runtime = try world.open()
+            defer { try? runtime.shutdown() }
+            var record = try #require(try runtime.store.session(id: first.sessionID))
+            record.id = copy
+            record.starterUID = getuid() &+ 4242
+            try runtime.store.createSession(record)
+        }
+        let outcome = try #require(try world.run(.continueSession(session: copy, followUp: "what is 6 * 7?"), model: "calc").value)
+        #expect(outcome.status == .paused)
+        let id = try #require(outcome.pendingApprovals.first)
+        let runtime = try world.open()
+        defer { try? runtime.shutdown() }
+        #expect(try runtime.store.approval(id: id)?.starterUID == getuid() &+ 4242)
+    }
+
     @Test func resume_whileStillPending_staysPausedWithoutCallingTheAgent() throws {
         let world = try AgentRunWorld("resume-pending", approvals: TwoApproverSetup.yaml)
         let (session, approval) = try paused(world)

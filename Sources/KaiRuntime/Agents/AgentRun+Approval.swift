@@ -87,10 +87,19 @@ extension AgentRun {
         let tool = call.tool
         let hash = RegistryStore.argumentsHash(tool: tool.qualifiedName, arguments: call.arguments)
         if let decided = decidedApproval(call, hash: hash) { return decided }
+        // The session's starter, not this process's user: after another user
+        // resumed the run, its real starter still may not approve.
+        let starter: UInt32
+        do throws(StoreError) {
+            guard let session = try runtime.store.session(id: sessionID) else { throw StoreError(.notFound, "session \(sessionID) is not in the registry") }
+            starter = session.starterUID
+        } catch {
+            return refuse(call, "the approval request for \(tool.shortName) could not be stored (\(error.message)), so the call was refused", by: "policy")
+        }
         let id = ApprovalRecord.newID()
         let record = ApprovalRecord(
             id: id, sessionID: sessionID, tool: tool.qualifiedName, arguments: call.arguments,
-            argumentsHash: hash, callID: call.id, needed: approvers, starterUID: getuid(), createdAt: WallClock.now())
+            argumentsHash: hash, callID: call.id, needed: approvers, starterUID: starter, createdAt: WallClock.now())
         do throws(StoreError) {
             try runtime.store.createApproval(record)
         } catch {
