@@ -39,13 +39,15 @@ extension AgentRun {
     }
 
     /// An ask decision: flags first, then an earlier "allow always", then the prompter.
+    /// --approve names the tool as the run shows it to the model, or by its
+    /// qualified name: a short name two plugins share approves neither.
     private func ask(_ call: ToolCall, reason: String) -> GateResult {
         let tool = call.tool
-        let flagged = [tool.shortName, tool.qualifiedName, tool.name].contains { request.approveTools.contains($0) }
+        let flagged = [tool.name, tool.qualifiedName].contains { request.approveTools.contains($0) }
         if flagged || request.yes { return allowed(call, by: "flag") }
         if state.withLock({ $0.allowAlways.contains(tool.qualifiedName) }) { return allowed(call, by: "terminal") }
         guard let prompter = request.prompter else {
-            return refuse(call, Self.noTerminalText(tool.shortName, reason: reason), by: "policy")
+            return refuse(call, Self.noTerminalText(tool.name, reason: reason), by: "policy")
         }
         return promptLock.withLock { _ -> GateResult in
             // Asked one at a time: the answer to the question before may
