@@ -64,6 +64,23 @@ struct AgentRunApprovalTests {
         #expect(try world.session(outcome.sessionID).record?.status == "denied")
     }
 
+    /// Ctrl-C at the prompt: the run ends interrupted, nothing records the
+    /// call as denied, and --resume lets the model call it (asked again).
+    @Test func run_askCancelled_endsTheRunInterrupted_withoutADenial_andResumeAsksAgain() throws {
+        let world = try AgentRunWorld("ask-cancelled", approvals: Self.askCalculate)
+        let outcome = try #require(try world.run(.task("what is 6 * 7?"), model: "calc") { $0.prompter = ScriptedPrompter([.cancelled]) }.value)
+        #expect(outcome.status == .interrupted, "\(outcome.message)")
+        #expect(!outcome.steps.contains { $0["type"]?.stringValue == "approval" })
+        let (record, events) = try world.session(outcome.sessionID)
+        #expect(record?.status == "interrupted")
+        #expect(!events.contains { $0.kind == "tool_call" || $0.kind == "approval" }, "\(events.map(\.kind))")
+        let messages = record?.state["messages"]?.arrayValue ?? []
+        #expect(!messages.contains { $0["content"]?.stringValue == "the user denied this call of calculate" })
+        let prompter = ScriptedPrompter([.allow])
+        let resumed = try #require(try world.run(.resume(session: outcome.sessionID), model: "calc") { $0.prompter = prompter }.value)
+        #expect(resumed.status == .done, "\(resumed.message)")
+    }
+
     /// Two plugins offer write_file: the model sees qualified names, and
     /// --approve write_file approves neither; the qualified name does.
     @Test func approve_aShortNameTwoPluginsShare_approvesNeither() throws {

@@ -11,6 +11,9 @@ extension AgentRun {
     enum GateResult: Sendable {
         case run
         case refused(ScopeFailure)
+        /// The run ended while the call waited (Ctrl-C at the prompt): the
+        /// call neither runs nor gets a result, so it is not a denial.
+        case ended(ScopeFailure)
     }
 
     static func deniedByPolicyText(_ name: String) -> String { "the operator's policy denies \(name)" }
@@ -52,7 +55,7 @@ extension AgentRun {
         return promptLock.withLock { _ -> GateResult in
             // Asked one at a time: the answer to the question before may
             // have allowed this tool for the run, or stopped the run.
-            if let ended = endedFailure() { return .refused(ended) }
+            if let ended = endedFailure() { return .ended(ended) }
             if state.withLock({ $0.allowAlways.contains(tool.qualifiedName) }) { return allowed(call, by: "terminal") }
             switch prompter.ask(ApprovalQuestion(tool: tool.qualifiedName, arguments: call.arguments, reason: reason)) {
             case .allow:
@@ -62,6 +65,10 @@ extension AgentRun {
                 return allowed(call, by: "terminal")
             case .deny:
                 return refuse(call, Self.deniedByUserText(tool.shortName), by: "terminal")
+            case .cancelled:
+                // As Ctrl-C's link does (the prompter may see it first).
+                stop(RunMark(status: .interrupted, reason: "interrupted"))
+                return .ended(endedFailure() ?? ScopeFailure(code: .cancelled, message: "the run was cancelled"))
             case .stopRun:
                 let result = refuse(call, Self.deniedByUserText(tool.shortName), by: "terminal")
                 stop(RunMark(status: .denied, reason: "the user denied a call of \(tool.shortName) and stopped the run"))
