@@ -4,7 +4,7 @@ import KaiRegistry
 
 /// `kai logs prune --older-than DURATION`: deletes call-log rows and
 /// finished sessions (with their events and approvals) older than the
-/// duration; a paused session stays, since its approvals may still come.
+/// duration; a paused or interrupted session stays, since it can still be resumed.
 struct LogsPrune: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune", abstract: "Delete call-log rows and finished sessions older than a duration (30d, 12h, 90m).")

@@ -12,7 +12,9 @@ import Synchronization
 ///     y  allow this call          a  allow every call of this tool for the rest of the run
 ///     n  deny (the model is told) q  deny and stop the run
 ///
-/// Anything else asks again; end of input (Ctrl-D) denies. Only offered
+/// Anything else asks again; end of input (Ctrl-D) denies; Ctrl-C ends the
+/// run without a denial (asked again on --resume). What was typed before
+/// the question is thrown away. Only offered
 /// when stdin and /dev/tty are both a terminal: a run fed from a pipe or
 /// started by a script has nobody to ask, and its calls that need approval
 /// are denied (fail closed) unless --approve or --yes allows them.
@@ -47,10 +49,14 @@ final class TerminalApprovalPrompter: ApprovalPrompter, @unchecked Sendable {
 
     func ask(_ question: ApprovalQuestion) -> ApprovalAnswer {
         lock.withLock { _ in
+            // Typeahead (a stray "y⏎" typed while the run worked) must not
+            // answer a question it was never meant for.
+            _ = tcflush(fd, TCIFLUSH)
             write(Self.question(question) + Self.choices)
             while true {
-                // Ctrl-C while waiting: the run is stopping; this call does not run.
-                guard let line = readLine() else { return .deny }
+                // Ctrl-C while waiting: the run is stopping; this call does not
+                // run, and nobody denied it. End of input (Ctrl-D) denies.
+                guard let line = readLine() else { return cancellation.isCancelled ? .cancelled : .deny }
                 if let answer = Self.answer(line) { return answer }
                 write("please answer y, a, n or q: ")
             }

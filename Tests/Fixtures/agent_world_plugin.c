@@ -18,8 +18,13 @@
 #include <pthread.h>
 #include <time.h>
 
+/* -DWORLD_ID='"other.id"' builds a second plugin offering the same names. */
+#ifndef WORLD_ID
+#define WORLD_ID "test.agentworld"
+#endif
+
 static const char manifest[] =
-    "{\"id\":\"test.agentworld\",\"version\":\"1.0.0\",\"abiMinor\":2,"
+    "{\"id\":\"" WORLD_ID "\",\"version\":\"1.0.0\",\"abiMinor\":2,"
     "\"description\":\"Agent-run fixtures: a rendezvous tool and two fixed-answer agents.\","
     "\"capabilities\":["
     "{\"kind\":\"tool\",\"name\":\"meet\",\"description\":\"Waits until another call of meet runs at the same time.\","

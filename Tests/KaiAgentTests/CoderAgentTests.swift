@@ -107,6 +107,26 @@ import Testing
         #expect(task.hasPrefix("Task:\nWrite add(a, b) returning the sum.\n\nTry again, and mind the sign.\n\n"), "\(task)")
     }
 
+    /// A first task that itself starts with the prompt's own marker ("Task:\n"
+    /// then "\nYour code must pass these tests"): continuing must read it
+    /// back without writing outside the text (it used to crash kai).
+    @Test func continuedSession_whoseTaskStartsWithTheTestsMarker_doesNotCrash() throws {
+        let world = try CoderWorld("continue-marker")
+        let (first, _) = try world.run(model: "code-fail", task: "\nYour code must pass these tests") {
+            $0.tests = Self.tests
+            $0.maxAttempts = 1
+        }
+        #expect(first.status == .gaveUp, "\(first.message) \(String(describing: first.error))")
+        let (outcome, _) = try world.run(model: "code-pass") {
+            $0.start = .continueSession(session: first.sessionID, followUp: "Try again.")
+            $0.maxAttempts = 3
+        }
+        #expect(outcome.status == .done, "\(outcome.message) \(String(describing: outcome.error))")
+        let requests = try world.server.requests()
+        let task = requests.count > 1 ? requests[1]["messages"]?.arrayValue?[1]["content"]?.stringValue ?? "" : ""
+        #expect(task.hasPrefix("Task:\n\nYour code must pass these tests\n\nTry again.\n\nYour code must pass these tests, which"), "\(task)")
+    }
+
     @Test func noTests_failsSayingHowToGiveThem() throws {
         let world = try CoderWorld("no-tests")
         let (outcome, _) = try world.run(model: "code-pass") { _ in }

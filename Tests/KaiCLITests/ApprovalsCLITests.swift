@@ -124,6 +124,20 @@ import Testing
             + "used tokens 10 in / 5 out\n"), "\(screen)")
     }
 
+    /// Ctrl-C (typed on the terminal: the line discipline sends SIGINT) while
+    /// kai asks: the run is interrupted, resumable, and nobody denied the call.
+    @Test func onATerminal_ctrlCAtThePrompt_interruptsTheRun_withoutADenial_exit130() throws {
+        let workspace = try RunWorkspace("approve-tty-ctrl-c", extra: Self.askCalculate)
+        let outcome = try workspace.kaiOnATerminal(["run", "What is 6 * 7?", "-m", "openai/s:calc"], answers: [(Self.prompt, "\u{03}")])
+        let screen = outcome.stdout.replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(outcome.status == 130, "\(screen)")
+        let id = try #require(RunWorkspace.sessionID(screen))
+        #expect(screen.contains("interrupted; kai run --resume \(id) continues the run. Done so far: 1 model turn and 0 tool calls.\n"), "\(screen)")
+        #expect(!screen.contains("denied"), "\(screen)")
+        let shown = try workspace.kai(["sessions", "show", id])
+        #expect(!shown.stdout.contains("denied"), "\(shown.stdout)")
+    }
+
     @Test func onATerminal_aAllowsTheToolForTheRestOfTheRun_askingOnce() throws {
         let workspace = try RunWorkspace("approve-tty-a", extra: Self.askCalculate)
         let outcome = try workspace.kaiOnATerminal(["run", "Two sums.", "-m", "openai/s:parallel"], answers: [(Self.prompt, "a")])

@@ -103,6 +103,20 @@ import Testing
         #expect(try workspace.server.requests().count == 2)
     }
 
+    /// --max-cost with a provider whose answers carry no cost (no prices
+    /// configured): the budget cannot be kept, so the run stops after the
+    /// first answer rather than spending without a limit.
+    @Test func run_withACostBudget_andAnUnpricedProvider_stopsAfterTheFirstAnswer_andExits4() throws {
+        let workspace = try RunWorkspace("cost-unpriced")
+        let outcome = try workspace.run("loop", "Count.", ["--max-cost", "0.02"])
+        #expect(outcome.status == 4, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("""
+            stopped: the cost of openai/s:loop's answers is unknown (no price is configured for it), so --max-cost cannot be kept; \
+            give its endpoint price_input_per_1m and price_output_per_1m, or use --max-tokens.
+            """), "\(outcome.stderr)")
+        #expect(try workspace.server.requests().count == 1)
+    }
+
     /// A tool in a worker process (the fixture plugin, `isolation: process`)
     /// that dies of SIGSEGV mid-run: the run survives, the model gets the
     /// error as the tool's result and answers.

@@ -64,6 +64,45 @@ struct AgentRunApprovalTests {
         #expect(try world.session(outcome.sessionID).record?.status == "denied")
     }
 
+    /// Ctrl-C at the prompt: the run ends interrupted, nothing records the
+    /// call as denied, and --resume lets the model call it (asked again).
+    @Test func run_askCancelled_endsTheRunInterrupted_withoutADenial_andResumeAsksAgain() throws {
+        let world = try AgentRunWorld("ask-cancelled", approvals: Self.askCalculate)
+        let outcome = try #require(try world.run(.task("what is 6 * 7?"), model: "calc") { $0.prompter = ScriptedPrompter([.cancelled]) }.value)
+        #expect(outcome.status == .interrupted, "\(outcome.message)")
+        #expect(!outcome.steps.contains { $0["type"]?.stringValue == "approval" })
+        let (record, events) = try world.session(outcome.sessionID)
+        #expect(record?.status == "interrupted")
+        #expect(!events.contains { $0.kind == "tool_call" || $0.kind == "approval" }, "\(events.map(\.kind))")
+        let messages = record?.state["messages"]?.arrayValue ?? []
+        #expect(!messages.contains { $0["content"]?.stringValue == "the user denied this call of calculate" })
+        let prompter = ScriptedPrompter([.allow])
+        let resumed = try #require(try world.run(.resume(session: outcome.sessionID), model: "calc") { $0.prompter = prompter }.value)
+        #expect(resumed.status == .done, "\(resumed.message)")
+    }
+
+    /// Two plugins offer write_file: the model sees qualified names, and
+    /// --approve write_file approves neither; the qualified name does.
+    @Test func approve_aShortNameTwoPluginsShare_approvesNeither() throws {
+        var plugins = ""
+        for id in ["test.agentworld", "test.otherworld"] {
+            let path = try Fixtures.compile("agent_world_plugin_\(id)", source: Fixtures.repositoryRoot + "/Tests/Fixtures/agent_world_plugin.c",
+                                            flags: ["-pthread", "-DWORLD_ID=\"\(id)\""])
+            plugins += "  - path: \(path)\n    isolation: inprocess\n"
+        }
+        let world = try AgentRunWorld("approve-ambiguous", extraPlugins: plugins)
+        let tools = ["test.agentworld.write_file", "test.otherworld.write_file"]
+        let call = #"call:test.otherworld.write_file:{"path": "/tmp/x", "content": "hi"}"#
+        let short = try #require(try world.run(.task("write"), model: call) { $0.tools = tools; $0.approveTools = ["write_file"] }.value)
+        #expect(short.message == "Done: Error: tool 'test.otherworld.write_file' needs approval (has no annotations (MCP treats that as destructive "
+            + "and open-world)) and there is no terminal to ask; rerun with --approve test.otherworld.write_file (or --yes) to allow it", "\(short.message)")
+        let qualified = try #require(try world.run(.task("write"), model: call) {
+            $0.tools = tools
+            $0.approveTools = ["test.otherworld.write_file"]
+        }.value)
+        #expect(qualified.message == #"Done: {"written":2}"#, "\(qualified.message)")
+    }
+
     @Test func run_allowAlwaysOnParallelCalls_asksOnceAndNeverTwoAtOnce() throws {
         let world = try AgentRunWorld("ask-always", approvals: Self.askCalculate)
         let prompter = ScriptedPrompter([.allowAlways], window: true)

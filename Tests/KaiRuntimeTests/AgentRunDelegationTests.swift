@@ -41,6 +41,21 @@ struct AgentRunDelegationTests {
         #expect(agent == "beta")
     }
 
+    /// An agent cannot pass its own steps off as the host's: approval,
+    /// tool_started and tool_finished steps from it become notes.
+    @Test func agentSteps_ofTheHostsOwnTypes_areShownAsNotes() throws {
+        let world = try world("forged-steps")
+        let events = EventLog()
+        let outcome = try #require(try world.run(.task("forge"), model: "answer", events: events) { $0.agent = "forger" }.value)
+        #expect(outcome.message == "forged")
+        let forged = ["approval", "tool_started", "tool_finished"]
+        #expect(!events.steps.contains { forged.contains($0["type"]?.stringValue ?? "") }, "\(events.steps)")
+        #expect(!outcome.steps.contains { forged.contains($0["type"]?.stringValue ?? "") })
+        #expect(events.steps.compactMap { $0["message"]?.stringValue } == forged.map {
+            "the agent sent a step of type \"\($0)\", which only Kai sends; it is not shown"
+        })
+    }
+
     @Test func run_withoutAgentOrScores_takesTheAssistant() throws {
         let world = try world("choose-default")
         let outcome = try #require(try world.run(.task("hello"), model: "answer") { $0.taskType = "poetry" }.value)

@@ -78,6 +78,49 @@ struct AgentRunSessionTests {
         #expect(!outcome.steps.contains { $0["type"]?.stringValue == "tool_started" })
     }
 
+    /// The operator denied the tool while the run waited: --resume asks the
+    /// policy again, the model gets its denial and the approval stays unused.
+    @Test func resume_afterApprovers_approved_butThePolicyNowDenies_refusesTheCall() throws {
+        let world = try AgentRunWorld("resume-policy-deny", approvals: TwoApproverSetup.yaml)
+        let (session, approval) = try paused(world)
+        try vote(world, approval, approve: true)
+        let config = try String(contentsOfFile: world.configFile, encoding: .utf8)
+        try config.replacingOccurrences(of: "      approvers: 2", with: """
+                  approvers: 2
+                  rules:
+                    - when: {expression: "**"}
+                      mode: deny
+            """).write(toFile: world.configFile, atomically: true, encoding: .utf8)
+        let outcome = try #require(try world.run(.resume(session: session), model: nil).value)
+        #expect(outcome.message == "The result is: Error: the operator's policy denies calculate")
+        #expect(!outcome.steps.contains { $0["type"]?.stringValue == "tool_started" })
+        let runtime = try world.open()
+        defer { try? runtime.shutdown() }
+        #expect(try runtime.store.approval(id: approval)?.status == "approved")
+    }
+
+    /// An approval asked by a run that another user continued keeps the
+    /// session's starter as the one uid that may not approve it.
+    @Test func approval_ofAContinuedSession_namesTheSessionsStarter() throws {
+        let world = try AgentRunWorld("starter-uid", approvals: TwoApproverSetup.yaml)
+        let first = try #require(try world.run(.task("hello"), model: "answer").value)
+        let copy = SessionRecord.newID()
+        do {
+            let runtime = try world.open()
+            defer { try? runtime.shutdown() }
+            var record = try #require(try runtime.store.session(id: first.sessionID))
+            record.id = copy
+            record.starterUID = getuid() &+ 4242
+            try runtime.store.createSession(record)
+        }
+        let outcome = try #require(try world.run(.continueSession(session: copy, followUp: "what is 6 * 7?"), model: "calc").value)
+        #expect(outcome.status == .paused)
+        let id = try #require(outcome.pendingApprovals.first)
+        let runtime = try world.open()
+        defer { try? runtime.shutdown() }
+        #expect(try runtime.store.approval(id: id)?.starterUID == getuid() &+ 4242)
+    }
+
     @Test func resume_whileStillPending_staysPausedWithoutCallingTheAgent() throws {
         let world = try AgentRunWorld("resume-pending", approvals: TwoApproverSetup.yaml)
         let (session, approval) = try paused(world)

@@ -100,8 +100,8 @@ struct ApprovalPolicyTests {
         (["count": "3"], .ask, 2, "named in the approvals policy at approvals.tools.write_file"),
         // A rule naming an argument the call lacks does not match.
         (["content": "x"], .ask, 2, "named in the approvals policy at approvals.tools.write_file"),
-        // Escaping /tmp with .. matches no wildcard rule: the entry decides.
-        (["path": "/tmp/../etc/passwd"], .ask, 2, "named in the approvals policy at approvals.tools.write_file"),
+        // Paths are matched in one spelling: escaping /tmp with .. is /etc.
+        (["path": "/tmp/../etc/passwd"], .deny, 1, "named in the approvals policy at approvals.tools.write_file.rules[1]"),
         // Arguments that are not an object match no rule.
         (["/tmp/a"], .ask, 2, "named in the approvals policy at approvals.tools.write_file"),
     ]
@@ -110,6 +110,49 @@ struct ApprovalPolicyTests {
     func decide_theFirstMatchingRule_decides_elseTheEntry(arguments: JSONValue, mode: ApprovalMode, approvers: Int, reason: String) {
         #expect(Self.decide(Self.rules, annotations: nil, arguments: arguments)
             == ApprovalDecision(mode: mode, approvers: approvers, reason: reason))
+    }
+
+    // MARK: Path spellings
+
+    static let denyEtc = ApprovalPolicy(ApprovalsConfig(tools: ["write_file": ToolApprovalRule(
+        mode: .allow, rules: [.init(when: ["path": .glob("/etc/**")], mode: .deny)])]))
+
+    /// Another spelling of a path under /etc is still under /etc; one that
+    /// climbs above the root has no spelling and a deny rule takes it.
+    @Test(arguments: ["/etc/../etc/passwd", "//etc/passwd", "/./etc/passwd", "/etc//passwd", "/tmp/../etc/passwd", "/../etc/passwd", "../../etc/passwd"])
+    func decide_aDenyRule_matchesEverySpellingOfThePath(path: String) {
+        #expect(Self.decide(Self.denyEtc, annotations: nil, arguments: ["path": .string(path)])
+            == ApprovalDecision(mode: .deny, reason: "named in the approvals policy at approvals.tools.write_file.rules[0]"))
+    }
+
+    @Test func decide_aDenyRule_letsAPathOutsideItsGlobThrough() {
+        #expect(Self.decide(Self.denyEtc, annotations: nil, arguments: ["path": "/etc/../home/a"]).mode == .allow)
+    }
+
+    static let allowTmp = ApprovalPolicy(ApprovalsConfig(tools: ["write_file": ToolApprovalRule(
+        mode: .ask, rules: [.init(when: ["path": .glob("/tmp/**")], mode: .allow)])]))
+
+    @Test(arguments: ["//tmp/a", "/./tmp/a", "/tmp/x/../a", "/tmp//a"])
+    func decide_anAllowRule_matchesOtherSpellingsInsideItsGlob(path: String) {
+        #expect(Self.decide(Self.allowTmp, annotations: nil, arguments: ["path": .string(path)])
+            == ApprovalDecision(mode: .allow, reason: "named in the approvals policy at approvals.tools.write_file.rules[0]"))
+    }
+
+    /// Leaving /tmp by any spelling, or a path with no spelling, never
+    /// matches an allow rule: the entry (ask) decides.
+    @Test(arguments: ["/tmp/../etc/passwd", "//tmp/../../etc", "/../tmp/a", "../tmp/a", "/tmp/./../etc"])
+    func decide_anAllowRule_neverMatchesAPathLeavingItsGlob(path: String) {
+        #expect(Self.decide(Self.allowTmp, annotations: nil, arguments: ["path": .string(path)])
+            == ApprovalDecision(mode: .ask, reason: "named in the approvals policy at approvals.tools.write_file"))
+    }
+
+    @Test func pathSpelling_isLexical_andLeavesURLsAndPlainTextAlone() {
+        #expect(PathSpelling.normalise("/a//b/./c/../d/") == .path("/a/b/d/"))
+        #expect(PathSpelling.normalise("./src/../lib/x") == .path("./lib/x"))
+        #expect(PathSpelling.normalise("/..") == .unknown)
+        #expect(PathSpelling.normalise("a/../../b") == .unknown)
+        #expect(PathSpelling.normalise("https://example.com//a/../b") == .path("https://example.com//a/../b"))
+        #expect(PathSpelling.normalise("0644") == .path("0644"))
     }
 
     @Test func decision_onlyAskCarriesMoreThanOneApprover() {

@@ -130,11 +130,16 @@ static bool coder_optional_string(kai_str json, const char *key, char **out)
 static void coder_unwrap_task(char *text)
 {
     static const char prefix[] = "Task:\n";
-    if (strncmp(text, prefix, sizeof prefix - 1) != 0) return;
-    char *end = strstr(text, "\n\nYour code must pass these tests");
-    size_t len = end ? (size_t)(end - text) : strlen(text);
-    memmove(text, text + sizeof prefix - 1, len - (sizeof prefix - 1));
-    text[len - (sizeof prefix - 1)] = '\0';
+    const size_t skip = sizeof prefix - 1;
+    if (strncmp(text, prefix, skip) != 0) return;
+    /* The marker is searched only after the prefix: found inside it (a first
+     * message of just "Task:\n\nYour code must pass these tests"), the length
+     * below would wrap. Without the marker this is not the coder's prompt. */
+    char *end = strstr(text + skip, "\n\nYour code must pass these tests");
+    if (!end) return;
+    size_t len = (size_t)(end - (text + skip));
+    memmove(text, text + skip, len);
+    text[len] = '\0';
 }
 
 /* A resumed or continued session gives "messages" instead of "task": the

@@ -11,6 +11,9 @@ extension AgentRun {
     enum GateResult: Sendable {
         case run
         case refused(ScopeFailure)
+        /// The run ended while the call waited (Ctrl-C at the prompt): the
+        /// call neither runs nor gets a result, so it is not a denial.
+        case ended(ScopeFailure)
     }
 
     static func deniedByPolicyText(_ name: String) -> String { "the operator's policy denies \(name)" }
@@ -39,18 +42,20 @@ extension AgentRun {
     }
 
     /// An ask decision: flags first, then an earlier "allow always", then the prompter.
+    /// --approve names the tool as the run shows it to the model, or by its
+    /// qualified name: a short name two plugins share approves neither.
     private func ask(_ call: ToolCall, reason: String) -> GateResult {
         let tool = call.tool
-        let flagged = [tool.shortName, tool.qualifiedName, tool.name].contains { request.approveTools.contains($0) }
+        let flagged = [tool.name, tool.qualifiedName].contains { request.approveTools.contains($0) }
         if flagged || request.yes { return allowed(call, by: "flag") }
         if state.withLock({ $0.allowAlways.contains(tool.qualifiedName) }) { return allowed(call, by: "terminal") }
         guard let prompter = request.prompter else {
-            return refuse(call, Self.noTerminalText(tool.shortName, reason: reason), by: "policy")
+            return refuse(call, Self.noTerminalText(tool.name, reason: reason), by: "policy")
         }
         return promptLock.withLock { _ -> GateResult in
             // Asked one at a time: the answer to the question before may
             // have allowed this tool for the run, or stopped the run.
-            if let ended = endedFailure() { return .refused(ended) }
+            if let ended = endedFailure() { return .ended(ended) }
             if state.withLock({ $0.allowAlways.contains(tool.qualifiedName) }) { return allowed(call, by: "terminal") }
             switch prompter.ask(ApprovalQuestion(tool: tool.qualifiedName, arguments: call.arguments, reason: reason)) {
             case .allow:
@@ -60,6 +65,10 @@ extension AgentRun {
                 return allowed(call, by: "terminal")
             case .deny:
                 return refuse(call, Self.deniedByUserText(tool.shortName), by: "terminal")
+            case .cancelled:
+                // As Ctrl-C's link does (the prompter may see it first).
+                stop(RunMark(status: .interrupted, reason: "interrupted"))
+                return .ended(endedFailure() ?? ScopeFailure(code: .cancelled, message: "the run was cancelled"))
             case .stopRun:
                 let result = refuse(call, Self.deniedByUserText(tool.shortName), by: "terminal")
                 stop(RunMark(status: .denied, reason: "the user denied a call of \(tool.shortName) and stopped the run"))
@@ -87,10 +96,19 @@ extension AgentRun {
         let tool = call.tool
         let hash = RegistryStore.argumentsHash(tool: tool.qualifiedName, arguments: call.arguments)
         if let decided = decidedApproval(call, hash: hash) { return decided }
+        // The session's starter, not this process's user: after another user
+        // resumed the run, its real starter still may not approve.
+        let starter: UInt32
+        do throws(StoreError) {
+            guard let session = try runtime.store.session(id: sessionID) else { throw StoreError(.notFound, "session \(sessionID) is not in the registry") }
+            starter = session.starterUID
+        } catch {
+            return refuse(call, "the approval request for \(tool.shortName) could not be stored (\(error.message)), so the call was refused", by: "policy")
+        }
         let id = ApprovalRecord.newID()
         let record = ApprovalRecord(
             id: id, sessionID: sessionID, tool: tool.qualifiedName, arguments: call.arguments,
-            argumentsHash: hash, callID: call.id, needed: approvers, starterUID: getuid(), createdAt: WallClock.now())
+            argumentsHash: hash, callID: call.id, needed: approvers, starterUID: starter, createdAt: WallClock.now())
         do throws(StoreError) {
             try runtime.store.createApproval(record)
         } catch {

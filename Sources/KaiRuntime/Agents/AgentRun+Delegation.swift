@@ -60,6 +60,18 @@ extension AgentRun {
         }
     }
 
+    /// Step types only the host sends (agent-step.schema.json), for calls
+    /// made through kai.host.agent/1.
+    static let hostStepTypes: Set<String> = ["approval", "tool_started", "tool_finished"]
+
+    /// A step as an agent sent it: one of the host's own types is a forgery
+    /// (an agent could show "✓ rm allowed" for a call Kai never allowed), so
+    /// it becomes a note saying so, and nothing of it is shown as the host's.
+    static func fromAgent(_ step: JSONValue) -> JSONValue {
+        guard let type = step["type"]?.stringValue, hostStepTypes.contains(type) else { return step }
+        return ["type": "note", "message": .string("the agent sent a step of type \"\(type)\", which only Kai sends; it is not shown")]
+    }
+
     /// An agent's events as the run's: text, steps (recorded, tagged with
     /// the agent's name) and progress. Once the run has ended, STOP.
     func agentEvents(name: String) -> ToolEventHandler {
@@ -68,7 +80,7 @@ extension AgentRun {
             switch event {
             case .textDelta(let text): onEvent(.text(agent: name, text))
             case .progress(_, _, let message): if !message.isEmpty { onEvent(.progress(agent: name, message: message)) }
-            case .step(let step): self?.emit(step: step, agent: name)
+            case .step(let step): self?.emit(step: Self.fromAgent(step), agent: name)
             case .usage, .toolCallDelta: break
             }
             return token.isCancelled ? .stop : .continue

@@ -41,7 +41,7 @@ extension AgentRun {
     private func answered(_ routed: RoutedResult, request chat: JSONObject, parent: ParentCall) {
         let result = routed.result
         if let usage = result.usage {
-            budget.add(usage)
+            budget.add(usage, target: routed.target)
             var body: JSONObject = ["target": .string(routed.target), "input_tokens": .integer(Int64(usage.inputTokens)),
                                     "output_tokens": .integer(Int64(usage.outputTokens))]
             if let cost = usage.costUSD { body["cost_usd"] = .number(cost) }

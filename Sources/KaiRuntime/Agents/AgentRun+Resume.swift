@@ -33,14 +33,21 @@ extension AgentRun {
     }
 
     private func settle(_ pending: PendingCall, _ record: ApprovalRecord?) throws(RunError) {
+        // Only the run's own tools: a tool outside its set never runs, approved or not.
         let tool = tools.tools.first { $0.qualifiedName == pending.tool }
-            ?? (try? runtime.host.index(.tool).resolve(pending.tool)).map { RunToolSet.Tool(entry: $0, name: $0.capability.name) }
         let name = tool?.name ?? pending.tool
         let call = tool.map { ToolCall(id: pending.callID, tool: $0, arguments: pending.arguments,
                                       bytes: pending.arguments.serializedBytes(), parent: nil, onEvent: nil) }
         let by = "approvers " + (record?.votes.filter(\.approve).map { String($0.uid) }.joined(separator: ",") ?? "")
         switch record?.status {
         case "approved":
+            // The policy again: it may have changed while the run waited, and
+            // a deny now wins over the approval (which stays unused).
+            if let tool, policy.decide(qualifiedName: tool.qualifiedName, shortName: tool.shortName,
+                                       annotations: tool.entry.capability.annotations, arguments: pending.arguments).mode == .deny {
+                answer(pending, Self.deniedByPolicyText(tool.shortName))
+                return
+            }
             let hash = RegistryStore.argumentsHash(tool: pending.tool, arguments: pending.arguments)
             let used: Bool
             do throws(StoreError) {

@@ -25,6 +25,8 @@ extension AgentRun {
         case .refused(let failure):
             finishRefused(call, failure)
             return .failure(failure)
+        case .ended(let failure):
+            return .failure(failure)
         }
     }
 

@@ -99,6 +99,10 @@ public enum ApprovalAnswer: Sendable {
     case deny
     /// Not this call, and the run ends (status denied).
     case stopRun
+    /// Nobody answered: the run was cancelled (Ctrl-C) while asking. The
+    /// call does not run and is not recorded as denied; the run ends
+    /// interrupted, and --resume asks again should the model call it again.
+    case cancelled
 }
 
 /// How a run ended.

@@ -24,6 +24,10 @@ final class RunBudget: Sendable {
     /// budget, but is not this invocation's usage.
     let earlier: Totals
     private let spent = Mutex(Totals())
+    /// The first provider (router target) whose answer had usage but no cost
+    /// while a cost budget is set: the budget cannot be kept, so it counts
+    /// as spent (fail closed) rather than never biting.
+    private let unpriced = Mutex<String?>(nil)
 
     init(maxTokens: Int?, maxCostUSD: Double?, earlier: Totals = Totals()) {
         self.maxTokens = maxTokens
@@ -47,6 +51,7 @@ final class RunBudget: Sendable {
         let used = counted
         if let maxTokens, used.tokens >= maxTokens { return .tokens }
         if let maxCostUSD, let cost = used.costUSD, cost >= maxCostUSD { return .cost }
+        if maxCostUSD != nil, unpriced.withLock({ $0 }) != nil { return .cost }
         return nil
     }
 
@@ -59,11 +64,14 @@ final class RunBudget: Sendable {
         let used = counted
         if let maxTokens, used.tokens > maxTokens { return .tokens }
         if let maxCostUSD, let cost = used.costUSD, cost > maxCostUSD { return .cost }
+        if maxCostUSD != nil, unpriced.withLock({ $0 }) != nil { return .cost }
         return nil
     }
 
-    /// Adds one response's usage.
-    func add(_ usage: ProviderUsage) {
+    /// Adds one response's usage; `target` names its provider should the
+    /// answer carry no cost.
+    func add(_ usage: ProviderUsage, target: String = "the provider") {
+        if maxCostUSD != nil, usage.costUSD == nil { unpriced.withLock { if $0 == nil { $0 = target } } }
         spent.withLock { totals in
             totals.inputTokens += usage.inputTokens
             totals.outputTokens += usage.outputTokens
@@ -81,7 +89,13 @@ final class RunBudget: Sendable {
     func spentText(_ limit: Limit) -> String {
         switch limit {
         case .tokens: "the run's token budget (\(maxTokens ?? 0)) is spent"
-        case .cost: "the run's cost budget ($\(Self.dollars(maxCostUSD ?? 0))) is spent"
+        case .cost:
+            if let target = unpriced.withLock({ $0 }) {
+                "the cost of \(target)'s answers is unknown (no price is configured for it), so --max-cost cannot be kept; "
+                    + "give its endpoint price_input_per_1m and price_output_per_1m, or use --max-tokens"
+            } else {
+                "the run's cost budget ($\(Self.dollars(maxCostUSD ?? 0))) is spent"
+            }
         }
     }
 

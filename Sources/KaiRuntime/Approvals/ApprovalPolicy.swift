@@ -24,7 +24,7 @@ public struct ApprovalPolicy: Sendable, Equatable {
     ) -> ApprovalDecision {
         if let (key, entry) = entry(qualifiedName: qualifiedName, shortName: shortName) {
             let place = "approvals.tools.\(key)"
-            for (index, rule) in entry.rules.enumerated() where Self.matches(rule.when, arguments) {
+            for (index, rule) in entry.rules.enumerated() where Self.matches(rule.when, arguments, allowing: rule.mode == .allow) {
                 return ApprovalDecision(
                     mode: rule.mode, approvers: rule.approvers,
                     reason: "named in the approvals policy at \(place).rules[\(index)]")
@@ -48,13 +48,20 @@ public struct ApprovalPolicy: Sendable, Equatable {
         return nil
     }
 
-    /// Every named argument is present and matches its pattern.
-    static func matches(_ when: [String: ArgumentPattern], _ arguments: JSONValue) -> Bool {
+    /// Every named argument is present and matches its pattern. Path-like
+    /// text is matched in one spelling (PathSpelling); text that has none
+    /// matches a rule that denies or asks (`allowing` false) and never one
+    /// that allows, so a spelling cannot slip past a rule.
+    static func matches(_ when: [String: ArgumentPattern], _ arguments: JSONValue, allowing: Bool) -> Bool {
         guard case .object(let object) = arguments else { return false }
         return when.allSatisfy { name, pattern in
             guard let value = object[name] else { return false }
             switch (pattern, value) {
-            case (.glob(let glob), .string(let text)): return Glob(glob).matches(text)
+            case (.glob(let glob), .string(let text)):
+                switch PathSpelling.normalise(text) {
+                case .path(let path): return Glob(glob).matches(path)
+                case .unknown: return !allowing
+                }
             case (.glob(let text), _): return value.serialized(sortedKeys: true) == text
             case (.value(let expected), _): return value == expected
             }

@@ -4,7 +4,7 @@ import KaiJSON
 import Testing
 
 /// `kai logs prune`: old call-log rows and old finished sessions go, with
-/// their events and approvals; paused and running sessions and scores stay.
+/// their events and approvals; paused, interrupted and running sessions and scores stay.
 struct StorePruneTests {
     @Test func pruneLogs_deletesCallsStartedBeforeTheCutoff_keepsNewerCallsAndScores() throws {
         let fixture = try StoreFixture()
@@ -20,7 +20,7 @@ struct StorePruneTests {
     @Test func pruneLogs_deletesOldFinishedSessions_withTheirEventsApprovalsAndVotes() throws {
         let fixture = try StoreFixture()
         for (id, status, updated) in [("s-done", "done", 50.0), ("s-failed", "failed", 60), ("s-paused", "paused", 50),
-                                      ("s-running", "running", 50), ("s-new", "done", 500)] {
+                                      ("s-running", "running", 50), ("s-interrupted", "interrupted", 50), ("s-new", "done", 500)] {
             try fixture.store.createSession(StoreSessionTests.session(id, status: status, updatedAt: updated))
             try fixture.store.appendSessionEvent(sessionID: id, kind: "message", body: ["text": "hi"], at: updated)
         }
@@ -35,11 +35,11 @@ struct StorePruneTests {
         let pruned = try fixture.store.pruneLogs(olderThan: 100)
         #expect(pruned.sessions == 2)
         #expect(pruned.calls == 0)
-        #expect(try fixture.store.sessions(limit: 10).map(\.id).sorted() == ["s-new", "s-paused", "s-running"])
+        #expect(try fixture.store.sessions(limit: 10).map(\.id).sorted() == ["s-interrupted", "s-new", "s-paused", "s-running"])
         #expect(try fixture.store.sessionEvents(sessionID: "s-done") == [])
         #expect(try fixture.store.approval(id: "a1") == nil)
         #expect(try fixture.store.approval(id: "a2") != nil)
         #expect(try fixture.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM approval_votes") } == 0)
-        #expect(try fixture.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session_events") } == 3)
+        #expect(try fixture.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session_events") } == 4)
     }
 }

@@ -3,11 +3,12 @@ import GRDB
 /// `kai logs prune`: trims what grows without bound.
 extension RegistryStore {
     /// Deletes call-log rows started before `olderThan` and finished
-    /// sessions (any status but paused or running) last updated before it,
+    /// sessions (any status but paused, interrupted or running) last updated before it,
     /// with their events, approvals and votes, in one transaction. Scores
     /// (performance records and stats) are kept: they are what the registry
-    /// learned. Paused and running sessions are kept whatever their age, so
-    /// a pending approval is never pulled from under a run.
+    /// learned. Paused, interrupted and running sessions are kept whatever
+    /// their age: a pending approval is never pulled from under a run, and
+    /// a run cut short (Ctrl-C, a crash) can still be resumed.
     ///
     /// - Returns: how many call-log rows and sessions were deleted.
     public func pruneLogs(olderThan: Double) throws(StoreError) -> (calls: Int, sessions: Int) {
@@ -19,7 +20,7 @@ extension RegistryStore {
                 // SessionRecord.unfinishedStatuses. Events, approvals and
                 // votes go by ON DELETE CASCADE.
                 try db.execute(
-                    sql: "DELETE FROM sessions WHERE updated_at < ? AND status NOT IN ('paused', 'running')",
+                    sql: "DELETE FROM sessions WHERE updated_at < ? AND status NOT IN ('paused', 'interrupted', 'running')",
                     arguments: [olderThan])
                 return (calls, db.changesCount)
             }

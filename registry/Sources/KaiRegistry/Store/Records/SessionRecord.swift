@@ -42,7 +42,7 @@ public struct SessionRecord: Sendable, Equatable {
     }
 
     /// Statuses a run can still go on from; pruning keeps these sessions.
-    public static let unfinishedStatuses: Set<String> = ["paused", "running"]
+    public static let unfinishedStatuses: Set<String> = ["paused", "interrupted", "running"]
 
     /// A fresh random session id: "s" + 10 lowercase hex characters.
     public static func newID() -> String { "s" + randomHex(count: 10) }
