@@ -15,16 +15,20 @@ extension AgentRun {
         guard case .object(var chat)? = try? JSONParser.parse(body) else {
             return .failure(ScopeFailure(code: .invalidInput, message: "the chat request is not a JSON object"))
         }
+        var bytes = body
         if let left = budget.tokensLeft {
             let asked = chat["max_tokens"]?.intValue.map { Int($0) } ?? left
             chat["max_tokens"] = .integer(Int64(max(1, min(asked, left))))
+            bytes = JSONValue.object(chat).serializedBytes()
         }
         let route = RouteRequest(explicit: provider.isEmpty ? settings.model : provider, taskType: settings.taskType, risk: settings.risk)
         var options = CallOptions(timeout: Self.secondsLeft(parent), onEvent: onEvent, taskType: settings.taskType)
         options.parent = parent
         let routed: RoutedResult
         do throws(RouteFailure) {
-            routed = try runtime.router.call(request: JSONValue.object(chat).serializedBytes(), route: route, options: options)
+            // The agent's own bytes when nothing was capped: the history is not
+            // written out again for every model turn.
+            routed = try runtime.router.call(request: bytes, route: route, options: options)
         } catch {
             let code = error.callError?.code ?? .unavailable
             return .failure(ScopeFailure(code: code, message: error.description))

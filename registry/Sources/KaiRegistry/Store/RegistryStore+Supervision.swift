@@ -24,8 +24,10 @@ extension RegistryStore {
     /// Why supervision disabled the plugin, or nil when it did not.
     public func supervisionDisableReason(id: String) throws(StoreError) -> String? {
         do {
+            // A cached statement: every call (an agent step makes three) reads this.
             let reason = try pool.read { db in
-                try String.fetchOne(db, sql: "SELECT status_reason FROM plugins WHERE id = ? AND status = 'inactive'", arguments: [id])
+                try String.fetchOne(db.cachedStatement(sql: "SELECT status_reason FROM plugins WHERE id = ? AND status = 'inactive'"),
+                                    arguments: [id])
             }
             guard let reason, reason.hasPrefix(Self.supervisionReasonPrefix) else { return nil }
             return String(reason.dropFirst(Self.supervisionReasonPrefix.count))
