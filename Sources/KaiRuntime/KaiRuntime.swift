@@ -23,6 +23,8 @@ public final class KaiRuntime: Sendable {
     private let isShutDown = Mutex(false)
     /// Set once a breaker update could not be written and the operator was warned.
     let breakerWriteWarned = Atomic<Bool>(false)
+    /// Writes every run's session records (see SessionWriter).
+    let sessionWriter: SessionWriter
 
     private init(config: OperatorConfig, configPath: String, store: RegistryStore, host: PluginHost, diagnostics: any RuntimeDiagnostics) {
         self.config = config
@@ -30,6 +32,7 @@ public final class KaiRuntime: Sendable {
         self.store = store
         self.host = host
         self.diagnostics = diagnostics
+        self.sessionWriter = SessionWriter(store: store)
     }
 
     /// Reads the config, opens the store, loads the plugins and brings the

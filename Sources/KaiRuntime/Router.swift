@@ -46,7 +46,7 @@ public struct Router: Sendable {
         }
         let scores = self.scores(taskType: route.taskType)
         return try RoutePlan.make(config, route, configFile: configFile, key: key, entry: entry) { target in
-            guard let entry = try? host.providerIndex.resolve(target.provider) else { return nil }
+            guard let entry = host.providerIndex.lookup(target.provider) else { return nil }
             return scores[entry.qualifiedName]
         }
     }

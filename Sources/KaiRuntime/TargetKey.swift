@@ -11,7 +11,7 @@ import KaiRegistry
 enum TargetKey {
     static func resolve(_ name: String, in index: CapabilityIndex) -> String {
         let parts = name.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let entry = try? index.resolve(String(parts[0])) else { return name }
+        guard let entry = index.lookup(String(parts[0])) else { return name }
         guard parts.count > 1, !parts[1].isEmpty else { return entry.qualifiedName }
         return entry.qualifiedName + "/" + parts[1]
     }

@@ -34,6 +34,16 @@ public struct CapabilityIndex: Sendable {
             .sorted { $0.name < $1.name }
     }
 
+    /// The entry `name` resolves to, or nil (unknown or ambiguous) — without
+    /// the typo suggestion a failed `resolve` computes (edit distance to
+    /// every name), for callers that only ask whether it resolves: the
+    /// router keys every target name this way on every call.
+    public func lookup(_ name: String) -> Entry? {
+        if let index = byQualifiedName[name] { return entries[index] }
+        guard let matches = byName[name], matches.count == 1 else { return nil }
+        return entries[matches[0]]
+    }
+
     public func resolve(_ name: String) throws(CallError) -> Entry {
         if let index = byQualifiedName[name] { return entries[index] }
         let matches = byName[name] ?? []

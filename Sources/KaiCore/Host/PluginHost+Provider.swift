@@ -74,6 +74,9 @@ extension PluginHost {
     /// it then asks for (parsed once). Input that is not a JSON object is
     /// left for validation to reject with its message.
     static func request(_ request: [UInt8], model: String?) -> (bytes: [UInt8], model: String?) {
+        let wellFormed = request.withUnsafeBytes { raw in (try? JSONSyntax.check(raw)) != nil }
+        guard wellFormed else { return (request, model) }
+        if let spliced = RequestModelSplice.apply(request, model: model) { return spliced }
         guard case .object(var object)? = try? JSONParser.parse(request) else { return (request, model) }
         if let named = object["model"]?.stringValue { return (request, named) }
         guard let model else { return (request, nil) }

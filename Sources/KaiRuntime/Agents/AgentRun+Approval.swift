@@ -57,6 +57,8 @@ extension AgentRun {
             // have allowed this tool for the run, or stopped the run.
             if let ended = endedFailure() { return .ended(ended) }
             if state.withLock({ $0.allowAlways.contains(tool.qualifiedName) }) { return allowed(call, by: "terminal") }
+            // What the run did so far is written while the person decides.
+            recorder.flush()
             switch prompter.ask(ApprovalQuestion(tool: tool.qualifiedName, arguments: call.arguments, reason: reason)) {
             case .allow:
                 return allowed(call, by: "terminal")

@@ -18,17 +18,27 @@ extension AgentRun {
         // The cap is the least of what the agent asked, the tokens left in
         // the budget and --turn-tokens: a model that rambles (the embedded
         // 135M one writes until its context is full) is cut at the turn.
-        let caps = [chat["max_tokens"]?.intValue.map { Int($0) }, budget.tokensLeft, settings.turnTokens].compactMap { $0 }
-        if let cap = caps.min() { chat["max_tokens"] = .integer(Int64(max(1, cap))) }
-        // --temperature and --seed are the user's, over whatever the agent asked.
-        if let temperature = settings.temperature { chat["temperature"] = .number(temperature) }
-        if let seed = settings.seed { chat["seed"] = .integer(seed) }
+        // --temperature and --seed are the user's, over whatever the agent
+        // asked. Only then is the request written out again.
+        var bytes = body
+        var changed = false
+        let asked = chat["max_tokens"]?.intValue.map { Int($0) }
+        let caps = [asked, budget.tokensLeft, settings.turnTokens].compactMap { $0 }
+        if let cap = caps.min().map({ max(1, $0) }), cap != asked {
+            chat["max_tokens"] = .integer(Int64(cap))
+            changed = true
+        }
+        if let temperature = settings.temperature { chat["temperature"] = .number(temperature); changed = true }
+        if let seed = settings.seed { chat["seed"] = .integer(seed); changed = true }
+        if changed { bytes = JSONValue.object(chat).serializedBytes() }
         let route = RouteRequest(explicit: provider.isEmpty ? settings.model : provider, taskType: settings.taskType, risk: settings.risk)
         var options = CallOptions(timeout: Self.secondsLeft(parent), onEvent: onEvent, taskType: settings.taskType)
         options.parent = parent
         let routed: RoutedResult
         do throws(RouteFailure) {
-            routed = try runtime.router.call(request: JSONValue.object(chat).serializedBytes(), route: route, options: options)
+            // The agent's own bytes when nothing was capped: the history is not
+            // written out again for every model turn.
+            routed = try runtime.router.call(request: bytes, route: route, options: options)
         } catch {
             let code = error.callError?.code ?? .unavailable
             return .failure(ScopeFailure(code: code, message: error.description))

@@ -57,7 +57,7 @@ struct AgentRunEngine {
         // A resumed run goes on spending its budget; a continued one starts a new turn with its own.
         let budget = RunBudget(maxTokens: start.settings.maxTokens, maxCostUSD: start.settings.maxCostUSD,
                                earlier: start.kind == .resume ? earlier : RunBudget.Totals())
-        let recorder = SessionRecorder(store: runtime.store, sessionID: start.sessionID, diagnostics: runtime.diagnostics, earlier: earlier)
+        let recorder = SessionRecorder(writer: runtime.sessionWriter, sessionID: start.sessionID, diagnostics: runtime.diagnostics, earlier: earlier)
         let run = AgentRun(runtime: runtime, request: request, sessionID: start.sessionID, agent: start.agent, settings: start.settings,
                            tools: start.tools, budget: budget, recorder: recorder, history: start.history)
         run.state.withLock { $0.pending = start.pending }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import KaiJSON
+import Synchronization
 
 /// The process running a session, saved in its state: a session still
 /// marked "running" whose process is gone (killed, crashed) was cut short
@@ -12,10 +13,18 @@ struct RunOwner: Sendable, Equatable {
     /// field 22): a reused pid has another.
     let startTicks: UInt64
 
+    /// This process, read from /proc once per pid (a fork has another):
+    /// every saved state carries it, and reading /proc on each save cost a
+    /// run ~75 µs a step.
     static var current: RunOwner? {
         let pid = getpid()
-        return startTicks(of: pid).map { RunOwner(pid: pid, startTicks: $0) }
+        if let known = cached.withLock({ $0 }), known.pid == pid { return known }
+        let owner = startTicks(of: pid).map { RunOwner(pid: pid, startTicks: $0) }
+        cached.withLock { $0 = owner }
+        return owner
     }
+
+    private static let cached = Mutex<RunOwner?>(nil)
 
     var json: JSONValue { ["pid": .integer(Int64(pid)), "start_ticks": .integer(Int64(startTicks))] }
 

@@ -3,17 +3,20 @@ import KaiCore
 import KaiJSON
 import KaiRegistry
 
-/// Writes one run's session to the registry: its events, in order, and its
-/// state after every step (so Ctrl-C, a pause, or a crash leaves it
-/// resumable). A writer thread of its own commits what has queued up in one
-/// transaction, so recording costs an agent's step a queue append rather
-/// than a commit per event. `close()` writes the rest before the run's
-/// outcome is returned. A failed write is told to the operator once and the
-/// run goes on: the session is a record, and losing it must not lose the
-/// run's work.
+/// One run's session record: its events, in order, and its state after
+/// every step (so Ctrl-C, a pause, or a crash leaves it resumable), queued
+/// here and written by the runtime's SessionWriter — every run's queued
+/// records in one transaction on one thread — so recording costs an agent's
+/// step a queue append rather than a commit. Events alone do not ask for a
+/// write: they go with the next saved state (every step saves one).
+/// `close()` waits until everything queued is written, before the run's
+/// outcome is returned; `flush()` asks for a write without waiting (before
+/// the run waits on a person). A failed write is told to the operator once
+/// and the run goes on: the session is a record, and losing it must not
+/// lose the run's work.
 final class SessionRecorder: @unchecked Sendable {
     // @unchecked: every var below is read and written only with `condition` locked.
-    let store: RegistryStore
+    let writer: SessionWriter
     let sessionID: String
     let diagnostics: any RuntimeDiagnostics
     /// The session's totals before this invocation.
@@ -22,23 +25,35 @@ final class SessionRecorder: @unchecked Sendable {
     private var events: [SessionEventDraft] = []
     /// The latest state; earlier ones not yet written are superseded.
     private var update: SessionUpdate?
+    /// The writer holds a batch of this recorder's.
     private var writing = false
+    private var closing = false
     private var closed = false
     private var warned = false
 
-    init(store: RegistryStore, sessionID: String, diagnostics: any RuntimeDiagnostics, earlier: RunBudget.Totals) {
-        self.store = store
+    init(writer: SessionWriter, sessionID: String, diagnostics: any RuntimeDiagnostics, earlier: RunBudget.Totals) {
+        self.writer = writer
         self.sessionID = sessionID
         self.diagnostics = diagnostics
         self.earlier = earlier
-        let thread = Thread { [self] in writeUntilClosed() }
-        thread.name = "kai-session-recorder"
-        thread.start()
     }
 
     func event(_ kind: String, _ body: JSONValue) {
         let draft = SessionEventDraft(kind: kind, body: body, at: WallClock.now())
-        locked { events.append(draft) }
+        condition.lock()
+        let accepted = !closed
+        if accepted { events.append(draft) }
+        let submit = accepted && closing
+        condition.unlock()
+        if submit { writer.submit(self) }
+    }
+
+    /// Has the writer write what is queued now, without waiting for it.
+    func flush() {
+        condition.lock()
+        let submit = !closed && !events.isEmpty
+        condition.unlock()
+        if submit { writer.submit(self) }
     }
 
     /// Saves status, state and the session's totals (earlier + `spent`).
@@ -46,56 +61,49 @@ final class SessionRecorder: @unchecked Sendable {
         let cost: Double? = earlier.costUSD == nil && spent.costUSD == nil ? nil : (earlier.costUSD ?? 0) + (spent.costUSD ?? 0)
         let next = SessionUpdate(status: status, state: state, inputTokens: earlier.inputTokens + spent.inputTokens,
                                  outputTokens: earlier.outputTokens + spent.outputTokens, costUSD: cost, at: WallClock.now())
-        locked { update = next }
+        condition.lock()
+        let accepted = !closed
+        if accepted { update = next }
+        condition.unlock()
+        if accepted { writer.submit(self) }
     }
 
-    /// Writes everything queued, then stops the writer. Later events are dropped.
+    /// Writes everything queued, then closes. Later events are dropped.
     func close() {
+        condition.lock()
+        closing = true
+        let submit = !events.isEmpty || update != nil
+        condition.unlock()
+        if submit { writer.submit(self) }
         condition.lock()
         while !events.isEmpty || update != nil || writing { condition.wait() }
         closed = true
+        condition.unlock()
+    }
+
+    /// The writer's side: what is queued, taken (nil: nothing).
+    func take() -> SessionWriter.Batch? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !events.isEmpty || update != nil else { return nil }
+        let batch = SessionWriter.Batch(id: sessionID, events: events, update: update)
+        events = []
+        update = nil
+        writing = true
+        return batch
+    }
+
+    /// The writer's side: the batch taken is written, or failed.
+    func written(_ failure: StoreError?) {
+        condition.lock()
+        writing = false
+        let warn = failure != nil && !warned
+        if warn { warned = true }
         condition.broadcast()
         condition.unlock()
-    }
-
-    private func locked(_ body: () -> Void) {
-        condition.lock()
-        if !closed {
-            body()
-            condition.broadcast()
-        }
-        condition.unlock()
-    }
-
-    private func writeUntilClosed() {
-        condition.lock()
-        while true {
-            while events.isEmpty && update == nil && !closed { condition.wait() }
-            if closed && events.isEmpty && update == nil { break }
-            let batch = events, state = update
-            events = []
-            update = nil
-            writing = true
-            condition.unlock()
-            let failure = write(batch, state)
-            condition.lock()
-            writing = false
-            if let failure, !warned {
-                warned = true
-                diagnostics.warning("session \(sessionID) could not be recorded in the registry (\(failure.message)); the run goes on, "
-                    + "but kai sessions and --resume may not see all of it. Check the registry with kai doctor.")
-            }
-            condition.broadcast()
-        }
-        condition.unlock()
-    }
-
-    private func write(_ batch: [SessionEventDraft], _ state: SessionUpdate?) -> StoreError? {
-        do throws(StoreError) {
-            try store.recordSession(id: sessionID, events: batch, update: state)
-            return nil
-        } catch {
-            return error
+        if warn, let failure {
+            diagnostics.warning("session \(sessionID) could not be recorded in the registry (\(failure.message)); the run goes on, "
+                + "but kai sessions and --resume may not see all of it. Check the registry with kai doctor.")
         }
     }
 }

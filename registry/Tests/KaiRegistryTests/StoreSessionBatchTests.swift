@@ -27,4 +27,31 @@ struct StoreSessionBatchTests {
         }
         #expect(try fixture.store.sessionEvents(sessionID: "s9").isEmpty)
     }
+
+    @Test func recordSessions_writesEverySessionsBatchInOneTransaction() throws {
+        let fixture = try StoreFixture()
+        try fixture.store.createSession(StoreSessionTests.session("s1"))
+        try fixture.store.createSession(StoreSessionTests.session("s2"))
+        try fixture.store.recordSessions([
+            ("s1", [SessionEventDraft(kind: "step", body: ["n": 1], at: 102)], nil),
+            ("s2", [SessionEventDraft(kind: "message", body: [:], at: 103), SessionEventDraft(kind: "usage", body: [:], at: 104)],
+             SessionUpdate(status: "done", state: ["messages": []], inputTokens: 3, outputTokens: 4, costUSD: nil, at: 105)),
+        ])
+        #expect(try fixture.store.sessionEvents(sessionID: "s1").map(\.seq) == [1])
+        #expect(try fixture.store.sessionEvents(sessionID: "s2").map(\.kind) == ["message", "usage"])
+        #expect(try #require(try fixture.store.session(id: "s2")).status == "done")
+        #expect(try #require(try fixture.store.session(id: "s1")).status != "done")
+    }
+
+    @Test func recordSessions_oneUnknownSession_writesNothingOfAny() throws {
+        let fixture = try StoreFixture()
+        try fixture.store.createSession(StoreSessionTests.session("s1"))
+        #expect(throws: StoreError.self) {
+            try fixture.store.recordSessions([
+                ("s1", [SessionEventDraft(kind: "step", body: [:], at: 1)], nil),
+                ("s9", [SessionEventDraft(kind: "step", body: [:], at: 2)], nil),
+            ])
+        }
+        #expect(try fixture.store.sessionEvents(sessionID: "s1").isEmpty)
+    }
 }

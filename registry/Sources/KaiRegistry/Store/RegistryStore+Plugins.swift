@@ -65,6 +65,7 @@ extension RegistryStore {
     ///
     /// - Throws: `.notFound` when no plugin `id` is recorded.
     public func setPluginStatus(id: String, status: PluginStatus, reason: String? = nil) throws(StoreError) {
+        defer { Self.statusChanged() }  // every store's status cache in this process reads afresh
         do {
             try pool.write { db in
                 guard var record = try PluginRecord.fetchOne(db, key: id) else {

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import GRDB
 import KaiCore
@@ -24,8 +25,10 @@ extension RegistryStore {
     /// Why supervision disabled the plugin, or nil when it did not.
     public func supervisionDisableReason(id: String) throws(StoreError) -> String? {
         do {
+            // A cached statement: every call (an agent step makes three) reads this.
             let reason = try pool.read { db in
-                try String.fetchOne(db, sql: "SELECT status_reason FROM plugins WHERE id = ? AND status = 'inactive'", arguments: [id])
+                try String.fetchOne(db.cachedStatement(sql: "SELECT status_reason FROM plugins WHERE id = ? AND status = 'inactive'"),
+                                    arguments: [id])
             }
             guard let reason, reason.hasPrefix(Self.supervisionReasonPrefix) else { return nil }
             return String(reason.dropFirst(Self.supervisionReasonPrefix.count))
@@ -52,12 +55,58 @@ extension RegistryStore {
 
 /// The host asks before every call: a plugin supervision disabled (in this
 /// process or an earlier one) stays refused until `kai plugins enable`.
+/// The reasons of every disabled plugin are read in one query and kept for
+/// `statusCacheSeconds`: a read per call (two or three per agent step)
+/// made concurrent runs queue for the database's readers. A status this
+/// process writes (through any store) takes effect at once; one another
+/// process writes, within that time. A failed read is never kept.
 extension RegistryStore: PluginStatusGate {
+    static let statusCacheSeconds = 0.5
+    /// Bumped by every write of a plugin's status in this process.
+    static let statusGeneration = Atomic<Int>(0)
+
     public func disabledReason(plugin id: String) throws(PluginStatusUnreadable) -> String? {
+        let now = MonotonicClock.now(), generation = Self.statusGeneration.load(ordering: .acquiring)
+        if let cache = statusCache.withLock({ $0 }), cache.generation == generation,
+           Double(now - cache.readAt) / 1e9 < Self.statusCacheSeconds {
+            return cache.reasons[id]
+        }
         do {
-            return try supervisionDisableReason(id: id)
+            let reasons = try supervisionDisableReasons()
+            statusCache.withLock { $0 = PluginStatusCache(reasons: reasons, generation: generation, readAt: now) }
+            return reasons[id]
         } catch {
             throw PluginStatusUnreadable(reason: error.message)
         }
     }
+
+    /// Why supervision disabled each plugin it disabled, by id.
+    func supervisionDisableReasons() throws(StoreError) -> [String: String] {
+        do {
+            let rows = try pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: "SELECT id, status_reason FROM plugins WHERE status = 'inactive'"))
+            }
+            var reasons: [String: String] = [:]
+            for row in rows {
+                guard let id: String = row["id"], let reason: String = row["status_reason"],
+                      reason.hasPrefix(Self.supervisionReasonPrefix) else { continue }
+                reasons[id] = String(reason.dropFirst(Self.supervisionReasonPrefix.count))
+            }
+            return reasons
+        } catch {
+            throw wrapping(error, doing: "read the status of the plugins")
+        }
+    }
+
+    /// A plugin's status was written: the next call reads it afresh.
+    static func statusChanged() {
+        statusGeneration.add(1, ordering: .releasing)
+    }
+}
+
+/// Supervision's disable reasons as last read (see disabledReason).
+struct PluginStatusCache: Sendable {
+    let reasons: [String: String]
+    let generation: Int
+    let readAt: Int64
 }

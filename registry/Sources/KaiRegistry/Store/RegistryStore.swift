@@ -47,6 +47,9 @@ public final class RegistryStore: Sendable {
     /// The scan cache, read in one query on first use (see cachedScan).
     let scanSnapshot = Mutex<[String: ScanCacheRecord]?>(nil)
     let flushing = Mutex<Void>(())
+    /// Supervision's disable reasons, read at most every
+    /// `statusCacheSeconds` (see disabledReason).
+    let statusCache = Mutex<PluginStatusCache?>(nil)
     /// Calls dropped because their batch could not be written (see lostCalls).
     let lost = Mutex<LostCalls>(LostCalls())
     var model: ScoreModel { options.scoreModel }
