@@ -52,14 +52,14 @@ Tool call ids: "call_<TURN>_<i>" (i from 1 within the turn).
 """
 import json
 import os
-import select
 import signal
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from openai_scripted_server import CREATED, call, chunk, completion, text_deltas  # noqa: E402
+from openai_scripted_server import CREATED, call, chunk, completion, exit_with_parent, text_deltas  # noqa: E402
+from openai_scripted_server import Handler as OpenAIHandler  # noqa: E402
 
 USAGE = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
 
@@ -207,30 +207,10 @@ def deltas(kind, body, turn):
     return out, "tool_calls"
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    lock = threading.Lock()
+class Handler(OpenAIHandler):
+    """The scripted server's connection numbering, JSON replies, chunked
+    writes and hanging, with replies chosen by scenario and conversation."""
     requests = []
-    last = None
-    connections = 0
-
-    def setup(self):
-        super().setup()
-        with Handler.lock:
-            Handler.connections += 1
-            self.connection_number = Handler.connections
-
-    def log_message(self, *args):
-        pass
-
-    def send_json(self, status, body):
-        data = json.dumps(body, separators=(",", ":")).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def do_GET(self):
         if self.path == "/v1/models":
@@ -263,7 +243,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(404, {"error": {"message": f"The model `{model}` does not exist (no such scenario)",
                                                   "type": "invalid_request_error", "param": None, "code": "model_not_found"}})
         except Hang:
-            return self.hang()
+            return self.hang(before_body=True)
         script, finish = deltas(kind, content, turn)
         if not request.get("stream", False):
             return self.send_json(200, completion(model, script, finish, USAGE))
@@ -277,29 +257,7 @@ class Handler(BaseHTTPRequestHandler):
         if (request.get("stream_options") or {}).get("include_usage"):
             self.write_chunk(chunk(model, None, usage=USAGE, choices=False))
         self.write_chunk(b"data: [DONE]\n\n")
-        self.wfile.write(b"0\r\n\r\n")
-        self.wfile.flush()
-
-    def write_chunk(self, data):
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-        self.wfile.flush()
-
-    def hang(self):
-        """Sends nothing until the client goes away (at most 60 s); says so first."""
-        print("hanging", flush=True)
-        self.close_connection = True
-        ready, _, _ = select.select([self.connection], [], [], 60)
-        if ready:
-            try:
-                self.connection.recv(1)
-            except OSError:
-                pass
-
-
-def exit_with_parent():
-    """Exits when stdin closes: the test process holding it has gone."""
-    sys.stdin.buffer.read()
-    os._exit(0)
+        self.end_chunks()
 
 
 def main():
