@@ -33,9 +33,8 @@ struct SessionsList: ParsableCommand {
         }
         // Tool calls are counted from the recorded events: an agent's own
         // calls (the coder's sandbox runs) never appear in its model history.
-        let toolCalls = sessions.map { session in
-            (try? store.sessionEvents(sessionID: session.id).filter { $0.kind == "tool_call" }.count) ?? 0
-        }
+        let counted = (try? store.sessionEventCounts(kind: "tool_call", sessionIDs: sessions.map(\.id))) ?? [:]
+        let toolCalls = sessions.map { counted[$0.id] ?? 0 }
         if json {
             Console.visibleJSON(.array(zip(sessions, toolCalls).map { SessionText.json($0, toolCalls: $1) }))
             return

@@ -64,6 +64,16 @@ struct StoreSessionTests {
         #expect(try fixture.store.sessionEvents(sessionID: "s404") == [])
     }
 
+    @Test func sessionEventCounts_countOneKindPerSession_inOneQuery() throws {
+        let fixture = try StoreFixture()
+        for id in ["s1", "s2", "s3"] { try fixture.store.createSession(Self.session(id)) }
+        for (id, kind) in [("s1", "tool_call"), ("s1", "tool_call"), ("s1", "message"), ("s2", "message"), ("s3", "tool_call")] {
+            _ = try fixture.store.appendSessionEvent(sessionID: id, kind: kind, body: [:], at: 1)
+        }
+        #expect(try fixture.store.sessionEventCounts(kind: "tool_call", sessionIDs: ["s1", "s2"]) == ["s1": 2])
+        #expect(try fixture.store.sessionEventCounts(kind: "tool_call", sessionIDs: []) == [:])
+    }
+
     @Test func appendSessionEvent_fromManyThreadsAndTwoStores_neverSharesANumber() throws {
         let fixture = try StoreFixture()
         let other = try RegistryStore(path: fixture.path)

@@ -112,6 +112,24 @@ extension RegistryStore {
         }
     }
 
+    /// How many events of `kind` each session has (sessions without any
+    /// are left out), in one query: what a listing shows without reading
+    /// every event's body.
+    public func sessionEventCounts(kind: String, sessionIDs: [String]) throws(StoreError) -> [String: Int] {
+        guard !sessionIDs.isEmpty else { return [:] }
+        do {
+            return try pool.read { db in
+                let marks = Array(repeating: "?", count: sessionIDs.count).joined(separator: ", ")
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT session_id, COUNT(*) AS n FROM session_events WHERE kind = ? AND session_id IN (\(marks)) GROUP BY session_id",
+                    arguments: StatementArguments([kind] + sessionIDs))
+                return Dictionary(uniqueKeysWithValues: rows.map { (row: Row) -> (String, Int) in (row["session_id"], row["n"]) })
+            }
+        } catch {
+            throw wrapping(error, doing: "count the sessions' \(kind) events")
+        }
+    }
+
     static func sessionExists(_ db: Database, id: String) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?)", arguments: [id]) ?? false
     }
