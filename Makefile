@@ -12,7 +12,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
 # Debian packages the build, tests and benchmarks need.
-DEB_PACKAGES := gcc g++ libc6-dev make python3 python3-pip python3-venv libsqlite3-dev libseccomp-dev bubblewrap util-linux libcurl4-openssl-dev
+DEB_PACKAGES := gcc g++ libc6-dev make python3 python3-pip python3-venv libsqlite3-dev libseccomp-dev bubblewrap util-linux libcurl4-openssl-dev libffi-dev zlib1g-dev
 SWIFT ?= swift
 BIN = $(shell $(SWIFT) build --show-bin-path)
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
@@ -51,7 +51,7 @@ rust-plugin:
 	rustc --edition 2021 --crate-type cdylib -C opt-level=2 \
 	  -o "$(OUT)/libKaiPluginStats.so" $(RUST_PLUGIN_SRC)
 
-test: build
+test: build mcp-deps
 	$(SWIFT) test --disable-xctest
 
 # The demo keeps its operator config and registry under .build/demo-home, so it
@@ -220,3 +220,20 @@ bench-agent-deps: deps
 # once; adds a RESULTS.md section.
 bench-agents: build-release bench-agent-deps
 	python3 bench/agent_bench.py --bin "$(RELEASE_BIN)" --write
+
+# The real MCP peers (issue 14): the official Python SDK (`mcp`, as client and
+# server) and a published offline server (mcp-server-time), in their own venv
+# under the cache, created once (the stamp makes later runs a file test).
+# Tests find it at $KAI_CACHE_DIR/mcp-venv and skip, saying so, without it.
+MCP_VENV := $(KAI_CACHE_DIR)/mcp-venv
+MCP_PEERS := mcp==2.3.0 mcp-server-time==2026.10.19
+.PHONY: mcp-deps
+mcp-deps: deps
+	@stamp="$(KAI_CACHE_DIR)/stamps/mcp-venv"; \
+	if [ ! -e "$$stamp" ] || [ ! -x "$(MCP_VENV)/bin/python" ]; then \
+	  echo "creating $(MCP_VENV) with $(MCP_PEERS)"; \
+	  rm -rf "$(MCP_VENV)"; mkdir -p "$(KAI_CACHE_DIR)/stamps"; \
+	  python3 -m venv "$(MCP_VENV)"; \
+	  "$(MCP_VENV)/bin/python" -m pip install -q $(MCP_PEERS); \
+	  touch "$$stamp"; \
+	fi
