@@ -16,6 +16,7 @@
 //                                   the router (scores, fallback chains, circuit breakers, tiers),
 //                                   agent runs (Agents/: approvals, budgets, sessions,
 //                                   delegation) — the AgentScope KaiCore hands agents' calls to
+//   Sources/         KaiMCP         MCP both ways: kai mcp serve, MCP servers as tools
 //   Sources/         KaiEval        kai eval: HumanEval problems run in the sandbox
 //                    KaiValidate    kai plugins validate: the conformance suite
 //                    kai            the command-line host
@@ -59,6 +60,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .target(name: "CKaiABI", path: "plugin-sdk", sources: ["src"], publicHeadersPath: "include"),
@@ -84,6 +86,11 @@ let package = Package(
         // Opens config, store and host as one runtime, for the CLI and any
         // other embedder: no ArgumentParser, no printing, no exit().
         .target(name: "KaiRuntime", dependencies: ["KaiCore", "KaiRegistry"]),
+        // MCP both ways: `kai mcp serve`, and MCP servers imported as tools.
+        .target(
+            name: "KaiMCP",
+            dependencies: ["KaiCore", "KaiRuntime", "KaiJSON", .product(name: "MCP", package: "swift-sdk")]
+        ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Code evaluation: HumanEval problems and samples, run in the sandbox, pass@k.
         .target(name: "KaiEval", dependencies: ["KaiJSON", "KaiSandbox", "CZlib"]),
@@ -95,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "kai",
             dependencies: [
-                "KaiCore", "KaiRegistry", "KaiRuntime", "KaiSandbox", "KaiEval", "KaiValidate",
+                "KaiCore", "KaiRegistry", "KaiRuntime", "KaiSandbox", "KaiEval", "KaiValidate", "KaiMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -203,6 +210,7 @@ let package = Package(
         .testTarget(name: "KaiRuntimeTests", dependencies: ["KaiRuntime", "KaiCore", "KaiRegistry", "KaiJSON", "KaiTestSupport"]),
         // Bundled agents run by a real runtime against scripted and real servers.
         .testTarget(name: "KaiAgentTests", dependencies: ["KaiRuntime", "KaiCore", "KaiRegistry", "KaiJSON", "KaiTestSupport"]),
+        .testTarget(name: "KaiMCPTests", dependencies: ["KaiMCP", "KaiRuntime", "KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiRegistryTests", dependencies: ["KaiRegistry", "KaiTestSupport"], path: "registry/Tests/KaiRegistryTests"),
         // The launcher's C functions called directly: the cgroup v2 files a
         // v1 machine cannot give v2 (memory, pids), on a directory laid out
