@@ -61,6 +61,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
     ],
     targets: [
         .target(name: "CKaiABI", path: "plugin-sdk", sources: ["src"], publicHeadersPath: "include"),
@@ -89,7 +90,11 @@ let package = Package(
         // MCP both ways: `kai mcp serve`, and MCP servers imported as tools.
         .target(
             name: "KaiMCP",
-            dependencies: ["KaiCore", "KaiRuntime", "KaiJSON", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: [
+                "KaiCore", "KaiRuntime", "KaiJSON", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Code evaluation: HumanEval problems and samples, run in the sandbox, pass@k.

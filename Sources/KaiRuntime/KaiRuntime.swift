@@ -53,7 +53,7 @@ public final class KaiRuntime: Sendable {
             config: config, extraPaths: extra,
             excludedDirectory: settings.loadsBundledPlugins ? nil : settings.bundledDirectory, environment: environment)
         let observer = CallRecordGate(store: store, beforeRecording: beforeRecording)
-        let host = PluginHost.load(from: catalog, cache: store, observer: observer, statusGate: store)
+        let host = PluginHost.load(from: catalog, cache: store, observer: observer, statusGate: store, isolation: settings.isolation)
         diagnostics.pluginsLoaded(host)
         timing.mark("load")
         RegistrySync.record(host, in: store, diagnostics: diagnostics)

@@ -19,6 +19,9 @@ public struct RuntimeSettings: Sendable {
     /// Whether plugins that could not load, unusable plugin settings and
     /// secrets too short to scrub are reported as warnings.
     public var reportsLoadProblems: Bool
+    /// The isolation of plugins whose config entry does not choose one:
+    /// `.longRunning` for hosts that stay up (kai mcp serve), see IsolationPolicy.
+    public var isolation: IsolationPolicy = .command
 
     public init(
         configFile: String? = nil, databaseFile: String? = nil, pluginPaths: [String] = [],

@@ -14,6 +14,9 @@ enum Console {
     /// Where `out` writes: fd 1 until `claimStdout()`, then a private dup.
     nonisolated(unsafe) private static var stdoutFD: Int32 = 1  // set once, on the main thread, before plugins run
 
+    /// The descriptor of kai's own stdout (a private dup once claimed).
+    static var stdoutDescriptor: Int32 { stdoutFD }
+
     static func out(_ text: String) {
         write(stdoutFD, text + "\n")
     }

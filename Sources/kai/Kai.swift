@@ -13,6 +13,6 @@ struct Kai: ParsableCommand {
             Every call is recorded in the registry database.
             """,
         version: "0.1.0 (plugin ABI \(PluginABIText.version))",
-        subcommands: [PluginsCommand.self, ToolsCommand.self, RegistryCommand.self, LogsCommand.self, SandboxCommand.self, EvalCommand.self, DoctorCommand.self, KeysCommand.self, ProvidersCommand.self, ModelsCommand.self, PromptCommand.self, ChatCommand.self, RunCommand.self, SessionsCommand.self, ApprovalsCommand.self]
+        subcommands: [PluginsCommand.self, ToolsCommand.self, RegistryCommand.self, LogsCommand.self, SandboxCommand.self, EvalCommand.self, DoctorCommand.self, KeysCommand.self, ProvidersCommand.self, ModelsCommand.self, PromptCommand.self, ChatCommand.self, RunCommand.self, SessionsCommand.self, ApprovalsCommand.self, McpCommand.self]
     )
 }

@@ -47,7 +47,7 @@ struct RuntimeOptions: ParsableArguments {
 
     /// Config, store and host together (see KaiRuntime), with kai's process
     /// guarded first and the runtime's diagnostics on stderr.
-    func openRuntime(reportFailures: Bool = true) throws -> KaiRuntime {
+    func openRuntime(reportFailures: Bool = true, isolation: IsolationPolicy = .command) throws -> KaiRuntime {
         // Before any plugin code runs: its stdout must not reach ours, and
         // its exit() must not end kai silently.
         Console.claimStdout()
@@ -55,6 +55,7 @@ struct RuntimeOptions: ParsableArguments {
         LoggingBootstrap.once(level: effectiveLogLevel)
         var settings = settings
         settings.reportsLoadProblems = reportFailures
+        settings.isolation = isolation
         do throws(RuntimeError) {
             return try KaiRuntime.open(
                 settings: settings, environment: environment, diagnostics: ConsoleDiagnostics(), beforeRecording: CallWatchdog.holdLateRecord)

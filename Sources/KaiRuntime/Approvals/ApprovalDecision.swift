@@ -10,10 +10,25 @@ public struct ApprovalDecision: Sendable, Equatable {
     /// Why, for messages: "annotated destructive", "named in the approvals
     /// policy at approvals.tools.write_file"...
     public let reason: String
+    /// The policy's `mcp: allow`: an MCP client may make this call though
+    /// it asks (one approver). See `allowsMCPClient`.
+    public let mcpAllowed: Bool
 
-    public init(mode: ApprovalMode, approvers: Int = 1, reason: String) {
+    public init(mode: ApprovalMode, approvers: Int = 1, reason: String, mcpAllowed: Bool = false) {
         self.mode = mode
         self.approvers = mode == .ask ? max(approvers, 1) : 1
         self.reason = reason
+        self.mcpAllowed = mcpAllowed
+    }
+
+    /// Whether the call runs for an MCP client, which cannot answer a
+    /// prompt: allowed calls do; asked calls only with `mcp: allow` and one
+    /// approver; denied calls and calls needing other users' votes never.
+    public var allowsMCPClient: Bool {
+        switch mode {
+        case .allow: true
+        case .ask: mcpAllowed && approvers == 1
+        case .deny: false
+        }
     }
 }

@@ -27,9 +27,10 @@ public struct ApprovalPolicy: Sendable, Equatable {
             for (index, rule) in entry.rules.enumerated() where Self.matches(rule.when, arguments, allowing: rule.mode == .allow) {
                 return ApprovalDecision(
                     mode: rule.mode, approvers: rule.approvers,
-                    reason: "named in the approvals policy at \(place).rules[\(index)]")
+                    reason: "named in the approvals policy at \(place).rules[\(index)]", mcpAllowed: rule.mcpAllowed)
             }
-            return ApprovalDecision(mode: entry.mode, approvers: entry.approvers, reason: "named in the approvals policy at \(place)")
+            return ApprovalDecision(
+                mode: entry.mode, approvers: entry.approvers, reason: "named in the approvals policy at \(place)", mcpAllowed: entry.mcpAllowed)
         }
         return Self.byAnnotations(annotations)
     }

@@ -32,12 +32,20 @@ public struct ToolApprovalRule: Sendable, Equatable {
     public var rules: [ArgumentRule]
     /// Where the entry starts in the config file.
     public var position: SourcePosition?
+    /// `mcp: allow`: a call this entry would ask one user about runs when
+    /// an MCP client (`kai mcp serve`) makes it; MCP clients cannot
+    /// answer a prompt, so without it such calls are refused. Rules inherit it.
+    public var mcpAllowed: Bool
 
-    public init(mode: ApprovalMode = .ask, approvers: Int = 1, rules: [ArgumentRule] = [], position: SourcePosition? = nil) {
+    public init(
+        mode: ApprovalMode = .ask, approvers: Int = 1, rules: [ArgumentRule] = [], position: SourcePosition? = nil,
+        mcpAllowed: Bool = false
+    ) {
         self.mode = mode
         self.approvers = approvers
         self.rules = rules
         self.position = position
+        self.mcpAllowed = mcpAllowed
     }
 
     /// A rule under `rules:`: when every named argument matches, its mode
@@ -47,11 +55,14 @@ public struct ToolApprovalRule: Sendable, Equatable {
         public var when: [String: ArgumentPattern]
         public var mode: ApprovalMode
         public var approvers: Int
+        /// The rule's `mcp: allow` (else the entry's); see ToolApprovalRule.mcpAllowed.
+        public var mcpAllowed: Bool
 
-        public init(when: [String: ArgumentPattern], mode: ApprovalMode, approvers: Int = 1) {
+        public init(when: [String: ArgumentPattern], mode: ApprovalMode, approvers: Int = 1, mcpAllowed: Bool = false) {
             self.when = when
             self.mode = mode
             self.approvers = approvers
+            self.mcpAllowed = mcpAllowed
         }
     }
 }

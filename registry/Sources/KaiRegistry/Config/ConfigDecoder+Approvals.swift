@@ -3,8 +3,8 @@ import Yams
 
 extension ConfigDecoder {
     static let approvalsKeys = ["tools"]
-    static let toolApprovalKeys = ["mode", "approvers", "rules"]
-    static let approvalRuleKeys = ["when", "mode", "approvers"]
+    static let toolApprovalKeys = ["mode", "approvers", "rules", "mcp"]
+    static let approvalRuleKeys = ["when", "mode", "approvers", "mcp"]
     /// More would only be a config that can never be satisfied on a real machine.
     static let maximumApprovers = 10
 
@@ -42,6 +42,7 @@ extension ConfigDecoder {
         if let approvers = members["approvers"] {
             entry.approvers = try self.approvers(approvers.value, "\(owner).approvers", mode: entry.mode)
         }
+        if let mcp = members["mcp"] { entry.mcpAllowed = try mcpClients(mcp.value, "\(owner).mcp") }
         if let rules = members["rules"], !isNull(rules.value) {
             guard case .sequence(let items) = rules.value else {
                 throw wrongType(rules.value, "\(owner).rules", "a list of rules (- when: { path: \"/tmp/**\" }, mode: allow)")
@@ -75,7 +76,18 @@ extension ConfigDecoder {
         let mode = try members["mode"].map { m throws(ConfigError) in try approvalMode(m.value, "\(owner).mode") } ?? entry.mode
         var approvers = mode == .ask ? entry.approvers : 1
         if let value = members["approvers"] { approvers = try self.approvers(value.value, "\(owner).approvers", mode: mode) }
-        return ToolApprovalRule.ArgumentRule(when: patterns, mode: mode, approvers: approvers)
+        let mcp = try members["mcp"].map { m throws(ConfigError) in try mcpClients(m.value, "\(owner).mcp") } ?? entry.mcpAllowed
+        return ToolApprovalRule.ArgumentRule(when: patterns, mode: mode, approvers: approvers, mcpAllowed: mcp)
+    }
+
+    /// `mcp: allow | refuse`: whether MCP clients may make the calls this
+    /// entry or rule would ask one user about.
+    private func mcpClients(_ node: Node, _ name: String) throws(ConfigError) -> Bool {
+        if case .scalar(let scalar) = node, ["allow", "refuse"].contains(scalar.string) { return scalar.string == "allow" }
+        let written = node.scalar.map { "'\($0.string)'" } ?? YAMLCoreSchema.describe(node)
+        throw ConfigError(
+            .invalidValue, file: file, at: YAMLCoreSchema.position(node.mark),
+            "\(name): \(written) is not one of allow, refuse; write allow to let MCP clients (kai mcp serve) make the calls this entry would ask about")
     }
 
     private func approvalMode(_ node: Node, _ name: String) throws(ConfigError) -> ApprovalMode {

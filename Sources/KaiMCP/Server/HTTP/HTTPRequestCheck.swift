@@ -1,0 +1,56 @@
+import Foundation
+import NIOHTTP1
+
+/// The checks every request to the MCP endpoint passes before its body is
+/// read as JSON-RPC: the path, the Origin (the spec's guard against DNS
+/// rebinding: a browser page of another site must not reach a local
+/// server) and the bearer token. Messages never include the token.
+struct HTTPRequestCheck: Sendable {
+    static let path = "/mcp"
+    /// Origins a local client may send: the server listens on 127.0.0.1 only.
+    static let localHosts: Set<String> = ["localhost", "127.0.0.1", "[::1]", "::1"]
+
+    let token: [UInt8]
+
+    enum Refusal: Equatable {
+        case notFound, forbiddenOrigin(String), unauthorized
+    }
+
+    func refusal(_ head: HTTPRequestHead) -> Refusal? {
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        guard path == Self.path else { return .notFound }
+        if let origin = head.headers.first(name: "origin"), !Self.isLocal(origin) { return .forbiddenOrigin(origin) }
+        guard let authorization = head.headers.first(name: "authorization"), authorization.hasPrefix("Bearer "),
+              Self.constantTimeEqual(Array(authorization.utf8.dropFirst(7)), token) else {
+            return .unauthorized
+        }
+        return nil
+    }
+
+    /// An Origin whose host is this machine's loopback name (any port).
+    static func isLocal(_ origin: String) -> Bool {
+        guard let components = URLComponents(string: origin), let scheme = components.scheme,
+              ["http", "https"].contains(scheme), let host = components.host else { return false }
+        return localHosts.contains(host.lowercased())
+    }
+
+    /// Compares without an early exit, so timing does not reveal how much of a guess was right.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
+    }
+
+    static func message(_ refusal: Refusal) -> String {
+        switch refusal {
+        case .notFound:
+            "Not Found: the MCP endpoint is \(path)."
+        case .forbiddenOrigin(let origin):
+            "Forbidden: Origin '\(origin.prefix(200))' is not this machine; kai mcp serve answers only local origins (localhost, 127.0.0.1)."
+        case .unauthorized:
+            "Unauthorized: send the token of the secret named by --token-secret as 'Authorization: Bearer TOKEN'."
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import KaiJSON
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The Streamable HTTP endpoint (POST, DELETE on /mcp) over the dispatcher:
+/// sessions by `Mcp-Session-Id` (issued by initialize), 202 for
+/// notifications, JSON or SSE for requests. GET (a server-to-client
+/// stream) is not offered: 405, as the spec allows.
+final class MCPHTTPEndpoint: Sendable {
+    let dispatcher: MCPDispatcher
+    let check: HTTPRequestCheck
+    private let sessions = Mutex<[String: MCPSession]>([:])
+
+    init(dispatcher: MCPDispatcher, token: [UInt8]) {
+        self.dispatcher = dispatcher
+        self.check = HTTPRequestCheck(token: token)
+    }
+
+    func handle(_ head: HTTPRequestHead, body: [UInt8], channel: any Channel) {
+        let keepAlive = head.isKeepAlive
+        if let refusal = check.refusal(head) {
+            let status: HTTPResponseStatus = switch refusal {
+            case .notFound: .notFound
+            case .forbiddenOrigin: .forbidden
+            case .unauthorized: .unauthorized
+            }
+            let extra = refusal == .unauthorized ? [("www-authenticate", "Bearer")] : []
+            return HTTPReply.refuse(channel, status, HTTPRequestCheck.message(refusal), keepAlive: keepAlive, extraHeaders: extra)
+        }
+        let sessionID = head.headers.first(name: "mcp-session-id")
+        switch head.method {
+        case .POST:
+            post(body, sessionID: sessionID, channel: channel, keepAlive: keepAlive)
+        case .DELETE:
+            guard let sessionID, let session = sessions.withLock({ $0.removeValue(forKey: sessionID) }) else {
+                return HTTPReply.refuse(channel, .notFound, "Not Found: no such MCP session.", keepAlive: keepAlive)
+            }
+            session.cancelAll()
+            HTTPReply.send(channel, status: .ok, keepAlive: keepAlive)
+        default:
+            HTTPReply.refuse(channel, .methodNotAllowed, "Method Not Allowed: use POST (and DELETE to end a session).",
+                             keepAlive: keepAlive, extraHeaders: [("allow", "POST, DELETE")])
+        }
+    }
+
+    private func post(_ body: [UInt8], sessionID: String?, channel: any Channel, keepAlive: Bool) {
+        let incoming = JSONRPC.decode(body)
+        var extraHeaders: [(String, String)] = []
+        let session: MCPSession
+        if case .request(_, "initialize", _) = incoming {
+            let id = UUID().uuidString
+            session = MCPSession()
+            sessions.withLock { $0[id] = session }
+            extraHeaders.append(("mcp-session-id", id))
+        } else if let sessionID {
+            guard let known = sessions.withLock({ $0[sessionID] }) else {
+                return HTTPReply.refuse(channel, .notFound, "Not Found: no such MCP session; initialize a new one.", keepAlive: keepAlive)
+            }
+            session = known
+        } else {
+            // No session yet (a probe such as server/discover): answered
+            // statelessly.
+            session = MCPSession()
+        }
+        switch incoming {
+        case .notification, .response:
+            dispatcher.handle(incoming, session: session, output: HTTPOutput(channel: channel, keepAlive: keepAlive))
+            HTTPReply.send(channel, status: .accepted, keepAlive: keepAlive)
+        case .invalid(let id, let code, let message):
+            HTTPReply.send(channel, status: .badRequest, contentType: "application/json", body: JSONRPC.error(id: id, code, message), keepAlive: keepAlive)
+        case .request:
+            dispatcher.handle(incoming, session: session, output: HTTPOutput(channel: channel, keepAlive: keepAlive, extraHeaders: extraHeaders))
+        }
+    }
+}

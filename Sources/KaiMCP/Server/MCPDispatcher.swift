@@ -1,0 +1,118 @@
+import Dispatch
+import KaiCore
+import KaiJSON
+import KaiRuntime
+
+/// Answers MCP messages for any transport: initialize, ping, tools/list,
+/// tools/call (each call on a thread of its own, so calls run concurrently
+/// and a slow tool never holds up the connection), notifications/cancelled.
+/// Any other method is "method not found" (-32601) — so a client probing a
+/// newer revision's `server/discover` falls back to `initialize`.
+public final class MCPDispatcher: Sendable {
+    /// The revisions this server speaks, newest first. A client asking for
+    /// another gets the newest (the client then decides whether to go on).
+    static let revisions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+
+    let catalog: MCPToolCatalog
+    let call: MCPToolCall
+    let inFlight = InFlightCalls()
+    private let settings: MCPServeSettings
+
+    public init(runtime: KaiRuntime, settings: MCPServeSettings) {
+        self.catalog = MCPToolCatalog(runtime.host.tools)
+        self.call = MCPToolCall(runtime: runtime, policy: ApprovalPolicy(runtime.config.approvals), timeout: settings.callTimeout)
+        self.settings = settings
+    }
+
+    /// How many tools the server offers.
+    public var toolCount: Int { catalog.tools.count }
+
+    /// Stops taking calls and drains those in flight (see InFlightCalls.drain);
+    /// returns how many did not finish.
+    @discardableResult
+    public func drain() -> Int {
+        inFlight.drain(seconds: settings.drainSeconds)
+    }
+
+    /// Handles one message; a request's answer goes to `output`, at once or
+    /// (tools/call) from the call's thread.
+    func handle(_ incoming: JSONRPC.Incoming, session: MCPSession, output: some MCPOutput) {
+        switch incoming {
+        case .invalid(let id, let code, let message):
+            output.respond(JSONRPC.error(id: id, code, message))
+        case .response:
+            return
+        case .notification(let method, let params):
+            if method == "notifications/cancelled", let id = params?["requestId"] { session.cancel(id: id) }
+        case .request(let id, let method, let params):
+            request(id: id, method: method, params: params, session: session, output: output)
+        }
+    }
+
+    private func request(id: JSONValue, method: String, params: JSONValue?, session: MCPSession, output: some MCPOutput) {
+        switch method {
+        case "initialize":
+            output.respond(JSONRPC.result(id: id, initialize(params, session: session)))
+        case "ping":
+            output.respond(JSONRPC.result(id: id, .object([:])))
+        case "tools/list":
+            output.respond(JSONRPC.result(id: id, catalog.listResult))
+        case "tools/call":
+            callTool(id: id, params: params, session: session, output: output)
+        default:
+            output.respond(JSONRPC.error(id: id, .methodNotFound, "Method not found: \(method)"))
+        }
+    }
+
+    private func initialize(_ params: JSONValue?, session: MCPSession) -> JSONValue {
+        let asked = params?["protocolVersion"]?.stringValue ?? ""
+        let version = Self.revisions.contains(asked) ? asked : Self.revisions[0]
+        session.initialized(version: version)
+        return .object([
+            "protocolVersion": .string(version),
+            "capabilities": .object(["tools": .object(["listChanged": false])]),
+            "serverInfo": .object(["name": .string(settings.serverName), "version": .string(settings.serverVersion)]),
+        ])
+    }
+
+    /// An unknown tool or a request without a name is a protocol error
+    /// (-32602); arguments that fail the tool's input schema are a tool
+    /// error (isError), as revision 2025-11-25 has it, so a model can retry.
+    private func callTool(id: JSONValue, params: JSONValue?, session: MCPSession, output: some MCPOutput) {
+        guard let name = params?["name"]?.stringValue else {
+            return output.respond(JSONRPC.error(id: id, .invalidParams, "Invalid params: tools/call needs \"name\", a string"))
+        }
+        guard let tool = catalog.tool(named: name) else {
+            return output.respond(JSONRPC.error(id: id, .invalidParams, "Unknown tool: \(name)"))
+        }
+        let token = CancellationToken()
+        guard inFlight.begin(token) else {
+            return output.respond(JSONRPC.error(id: id, .shuttingDown, "The server is shutting down and takes no new calls"))
+        }
+        guard session.begin(id: id, token: token) else {
+            inFlight.end(token)
+            return output.respond(JSONRPC.error(id: id, .invalidRequest, "Invalid Request: id \(id.serialized()) is already in use"))
+        }
+        let progressToken = params?["_meta"]?["progressToken"]
+        let call = self.call
+        DispatchQueue.global().async { [inFlight] in
+            defer { inFlight.end(token) }
+            let progress = progressToken.map { progressToken in
+                { @Sendable (done: Double, total: Double?, message: String) in
+                    var params: JSONObject = ["progressToken": progressToken, "progress": .number(done)]
+                    if let total { params["total"] = .number(total) }
+                    if !message.isEmpty { params["message"] = .string(message) }
+                    output.notify(JSONRPC.notification("notifications/progress", .object(params)))
+                }
+            }
+            let outcome = call.run(
+                tool, arguments: params?["arguments"], token: token,
+                clientCancelled: { session.cancelledByClient(id: id) }, progress: progress)
+            session.end(id: id)
+            switch outcome {
+            case .result(let result): output.respond(JSONRPC.result(id: id, result))
+            case .cancelledByClient: output.dropped()
+            }
+        }
+    }
+}
