@@ -143,6 +143,12 @@ demo-isolation: build
 	$(KAI) tools call add --args '{"a": 2, "b": 40}' --config .build/demo-home/isolation.yaml; \
 	$(KAI) plugins enable demo.crashy --config .build/demo-home/isolation.yaml >/dev/null
 
+# Issue 14: the official Python MCP client calls a Kai tool through `kai mcp serve`.
+.PHONY: demo-mcp-serve
+demo-mcp-serve: build mcp-deps
+	@$(DEMO_ENV); set -x; \
+	"$(MCP_VENV)/bin/python" Tests/Fixtures/mcp_call.py calculate '{"expression": "2 * (3 + 4)"}' -- $(KAI) mcp serve
+
 bench: build-release bench-agent-deps
 	python3 bench/run.py --bin "$(RELEASE_BIN)"
 
@@ -237,3 +243,9 @@ mcp-deps: deps
 	  "$(MCP_VENV)/bin/python" -m pip install -q $(MCP_PEERS); \
 	  touch "$$stamp"; \
 	fi
+
+# `kai mcp serve` against the Python SDK's server, one tools/call round trip
+# over stdio each (also part of `make bench` once the lead wires it).
+.PHONY: bench-mcp
+bench-mcp: build-release mcp-deps
+	python3 bench/mcp_bench.py --bin "$(RELEASE_BIN)" --write

@@ -1,4 +1,3 @@
-import Dispatch
 import KaiCore
 import KaiJSON
 import KaiRuntime
@@ -34,22 +33,26 @@ public final class MCPDispatcher: Sendable {
         inFlight.drain(seconds: settings.drainSeconds)
     }
 
-    /// Handles one message; a request's answer goes to `output`, at once or
-    /// (tools/call) from the call's thread.
-    func handle(_ incoming: JSONRPC.Incoming, session: MCPSession, output: some MCPOutput) {
+    /// Handles one message. Everything but a tool call is answered at once,
+    /// to `output`; a tool call comes back as work for the transport to run
+    /// on a thread that may block for as long as the tool runs (stdio: the
+    /// thread that read it, once another took over reading; HTTP: off the
+    /// event loop), which answers to `output` when done.
+    func handle(_ incoming: JSONRPC.Incoming, session: MCPSession, output: some MCPOutput) -> (@Sendable () -> Void)? {
         switch incoming {
         case .invalid(let id, let code, let message):
             output.respond(JSONRPC.error(id: id, code, message))
         case .response:
-            return
+            break
         case .notification(let method, let params):
             if method == "notifications/cancelled", let id = params?["requestId"] { session.cancel(id: id) }
         case .request(let id, let method, let params):
-            request(id: id, method: method, params: params, session: session, output: output)
+            return request(id: id, method: method, params: params, session: session, output: output)
         }
+        return nil
     }
 
-    private func request(id: JSONValue, method: String, params: JSONValue?, session: MCPSession, output: some MCPOutput) {
+    private func request(id: JSONValue, method: String, params: JSONValue?, session: MCPSession, output: some MCPOutput) -> (@Sendable () -> Void)? {
         switch method {
         case "initialize":
             output.respond(JSONRPC.result(id: id, initialize(params, session: session)))
@@ -58,10 +61,11 @@ public final class MCPDispatcher: Sendable {
         case "tools/list":
             output.respond(JSONRPC.result(id: id, catalog.listResult))
         case "tools/call":
-            callTool(id: id, params: params, session: session, output: output)
+            return callTool(id: id, params: params, session: session, output: output)
         default:
             output.respond(JSONRPC.error(id: id, .methodNotFound, "Method not found: \(method)"))
         }
+        return nil
     }
 
     private func initialize(_ params: JSONValue?, session: MCPSession) -> JSONValue {
@@ -78,24 +82,28 @@ public final class MCPDispatcher: Sendable {
     /// An unknown tool or a request without a name is a protocol error
     /// (-32602); arguments that fail the tool's input schema are a tool
     /// error (isError), as revision 2025-11-25 has it, so a model can retry.
-    private func callTool(id: JSONValue, params: JSONValue?, session: MCPSession, output: some MCPOutput) {
+    private func callTool(id: JSONValue, params: JSONValue?, session: MCPSession, output: some MCPOutput) -> (@Sendable () -> Void)? {
         guard let name = params?["name"]?.stringValue else {
-            return output.respond(JSONRPC.error(id: id, .invalidParams, "Invalid params: tools/call needs \"name\", a string"))
+            output.respond(JSONRPC.error(id: id, .invalidParams, "Invalid params: tools/call needs \"name\", a string"))
+            return nil
         }
         guard let tool = catalog.tool(named: name) else {
-            return output.respond(JSONRPC.error(id: id, .invalidParams, "Unknown tool: \(name)"))
+            output.respond(JSONRPC.error(id: id, .invalidParams, "Unknown tool: \(name)"))
+            return nil
         }
         let token = CancellationToken()
         guard inFlight.begin(token) else {
-            return output.respond(JSONRPC.error(id: id, .shuttingDown, "The server is shutting down and takes no new calls"))
+            output.respond(JSONRPC.error(id: id, .shuttingDown, "The server is shutting down and takes no new calls"))
+            return nil
         }
         guard session.begin(id: id, token: token) else {
             inFlight.end(token)
-            return output.respond(JSONRPC.error(id: id, .invalidRequest, "Invalid Request: id \(id.serialized()) is already in use"))
+            output.respond(JSONRPC.error(id: id, .invalidRequest, "Invalid Request: id \(id.serialized()) is already in use"))
+            return nil
         }
         let progressToken = params?["_meta"]?["progressToken"]
         let call = self.call
-        DispatchQueue.global().async { [inFlight] in
+        return { [inFlight] in
             defer { inFlight.end(token) }
             let progress = progressToken.map { progressToken in
                 { @Sendable (done: Double, total: Double?, message: String) in

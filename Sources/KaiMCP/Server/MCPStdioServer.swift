@@ -3,10 +3,10 @@ import Foundation
 import Synchronization
 
 /// `kai mcp serve` over stdio: newline-delimited JSON-RPC on the given
-/// descriptors. A thread blocks in read() — the swift-sdk's StdioTransport
-/// polls a non-blocking stdin with 10 ms sleeps, which would add ~5 ms to
-/// every round trip (and it sets O_NONBLOCK on a descriptor the client
-/// shares) — and hands each line to the dispatcher.
+/// descriptors, read by threads blocking in read() (StdinReaders) — the
+/// swift-sdk's StdioTransport polls a non-blocking stdin with 10 ms sleeps,
+/// which would add ~5 ms to every round trip (and it sets O_NONBLOCK on a
+/// descriptor the client shares).
 ///
 /// Ends on EOF or SIGTERM: stops taking calls, drains those in flight
 /// (MCPServeSettings.drainSeconds), and returns.
@@ -29,41 +29,17 @@ public enum MCPStdioServer {
         terminate.resume()
         let writer = LineWriter(fd: output)
         let session = MCPSession()
-        let reader = Thread {
-            readLines(input) { line in
-                dispatcher.handle(JSONRPC.decode(line), session: session, output: writer)
-            }
+        let readers = StdinReaders(fd: input, handle: { line in
+            dispatcher.handle(JSONRPC.decode(line), session: session, output: writer)
+        }, ended: {
             ending.set(.endOfInput)
             stopped.signal()
-        }
-        reader.name = "kai-mcp-stdin"
-        reader.start()
+        })
         stopped.wait()
+        withExtendedLifetime(readers) {}
         let unfinished = dispatcher.drain()
         terminate.cancel()
         return (ending.value ?? .endOfInput, unfinished)
-    }
-
-    /// Calls `handle` with each non-empty line until EOF or a read error.
-    static func readLines(_ fd: Int32, _ handle: ([UInt8]) -> Void) {
-        var buffer = [UInt8](repeating: 0, count: 64 << 10)
-        var pending: [UInt8] = []
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            var start = 0
-            buffer.withUnsafeBufferPointer { bytes in
-                for index in 0..<count where bytes[index] == UInt8(ascii: "\n") {
-                    pending.append(contentsOf: bytes[start..<index])
-                    if !pending.isEmpty { handle(pending) }
-                    pending.removeAll(keepingCapacity: true)
-                    start = index + 1
-                }
-                pending.append(contentsOf: bytes[start..<count])
-            }
-        }
-        if !pending.isEmpty { handle(pending) }
     }
 }
 

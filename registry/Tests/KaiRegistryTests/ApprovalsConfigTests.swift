@@ -83,7 +83,7 @@ struct ApprovalsConfigTests {
         ("approvals:\n  tools:\n    write_file: sometimes\n",
          #"kai.yaml:3:17: approvals.tools.write_file.mode: 'sometimes' is not one of allow, ask, deny"#),
         ("approvals:\n  tools:\n    write_file:\n      mdoe: ask\n",
-         #"kai.yaml:4:7: unknown key "mdoe" in approvals.tools.write_file. Did you mean "mode"? Allowed keys: mode, approvers, rules."#),
+         #"kai.yaml:4:7: unknown key "mdoe" in approvals.tools.write_file. Did you mean "mode"? Allowed keys: mode, approvers, rules, mcp."#),
         ("approvals:\n  tools:\n    write_file:\n      approvers: 0\n",
          #"kai.yaml:4:18: approvals.tools.write_file.approvers: 0 is not a whole number from 1 to 10; write 1 (the user at the terminal decides) or 2 or more (that many other users approve with kai approvals)"#),
         ("approvals:\n  tools:\n    write_file:\n      approvers: 11\n",
@@ -103,7 +103,7 @@ struct ApprovalsConfigTests {
         ("approvals:\n  tools:\n    write_file:\n      rules:\n        - when: { path: /tmp }\n          mode: allow\n          approvers: 2\n",
          #"kai.yaml:7:22: approvals.tools.write_file.rules[0].approvers: 2 approvers apply only to mode ask (this mode is allow); set mode: ask or remove approvers"#),
         ("approvals:\n  tools:\n    write_file:\n      rules:\n        - when: { path: /tmp }\n          then: allow\n",
-         #"kai.yaml:6:11: unknown key "then" in approvals.tools.write_file.rules[0]. Did you mean "when"? Allowed keys: when, mode, approvers."#),
+         #"kai.yaml:6:11: unknown key "then" in approvals.tools.write_file.rules[0]. Did you mean "when"? Allowed keys: when, mode, approvers, mcp."#),
     ]
 
     @Test(arguments: mistakes)

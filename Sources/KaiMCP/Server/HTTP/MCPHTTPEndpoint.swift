@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import KaiJSON
 import NIOCore
@@ -66,12 +67,15 @@ final class MCPHTTPEndpoint: Sendable {
         }
         switch incoming {
         case .notification, .response:
-            dispatcher.handle(incoming, session: session, output: HTTPOutput(channel: channel, keepAlive: keepAlive))
+            _ = dispatcher.handle(incoming, session: session, output: HTTPOutput(channel: channel, keepAlive: keepAlive))
             HTTPReply.send(channel, status: .accepted, keepAlive: keepAlive)
         case .invalid(let id, let code, let message):
             HTTPReply.send(channel, status: .badRequest, contentType: "application/json", body: JSONRPC.error(id: id, code, message), keepAlive: keepAlive)
         case .request:
-            dispatcher.handle(incoming, session: session, output: HTTPOutput(channel: channel, keepAlive: keepAlive, extraHeaders: extraHeaders))
+            // A call may block for as long as its tool runs: never on the event loop.
+            if let call = dispatcher.handle(incoming, session: session, output: HTTPOutput(channel: channel, keepAlive: keepAlive, extraHeaders: extraHeaders)) {
+                DispatchQueue.global().async(execute: call)
+            }
         }
     }
 }
