@@ -74,3 +74,10 @@ struct MCPServeWorkspace {
         return (replies, outcome)
     }
 }
+
+extension JSONValue {
+    /// An array's element, for reading replies (`result["content"]?[0]`).
+    subscript(index: Int) -> JSONValue? {
+        arrayValue.flatMap { index < $0.count ? $0[index] : nil }
+    }
+}

@@ -30,7 +30,7 @@ struct HTTPRequestCheck: Sendable {
     /// An Origin whose host is this machine's loopback name (any port).
     static func isLocal(_ origin: String) -> Bool {
         guard let components = URLComponents(string: origin), let scheme = components.scheme,
-              ["http", "https"].contains(scheme), let host = components.host else { return false }
+              ["http", "https"].contains(scheme.lowercased()), let host = components.host else { return false }
         return localHosts.contains(host.lowercased())
     }
 
