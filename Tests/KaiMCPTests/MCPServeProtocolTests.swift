@@ -78,6 +78,24 @@ import Testing
         #expect(replies.filter { $0["result"]?["content"]?[0]?["text"] == #"{"met":true}"# }.count == 2, "\(outcome.stdout)")
     }
 
+    /// A tool that never returns nor polls cancellation (`spin`, in a
+    /// worker): past the call's deadline its worker is killed and the call
+    /// fails; the server goes on serving.
+    @Test func hangingTool_failsAtItsDeadline_andTheServerKeepsServing() throws {
+        let workspace = try MCPServeWorkspace("hang", approvals: "        spin: { mcp: allow }\n        test.fixture.add: { mcp: allow }")
+        let (replies, outcome) = try workspace.exchange([
+            Self.initialize,
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"spin","arguments":{}}}"#,
+            #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"add","arguments":{"a":1,"b":2}}}"#,
+        ], extra: ["--timeout", "0.5"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let spin = replies.first { $0["id"] == 2 }
+        #expect(spin?["result"]?["isError"] == true)
+        let text = spin?["result"]?["content"]?[0]?["text"]?.stringValue ?? ""
+        #expect(text.hasPrefix(#"tool "test.fixture.spin" passed its deadline of 0.500 s and did not stop; its worker process was killed (SIGKILL) after "#), "\(text)")
+        #expect(replies.first { $0["id"] == 3 }?["result"]?["structuredContent"] == ["sum": 3])
+    }
+
     /// SIGTERM while a call runs: the server takes no new calls, lets the
     /// call finish and answer, then exits 0 (stdin still open).
     @Test func sigterm_drainsTheCallInFlight_thenExits0() throws {
