@@ -20,6 +20,9 @@ public enum MCPStdioServer {
     public static func serve(_ dispatcher: MCPDispatcher, input: Int32, output: Int32) -> (Ending, unfinished: Int) {
         let stopped = DispatchSemaphore(value: 0)
         let ending = EndingBox()
+        // A client that closes its end mid-write must not end the server:
+        // the write fails, and EOF on stdin ends it in order.
+        signal(SIGPIPE, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let terminate = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
         terminate.setEventHandler {
