@@ -10,7 +10,7 @@ import Synchronization
 /// path, which is most of a round trip's latency — while stdin is always
 /// being read, and cancellations reach calls in flight.
 ///
-/// `@unchecked Sendable`: `buffer`, `pending` and `start` are touched only
+/// `@unchecked Sendable`: `buffer`, `pending`, `atEOF` and `endReported` are touched only
 /// by the thread holding the role (the `role` semaphore orders them);
 /// `idle` is a Mutex.
 final class StdinReaders: @unchecked Sendable {
@@ -20,18 +20,22 @@ final class StdinReaders: @unchecked Sendable {
     private let fd: Int32
     private let handle: Handler
     private let ended: @Sendable () -> Void
-    private let role = DispatchSemaphore(value: 1)
+    /// Made with 0 and signalled once: libdispatch traps when a semaphore is
+    /// freed below the value it was made with.
+    private let role = DispatchSemaphore(value: 0)
     /// Threads waiting for the role.
     private let idle = Mutex(0)
     private var buffer = [UInt8](repeating: 0, count: 64 << 10)
     private var pending: [UInt8] = []
     private var atEOF = false
+    private var endReported = false
 
     /// Starts reading; `ended` runs once, at EOF or a read error.
     init(fd: Int32, handle: @escaping Handler, ended: @escaping @Sendable () -> Void) {
         self.fd = fd
         self.handle = handle
         self.ended = ended
+        role.signal()
         startThread()
     }
 
@@ -49,8 +53,11 @@ final class StdinReaders: @unchecked Sendable {
             var work: (@Sendable () -> Void)?
             while work == nil {
                 guard let line = nextLine() else {
-                    // The role is never given back: nothing more to read.
-                    ended()
+                    // Every thread waiting for the role finds the EOF in turn and ends.
+                    let first = !endReported
+                    endReported = true
+                    role.signal()
+                    if first { ended() }
                     return
                 }
                 work = handle(line)
