@@ -13,15 +13,15 @@ public struct RuntimeSettings: Sendable {
     public var pluginPaths: [String]
     /// Whether plugins in `bundledDirectory` load.
     public var loadsBundledPlugins: Bool
+    /// The isolation of plugins whose config entry does not choose one:
+    /// `.longRunning` for hosts that stay up (kai mcp serve), see IsolationPolicy.
+    public var isolation: IsolationPolicy = .command
     /// Where the bundled plugins are: the default config written on first
     /// use enables them. Default: the running executable's directory.
     public var bundledDirectory: String?
     /// Whether plugins that could not load, unusable plugin settings and
     /// secrets too short to scrub are reported as warnings.
     public var reportsLoadProblems: Bool
-    /// The isolation of plugins whose config entry does not choose one:
-    /// `.longRunning` for hosts that stay up (kai mcp serve), see IsolationPolicy.
-    public var isolation: IsolationPolicy = .command
 
     public init(
         configFile: String? = nil, databaseFile: String? = nil, pluginPaths: [String] = [],
