@@ -40,8 +40,10 @@ import Testing
     }
 
     /// curl's status line and body for one request.
-    static func curl(_ url: String, method: String = "POST", headers: [String] = [], body: String? = nil) throws -> (status: Int, body: String) {
-        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method]
+    static func curl(
+        _ url: String, method: String = "POST", headers: [String] = [], body: String? = nil, showHeaders: Bool = false
+    ) throws -> (status: Int, body: String) {
+        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method] + (showHeaders ? ["-i"] : [])
         for header in headers { arguments += ["-H", header] }
         if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
         let outcome = try Subprocess.run("/usr/bin/curl", arguments + [url])
@@ -71,5 +73,24 @@ import Testing
         let (status, stderr) = server.stop()
         #expect(status == 0)
         #expect(!stderr.contains(MCPServeWorkspace.token))
+    }
+
+    /// Within a session, a request naming a revision the server does not
+    /// speak gets 400 (the spec's rule for MCP-Protocol-Version).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs /usr/bin/curl"))
+    func http_withinASession_refusesAnUnsupportedProtocolVersionHeader() throws {
+        let server = try Server(try MCPServeWorkspace("http-version"))
+        defer { _ = server.stop() }
+        let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
+        let answer = try Self.curl(server.url, headers: [Self.bearer], body: initialize, showHeaders: true)
+        let session = try #require(answer.body.split(separator: "\r\n").first { $0.lowercased().hasPrefix("mcp-session-id:") }?
+            .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces))
+        let inSession = [Self.bearer, "Mcp-Session-Id: \(session)"]
+        #expect(try Self.curl(server.url, headers: inSession + ["MCP-Protocol-Version: 2025-06-18"], body: Self.ping).status == 200)
+        let refused = try Self.curl(server.url, headers: inSession + ["MCP-Protocol-Version: 1999-01-01"], body: Self.ping)
+        #expect(refused.status == 400)
+        #expect(try JSONParser.parse(refused.body)["error"] == ["code": -32600, "message":
+            "Bad Request: unsupported MCP-Protocol-Version '1999-01-01'; this server speaks 2025-11-25, 2025-06-18, 2025-03-26, 2024-11-05"])
+        #expect(try Self.curl(server.url, headers: [Self.bearer, "Mcp-Session-Id: no-such-session"], body: Self.ping).status == 404)
     }
 }

@@ -33,7 +33,7 @@ final class MCPHTTPEndpoint: Sendable {
         let sessionID = head.headers.first(name: "mcp-session-id")
         switch head.method {
         case .POST:
-            post(body, sessionID: sessionID, channel: channel, keepAlive: keepAlive)
+            post(body, sessionID: sessionID, version: head.headers.first(name: "mcp-protocol-version"), channel: channel, keepAlive: keepAlive)
         case .DELETE:
             guard let sessionID, let session = sessions.withLock({ $0.removeValue(forKey: sessionID) }) else {
                 return HTTPReply.refuse(channel, .notFound, "Not Found: no such MCP session.", keepAlive: keepAlive)
@@ -46,7 +46,7 @@ final class MCPHTTPEndpoint: Sendable {
         }
     }
 
-    private func post(_ body: [UInt8], sessionID: String?, channel: any Channel, keepAlive: Bool) {
+    private func post(_ body: [UInt8], sessionID: String?, version: String?, channel: any Channel, keepAlive: Bool) {
         let incoming = JSONRPC.decode(body)
         var extraHeaders: [(String, String)] = []
         let session: MCPSession
@@ -60,6 +60,13 @@ final class MCPHTTPEndpoint: Sendable {
                 return HTTPReply.refuse(channel, .notFound, "Not Found: no such MCP session; initialize a new one.", keepAlive: keepAlive)
             }
             session = known
+            // Within a session the client names the revision it negotiated (2025-06-18 on).
+            if let version, !MCPDispatcher.revisions.contains(version) {
+                let message = "Bad Request: unsupported MCP-Protocol-Version '\(version.prefix(40))'; this server speaks "
+                    + MCPDispatcher.revisions.joined(separator: ", ")
+                return HTTPReply.send(channel, status: .badRequest, contentType: "application/json",
+                                      body: JSONRPC.error(id: .null, .invalidRequest, message), keepAlive: keepAlive)
+            }
         } else {
             // No session yet (a probe such as server/discover): answered
             // statelessly.
