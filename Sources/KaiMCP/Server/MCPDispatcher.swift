@@ -3,8 +3,9 @@ import KaiJSON
 import KaiRuntime
 
 /// Answers MCP messages for any transport: initialize, ping, tools/list,
-/// tools/call (each call on a thread of its own, so calls run concurrently
-/// and a slow tool never holds up the connection), notifications/cancelled.
+/// tools/call (each call handed back to the transport to run on a thread
+/// of its own, so calls run concurrently and a slow tool never holds up the
+/// connection), notifications/cancelled.
 /// Any other method is "method not found" (-32601) — so a client probing a
 /// newer revision's `server/discover` falls back to `initialize`.
 public final class MCPDispatcher: Sendable {
