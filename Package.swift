@@ -54,6 +54,9 @@ let package = Package(
         .library(name: "KaiPluginAgents", type: .dynamic, targets: ["KaiPluginAgents"]),
         .library(name: "KaiPluginCoder", type: .dynamic, targets: ["KaiPluginCoder"]),
         .library(name: "KaiPluginSandbox", type: .dynamic, targets: ["KaiPluginSandbox"]),
+        // The native bridge (native_tools in kai.yaml): not named KaiPlugin*,
+        // so it is never loaded as a plugin of its own, only for those entries.
+        .library(name: "KaiNativeBridge", type: .dynamic, targets: ["KaiNativeBridge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -155,6 +158,15 @@ let package = Package(
         // The `sandbox_run` tool: code run in Kai's sandbox under the
         // operator's limits, so agents (the coder) can test what they write.
         .target(name: "KaiPluginSandbox", dependencies: ["CKaiABI", "KaiJSON", "KaiSandbox"], path: "Plugins/SandboxTool", exclude: ["README.md"]),
+
+        // Native C functions as tools: plain C against the SDK header plus
+        // libffi, calling what a native_tools entry lists (KaiNative makes
+        // the manifests and the config it reads).
+        .target(
+            name: "KaiNativeBridge", dependencies: ["CKaiABI"], path: "Plugins/NativeBridge",
+            cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden"])],
+            linkerSettings: [.linkedLibrary("ffi"), .linkedLibrary("dl")]
+        ),
 
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.
