@@ -80,12 +80,17 @@ let package = Package(
         .target(
             name: "KaiRegistry",
             dependencies: [
-                "KaiCore", "KaiJSON", "KaiJSONSchema",
+                "KaiCore", "KaiJSON", "KaiJSONSchema", "KaiNative",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "registry/Sources/KaiRegistry"
         ),
+        // Native C functions as tools: the signature parser, the generated
+        // schemas, and the manifest and bridge config of a native_tools
+        // entry. Below KaiRegistry, whose config decoder refuses a bad
+        // signature at the line it is written on.
+        .target(name: "KaiNative", dependencies: ["KaiCore", "KaiJSON"]),
         // Opens config, store and host as one runtime, for the CLI and any
         // other embedder: no ArgumentParser, no printing, no exit().
         .target(name: "KaiRuntime", dependencies: ["KaiCore", "KaiRegistry"]),
@@ -222,6 +227,7 @@ let package = Package(
         .testTarget(name: "KaiRuntimeTests", dependencies: ["KaiRuntime", "KaiCore", "KaiRegistry", "KaiJSON", "KaiTestSupport"]),
         // Bundled agents run by a real runtime against scripted and real servers.
         .testTarget(name: "KaiAgentTests", dependencies: ["KaiRuntime", "KaiCore", "KaiRegistry", "KaiJSON", "KaiTestSupport"]),
+        .testTarget(name: "KaiNativeTests", dependencies: ["KaiNative", "KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiMCPTests", dependencies: ["KaiMCP", "KaiRuntime", "KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiRegistryTests", dependencies: ["KaiRegistry", "KaiTestSupport"], path: "registry/Tests/KaiRegistryTests"),
         // The launcher's C functions called directly: the cgroup v2 files a

@@ -181,6 +181,17 @@ static kai_result nb_fill_length(const nb_function *fn, int i, const kai_call *c
     return KAI_OK;
 }
 
+/* The shortest decimal that reads back as the same value (0.1, not
+ * 0.10000000000000001): what a person expects to see. */
+static void nb_shortest(char *buf, size_t size, double d, bool is_float)
+{
+    for (int precision = is_float ? 6 : 15; precision <= (is_float ? 9 : 17); precision++) {
+        snprintf(buf, size, "%.*g", precision, d);
+        double back = strtod(buf, NULL);
+        if (is_float ? (float)back == (float)d : back == d) return;
+    }
+}
+
 static kai_result nb_write_result(const kai_output *out, nb_kind kind, const void *rv)
 {
     ffi_arg r = *(const ffi_arg *)rv;
@@ -199,7 +210,7 @@ static kai_result nb_write_result(const kai_output *out, nb_kind kind, const voi
     case NB_FLOAT: case NB_DOUBLE: {
         double d = kind == NB_FLOAT ? (double)*(const float *)rv : *(const double *)rv;
         if (d != d || d > DBL_MAX || d < -DBL_MAX) return KAI_ERR_UNSUPPORTED; /* JSON has no NaN or infinity */
-        snprintf(buf, sizeof buf, kind == NB_FLOAT ? "%.9g" : "%.17g", d);
+        nb_shortest(buf, sizeof buf, d, kind == NB_FLOAT);
         break;
     }
     case NB_STRING: {
