@@ -7,7 +7,8 @@ extension CSignatureParser {
             guard !parameters.contains(where: { $0.name == d.name }) else {
                 throw NativeSignatureError("two parameters are named \(d.name).")
             }
-            parameters.append(NativeParameter(name: d.name, ctype: d.type.text, shape: try shape(d)))
+            let ctype = d.type.text + (d.bound.map { "[\($0.text)]" } ?? "")
+            parameters.append(NativeParameter(name: d.name, ctype: ctype, shape: try shape(d)))
         }
         for (index, parameter) in parameters.enumerated() {
             let length: String, what: String

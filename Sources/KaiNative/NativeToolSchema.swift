@@ -65,7 +65,7 @@ enum NativeToolSchema {
         case .output:
             schema = ["type": "string"]
         }
-        schema["description"] = .string(note?.description.map { "\($0) (\(detail))" } ?? "\(detail)")
+        schema["description"] = .string(note?.description.map { "\($0) [\(detail)]" } ?? detail)
         return schema
     }
 
