@@ -227,7 +227,7 @@ let package = Package(
         .testTarget(name: "KaiRuntimeTests", dependencies: ["KaiRuntime", "KaiCore", "KaiRegistry", "KaiJSON", "KaiTestSupport"]),
         // Bundled agents run by a real runtime against scripted and real servers.
         .testTarget(name: "KaiAgentTests", dependencies: ["KaiRuntime", "KaiCore", "KaiRegistry", "KaiJSON", "KaiTestSupport"]),
-        .testTarget(name: "KaiNativeTests", dependencies: ["KaiNative", "KaiCore", "KaiJSON", "KaiTestSupport"]),
+        .testTarget(name: "KaiNativeTests", dependencies: ["KaiNative", "KaiCore", "KaiJSON", "KaiJSONSchema", "KaiTestSupport"]),
         .testTarget(name: "KaiMCPTests", dependencies: ["KaiMCP", "KaiRuntime", "KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiRegistryTests", dependencies: ["KaiRegistry", "KaiTestSupport"], path: "registry/Tests/KaiRegistryTests"),
         // The launcher's C functions called directly: the cgroup v2 files a

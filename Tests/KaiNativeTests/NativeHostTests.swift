@@ -1,5 +1,7 @@
 import KaiCore
 import KaiJSON
+import KaiJSONSchema
+import Foundation
 import KaiNative
 import KaiTestSupport
 import Testing
@@ -73,5 +75,23 @@ import Testing
         let message = host.callError("f", #"{"x": 1}"#)?.description ?? ""
         #expect(message.contains("cannot open library /nonexistent/libnothing.so: /nonexistent/libnothing.so: cannot open shared object file: No such file or directory"),
                 "\(message)")
+    }
+}
+
+/// The config the host hands the bridge follows the SDK's published schema.
+@Suite struct NativeBridgeConfigSchemaTests {
+    @Test func theBridgeConfig_matchesPluginSDKSchema() throws {
+        let text = try String(contentsOfFile: Fixtures.repositoryRoot + "/plugin-sdk/schema/native-bridge-config.schema.json", encoding: .utf8)
+        let schema = try JSONSchema(try JSONParser.parse(text))
+        let entry = try NativeHostTests.entry([
+            "unsigned long crc32(unsigned long crc, const unsigned char buf[len], unsigned int len)",
+            "void f(const char *s, char out[16], const double xs[n], int n, bool b, float x)", "const char *v(void)",
+        ])
+        #expect(schema.validate(entry.bridgeConfig).isEmpty, "\(schema.validate(entry.bridgeConfig))")
+        #expect(entry.bridgeConfig["functions"]?.arrayValue?.first?["params"] == [
+            ["name": "crc", "ctype": "unsigned long", "kind": "uint64"],
+            ["name": "buf", "ctype": "const unsigned char[len]", "kind": "bytes", "lengthParam": 2],
+            ["name": "len", "ctype": "unsigned int", "kind": "uint32", "fills": 1],
+        ])
     }
 }
