@@ -15,7 +15,11 @@ static const char manifest[] =
     "{\"id\":\"bench.cbrt\",\"version\":\"1.0.0\",\"abiMinor\":0,\"capabilities\":[{\"kind\":\"tool\",\"name\":\"cbrt\","
     "\"description\":\"The cube root of x.\",\"concurrency\":\"serial\","
     "\"inputSchema\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"number\"}},\"required\":[\"x\"],"
-    "\"additionalProperties\":false}}]}";
+    "\"additionalProperties\":false},"
+    /* The output schema Kai generates for a native double result, so both
+     * tools cost the host the same checks. */
+    "\"outputSchema\":{\"type\":\"object\",\"properties\":{\"result\":{\"type\":\"number\"}},"
+    "\"required\":[\"result\"],\"additionalProperties\":false}}]}";
 
 static kai_result describe(const kai_output *out) { return out->write(out, manifest, sizeof manifest - 1); }
 
