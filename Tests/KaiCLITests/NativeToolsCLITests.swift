@@ -213,3 +213,15 @@ import Testing
         #expect(describe.stdout.contains(#""description": "const unsigned char[len]; its UTF-8 bytes are passed, and their count as len""#))
     }
 }
+
+extension NativeToolsCLITests {
+    @Test func kaiPluginsDisable_turnsANativeToolsEntryOff_andEnableBringsItBack() throws {
+        let workspace = try Workspace("disable", yaml: Self.libraries)
+        let disable = try workspace.kai(["plugins", "disable", "native.libm"])
+        #expect(disable.status == 0, "\(disable.stderr)")
+        let off = try workspace.call("cbrt", #"{"x": 8}"#)
+        #expect(off.status != 0 && off.stderr.contains("cbrt"), "\(off.stdout)")
+        #expect(try workspace.kai(["plugins", "enable", "native.libm"]).status == 0)
+        #expect(try workspace.call("cbrt", #"{"x": 8}"#).stdout == "{\"result\":2}\n")
+    }
+}

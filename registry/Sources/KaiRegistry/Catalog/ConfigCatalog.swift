@@ -48,12 +48,19 @@ public struct ConfigCatalog: PluginCatalog {
     }
 
     /// One source per native_tools entry, all the bridge file, each with the
-    /// manifest made from its entry (checked when the config was read).
+    /// manifest made from its entry (checked when the config was read). A
+    /// `plugins:` entry with the same id (what `kai plugins disable` writes)
+    /// still decides whether it loads and its status.
     private func nativeSources() -> [PluginSource] {
         guard let nativeBridge else { return [] }
-        return config.nativeTools.compactMap { entry in
-            guard let manifest = try? entry.manifest(bridgePath: nativeBridge) else { return nil }
-            return entry.pluginSource(bridgePath: nativeBridge, manifest: manifest)
+        return config.nativeTools.compactMap { native in
+            guard let manifest = try? native.manifest(bridgePath: nativeBridge) else { return nil }
+            var source = native.pluginSource(bridgePath: nativeBridge, manifest: manifest)
+            if let entry = config.entry(forPluginID: native.id) {
+                source.settings?.enabled = entry.enabled
+                if let status = entry.status.flatMap({ PluginStatus(rawValue: $0.rawValue) }) { source.settings?.status = status }
+            }
+            return source
         }
     }
 
