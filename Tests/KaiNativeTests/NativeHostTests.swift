@@ -95,3 +95,35 @@ import Testing
         ])
     }
 }
+
+/// The bridge trusts no index or size in its config: a tampered one fails
+/// create() with the reason instead of reaching memory it did not allocate.
+@Suite struct NativeBridgeConfigCheckTests {
+    static func createError(_ params: JSONValue) throws -> String {
+        let entry = try NativeHostTests.entry(["unsigned long crc32(unsigned long crc, const unsigned char buf[len], unsigned int len)"],
+                                              library: "libz.so.1", isolation: .inprocess)
+        var source = entry.pluginSource(bridgePath: NativeHostTests.bridge, manifest: try entry.manifest(bridgePath: NativeHostTests.bridge))
+        source.settings?.config = ["library": "libz.so.1", "functions": [
+            ["name": "crc32", "symbol": "crc32", "returns": "uint64", "params": params],
+        ]]
+        let host = PluginHost.load(from: ListCatalog(sources: [source]))
+        defer { host.shutdown() }
+        return host.callError("crc32", #"{"crc": 0, "buf": "x"}"#)?.description ?? "no error"
+    }
+
+    static let tampered: [(JSONValue, String)] = [
+        (.array([["name": "crc", "kind": "uint64"], ["name": "buf", "kind": "bytes", "lengthParam": 7], ["name": "len", "kind": "uint32", "fills": 1]]),
+         "function crc32: parameter buf has a bad lengthParam or size"),
+        ([["name": "crc", "kind": "uint64"], ["name": "buf", "kind": "bytes", "lengthParam": 0], ["name": "len", "kind": "uint32"]],
+         "function crc32: its buffers and length parameters do not match"),
+        ([["name": "crc", "kind": "uint64"], ["name": "buf", "kind": "out", "size": 2_000_000], ["name": "len", "kind": "uint32"]],
+         "function crc32: parameter buf has a bad fills or size"),
+        ([["name": "crc", "kind": "pointer"]], "function crc32: parameter crc has an unknown kind"),
+    ]
+
+    @Test(arguments: tampered)
+    func aTamperedConfig_failsCreate_sayingWhy(params: JSONValue, reason: String) throws {
+        let message = try Self.createError(params)
+        #expect(message.contains(reason), "\(message)")
+    }
+}
