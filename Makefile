@@ -249,3 +249,27 @@ mcp-deps: deps
 .PHONY: bench-mcp
 bench-mcp: build-release mcp-deps
 	python3 bench/mcp_bench.py --bin "$(RELEASE_BIN)" --write
+
+# Native functions as tools (issue 15): libm's cbrt through the native bridge
+# (libffi), in-process and in a worker, vs the same function as an ABI plugin
+# tool; adds a RESULTS.md section.
+.PHONY: bench-native
+bench-native: build-release
+	python3 bench/native_bench.py --bin "$(RELEASE_BIN)" --write
+
+# C functions of libm and zlib called as tools from their signatures in the
+# config, with no wrapper code (native_tools in kai.yaml).
+.PHONY: demo-native
+demo-native: build
+	@mkdir -p .build/demo-home; \
+	printf '%s\n' 'native_tools:' '  - id: native.libm' '    library: libm.so.6' '    functions:' \
+	  '      - signature: double cbrt(double x)' '        description: The cube root of x.' \
+	  '        annotations: { readOnlyHint: true, openWorldHint: false }' \
+	  '  - id: native.zlib' '    library: libz.so.1' '    functions:' \
+	  '      - signature: unsigned long crc32(unsigned long crc, const unsigned char buf[len], unsigned int len)' \
+	  '        description: Updates a running CRC-32 with the bytes of buf (start with crc 0).' \
+	  '        annotations: { readOnlyHint: true, openWorldHint: false }' > .build/demo-home/native.yaml; \
+	$(DEMO_ENV); set -x; \
+	$(KAI) tools list --config .build/demo-home/native.yaml --no-bundled-plugins; \
+	$(KAI) tools call cbrt --args '{"x": 27}' --config .build/demo-home/native.yaml; \
+	$(KAI) tools call crc32 --args '{"crc": 0, "buf": "hello"}' --config .build/demo-home/native.yaml

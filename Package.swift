@@ -54,6 +54,9 @@ let package = Package(
         .library(name: "KaiPluginAgents", type: .dynamic, targets: ["KaiPluginAgents"]),
         .library(name: "KaiPluginCoder", type: .dynamic, targets: ["KaiPluginCoder"]),
         .library(name: "KaiPluginSandbox", type: .dynamic, targets: ["KaiPluginSandbox"]),
+        // The native bridge (native_tools in kai.yaml): not named KaiPlugin*,
+        // so it is never loaded as a plugin of its own, only for those entries.
+        .library(name: "KaiNativeBridge", type: .dynamic, targets: ["KaiNativeBridge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -78,12 +81,17 @@ let package = Package(
         .target(
             name: "KaiRegistry",
             dependencies: [
-                "KaiCore", "KaiJSON", "KaiJSONSchema",
+                "KaiCore", "KaiJSON", "KaiJSONSchema", "KaiNative",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
             path: "registry/Sources/KaiRegistry"
         ),
+        // Native C functions as tools: the signature parser, the generated
+        // schemas, and the manifest and bridge config of a native_tools
+        // entry. Below KaiRegistry, whose config decoder refuses a bad
+        // signature at the line it is written on.
+        .target(name: "KaiNative", dependencies: ["KaiCore", "KaiJSON"]),
         // Opens config, store and host as one runtime, for the CLI and any
         // other embedder: no ArgumentParser, no printing, no exit().
         .target(name: "KaiRuntime", dependencies: ["KaiCore", "KaiRegistry"]),
@@ -161,6 +169,15 @@ let package = Package(
         // operator's limits, so agents (the coder) can test what they write.
         .target(name: "KaiPluginSandbox", dependencies: ["CKaiABI", "KaiJSON", "KaiSandbox"], path: "Plugins/SandboxTool", exclude: ["README.md"]),
 
+        // Native C functions as tools: plain C against the SDK header plus
+        // libffi, calling what a native_tools entry lists (KaiNative makes
+        // the manifests and the config it reads).
+        .target(
+            name: "KaiNativeBridge", dependencies: ["CKaiABI"], path: "Plugins/NativeBridge",
+            cSettings: [.unsafeFlags(["-std=c11", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden"])],
+            linkerSettings: [.linkedLibrary("ffi"), .linkedLibrary("dl")]
+        ),
+
         // The sandbox launcher: its code (a C library), the executable, and
         // the same code as a shared library for fork servers.
         .target(
@@ -190,7 +207,7 @@ let package = Package(
         ),
         .target(name: "KaiSandbox", dependencies: ["KaiJSON"], path: "sandbox/Sources/KaiSandbox"),
 
-        .executableTarget(name: "KaiBench", dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema", "KaiRegistry", "KaiRuntime"], path: "bench/KaiBench"),
+        .executableTarget(name: "KaiBench", dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema", "KaiRegistry", "KaiRuntime", "KaiNative"], path: "bench/KaiBench"),
 
         .testTarget(name: "KaiJSONTests", dependencies: ["KaiJSON"]),
         .testTarget(name: "KaiJSONSchemaTests", dependencies: ["KaiJSONSchema"]),
@@ -215,6 +232,7 @@ let package = Package(
         .testTarget(name: "KaiRuntimeTests", dependencies: ["KaiRuntime", "KaiCore", "KaiRegistry", "KaiJSON", "KaiTestSupport"]),
         // Bundled agents run by a real runtime against scripted and real servers.
         .testTarget(name: "KaiAgentTests", dependencies: ["KaiRuntime", "KaiCore", "KaiRegistry", "KaiJSON", "KaiTestSupport"]),
+        .testTarget(name: "KaiNativeTests", dependencies: ["KaiNative", "KaiCore", "KaiJSON", "KaiJSONSchema", "KaiTestSupport"]),
         .testTarget(name: "KaiMCPTests", dependencies: ["KaiMCP", "KaiRuntime", "KaiCore", "KaiJSON", "KaiTestSupport"]),
         .testTarget(name: "KaiRegistryTests", dependencies: ["KaiRegistry", "KaiTestSupport"], path: "registry/Tests/KaiRegistryTests"),
         // The launcher's C functions called directly: the cgroup v2 files a

@@ -8,12 +8,13 @@
 //   KaiBench provider-tokens <plugin.so> <config-json> <provider> <request-json> <rounds>
 //   KaiBench router <openai-plugin.so> <base-url> <N>  the router's decision cost and a fallback hop's latency
 //   KaiBench agent-steps <bin-dir> <base-url> <steps>  whole agent runs (KaiRuntime.run), batches from stdin (AgentBench)
+//   KaiBench native <cbrt-plugin.so> N  libm's cbrt as a native tool (in-process, worker) vs an ABI plugin tool (NativeBench)
 //
 // Each prints one JSON object on stdout; errors go to stderr with exit 1.
 import Glibc
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records] | KaiBench worker <fixture.so> <N> | KaiBench provider-latency <plugin.so> <config> <provider> | KaiBench provider-tokens <plugin.so> <config> <provider> <request> <rounds> | KaiBench router <openai-plugin.so> <base-url> <N> | KaiBench agent-steps <bin-dir> <base-url> <steps>"
+let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records] | KaiBench worker <fixture.so> <N> | KaiBench provider-latency <plugin.so> <config> <provider> | KaiBench provider-tokens <plugin.so> <config> <provider> <request> <rounds> | KaiBench router <openai-plugin.so> <base-url> <N> | KaiBench agent-steps <bin-dir> <base-url> <steps> | KaiBench native <cbrt-plugin.so> <N>"
 
 switch arguments.first {
 case "load" where arguments.count >= 2:
@@ -39,6 +40,9 @@ case "router" where arguments.count == 4:
 case "agent-steps" where arguments.count == 4:
     guard let steps = Int(arguments[3]), steps >= 2 else { Bench.fail("steps must be an integer >= 2, got '\(arguments[3])'") }
     AgentBench.run(binDirectory: arguments[1], baseURL: arguments[2], steps: steps)
+case "native" where arguments.count == 3:
+    guard let count = Int(arguments[2]), count >= 100 else { Bench.fail("call count must be an integer >= 100, got '\(arguments[2])'") }
+    NativeBench.run(plugin: arguments[1], count: count)
 case "registry":
     runRegistryBench(arguments: Array(arguments.dropFirst()))
 default:

@@ -68,11 +68,19 @@ public struct PluginSource: Sendable, Equatable {
     /// Settings known before the manifest is read; nil means "ask the
     /// catalog by id" (see PluginCatalog.settings(forPluginID:path:)).
     public var settings: PluginSettings?
+    /// A manifest the host made for this source (e.g. native functions
+    /// served by a bridge plugin whose own describe() knows nothing of
+    /// them): when set, the file is not scanned, the scan cache is not
+    /// consulted, and the manifest's tools are what the plugin offers —
+    /// in-process and in a worker alike (a worker never checks names
+    /// against describe()). Several sources may then share one path.
+    public var manifest: PluginManifest?
 
-    public init(path: String, expectedID: String? = nil, settings: PluginSettings? = nil) {
+    public init(path: String, expectedID: String? = nil, settings: PluginSettings? = nil, manifest: PluginManifest? = nil) {
         self.path = path
         self.expectedID = expectedID
         self.settings = settings
+        self.manifest = manifest
     }
 
     public init(path: String, config: JSONValue) {

@@ -76,7 +76,12 @@ public final class PluginHost: Sendable {
             do throws(PluginLoadError) {
                 let isolation = scanIsolation[source.path] ?? .inprocess
                 let helper = isolation == .inprocess ? nil : scanning.sandboxHelper().map { ($0.executable, $0.timeout, isolation == .sandbox) }
-                let (library, manifest, fromCache) = try scan(source.path, cache: cache, scanned: scanned[source.path], helper: helper)
+                let library: PluginLibrary?, manifest: PluginManifest, fromCache: Bool
+                if let given = source.manifest {
+                    (library, manifest, fromCache) = (nil, given, false)  // the host made it: nothing to read
+                } else {
+                    (library, manifest, fromCache) = try scan(source.path, cache: cache, scanned: scanned[source.path], helper: helper)
+                }
                 if let expected = source.expectedID, expected != manifest.id {
                     throw PluginLoadError(path: source.path, reason: .idMismatch(expected: expected, found: manifest.id))
                 }
@@ -158,6 +163,7 @@ public final class PluginHost: Sendable {
         _ sources: [PluginSource], isolation: [String: PluginIsolation], cache: (any ScanCache)?, scanning: PluginScanning
     ) -> [String: ScanHelperClient.Outcome] {
         let unknown = sources.filter { source in
+            guard source.manifest == nil else { return false }  // the host made it: nothing to read
             guard let cache, let identity = FileIdentity.of(path: source.path) else { return true }
             return cache.cachedScan(identity) == nil
         }

@@ -19,6 +19,7 @@ struct ConfigSchemaFileTests {
         "plugins:\n  - id: dev.x\n    config: { a: [1, 2.5, null, yes] }\n    secrets: { k: K_1 }\n",
         "router:\n  breaker: { failures: 3, window_s: 10, cooldown_s: 2.5, successes: 1 }\n  targets:\n    - name: openai/gpt-4o\n      tier: strong\n      fallbacks: [anthropic/claude-sonnet-4-5, local]\n    - name: local\n",
         "approvals:\n  tools:\n    write_file:\n      mode: ask\n      approvers: 2\n      rules:\n        - when: { path: \"/tmp/**\", force: true }\n          mode: allow\n    delete: deny\n    fetch:\n",
+        "native_tools:\n  - id: native.libm\n    library: libm.so.6\n    isolation: inprocess\n    functions:\n      - signature: double pow(double x, double y)\n        description: x to the y.\n        parameters: { y: { description: The power., minimum: -10, maximum: 10 } }\n        annotations: { readOnlyHint: true, openWorldHint: false }\n",
     ]
 
     static let invalid = [
@@ -47,6 +48,10 @@ struct ConfigSchemaFileTests {
         "approvals:\n  tools:\n    write_file:\n      approvers: 11\n",
         "approvals:\n  tools:\n    write_file:\n      rules:\n        - mode: allow\n",
         "approvals:\n  tool: {}\n",
+        "native_tools:\n  - id: libm\n    library: libm.so.6\n    functions: [{ signature: double cbrt(double x), description: d }]\n",
+        "native_tools:\n  - id: native.libm\n    library: libm.so.6\n    isolation: sandbox\n    functions: [{ signature: double cbrt(double x), description: d }]\n",
+        "native_tools:\n  - id: native.libm\n    library: libm.so.6\n    functions: [{ signature: double cbrt(double x) }]\n",
+        "native_tools:\n  - id: native.libm\n    library: libm.so.6\n    functions: [{ signature: double cbrt(double x), description: d, annotations: { readOnly: true } }]\n",
     ]
 
     private func schema() throws -> JSONSchema {

@@ -1,6 +1,7 @@
 import Foundation
 import KaiCore
 import KaiJSON
+import KaiNative
 
 /// The operator's config as the host core's PluginCatalog: path entries name
 /// the files to load; id entries carry settings for a plugin wherever it was
@@ -12,9 +13,14 @@ public struct ConfigCatalog: PluginCatalog {
     /// Files under this directory are skipped (`--no-bundled-plugins`).
     public let excludedDirectory: String?
     let environment: [String: String]
+    /// The native bridge (libKaiNativeBridge.so) that runs native_tools
+    /// entries; by default next to the running executable.
+    public let nativeBridge: String?
 
     public init(config: OperatorConfig, extraPaths: [String] = [], excludedDirectory: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                nativeBridge: String? = SearchPathCatalog.executableDirectory().map { $0 + "/" + NativeToolsEntry.bridgeFileName }) {
+        self.nativeBridge = nativeBridge
         self.config = config
         self.extraPaths = extraPaths
         self.excludedDirectory = excludedDirectory
@@ -38,6 +44,23 @@ public struct ConfigCatalog: PluginCatalog {
         return sources.filter { source in
             if let excluded = excludedDirectory, (source.path as NSString).deletingLastPathComponent == excluded { return false }
             return seen.insert(source.path).inserted
+        } + nativeSources()
+    }
+
+    /// One source per native_tools entry, all the bridge file, each with the
+    /// manifest made from its entry (checked when the config was read). A
+    /// `plugins:` entry with the same id (what `kai plugins disable` writes)
+    /// still decides whether it loads and its status.
+    private func nativeSources() -> [PluginSource] {
+        guard let nativeBridge else { return [] }
+        return config.nativeTools.compactMap { native in
+            guard let manifest = try? native.manifest(bridgePath: nativeBridge) else { return nil }
+            var source = native.pluginSource(bridgePath: nativeBridge, manifest: manifest)
+            if let entry = config.entry(forPluginID: native.id) {
+                source.settings?.enabled = entry.enabled
+                if let status = entry.status.flatMap({ PluginStatus(rawValue: $0.rawValue) }) { source.settings?.status = status }
+            }
+            return source
         }
     }
 

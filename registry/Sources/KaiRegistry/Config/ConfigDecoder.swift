@@ -4,7 +4,7 @@ import Yams
 /// Turns the composed YAML document into an `OperatorConfig`, checking every
 /// key and type and reporting the first problem at its line and column.
 struct ConfigDecoder {
-    static let topLevelKeys = ["database", "payload_logging", "plugins", "sandbox", "router", "approvals"]
+    static let topLevelKeys = ["database", "payload_logging", "plugins", "sandbox", "router", "approvals", "native_tools"]
 
     let file: String
     /// The config file's directory, against which relative paths resolve.
@@ -37,6 +37,9 @@ struct ConfigDecoder {
         }
         if let approvals = members["approvals"], !isNull(approvals.value) {
             config.approvals = try self.approvals(approvals.value)
+        }
+        if let native = members["native_tools"], !isNull(native.value) {
+            config.nativeTools = try nativeTools(native.value)
         }
         if let sandbox = members["sandbox"], !isNull(sandbox.value) {
             // Kept as JSON: the sandbox module reads and checks its own

@@ -1,4 +1,5 @@
 import KaiJSON
+import KaiNative
 /// The operator's choices, read from `kai.yaml`: which plugins run, how, and
 /// with what settings. Holds environment variable names, never secret values.
 public struct OperatorConfig: Sendable, Equatable {
@@ -17,6 +18,8 @@ public struct OperatorConfig: Sendable, Equatable {
     public var router = RouterConfig()
     /// The `approvals:` section; empty (annotations decide) when absent.
     public var approvals = ApprovalsConfig()
+    /// The `native_tools:` section: C functions in shared libraries, as tools.
+    public var nativeTools: [NativeToolsEntry] = []
 
     public init(file: String, databasePath: String? = nil, payloadLogging: Bool = false, entries: [PluginEntry] = []) {
         self.file = file
