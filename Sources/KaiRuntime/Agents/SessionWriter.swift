@@ -12,9 +12,13 @@ import KaiRegistry
 /// the last commit waits for the next, with whatever else arrives by then
 /// (an agent step saves the session's state every few hundred µs; its
 /// commit cost more than the rest of the step's host work). Only the
-/// latest state of a session is written. A recorder that someone waits on
-/// (a run closing, a run about to wait for a person) asks `urgent`: it is
-/// written at once, with everything queued.
+/// latest state of a session is written: with 50 runs at once, a shorter
+/// window wrote nearly every state of every run. A recorder that someone
+/// waits on (a run closing, a run about to wait for a person) asks
+/// `urgent`: it is written at once, with everything queued. So Ctrl-C, a
+/// pause and a run's end leave the session stored before kai says so; a
+/// crash of the process (kill -9) loses at most the last `gatherSeconds`
+/// of the run's record, and --resume goes on from the state before.
 final class SessionWriter: @unchecked Sendable {
     // @unchecked: `ready`, `running`, `idle`, `urgent` and `lastCommit` are used only with `condition` locked.
     struct Batch {
@@ -34,7 +38,7 @@ final class SessionWriter: @unchecked Sendable {
     /// MonotonicClock time of the last commit's end.
     private var lastCommit: Int64 = 0
     static let idleSeconds = 1.0
-    static let gatherSeconds = 0.02
+    static let gatherSeconds = 0.1
 
     init(store: RegistryStore) {
         self.store = store
