@@ -53,6 +53,12 @@ public struct JSONObject: Sendable {
     /// Appends a member the caller has already checked is not present; the
     /// parser uses this to avoid a second lookup after its duplicate check.
     mutating func appendNew(key: String, value: JSONValue) {
+        if keys.capacity == 0 {
+            // Room for a typical object's members at once: growing 1, 2, 4
+            // reallocated both arrays twice for most objects a parse builds.
+            keys.reserveCapacity(4)
+            values.reserveCapacity(4)
+        }
         keys.append(key)
         values.append(value)
         if index != nil {

@@ -12,6 +12,8 @@ extension JSONValue {
     /// `serialized(pretty:sortedKeys:)` as UTF-8 bytes.
     public func serializedBytes(pretty: Bool = false, sortedKeys: Bool = false) -> [UInt8] {
         var writer = JSONWriter(pretty: pretty, sortedKeys: sortedKeys)
+        // Most documents fit; a conversation grows from here in fewer steps.
+        writer.output.reserveCapacity(512)
         writer.write(self, indent: 0)
         return writer.output
     }

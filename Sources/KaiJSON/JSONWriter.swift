@@ -56,20 +56,34 @@ struct JSONWriter {
     /// `/` and non-ASCII pass through so output stays readable.
     private mutating func writeString(_ text: String) {
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x09: append("\\t")
-            case 0x0D: append("\\r")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            case 0x00..<0x20: append("\\u00" + JSONGrammar<SyntaxOnlyBuilder>.hex(byte, digits: 2))
-            default: output.append(byte)
+        var text = text
+        // Runs of bytes that need no escape are copied at once: byte by
+        // byte, appending was most of the cost of writing a conversation.
+        text.withUTF8 { bytes in
+            var run = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if run < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index])) }
+                writeEscape(byte)
+                run = index + 1
             }
+            if run < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func writeEscape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): append("\\\"")
+        case UInt8(ascii: "\\"): append("\\\\")
+        case 0x0A: append("\\n")
+        case 0x09: append("\\t")
+        case 0x0D: append("\\r")
+        case 0x08: append("\\b")
+        case 0x0C: append("\\f")
+        default: append("\\u00" + JSONGrammar<SyntaxOnlyBuilder>.hex(byte, digits: 2))
+        }
     }
 
     private mutating func append(_ text: String) {

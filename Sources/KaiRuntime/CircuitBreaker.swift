@@ -35,10 +35,12 @@ public struct CircuitBreaker: Sendable {
     }
 
     /// Whether a call may go to `target` now. A closed circuit is only
-    /// read (no write lock); anything else is decided in one write transaction.
+    /// read, from the store's short-lived cache (RegistryStore.routingBreaker:
+    /// no database read per call); anything else is decided in one write
+    /// transaction.
     func admit(_ target: String, owner: String, probeLifetime: Double?) -> BreakerRecord.Admission {
         let now = clock()
-        guard let current = try? store.breaker(target: target), current.state != .closed else { return .allowed(probe: false) }
+        guard let current = try? store.routingBreaker(target: target), current.state != .closed else { return .allowed(probe: false) }
         // The probe's lease is the call's deadline; a call without one holds
         // it while its process lives (ProbeOwner), up to a long safety lease.
         let lifetime = probeLifetime ?? Self.probeLeaseWithoutDeadline

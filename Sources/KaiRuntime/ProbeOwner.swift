@@ -1,6 +1,7 @@
 import Foundation
+import Synchronization
 
-/// A half-open probe's owner, "PID-UUID" (RouteRun.owner): whether the
+/// A half-open probe's owner, "PID-UUID-N" (RouteRun.owner): whether the
 /// process holding the claim still runs. The registry is a local SQLite
 /// file, so every kai process sharing it runs on this host and its pid is
 /// meaningful here. An owner without a pid (tests) counts as alive.
@@ -10,4 +11,21 @@ enum ProbeOwner {
         // EPERM: the process exists, owned by someone else.
         return kill(pid, 0) == 0 || errno == EPERM
     }
+
+    /// A name no other call (of this process or another) has: the pid, a
+    /// random UUID drawn once per process, and a counter. A UUID per call
+    /// opened and read /dev/urandom on every routed call.
+    static func next() -> String {
+        let pid = getpid()
+        let nonce = process.withLock { known in
+            if let known, known.pid == pid { return known.nonce }
+            let fresh = (pid: pid, nonce: UUID().uuidString)  // a fork draws its own
+            known = fresh
+            return fresh.nonce
+        }
+        return "\(pid)-\(nonce)-\(counter.add(1, ordering: .relaxed).newValue)"
+    }
+
+    private static let process = Mutex<(pid: pid_t, nonce: String)?>(nil)
+    private static let counter = Atomic<Int>(0)
 }

@@ -11,7 +11,7 @@ struct RouteRun {
     let request: [UInt8]
     let attempt: Router.Attempt
     /// Names this call's half-open probe claims across processes.
-    let owner = "\(getpid())-\(UUID().uuidString)"
+    let owner = ProbeOwner.next()
     let deadline: Int64?
     var hops: [RouteHop] = []
 

@@ -50,4 +50,31 @@ struct RequestModelSpliceTests {
         let (bytes, named) = PluginHost.request(Array(text.utf8), model: "m")
         #expect(bytes == Array(text.utf8) && named == "m")
     }
+
+    /// A request its caller already parsed (an agent's, CallOptions.parsedInput):
+    /// the same bytes and model as the slow path, and the parsed value as
+    /// the bytes now read, so validation need not parse them again.
+    @Test func aParsedRequest_getsTheSameBytesAndModel_andAParsedValueThatMatchesThem() throws {
+        let texts = [#"{"messages": [{"role": "user", "content": "hi"}], "stream": true}"#, "{}",
+                     #"{"messages": [], "model": "mine"}"#, #"{"mod\u0065l": "escaped", "messages": []}"#]
+        for text in texts {
+            for model in ["gpt-4o", nil] {
+                let bytes = Array(text.utf8)
+                let known = try #require(PluginHost.request(bytes, parsed: try JSONParser.parse(bytes), model: model), "\(text)")
+                let slow = PluginHost.request(bytes, model: model)
+                #expect(known.bytes == slow.bytes && known.model == slow.model, "\(text) \(model ?? "nil")")
+                #expect(known.parsed == (try JSONParser.parse(known.bytes)), "\(text) \(model ?? "nil")")
+                #expect(known.parsed.objectValue?.keys == (try JSONParser.parse(known.bytes)).objectValue?.keys, "members in the bytes' order")
+            }
+        }
+    }
+
+    /// What the scan cannot settle goes the slow way: a "model" that is not a
+    /// string, a splice past a key with an escape, input that is not an object.
+    @Test func aParsedRequest_theScanCannotSettle_isLeftToTheSlowPath() throws {
+        for text in [#"{"model": 7, "messages": []}"#, #"{"\u0061": 1, "messages": []}"#, "[1]"] {
+            let bytes = Array(text.utf8)
+            #expect(PluginHost.request(bytes, parsed: try JSONParser.parse(bytes), model: "m") == nil, "\(text)")
+        }
+    }
 }

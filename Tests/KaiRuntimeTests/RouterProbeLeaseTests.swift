@@ -64,4 +64,12 @@ import Testing
         breaker.succeeded("t", owner: "B", probe: true)
         #expect(breaker.describe("t").hasPrefix("open until "), "the second probe's success does not close a reopened circuit")
     }
+
+    /// Each routed call names its probe claims with an owner no other call
+    /// has (no UUID drawn per call), whose pid says its process lives.
+    @Test func probeOwners_areDistinct_andNameThisLiveProcess() {
+        let owners = (0..<100).map { _ in ProbeOwner.next() }
+        #expect(Set(owners).count == owners.count)
+        #expect(owners.allSatisfy { $0.hasPrefix("\(getpid())-") && ProbeOwner.isAlive($0) })
+    }
 }

@@ -1,3 +1,5 @@
+import KaiJSON
+
 /// How one call runs.
 public struct CallOptions: Sendable {
     /// Seconds until the cooperative deadline; nil means none.
@@ -26,6 +28,11 @@ public struct CallOptions: Sendable {
     /// The run this call belongs to (the root agent call of `kai run`);
     /// nested calls inherit their parent's. See AgentScope.
     public var scope: (any AgentScope)?
+    /// The input as its caller already parsed it — exactly what the input
+    /// bytes parse to — so validation checks it instead of parsing the
+    /// bytes again (an agent's provider request: the whole conversation,
+    /// every model turn). Nil: validation parses the bytes.
+    package var parsedInput: JSONValue?
 
     public init(timeout: Double? = nil, cancellation: CancellationToken? = nil, outputLimit: Int = 16 << 20,
                 onEvent: ToolEventHandler? = nil, taskType: String? = nil) {

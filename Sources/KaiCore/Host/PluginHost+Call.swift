@@ -45,7 +45,7 @@ extension PluginHost {
                 let result = try invoke(entry, arguments: input, deadline: deadline, timeout: timeout,
                                         cancellation: cancellation, parent: parent, outputLimit: options.outputLimit,
                                         onEvent: options.onEvent, validatesArguments: options.validatesArguments,
-                                        scope: options.scope)
+                                        scope: options.scope, parsedArguments: options.parsedInput)
                 // Before the observer hears of it: the report carries the
                 // model that answered and the final usage.
                 details?.finished(response: result.json)
@@ -96,7 +96,8 @@ extension PluginHost {
     func invoke(
         _ entry: CapabilityIndex.Entry, arguments: [UInt8], deadline: Int64, timeout: Double?,
         cancellation: CancellationToken?, parent: CallContext?, outputLimit: Int, onEvent: ToolEventHandler?,
-        validatesArguments: Bool = true, operation: UInt32 = KAI_OP_INVOKE, scope: (any AgentScope)? = nil
+        validatesArguments: Bool = true, operation: UInt32 = KAI_OP_INVOKE, scope: (any AgentScope)? = nil,
+        parsedArguments: JSONValue? = nil
     ) throws(CallError) -> ToolResult {
         let name = entry.qualifiedName
         let capability = entry.capability
@@ -111,7 +112,7 @@ extension PluginHost {
         }
 
         let contract = CallContract(capability: capability, operation: operation, abiMinor: plugin.manifest.abiMinor)
-        if validatesArguments { try checkArguments(arguments, validator: contract.input, tool: name) }
+        if validatesArguments { try checkArguments(arguments, parsed: parsedArguments, validator: contract.input, tool: name) }
         if let parent, parent.depth + 1 > CallContext.maxDepth { throw .nestingTooDeep(tool: name) }
 
         let admitted = onEvent.map { EventRules(capability: capability, plugin: plugin, name: name, logger: pluginLogger).filter($0) }
@@ -177,12 +178,17 @@ extension PluginHost {
         return ToolResult(plugin: plugin.id, tool: capability.name, json: outcome.bytes, durationNanoseconds: finished - started)
     }
 
-    private func checkArguments(_ arguments: [UInt8], validator: LazySchema, tool: String) throws(CallError) {
+    /// `parsed`: what `arguments` parse to, when the caller has it (CallOptions.parsedInput).
+    private func checkArguments(_ arguments: [UInt8], parsed: JSONValue? = nil, validator: LazySchema, tool: String) throws(CallError) {
         let value: JSONValue
-        do {
-            value = try JSONParser.parse(arguments)
-        } catch {
-            throw .argumentsNotJSON(tool: tool, error)
+        if let parsed {
+            value = parsed
+        } else {
+            do throws(JSONParseError) {
+                value = try JSONParser.parse(arguments)
+            } catch {
+                throw .argumentsNotJSON(tool: tool, error)
+            }
         }
         if let validator = try Self.validator(validator, tool: tool, field: "inputSchema") {
             let violations = validator.validate(value)

@@ -13,12 +13,19 @@ extension PluginHost {
     /// streams: deltas reach the handler as they arrive, and the complete
     /// response still comes back here, validated. The call log gets the
     /// model, usage and time to first token.
-    public func callProvider(_ name: String, request: [UInt8], options: CallOptions = CallOptions()) throws(CallError) -> ProviderResult {
+    public func callProvider(_ name: String, request asked: [UInt8], options: CallOptions = CallOptions()) throws(CallError) -> ProviderResult {
         let (providerName, model) = Self.splitModel(name)
         let entry = try providerIndex.resolve(providerName)
-        let (request, requested) = Self.request(request, model: model)
-        let details = CallDetails(model: requested, started: MonotonicClock.now())
         var options = options
+        let request: [UInt8], requested: String?
+        if let parsed = options.parsedInput, let known = Self.request(asked, parsed: parsed, model: model) {
+            (request, requested) = (known.bytes, known.model)
+            options.parsedInput = known.parsed
+        } else {
+            (request, requested) = Self.request(asked, model: model)
+            options.parsedInput = nil
+        }
+        let details = CallDetails(model: requested, started: MonotonicClock.now())
         if let handler = options.onEvent {
             options.onEvent = { event in
                 details.observe(event)
@@ -68,6 +75,26 @@ extension PluginHost {
         guard let slash = name.firstIndex(of: "/") else { return (name, nil) }
         let model = String(name[name.index(after: slash)...])
         return (String(name[..<slash]), model.isEmpty ? nil : model)
+    }
+
+    /// `request(_:model:)` for a request its caller already parsed
+    /// (`parsed`): no syntax check, and the parsed value with the model
+    /// filled in as the bytes have it (first). Nil where the bytes must be
+    /// read the slow way: not an object, a "model" that is not a string, a
+    /// key with an escape.
+    static func request(_ request: [UInt8], parsed: JSONValue, model: String?) -> (bytes: [UInt8], model: String?, parsed: JSONValue)? {
+        guard case .object(let object) = parsed else { return nil }
+        switch object["model"] {
+        case .string(let named): return (request, named, parsed)
+        case .some: return nil
+        case nil:
+            guard let model else { return (request, nil, parsed) }
+            guard let spliced = RequestModelSplice.apply(request, model: model) else { return nil }
+            var members: [(String, JSONValue)] = [("model", .string(model))]
+            members.reserveCapacity(object.count + 1)
+            for (key, value) in object { members.append((key, value)) }
+            return (spliced.bytes, spliced.model, .object(JSONObject(members)))
+        }
     }
 
     /// The request with `model` filled in when it names none, and the model

@@ -2,10 +2,19 @@ import KaiJSON
 import KaiJSONSchema
 import Synchronization
 
-/// A JSON Schema compiled the first time it is needed, then kept.
+/// A JSON Schema compiled the first time it is needed, then kept. Read
+/// without a lock once compiled: every call validates against one (a
+/// provider's chat request, a tool's inputSchema), and with 50 agent runs at
+/// once a lock here had threads queueing in the kernel.
 final class LazySchema: Sendable {
     let source: JSONValue?
-    private let compiled = Mutex<Result<JSONSchema, JSONSchemaError>?>(nil)
+    private let compiled = AtomicLazyReference<Compiled>()
+
+    /// The compiled schema or why it could not be; boxed for AtomicLazyReference.
+    private final class Compiled: Sendable {
+        let result: Result<JSONSchema, JSONSchemaError>
+        init(_ result: Result<JSONSchema, JSONSchemaError>) { self.result = result }
+    }
 
     init(_ source: JSONValue?) {
         self.source = source
@@ -24,12 +33,9 @@ final class LazySchema: Sendable {
     /// nil when there is no schema; throws when the schema is malformed.
     func schema() throws(JSONSchemaError) -> JSONSchema? {
         guard let source else { return nil }
-        let result = compiled.withLock { cached in
-            if let cached { return cached }
-            let result = Result { () throws(JSONSchemaError) in try JSONSchema(source) }
-            cached = result
-            return result
-        }
-        return try result.get()
+        if let done = compiled.load() { return try done.result.get() }
+        // Two first callers may both compile it (the same schema, pure); one result is kept.
+        let made = Compiled(Result { () throws(JSONSchemaError) in try JSONSchema(source) })
+        return try compiled.storeIfNil(made).result.get()
     }
 }

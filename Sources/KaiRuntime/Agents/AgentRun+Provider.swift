@@ -34,6 +34,8 @@ extension AgentRun {
         let route = RouteRequest(explicit: provider.isEmpty ? settings.model : provider, taskType: settings.taskType, risk: settings.risk)
         var options = CallOptions(timeout: Self.secondsLeft(parent), onEvent: onEvent, taskType: settings.taskType)
         options.parent = parent
+        // Parsed here already: the host validates this instead of parsing the conversation again.
+        if !changed { options.parsedInput = .object(chat) }
         let routed: RoutedResult
         do throws(RouteFailure) {
             // The agent's own bytes when nothing was capped: the history is not

@@ -1,32 +1,21 @@
-import Foundation
 import KaiCore
 
-/// Cancels a run's own token when the caller's (Ctrl-C) is cancelled.
-/// CancellationToken has no parent link, so a thread watches the caller's
-/// token until the run ends: the run needs a token of its own because the
-/// host also cancels it (budget, pause, a stopped run), and the caller's
-/// token must then stay untouched.
+/// Cancels a run's own token when the caller's (Ctrl-C) is cancelled. The
+/// run needs a token of its own because the host also cancels it (budget,
+/// pause, a stopped run), and the caller's token must then stay untouched.
+/// The caller's token tells the link when it is cancelled
+/// (CancellationToken.whenCancelled): no thread per run watching it.
 final class CancellationLink: Sendable {
-    private let finished = DispatchSemaphore(value: 0)
+    private let parent: CancellationToken
+    private let id: Int
 
     init(watching parent: CancellationToken, onCancel: @escaping @Sendable () -> Void) {
-        let finished = self.finished
-        let thread = Thread {
-            while true {
-                if parent.isCancelled {
-                    onCancel()
-                    return
-                }
-                // Ctrl-C is noticed within 20 ms; the run's end at once.
-                if finished.wait(timeout: .now() + .milliseconds(20)) == .success { return }
-            }
-        }
-        thread.name = "kai-run-cancel-link"
-        thread.start()
+        self.parent = parent
+        id = parent.whenCancelled(onCancel)
     }
 
     /// Stops watching (the run ended).
     func end() {
-        finished.signal()
+        parent.stopWatching(id)
     }
 }

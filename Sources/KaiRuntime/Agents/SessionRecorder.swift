@@ -8,10 +8,11 @@ import KaiRegistry
 /// here and written by the runtime's SessionWriter — every run's queued
 /// records in one transaction on one thread — so recording costs an agent's
 /// step a queue append rather than a commit. Events alone do not ask for a
-/// write: they go with the next saved state (every step saves one).
+/// write: they go with the next saved state (every step saves one), which
+/// the writer commits within its gather window (SessionWriter.gatherSeconds).
 /// `close()` waits until everything queued is written, before the run's
-/// outcome is returned; `flush()` asks for a write without waiting (before
-/// the run waits on a person). A failed write is told to the operator once
+/// outcome is returned; `flush()` has it written at once without waiting
+/// (before the run waits on a person). A failed write is told to the operator once
 /// and the run goes on: the session is a record, and losing it must not
 /// lose the run's work.
 final class SessionRecorder: @unchecked Sendable {
@@ -45,15 +46,15 @@ final class SessionRecorder: @unchecked Sendable {
         if accepted { events.append(draft) }
         let submit = accepted && closing
         condition.unlock()
-        if submit { writer.submit(self) }
+        if submit { writer.submit(self, urgent: true) }
     }
 
     /// Has the writer write what is queued now, without waiting for it.
     func flush() {
         condition.lock()
-        let submit = !closed && !events.isEmpty
+        let submit = !closed && (!events.isEmpty || update != nil)
         condition.unlock()
-        if submit { writer.submit(self) }
+        if submit { writer.submit(self, urgent: true) }
     }
 
     /// Saves status, state and the session's totals (earlier + `spent`).
@@ -64,8 +65,9 @@ final class SessionRecorder: @unchecked Sendable {
         condition.lock()
         let accepted = !closed
         if accepted { update = next }
+        let urgent = closing
         condition.unlock()
-        if accepted { writer.submit(self) }
+        if accepted { writer.submit(self, urgent: urgent) }
     }
 
     /// Writes everything queued, then closes. Later events are dropped.
@@ -74,7 +76,7 @@ final class SessionRecorder: @unchecked Sendable {
         closing = true
         let submit = !events.isEmpty || update != nil
         condition.unlock()
-        if submit { writer.submit(self) }
+        if submit { writer.submit(self, urgent: true) }
         condition.lock()
         while !events.isEmpty || update != nil || writing { condition.wait() }
         closed = true

@@ -59,4 +59,20 @@ struct BreakerStoreTests {
         #expect(rows.map(\.route) == [nil, #"[{"target":"openai/a","error_kind":"toolFailed","code":"UNAVAILABLE","message":"HTTP 500"},{"target":"b","error_kind":"circuitOpen","message":"open until 10:00:00"}]"#])
         #expect(rows[1].route.flatMap(RouteHop.parse) == hops)
     }
+
+    /// routingBreaker answers from a short-lived cache (no database read per
+    /// routed call), but a breaker this process writes — through any store
+    /// on the file — is read afresh by the next call at once.
+    @Test func routingBreaker_afterAWriteThroughAnotherStoreOfThisProcess_readsItAfresh() throws {
+        let fixture = try StoreFixture()
+        let other = try RegistryStore(path: fixture.path)
+        #expect(try fixture.store.routingBreaker(target: "t").state == .closed, "no row: closed (and now cached)")
+        try other.updateBreaker(target: "t", now: 5) { record in
+            record.state = .open
+            record.openUntil = 65
+        }
+        let seen = try fixture.store.routingBreaker(target: "t")
+        #expect(seen.state == .open && seen.openUntil == 65)
+        #expect(try fixture.store.routingBreaker(target: "elsewhere") == BreakerRecord(target: "elsewhere", now: 0))
+    }
 }

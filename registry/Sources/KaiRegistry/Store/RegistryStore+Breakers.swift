@@ -1,4 +1,6 @@
 import GRDB
+import KaiCore
+import Synchronization
 
 /// The router's circuit breakers, one row per target, shared by every kai
 /// process using this registry.
@@ -11,6 +13,8 @@ extension RegistryStore {
     public func updateBreaker<T: Sendable>(
         target: String, now: Double, _ body: @Sendable (inout BreakerRecord) -> T
     ) throws(StoreError) -> T {
+        // Every store's breaker cache in this process reads afresh after it.
+        defer { Self.breakersChanged() }
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?
@@ -61,4 +65,44 @@ extension RegistryStore {
             throw wrapping(error, doing: "read the circuit breaker of '\(target)'")
         }
     }
+}
+
+/// What every routed call asks first: is the target's circuit closed? The
+/// breakers are read in one query and kept for `breakerCacheSeconds`: a
+/// pool read per provider call (~10% of an agent step's CPU) for a table
+/// that changes only when a target fails. A breaker this process writes
+/// (through any store) is read afresh by the next call; one another process
+/// writes, within that time — a call or two more may reach a target another
+/// process just found failing, as they could while its failures were being
+/// counted. Only a closed circuit is decided from the cache: anything else
+/// is decided in `updateBreaker`'s write transaction, from the row itself.
+/// A failed read is never kept.
+extension RegistryStore {
+    static let breakerCacheSeconds = 0.5
+    /// Bumped by every breaker write in this process.
+    static let breakerGeneration = Atomic<Int>(0)
+
+    /// The target's breaker as last read (at most `breakerCacheSeconds` ago,
+    /// and after this process's last breaker write); a closed one if it has no row.
+    public func routingBreaker(target: String) throws(StoreError) -> BreakerRecord {
+        let now = MonotonicClock.now(), generation = Self.breakerGeneration.load(ordering: .acquiring)
+        if let cache = breakerCache.withLock({ $0 }), cache.generation == generation,
+           Double(now - cache.readAt) / 1e9 < Self.breakerCacheSeconds {
+            return cache.records[target] ?? BreakerRecord(target: target, now: 0)
+        }
+        let records = try breakers()
+        breakerCache.withLock { $0 = BreakerCache(records: records, generation: generation, readAt: now) }
+        return records[target] ?? BreakerRecord(target: target, now: 0)
+    }
+
+    static func breakersChanged() {
+        breakerGeneration.add(1, ordering: .releasing)
+    }
+}
+
+/// The breakers as last read (see routingBreaker).
+struct BreakerCache: Sendable {
+    let records: [String: BreakerRecord]
+    let generation: Int
+    let readAt: Int64
 }

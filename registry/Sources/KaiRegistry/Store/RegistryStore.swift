@@ -50,6 +50,9 @@ public final class RegistryStore: Sendable {
     /// Supervision's disable reasons, read at most every
     /// `statusCacheSeconds` (see disabledReason).
     let statusCache = Mutex<PluginStatusCache?>(nil)
+    /// The router's breakers, read at most every `breakerCacheSeconds`
+    /// (see routingBreaker).
+    let breakerCache = Mutex<BreakerCache?>(nil)
     /// Calls dropped because their batch could not be written (see lostCalls).
     let lost = Mutex<LostCalls>(LostCalls())
     var model: ScoreModel { options.scoreModel }
