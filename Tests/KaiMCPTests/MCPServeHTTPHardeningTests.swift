@@ -150,4 +150,19 @@ import Testing
         kill(server.pid, SIGTERM)
         #expect(server.finish().status == 0)
     }
+
+    /// At most 256 connections are open at once: one more is closed
+    /// unanswered; once one closes, a new one is served.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs /usr/bin/python3"))
+    func http_past256Connections_aNewOneIsClosed_untilOneCloses() throws {
+        let workspace = try MCPServeWorkspace("http-connections")
+        let server = try ServeProcess(workspace, Self.httpArguments)
+        let url = try #require(server.httpURL(), "\(server.stderr)")
+        let tries = try Subprocess.run("/usr/bin/python3", [
+            Fixtures.repositoryRoot + "/Tests/Fixtures/mcp_http_connections.py", String(URL(string: url)!.port!), "256", MCPServeWorkspace.token,
+        ])
+        #expect(tries.stdout == "closed\nHTTP/1.1 401 Unauthorized\n", "\(tries.stderr)")
+        kill(server.pid, SIGTERM)
+        #expect(server.finish().status == 0)
+    }
 }
