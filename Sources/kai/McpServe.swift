@@ -38,6 +38,8 @@ struct McpServe: ParsableCommand {
     var drainTimeout: Double = 10
     @Option(name: .long, help: ArgumentHelp("How many calls may run at once (each holds a thread).", valueName: "count"))
     var maxCalls: Int = MCPServeSettings.defaultMaxCalls
+    @Option(name: .long, help: ArgumentHelp("With --http: close a connection that sends nothing this long while no response of its is pending.", valueName: "seconds"))
+    var idleTimeout: Double = MCPHTTPServer.defaultIdleSeconds
 
     func validate() throws {
         if let http, !(0...65535).contains(http) {
@@ -55,7 +57,7 @@ struct McpServe: ParsableCommand {
         if !(1...4096).contains(maxCalls) {
             throw ValidationError("--max-calls must be from 1 to 4096, got '\(maxCalls)'.")
         }
-        for (name, value) in [("--timeout", timeout), ("--drain-timeout", drainTimeout)] where !(value > 0 && value.isFinite) {
+        for (name, value) in [("--timeout", timeout), ("--drain-timeout", drainTimeout), ("--idle-timeout", idleTimeout)] where !(value > 0 && value.isFinite) {
             throw ValidationError("\(name) must be a positive number of seconds, got '\(value)'.")
         }
     }
@@ -77,7 +79,7 @@ struct McpServe: ParsableCommand {
         if let http, let token {
             let server: MCPHTTPServer
             do {
-                server = try MCPHTTPServer(dispatcher: dispatcher, port: http, token: token)
+                server = try MCPHTTPServer(dispatcher: dispatcher, port: http, token: token, idleSeconds: idleTimeout)
             } catch {
                 throw ExitCodes.fail("cannot listen on 127.0.0.1:\(http): \(error). Pick another port with --http.", ExitCodes.unavailable)
             }

@@ -165,4 +165,30 @@ import Testing
         kill(server.pid, SIGTERM)
         #expect(server.finish().status == 0)
     }
+
+    /// --idle-timeout: a connection that sends nothing is closed; one
+    /// waiting for a call longer than that keeps its connection and gets
+    /// the answer.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") && curlMissing == nil, "needs python3 and curl"))
+    func http_idleConnection_isClosed_butOneAwaitingACallIsNot() throws {
+        let workspace = try MCPServeWorkspace("http-idle")
+        let server = try ServeProcess(workspace, Self.httpArguments + ["--idle-timeout", "0.2"])
+        let url = try #require(server.httpURL(), "\(server.stderr)")
+        // recv returns b"" once the server closes; the socket timeout is a hang guard.
+        let idle = try Subprocess.run("/usr/bin/python3", ["-c", """
+            import socket, sys
+            c = socket.create_connection(("127.0.0.1", \(URL(string: url)!.port!))); c.settimeout(120)
+            try:
+                print("closed" if c.recv(1) == b"" else "data")
+            except socket.timeout:
+                print("TIMEOUT")
+            """])
+        #expect(idle.stdout == "closed\n", "\(idle.stderr)")
+        let session = try Self.initializeSession(url)
+        let slow = try Request(url, session: session, body: Self.call(2, "sleep_ms", #"{"ms":1500}"#))
+        let answer = try JSONParser.parse(slow.finish())
+        #expect(MCPServeStdioHardeningTests.text(answer)?.hasPrefix(#"{"slept_ms":1500"#) == true, "\(answer)")
+        kill(server.pid, SIGTERM)
+        #expect(server.finish().status == 0)
+    }
 }

@@ -10,10 +10,10 @@ import Synchronization
 /// supplied; Kai's own endpoint, MCPHTTPEndpoint, answers on it).
 /// Its sockets are close-on-exec (ServerSockets), at most `maxConnections`
 /// are open at once (more are closed as they come), and a connection idle
-/// for `idleSeconds` with no response pending is closed.
+/// for `idleSeconds` (default 60) with no response pending is closed.
 public final class MCPHTTPServer: Sendable {
     public static let maxConnections = 256
-    public static let idleSeconds: Int64 = 60
+    public static let defaultIdleSeconds = 60.0
 
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
@@ -22,7 +22,8 @@ public final class MCPHTTPServer: Sendable {
     public let port: Int
 
     /// Binds 127.0.0.1:`port`; `token` is the bearer token clients must send.
-    public init(dispatcher: MCPDispatcher, port: Int, token: [UInt8]) throws {
+    public init(dispatcher: MCPDispatcher, port: Int, token: [UInt8], idleSeconds: Double = MCPHTTPServer.defaultIdleSeconds) throws {
+        let idle = TimeAmount.nanoseconds(Int64(idleSeconds * 1e9))
         let endpoint = MCPHTTPEndpoint(dispatcher: dispatcher, token: token)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let open = Atomic<Int>(0)
@@ -38,7 +39,7 @@ public final class MCPHTTPServer: Sendable {
                 }
                 channel.closeFuture.whenComplete { _ in open.subtract(1, ordering: .relaxed) }
                 return channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .seconds(Self.idleSeconds)))
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                     try channel.pipeline.syncOperations.addHandler(MCPHTTPHandler(endpoint: endpoint))
                 }
             }
