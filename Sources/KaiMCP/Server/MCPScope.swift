@@ -33,7 +33,12 @@ final class MCPScope: AgentScope {
         }
         var options = CallOptions(onEvent: onEvent)
         options.parent = parent
-        return run(.tool, entry.qualifiedName, input: arguments, options: options)
+        do throws(CallError) {
+            return .success(try runtime.callTool(entry.qualifiedName, arguments: arguments, options: options).json)
+        } catch {
+            gate.runtime.callFailed(error)
+            return .failure(ScopeFailure(code: error.code, message: error.description))
+        }
     }
 
     func callProvider(provider: String, request: [UInt8], parent: ParentCall,
@@ -44,7 +49,13 @@ final class MCPScope: AgentScope {
         }
         var options = CallOptions(onEvent: onEvent)
         options.parent = parent
-        return run(.provider, name, input: request, options: options)
+        do throws(CallError) {
+            // As without a scope: "NAME/MODEL" puts the model in the request.
+            return .success(try runtime.callProvider(name, request: request, options: options).json)
+        } catch {
+            gate.runtime.callFailed(error)
+            return .failure(ScopeFailure(code: error.code, message: error.description))
+        }
     }
 
     func findAgents(query: [UInt8], parent: ParentCall) -> Result<[UInt8], ScopeFailure> {
@@ -53,14 +64,5 @@ final class MCPScope: AgentScope {
 
     func callAgent(name: String, input: [UInt8], parent: ParentCall) -> Result<[UInt8], ScopeFailure> {
         findAgents(query: [], parent: parent)
-    }
-
-    private func run(_ kind: Capability.Kind, _ name: String, input: [UInt8], options: CallOptions) -> Result<[UInt8], ScopeFailure> {
-        do throws(CallError) {
-            return .success(try runtime.call(kind, name, input: input, options: options).json)
-        } catch {
-            gate.runtime.callFailed(error)
-            return .failure(ScopeFailure(code: error.code, message: error.description))
-        }
     }
 }
