@@ -14,6 +14,7 @@ final class ServeProcess: @unchecked Sendable {
     private var stderrText = ""
     private var stdoutLines: [String] = []
     private var stdoutEnded = false, stderrEnded = false
+    private var hangGuard: DispatchWorkItem?
 
     init(_ workspace: MCPServeWorkspace, _ extra: [String], guardSeconds: Double = 180) throws {
         process.executableURL = URL(fileURLWithPath: KaiProcess.executable)
@@ -21,8 +22,12 @@ final class ServeProcess: @unchecked Sendable {
         process.environment = workspace.environment
         (process.standardInput, process.standardOutput, process.standardError) = (input, output, errors)
         try process.run()
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + guardSeconds) { kill(pid, SIGKILL) }
+        // Cancelled once the server exits, so it never signals a reused pid.
+        let guardItem = DispatchWorkItem { [process] in
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        hangGuard = guardItem
+        DispatchQueue.global().asyncAfter(deadline: .now() + guardSeconds, execute: guardItem)
         collect(output.fileHandleForReading) { [self] text in
             stdoutLines += text.split(separator: "\n").map(String.init)
         } ended: { [self] in stdoutEnded = true }
@@ -91,6 +96,7 @@ final class ServeProcess: @unchecked Sendable {
     /// Waits for exit; returns the status, every stdout line parsed, and stderr.
     func finish() -> (status: Int32, replies: [JSONValue], stderr: String) {
         process.waitUntilExit()
+        hangGuard?.cancel()
         condition.lock()
         while !(stdoutEnded && stderrEnded) { condition.wait() }
         defer { condition.unlock() }
