@@ -11,6 +11,7 @@ enum ExitCodes {
     static let toolFailed: Int32 = 70     // EX_SOFTWARE: the tool failed or returned bad output
     static let store: Int32 = 74          // EX_IOERR: the registry database cannot be opened or written
     static let notRecorded: Int32 = 75    // EX_TEMPFAIL: the call ran but its record could not be written
+    static let callsAbandoned: Int32 = 75 // EX_TEMPFAIL: kai mcp serve cancelled calls in flight to exit (--drain-timeout)
     static let config: Int32 = 78         // EX_CONFIG: the operator config is invalid
     static let deadline: Int32 = 124      // as timeout(1)
     static let cancelled: Int32 = 130     // 128 + SIGINT

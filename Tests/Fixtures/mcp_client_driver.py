@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 import anyio
 import httpx2
@@ -103,6 +104,27 @@ async def session(client, watch, report, tools, calls):
         await anyio.to_thread.run_sync(watch.wait_for, "sleep_ms started", mark)
         group.cancel_scope.cancel()
     report["cancelled"] = "sleep" not in report
+    # The client gave up on its task; that the SERVER cancelled the call
+    # shows in the call log while kai still runs (with a long
+    # --drain-timeout, EOF or SIGTERM would not cancel it before the check).
+    report["serverCancelled"] = await anyio.to_thread.run_sync(call_log_shows_cancelled_sleep, kai_argv)
+
+
+kai_argv = []
+
+
+def call_log_shows_cancelled_sleep(argv, guard_seconds=120):
+    """Polls `kai logs --json` until sleep_ms is logged CANCELLED; False past the hang guard."""
+    config = argv[argv.index("--config") + 1]
+    give_up = time.monotonic() + guard_seconds
+    while time.monotonic() < give_up:
+        listed = subprocess.run([argv[0], "logs", "--json", "--config", config], capture_output=True, text=True)
+        if listed.returncode == 0:
+            rows = json.loads(listed.stdout or "[]")
+            if any(row.get("tool") == "test.fixture.sleep_ms" and row.get("result") == "CANCELLED" for row in rows):
+                return True
+        time.sleep(0.05)
+    return False
 
 
 async def main():
@@ -114,6 +136,7 @@ async def main():
     parser.add_argument("kai", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     argv = args.kai[1:] if args.kai and args.kai[0] == "--" else args.kai
+    kai_argv[:] = argv
     tools = set(filter(None, args.tools.split(",")))
     report = {}
     if args.transport == "stdio":

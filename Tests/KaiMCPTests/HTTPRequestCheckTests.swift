@@ -23,4 +23,21 @@ import Testing
             #expect(!HTTPRequestCheck.constantTimeEqual(Array(guess.utf8), token), "\(guess)")
         }
     }
+
+    /// Lengths are compared whole: a token padded with 256 NULs (10 vs 266
+    /// bytes, equal modulo 256) is not the token.
+    @Test func token_ofAnotherLength_isUnequal_evenModulo256() {
+        let token = Array("0123456789".utf8)
+        #expect(!HTTPRequestCheck.constantTimeEqual(token + [UInt8](repeating: 0, count: 256), token))
+        #expect(!HTTPRequestCheck.constantTimeEqual(token, token + [UInt8](repeating: 0, count: 256)))
+        #expect(!HTTPRequestCheck.constantTimeEqual([], token))
+    }
+
+    @Test func bearerScheme_isCaseInsensitive() {
+        #expect(HTTPRequestCheck.bearerToken("Bearer abc") == Array("abc".utf8))
+        #expect(HTTPRequestCheck.bearerToken("bearer abc") == Array("abc".utf8))
+        #expect(HTTPRequestCheck.bearerToken("BEARER abc") == Array("abc".utf8))
+        #expect(HTTPRequestCheck.bearerToken("Basic abc") == nil)
+        #expect(HTTPRequestCheck.bearerToken("Bearer") == nil)
+    }
 }

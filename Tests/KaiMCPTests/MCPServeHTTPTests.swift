@@ -63,10 +63,11 @@ import Testing
         #expect(try Self.curl(server.url, headers: [Self.bearer, "Origin: http://evil.example"], body: Self.ping) == (403,
             "Forbidden: Origin 'http://evil.example' is not this machine; kai mcp serve answers only local origins (localhost, 127.0.0.1).\n"))
         #expect(try Self.curl(server.url, method: "GET", headers: [Self.bearer]).status == 405)
-        let pong = try Self.curl(server.url, headers: [Self.bearer, "Origin: http://localhost:6274"], body: Self.ping)
+        let session = "Mcp-Session-Id: " + (try MCPServeHTTPHardeningTests.initializeSession(server.url))
+        let pong = try Self.curl(server.url, headers: [Self.bearer, session, "Origin: http://localhost:6274"], body: Self.ping)
         #expect(pong.status == 200)
         #expect(try JSONParser.parse(pong.body) == ["jsonrpc": "2.0", "id": 1, "result": [:]])
-        let malformed = try Self.curl(server.url, headers: [Self.bearer], body: "{\"jsonrpc\": ")
+        let malformed = try Self.curl(server.url, headers: [Self.bearer, session], body: "{\"jsonrpc\": ")
         #expect(malformed.status == 400)
         #expect(try JSONParser.parse(malformed.body)["error"]?["code"] == -32700)
         #expect(try Self.curl(server.url.replacingOccurrences(of: "/mcp", with: "/other"), headers: [Self.bearer], body: Self.ping).status == 404)

@@ -11,7 +11,7 @@ import Testing
     @Test(.enabled(if: MCPPeers.missing == nil, "\(MCPPeers.missing ?? "")"))
     func officialClient_overStdio_listsCallsGetsErrorsProgressAndCancels() throws {
         let workspace = try MCPServeWorkspace("python-stdio")
-        let report = try workspace.drive("stdio", driverArguments: ["--call", "pid"])
+        let report = try workspace.drive("stdio", driverArguments: ["--call", "pid"], serveArguments: ["--drain-timeout", "600"])
         Self.expectSession(report)
         try Self.expectCancelledCallRecorded(workspace)
     }
@@ -21,7 +21,7 @@ import Testing
         let workspace = try MCPServeWorkspace("python-http")
         let report = try workspace.drive(
             "http", driverArguments: ["--token", MCPServeWorkspace.token, "--call", "pid"],
-            serveArguments: ["--http", "0", "--token-secret", MCPServeWorkspace.tokenVariable])
+            serveArguments: ["--http", "0", "--token-secret", MCPServeWorkspace.tokenVariable, "--drain-timeout", "600"])
         Self.expectSession(report)
         #expect(report["exitStatus"] == 0, "\(report["stderr"] ?? .null)")
         #expect(report["stderr"]?.stringValue?.contains(MCPServeWorkspace.token) == false, "the token never reaches a log")
@@ -74,6 +74,7 @@ import Testing
                 + "open-world)), and an MCP client cannot give it. To let MCP clients call it, set in the operator config: "
                 + "approvals: { tools: { test.fixture.pid: { mcp: allow } } }"))
         #expect(report["cancelled"] == true)
+        #expect(report["serverCancelled"] == true, "the server cancelled the call (the call log says so while kai runs)")
     }
 
     /// The cancelled sleep_ms is in the registry's call log as cancelled,
@@ -84,5 +85,6 @@ import Testing
         #expect(sleeps.map { $0["result"] } == ["CANCELLED"], "\(log)")
         #expect(log.filter { $0["tool"] == "test.fixture.add" && $0["result"] == "OK" }.count == 2, "\(log)")
         #expect(log.contains { $0["tool"] == "test.fixture.fail" && $0["result"] == "INTERNAL" })
+        #expect(log.filter { $0["tool"] == "test.fixture.pid" }.map { $0["result"] } == ["PERMISSION_DENIED"], "\(log)")
     }
 }

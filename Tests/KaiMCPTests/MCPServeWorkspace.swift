@@ -13,16 +13,20 @@ struct MCPServeWorkspace {
     let directory: String
     let config: String
 
-    init(_ name: String, approvals: String = Self.defaultApprovals) throws {
+    /// `extraPlugins`: fixture builds under other ids (e.g. "test.two"),
+    /// whose tools then go by qualified names.
+    init(_ name: String, approvals: String = Self.defaultApprovals, extraPlugins: [String] = []) throws {
         directory = Fixtures.scratch + "/mcp-serve-\(name)"
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let fixture = try Fixtures.fixture()
+        let extra = try extraPlugins.map { "  - path: \(try Fixtures.fixture(id: $0))\n" }.joined()
         config = directory + "/kai.yaml"
         try """
             database: \(directory)/registry.sqlite
             plugins:
               - path: \(fixture)
+            \(extra)
             approvals:
               tools:
             \(approvals)

@@ -28,13 +28,16 @@ public enum ErrorKind: String, Sendable, CaseIterable {
     case pluginDisabled
     case pluginStatusUnknown
     case agentNeedsInProcess
+    /// The operator's approvals policy refused the call before it ran
+    /// (`kai mcp serve`: a client that cannot give approval). Logged, not scored.
+    case approvalRefused
 
     /// The caller's fault (input that is not JSON or breaks the schema) or
     /// the operator's choice (the plugin is off): such calls are logged but
     /// say nothing about how well the plugin performs.
     public var blamesCaller: Bool {
         switch self {
-        case .argumentsNotJSON, .argumentsInvalid, .pluginNotActive, .pluginDisabled, .pluginStatusUnknown, .agentNeedsInProcess: true
+        case .argumentsNotJSON, .argumentsInvalid, .pluginNotActive, .pluginDisabled, .pluginStatusUnknown, .agentNeedsInProcess, .approvalRefused: true
         default: false
         }
     }

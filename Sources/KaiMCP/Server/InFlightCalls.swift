@@ -3,23 +3,45 @@ import Foundation
 import KaiCore
 import Synchronization
 
-/// The calls running in a server, so that shutdown can stop taking new ones
-/// and drain the rest within a bound: wait, then cancel, then wait again.
+/// The calls running in a server, so that it can cap how many run at once
+/// (each holds a thread) and so that shutdown can stop taking new ones and
+/// drain the rest within a bound: wait, then cancel, then wait again.
 final class InFlightCalls: Sendable {
     private struct State {
         var accepting = true
         var running: [ObjectIdentifier: CancellationToken] = [:]
     }
 
+    /// Why a call was not admitted.
+    enum Refusal: Equatable {
+        case shuttingDown
+        case full(limit: Int)
+    }
+
+    /// How a drain ended.
+    struct Drained: Equatable {
+        /// Calls still running after the drain cancelled them (kai exits without them).
+        var unfinished = 0
+        /// Calls the drain had to cancel (they did not finish within the bound).
+        var cancelled = 0
+    }
+
     private let state = Mutex(State())
     private let changed = DispatchSemaphore(value: 0)
+    let limit: Int
 
-    /// Registers a call; false once the server is shutting down.
-    func begin(_ token: CancellationToken) -> Bool {
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Registers a call, or says why not: the server is shutting down, or
+    /// `limit` calls are already running.
+    func begin(_ token: CancellationToken) -> Refusal? {
         state.withLock { state in
-            guard state.accepting else { return false }
+            guard state.accepting else { return .shuttingDown }
+            guard state.running.count < limit else { return .full(limit: limit) }
             state.running[ObjectIdentifier(token)] = token
-            return true
+            return nil
         }
     }
 
@@ -30,16 +52,21 @@ final class InFlightCalls: Sendable {
 
     var count: Int { state.withLock { $0.running.count } }
 
-    /// Stops taking calls, waits up to `seconds` for those in flight, then
-    /// cancels the rest and waits as long again. Returns how many were
-    /// still running at the end.
-    @discardableResult
-    func drain(seconds: Double) -> Int {
+    /// Stops taking calls.
+    func stopAccepting() {
         state.withLock { $0.accepting = false }
-        if waitUntilIdle(seconds: seconds) { return 0 }
-        for token in state.withLock({ Array($0.running.values) }) { token.cancel() }
+    }
+
+    /// Stops taking calls, waits up to `seconds` for those in flight, then
+    /// cancels the rest and waits as long again.
+    @discardableResult
+    func drain(seconds: Double) -> Drained {
+        stopAccepting()
+        if waitUntilIdle(seconds: seconds) { return Drained() }
+        let late = state.withLock { Array($0.running.values) }
+        for token in late { token.cancel() }
         _ = waitUntilIdle(seconds: seconds)
-        return count
+        return Drained(unfinished: count, cancelled: late.count)
     }
 
     private func waitUntilIdle(seconds: Double) -> Bool {

@@ -15,23 +15,34 @@ public final class MCPDispatcher: Sendable {
 
     let catalog: MCPToolCatalog
     let call: MCPToolCall
-    let inFlight = InFlightCalls()
+    let inFlight: InFlightCalls
     private let settings: MCPServeSettings
 
     public init(runtime: KaiRuntime, settings: MCPServeSettings) {
         self.catalog = MCPToolCatalog(runtime.host.tools)
         self.call = MCPToolCall(runtime: runtime, policy: ApprovalPolicy(runtime.config.approvals), timeout: settings.callTimeout)
         self.settings = settings
+        self.inFlight = InFlightCalls(limit: settings.maxCalls)
     }
 
     /// How many tools the server offers.
     public var toolCount: Int { catalog.tools.count }
 
-    /// Stops taking calls and drains those in flight (see InFlightCalls.drain);
-    /// returns how many did not finish.
+    /// How a drain ended: calls the drain had to cancel, and calls still
+    /// running after that (kai exits without them).
+    public struct Drained: Sendable, Equatable {
+        public let cancelled: Int
+        public let unfinished: Int
+    }
+
+    /// How many calls are running now.
+    public var callsInFlight: Int { inFlight.count }
+
+    /// Stops taking calls and drains those in flight (see InFlightCalls.drain).
     @discardableResult
-    public func drain() -> Int {
-        inFlight.drain(seconds: settings.drainSeconds)
+    public func drain() -> Drained {
+        let drained = inFlight.drain(seconds: settings.drainSeconds)
+        return Drained(cancelled: drained.cancelled, unfinished: drained.unfinished)
     }
 
     /// Handles one message. Everything but a tool call is answered at once,
@@ -69,6 +80,10 @@ public final class MCPDispatcher: Sendable {
         return nil
     }
 
+    static func tooManyCallsText(_ limit: Int) -> String {
+        "Too many calls in flight (limit \(limit)): retry when one has finished, or raise kai mcp serve --max-calls"
+    }
+
     private func initialize(_ params: JSONValue?, session: MCPSession) -> JSONValue {
         let asked = params?["protocolVersion"]?.stringValue ?? ""
         let version = Self.revisions.contains(asked) ? asked : Self.revisions[0]
@@ -93,13 +108,22 @@ public final class MCPDispatcher: Sendable {
             return nil
         }
         let token = CancellationToken()
-        guard inFlight.begin(token) else {
+        switch inFlight.begin(token) {
+        case nil:
+            break
+        case .shuttingDown:
             output.respond(JSONRPC.error(id: id, .shuttingDown, "The server is shutting down and takes no new calls"))
+            return nil
+        case .full(let limit):
+            output.respond(JSONRPC.error(id: id, .shuttingDown, Self.tooManyCallsText(limit)))
             return nil
         }
         guard session.begin(id: id, token: token) else {
             inFlight.end(token)
-            output.respond(JSONRPC.error(id: id, .invalidRequest, "Invalid Request: id \(id.serialized()) is already in use"))
+            // Answered with id null: the call in flight under this id gets
+            // the one response with it.
+            output.respond(JSONRPC.error(id: .null, .invalidRequest,
+                                         "Invalid Request: id \(id.serialized()) is already in use by a call in flight"))
             return nil
         }
         let progressToken = params?["_meta"]?["progressToken"]

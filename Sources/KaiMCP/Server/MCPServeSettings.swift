@@ -8,13 +8,20 @@ public struct MCPServeSettings: Sendable {
     /// they are cancelled; after cancelling, as long again before the server
     /// exits anyway.
     public var drainSeconds: Double
+    /// How many calls may run at once (each holds a thread); past it a
+    /// tools/call gets the JSON-RPC error -32000 "Too many calls in flight".
+    public var maxCalls: Int
     /// The server's name and version in `initialize`'s serverInfo.
     public var serverName: String
     public var serverVersion: String
 
-    public init(callTimeout: Double? = 60, drainSeconds: Double = 10, serverName: String = "kai", serverVersion: String = "0.1.0") {
+    public static let defaultMaxCalls = 64
+
+    public init(callTimeout: Double? = 60, drainSeconds: Double = 10, maxCalls: Int = Self.defaultMaxCalls,
+                serverName: String = "kai", serverVersion: String = "0.1.0") {
         self.callTimeout = callTimeout
         self.drainSeconds = drainSeconds
+        self.maxCalls = maxCalls
         self.serverName = serverName
         self.serverVersion = serverVersion
     }

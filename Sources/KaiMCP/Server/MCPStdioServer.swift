@@ -15,34 +15,38 @@ public enum MCPStdioServer {
         case endOfInput, terminated
     }
 
-    /// Serves until EOF or SIGTERM; returns why it stopped and how many
-    /// calls were still running when it gave up on them.
-    public static func serve(_ dispatcher: MCPDispatcher, input: Int32, output: Int32) -> (Ending, unfinished: Int) {
+    /// Serves until EOF or SIGTERM; returns why it stopped and how the drain
+    /// ended. `draining` hears how many calls were in flight when it stopped.
+    public static func serve(
+        _ dispatcher: MCPDispatcher, input: Int32, output: Int32, draining: @Sendable (Int) -> Void = { _ in }
+    ) -> (Ending, drained: MCPDispatcher.Drained) {
         let stopped = DispatchSemaphore(value: 0)
         let ending = EndingBox()
         // A client that closes its end mid-write must not end the server:
         // the write fails, and EOF on stdin ends it in order.
         signal(SIGPIPE, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let terminate = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
-        terminate.setEventHandler {
+        let terminate = TerminationSignals([SIGTERM]) { _ in
             ending.set(.terminated)
             stopped.signal()
         }
-        terminate.resume()
         let writer = LineWriter(fd: output)
         let session = MCPSession()
+        let tooLong = "Invalid Request: a message line is over \(StdinReaders.maxLine >> 20) MiB; it was skipped"
         let readers = StdinReaders(fd: input, handle: { line in
             dispatcher.handle(JSONRPC.decode(line), session: session, output: writer)
+        }, oversized: {
+            writer.respond(JSONRPC.error(id: .null, .invalidRequest, tooLong))
         }, ended: {
             ending.set(.endOfInput)
             stopped.signal()
         })
         stopped.wait()
         withExtendedLifetime(readers) {}
-        let unfinished = dispatcher.drain()
+        dispatcher.inFlight.stopAccepting()
+        draining(dispatcher.callsInFlight)
+        let drained = dispatcher.drain()
         terminate.cancel()
-        return (ending.value ?? .endOfInput, unfinished)
+        return (ending.value ?? .endOfInput, drained)
     }
 }
 

@@ -6,11 +6,21 @@ import KaiRuntime
 /// call (argument validation, deadline, cancellation, output checks, secret
 /// scrubbing, the call log and scores through the runtime's observer),
 /// supervision after a failure (`KaiRuntime.callFailed`), and before it the
-/// operator's approval policy as it applies to MCP clients.
+/// operator's approval policy as it applies to MCP clients (MCPApprovalGate),
+/// for the call and every call nested under it (MCPScope).
 struct MCPToolCall: Sendable {
     let runtime: KaiRuntime
-    let policy: ApprovalPolicy
+    let gate: MCPApprovalGate
+    /// Every call's scope: nested calls face the same policy (MCPScope).
+    let scope: MCPScope
     let timeout: Double?
+
+    init(runtime: KaiRuntime, policy: ApprovalPolicy, timeout: Double?) {
+        self.runtime = runtime
+        self.gate = MCPApprovalGate(runtime: runtime, policy: policy)
+        self.scope = MCPScope(gate: gate)
+        self.timeout = timeout
+    }
 
     enum Outcome {
         /// The `tools/call` result: text content, structuredContent where
@@ -27,8 +37,9 @@ struct MCPToolCall: Sendable {
         progress: (@Sendable (Double, Double?, String) -> Void)?
     ) -> Outcome {
         let arguments = arguments ?? .object([:])
-        if let refusal = refusal(tool, arguments: arguments) { return .result(Self.failure(refusal)) }
+        if let refusal = gate.refusal(tool.entry, arguments: arguments, depth: 0) { return .result(Self.failure(refusal)) }
         var options = CallOptions(timeout: timeout, cancellation: token)
+        options.scope = scope
         if let progress {
             options.onEvent = { event in
                 if case .progress(let done, let total, let message) = event { progress(done, total, message) }
@@ -43,27 +54,6 @@ struct MCPToolCall: Sendable {
             if clientCancelled(), case .cancelled = error { return .cancelledByClient }
             if clientCancelled(), case .cancelKilled = error { return .cancelledByClient }
             return .result(Self.failure(error.description))
-        }
-    }
-
-    /// Why an MCP client may not make this call, or nil: MCP clients cannot
-    /// answer an approval prompt, so a call that asks runs only where the
-    /// operator's policy says `mcp: allow` (see ApprovalDecision.allowsMCPClient).
-    func refusal(_ tool: MCPToolCatalog.Tool, arguments: JSONValue) -> String? {
-        let capability = tool.entry.capability
-        let decision = policy.decide(
-            qualifiedName: tool.entry.qualifiedName, shortName: capability.name, annotations: capability.annotations, arguments: arguments)
-        if decision.allowsMCPClient { return nil }
-        let name = tool.entry.qualifiedName
-        switch decision.mode {
-        case .deny:
-            return "tool \"\(name)\" was refused: the operator's approvals policy denies it (\(decision.reason))."
-        case .ask where decision.approvers > 1:
-            return "tool \"\(name)\" was refused: it needs \(decision.approvers) approvers (\(decision.reason)), and MCP clients cannot "
-                + "gather approvals. Run it with kai run, where other users approve it with kai approvals."
-        case .ask, .allow:
-            return "tool \"\(name)\" was refused: it needs approval (\(decision.reason)), and an MCP client cannot give it. "
-                + "To let MCP clients call it, set in the operator config: approvals: { tools: { \(name): { mcp: allow } } }"
         }
     }
 

@@ -20,11 +20,19 @@ struct HTTPRequestCheck: Sendable {
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         guard path == Self.path else { return .notFound }
         if let origin = head.headers.first(name: "origin"), !Self.isLocal(origin) { return .forbiddenOrigin(origin) }
-        guard let authorization = head.headers.first(name: "authorization"), authorization.hasPrefix("Bearer "),
-              Self.constantTimeEqual(Array(authorization.utf8.dropFirst(7)), token) else {
+        guard let authorization = head.headers.first(name: "authorization"), let presented = Self.bearerToken(authorization),
+              Self.constantTimeEqual(presented, token) else {
             return .unauthorized
         }
         return nil
+    }
+
+    /// The token of an `Authorization: Bearer TOKEN` header; the scheme's
+    /// name is case-insensitive (RFC 7235).
+    static func bearerToken(_ authorization: String) -> [UInt8]? {
+        let bytes = Array(authorization.utf8)
+        guard bytes.count >= 7, String(decoding: bytes[..<7], as: UTF8.self).lowercased() == "bearer " else { return nil }
+        return Array(bytes[7...])
     }
 
     /// An Origin whose host is this machine's loopback name (any port).
@@ -34,11 +42,15 @@ struct HTTPRequestCheck: Sendable {
         return localHosts.contains(host.lowercased())
     }
 
-    /// Compares without an early exit, so timing does not reveal how much of a guess was right.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        for index in 0..<max(a.count, b.count) {
-            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+    /// Compares `presented` with `expected` without an early exit, in time
+    /// that depends only on the presented token's length, so timing reveals
+    /// neither how much of a guess was right nor the real token's length.
+    /// Lengths are compared whole (no truncation: 10 and 266 differ).
+    static func constantTimeEqual(_ presented: [UInt8], _ expected: [UInt8]) -> Bool {
+        var difference: UInt = presented.count == expected.count ? 0 : 1
+        for index in 0..<presented.count {
+            let other = expected.isEmpty ? 0 : expected[index % expected.count]
+            difference |= UInt(presented[index] ^ other)
         }
         return difference == 0
     }

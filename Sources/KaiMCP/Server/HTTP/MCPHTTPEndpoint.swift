@@ -19,17 +19,25 @@ final class MCPHTTPEndpoint: Sendable {
         self.check = HTTPRequestCheck(token: token)
     }
 
+    /// Checks a request's head (path, Origin, token) before its body is
+    /// read; a refused request is answered and its connection closed.
+    func refuseEarly(_ head: HTTPRequestHead, channel: any Channel) -> Bool {
+        guard let refusal = check.refusal(head) else { return false }
+        let status: HTTPResponseStatus = switch refusal {
+        case .notFound: .notFound
+        case .forbiddenOrigin: .forbidden
+        case .unauthorized: .unauthorized
+        }
+        let extra = refusal == .unauthorized ? [("www-authenticate", "Bearer")] : []
+        HTTPReply.refuse(channel, status, HTTPRequestCheck.message(refusal), keepAlive: false, extraHeaders: extra)
+        return true
+    }
+
+    static let noSessionText = "Bad Request: no Mcp-Session-Id header; send initialize first, then its Mcp-Session-Id with every request."
+
+    /// A request whose head passed `refuseEarly`.
     func handle(_ head: HTTPRequestHead, body: [UInt8], channel: any Channel) {
         let keepAlive = head.isKeepAlive
-        if let refusal = check.refusal(head) {
-            let status: HTTPResponseStatus = switch refusal {
-            case .notFound: .notFound
-            case .forbiddenOrigin: .forbidden
-            case .unauthorized: .unauthorized
-            }
-            let extra = refusal == .unauthorized ? [("www-authenticate", "Bearer")] : []
-            return HTTPReply.refuse(channel, status, HTTPRequestCheck.message(refusal), keepAlive: keepAlive, extraHeaders: extra)
-        }
         let sessionID = head.headers.first(name: "mcp-session-id")
         switch head.method {
         case .POST:
@@ -44,6 +52,11 @@ final class MCPHTTPEndpoint: Sendable {
             HTTPReply.refuse(channel, .methodNotAllowed, "Method Not Allowed: use POST (and DELETE to end a session).",
                              keepAlive: keepAlive, extraHeaders: [("allow", "POST, DELETE")])
         }
+    }
+
+    private static func requestID(_ incoming: JSONRPC.Incoming) -> JSONValue {
+        if case .request(let id, _, _) = incoming { return id }
+        return .null
     }
 
     private func post(_ body: [UInt8], sessionID: String?, version: String?, channel: any Channel, keepAlive: Bool) {
@@ -68,9 +81,11 @@ final class MCPHTTPEndpoint: Sendable {
                                       body: JSONRPC.error(id: .null, .invalidRequest, message), keepAlive: keepAlive)
             }
         } else {
-            // No session yet (a probe such as server/discover): answered
-            // statelessly.
-            session = MCPSession()
+            // This server issues session ids, so every request but
+            // initialize must carry one (the spec: 400). A client probing
+            // server/discover first reads this as "fall back to initialize".
+            return HTTPReply.send(channel, status: .badRequest, contentType: "application/json",
+                                  body: JSONRPC.error(id: Self.requestID(incoming), .invalidRequest, Self.noSessionText), keepAlive: keepAlive)
         }
         switch incoming {
         case .notification, .response:
@@ -81,7 +96,7 @@ final class MCPHTTPEndpoint: Sendable {
         case .request:
             // A call may block for as long as its tool runs: never on the event loop.
             if let call = dispatcher.handle(incoming, session: session, output: HTTPOutput(channel: channel, keepAlive: keepAlive, extraHeaders: extraHeaders)) {
-                DispatchQueue.global().async(execute: call)
+                CallThread.start(call)
             }
         }
     }
