@@ -49,3 +49,20 @@ public struct PluginManifest: Sendable {
         }
     }
 }
+
+extension PluginManifest: Equatable {
+    /// Manifests are equal when their JSON is: every field is read from it.
+    public static func == (lhs: PluginManifest, rhs: PluginManifest) -> Bool { lhs.json == rhs.json }
+}
+
+extension PluginManifest {
+    /// A manifest the host writes itself (see PluginSource.manifest),
+    /// checked exactly as a plugin's describe() output is: the manifest
+    /// schema, unique names, and every schema in it compiling.
+    public static func hostGiven(_ json: JSONValue, path: String) throws(PluginLoadError) -> PluginManifest {
+        let minor = UInt32(clamping: json["abiMinor"]?.intValue ?? -1)
+        let manifest = try ManifestDecoder.decode(json.serializedBytes(), descriptorMinor: minor, path: path)
+        try manifest.checkSchemas(path: path)
+        return manifest
+    }
+}
