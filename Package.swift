@@ -89,7 +89,7 @@ let package = Package(
         // MCP both ways: `kai mcp serve`, and MCP servers imported as tools.
         .target(
             name: "KaiMCP",
-            dependencies: ["KaiCore", "KaiRuntime", "KaiJSON", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["KaiCore", "KaiRuntime", "KaiRegistry", "KaiJSON", .product(name: "MCP", package: "swift-sdk")]
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Code evaluation: HumanEval problems and samples, run in the sandbox, pass@k.

@@ -121,6 +121,9 @@ extension PluginHost {
         let serial = capability.concurrency == .serial
         var outcome: RawOutcome
         if let backend = plugin.backend {
+            if let problem = plugin.settings.problem {
+                throw .pluginUnavailable(tool: name, PluginLoadError(path: plugin.path, reason: .settingsUnusable(problem)))
+            }
             let context = try callContext(entry, serial: false, deadline: deadline, cancellation: cancellation, parent: parent, scope: scope)
             let call = BackendCall(tool: name, name: capability.name, arguments: arguments, deadline: deadline, onEvent: onEvent,
                                    outputLimit: outputLimit, isCancelled: { context.chainStoppedOrCancelled })

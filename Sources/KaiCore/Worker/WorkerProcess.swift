@@ -11,6 +11,8 @@ package final class WorkerProcess: @unchecked Sendable {
     /// Host ends of the child's pipes, keyed by the child's descriptor.
     package let pipes: [Int32: Int32]
     private let exit = Mutex<WorkerExit?>(nil)
+    /// Host ends closed early (closePipe), not closed again at deinit.
+    private let closedEarly = Mutex<Set<Int32>>([])
 
     private init(pid: pid_t, pipes: [Int32: Int32]) {
         self.pid = pid
@@ -19,7 +21,15 @@ package final class WorkerProcess: @unchecked Sendable {
 
     deinit {
         if exit.withLock({ $0 }) == nil { _ = kill() }
-        for fd in pipes.values { close(fd) }
+        let early = closedEarly.withLock { $0 }
+        for (child, fd) in pipes where !early.contains(child) { close(fd) }
+    }
+
+    /// Closes the host's end of the child's descriptor `child` now (e.g.
+    /// stdin, so the child reads end of file); once only.
+    package func closePipe(_ child: Int32) {
+        guard let fd = pipes[child], closedEarly.withLock({ $0.insert(child).inserted }) else { return }
+        close(fd)
     }
 
     package enum ChildFD {

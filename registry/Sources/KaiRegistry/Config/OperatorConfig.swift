@@ -17,6 +17,8 @@ public struct OperatorConfig: Sendable, Equatable {
     public var router = RouterConfig()
     /// The `approvals:` section; empty (annotations decide) when absent.
     public var approvals = ApprovalsConfig()
+    /// The `mcp_servers:` list: MCP servers whose tools Kai imports.
+    public var mcpServers: [MCPServerEntry] = []
 
     public init(file: String, databasePath: String? = nil, payloadLogging: Bool = false, entries: [PluginEntry] = []) {
         self.file = file
