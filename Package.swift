@@ -185,7 +185,7 @@ let package = Package(
         ),
         .target(name: "KaiSandbox", dependencies: ["KaiJSON"], path: "sandbox/Sources/KaiSandbox"),
 
-        .executableTarget(name: "KaiBench", dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema", "KaiRegistry", "KaiRuntime"], path: "bench/KaiBench"),
+        .executableTarget(name: "KaiBench", dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema", "KaiRegistry", "KaiRuntime", "KaiMCP"], path: "bench/KaiBench"),
 
         .testTarget(name: "KaiJSONTests", dependencies: ["KaiJSON"]),
         .testTarget(name: "KaiJSONSchemaTests", dependencies: ["KaiJSONSchema"]),

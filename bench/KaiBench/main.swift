@@ -8,6 +8,7 @@
 //   KaiBench provider-tokens <plugin.so> <config-json> <provider> <request-json> <rounds>
 //   KaiBench router <openai-plugin.so> <base-url> <N>  the router's decision cost and a fallback hop's latency
 //   KaiBench agent-steps <bin-dir> <base-url> <steps>  whole agent runs (KaiRuntime.run), batches from stdin (AgentBench)
+//   KaiBench mcp-import <python> <server.py> <N>  calls of an imported MCP server's tool through Kai (MCPImportBench)
 //
 // Each prints one JSON object on stdout; errors go to stderr with exit 1.
 import Glibc
@@ -39,6 +40,9 @@ case "router" where arguments.count == 4:
 case "agent-steps" where arguments.count == 4:
     guard let steps = Int(arguments[3]), steps >= 2 else { Bench.fail("steps must be an integer >= 2, got '\(arguments[3])'") }
     AgentBench.run(binDirectory: arguments[1], baseURL: arguments[2], steps: steps)
+case "mcp-import" where arguments.count == 4:
+    guard let count = Int(arguments[3]), count >= 100 else { Bench.fail("call count must be an integer >= 100, got '\(arguments[3])'") }
+    MCPImportBench.run(python: arguments[1], server: arguments[2], count: count)
 case "registry":
     runRegistryBench(arguments: Array(arguments.dropFirst()))
 default:

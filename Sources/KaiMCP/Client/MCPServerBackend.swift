@@ -1,7 +1,6 @@
 import Foundation
 import KaiCore
 import KaiJSON
-import MCP
 
 /// One imported MCP server as the backend of its plugin entry, supervised
 /// as a plugin's worker is (WorkerSupervisor): started (and initialized) on
@@ -29,20 +28,20 @@ public final class MCPServerBackend: ToolBackend, @unchecked Sendable {
     public let spec: MCPServerSpec
     /// Called with the server's tool list after each successful start, so
     /// the registry's cache follows the server (RegistryStore+MCPTools).
-    private let onTools: (@Sendable ([Tool]) -> Void)?
+    private let onTools: (@Sendable ([JSONValue]) -> Void)?
     private let monitor = Monitor()
     private var state = State.notStarted
     private var failureTimes: [Int64] = []
     private var consecutiveFailures = 0
 
-    public init(spec: MCPServerSpec, onTools: (@Sendable ([Tool]) -> Void)? = nil) {
+    public init(spec: MCPServerSpec, onTools: (@Sendable ([JSONValue]) -> Void)? = nil) {
         self.spec = spec
         self.onTools = onTools
     }
 
     /// With a session already opened (the importer started the server to
     /// list its tools): calls use it.
-    init(spec: MCPServerSpec, onTools: (@Sendable ([Tool]) -> Void)?, session: MCPSession?) {
+    init(spec: MCPServerSpec, onTools: (@Sendable ([JSONValue]) -> Void)?, session: MCPSession?) {
         self.spec = spec
         self.onTools = onTools
         if let session { state = .ready(session) }
@@ -78,11 +77,8 @@ public final class MCPServerBackend: ToolBackend, @unchecked Sendable {
                           outputLimit: call.outputLimit, isCancelled: { call.isCancelled })
             : call
         let session = try acquire(call)
-        let arguments: [String: Value]?
-        do {
-            arguments = try JSONDecoder().decode([String: Value].self, from: Data(call.arguments))
-        } catch {
-            return .failure(.invalidInput, message: "the arguments are not a JSON object")
+        guard let arguments = try? JSONParser.parse(call.arguments) else {
+            return .failure(.invalidInput, message: "the arguments are not JSON")
         }
         switch session.call(call.name, arguments: arguments, deadline: call.deadline, onEvent: call.onEvent,
                             isCancelled: { call.isCancelled }) {

@@ -21,9 +21,8 @@ final class MCPServerProcess: Sendable {
     var stdin: Int32 { process.pipes[0]! }
     var stdout: Int32 { process.pipes[1]! }
 
-    static func start(command: String, arguments: [String], environment: [String: String]) throws(MCPStartError) -> MCPServerProcess {
-        var childEnvironment = WorkerEnvironment.build(from: ProcessInfo.processInfo.environment)
-        childEnvironment.merge(environment) { _, own in own }
+    /// `environment`: all the server gets (see MCPServerSpec.Transport.stdio).
+    static func start(command: String, arguments: [String], environment childEnvironment: [String: String]) throws(MCPStartError) -> MCPServerProcess {
         guard let executable = resolve(command, path: childEnvironment["PATH"] ?? "") else {
             throw MCPStartError("its command \"\(command)\" was not found (give an absolute path, or a program on PATH)")
         }

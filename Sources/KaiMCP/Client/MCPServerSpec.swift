@@ -6,7 +6,8 @@ import KaiCore
 public struct MCPServerSpec: Sendable {
     public enum Transport: Sendable {
         /// A child process speaking newline-delimited JSON-RPC on stdin and
-        /// stdout; `environment` is all it gets (see MCPServerProcess).
+        /// stdout; `environment` is all it gets (MCPToolImporter builds it:
+        /// the worker allow-list of Kai's environment plus the entry's own).
         case stdio(command: String, arguments: [String], environment: [String: String])
         /// Streamable HTTP at `url`, with `Authorization: Bearer token` when set.
         case http(url: URL, token: String?)

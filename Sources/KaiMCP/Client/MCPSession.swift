@@ -1,169 +1,133 @@
 import Foundation
 import KaiCore
-import MCP
+import KaiJSON
 import Synchronization
 
-/// One live, initialized connection to an MCP server through the
-/// swift-sdk's Client: a started process (stdio) or an HTTP session.
-/// Kai's call path is synchronous, so each request runs in a task and the
-/// calling thread waits for it (BlockingResult) until the call's deadline.
+/// One live, initialized connection to an MCP server — the client side of
+/// the protocol, synchronous as Kai's call path is: the calling thread
+/// sends its request and waits (until the call's deadline) for the answer
+/// the channel's own thread delivers. Kai does not use the swift-sdk's
+/// `Client` here: it is async-only, and a thread blocked in the
+/// synchronous call path (a C plugin's call_tool, a test, an MCP server's
+/// handler) while its requests run as Swift tasks starves the concurrency
+/// pool (2 threads on 2 cores): calls then hang until their deadline.
 final class MCPSession: Sendable {
-    let client: Client
-    let process: MCPServerProcess?
-    let tools: [Tool]
-    /// Set once the server's stdout ended (stdio): calls in flight fail.
-    private let gone: BlockingResult<Bool>
-    /// Progress token → the handler of the call that sent it.
-    private let progress = Mutex<[String: ToolEventHandler]>([:])
-    private let nextToken = Atomic<Int>(0)
+    /// The revisions Kai speaks, newest first (the swift-sdk's set).
+    static let revisions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
 
-    private init(client: Client, process: MCPServerProcess?, tools: [Tool], gone: BlockingResult<Bool>) {
-        self.client = client
+    let process: MCPServerProcess?
+    private let channel: any MCPChannel
+    private let router: MCPResponseRouter
+    /// The server's tools (MCP tool descriptors), as listed at open.
+    let tools: [JSONValue]
+
+    private init(process: MCPServerProcess?, channel: any MCPChannel, router: MCPResponseRouter, tools: [JSONValue]) {
         self.process = process
+        self.channel = channel
+        self.router = router
         self.tools = tools
-        self.gone = gone
     }
 
     /// Starts (stdio) or reaches (http) the server, initializes, and lists
     /// its tools, all before `deadline`.
     static func open(_ spec: MCPServerSpec, deadline: Int64) throws(MCPStartError) -> MCPSession {
-        let gone = BlockingResult<Bool>()
+        let router = MCPResponseRouter()
         let process: MCPServerProcess?
-        let transport: any MCP.Transport
+        let channel: any MCPChannel
         switch spec.transport {
         case .stdio(let command, let arguments, let environment):
             let started = try MCPServerProcess.start(command: command, arguments: arguments, environment: environment)
             process = started
-            transport = PipeTransport(input: started.stdin, output: started.stdout, onClose: { gone.finish(true) })
+            channel = StdioChannel(server: started, events: router.events)
         case .http(let url, let token):
             process = nil
-            transport = StreamingHTTPTransport(endpoint: url, token: token)
+            channel = HTTPChannel(endpoint: url, token: token, events: router.events)
         }
-        let client = Client(name: "kai", version: "1.0")
-        let opened = BlockingResult<Result<[Tool], any Error>>()
-        let task = Task {
-            do {
-                try await client.connect(transport: transport)
-                var tools: [Tool] = []
-                var cursor: String?
-                repeat {
-                    let page = try await client.listTools(cursor: cursor)
-                    tools += page.tools
-                    cursor = page.nextCursor
-                } while cursor != nil
-                opened.finish(.success(tools))
-            } catch {
-                opened.finish(.failure(error))
-            }
-        }
-        let outcome = opened.wait(until: deadline, stopWhen: { gone.wait(until: 0) != nil })
+        router.channel = channel
         func fail(_ reason: String) -> MCPStartError {
-            task.cancel()
+            channel.close()
             var reason = reason
             if let process {
-                let exit = process.process.exitIfEnded() ?? process.process.kill()
+                let exit = process.process.waitForExit(within: 0.5)
                 reason += " (it \(exit))"
                 if let line = process.lastStderrLine { reason += "; its last words on stderr: \(line)" }
             }
             return MCPStartError(reason)
         }
-        switch outcome {
-        case .success(let tools)?:
-            let session = MCPSession(client: client, process: process, tools: tools, gone: gone)
-            Task { await session.listenForProgress() }
-            return session
-        case .failure(let error)?:
-            throw fail("initialize failed: \(Self.describe(error))")
-        case nil:
-            if gone.wait(until: 0) != nil { throw fail("it closed its stdout before answering initialize") }
-            throw fail("it did not answer initialize and tools/list within \(Int(spec.policy.startTimeout)) s")
+        let initialize: JSONValue = [
+            "protocolVersion": .string(revisions[0]), "capabilities": [:],
+            "clientInfo": ["name": "kai", "version": "1.0"],
+        ]
+        let result: JSONValue
+        switch router.request("initialize", initialize, deadline: deadline, stopWhen: nil) {
+        case .result(let value): result = value
+        case .error(let reason): throw fail("initialize failed: \(reason)")
+        case .timedOut, .stopped: throw fail("it did not answer initialize within \(Int(spec.policy.startTimeout)) s")
+        case .closed: throw fail("it closed its connection before answering initialize")
         }
-    }
-
-    private func listenForProgress() async {
-        await client.onNotification(ProgressNotification.self) { [weak self] message in
-            guard let self else { return }
-            let key = Self.key(message.params.progressToken)
-            guard let handler = self.progress.withLock({ $0[key] }) else { return }
-            _ = handler(.progress(progress: message.params.progress, total: message.params.total,
-                                  message: message.params.message ?? ""))
+        guard let version = result["protocolVersion"]?.stringValue, revisions.contains(version) else {
+            throw fail("it answered initialize with protocol revision \(result["protocolVersion"]?.serialized() ?? "none"); Kai speaks \(revisions.joined(separator: ", "))")
         }
+        channel.negotiated(version)
+        router.notify("notifications/initialized", nil)
+        var tools: [JSONValue] = []
+        var cursor: JSONValue?
+        repeat {
+            let params: JSONValue? = cursor.map { ["cursor": $0] }
+            switch router.request("tools/list", params, deadline: deadline, stopWhen: nil) {
+            case .result(let page):
+                tools += page["tools"]?.arrayValue ?? []
+                cursor = page["nextCursor"].flatMap { $0 == .null ? nil : $0 }
+            case .error(let reason): throw fail("tools/list failed: \(reason)")
+            case .timedOut, .stopped: throw fail("it did not answer tools/list within \(Int(spec.policy.startTimeout)) s")
+            case .closed: throw fail("it closed its connection before answering tools/list")
+            }
+        } while cursor != nil
+        return MCPSession(process: process, channel: channel, router: router, tools: tools)
     }
 
     enum CallOutcome {
-        case result(CallTool.Result)
+        case result(JSONValue)
         case failed(String)
         case deadline
         case cancelled
         case lost
     }
 
-    /// Calls one tool; on the deadline or a cancellation, tells the server
-    /// (notifications/cancelled) and returns without its answer.
-    func call(_ name: String, arguments: [String: Value]?, deadline: Int64, onEvent: ToolEventHandler?,
+    /// Calls one tool; at the deadline or on a cancellation, tells the
+    /// server (notifications/cancelled) and returns without its answer.
+    func call(_ name: String, arguments: JSONValue, deadline: Int64, onEvent: ToolEventHandler?,
               isCancelled: @escaping @Sendable () -> Bool) -> CallOutcome {
-        if gone.wait(until: 0) != nil { return .lost }
-        var meta: Metadata?
+        var params: JSONObject = ["name": .string(name), "arguments": arguments]
         var token: String?
         if let onEvent {
-            let key = "kai-\(nextToken.add(1, ordering: .relaxed).newValue)"
+            let key = router.progressToken(for: onEvent)
             token = key
-            progress.withLock { $0[key] = onEvent }
-            meta = Metadata(progressToken: .string(key))
+            params["_meta"] = ["progressToken": .string(key)]
         }
-        defer { if let token { _ = progress.withLock { $0.removeValue(forKey: token) } } }
-        let answer = BlockingResult<Result<CallTool.Result, any Error>>()
-        let requestID = BlockingResult<ID>()
-        let client = client
-        Task {
-            do {
-                let context: RequestContext<CallTool.Result> = try await client.callTool(name: name, arguments: arguments, meta: meta)
-                requestID.finish(context.requestID)
-                answer.finish(.success(try await context.value))
-            } catch {
-                answer.finish(.failure(error))
-            }
-        }
-        let gone = gone
-        let outcome = answer.wait(until: deadline, stopWhen: { isCancelled() || gone.wait(until: 0) != nil })
+        defer { if let token { router.forgetProgress(token) } }
+        var sentID: Int64?
+        let outcome = router.request("tools/call", .object(params), deadline: deadline, stopWhen: isCancelled) { sentID = $0 }
         switch outcome {
-        case .success(let result)?:
-            return .result(result)
-        case .failure(let error)?:
-            return gone.wait(until: 0) != nil ? .lost : .failed(Self.describe(error))
-        case nil:
-            if gone.wait(until: 0) != nil { return .lost }
+        case .result(let value): return .result(value)
+        case .error(let reason): return .failed(reason)
+        case .closed: return .lost
+        case .timedOut, .stopped:
             let cancelled = isCancelled()
-            if let id = requestID.wait(until: MonotonicClock.deadline(after: 1)) {
-                let reason = cancelled ? "the caller cancelled the call" : "the call passed its deadline"
-                Task { try? await client.cancelRequest(id, reason: reason) }
+            if let sentID {
+                router.notify("notifications/cancelled", [
+                    "requestId": .integer(sentID),
+                    "reason": .string(cancelled ? "the caller cancelled the call" : "the call passed its deadline"),
+                ])
             }
             return cancelled ? .cancelled : .deadline
         }
     }
 
-    /// Whether the server's stdout has ended.
-    var isGone: Bool { gone.wait(until: 0) != nil }
+    /// Whether the connection has ended (a stdio server's stdout closed).
+    var isGone: Bool { router.isClosed }
 
     func close() {
-        let client = client
-        let done = BlockingResult<Bool>()
-        Task {
-            await client.disconnect()
-            done.finish(true)
-        }
-        _ = done.wait(until: MonotonicClock.deadline(after: 1))
-    }
-
-    static func key(_ token: ProgressToken) -> String {
-        switch token {
-        case .string(let text): text
-        case .integer(let number): "\(number)"
-        }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? MCPError { return error.errorDescription ?? String(describing: error) }
-        return String(describing: error)
+        channel.close()
     }
 }

@@ -3,7 +3,6 @@ import KaiCore
 import KaiJSON
 import KaiRegistry
 import KaiRuntime
-import MCP
 
 /// The config's `mcp_servers` as plugin entries: each server's tools
 /// (from the registry's cache, so listing starts no server) under its id,
@@ -35,12 +34,11 @@ public struct MCPToolImporter: ImportedToolSource {
         } catch {
             problem = error.description
         }
-        let spec = Self.spec(entry, secrets: values)
+        let spec = Self.spec(entry, secrets: values, environment: environment)
         let endpoint = Self.endpoint(entry)
-        let save: @Sendable ([Tool]) -> Void = { tools in
-            let json = MCPToolManifest.json(tools)
-            if store.cachedMCPTools(server: entry.id, endpoint: endpoint) != json {
-                store.saveMCPTools(server: entry.id, endpoint: endpoint, tools: json)
+        let save: @Sendable ([JSONValue]) -> Void = { tools in
+            if store.cachedMCPTools(server: entry.id, endpoint: endpoint) != tools {
+                store.saveMCPTools(server: entry.id, endpoint: endpoint, tools: tools)
             }
         }
         var tools = store.cachedMCPTools(server: entry.id, endpoint: endpoint)
@@ -53,7 +51,7 @@ public struct MCPToolImporter: ImportedToolSource {
             do throws(MCPStartError) {
                 let opened = try MCPSession.open(spec, deadline: MonotonicClock.deadline(after: entry.timeout))
                 session = opened
-                tools = MCPToolManifest.json(opened.tools)
+                tools = opened.tools
                 save(opened.tools)
             } catch {
                 let reason = SecretScrubbing.scrub(error.reason, values.values)
@@ -80,12 +78,15 @@ public struct MCPToolImporter: ImportedToolSource {
         return PluginSource(name: "mcp:\(entry.id)", manifest: manifest, settings: settings, backend: backend)
     }
 
-    static func spec(_ entry: MCPServerEntry, secrets: [String: String]) -> MCPServerSpec {
+    /// A stdio server's environment: the worker allow-list of Kai's own
+    /// (PATH, LANG, TZ, ...; HOME=/nonexistent), then the entry's `env`,
+    /// then its secrets.
+    static func spec(_ entry: MCPServerEntry, secrets: [String: String], environment: [String: String]) -> MCPServerSpec {
         let policy = WorkerPolicy(startTimeout: entry.timeout)
         switch entry.transport {
-        case .stdio(let command, let arguments, let environment, _):
-            return MCPServerSpec(id: entry.id, transport: .stdio(command: command, arguments: arguments,
-                                                                 environment: environment.merging(secrets) { _, secret in secret }),
+        case .stdio(let command, let arguments, let plain, _):
+            let child = WorkerEnvironment.build(from: environment).merging(plain) { _, own in own }.merging(secrets) { _, secret in secret }
+            return MCPServerSpec(id: entry.id, transport: .stdio(command: command, arguments: arguments, environment: child),
                                  policy: policy, callTimeout: entry.timeout)
         case .http(let url, _):
             return MCPServerSpec(id: entry.id, transport: .http(url: URL(string: url)!, token: secrets["token"]),

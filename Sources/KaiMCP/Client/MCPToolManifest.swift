@@ -1,6 +1,5 @@
 import KaiCore
 import KaiJSON
-import MCP
 
 /// The manifest Kai gives an imported MCP server's entry: one tool
 /// capability per MCP tool, with its description, inputSchema,
@@ -45,11 +44,6 @@ public enum MCPToolManifest {
             "capabilities": .array(capabilities),
         ]
         return (.object(manifest), skipped)
-    }
-
-    /// The sdk's tools as JSON (what the registry caches).
-    public static func json(_ tools: [Tool]) -> [JSONValue] {
-        tools.compactMap { MCPToolResult.json($0) }
     }
 
     private static func isKaiName(_ name: String) -> Bool {
