@@ -115,8 +115,8 @@ struct MCPImportCLITests {
         let targets = report["fds"]?.objectValue?.map { $0.value.stringValue ?? "" } ?? []
         #expect(!targets.isEmpty)
         #expect(!targets.contains(descriptors.hostFile) && !targets.contains("/"), "\(targets)")
-        // LC_CTYPE: Python sets it itself when no locale is given (PEP 538).
-        let names = report["names"]?.arrayValue?.compactMap(\.stringValue).filter { $0 != "LC_CTYPE" }
+        // LC_CTYPE: Python sets it itself when no locale is given (PEP 538); PWD: the wrapper's shell.
+        let names = report["names"]?.arrayValue?.compactMap(\.stringValue).filter { $0 != "LC_CTYPE" && $0 != "PWD" }
         #expect(names == ["FIXTURE_SECRET", "HOME", "PATH", "SWIFT_BACKTRACE"], "no MY_SECRET, WEB_TOKEN or anything else of Kai's")
     }
 
@@ -136,7 +136,7 @@ struct MCPImportCLITests {
         let outcome = try workspace.run(#"call:add:{"a":2,"b":3}"#, "Add.", ["--tool", "fx.add"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("→ add {\"a\":2,\"b\":3}"), "\(outcome.stderr)")
-        #expect(outcome.stdout == "The result is: {\"sum\":5}\n", "\(outcome.stdout)")
+        #expect(outcome.stdout == "Done: {\"sum\":5}\n", "\(outcome.stdout)")
     }
 
     static let importFixture = """

@@ -20,7 +20,7 @@ struct MCPImportTests {
         #expect(add.description == "Adds two integers (structured output).")
         #expect(add.inputSchema?["required"] == ["a", "b"])
         #expect(add.outputSchema?["properties"]?["sum"]?["type"] == "integer")
-        #expect(add.annotations == ["readOnlyHint": true])
+        #expect(add.annotations == ["readOnlyHint": true, "openWorldHint": false])
         #expect(tools.first { $0.name == "unannotated" }?.annotations == nil)
     }
 

@@ -32,25 +32,25 @@ class Sum(TypedDict):
     sum: int
 
 
-@server.tool(annotations=ToolAnnotations(readOnlyHint=True))
+@server.tool(annotations=ToolAnnotations(readOnlyHint=True, openWorldHint=False))
 def add(a: int, b: int) -> Sum:
     """Adds two integers (structured output)."""
     return {"sum": a + b}
 
 
-@server.tool(annotations=ToolAnnotations(readOnlyHint=True))
+@server.tool(annotations=ToolAnnotations(readOnlyHint=True, openWorldHint=False))
 def shout(text: str) -> str:
     """Upper-cases text (text content only)."""
     return text.upper()
 
 
-@server.tool(annotations=ToolAnnotations(readOnlyHint=True))
+@server.tool(annotations=ToolAnnotations(readOnlyHint=True, openWorldHint=False))
 def fail(message: str) -> str:
     """Always fails with the message."""
     raise ToolError(message)
 
 
-@server.tool(annotations=ToolAnnotations(readOnlyHint=True))
+@server.tool(annotations=ToolAnnotations(readOnlyHint=True, openWorldHint=False))
 async def count(steps: int, ctx: Context) -> str:
     """Reports progress for each step."""
     for step in range(1, steps + 1):
@@ -58,7 +58,7 @@ async def count(steps: int, ctx: Context) -> str:
     return f"counted {steps}"
 
 
-@server.tool(annotations=ToolAnnotations(readOnlyHint=True))
+@server.tool(annotations=ToolAnnotations(readOnlyHint=True, openWorldHint=False))
 async def sleep(seconds: float) -> str:
     """Sleeps; records whether it was cancelled."""
     record("started")
@@ -70,7 +70,7 @@ async def sleep(seconds: float) -> str:
     return "slept"
 
 
-@server.tool(annotations=ToolAnnotations(readOnlyHint=True))
+@server.tool(annotations=ToolAnnotations(readOnlyHint=True, openWorldHint=False))
 def crash(status: int) -> str:
     """Ends the server process at once with the status."""
     sys.stdout.flush()
@@ -83,7 +83,7 @@ class Environment(TypedDict):
     fds: dict[str, str]
 
 
-@server.tool(annotations=ToolAnnotations(readOnlyHint=True))
+@server.tool(annotations=ToolAnnotations(readOnlyHint=True, openWorldHint=False))
 def environment() -> Environment:
     """The server's environment variable names, its secret's value, and what its open descriptors are."""
     fds = {}
