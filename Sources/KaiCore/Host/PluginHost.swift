@@ -76,9 +76,9 @@ public final class PluginHost: Sendable {
             do throws(PluginLoadError) {
                 let isolation = scanIsolation[source.path] ?? .inprocess
                 let helper = isolation == .inprocess ? nil : scanning.sandboxHelper().map { ($0.executable, $0.timeout, isolation == .sandbox) }
-                let (library, manifest, fromCache): (PluginLibrary?, PluginManifest, Bool)
+                let library: PluginLibrary?, manifest: PluginManifest, fromCache: Bool
                 if let given = source.manifest {
-                    (library, manifest, fromCache) = (nil, given, false)
+                    (library, manifest, fromCache) = (nil, given, false)  // the host made it: nothing to read
                 } else {
                     (library, manifest, fromCache) = try scan(source.path, cache: cache, scanned: scanned[source.path], helper: helper)
                 }
