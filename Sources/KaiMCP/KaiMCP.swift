@@ -6,5 +6,7 @@
 /// - `Client/`: MCP servers from the operator config imported as Kai tools
 ///   (a backend behind KaiCore's call path, like a plugin or a worker).
 ///
-/// Built on the MCP swift-sdk (modelcontextprotocol/swift-sdk).
+/// The server side is built on the MCP swift-sdk (modelcontextprotocol/
+/// swift-sdk); the client side speaks the protocol itself, synchronously,
+/// over its own stdio and streaming HTTP channels (see Client/MCPSession).
 public enum KaiMCP {}
