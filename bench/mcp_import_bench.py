@@ -113,6 +113,10 @@ def markdown(results):
         f"Kai adds **{us(results['added_median_ns'])}** per call (median; Kai / direct = {results['kai_over_direct']:.2f}×). "
         f"Direct medians of the runs before and after Kai's: {', '.join(us(v) for v in results['direct_runs_median_ns'])} (the lower is shown).",
         "",
+        "The direct client is Python (json.dumps / json.loads and a readline per call), Kai's is Swift: a negative figure means "
+        "Kai's whole path (validation, status gate, output check, call log) costs less than the Python client's own work per call; "
+        "both figures are dominated by the Python server's handling of the call. Kai's p99 includes its call-log writes to SQLite.",
+        "",
         "Method: both clients call add(1, 2) of the same one-tool server one call after another, each call timed alone after 200 warm-up "
         "calls, each in a warm process (start-up and initialize not counted). Kai's path: argument validation against the tool's "
         "inputSchema, the status gate, the swift-sdk 0.12.1 `Client` over Kai's blocking pipe transport (its task answered to the "
