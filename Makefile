@@ -273,3 +273,25 @@ demo-native: build
 	$(KAI) tools list --config .build/demo-home/native.yaml --no-bundled-plugins; \
 	$(KAI) tools call cbrt --args '{"x": 27}' --config .build/demo-home/native.yaml; \
 	$(KAI) tools call crc32 --args '{"crc": 0, "buf": "hello"}' --config .build/demo-home/native.yaml
+
+# What calling an imported MCP tool through Kai adds over calling the server
+# directly (issue 14, item 5): bench/mcp_server.py called by a minimal
+# JSON-RPC client and through Kai (KaiBench mcp-import); adds a RESULTS.md section.
+.PHONY: bench-mcp-import
+bench-mcp-import: build-release mcp-deps
+	python3 bench/mcp_import_bench.py --bin "$(RELEASE_BIN)" --write
+
+# A Kai call to an imported MCP server's tool: the published mcp-server-time,
+# configured under mcp_servers, listed (from the registry's cache after the
+# first start) and called with `kai tools call`.
+DEMO_MCP_IMPORT := .build/demo-home/mcp-import.yaml
+.PHONY: demo-mcp-import
+demo-mcp-import: build mcp-deps
+	@mkdir -p .build/demo-home; \
+	printf '%s\n' 'mcp_servers:' '  - id: time' '    command: $(MCP_VENV)/bin/mcp-server-time' \
+	  '    args: [--local-timezone, UTC]' > $(DEMO_MCP_IMPORT); \
+	$(DEMO_ENV); export KAI_CONFIG=$(CURDIR)/$(DEMO_MCP_IMPORT); K="$(KAI)"; set -x; \
+	$$K tools list --no-bundled-plugins; \
+	$$K tools call time.get_current_time --args '{"timezone": "UTC"}' --no-bundled-plugins; \
+	$$K tools call time.convert_time --args '{"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"}' --no-bundled-plugins; \
+	$$K plugins list --no-bundled-plugins

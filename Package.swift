@@ -63,7 +63,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
     ],
     targets: [
@@ -99,7 +98,7 @@ let package = Package(
         .target(
             name: "KaiMCP",
             dependencies: [
-                "KaiCore", "KaiRuntime", "KaiJSON", .product(name: "MCP", package: "swift-sdk"),
+                "KaiCore", "KaiRuntime", "KaiRegistry", "KaiJSON",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
@@ -207,7 +206,7 @@ let package = Package(
         ),
         .target(name: "KaiSandbox", dependencies: ["KaiJSON"], path: "sandbox/Sources/KaiSandbox"),
 
-        .executableTarget(name: "KaiBench", dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema", "KaiRegistry", "KaiRuntime", "KaiNative"], path: "bench/KaiBench"),
+        .executableTarget(name: "KaiBench", dependencies: ["KaiCore", "KaiJSON", "KaiJSONSchema", "KaiRegistry", "KaiRuntime", "KaiNative", "KaiMCP"], path: "bench/KaiBench"),
 
         .testTarget(name: "KaiJSONTests", dependencies: ["KaiJSON"]),
         .testTarget(name: "KaiJSONSchemaTests", dependencies: ["KaiJSONSchema"]),

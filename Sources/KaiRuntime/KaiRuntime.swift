@@ -52,8 +52,12 @@ public final class KaiRuntime: Sendable {
         let catalog = ConfigCatalog(
             config: config, extraPaths: extra,
             excludedDirectory: settings.loadsBundledPlugins ? nil : settings.bundledDirectory, environment: environment)
+        let imported = settings.importers.flatMap {
+            $0.sources(config: config, store: store, environment: environment, diagnostics: diagnostics)
+        }
         let observer = CallRecordGate(store: store, beforeRecording: beforeRecording)
-        let host = PluginHost.load(from: catalog, cache: store, observer: observer, statusGate: store, isolation: settings.isolation)
+        let host = PluginHost.load(from: ImportingCatalog(base: catalog, imported: imported), cache: store, observer: observer,
+                                   statusGate: store, isolation: settings.isolation)
         diagnostics.pluginsLoaded(host)
         timing.mark("load")
         RegistrySync.record(host, in: store, diagnostics: diagnostics)

@@ -17,9 +17,12 @@ enum RegistrySync {
                 // store has no row for. Record it here too (both writes are
                 // idempotent upserts), or its status update finds no row.
                 let recorded = plugin.fromCache && statuses[plugin.id] != nil
-                if !recorded, let identity = FileIdentity.of(path: plugin.path) {
+                if !recorded, let identity = identity(of: plugin) {
+                    let manifest = plugin.manifest.json.serialized()
+                    // A backend's entry has no file: its manifest stands in for the file's hash.
+                    let sha = plugin.backend == nil ? nil : SHA256.hex(Array(manifest.utf8))
                     try store.recordPlugin(PluginRow(
-                        id: plugin.id, identity: identity, manifestJSON: plugin.manifest.json.serialized(), failureReason: nil))
+                        id: plugin.id, identity: identity, manifestJSON: manifest, failureReason: nil, sha256: sha))
                     try store.syncCapabilities(pluginID: plugin.id, plugin.manifest.capabilities.map { capability in
                         CapabilityRow(kind: capability.kind, name: capability.name, description: capability.description,
                                       inputSchema: capability.inputSchema, outputSchema: capability.outputSchema, tags: capability.tags)
@@ -38,5 +41,12 @@ enum RegistrySync {
         } catch {
             diagnostics.warning("could not update the registry: \(error.description)")
         }
+    }
+
+    /// The file's identity; for an entry served by a backend (no file),
+    /// its name ("mcp:time") with zeros.
+    private static func identity(of plugin: LoadedPlugin) -> FileIdentity? {
+        if plugin.backend != nil { return FileIdentity(path: plugin.path, size: 0, mtimeNanoseconds: 0, inode: 0) }
+        return FileIdentity.of(path: plugin.path)
     }
 }

@@ -22,6 +22,9 @@ public struct RuntimeSettings: Sendable {
     /// Whether plugins that could not load, unusable plugin settings and
     /// secrets too short to scrub are reported as warnings.
     public var reportsLoadProblems: Bool
+    /// Feature modules' entries served by backends (KaiMCP's MCPToolImporter
+    /// for the config's mcp_servers); none by default.
+    public var importers: [any ImportedToolSource] = []
 
     public init(
         configFile: String? = nil, databaseFile: String? = nil, pluginPaths: [String] = [],

@@ -14,7 +14,8 @@ enum WorkerFailureWindow {
         let since = WallClock.now() - policy.failureWindow
         guard let failures = try? store.workerFailures(plugin: entry.plugin.id, since: since),
               failures >= policy.maxFailures else { return }
-        let reason = "its worker failed \(failures) times within \(Int(policy.failureWindow)) s (last: \(phrase(error)))"
+        let what = if case .backendFailed = error { "it" } else { "its worker" }
+        let reason = "\(what) failed \(failures) times within \(Int(policy.failureWindow)) s (last: \(phrase(error)))"
         store.pluginDisabled(id: entry.plugin.id, reason: reason)
         diagnostics.warning(TerminalText.visible("plugin \(entry.plugin.id) is now disabled: \(reason). Fix the plugin, then run 'kai plugins enable \(entry.plugin.id)'."))
     }
@@ -28,6 +29,7 @@ enum WorkerFailureWindow {
         case .deadlineKilled(let tool, _, _): "was killed at the deadline of a call to \(tool)"
         case .cancelKilled(let tool): "was killed after a call to \(tool) was cancelled"
         case .workerBrokeProtocol(let tool, _, let detail): "broke the worker protocol during a call to \(tool) (\(detail))"
+        case .backendFailed(_, _, _, let message): message
         default: error.kind.rawValue
         }
     }

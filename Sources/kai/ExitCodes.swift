@@ -34,6 +34,13 @@ enum ExitCodes {
         case .deadlineExceeded, .deadlineKilled: deadline
         case .pluginStatusUnknown: store  // the registry could not be read
         case .cancelled, .cancelKilled: cancelled
+        case .backendFailed(_, _, let kind, _):
+            switch kind {
+            case .workerUnavailable, .pluginDisabled, .pluginUnavailable: unavailable
+            case .deadlineKilled, .deadlineExceeded: deadline
+            case .cancelKilled, .cancelled: cancelled
+            default: toolFailed
+            }
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KaiCore
 import KaiRegistry
+import KaiMCP
 import KaiRuntime
 import Logging
 
@@ -33,7 +34,9 @@ struct RuntimeOptions: ParsableArguments {
 
     /// The options as the runtime library takes them.
     var settings: RuntimeSettings {
-        RuntimeSettings(configFile: config, databaseFile: database, pluginPaths: pluginPath, loadsBundledPlugins: !noBundledPlugins)
+        var settings = RuntimeSettings(configFile: config, databaseFile: database, pluginPaths: pluginPath, loadsBundledPlugins: !noBundledPlugins)
+        settings.importers = [MCPToolImporter()]
+        return settings
     }
 
     /// Reads the operator config (writing the default one on first use).

@@ -9,6 +9,7 @@
 //   KaiBench router <openai-plugin.so> <base-url> <N>  the router's decision cost and a fallback hop's latency
 //   KaiBench agent-steps <bin-dir> <base-url> <steps>  whole agent runs (KaiRuntime.run), batches from stdin (AgentBench)
 //   KaiBench native <cbrt-plugin.so> N  libm's cbrt as a native tool (in-process, worker) vs an ABI plugin tool (NativeBench)
+//   KaiBench mcp-import <python> <server.py> <N>  calls of an imported MCP server's tool through Kai (MCPImportBench)
 //
 // Each prints one JSON object on stdout; errors go to stderr with exit 1.
 import Glibc
@@ -43,6 +44,9 @@ case "agent-steps" where arguments.count == 4:
 case "native" where arguments.count == 3:
     guard let count = Int(arguments[2]), count >= 100 else { Bench.fail("call count must be an integer >= 100, got '\(arguments[2])'") }
     NativeBench.run(plugin: arguments[1], count: count)
+case "mcp-import" where arguments.count == 4:
+    guard let count = Int(arguments[3]), count >= 100 else { Bench.fail("call count must be an integer >= 100, got '\(arguments[3])'") }
+    MCPImportBench.run(python: arguments[1], server: arguments[2], count: count)
 case "registry":
     runRegistryBench(arguments: Array(arguments.dropFirst()))
 default:

@@ -13,6 +13,8 @@ extension CallError {
             return .pluginDisabled(tool: tool, plugin: plugin, reason: scrubber.scrub(reason))
         case .pluginUnavailable(let tool, let error):
             return .pluginUnavailable(tool: tool, error.scrubbed(by: scrubber))
+        case .backendFailed(let tool, let plugin, let kind, let message):
+            return .backendFailed(tool: tool, plugin: plugin, kind: kind, message: scrubber.scrub(message))
         default:
             return self
         }

@@ -11,7 +11,8 @@ extension CallError {
              .pluginNotActive(let tool, _, _), .workerCrashed(let tool, _), .workerExited(let tool, _),
              .workerBrokeProtocol(let tool, _, _),
              .deadlineKilled(let tool, _, _), .cancelKilled(let tool), .workerUnavailable(let tool, _, _),
-             .pluginDisabled(let tool, _, _), .pluginStatusUnknown(let tool, _, _), .agentNeedsInProcess(let tool, _, _):
+             .pluginDisabled(let tool, _, _), .pluginStatusUnknown(let tool, _, _), .agentNeedsInProcess(let tool, _, _),
+             .backendFailed(let tool, _, _, _):
             tool
         }
     }

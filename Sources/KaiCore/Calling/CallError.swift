@@ -50,6 +50,10 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
     /// runs in a worker: kai.host.agent/1 is not relayed over the worker
     /// pipe in this version, so the agent was not invoked.
     case agentNeedsInProcess(agent: String, plugin: String, isolation: PluginIsolation)
+    /// A ToolBackend failed on its own side (its server died, could not
+    /// start, or supervision disabled it): `kind` says which, for scoring
+    /// and supervision; `message` is the whole sentence the user sees.
+    case backendFailed(tool: String, plugin: String, kind: ErrorKind, message: String)
 
     /// The ABI result code this error maps to, for call_tool from a plugin.
     public var code: ResultCode {
@@ -59,6 +63,13 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .pluginUnavailable, .wouldDeadlock, .pluginNotActive, .workerUnavailable, .pluginDisabled,
              .pluginStatusUnknown: .unavailable
         case .agentNeedsInProcess: .unsupported
+        case .backendFailed(_, _, let kind, _):
+            switch kind {
+            case .workerUnavailable, .pluginDisabled, .pluginUnavailable: .unavailable
+            case .deadlineKilled, .deadlineExceeded: .deadlineExceeded
+            case .cancelKilled, .cancelled: .cancelled
+            default: .internal
+            }
         case .workerCrashed, .workerExited, .workerBrokeProtocol: .internal
         case .deadlineKilled: .deadlineExceeded
         case .cancelKilled: .cancelled
@@ -130,6 +141,8 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .agentNeedsInProcess(let agent, let plugin, let isolation):
             return "agent \"\(agent)\" was not run: agents run in-process in this version, and plugin \(plugin) runs under "
                 + "isolation: \(isolation.rawValue). Set \"isolation: inprocess\" in the operator config's entry for id \(plugin) to run it."
+        case .backendFailed(_, _, _, let message):
+            return message
         }
     }
 
@@ -171,6 +184,7 @@ public enum CallError: Error, Sendable, CustomStringConvertible {
         case .pluginDisabled: .pluginDisabled
         case .pluginStatusUnknown: .pluginStatusUnknown
         case .agentNeedsInProcess: .agentNeedsInProcess
+        case .backendFailed(_, _, let kind, _): kind
         }
     }
 

@@ -27,6 +27,8 @@ public final class LoadedPlugin: Sendable {
     let gate = CallGate()
     /// The worker's supervisor when the plugin runs in a process of its own.
     let supervisor: WorkerSupervisor?
+    /// What serves the calls when no library does (see ToolBackend).
+    public let backend: (any ToolBackend)?
 
     public var id: String { manifest.id }
     public var status: PluginStatus { settings.status }
@@ -34,6 +36,7 @@ public final class LoadedPlugin: Sendable {
     /// How calls reach the plugin: inprocess, or its worker's state
     /// ("process: ready", "process: disabled", ...).
     public var isolationState: String {
+        if let backend { return backend.stateName }
         guard let supervisor else { return PluginIsolation.inprocess.rawValue }
         return "\(settings.isolation.rawValue): \(supervisor.stateName)"
     }
@@ -41,8 +44,10 @@ public final class LoadedPlugin: Sendable {
     /// The process id of the plugin's running worker, if it has one.
     public var workerPID: Int32? { supervisor?.workerPID }
 
-    init(path: String, library: PluginLibrary?, manifest: PluginManifest, settings: PluginSettings, fromCache: Bool) {
+    init(path: String, library: PluginLibrary?, manifest: PluginManifest, settings: PluginSettings, fromCache: Bool,
+         backend: (any ToolBackend)? = nil) {
         self.path = path
+        self.backend = backend
         self.library = Mutex(library)
         self.fromCache = fromCache
         self.manifest = manifest
@@ -50,7 +55,7 @@ public final class LoadedPlugin: Sendable {
         var policy = settings.worker
         policy.sandboxed = settings.isolation == .sandbox
         policy.network = manifest.network
-        supervisor = settings.isolation == .inprocess
+        supervisor = settings.isolation == .inprocess || backend != nil
             ? nil : WorkerSupervisor(path: path, pluginID: manifest.id, policy: policy)
     }
 

@@ -75,12 +75,27 @@ public struct PluginSource: Sendable, Equatable {
     /// in-process and in a worker alike (a worker never checks names
     /// against describe()). Several sources may then share one path.
     public var manifest: PluginManifest?
+    /// What serves the entry's calls instead of a library (an MCP server):
+    /// set with `manifest`; the path is then only the entry's name in
+    /// messages (e.g. "mcp:time") and no file is opened.
+    public var backend: (any ToolBackend)?
 
     public init(path: String, expectedID: String? = nil, settings: PluginSettings? = nil, manifest: PluginManifest? = nil) {
         self.path = path
         self.expectedID = expectedID
         self.settings = settings
         self.manifest = manifest
+    }
+
+    /// An entry served by `backend`, with the tools of `manifest`.
+    public init(name: String, manifest: PluginManifest, settings: PluginSettings, backend: any ToolBackend) {
+        self.init(path: name, expectedID: manifest.id, settings: settings, manifest: manifest)
+        self.backend = backend
+    }
+
+    public static func == (lhs: PluginSource, rhs: PluginSource) -> Bool {
+        lhs.path == rhs.path && lhs.expectedID == rhs.expectedID && lhs.settings == rhs.settings
+            && lhs.manifest == rhs.manifest && lhs.backend === rhs.backend
     }
 
     public init(path: String, config: JSONValue) {

@@ -121,7 +121,17 @@ extension PluginHost {
         let onEvent = relay.map { relay in { @Sendable event in relay.handle(event) } } ?? admitted
         let serial = capability.concurrency == .serial
         var outcome: RawOutcome
-        if let supervisor = plugin.supervisor {
+        if let backend = plugin.backend {
+            if let problem = plugin.settings.problem {
+                throw .pluginUnavailable(tool: name, PluginLoadError(path: plugin.path, reason: .settingsUnusable(problem)))
+            }
+            let context = try callContext(entry, serial: false, deadline: deadline, cancellation: cancellation, parent: parent, scope: scope)
+            let call = BackendCall(tool: name, name: capability.name, arguments: arguments, deadline: deadline, onEvent: onEvent,
+                                   outputLimit: outputLimit, isCancelled: { context.chainStoppedOrCancelled })
+            let result = try backend.invoke(call)
+            outcome = RawOutcome(code: result.code.rawValue, bytes: result.bytes, errorDetails: result.errorDetails,
+                                 overflowed: result.overflowed || result.bytes.count > outputLimit)
+        } else if let supervisor = plugin.supervisor {
             let context = try callContext(entry, serial: serial, deadline: deadline, cancellation: cancellation, parent: parent, scope: scope)
             let run = { () throws(CallError) -> RawOutcome in
                 try self.runInWorker(supervisor, plugin: plugin, capability: capability, operation: operation, arguments: arguments,

@@ -89,12 +89,15 @@ public final class PluginHost: Sendable {
                     throw PluginLoadError(path: source.path, reason: .duplicatePluginID(manifest.id, firstPath: first))
                 }
                 byID[manifest.id] = source.path
-                let settings = policy.apply(to: source.settings ?? catalog.settings(for: manifest, path: source.path), path: source.path)
+                let given = source.settings ?? catalog.settings(for: manifest, path: source.path)
+                // A backend keeps its own isolation (an MCP server is its own process).
+                let settings = source.backend == nil ? policy.apply(to: given, path: source.path) : given
                 guard settings.enabled else {
                     disabled.append((manifest.id, source.path))
                     continue
                 }
-                plugins.append(LoadedPlugin(path: source.path, library: library, manifest: manifest, settings: settings, fromCache: fromCache))
+                plugins.append(LoadedPlugin(path: source.path, library: library, manifest: manifest, settings: settings, fromCache: fromCache,
+                                            backend: source.backend))
             } catch {
                 failures.append(error)
             }
@@ -193,6 +196,7 @@ public final class PluginHost: Sendable {
     /// now, and kept for later calls), never in this process for a plugin
     /// isolated in a worker.
     public func instantiate(_ plugin: LoadedPlugin) throws(PluginLoadError) {
+        guard plugin.backend == nil else { return }  // it starts on its first call
         guard let supervisor = plugin.supervisor else {
             _ = try plugin.instance(in: self)
             return
@@ -223,6 +227,7 @@ public final class PluginHost: Sendable {
         let deadline = MonotonicClock.deadline(after: timeout)
         for plugin in plugins.reversed() {
             plugin.supervisor?.shutdown(deadline: deadline)
+            plugin.backend?.shutdown(deadline: deadline)
             let running = plugin.destroyInstance(deadline: deadline)
             if running > 0 {
                 pluginLogger.warning("plugin \(plugin.id) still had \(running) call(s) running at shutdown; its destroy() was not called",

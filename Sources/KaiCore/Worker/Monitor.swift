@@ -6,11 +6,11 @@ import Glibc
 ///
 /// `@unchecked Sendable`: the pthread objects are allocated once, never
 /// moved, and only touched through pthread calls, which are thread-safe.
-final class Monitor: @unchecked Sendable {
+package final class Monitor: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
+    package init() {
         pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -26,10 +26,10 @@ final class Monitor: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func lock() { pthread_mutex_lock(mutex) }
-    func unlock() { pthread_mutex_unlock(mutex) }
+    package func lock() { pthread_mutex_lock(mutex) }
+    package func unlock() { pthread_mutex_unlock(mutex) }
 
-    func withLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+    package func withLock<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
         lock()
         defer { unlock() }
         return try body()
@@ -38,7 +38,7 @@ final class Monitor: @unchecked Sendable {
     /// Waits with the lock held until woken or `deadline` (monotonic ns;
     /// MonotonicClock.noDeadline waits without limit). Callers re-check
     /// their condition either way: wake-ups may be spurious.
-    func wait(until deadline: Int64) {
+    package func wait(until deadline: Int64) {
         guard deadline != MonotonicClock.noDeadline else {
             pthread_cond_wait(condition, mutex)
             return
@@ -47,5 +47,5 @@ final class Monitor: @unchecked Sendable {
         _ = pthread_cond_timedwait(condition, mutex, &ts)
     }
 
-    func broadcast() { pthread_cond_broadcast(condition) }
+    package func broadcast() { pthread_cond_broadcast(condition) }
 }

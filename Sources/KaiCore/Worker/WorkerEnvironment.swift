@@ -5,17 +5,17 @@
 /// A plugin's own secrets do not travel here: the host merges them into
 /// the config it hands to create() (see PluginInstance.effectiveConfig), so
 /// they reach that plugin and no other, and not its child processes.
-enum WorkerEnvironment {
+package enum WorkerEnvironment {
     /// Passed on from the host when set: how to find programs, and the
     /// user's language, locale and time zone.
-    static let passedOn: Set<String> = ["PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR"]
+    package static let passedOn: Set<String> = ["PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR"]
 
     /// Where a plugin's home is: nowhere (as for the `nobody` user), so a
     /// plugin cannot read or litter the host user's dot files through $HOME.
     static let home = "/nonexistent"
 
     /// The worker's environment, built from the host's `environment`.
-    static func build(from environment: [String: String]) -> [String: String] {
+    package static func build(from environment: [String: String]) -> [String: String] {
         var result = environment.filter { passedOn.contains($0.key) || $0.key.hasPrefix("LC_") }
         if result["PATH"] == nil { result["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
         result["HOME"] = home

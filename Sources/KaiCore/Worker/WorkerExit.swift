@@ -6,7 +6,7 @@ public enum WorkerExit: Sendable, Equatable, CustomStringConvertible {
     case exited(status: Int32)
     case signaled(Int32)
 
-    init(waitStatus status: Int32) {
+    package init(waitStatus status: Int32) {
         let signal = status & 0x7f
         self = signal == 0 ? .exited(status: (status >> 8) & 0xff) : .signaled(signal)
     }

@@ -6,11 +6,13 @@ import Synchronization
 ///
 /// `@unchecked Sendable`: the pid and descriptors are immutable; reaping is
 /// serialized by `exit`, so exactly one waitpid collects the status.
-final class WorkerProcess: @unchecked Sendable {
-    let pid: pid_t
+package final class WorkerProcess: @unchecked Sendable {
+    package let pid: pid_t
     /// Host ends of the child's pipes, keyed by the child's descriptor.
-    let pipes: [Int32: Int32]
+    package let pipes: [Int32: Int32]
     private let exit = Mutex<WorkerExit?>(nil)
+    /// Host ends closed early (closePipe), not closed again at deinit.
+    private let closedEarly = Mutex<Set<Int32>>([])
 
     private init(pid: pid_t, pipes: [Int32: Int32]) {
         self.pid = pid
@@ -19,10 +21,18 @@ final class WorkerProcess: @unchecked Sendable {
 
     deinit {
         if exit.withLock({ $0 }) == nil { _ = kill() }
-        for fd in pipes.values { close(fd) }
+        let early = closedEarly.withLock { $0 }
+        for (child, fd) in pipes where !early.contains(child) { close(fd) }
     }
 
-    enum ChildFD {
+    /// Closes the host's end of the child's descriptor `child` now (e.g.
+    /// stdin, so the child reads end of file); once only.
+    package func closePipe(_ child: Int32) {
+        guard let fd = pipes[child], closedEarly.withLock({ $0.insert(child).inserted }) else { return }
+        close(fd)
+    }
+
+    package enum ChildFD {
         /// A pipe the child reads (the host keeps the write end).
         case input
         /// A pipe the child writes (the host keeps the read end).
@@ -35,7 +45,7 @@ final class WorkerProcess: @unchecked Sendable {
     /// Starts `executable` with exactly the descriptors in `layout` (every
     /// other descriptor is closed in the child) in a session of its own.
     /// Runs on the spawner thread (see WorkerSpawner).
-    static func spawn(
+    package static func spawn(
         _ executable: String, arguments: [String], environment: [String: String], layout: [(Int32, ChildFD)]
     ) throws(SpawnError) -> WorkerProcess {
         let result: Result<WorkerProcess, SpawnError> = WorkerSpawner.shared.run {
@@ -126,7 +136,7 @@ final class WorkerProcess: @unchecked Sendable {
     }
 
     /// The exit status if the process has ended (reaping it), else nil.
-    func exitIfEnded() -> WorkerExit? {
+    package func exitIfEnded() -> WorkerExit? {
         exit.withLock { exit in
             if let exit { return exit }
             var status: Int32 = 0
@@ -137,7 +147,7 @@ final class WorkerProcess: @unchecked Sendable {
 
     /// Waits up to `seconds` for the process to end by itself (it is
     /// usually already exiting when its pipe closed), then SIGKILLs it.
-    func waitForExit(within seconds: Double) -> WorkerExit {
+    package func waitForExit(within seconds: Double) -> WorkerExit {
         let deadline = MonotonicClock.deadline(after: seconds)
         var pause = 50
         while MonotonicClock.now() < deadline {
@@ -150,7 +160,7 @@ final class WorkerProcess: @unchecked Sendable {
 
     /// SIGKILLs the process (unless already reaped) and reaps it.
     @discardableResult
-    func kill() -> WorkerExit {
+    package func kill() -> WorkerExit {
         exit.withLock { exit in
             if let exit { return exit }
             _ = Glibc.kill(pid, SIGKILL)
@@ -170,6 +180,6 @@ extension WorkerProcess.ChildFD {
     }
 }
 
-struct SpawnError: Error, Sendable {
-    let message: String
+package struct SpawnError: Error, Sendable {
+    package let message: String
 }

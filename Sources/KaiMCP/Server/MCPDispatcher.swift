@@ -50,7 +50,7 @@ public final class MCPDispatcher: Sendable {
     /// on a thread that may block for as long as the tool runs (stdio: the
     /// thread that read it, once another took over reading; HTTP: off the
     /// event loop), which answers to `output` when done.
-    func handle(_ incoming: JSONRPC.Incoming, session: MCPSession, output: some MCPOutput) -> (@Sendable () -> Void)? {
+    func handle(_ incoming: JSONRPC.Incoming, session: MCPClientConnection, output: some MCPOutput) -> (@Sendable () -> Void)? {
         switch incoming {
         case .invalid(let id, let code, let message):
             output.respond(JSONRPC.error(id: id, code, message))
@@ -64,7 +64,7 @@ public final class MCPDispatcher: Sendable {
         return nil
     }
 
-    private func request(id: JSONValue, method: String, params: JSONValue?, session: MCPSession, output: some MCPOutput) -> (@Sendable () -> Void)? {
+    private func request(id: JSONValue, method: String, params: JSONValue?, session: MCPClientConnection, output: some MCPOutput) -> (@Sendable () -> Void)? {
         switch method {
         case "initialize":
             output.respond(JSONRPC.result(id: id, initialize(params, session: session)))
@@ -84,7 +84,7 @@ public final class MCPDispatcher: Sendable {
         "Too many calls in flight (limit \(limit)): retry when one has finished, or raise kai mcp serve --max-calls"
     }
 
-    private func initialize(_ params: JSONValue?, session: MCPSession) -> JSONValue {
+    private func initialize(_ params: JSONValue?, session: MCPClientConnection) -> JSONValue {
         let asked = params?["protocolVersion"]?.stringValue ?? ""
         let version = Self.revisions.contains(asked) ? asked : Self.revisions[0]
         session.initialized(version: version)
@@ -98,7 +98,7 @@ public final class MCPDispatcher: Sendable {
     /// An unknown tool or a request without a name is a protocol error
     /// (-32602); arguments that fail the tool's input schema are a tool
     /// error (isError), as revision 2025-11-25 has it, so a model can retry.
-    private func callTool(id: JSONValue, params: JSONValue?, session: MCPSession, output: some MCPOutput) -> (@Sendable () -> Void)? {
+    private func callTool(id: JSONValue, params: JSONValue?, session: MCPClientConnection, output: some MCPOutput) -> (@Sendable () -> Void)? {
         guard let name = params?["name"]?.stringValue else {
             output.respond(JSONRPC.error(id: id, .invalidParams, "Invalid params: tools/call needs \"name\", a string"))
             return nil

@@ -30,7 +30,7 @@ public enum MCPStdioServer {
             stopped.signal()
         }
         let writer = LineWriter(fd: output)
-        let session = MCPSession()
+        let session = MCPClientConnection()
         let tooLong = "Invalid Request: a message line is over \(StdinReaders.maxLine >> 20) MiB; it was skipped"
         let readers = StdinReaders(fd: input, handle: { line in
             dispatcher.handle(JSONRPC.decode(line), session: session, output: writer)

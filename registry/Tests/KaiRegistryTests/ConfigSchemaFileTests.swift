@@ -20,6 +20,7 @@ struct ConfigSchemaFileTests {
         "router:\n  breaker: { failures: 3, window_s: 10, cooldown_s: 2.5, successes: 1 }\n  targets:\n    - name: openai/gpt-4o\n      tier: strong\n      fallbacks: [anthropic/claude-sonnet-4-5, local]\n    - name: local\n",
         "approvals:\n  tools:\n    write_file:\n      mode: ask\n      approvers: 2\n      rules:\n        - when: { path: \"/tmp/**\", force: true }\n          mode: allow\n    delete: deny\n    fetch:\n",
         "native_tools:\n  - id: native.libm\n    library: libm.so.6\n    isolation: inprocess\n    functions:\n      - signature: double pow(double x, double y)\n        description: x to the y.\n        parameters: { y: { description: The power., minimum: -10, maximum: 10 } }\n        annotations: { readOnlyHint: true, openWorldHint: false }\n",
+        "mcp_servers:\n  - id: time\n    command: uvx\n    args: [mcp-server-time, --local-timezone, UTC]\n    env: { LOG: quiet }\n    secrets: { API_KEY: TIME_KEY }\n    timeout: 30\n  - id: web\n    url: http://127.0.0.1:8000/mcp\n    token_secret: WEB_TOKEN\n    enabled: false\n",
     ]
 
     static let invalid = [
@@ -52,6 +53,12 @@ struct ConfigSchemaFileTests {
         "native_tools:\n  - id: native.libm\n    library: libm.so.6\n    isolation: sandbox\n    functions: [{ signature: double cbrt(double x), description: d }]\n",
         "native_tools:\n  - id: native.libm\n    library: libm.so.6\n    functions: [{ signature: double cbrt(double x) }]\n",
         "native_tools:\n  - id: native.libm\n    library: libm.so.6\n    functions: [{ signature: double cbrt(double x), description: d, annotations: { readOnly: true } }]\n",
+        "mcp_servers:\n  - id: fx\n",
+        "mcp_servers:\n  - id: fx\n    command: a\n    url: http://h/mcp\n",
+        "mcp_servers:\n  - id: Fx\n    command: a\n",
+        "mcp_servers:\n  - id: fx\n    url: http://h/mcp\n    secrets: { A: B }\n",
+        "mcp_servers:\n  - id: fx\n    command: a\n    secrets: { A: lower }\n",
+        "mcp_servers:\n  - id: fx\n    command: a\n    timeout: 0\n",
     ]
 
     private func schema() throws -> JSONSchema {

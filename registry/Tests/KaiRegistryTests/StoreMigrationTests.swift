@@ -16,7 +16,7 @@ struct StoreMigrationTests {
         ]))
         let applied = try fixture.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(applied == ["v1-plugins", "v1-capabilities", "v1-performance", "v1-call-log", "v1-scan-cache", "v2-indexes", "v3-call-log-provider-usage",
-                           "v4-provider-breakers", "v4-call-log-route", "v5-sessions", "v5-approvals"])
+                           "v4-provider-breakers", "v4-call-log-route", "v5-sessions", "v5-approvals", "v6-mcp-tools"])
         let ranking = try fixture.read { db in try db.indexes(on: "capability_stats").map(\.name) }
         #expect(ranking.contains("capability_stats_ranking"))
     }

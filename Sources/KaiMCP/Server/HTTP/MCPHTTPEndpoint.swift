@@ -12,7 +12,7 @@ import Synchronization
 final class MCPHTTPEndpoint: Sendable {
     let dispatcher: MCPDispatcher
     let check: HTTPRequestCheck
-    private let sessions = Mutex<[String: MCPSession]>([:])
+    private let sessions = Mutex<[String: MCPClientConnection]>([:])
 
     init(dispatcher: MCPDispatcher, token: [UInt8]) {
         self.dispatcher = dispatcher
@@ -62,10 +62,10 @@ final class MCPHTTPEndpoint: Sendable {
     private func post(_ body: [UInt8], sessionID: String?, version: String?, channel: any Channel, keepAlive: Bool) {
         let incoming = JSONRPC.decode(body)
         var extraHeaders: [(String, String)] = []
-        let session: MCPSession
+        let session: MCPClientConnection
         if case .request(_, "initialize", _) = incoming {
             let id = UUID().uuidString
-            session = MCPSession()
+            session = MCPClientConnection()
             sessions.withLock { $0[id] = session }
             extraHeaders.append(("mcp-session-id", id))
         } else if let sessionID {

@@ -94,7 +94,7 @@ extension ConfigDecoder {
     }
 
     /// A number above zero; with `integer`, a whole one.
-    private func positive(_ node: Node, _ name: String, integer: Bool) throws(ConfigError) -> Double {
+    func positive(_ node: Node, _ name: String, integer: Bool) throws(ConfigError) -> Double {
         let tag = YAMLCoreSchema.tagName(node)
         let expected = integer ? "a whole number of at least 1" : "a number of seconds above 0"
         guard case .scalar(let scalar) = node, tag == "int" || (!integer && tag == "float"),

@@ -4,7 +4,7 @@ import Yams
 /// Turns the composed YAML document into an `OperatorConfig`, checking every
 /// key and type and reporting the first problem at its line and column.
 struct ConfigDecoder {
-    static let topLevelKeys = ["database", "payload_logging", "plugins", "sandbox", "router", "approvals", "native_tools"]
+    static let topLevelKeys = ["database", "payload_logging", "plugins", "sandbox", "router", "approvals", "native_tools", "mcp_servers"]
 
     let file: String
     /// The config file's directory, against which relative paths resolve.
@@ -31,6 +31,9 @@ struct ConfigDecoder {
         }
         if let plugins = members["plugins"], !isNull(plugins.value) {
             config.entries = try entries(plugins.value)
+        }
+        if let servers = members["mcp_servers"], !isNull(servers.value) {
+            config.mcpServers = try mcpServers(servers.value)
         }
         if let router = members["router"], !isNull(router.value) {
             config.router = try self.router(router.value)

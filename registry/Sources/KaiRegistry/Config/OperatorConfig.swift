@@ -20,6 +20,8 @@ public struct OperatorConfig: Sendable, Equatable {
     public var approvals = ApprovalsConfig()
     /// The `native_tools:` section: C functions in shared libraries, as tools.
     public var nativeTools: [NativeToolsEntry] = []
+    /// The `mcp_servers:` list: MCP servers whose tools Kai imports.
+    public var mcpServers: [MCPServerEntry] = []
 
     public init(file: String, databasePath: String? = nil, payloadLogging: Bool = false, entries: [PluginEntry] = []) {
         self.file = file

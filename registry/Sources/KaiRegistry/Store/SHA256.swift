@@ -3,7 +3,7 @@ import Glibc
 /// FIPS 180-4 SHA-256, small and dependency-free: the store hashes a plugin
 /// file only when its identity changed, so speed matters less than not
 /// pulling in a crypto package.
-struct SHA256 {
+public struct SHA256 {
     private var state: [UInt32] = [
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
     ]
@@ -64,7 +64,7 @@ struct SHA256 {
     @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
 
     /// Lowercase hex digest of `bytes`.
-    static func hex(_ bytes: some Collection<UInt8>) -> String {
+    public static func hex(_ bytes: some Collection<UInt8>) -> String {
         var hasher = SHA256()
         hasher.update(bytes)
         return hexString(hasher.finish())

@@ -17,6 +17,7 @@ enum StoreMigrations {
         migrator.registerMigration("v4-call-log-route") { db in try db.execute(sql: callLogRoute) }
         migrator.registerMigration("v5-sessions") { db in try db.execute(sql: sessions) }
         migrator.registerMigration("v5-approvals") { db in try db.execute(sql: approvals) }
+        migrator.registerMigration("v6-mcp-tools") { db in try db.execute(sql: mcpTools) }
         return migrator
     }()
 
@@ -263,6 +264,19 @@ enum StoreMigrations {
             vote TEXT NOT NULL CHECK (vote IN ('approve', 'deny')),
             at REAL NOT NULL,
             PRIMARY KEY (approval_id, uid)
+        ) WITHOUT ROWID;
+        """
+
+    // The tool list of each imported MCP server (config mcp_servers), so
+    // listing tools starts no server: the JSON array of MCP tool
+    // descriptors, refreshed on each successful initialize. Keyed by the
+    // entry's id and what reaches the server (command and args, or URL).
+    static let mcpTools = """
+        CREATE TABLE mcp_tools (
+            server_id TEXT PRIMARY KEY NOT NULL,
+            endpoint TEXT NOT NULL,
+            tools TEXT NOT NULL,
+            listed_at REAL NOT NULL
         ) WITHOUT ROWID;
         """
 }

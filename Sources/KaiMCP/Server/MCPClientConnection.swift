@@ -5,7 +5,7 @@ import Synchronization
 /// One client's connection (stdio's only one, or an HTTP session): the
 /// revision it negotiated and its requests in flight, by id, so that
 /// `notifications/cancelled` reaches the right call.
-final class MCPSession: Sendable {
+final class MCPClientConnection: Sendable {
     private struct Call {
         let token: CancellationToken
         var cancelledByClient = false
