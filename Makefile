@@ -62,7 +62,7 @@ KAI_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kai
 export KAI_CACHE_DIR
 DEMO_ENV := mkdir -p .build/demo-home; export HOME=$(CURDIR)/.build/demo-home; unset XDG_CONFIG_HOME XDG_DATA_HOME
 
-demo: demo-tools demo-providers demo-router demo-sandbox demo-eval demo-eval-generate demo-isolation demo-agents
+demo: demo-tools demo-providers demo-router demo-sandbox demo-eval demo-eval-generate demo-isolation demo-agents demo-mcp-serve demo-mcp-import demo-native
 
 # Plugins, tools and the registry.
 demo-tools: build
@@ -149,8 +149,11 @@ demo-mcp-serve: build mcp-deps
 	@$(DEMO_ENV); set -x; \
 	"$(MCP_VENV)/bin/python" Tests/Fixtures/mcp_call.py calculate '{"expression": "2 * (3 + 4)"}' -- $(KAI) mcp serve
 
-bench: build-release bench-agent-deps
+bench: build-release bench-agent-deps mcp-deps
 	python3 bench/run.py --bin "$(RELEASE_BIN)"
+	python3 bench/mcp_bench.py --bin "$(RELEASE_BIN)" --write
+	python3 bench/mcp_import_bench.py --bin "$(RELEASE_BIN)" --write
+	python3 bench/native_bench.py --bin "$(RELEASE_BIN)" --write
 
 # Only the provider benchmarks (also part of `make bench`): Kai vs raw libcurl,
 # kai prompt vs llm prompt, local vs llama-cpp-python; adds a RESULTS.md section.
@@ -245,7 +248,7 @@ mcp-deps: deps
 	fi
 
 # `kai mcp serve` against the Python SDK's server, one tools/call round trip
-# over stdio each (also part of `make bench` once the lead wires it).
+# over stdio each (also part of `make bench`).
 .PHONY: bench-mcp
 bench-mcp: build-release mcp-deps
 	python3 bench/mcp_bench.py --bin "$(RELEASE_BIN)" --write
