@@ -9,7 +9,7 @@ tool, add(a, b) -> {"sum": a + b} as structured content), started over stdio.
 - Kai: `KaiBench mcp-import` opens a KaiRuntime whose config imports the
   same server as `bench` (mcp_servers), and times N calls of bench.add
   through PluginHost.callTool: argument validation, the status gate, the
-  swift-sdk client over Kai's pipe transport, the output check against the
+  MCP client (KaiMCP: JSON-RPC over a pipe read by a thread), the output check against the
   tool's outputSchema, and the call log (SQLite), as `kai tools call` does.
 
 Both run in the same invocation, one after the other, each in a warm
@@ -119,8 +119,8 @@ def markdown(results):
         "",
         "Method: both clients call add(1, 2) of the same one-tool server one call after another, each call timed alone after 200 warm-up "
         "calls, each in a warm process (start-up and initialize not counted). Kai's path: argument validation against the tool's "
-        "inputSchema, the status gate, the swift-sdk 0.12.1 `Client` over Kai's blocking pipe transport (its task answered to the "
-        "calling thread), the output check against the tool's outputSchema, and the call log written to SQLite.",
+        "inputSchema, the status gate, Kai's MCP client (KaiMCP Client/: JSON-RPC over the server's pipes, read by a thread of its own, "
+        "the answer handed to the calling thread), the output check against the tool's outputSchema, and the call log written to SQLite.",
         ""])
 
 

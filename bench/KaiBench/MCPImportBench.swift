@@ -7,7 +7,7 @@ import KaiRuntime
 /// config imports `server` (bench/mcp_server.py, run by `python`) over
 /// stdio as `bench`, and `count` sequential calls of bench.add through
 /// PluginHost.callTool — validation, the status gate, the call log, the
-/// swift-sdk client and the server — each timed alone. bench/mcp_import_bench.py
+/// MCP client (KaiMCP) and the server — each timed alone. bench/mcp_import_bench.py
 /// times the same server with a minimal JSON-RPC client beside it.
 enum MCPImportBench {
     static let arguments = Array(#"{"a":1,"b":2}"#.utf8)
