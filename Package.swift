@@ -7,6 +7,8 @@
 //                    KaiJSONSchema  JSON Schema validator for tool arguments
 //                    KaiCore        plugin loading, host services, call routing, workers
 //                    KaiWorker      kai-plugin-worker: serves one plugin over pipes
+//                    KaiNative      C signatures → tools (parser, schemas, manifests for
+//                                   native_tools); the config decoder refuses bad ones
 //   registry/        KaiRegistry    operator config (YAML), SQLite store, scores
 //   sandbox/         KaiSandboxLauncher  the sandbox launcher's C code, built as
 //                                   kai-sandbox (executable) and libKaiSandboxFork.so
@@ -26,7 +28,8 @@
 //                    library of libcurl transfers, SSE and key redaction;
 //                    Local: llama.cpp loaded at run time), agents (Agents/Swift:
 //                    assistant and supervisor; Agents/Coder: the coder, plain C)
-//                    and the sandbox_run tool (SandboxTool)
+//                    and the sandbox_run tool (SandboxTool); NativeBridge
+//                    (libKaiNativeBridge.so, plain C + libffi) runs native_tools
 //   bench/           KaiBench       benchmarks (make bench)
 import PackageDescription
 
