@@ -62,7 +62,10 @@ public final class KaiRuntime: Sendable {
         timing.mark("load")
         RegistrySync.record(host, in: store, diagnostics: diagnostics)
         timing.mark("sync")
-        if settings.reportsLoadProblems { reportLoadProblems(host, to: diagnostics) }
+        if settings.reportsLoadProblems {
+            reportLoadProblems(host, to: diagnostics)
+            AmbiguousApprovalWarning.report(config.approvals, tools: host.index(.tool), to: diagnostics)
+        }
         let configPath = ConfigLocation.resolve(explicit: settings.configFile, environment: environment).path
         return KaiRuntime(config: config, configPath: configPath, store: store, host: host, diagnostics: diagnostics)
     }

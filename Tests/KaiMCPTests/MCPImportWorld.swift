@@ -91,14 +91,25 @@ final class MCPImportWorld: @unchecked Sendable {
         }
     }
 
-    /// Waits (with a hang guard) for the fixture to write `event` in the record directory.
+    /// Waits for the fixture to write `event` in the record directory:
+    /// blocks on inotify (watching before looking, so no write is missed),
+    /// never sleeps; `seconds` is only a hang guard.
     func recorded(_ event: String, within seconds: Double = 20) -> Bool {
+        let watch = inotify_init1(Int32(IN_CLOEXEC))
+        guard watch >= 0 else { return FileManager.default.fileExists(atPath: record + "/" + event) }
+        defer { close(watch) }
+        _ = inotify_add_watch(watch, record, UInt32(IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO))
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
             if FileManager.default.fileExists(atPath: record + "/" + event) { return true }
-            usleep(20_000)
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return false }
+            var pollfd = Glibc.pollfd(fd: watch, events: Int16(POLLIN), revents: 0)
+            if poll(&pollfd, 1, Int32(left * 1000) + 1) > 0 {
+                _ = buffer.withUnsafeMutableBytes { read(watch, $0.baseAddress, $0.count) }
+            }
         }
-        return false
     }
 }
 

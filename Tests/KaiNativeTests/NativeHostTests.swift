@@ -30,8 +30,22 @@ import Testing
         #expect(crash?.description == "tool \"native.test.strlen\" failed: its worker process was killed by SIGSEGV (segmentation fault) "
             + "during the call. The host is unaffected; the next call starts a fresh worker.")
         #expect(try host.call("atoi", #"{"s": "12"}"#) == ["result": 12])
-        #expect(host.callError("strlen", #"{"s": 0}"#) != nil, "the same wrong signature crashes again, alone")
+        #expect(host.callError("strlen", #"{"s": 0}"#)?.description
+            == "tool \"native.test.strlen\" failed: its worker process was killed by SIGSEGV (segmentation fault) "
+            + "during the call. The host is unaffected; the next call starts a fresh worker.", "the same wrong signature crashes again, alone")
         #expect(try host.call("atoi", #"{"s": "13"}"#) == ["result": 13])
+    }
+
+    @Test func aFloatParameter_takesTheNearestFloat_andRefusesNumbersBeyondFLTMAX() throws {
+        let host = try Self.host(try Self.entry(["float fabsf(float x)"], library: "libm.so.6"))
+        defer { host.shutdown() }
+        #expect(try host.call("fabsf", #"{"x": 16777217}"#) == ["result": 16777216])
+        #expect(try host.call("fabsf", #"{"x": -0.5}"#) == ["result": 0.5])
+        #expect(host.callError("fabsf", #"{"x": 1e39}"#)?.description == """
+            arguments for "native.test.fabsf" do not match its input schema:
+              $.x: 1e+39 is greater than the maximum of 3.4028234663852886e+38 (maximum)
+            Run 'kai tools describe native.test.fabsf' to see the schema.
+            """)
     }
 
     @Test func theManifest_boundsEveryIntegerByItsCType_andDescribesTheResult() throws {

@@ -170,4 +170,17 @@ struct ApprovalPolicyTests {
         #expect(!policy.deniesEveryCall(qualifiedName: "dev.x.write_file", shortName: "write_file"))
         #expect(!policy.deniesEveryCall(qualifiedName: "dev.x.other", shortName: "other"))
     }
+
+    // MARK: Ambiguous short names
+
+    @Test func aShortNameRule_doesNotCoverAToolWhoseShortNameAnotherToolShares() {
+        let config = ApprovalsConfig(tools: ["write_file": ToolApprovalRule(mode: .allow)])
+        let ambiguous = ApprovalPolicy(config, ambiguousShortNames: ["write_file"])
+        #expect(Self.decide(ambiguous, annotations: nil)
+            == ApprovalDecision(mode: .ask, approvers: 1, reason: "has no annotations (MCP treats that as destructive and open-world)"))
+        #expect(Self.decide(ApprovalPolicy(config), annotations: nil).mode == .allow, "unique: the short rule applies")
+        let qualified = ApprovalPolicy(ApprovalsConfig(tools: ["dev.kai.files.write_file": ToolApprovalRule(mode: .allow)]),
+                                       ambiguousShortNames: ["write_file"])
+        #expect(Self.decide(qualified, annotations: nil).mode == .allow, "a qualified rule still applies")
+    }
 }

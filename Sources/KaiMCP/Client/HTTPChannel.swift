@@ -46,7 +46,7 @@ final class HTTPChannel: NSObject, MCPChannel, URLSessionDataDelegate, @unchecke
         state.withLock { $0.protocolVersion = version }
     }
 
-    func send(_ message: JSONValue, requestID: Int64?) {
+    func send(_ message: JSONValue, requestID: Int64?, deadline: Int64?) {
         var request = URLRequest(url: endpoint)
         request.httpMethod = "POST"
         request.httpBody = Data(message.serializedBytes())
@@ -86,7 +86,18 @@ final class HTTPChannel: NSObject, MCPChannel, URLSessionDataDelegate, @unchecke
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        reader(dataTask)?.append(data, deliver: events.message)
+        guard let reader = reader(dataTask) else { return }
+        reader.append(data, deliver: events.message)
+        if reader.overflowed { dataTask.cancel() }
+    }
+
+    /// Never follows a redirect: it would send the bearer token (and the
+    /// call's arguments) to whatever host the Location names.
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        reader(task)?.refuseRedirect(status: response.statusCode,
+                                     location: response.value(forHTTPHeaderField: "Location") ?? request.url?.absoluteString ?? "")
+        completionHandler(nil)  // the 3xx response then ends the task (cancelling here traps on Linux)
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
@@ -106,6 +117,10 @@ private final class ResponseReader: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var data: [String] = []
     private var delivered = false
+    private var refused: String?
+    /// The most bytes one response (or one SSE event) may hold.
+    static let limit = StdioChannel.lineLimit
+    private(set) var overflowed = false
 
     init(requestID: Int64?) {
         self.requestID = requestID
@@ -116,8 +131,20 @@ private final class ResponseReader: @unchecked Sendable {
         self.isSSE = isSSE
     }
 
+    func refuseRedirect(status: Int, location: String) {
+        refused = "the server answered HTTP \(status) redirecting to \(location); Kai does not follow redirects "
+            + "(they would take the token elsewhere): set the entry's url: to the address that answers"
+    }
+
     func append(_ chunk: Data, deliver: (JSONValue) -> Void) {
+        guard !overflowed else { return }
         buffer.append(contentsOf: chunk)
+        if buffer.count + data.reduce(0, { $0 + $1.utf8.count }) > Self.limit {
+            overflowed = true
+            buffer = []
+            data = []
+            return
+        }
         guard isSSE, (200..<300).contains(status) else { return }
         while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
             var line = String(decoding: buffer[..<newline], as: UTF8.self)
@@ -143,6 +170,8 @@ private final class ResponseReader: @unchecked Sendable {
     /// Hands on what is left; returns why the request failed, if it did
     /// and no answer came.
     func finish(error: (any Error)?, deliver: (JSONValue) -> Void) -> String? {
+        if let refused { return refused }
+        if overflowed { return "the server sent a message over \(Self.limit) bytes" }
         if let error { return "the HTTP request failed: \(error.localizedDescription)" }
         guard (200..<300).contains(status) else {
             let body = String(decoding: buffer.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

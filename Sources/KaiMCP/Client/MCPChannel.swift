@@ -9,7 +9,13 @@ import KaiJSON
 protocol MCPChannel: Sendable {
     /// Sends one message. `requestID`: the request it carries, if any, so
     /// a transport failure of that request (an HTTP error) can fail it.
-    func send(_ message: JSONValue, requestID: Int64?)
+    /// `deadline`: how long a request may wait for the server to take it;
+    /// nil (the reader's answers to the server's requests): never wait.
+    func send(_ message: JSONValue, requestID: Int64?, deadline: Int64?)
+    /// Whether sent messages are still queued: the server is not reading.
+    var isBlocked: Bool { get }
+    /// Stops the server at once (a stdio server is killed).
+    func kill()
     /// The revision initialize agreed on (HTTP sends it on every request).
     func negotiated(_ version: String)
     /// Stops: no more messages are read or sent.
@@ -22,11 +28,16 @@ struct MCPChannelEvents: Sendable {
     let message: @Sendable (JSONValue) -> Void
     /// The request `id` could not be delivered or answered (`reason`).
     let requestFailed: @Sendable (Int64, String) -> Void
-    /// The connection ended (a stdio server's stdout closed).
-    let closed: @Sendable () -> Void
+    /// A message Kai could not parse (`reason`): the calls waiting fail.
+    let unreadable: @Sendable (String) -> Void
+    /// The connection ended (a stdio server's stdout closed), or Kai ended
+    /// it for `reason` (a message over the line limit).
+    let closed: @Sendable (String?) -> Void
 }
 
 extension MCPChannel {
     /// The revision initialize agreed on (HTTP sends it on every request).
     func negotiated(_ version: String) {}
+    var isBlocked: Bool { false }
+    func kill() { close() }
 }

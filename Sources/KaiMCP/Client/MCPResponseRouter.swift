@@ -11,7 +11,10 @@ final class MCPResponseRouter: Sendable {
         case result(JSONValue)
         /// A JSON-RPC error, or a request the transport could not deliver.
         case error(String)
-        case closed
+        /// The connection ended; `reason` when Kai ended it.
+        case closed(String?)
+        /// The server sent something Kai could not read (`reason`).
+        case broken(String)
         case timedOut
         case stopped
     }
@@ -37,7 +40,8 @@ final class MCPResponseRouter: Sendable {
         MCPChannelEvents(
             message: { [weak self] in self?.received($0) },
             requestFailed: { [weak self] id, reason in self?.finish(id, .error(reason)) },
-            closed: { [weak self] in self?.closeAll() })
+            unreadable: { [weak self] reason in self?.failAll(.broken(reason)) },
+            closed: { [weak self] reason in self?.closeAll(reason) })
     }
 
     /// Sends a request and waits for its answer until `deadline`, or until
@@ -50,12 +54,12 @@ final class MCPResponseRouter: Sendable {
             if !state.closed { state.waiting[id] = answer }
             return state.closed
         }
-        if closed { return .closed }
+        if closed { return .closed(nil) }
         defer { _ = state.withLock { $0.waiting.removeValue(forKey: id) } }
         var message: JSONObject = ["jsonrpc": "2.0", "id": .integer(id), "method": .string(method)]
         if let params { message["params"] = params }
         sent?(id)
-        channel?.send(.object(message), requestID: id)
+        channel?.send(.object(message), requestID: id, deadline: deadline)
         if let value = answer.wait(until: deadline, stopWhen: stopWhen) { return value }
         return MonotonicClock.now() >= deadline ? .timedOut : .stopped
     }
@@ -63,7 +67,7 @@ final class MCPResponseRouter: Sendable {
     func notify(_ method: String, _ params: JSONValue?) {
         var message: JSONObject = ["jsonrpc": "2.0", "method": .string(method)]
         if let params { message["params"] = params }
-        channel?.send(.object(message), requestID: nil)
+        channel?.send(.object(message), requestID: nil, deadline: MonotonicClock.now())
     }
 
     func progressToken(for handler: @escaping ToolEventHandler) -> String {
@@ -83,7 +87,7 @@ final class MCPResponseRouter: Sendable {
                 let reply: JSONObject = method == "ping"
                     ? ["jsonrpc": "2.0", "id": id, "result": [:]]
                     : ["jsonrpc": "2.0", "id": id, "error": ["code": -32601, "message": .string("Method not found: \(method)")]]
-                channel?.send(.object(reply), requestID: nil)
+                channel?.send(.object(reply), requestID: nil, deadline: nil)
             } else if method == "notifications/progress", let params = message["params"] {
                 progress(params)
             }
@@ -113,11 +117,15 @@ final class MCPResponseRouter: Sendable {
         state.withLock { $0.waiting[id] }?.finish(answer)
     }
 
-    private func closeAll() {
+    private func closeAll(_ reason: String?) {
         let waiting = state.withLock { state in
             state.closed = true
             return Array(state.waiting.values)
         }
-        for answer in waiting { answer.finish(.closed) }
+        for answer in waiting { answer.finish(.closed(reason)) }
+    }
+
+    private func failAll(_ answer: Answer) {
+        for waiting in state.withLock({ Array($0.waiting.values) }) { waiting.finish(answer) }
     }
 }

@@ -86,12 +86,17 @@ public final class MCPServerBackend: ToolBackend, @unchecked Sendable {
             return MCPToolResult.outcome(result)
         case .failed(let reason):
             return .failure(.internal, message: "MCP server \(spec.id) answered tools/call with an error: \(reason)")
+        case .broken(let reason):
+            return .failure(.internal, message: "MCP server \(spec.id) \(reason)")
         case .deadline:
             return .failure(.deadlineExceeded, message: "MCP server \(spec.id) had not answered; Kai sent it notifications/cancelled")
+        case .stalled:
+            _ = lost(session, tool: nil, reason: "stopped reading its input")
+            return .failure(.deadlineExceeded, message: "MCP server \(spec.id) had not answered and stopped reading its input; Kai stopped it")
         case .cancelled:
             return .failure(.cancelled, message: "cancelled; Kai sent MCP server \(spec.id) notifications/cancelled")
-        case .lost:
-            throw lost(session, tool: call.tool)
+        case .lost(let reason):
+            throw lost(session, tool: call.tool, reason: reason)
         }
     }
 
@@ -167,15 +172,15 @@ public final class MCPServerBackend: ToolBackend, @unchecked Sendable {
 
     /// The server of `session` died: records the failure once, and the
     /// error for the call that saw it (if any).
-    private func lost(_ session: MCPSession, tool: String?) -> CallError {
+    private func lost(_ session: MCPSession, tool: String?, reason: String? = nil) -> CallError {
         let exit = session.process.map { $0.process.waitForExit(within: 1) }
-        let how = exit.map { "\($0)" } ?? "closed its connection"
+        let how = reason.map { "\($0); Kai stopped it" } ?? exit.map { "\($0)" } ?? "closed its connection"
         let phrase = tool.map { "\(how) during a call to \($0)" } ?? "\(how) while idle"
         monitor.withLock {
             if case .ready(let current) = state, current === session { _ = recordFailure(phrase) }
             monitor.broadcast()
         }
-        let kind: ErrorKind = if case .signaled? = exit { .workerCrashed } else { .workerExited }
+        let kind: ErrorKind = if reason == nil, case .signaled? = exit { .workerCrashed } else { .workerExited }
         return .backendFailed(
             tool: tool ?? "", plugin: spec.id, kind: kind,
             message: "tool \"\(tool ?? "")\" failed: MCP server \(spec.id) \(how) during the call. The host is unaffected; the next call starts the server again.")

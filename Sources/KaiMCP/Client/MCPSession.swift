@@ -63,6 +63,7 @@ final class MCPSession: Sendable {
         case .result(let value): result = value
         case .error(let reason): throw fail("initialize failed: \(reason)")
         case .timedOut, .stopped: throw fail("it did not answer initialize within \(Int(spec.policy.startTimeout)) s")
+        case .broken(let reason), .closed(let reason?): throw fail("it \(reason) instead of answering initialize")
         case .closed: throw fail("it closed its connection before answering initialize")
         }
         guard let version = result["protocolVersion"]?.stringValue, revisions.contains(version) else {
@@ -80,6 +81,7 @@ final class MCPSession: Sendable {
                 cursor = page["nextCursor"].flatMap { $0 == .null ? nil : $0 }
             case .error(let reason): throw fail("tools/list failed: \(reason)")
             case .timedOut, .stopped: throw fail("it did not answer tools/list within \(Int(spec.policy.startTimeout)) s")
+            case .broken(let reason), .closed(let reason?): throw fail("it \(reason) instead of answering tools/list")
             case .closed: throw fail("it closed its connection before answering tools/list")
             }
         } while cursor != nil
@@ -89,9 +91,15 @@ final class MCPSession: Sendable {
     enum CallOutcome {
         case result(JSONValue)
         case failed(String)
+        /// The server broke the protocol (`reason`, e.g. "sent a message
+        /// Kai could not parse: ...").
+        case broken(String)
         case deadline
+        /// The server did not take its input by the deadline; Kai stopped it.
+        case stalled
         case cancelled
-        case lost
+        /// The connection ended; `reason` when Kai ended it.
+        case lost(String?)
     }
 
     /// Calls one tool; at the deadline or on a cancellation, tells the
@@ -111,7 +119,8 @@ final class MCPSession: Sendable {
         switch outcome {
         case .result(let value): return .result(value)
         case .error(let reason): return .failed(reason)
-        case .closed: return .lost
+        case .closed(let reason): return .lost(reason)
+        case .broken(let reason): return .broken(reason)
         case .timedOut, .stopped:
             let cancelled = isCancelled()
             if let sentID {
@@ -119,6 +128,12 @@ final class MCPSession: Sendable {
                     "requestId": .integer(sentID),
                     "reason": .string(cancelled ? "the caller cancelled the call" : "the call passed its deadline"),
                 ])
+            }
+            // A server that is not reading its stdin would hold the queued
+            // cancellation (and every later request) for good: stop it.
+            if channel.isBlocked {
+                channel.kill()
+                return .stalled
             }
             return cancelled ? .cancelled : .deadline
         }

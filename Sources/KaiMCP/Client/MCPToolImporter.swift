@@ -36,7 +36,13 @@ public struct MCPToolImporter: ImportedToolSource {
         }
         let spec = Self.spec(entry, secrets: values, environment: environment)
         let endpoint = Self.endpoint(entry)
+        // A list with a tool Kai leaves out is not cached: the next command
+        // lists the server again, so the tool appears once the server is fixed.
         let save: @Sendable ([JSONValue]) -> Void = { tools in
+            guard MCPToolManifest.json(id: entry.id, tools: tools).skipped.isEmpty else {
+                store.forgetMCPTools(server: entry.id)
+                return
+            }
             if store.cachedMCPTools(server: entry.id, endpoint: endpoint) != tools {
                 store.saveMCPTools(server: entry.id, endpoint: endpoint, tools: tools)
             }
@@ -61,9 +67,9 @@ public struct MCPToolImporter: ImportedToolSource {
             }
         }
         let (json, skipped) = MCPToolManifest.json(id: entry.id, tools: tools ?? [])
-        if !skipped.isEmpty {
+        for tool in skipped {
             diagnostics.warning(TerminalText.visible(
-                "MCP server \(entry.id): tools left out (Kai's tool names are letters, digits, _ and -, at most 64): \(skipped.joined(separator: ", "))"))
+                "\(config.file):\(entry.line): MCP server \(entry.id): tool \"\(tool.name)\" is left out: \(tool.reason)"))
         }
         let manifest: PluginManifest
         do throws(PluginLoadError) {

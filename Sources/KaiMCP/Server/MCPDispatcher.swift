@@ -20,7 +20,7 @@ public final class MCPDispatcher: Sendable {
 
     public init(runtime: KaiRuntime, settings: MCPServeSettings) {
         self.catalog = MCPToolCatalog(runtime.host.tools)
-        self.call = MCPToolCall(runtime: runtime, policy: ApprovalPolicy(runtime.config.approvals), timeout: settings.callTimeout)
+        self.call = MCPToolCall(runtime: runtime, policy: ApprovalPolicy(runtime.config.approvals, tools: runtime.host.index(.tool)), timeout: settings.callTimeout)
         self.settings = settings
         self.inFlight = InFlightCalls(limit: settings.maxCalls)
     }

@@ -23,7 +23,7 @@ extension AgentRun {
         "tool '\(name)' needs approval (\(reason)) and there is no terminal to ask; rerun with --approve \(name) (or --yes) to allow it"
     }
 
-    var policy: ApprovalPolicy { ApprovalPolicy(runtime.config.approvals) }
+    var policy: ApprovalPolicy { ApprovalPolicy(runtime.config.approvals, tools: runtime.host.index(.tool)) }
 
     func gate(_ call: ToolCall) -> GateResult {
         let tool = call.tool

@@ -123,7 +123,7 @@ struct RunStart {
 /// deny outright, narrowed to the ones named (--tool) or saved.
 enum RunTools {
     static func choose(_ runtime: KaiRuntime, names: [String]?, saved: [String]? = nil) throws(RunError) -> RunToolSet {
-        let policy = ApprovalPolicy(runtime.config.approvals)
+        let policy = ApprovalPolicy(runtime.config.approvals, tools: runtime.host.index(.tool))
         let index = runtime.host.index(.tool)
         let allowed = index.entries.filter { entry in
             entry.plugin.status.takesCalls && !policy.deniesEveryCall(qualifiedName: entry.qualifiedName, shortName: entry.capability.name)

@@ -6,17 +6,23 @@ import KaiRegistry
 /// I/O, no state, so the run engine asks it once per call.
 ///
 /// 1. A policy entry for the tool (its qualified name first, then its short
-///    name): the first rule whose `when` matches the arguments, else the
-///    entry's mode and approvers.
+///    name — only when no other loaded tool shares that short name, so a
+///    rule written for a bundled tool never covers an imported MCP server's
+///    tool of the same name): the first rule whose `when` matches the
+///    arguments, else the entry's mode and approvers.
 /// 2. Otherwise ask when the tool has no annotations, is destructive
 ///    (destructiveHint not false while readOnlyHint is not true) or
 ///    open-world (openWorldHint not false) — MCP's defaults for a hint left
 ///    out are destructive and open-world — and allow it otherwise.
 public struct ApprovalPolicy: Sendable, Equatable {
     public let config: ApprovalsConfig
+    /// Short names more than one loaded tool has: rules under them apply
+    /// to none of those tools (AmbiguousApprovalWarning says so at load).
+    public let ambiguousShortNames: Set<String>
 
-    public init(_ config: ApprovalsConfig) {
+    public init(_ config: ApprovalsConfig, ambiguousShortNames: Set<String> = []) {
         self.config = config
+        self.ambiguousShortNames = ambiguousShortNames
     }
 
     public func decide(
@@ -45,7 +51,7 @@ public struct ApprovalPolicy: Sendable, Equatable {
     /// The tool's entry and the key it is written under; qualified wins.
     private func entry(qualifiedName: String, shortName: String) -> (String, ToolApprovalRule)? {
         if let entry = config.tools[qualifiedName] { return (qualifiedName, entry) }
-        if let entry = config.tools[shortName] { return (shortName, entry) }
+        if !ambiguousShortNames.contains(shortName), let entry = config.tools[shortName] { return (shortName, entry) }
         return nil
     }
 

@@ -29,4 +29,14 @@ extension RegistryStore {
             }
         }
     }
+
+    /// Drops a server's cached list (one Kai would not take whole), so the
+    /// next command lists the server again.
+    public func forgetMCPTools(server id: String) {
+        reporting("forget the MCP tool cache") {
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM mcp_tools WHERE server_id = ?", arguments: [id])
+            }
+        }
+    }
 }
