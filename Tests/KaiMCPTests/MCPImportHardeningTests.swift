@@ -93,8 +93,9 @@ private final class ResultBox: @unchecked Sendable {
 /// Kai's Streamable HTTP client never follows a redirect: it would carry
 /// the bearer token to the host the Location names.
 @Suite struct MCPImportHTTPRedirectTests {
-    @Test(.disabled("not verified: on Linux FoundationNetworking the refused redirect (completionHandler(nil)) left this call waiting past its 30 s deadline within the time given; see the importfix report"))
-    func aRedirectingServer_failsTheCall_namingTheStatusAndLocation_andTheTokenGoesNowhere() throws {
+    /// Through the real `kai`, as an operator meets it: the redirect is
+    /// refused at once, and nothing reaches its target.
+    @Test func aRedirectingServer_isRefusedNamingTheStatusAndLocation_andTheTokenGoesNowhere() throws {
         let directory = Fixtures.scratch + "/mcp-redirect-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let record = directory + "/stolen"
@@ -104,23 +105,31 @@ private final class ResultBox: @unchecked Sendable {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        defer { process.terminate(); process.waitUntilExit() }
+        // SIGKILL: the fixture may have inherited a mask blocking SIGTERM.
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         var line: [UInt8] = []
         while let byte = output.fileHandleForReading.readData(ofLength: 1).first, byte != UInt8(ascii: "\n") { line.append(byte) }
         let port = try #require(Int(String(decoding: line, as: UTF8.self)), "the fixture printed no port")
-        let backend = MCPServerBackend(spec: MCPServerSpec(
-            id: "web", transport: .http(url: URL(string: "http://127.0.0.1:\(port)/mcp")!, token: "tok-secret")))
-        defer { backend.shutdown(deadline: MonotonicClock.deadline(after: 1)) }
-        let call = BackendCall(tool: "web.echo", name: "echo", arguments: Array("{}".utf8), deadline: MonotonicClock.deadline(after: 30),
-                               onEvent: nil, outputLimit: 1 << 20, isCancelled: { false })
-        do {
-            _ = try backend.invoke(call)
-            Issue.record("the call succeeded")
-        } catch {
-            #expect(error.description == "tool \"web.echo\" is unavailable: MCP server web could not start: initialize failed: "
-                + "the server answered HTTP 307 redirecting to http://127.0.0.1:\(port)/stolen; Kai does not follow redirects "
-                + "(they would take the token elsewhere): set the entry's url: to the address that answers.")
-        }
+        let config = directory + "/kai.yaml"
+        try """
+            database: \(directory)/registry.sqlite
+            mcp_servers:
+              - id: web
+                url: http://127.0.0.1:\(port)/mcp
+                token_secret: KAI_REDIRECT_TEST_TOKEN
+                timeout: 20
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let outcome = try KaiProcess.run(["tools", "call", "web.echo", "--config", config, "--no-bundled-plugins"],
+                                         environment: ["HOME": KaiProcess.home, "PATH": "/usr/bin:/bin",
+                                                       "KAI_REDIRECT_TEST_TOKEN": "tok-secret-redirect"])
+        #expect(outcome.status == 66, "\(outcome.stderr)")
+        #expect(outcome.stderr == """
+            kai: warning: \(config):3: MCP server web could not start to list its tools: initialize failed: the server answered \
+            HTTP 307 redirecting to http://127.0.0.1:\(port)/stolen; Kai does not follow redirects (they would take the token \
+            elsewhere): set the entry's url: to the address that answers
+            kai: error: no tool named "web.echo". Run 'kai tools list' to see the tools.
+
+            """)
         #expect(!FileManager.default.fileExists(atPath: record), "a request reached the redirect's target")
     }
 }
