@@ -14,6 +14,9 @@ SHELL := /bin/bash
 # Debian packages the build, tests and benchmarks need.
 DEB_PACKAGES := gcc g++ libc6-dev make python3 python3-pip python3-venv libsqlite3-dev libseccomp-dev bubblewrap util-linux libcurl4-openssl-dev libffi-dev zlib1g-dev
 SWIFT ?= swift
+# kai eval --slurm's tests start a one-node cluster of their own: Slurm's
+# daemons and clients, munge, and slurmdbd on MariaDB (sacct needs slurmdbd).
+DEB_PACKAGES += slurm-wlm slurmdbd munge mariadb-server
 BIN = $(shell $(SWIFT) build --show-bin-path)
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 RUST_PLUGIN_SRC := Plugins/StatsRust/lib.rs

@@ -52,6 +52,7 @@ final class ResultsLog: @unchecked Sendable {  // the file handle is only touche
 
     private static func parse(_ bytes: [UInt8], path: String, samples: [EvalSample]) throws(EvalInputError) -> [Int: JSONObject] {
         var records: [Int: JSONObject] = [:]
+        let byIndex = Dictionary(samples.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
         var line = 0
         for text in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) where !text.isEmpty {
             line += 1
@@ -61,7 +62,8 @@ final class ResultsLog: @unchecked Sendable {  // the file handle is only touche
             else {
                 throw EvalInputError(file: path, line: line, "is not a Kai results line (needs task_id and sample_index); it cannot be resumed — delete the file to start again")
             }
-            guard index >= 0, index < samples.count, samples[index].taskID == taskID else {
+            // By index, not position: a Slurm shard's samples are a slice.
+            guard byIndex[index]?.taskID == taskID else {
                 throw EvalInputError(file: path, line: line, "sample \(index) (\(taskID)) does not match the samples file; these results belong to another run — delete the file or pass another --out")
             }
             records[index] = object

@@ -24,6 +24,13 @@ struct EvalCommand: ParsableCommand {
             tried once more, then left out of SAMPLES and reported (exit 76 after the evaluation); an unknown model \
             or a refused key stops the run. Ctrl-C keeps every finished sample; --resume generates only the missing \
             ones (an existing SAMPLES is refused without it).
+
+            With --slurm N, the samples are split into N shards run as one Slurm array job (sbatch --array); each \
+            task runs `kai eval --shard I/N` in the sandbox on its node. This assumes a file system shared by every \
+            node: the kai binary, PROBLEMS, SAMPLES and the results' directory must be at the same paths on all of \
+            them. kai watches the job with sacct (the cluster needs job accounting, slurmdbd), resubmits a failed or \
+            killed task (--slurm-retries), and merges the shards once into the results file and the registry; \
+            --resume continues a partial run without resubmitting finished shards.
             """
     )
 
@@ -41,6 +48,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(name: .long, help: "Continue a killed run: keep the samples generated and the results finished, do the rest.") var resume = false
     @Flag(name: .long, inversion: .prefixedNo, help: "Refuse to run unless every sandbox protection is in force.") var requireIsolation = true
     @Flag(name: .long, help: "Print the summary as JSON.") var json = false
+    @OptionGroup(title: "Slurm") var slurm: EvalSlurmOptions
 
     var ks: [Int] { k.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
@@ -57,6 +65,12 @@ struct EvalCommand: ParsableCommand {
         let parts = k.split(separator: ",", omittingEmptySubsequences: false)
         guard !parts.isEmpty, parts.allSatisfy({ Int($0.trimmingCharacters(in: .whitespaces)).map { $0 >= 1 } ?? false }) else {
             throw ValidationError("--k '\(k)' must be comma-separated whole numbers of at least 1, like 1,10,100.")
+        }
+        if checkProblems, slurm.slurm != nil || slurm.shard != nil {
+            throw ValidationError("--check-problems runs here; it cannot be combined with --slurm or --shard.")
+        }
+        if slurm.shard != nil, generation.generates {
+            throw ValidationError("--shard evaluates an existing samples file; it cannot be combined with --generate.")
         }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1, got \(workers).") }
         try LimitOptionRange.check("--timeout", seconds: timeout)
@@ -93,6 +107,8 @@ struct EvalCommand: ParsableCommand {
             throw ExitCodes.fail(error.description, ExitCodes.badArguments)
         }
         defer { if checkProblems && out == nil { try? FileManager.default.removeItem(atPath: resultsPath) } }
+        if let shard = slurm.parsedShard { return try runShard(shard, problems: loaded.problems, samples: loaded.samples) }
+        if slurm.slurm != nil { return try runOnSlurm(samples: loaded.samples, resultsPath: resultsPath, generated: generated) }
         let runner = try earlyRunner ?? sandboxRunner()
 
         let options = EvaluationOptions(
@@ -126,7 +142,7 @@ struct EvalCommand: ParsableCommand {
     /// Samples that name their model or agent feed the registry's
     /// performance records; records resumed from an earlier run were fed by
     /// that run.
-    private func recordInRegistry(_ summary: EvalSummary) throws {
+    func recordInRegistry(_ summary: EvalSummary) throws {
         let samples = summary.records.filter { !$0.resumed }.map { record in
             EvaluatedSample(
                 taskID: record.sample.taskID, model: record.sample.model, agent: record.sample.agent,

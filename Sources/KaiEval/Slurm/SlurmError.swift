@@ -1,0 +1,44 @@
+/// Why an evaluation on Slurm could not go on. Each message says what went
+/// wrong and what to do about it.
+public enum SlurmError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A Slurm command is not on PATH.
+    case commandMissing(String)
+    /// A Slurm command ran and failed (the cluster is down, refused the job, ...).
+    case commandFailed(command: String, status: Int32, stderr: String)
+    /// sbatch answered something that is not a job id.
+    case unexpectedOutput(command: String, output: String)
+    /// A shard failed more times than allowed.
+    case shardExhausted(shard: EvalShard, samples: Range<Int>, attempts: Int, last: SlurmTaskState, log: String)
+    /// The shard files do not add up to the samples file.
+    case incomplete(missing: [Int], directory: String)
+    case conflicting(index: Int, file: String)
+    /// The run directory belongs to another run, or cannot be used.
+    case runDirectory(path: String, String)
+
+    public var description: String {
+        switch self {
+        case .commandMissing(let command):
+            return "\(command) not found on PATH: kai eval --slurm needs the Slurm client commands (sbatch and sacct); "
+                + "install them (Debian: apt-get install slurm-client) or run kai on a login node of the cluster, or drop --slurm to evaluate here."
+        case .commandFailed(let command, let status, let stderr):
+            let why = stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? "no message"
+            return "\(command) failed (exit \(status)): \(why). Check that the cluster is up (scontrol ping) and that this host's "
+                + "SLURM_CONF points at it, or drop --slurm to evaluate here."
+        case .unexpectedOutput(let command, let output):
+            return "\(command) printed '\(output)' instead of a job id; check the cluster's sbatch (it must accept --parsable)."
+        case .shardExhausted(let shard, let samples, let attempts, let last, let log):
+            return "shard \(shard) (samples \(samples.lowerBound)-\(samples.upperBound - 1)) failed \(attempts) times "
+                + "(last: job \(last.jobID) \(last.state), exit \(last.exitCode)); its log is \(log). "
+                + "Fix the cause and run the same command with --resume to retry the shards not finished."
+        case .incomplete(let missing, let directory):
+            let shown = missing.prefix(10).map(String.init).joined(separator: ", ")
+            return "\(directory): the shard results lack \(missing.count) samples (indices \(shown)\(missing.count > 10 ? ", ..." : "")); "
+                + "run the same command with --resume to evaluate them."
+        case .conflicting(let index, let file):
+            return "\(file): sample \(index) does not belong to this shard or does not match the samples file; "
+                + "the run directory holds another run's results — delete it or pass another --out."
+        case .runDirectory(let path, let message):
+            return "\(path): \(message)"
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+extension SlurmEvaluation {
+    /// Submits what is not finished and not running, then looks at sacct and
+    /// the shard files every poll interval until every shard is finished.
+    func watch(_ state: inout SlurmRunState, events: @Sendable (SlurmEvent) -> Void) throws(SlurmError) {
+        let directory = options.directory
+        var submittedNow: [Int: Int] = [:]
+        var lastProgress: SlurmProgress?
+        var first = true
+        while true {
+            let unfinished = (0..<options.shards).filter { !directory.isFinished($0) }
+            let tasks = try currentTasks(state)
+            // Read after sacct: a task that ended had written its file before.
+            let open = unfinished.filter { !directory.isFinished($0) }
+            var again: [Int] = [], failures: [SlurmTaskState] = []
+            for shard in open {
+                guard let job = state.jobs(of: shard).last else { again.append(shard); continue }
+                guard let task = tasks[job] else {
+                    // Submitted by an earlier coordinator and unknown to sacct: submit again.
+                    if first, options.resume { again.append(shard) }
+                    continue
+                }
+                guard task.isFinished else { continue }
+                if submittedNow[shard, default: 0] > options.retries {
+                    let owned = EvalShard(index: shard, count: options.shards).indices(of: samples.count)
+                    throw .shardExhausted(shard: EvalShard(index: shard, count: options.shards), samples: owned,
+                                          attempts: submittedNow[shard]!, last: task, log: directory.logPath(task))
+                }
+                again.append(shard)
+                if !state.jobs(of: shard).isEmpty { failures.append(task) }
+            }
+            if !again.isEmpty {
+                let job = try submit(again, state: &state)
+                for shard in again { submittedNow[shard, default: 0] += 1 }
+                events(failures.isEmpty ? .submitted(job: job, shards: again) : .resubmitted(job: job, shards: again, after: failures))
+            }
+            let progress = measure()
+            if progress != lastProgress { events(.progress(progress)); lastProgress = progress }
+            if open.isEmpty { return }
+            first = false
+            Thread.sleep(forTimeInterval: options.pollInterval)
+        }
+    }
+
+    /// Submits the shards as one array job and records its tasks before
+    /// anything else can happen to them.
+    private func submit(_ shards: [Int], state: inout SlurmRunState) throws(SlurmError) -> String {
+        let job = try client.submitArray(
+            script: options.directory.scriptPath, tasks: SlurmArraySpec.string(shards), jobName: "kai-eval",
+            logPattern: options.directory.logPattern, extra: options.sbatchArguments)
+        for shard in shards { state.jobs[String(shard), default: []].append("\(job)_\(shard)") }
+        try options.directory.save(state)
+        return job
+    }
+
+    /// sacct's view of each shard's latest task, by task JobID.
+    private func currentTasks(_ state: SlurmRunState) throws(SlurmError) -> [String: SlurmTaskState] {
+        let latest = (0..<options.shards).compactMap { state.jobs(of: $0).last }
+        let arrays = Set(latest.compactMap { $0.split(separator: "_").first.map(String.init) }).sorted()
+        let tasks = try client.taskStates(jobs: arrays)
+        return Dictionary(tasks.map { ($0.jobID, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// Samples finished so far, from the partial and finished shard files.
+    private func measure() -> SlurmProgress {
+        var done = 0, passed = 0, shardsDone = 0
+        for shard in 0..<options.shards {
+            let finished = options.directory.isFinished(shard)
+            if finished { shardsDone += 1 }
+            let lines = ShardResults.read(finished ? options.directory.finishedPath(shard) : options.directory.partialPath(shard))
+            let distinct = Dictionary(lines.compactMap { line in line["sample_index"]?.intValue.map { ($0, line["passed"] == true) } },
+                                      uniquingKeysWith: { first, _ in first })
+            done += distinct.count
+            passed += distinct.values.filter { $0 }.count
+        }
+        return SlurmProgress(shardsDone: shardsDone, shards: options.shards, done: done, total: samples.count, passed: passed)
+    }
+}
+
+/// sbatch's --array value for a set of task indices: ranges where they run
+/// on (`0-3,5,7-8`).
+enum SlurmArraySpec {
+    static func string(_ indices: [Int]) -> String {
+        var parts: [String] = []
+        var start: Int?, previous: Int?
+        for index in indices.sorted() + [Int.min] {
+            if let p = previous, index == p + 1 { previous = index; continue }
+            if let s = start, let p = previous { parts.append(s == p ? "\(s)" : "\(s)-\(p)") }
+            start = index; previous = index
+        }
+        return parts.joined(separator: ",")
+    }
+}

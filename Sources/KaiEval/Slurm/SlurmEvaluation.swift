@@ -1,0 +1,112 @@
+import Foundation
+
+/// How an evaluation on Slurm goes.
+public struct SlurmEvaluationOptions: Sendable {
+    public var shards: Int
+    /// Resubmissions allowed per shard in one coordinator run.
+    public var retries: Int
+    /// Seconds between two looks at sacct and the shard files.
+    public var pollInterval: Double
+    /// Extra sbatch arguments (partition, account, time limit, ...).
+    public var sbatchArguments: [String]
+    /// `kai eval ...` as each array task runs it, less `--shard I/N`.
+    public var shardCommand: [String]
+    public var directory: SlurmRunDirectory
+    public var resultsPath: String
+    public var ks: [Int]
+    public var resume: Bool
+
+    public init(shards: Int, retries: Int, pollInterval: Double, sbatchArguments: [String], shardCommand: [String],
+                directory: SlurmRunDirectory, resultsPath: String, ks: [Int], resume: Bool) {
+        self.shards = shards
+        self.retries = retries
+        self.pollInterval = pollInterval
+        self.sbatchArguments = sbatchArguments
+        self.shardCommand = shardCommand
+        self.directory = directory
+        self.resultsPath = resultsPath
+        self.ks = ks
+        self.resume = resume
+    }
+}
+
+/// What the coordinator tells its user as the run goes.
+public enum SlurmEvent: Sendable {
+    case submitted(job: String, shards: [Int])
+    case resubmitted(job: String, shards: [Int], after: [SlurmTaskState])
+    case progress(SlurmProgress)
+}
+
+/// Progress across shards, from the shard files on the shared file system.
+public struct SlurmProgress: Sendable, Equatable {
+    public let shardsDone: Int
+    public let shards: Int
+    public let done: Int
+    public let total: Int
+    public let passed: Int
+}
+
+/// Runs an evaluation as one Slurm array job: writes the batch script,
+/// submits one task per shard, watches them with sacct, resubmits a task
+/// that failed or was killed, and merges the shard files once every shard
+/// is finished. All of it lives in a run directory on the shared file
+/// system, so a killed coordinator continues with --resume.
+public struct SlurmEvaluation: Sendable {
+    public let samples: [EvalSample]
+    public let client: SlurmClient
+    public let options: SlurmEvaluationOptions
+
+    public init(samples: [EvalSample], client: SlurmClient, options: SlurmEvaluationOptions) {
+        self.samples = samples
+        self.client = client
+        self.options = options
+    }
+
+    /// Runs (or resumes) the job to the merged results. `alreadyMerged` is
+    /// true when an earlier coordinator merged them (and fed the registry).
+    public func run(events: @escaping @Sendable (SlurmEvent) -> Void) throws(SlurmError) -> (summary: EvalSummary, alreadyMerged: Bool) {
+        let started = MonotonicClockSeconds.now()
+        let directory = options.directory
+        var state = try openState()
+        if !state.merged {
+            try directory.writeScript(options.shardCommand, shards: options.shards)
+            try watch(&state, events: events)
+        }
+        let lines = try ShardMerge.lines(samples: samples, shards: options.shards, directory: directory)
+        try ShardMerge.write(lines, to: options.resultsPath)
+        let summary = ShardMerge.summary(lines, samples: samples, ks: options.ks, resultsPath: options.resultsPath,
+                                         elapsed: MonotonicClockSeconds.now() - started, recorded: state.merged)
+        return (summary, state.merged)
+    }
+
+    /// Notes that the merged results reached the results file and the
+    /// registry, so a later --resume does not record them again.
+    public func markMerged() throws(SlurmError) {
+        guard var state = try options.directory.loadState() else { return }
+        state.merged = true
+        try options.directory.save(state)
+    }
+
+    /// The run's state: new, or (with --resume) the one on disk, checked
+    /// to belong to these samples and shards.
+    private func openState() throws(SlurmError) -> SlurmRunState {
+        let directory = options.directory
+        if let state = try directory.loadState() {
+            guard options.resume else {
+                throw .runDirectory(path: directory.path, "holds an earlier run; pass --resume to continue it, or delete it to start again")
+            }
+            guard state.samples == samples.count, state.shards == options.shards else {
+                throw .runDirectory(path: directory.path, "was made for \(state.samples) samples in \(state.shards) shards; "
+                    + "pass --slurm \(state.shards) with the same samples to resume it, or delete it to start again")
+            }
+            return state
+        }
+        if !options.resume, FileManager.default.contents(atPath: options.resultsPath)?.isEmpty == false {
+            throw .runDirectory(path: options.resultsPath, "already exists; pass --resume to continue that run, or delete it to start again")
+        }
+        try directory.create()
+        let state = SlurmRunState(samples: samples.count, shards: options.shards)
+        try directory.save(state)
+        return state
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import KaiJSON
+import KaiTestSupport
+import Testing
+
+/// `kai eval --slurm` end to end on a real single-node Slurm cluster the
+/// tests start and stop themselves (munged, MariaDB, slurmdbd, slurmctld,
+/// slurmd): the array job, sacct watching, a task killed mid-run and
+/// resubmitted, a coordinator killed and resumed, and the merge into the
+/// results file and the registry exactly once.
+@Suite(.serialized, .enabled(if: SlurmCluster.missing == nil, Comment(rawValue: SlurmCluster.missing ?? "")))
+struct EvalSlurmCLITests {
+    static let problems = Fixtures.repositoryRoot + "/Tests/Fixtures/eval/problems.jsonl"
+
+    /// A directory (under the test's scratch, a file system the one node
+    /// shares with kai) with a registry config of its own and the samples:
+    /// `slow` samples sleep first, so their shard is still running when the
+    /// test acts on it.
+    static func setUp(_ name: String, fast: Int, slow: Int) throws -> (directory: String, config: String, samples: String) {
+        let directory = Fixtures.scratch + "/eval-slurm-\(name)"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let config = directory + "/kai.yaml"
+        try "database: \(directory)/registry.sqlite\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let good = "    return a + b\n", sleepy = "    import time\n    time.sleep(1.5)\n    return a + b\n"
+        let lines = (0..<(fast + slow)).map { index in
+            JSONValue.object([
+                "task_id": "Demo/0", "completion": .string(index < fast ? (index % 2 == 0 ? good : "    return a - b\n") : sleepy),
+                "model": "demo/tiny-coder",
+            ]).serialized() + "\n"
+        }
+        let samples = directory + "/samples.jsonl"
+        try lines.joined().write(toFile: samples, atomically: true, encoding: .utf8)
+        return (directory, config, samples)
+    }
+
+    static func arguments(_ samples: String, config: String, shards: Int, _ extra: [String] = []) -> [String] {
+        ["eval", problems, samples, "--slurm", "\(shards)", "--slurm-poll", "0.2", "--workers", "1", "--timeout", "20",
+         "--k", "1", "--json", "--config", config, "--no-bundled-plugins", "--no-require-isolation"] + extra
+    }
+
+    static func results(_ path: String) throws -> [JSONValue] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try JSONParser.parse(String($0)) }
+    }
+
+    /// The registry's coding calls for the samples' model: one per sample recorded.
+    static func recordedCalls(config: String) throws -> JSONValue? {
+        let scores = try KaiProcess.run(["registry", "scores", "--kind", "provider", "--task-type", "coding", "--json", "--config", config])
+        return try JSONParser.parse(scores.stdout).arrayValue?.first?["calls"]
+    }
+
+    /// Polls until `ready` holds (the cluster runs real jobs: no fixed waits).
+    static func waitUntil(_ what: String, _ ready: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(120)
+        while try !ready() {
+            guard Date() < deadline else { throw SlurmClusterError("timed out waiting for \(what)") }
+            usleep(20_000)
+        }
+    }
+
+    @Test func evalOnSlurm_runsEveryShard_andMergesEachSampleOnce_intoResultsAndRegistry() throws {
+        let cluster = try SlurmCluster()
+        defer { cluster.stop() }
+        let (directory, config, samples) = try Self.setUp("merge", fast: 7, slow: 0)
+        let local = try KaiProcess.run(["eval", Self.problems, samples, "--out", directory + "/local.jsonl", "--k", "1", "--json",
+                                        "--database", directory + "/local.sqlite", "--no-bundled-plugins", "--no-require-isolation"])
+        #expect(local.status == 0, "\(local.stderr)")
+
+        let outcome = try KaiProcess.run(Self.arguments(samples, config: config, shards: 3), environment: cluster.environment)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let report = try JSONParser.parse(outcome.stdout)
+        #expect(report["samples"] == 7 && report["passed"] == 4 && report["pass_at_k"] == ["pass@1": .number(4.0 / 7)], "\(outcome.stdout)")
+        #expect(outcome.stderr.contains("eval: submitted Slurm job "), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("eval: 3/3 shards done, 7/7 samples, 4 passed"), "\(outcome.stderr)")
+        let merged = try Self.results(samples + "_results.jsonl")
+        #expect(merged.map { $0["sample_index"] } == (0..<7).map { .integer(Int64($0)) })
+        let localLines = try Self.results(directory + "/local.jsonl")
+        #expect(merged.map { $0["passed"] } == localLines.map { $0["passed"] }, "the same verdicts as a local run")
+        #expect(merged.map { $0["completion"] } == localLines.map { $0["completion"] })
+        #expect(try Self.recordedCalls(config: config) == 7)
+        let sacct = cluster.output("sacct", ["-X", "--parsable2", "--noheader", "-o", "JobID,State"])
+        #expect(sacct.split(separator: "\n").count == 3 && sacct.split(separator: "\n").allSatisfy { $0.hasSuffix("|COMPLETED") },
+                "one array job of three tasks: \(sacct)")
+    }
+
+    @Test func aTaskKilledMidRun_isResubmitted_andTheResultsHoldEverySampleExactlyOnce() throws {
+        let cluster = try SlurmCluster()
+        defer { cluster.stop() }
+        let (_, config, samples) = try Self.setUp("killed", fast: 4, slow: 4)
+        let run = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
+        let runDirectory = samples + "_results.jsonl.slurm"
+        // Shard 1 (the sleeping samples) has finished one sample and runs on.
+        try Self.waitUntil("shard 1 to finish a sample") {
+            (try? String(contentsOfFile: runDirectory + "/shard-1.partial.jsonl", encoding: .utf8))?.contains("\n") == true
+        }
+        let state = try JSONParser.parse(String(contentsOfFile: runDirectory + "/run.json", encoding: .utf8))
+        let task = try #require(state["jobs"]?["1"]?.arrayValue?.first?.stringValue)
+        #expect(cluster.succeeds("scancel", [task]))
+        let outcome = run.finish()
+
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("eval: resubmitted shards 1 as job "), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains(" after \(task) CANCELLED"), "\(outcome.stderr)")
+        let merged = try Self.results(samples + "_results.jsonl")
+        #expect(merged.map { $0["sample_index"] } == (0..<8).map { .integer(Int64($0)) }, "every sample once, in order")
+        #expect(merged.map { $0["passed"] } == [true, false, true, false, true, true, true, true])
+        #expect(try Self.recordedCalls(config: config) == 8)
+        let after = try JSONParser.parse(String(contentsOfFile: runDirectory + "/run.json", encoding: .utf8))
+        #expect(after["jobs"]?["1"]?.arrayValue?.count == 2 && after["jobs"]?["0"]?.arrayValue?.count == 1)
+    }
+
+    @Test func resume_watchesTheJobStillRunning_resubmitsNothingFinished_andRecordsOnce() throws {
+        let cluster = try SlurmCluster()
+        defer { cluster.stop() }
+        let (_, config, samples) = try Self.setUp("resume", fast: 4, slow: 4)
+        let runDirectory = samples + "_results.jsonl.slurm"
+        let first = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
+        #expect(first.waitForStderr(containing: "eval: 1/2 shards done"))
+        kill(first.process.processIdentifier, SIGKILL)
+        _ = first.finish()
+
+        let refused = try KaiProcess.run(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
+        #expect(refused.status == 65)
+        #expect(refused.stderr == "kai: error: \(runDirectory): holds an earlier run; pass --resume to continue it, or delete it to start again\n")
+
+        let resumed = try KaiProcess.run(Self.arguments(samples, config: config, shards: 2, ["--resume"]), environment: cluster.environment)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(!resumed.stderr.contains("submitted"), "nothing resubmitted: \(resumed.stderr)")
+        #expect(try Self.results(samples + "_results.jsonl").map { $0["sample_index"] } == (0..<8).map { .integer(Int64($0)) })
+        let state = try JSONParser.parse(String(contentsOfFile: runDirectory + "/run.json", encoding: .utf8))
+        #expect(state["jobs"]?["0"]?.arrayValue?.count == 1 && state["jobs"]?["1"]?.arrayValue?.count == 1)
+        #expect(try Self.recordedCalls(config: config) == 8)
+
+        let again = try KaiProcess.run(Self.arguments(samples, config: config, shards: 2, ["--resume"]), environment: cluster.environment)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try JSONParser.parse(again.stdout)["samples"] == 8)
+        #expect(try Self.recordedCalls(config: config) == 8, "a merged run is not recorded twice")
+    }
+
+    @Test func aShardFailingEveryTime_stopsAfterItsRetries_namingTheLogAndResume() throws {
+        let cluster = try SlurmCluster()
+        defer { cluster.stop() }
+        let (directory, config, samples) = try Self.setUp("exhausted", fast: 2, slow: 0)
+        let runDirectory = directory + "/run"
+        // A directory where the shard's partial results file goes: every task fails to write it.
+        try FileManager.default.createDirectory(atPath: runDirectory + "/shard-0.partial.jsonl", withIntermediateDirectories: true)
+        let arguments = Self.arguments(samples, config: config, shards: 1, ["--slurm-retries", "1", "--slurm-dir", runDirectory])
+        let outcome = try KaiProcess.run(arguments, environment: cluster.environment)
+        #expect(outcome.status == 70, "\(outcome.stderr)")
+        let state = try JSONParser.parse(String(contentsOfFile: runDirectory + "/run.json", encoding: .utf8))
+        let jobs = (state["jobs"]?["0"]?.arrayValue ?? []).compactMap { $0.stringValue }
+        #expect(jobs.count == 2, "submitted once, resubmitted once")
+        let last = jobs.last!.split(separator: "_")
+        #expect(outcome.stderr.hasSuffix("kai: error: shard 0/1 (samples 0-1) failed 2 times (last: job \(jobs.last!) FAILED, exit 65:0); "
+                + "its log is \(runDirectory)/slurm-\(last[0])_\(last[1]).out. "
+                + "Fix the cause and run the same command with --resume to retry the shards not finished.\n"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: samples + "_results.jsonl"), "nothing merged")
+
+        // Fixed, --resume gets fresh retries and finishes.
+        try FileManager.default.removeItem(atPath: runDirectory + "/shard-0.partial.jsonl")
+        let resumed = try KaiProcess.run(arguments + ["--resume"], environment: cluster.environment)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try Self.results(samples + "_results.jsonl").count == 2)
+    }
+}
+
+/// Errors that need no running cluster.
+@Suite struct EvalSlurmErrorCLITests {
+    @Test func sbatchMissing_namesTheCommandAndTheFix() throws {
+        let directory = Fixtures.scratch + "/eval-slurm-missing"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory + "/empty-path", withIntermediateDirectories: true)
+        let problems = EvalSlurmCLITests.problems, samples = Fixtures.repositoryRoot + "/Tests/Fixtures/eval/samples.jsonl"
+        let outcome = try KaiProcess.run(["eval", problems, samples, "--slurm", "2", "--out", directory + "/results.jsonl",
+                                          "--database", directory + "/registry.sqlite", "--no-bundled-plugins"],
+                                         environment: ["PATH": directory + "/empty-path"])
+        #expect(outcome.status == 69)
+        #expect(outcome.stderr == "kai: error: sbatch not found on PATH: kai eval --slurm needs the Slurm client commands (sbatch and sacct); "
+                + "install them (Debian: apt-get install slurm-client) or run kai on a login node of the cluster, or drop --slurm to evaluate here.\n")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sbatch"), "needs sbatch (apt-get install slurm-wlm)"))
+    func aClusterThatIsDown_failsTheSubmission_namingScontrolPing() throws {
+        let directory = Fixtures.scratch + "/eval-slurm-down"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // A controller on a port nothing listens on, authenticating without munge.
+        try "ClusterName=down\nSlurmctldHost=localhost\nSlurmctldPort=9\nAuthType=auth/none\nCredType=cred/none\nMessageTimeout=1\n"
+            .appending("NodeName=localhost CPUs=1\nPartitionName=debug Nodes=localhost Default=YES\n")
+            .write(toFile: directory + "/slurm.conf", atomically: true, encoding: .utf8)
+        let problems = EvalSlurmCLITests.problems, samples = Fixtures.repositoryRoot + "/Tests/Fixtures/eval/samples.jsonl"
+        let outcome = try KaiProcess.run(["eval", problems, samples, "--slurm", "2", "--out", directory + "/results.jsonl",
+                                          "--database", directory + "/registry.sqlite", "--no-bundled-plugins"],
+                                         environment: ["SLURM_CONF": directory + "/slurm.conf"])
+        #expect(outcome.status == 69)
+        #expect(outcome.stderr.hasPrefix("kai: error: sbatch failed (exit 1): "), "\(outcome.stderr)")
+        #expect(outcome.stderr.hasSuffix(". Check that the cluster is up (scontrol ping) and that this host's SLURM_CONF points at it, "
+                + "or drop --slurm to evaluate here.\n"), "\(outcome.stderr)")
+    }
+}
