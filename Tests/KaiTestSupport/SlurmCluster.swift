@@ -24,7 +24,7 @@ public final class SlurmCluster {
     /// SLURM_CONF for every client command and kai.
     public var configPath: String { directory + "/slurm.conf" }
     public var environment: [String: String] { ["SLURM_CONF": configPath, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"] }
-    private var daemons: [Process] = []
+    private var daemons: [SlurmDaemon] = []
 
     /// Starts the cluster and waits (with deadlines, by asking each daemon)
     /// until it runs jobs. Throws with the daemons' logs named when it does not.
@@ -73,15 +73,10 @@ public final class SlurmCluster {
     /// Cancels what is left of the test's jobs, then ends the daemons in
     /// reverse start order (SIGTERM, then SIGKILL after a deadline).
     public func stop() {
-        if daemons.contains(where: { $0.executableURL?.lastPathComponent == "slurmctld" && $0.isRunning }) {
+        if daemons.contains(where: { $0.name == "slurmctld" && $0.isRunning }) {
             _ = succeeds("scancel", ["--user=root", "--full"])
         }
-        for process in daemons.reversed() where process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        }
+        for daemon in daemons.reversed() { daemon.stop() }
         daemons = []
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -107,17 +102,7 @@ public final class SlurmCluster {
 
     /// Starts a daemon in the foreground, its output in <directory>/<name>.log.
     private func launch(_ command: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.path(of: command)!)
-        process.arguments = arguments
-        process.environment = environment
-        let log = "\(directory)/\(command).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: log)
-        process.standardError = FileHandle(forWritingAtPath: log)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        daemons.append(process)
+        daemons.append(try SlurmDaemon(Self.path(of: command)!, arguments, environment: environment, log: "\(directory)/\(command).log"))
     }
 
     /// Polls `ready` until it holds, failing after a deadline with the logs.
@@ -125,7 +110,7 @@ public final class SlurmCluster {
         let deadline = Date().addingTimeInterval(seconds)
         while !ready() {
             if let dead = daemons.first(where: { !$0.isRunning }) {
-                throw SlurmClusterError("waiting for \(what): \(dead.executableURL!.lastPathComponent) exited; see \(directory)/*.log")
+                throw SlurmClusterError("waiting for \(what): \(dead.name) exited; see \(directory)/*.log")
             }
             guard Date() < deadline else { throw SlurmClusterError("\(what) did not happen within \(Int(seconds)) s; see \(directory)/*.log") }
             usleep(50_000)
