@@ -53,7 +53,7 @@ extension EvalCommand {
 
     static func exitCode(_ error: SlurmError) -> Int32 {
         switch error {
-        case .commandMissing, .commandFailed, .unexpectedOutput: ExitCodes.unavailable
+        case .commandMissing, .commandFailed, .unexpectedOutput, .accountingDisabled: ExitCodes.unavailable
         case .shardExhausted: ExitCodes.toolFailed
         case .incomplete, .conflicting, .runDirectory: ExitCodes.badArguments
         }

@@ -180,22 +180,39 @@ struct EvalSlurmCLITests {
                 + "install them (Debian: apt-get install slurm-client) or run kai on a login node of the cluster, or drop --slurm to evaluate here.\n")
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sbatch"), "needs sbatch (apt-get install slurm-wlm)"))
-    func aClusterThatIsDown_failsTheSubmission_namingScontrolPing() throws {
-        let directory = Fixtures.scratch + "/eval-slurm-down"
+    /// kai with SLURM_CONF pointing at `config` (a cluster nothing serves).
+    static func kai(slurmConfig config: String, _ name: String) throws -> KaiProcess.Outcome {
+        let directory = Fixtures.scratch + "/eval-slurm-\(name)"
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // A controller on a port nothing listens on, authenticating without munge.
-        try "ClusterName=down\nSlurmctldHost=localhost\nSlurmctldPort=9\nAuthType=auth/none\nCredType=cred/none\nMessageTimeout=1\n"
-            .appending("NodeName=localhost CPUs=1\nPartitionName=debug Nodes=localhost Default=YES\n")
-            .write(toFile: directory + "/slurm.conf", atomically: true, encoding: .utf8)
+        try config.write(toFile: directory + "/slurm.conf", atomically: true, encoding: .utf8)
         let problems = EvalSlurmCLITests.problems, samples = Fixtures.repositoryRoot + "/Tests/Fixtures/eval/samples.jsonl"
         let outcome = try KaiProcess.run(["eval", problems, samples, "--slurm", "2", "--out", directory + "/results.jsonl",
                                           "--database", directory + "/registry.sqlite", "--no-bundled-plugins"],
                                          environment: ["SLURM_CONF": directory + "/slurm.conf"])
+        #expect(!FileManager.default.fileExists(atPath: directory + "/results.jsonl.slurm"), "nothing submitted, no run directory left")
+        return outcome
+    }
+
+    static let downCluster = "ClusterName=down\nSlurmctldHost=localhost\nSlurmctldPort=9\nAuthType=auth/none\nCredType=cred/none\n"
+        + "MessageTimeout=1\nNodeName=localhost CPUs=1\nPartitionName=debug Nodes=localhost Default=YES\n"
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sacct"), "needs sacct (apt-get install slurm-wlm)"))
+    func aClusterThatIsDown_isFoundBeforeSubmitting_namingScontrolPing() throws {
+        // Its accounting daemon on a port nothing listens on.
+        let outcome = try Self.kai(slurmConfig: Self.downCluster
+            + "AccountingStorageType=accounting_storage/slurmdbd\nAccountingStorageHost=127.0.0.1\nAccountingStoragePort=9\n", "down")
         #expect(outcome.status == 69)
-        #expect(outcome.stderr.hasPrefix("kai: error: sbatch failed (exit 1): "), "\(outcome.stderr)")
-        #expect(outcome.stderr.hasSuffix(". Check that the cluster is up (scontrol ping) and that this host's SLURM_CONF points at it, "
-                + "or drop --slurm to evaluate here.\n"), "\(outcome.stderr)")
+        #expect(outcome.stderr == "kai: error: sacct failed (exit 1): sacct: error: Problem talking to the database: Connection refused. "
+                + "Check that the cluster is up (scontrol ping) and that this host's SLURM_CONF points at it, or drop --slurm to evaluate here.\n")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sacct"), "needs sacct (apt-get install slurm-wlm)"))
+    func aClusterWithoutJobAccounting_isRefusedBeforeSubmitting_namingSlurmdbd() throws {
+        let outcome = try Self.kai(slurmConfig: Self.downCluster, "no-accounting")
+        #expect(outcome.status == 69)
+        #expect(outcome.stderr == "kai: error: sacct: Slurm accounting storage is disabled on this cluster; kai eval --slurm watches its jobs "
+                + "with sacct, which needs slurmdbd (AccountingStorageType=accounting_storage/slurmdbd in slurm.conf). "
+                + "Ask the cluster's operator to enable job accounting, or drop --slurm to evaluate here.\n")
     }
 }

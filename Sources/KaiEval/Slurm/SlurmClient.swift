@@ -24,12 +24,28 @@ public struct SlurmClient: Sendable {
         return id
     }
 
+    /// Fails unless sbatch is here and sacct can answer: run before anything is submitted,
+    /// so a cluster without job accounting (or one that is down) is found
+    /// before it runs a job nobody can watch.
+    public func checkAccounting() throws(SlurmError) {
+        guard executable("sbatch") != nil else { throw .commandMissing("sbatch") }
+        _ = try sacct(["-n", "-X", "-j", "1", "-o", "JobID"])
+    }
+
     /// The array tasks of the given array jobs, as sacct reports them now.
     /// A task sacct does not list yet (just submitted) is simply absent.
     public func taskStates(jobs: [String]) throws(SlurmError) -> [SlurmTaskState] {
         guard !jobs.isEmpty else { return [] }
-        let output = try run("sacct", ["-j", jobs.joined(separator: ","), "--parsable2", "--noheader", "-o", "JobID,State,ExitCode"])
+        let output = try sacct(["-j", jobs.joined(separator: ","), "--parsable2", "--noheader", "-o", "JobID,State,ExitCode"])
         return SlurmTaskState.parse(sacct: output)
+    }
+
+    private func sacct(_ arguments: [String]) throws(SlurmError) -> String {
+        do {
+            return try run("sacct", arguments)
+        } catch .commandFailed(_, _, let stderr) where stderr.contains("accounting storage is disabled") {
+            throw .accountingDisabled
+        }
     }
 
     /// Runs a Slurm command to completion and returns its stdout.

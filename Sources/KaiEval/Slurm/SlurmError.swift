@@ -5,6 +5,8 @@ public enum SlurmError: Error, Sendable, Equatable, CustomStringConvertible {
     case commandMissing(String)
     /// A Slurm command ran and failed (the cluster is down, refused the job, ...).
     case commandFailed(command: String, status: Int32, stderr: String)
+    /// The cluster keeps no job accounting, so sacct cannot watch the job.
+    case accountingDisabled
     /// sbatch answered something that is not a job id.
     case unexpectedOutput(command: String, output: String)
     /// A shard failed more times than allowed.
@@ -24,6 +26,10 @@ public enum SlurmError: Error, Sendable, Equatable, CustomStringConvertible {
             let why = stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? "no message"
             return "\(command) failed (exit \(status)): \(why). Check that the cluster is up (scontrol ping) and that this host's "
                 + "SLURM_CONF points at it, or drop --slurm to evaluate here."
+        case .accountingDisabled:
+            return "sacct: Slurm accounting storage is disabled on this cluster; kai eval --slurm watches its jobs with sacct, "
+                + "which needs slurmdbd (AccountingStorageType=accounting_storage/slurmdbd in slurm.conf). "
+                + "Ask the cluster's operator to enable job accounting, or drop --slurm to evaluate here."
         case .unexpectedOutput(let command, let output):
             return "\(command) printed '\(output)' instead of a job id; check the cluster's sbatch (it must accept --parsable)."
         case .shardExhausted(let shard, let samples, let attempts, let last, let log):

@@ -67,6 +67,7 @@ public struct SlurmEvaluation: Sendable {
     public func run(events: @escaping @Sendable (SlurmEvent) -> Void) throws(SlurmError) -> (summary: EvalSummary, alreadyMerged: Bool) {
         let started = MonotonicClockSeconds.now()
         let directory = options.directory
+        try client.checkAccounting()
         var state = try openState()
         if !state.merged {
             try directory.writeScript(options.shardCommand, shards: options.shards)
