@@ -48,7 +48,7 @@ extension EvalCommand {
             do { try evaluation.markMerged() } catch { throw ExitCodes.fail(error.description, ExitCodes.badArguments) }
         }
         json ? Console.visibleJSON(EvalReport.json(outcome.summary, checkProblems: false, generation: generated))
-            : Console.visibleOut(EvalReport.text(outcome.summary, workers: workers ?? 0, checkProblems: false, generation: generated))
+            : Console.visibleOut(EvalReport.text(outcome.summary, workers: options.shards * (workers ?? 1), checkProblems: false, generation: generated))
     }
 
     static func exitCode(_ error: SlurmError) -> Int32 {

@@ -7,17 +7,18 @@ import KaiEval
 struct EvalSlurmOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Evaluate on Slurm as one array job of this many tasks, each a shard of the samples (needs sbatch and sacct here; "
-            + "the kai binary, the input files and the results' directory must be on a file system every node shares).",
+            + "the kai binary, the input files and the results' directory must be on a file system every node shares; "
+            + "--workers is then each task's workers and its --cpus-per-task).",
         valueName: "shards"))
     var slurm: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Times a failed or killed shard is resubmitted before the run fails (default 2).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Times a failed or killed shard is resubmitted before the run fails.", valueName: "n"))
     var slurmRetries = 2
 
     @Option(name: .long, help: ArgumentHelp("Pass this argument to sbatch (e.g. --sbatch-arg=--partition=long); repeatable.", valueName: "arg"))
     var sbatchArg: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Seconds between looks at sacct and the shard files (default 2).", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Seconds between looks at sacct and the shard files.", valueName: "seconds"))
     var slurmPoll = 2.0
 
     @Option(name: .long, help: ArgumentHelp("The run's directory on the shared file system (default: <results>.slurm).", valueName: "dir"))

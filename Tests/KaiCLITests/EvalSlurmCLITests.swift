@@ -180,6 +180,26 @@ struct EvalSlurmCLITests {
                 + "install them (Debian: apt-get install slurm-client) or run kai on a login node of the cluster, or drop --slurm to evaluate here.\n")
     }
 
+    @Test(arguments: [
+        (["--slurm", "0"], "Error: --slurm must be at least 1 shard, got 0."),
+        (["--slurm", "2", "--slurm-retries=-1"], "Error: --slurm-retries must be 0 or more, got -1."),
+        (["--shard", "4/4", "--slurm-dir", "d"], "Error: --shard '4/4' must be I/N with 0 <= I < N, like 0/4."),
+        (["--shard", "0/2"], "Error: --shard needs --slurm-dir, the run's directory its results go to."),
+        (["--shard", "0/2", "--slurm-dir", "d", "--slurm", "2"], "Error: --shard is what each task of --slurm runs; pass one or the other."),
+    ])
+    func badSlurmOptions_areUsageErrors_sayingWhatIsExpected(extra: [String], message: String) throws {
+        let samples = Fixtures.repositoryRoot + "/Tests/Fixtures/eval/samples.jsonl"
+        let outcome = try KaiProcess.run(["eval", EvalSlurmCLITests.problems, samples] + extra)
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.split(separator: "\n").first.map(String.init) == message, "\(outcome.stderr)")
+    }
+
+    @Test func checkProblems_withSlurm_isAUsageError() throws {
+        let outcome = try KaiProcess.run(["eval", EvalSlurmCLITests.problems, "--check-problems", "--slurm", "2"])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.hasPrefix("Error: --check-problems runs here; it cannot be combined with --slurm or --shard.\n"), "\(outcome.stderr)")
+    }
+
     /// kai with SLURM_CONF pointing at `config` (a cluster nothing serves).
     static func kai(slurmConfig config: String, _ name: String) throws -> KaiProcess.Outcome {
         let directory = Fixtures.scratch + "/eval-slurm-\(name)"
