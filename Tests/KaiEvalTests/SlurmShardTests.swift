@@ -113,15 +113,48 @@ import Testing
         #expect(try ShardTask(shard: shard, directory: directory).run(
             problems: problems, samples: samples, runner: runner, options: EvaluationOptions(resultsPath: ""), progress: { _ in }) == nil)
     }
+
+    @Test func twoTasksForOneShard_runItsSamplesOnce_theSecondWaitingForTheFirst() throws {
+        let samples = Self.samples(4)
+        let problems = (0..<3).map { EvalProblem(taskID: "T/\($0)", prompt: "", canonicalSolution: "", test: "", entryPoint: "f") }
+        let directory = try Self.directory("lock", shards: [], samples: samples)
+        let secondStarting = DispatchSemaphore(value: 0)
+        // The first task's first sample waits until the second task is about to start.
+        let runner = CountingRunner(gate: secondStarting)
+        let task = ShardTask(shard: EvalShard(index: 0, count: 1), directory: directory)
+        let outcomes = Mutex<[Bool]>([])
+        let group = DispatchGroup()
+        for second in [false, true] {
+            group.enter()
+            Thread {
+                if second { secondStarting.signal() }
+                let summary = try? task.run(problems: problems, samples: samples, runner: runner,
+                                            options: EvaluationOptions(ks: [1], workers: 1, resultsPath: ""), progress: { _ in })
+                outcomes.withLock { $0.append(summary != nil) }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        #expect(runner.count.withLock { $0 } == 4, "each sample run once")
+        #expect(outcomes.withLock { $0.filter { $0 }.count } == 1 && outcomes.withLock { $0.count } == 2, "one task evaluated, the other found the shard finished")
+        #expect(ShardResults.read(directory.finishedPath(0)).map { $0["sample_index"] } == [0, 1, 2, 3])
+    }
 }
 
 import Synchronization
 
-/// Passes every sample, counting the runs.
+/// Passes every sample, counting the runs; with a gate, the first run
+/// waits for it.
 final class CountingRunner: SampleRunner {
     let count = Mutex(0)
+    let gate: DispatchSemaphore?
+
+    init(gate: DispatchSemaphore? = nil) {
+        self.gate = gate
+    }
+
     func run(program: String, timeout: Double) -> SampleOutcome {
-        count.withLock { $0 += 1 }
+        if count.withLock({ $0 += 1; return $0 }) == 1 { gate?.wait() }
         return SampleOutcome(result: "passed", status: "ok", cpuTimeMs: 0, wallTimeMs: 0, peakMemoryKB: 0)
     }
 }

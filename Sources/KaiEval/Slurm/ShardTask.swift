@@ -17,9 +17,10 @@ public struct ShardTask: Sendable {
     public func run(problems: [EvalProblem], samples: [EvalSample], runner: any SampleRunner, options: EvaluationOptions,
                     progress: @escaping @Sendable (EvalProgress) -> Void) throws(SlurmError) -> EvalSummary? {
         if directory.isFinished(shard.index) { return nil }
-        // Two tasks for one shard (a resubmission while a lost one still
-        // runs) would interleave lines: the second one stops here.
-        let lock = try ShardLock(path: directory.lockPath(shard.index), shard: shard)
+        // Two tasks for one shard (a coordinator killed between sbatch and
+        // saving run.json, then resumed) would interleave lines: the second
+        // waits here for the first, then finds the shard finished.
+        let lock = try ShardLock(path: directory.lockPath(shard.index))
         defer { lock.release() }
         if directory.isFinished(shard.index) { return nil }
         var shardOptions = options
@@ -39,18 +40,22 @@ public struct ShardTask: Sendable {
     }
 }
 
-/// An exclusive flock on the shard's lock file, held while the task runs.
+/// An exclusive flock on the shard's lock file, held while the task runs
+/// (flock works across nodes on NFSv4 and the usual cluster file systems).
 struct ShardLock {
     let descriptor: Int32
 
-    init(path: String, shard: EvalShard) throws(SlurmError) {
+    init(path: String) throws(SlurmError) {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw .runDirectory(path: path, "cannot be opened: \(String(cString: strerror(errno)))")
         }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw .runDirectory(path: path, "another task is evaluating shard \(shard) already; this one stops")
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                let why = String(cString: strerror(errno))
+                close(fd)
+                throw .runDirectory(path: path, "cannot be locked: \(why)")
+            }
         }
         descriptor = fd
     }
