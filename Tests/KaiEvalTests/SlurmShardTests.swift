@@ -114,6 +114,22 @@ import Testing
             problems: problems, samples: samples, runner: runner, options: EvaluationOptions(resultsPath: ""), progress: { _ in }) == nil)
     }
 
+    /// Resumed results are matched to samples by index, not by position, so
+    /// a shard (a slice of the samples) resumes; a line naming another task,
+    /// or an index the samples do not have, is still refused.
+    @Test(arguments: [(1, "T/0"), (99, "T/0")])
+    func resumedResults_namingAnotherSample_areRefused(index: Int, taskID: String) throws {
+        let samples = Self.samples(3)
+        let path = Fixtures.scratch + "/slurm-resume-mismatch-\(index).jsonl"
+        try "{\"task_id\": \"\(taskID)\", \"sample_index\": \(index)}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let evaluation = Evaluation(problems: [], samples: samples, runner: CountingRunner(),
+                                    options: EvaluationOptions(resultsPath: path, resume: true))
+        #expect(throws: EvalInputError(file: path, line: 1, "sample \(index) (\(taskID)) does not match the samples file; "
+                    + "these results belong to another run — delete the file or pass another --out")) {
+            try evaluation.run()
+        }
+    }
+
     @Test func twoTasksForOneShard_runItsSamplesOnce_theSecondWaitingForTheFirst() throws {
         let samples = Self.samples(4)
         let problems = (0..<3).map { EvalProblem(taskID: "T/\($0)", prompt: "", canonicalSolution: "", test: "", entryPoint: "f") }
