@@ -88,6 +88,12 @@ enum EvalSlurmDisplay {
         case .resubmitted(let job, let shards, let after):
             let why = after.map { "\($0.jobID) \($0.state)" }.joined(separator: ", ")
             Console.note("eval: resubmitted shards \(shards.map(String.init).joined(separator: ",")) as job \(job) after \(why)")
+        case .watchInterrupted(let error):
+            var why = error.description
+            if case .commandFailed(let command, let status, let stderr) = error {
+                why = "\(command) failed (exit \(status)): " + (stderr.split(whereSeparator: \.isNewline).last.map(String.init) ?? "no message")
+            }
+            Console.note("eval: \(why); the tasks run on, and kai keeps watching for up to \(Int(SlurmEvaluation.sacctOutageTolerance / 60)) minutes")
         case .progress(let progress):
             Console.note("eval: \(progress.shardsDone)/\(progress.shards) shards done, \(progress.done)/\(progress.total) samples, \(progress.passed) passed")
         }

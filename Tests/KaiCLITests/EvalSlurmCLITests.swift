@@ -138,6 +138,22 @@ struct EvalSlurmCLITests {
         #expect(try Self.recordedCalls(config: config) == 8, "a merged run is not recorded twice")
     }
 
+    @Test func sacctFailingWhileTheJobRuns_isWaitedOut_andNothingIsLost() throws {
+        let cluster = try SlurmCluster()
+        defer { cluster.stop() }
+        let (_, config, samples) = try Self.setUp("dbd-restart", fast: 2, slow: 4)
+        let run = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
+        #expect(run.waitForStderr(containing: "eval: submitted Slurm job "))
+        cluster.stop(daemon: "slurmdbd")
+        #expect(run.waitForStderr(containing: "; the tasks run on, and kai keeps watching for up to 5 minutes"))
+        try cluster.start(daemon: "slurmdbd")
+        let outcome = run.finish()
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("eval: sacct failed (exit 1): "), "\(outcome.stderr)")
+        #expect(try Self.results(samples + "_results.jsonl").map { $0["sample_index"] } == (0..<6).map { .integer(Int64($0)) })
+        #expect(try Self.recordedCalls(config: config) == 6)
+    }
+
     @Test func aShardFailingEveryTime_stopsAfterItsRetries_namingTheLogAndResume() throws {
         let cluster = try SlurmCluster()
         defer { cluster.stop() }

@@ -83,6 +83,18 @@ public final class SlurmCluster {
 
     deinit { stop() }
 
+    /// Stops one daemon (by program name, e.g. "slurmdbd") until `start(daemon:)`.
+    public func stop(daemon name: String) {
+        daemons.first { $0.name == name }?.stop()
+    }
+
+    /// Starts a daemon `stop(daemon:)` stopped, as it was started before.
+    public func start(daemon name: String) throws {
+        guard let index = daemons.firstIndex(where: { $0.name == name }) else { throw SlurmClusterError("no daemon \(name)") }
+        let old = daemons[index]
+        daemons[index] = try SlurmDaemon(old.path, old.arguments, environment: environment, log: "\(directory)/\(name).log")
+    }
+
     /// A client command's stdout ("" when it fails).
     public func output(_ command: String, _ arguments: [String]) -> String {
         guard let path = Self.path(of: command),

@@ -13,6 +13,8 @@ private func spawnClosefrom(_ actions: UnsafeMutablePointer<posix_spawn_file_act
 /// live daemon, stalling every later Process of the test run.
 final class SlurmDaemon {
     let name: String
+    let path: String
+    let arguments: [String]
     let pid: pid_t
     private var exited = false
 
@@ -20,6 +22,8 @@ final class SlurmDaemon {
     /// `log`, and nothing else of this test process's open.
     init(_ path: String, _ arguments: [String], environment: [String: String], log: String) throws {
         name = (path as NSString).lastPathComponent
+        self.path = path
+        self.arguments = arguments
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

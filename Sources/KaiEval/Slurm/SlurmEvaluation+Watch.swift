@@ -1,6 +1,9 @@
 import Foundation
 
 extension SlurmEvaluation {
+    /// How long sacct may keep failing while the job runs (seconds).
+    public static let sacctOutageTolerance = 300.0
+
     /// Submits what is not finished and not running, then looks at sacct and
     /// the shard files every poll interval until every shard is finished.
     func watch(_ state: inout SlurmRunState, events: @Sendable (SlurmEvent) -> Void) throws(SlurmError) {
@@ -8,9 +11,23 @@ extension SlurmEvaluation {
         var submittedNow: [Int: Int] = [:]
         var lastProgress: SlurmProgress?
         var first = true
+        var sacctFailingSince: Double?
         while true {
             let unfinished = (0..<options.shards).filter { !directory.isFinished($0) }
-            let tasks = try currentTasks(state)
+            let tasks: [String: SlurmTaskState]
+            do {
+                tasks = try currentTasks(state)
+                sacctFailingSince = nil
+            } catch {
+                // slurmdbd restarting or briefly unreachable: the tasks run on
+                // regardless, so keep watching for a while before giving up.
+                guard case .commandFailed = error else { throw error }
+                let now = MonotonicClockSeconds.now()
+                if sacctFailingSince == nil { sacctFailingSince = now; events(.watchInterrupted(error)) }
+                if now - sacctFailingSince! > Self.sacctOutageTolerance { throw error }
+                Thread.sleep(forTimeInterval: options.pollInterval)
+                continue
+            }
             // Read after sacct: a task that ended had written its file before.
             let open = unfinished.filter { !directory.isFinished($0) }
             var again: [Int] = [], failures: [SlurmTaskState] = []

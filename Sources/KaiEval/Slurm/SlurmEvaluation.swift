@@ -35,6 +35,8 @@ public enum SlurmEvent: Sendable {
     case submitted(job: String, shards: [Int])
     case resubmitted(job: String, shards: [Int], after: [SlurmTaskState])
     case progress(SlurmProgress)
+    /// sacct failed while the job runs; kai keeps trying for a while.
+    case watchInterrupted(SlurmError)
 }
 
 /// Progress across shards, from the shard files on the shared file system.
