@@ -6,7 +6,7 @@ extension KaiRuntime {
     /// failed attempts feed supervision across processes (callFailed).
     public var router: Router {
         Router(config: config.router, configFile: configPath, host: host, store: store, attemptFailed: { [self] error in callFailed(error) },
-               breakerWriteFailed: { [self] _, error in breakerWriteFailed(error) })
+               breakerWriteFailed: { [self] _, error in breakerWriteFailed(error) }, planCache: routePlans)
     }
 
     /// A breaker update that could not be written: the call goes on (the
