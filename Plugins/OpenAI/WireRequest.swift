@@ -9,20 +9,29 @@ enum WireRequest {
     /// response_format, stream, stream_options): building a second tree of
     /// the whole conversation only to serialize it cost more than the
     /// writing itself, every turn.
-    static func body(_ request: JSONObject, model: String, stream: Bool) -> [UInt8] {
+    static func body(_ request: JSONObject, model: String, stream: Bool, cache: WireMessageCache? = nil) -> [UInt8] {
         let messages = request["messages"]?.arrayValue ?? []
         var out: [UInt8] = []
         out.reserveCapacity(1024 + messages.count * 160)
         out.append(contentsOf: #"{"model":"#.utf8)
         JSONValue.appendString(model, to: &out)
         out.append(contentsOf: #","messages":["#.utf8)
-        for (offset, message) in messages.enumerated() {
-            if offset > 0 { out.append(UInt8(ascii: ",")) }
-            write(message, to: &out)
+        if let cache {
+            out.append(contentsOf: cache.bytes(of: messages) { message, bytes in write(message, to: &bytes) })
+        } else {
+            for (offset, message) in messages.enumerated() {
+                if offset > 0 { out.append(UInt8(ascii: ",")) }
+                write(message, to: &out)
+            }
         }
         out.append(UInt8(ascii: "]"))
         if let tools = request["tools"]?.arrayValue, !tools.isEmpty {
-            member("tools", .array(tools.map(tool)), to: &out)
+            if let cache {
+                out.append(contentsOf: #","tools":"#.utf8)
+                out.append(contentsOf: cache.toolBytes(of: tools) { JSONValue.array($0.map(tool)).serializedBytes() })
+            } else {
+                member("tools", .array(tools.map(tool)), to: &out)
+            }
         }
         if let choice = request["tool_choice"] {
             if let name = choice["name"]?.stringValue {

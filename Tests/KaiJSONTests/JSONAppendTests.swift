@@ -44,3 +44,21 @@ import Testing
         #expect(request == whole.serializedBytes())
     }
 }
+
+/// isIdentical: equal as written, not just as JSON Schema compares.
+@Suite struct JSONIdenticalTests {
+    @Test func sameText_isIdentical() throws {
+        let text = #"{"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "arguments": {"x": 1.5, "y": [true, "é"]}}]}"#
+        #expect(try JSONParser.parse(text).isIdentical(to: try JSONParser.parse(text)))
+    }
+
+    @Test func valuesEqualButWrittenDifferently_areNotIdentical() {
+        #expect(JSONValue.integer(1) == .number(1.0))
+        #expect(!JSONValue.integer(1).isIdentical(to: .number(1.0)))
+        let ab: JSONValue = ["a": 1, "b": 2], ba: JSONValue = ["b": 2, "a": 1]
+        #expect(ab == ba && !ab.isIdentical(to: ba))
+        let composed = JSONValue.string("\u{E9}"), decomposed = JSONValue.string("e\u{301}")
+        #expect(composed == decomposed && !composed.isIdentical(to: decomposed))
+        #expect(!JSONValue.number(0.0).isIdentical(to: .number(-0.0)))
+    }
+}

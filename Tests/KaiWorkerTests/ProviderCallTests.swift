@@ -216,11 +216,12 @@ extension ProviderCallTests {
     static let good = #"{"role": "user", "content": "hi"}"#
     static let bad = #"{"role": "user", "content": 7}"#
 
-    func call(_ messages: String, validated: Int) -> CallError? {
+    func call(_ messages: String, validated: Int) throws -> CallError? {
         var options = CallOptions()
         options.validatedMessages = validated
+        let host = try ProviderCallTests.host(.inprocess)
         do throws(CallError) {
-            _ = try ProviderCallTests.host(.inprocess).callProvider("echo", request: Self.request(messages), options: options)
+            _ = try host.callProvider("echo", request: Self.request(messages), options: options)
             return nil
         } catch {
             return error
@@ -229,17 +230,17 @@ extension ProviderCallTests {
 
     @Test func aBadNewMessage_isRefused_withTheSameWordsAsWithoutTheHint() throws {
         let messages = [Self.good, Self.good, Self.bad].joined(separator: ",")
-        let plain = try #require(call(messages, validated: 0))
-        let hinted = try #require(call(messages, validated: 2))
+        let plain = try #require(try call(messages, validated: 0))
+        let hinted = try #require(try call(messages, validated: 2))
         #expect(hinted.description == plain.description)
         #expect(hinted.description.contains("$.messages[2]"), "\(hinted.description)")
     }
 
     /// The last message is always checked, however many the hint names.
     @Test func aHintCoveringEveryMessage_stillChecksTheLastOne() throws {
-        let error = try #require(call([Self.good, Self.bad].joined(separator: ","), validated: 9))
+        let error = try #require(try call([Self.good, Self.bad].joined(separator: ","), validated: 9))
         #expect(error.description.contains("$.messages[1]"), "\(error.description)")
-        #expect(call([Self.good, Self.good].joined(separator: ","), validated: 9)?.description == nil)
+        #expect(try call([Self.good, Self.good].joined(separator: ","), validated: 9)?.description == nil)
     }
 
     /// The members around the messages are checked whatever the hint says.
@@ -247,17 +248,18 @@ extension ProviderCallTests {
         var options = CallOptions()
         options.validatedMessages = 1
         let bytes = Array(#"{"messages": [\#(Self.good), \#(Self.good)], "max_tokens": 0}"#.utf8)
+        let host = try ProviderCallTests.host(.inprocess)
         #expect(throws: CallError.self) {
-            _ = try ProviderCallTests.host(.inprocess).callProvider("echo", request: bytes, options: options)
+            _ = try host.callProvider("echo", request: bytes, options: options)
         }
     }
 
     /// What the hint vouches for is taken on trust: a message before the
     /// hinted count is not looked at again (the caller proved it equal to
     /// one validated before). Without the hint it is refused.
-    @Test func messagesTheHintVouchesFor_areNotCheckedAgain() {
+    @Test func messagesTheHintVouchesFor_areNotCheckedAgain() throws {
         let messages = [Self.bad, Self.good].joined(separator: ",")
-        #expect(call(messages, validated: 0)?.description != nil)
-        #expect(call(messages, validated: 1)?.description == nil)
+        #expect(try call(messages, validated: 0)?.description != nil)
+        #expect(try call(messages, validated: 1)?.description == nil)
     }
 }
