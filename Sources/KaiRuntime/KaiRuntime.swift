@@ -25,8 +25,6 @@ public final class KaiRuntime: Sendable {
     let breakerWriteWarned = Atomic<Bool>(false)
     /// Writes every run's session records (see SessionWriter).
     let sessionWriter: SessionWriter
-    /// The router's plans of routes naming their target (see RoutePlanCache).
-    let routePlans = RoutePlanCache()
 
     private init(config: OperatorConfig, configPath: String, store: RegistryStore, host: PluginHost, diagnostics: any RuntimeDiagnostics) {
         self.config = config

@@ -3,9 +3,10 @@ import Synchronization
 /// Plans of routes that name their target (-m, an agent's provider hint):
 /// such a plan is the target and its configured fallbacks, which depend
 /// only on the router config and the loaded providers — both fixed for a
-/// runtime — and not on scores. Worked out once per runtime instead of on
-/// every model turn (resolving each name against every config target).
-/// Routes the router picks by score are planned every time.
+/// runtime — and not on scores. An agent run keeps its own (AgentRun), so
+/// its turns after the first skip resolving each name against every config
+/// target, and runs at once share no lock. Routes the router picks by score
+/// are planned every time.
 final class RoutePlanCache: Sendable {
     private struct Key: Hashable {
         let explicit: String
@@ -13,7 +14,7 @@ final class RoutePlanCache: Sendable {
     }
 
     private let plans = Mutex<[Key: RoutePlan]>([:])
-    /// A runtime serves a handful of -m spellings; past this, stop adding.
+    /// A run asks for a handful of -m spellings at most; past this, stop adding.
     private static let limit = 64
 
     func plan(_ route: RouteRequest, make: () throws(RouteFailure) -> RoutePlan) throws(RouteFailure) -> RoutePlan {

@@ -153,7 +153,7 @@ extension PluginHost {
             defer { plugin.gate.leave() }
             let instance: PluginInstance
             do {
-                instance = try plugin.instance(in: self)
+                instance = try plugin.admittedInstance(in: self)
             } catch {
                 throw .pluginUnavailable(tool: name, error)
             }

@@ -42,7 +42,7 @@ extension AgentRun {
         do throws(RouteFailure) {
             // The agent's own bytes when nothing was capped: the history is not
             // written out again for every model turn.
-            routed = try runtime.router.call(request: bytes, route: route, options: options)
+            routed = try runtime.router(planCache: routePlans).call(request: bytes, route: route, options: options)
         } catch {
             let code = error.callError?.code ?? .unavailable
             return .failure(ScopeFailure(code: code, message: error.description))

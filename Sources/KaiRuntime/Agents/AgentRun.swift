@@ -43,6 +43,8 @@ final class AgentRun: AgentScope, Sendable {
     /// provider answered: a next request that starts with them has only its
     /// new messages validated (CallOptions.validatedMessages).
     let validatedMessages = Mutex<[JSONValue]>([])
+    /// The plans of this run's routes that name their target (see RoutePlanCache).
+    let routePlans = RoutePlanCache()
 
     init(runtime: KaiRuntime, request: AgentRunRequest, sessionID: String, agent: CapabilityIndex.Entry, settings: RunSettings,
          tools: RunToolSet, budget: RunBudget, recorder: SessionRecorder, history: RunHistory) {
