@@ -12,6 +12,8 @@ final class OpenAIInstance: ProviderPluginInstance {
     static let capabilityName = "openai"
     let config: OpenAIConfig
     let pool = TransferPool()
+    /// Recent conversations' messages as already written for the wire.
+    let wireMessages = WireMessageCache()
     /// Endpoint name → the model ids its GET /models last gave.
     let discovered = Mutex<[String: [String]]>([:])
     let log: HostLog
@@ -30,7 +32,7 @@ final class OpenAIInstance: ProviderPluginInstance {
         ChatCall.run(call, host: host, output: output, log: log) { request, emitter, waiter throws(ProviderError) in
             let (endpoint, model) = try route(request["model"]?.stringValue, waiter: waiter)
             let exchange = Exchange(endpoint: endpoint, pool: pool, waiter: waiter)
-            let body = WireRequest.body(request, model: model, stream: emitter.isStreaming)
+            let body = WireRequest.body(request, model: model, stream: emitter.isStreaming, cache: wireMessages)
             let hint = request["tool_choice"]?.stringValue == "required"
                 ? "some servers (llama-cpp-python) fail on tool_choice \"required\": try \"auto\" or name the tool" : nil
             let jsonAnswer = request["response_format"]?["type"]?.stringValue == "json_schema"

@@ -65,7 +65,18 @@ package enum KeyRedaction {
 
 extension String {
     package var trimmingWhitespace: String {
+        // A Character in the set is exactly one of those ASCII scalars, so a
+        // string whose first and last bytes are none of them keeps every
+        // Character: returned as is, without building the set or walking
+        // graphemes (a tool call's arguments, every streamed turn).
+        let utf8 = self.utf8
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        if !Self.isTrimmedByte(first), !Self.isTrimmedByte(last) { return self }
         let spaces: Set<Character> = [" ", "\n", "\r", "\t"]
         return String(drop(while: { spaces.contains($0) }).reversed().drop(while: { spaces.contains($0) }).reversed())
+    }
+
+    private static func isTrimmedByte(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\t")
     }
 }

@@ -37,15 +37,27 @@ package struct SSEParser {
     /// Feeds bytes; `onEvent` gets each complete event's data and answers
     /// false to stop parsing (the rest of `bytes` is dropped).
     package mutating func feed(_ bytes: UnsafeRawBufferPointer, onEvent: ([UInt8]) -> Bool) -> Outcome {
-        for byte in bytes {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else {
+                // A run of the line's bytes is copied at once (byte by byte,
+                // this loop was most of reading a short stream).
+                let end = Self.lineEnd(bytes, from: index)
+                let room = limit - line.count - data.count
+                afterCR = false
+                guard end - index <= room else {
+                    if room > 0 { line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<index + room])) }
+                    return .eventTooLong
+                }
+                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+                index = end
+                continue
+            }
+            index += 1
             let wasCR = afterCR
             afterCR = byte == UInt8(ascii: "\r")
             if byte == UInt8(ascii: "\n") && wasCR { continue }
-            guard byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else {
-                guard line.count + data.count < limit else { return .eventTooLong }
-                line.append(byte)
-                continue
-            }
             defer { line.removeAll(keepingCapacity: true) }
             if line.isEmpty {
                 guard hasData else { continue }
@@ -58,6 +70,13 @@ package struct SSEParser {
             }
         }
         return .more
+    }
+
+    /// Where the line's bytes from `start` end: the next CR or LF, or the end.
+    private static func lineEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var index = start
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\n"), bytes[index] != UInt8(ascii: "\r") { index += 1 }
+        return index
     }
 
     /// The data of an event the stream ended without a blank line after,
@@ -73,9 +92,9 @@ package struct SSEParser {
     }
 
     private mutating func takeField() {
-        let prefix: [UInt8] = Array("data:".utf8)
-        guard line.count >= prefix.count, Array(line[0..<prefix.count]) == prefix else { return }
-        var value = line[prefix.count...]
+        guard line.count >= 5, line[0] == UInt8(ascii: "d"), line[1] == UInt8(ascii: "a"), line[2] == UInt8(ascii: "t"),
+              line[3] == UInt8(ascii: "a"), line[4] == UInt8(ascii: ":") else { return }
+        var value = line[5...]
         if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
         if hasData { data.append(UInt8(ascii: "\n")) }
         data.append(contentsOf: value)

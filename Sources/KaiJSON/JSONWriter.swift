@@ -54,7 +54,7 @@ struct JSONWriter {
 
     /// Escapes only what JSON requires: `"`, `\` and control characters.
     /// `/` and non-ASCII pass through so output stays readable.
-    private mutating func writeString(_ text: String) {
+    mutating func writeString(_ text: String) {
         output.append(UInt8(ascii: "\""))
         var text = text
         // Runs of bytes that need no escape are copied at once: byte by

@@ -1,3 +1,4 @@
+import Foundation
 import KaiCore
 import KaiRegistry
 
@@ -11,10 +12,24 @@ struct CallRecordGate: CallObserver {
     let store: RegistryStore
     /// Runs before each finished call is recorded; may block for good.
     let beforeRecording: (@Sendable (CallReport) -> Void)?
+    /// Hands reports to the store one thread at a time. The store queues
+    /// them behind a Swift Mutex, which on Linux spins (up to a thousand
+    /// rounds) before it sleeps: with 50 agent runs at once, each recording
+    /// two calls a step, that spinning was the largest cost that grew with
+    /// the number of runs. An NSLock (a pthread mutex) sleeps at once, and
+    /// the store's own lock then meets no other caller.
+    let handOff = NSLock()
+
+    init(store: RegistryStore, beforeRecording: (@Sendable (CallReport) -> Void)?) {
+        self.store = store
+        self.beforeRecording = beforeRecording
+    }
 
     func callFinished(_ report: CallReport) {
         beforeRecording?(report)
+        handOff.lock()
         store.callFinished(report)
+        handOff.unlock()
     }
 
     func pluginDisabled(id: String, reason: String) {

@@ -17,7 +17,10 @@ enum ProbeOwner {
     /// opened and read /dev/urandom on every routed call.
     static func next() -> String {
         let pid = getpid()
-        let nonce = process.withLock { known in
+        // The process's own nonce without a lock (every routed call asks: with
+        // 50 runs at once, threads spun on a mutex here); a forked child,
+        // whose pid differs, draws its own under the lock.
+        let nonce = first.pid == pid ? first.nonce : process.withLock { known in
             if let known, known.pid == pid { return known.nonce }
             let fresh = (pid: pid, nonce: UUID().uuidString)  // a fork draws its own
             known = fresh
@@ -26,6 +29,8 @@ enum ProbeOwner {
         return "\(pid)-\(nonce)-\(counter.add(1, ordering: .relaxed).newValue)"
     }
 
+    /// Drawn once, by the first call (a static let is initialised once, safely).
+    private static let first = (pid: getpid(), nonce: UUID().uuidString)
     private static let process = Mutex<(pid: pid_t, nonce: String)?>(nil)
     private static let counter = Atomic<Int>(0)
 }

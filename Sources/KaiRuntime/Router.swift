@@ -23,6 +23,8 @@ public struct Router: Sendable {
     let attemptFailed: @Sendable (CallError) -> Void
     /// Without a deadline, the longest Retry-After honoured.
     public static let longestWaitWithoutDeadline = 60.0
+    /// The runtime's plans of routes naming their target (nil: plan every call).
+    let planCache: RoutePlanCache?
 
     public init(
         config: RouterConfig, configFile: String, host: PluginHost, store: RegistryStore,
@@ -30,6 +32,18 @@ public struct Router: Sendable {
         attemptFailed: @escaping @Sendable (CallError) -> Void = { _ in },
         breakerWriteFailed: @escaping @Sendable (_ target: String, StoreError) -> Void = { _, _ in }
     ) {
+        self.init(config: config, configFile: configFile, host: host, store: store, clock: clock, attemptFailed: attemptFailed,
+                  breakerWriteFailed: breakerWriteFailed, planCache: nil)
+    }
+
+    init(
+        config: RouterConfig, configFile: String, host: PluginHost, store: RegistryStore,
+        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        attemptFailed: @escaping @Sendable (CallError) -> Void = { _ in },
+        breakerWriteFailed: @escaping @Sendable (_ target: String, StoreError) -> Void = { _, _ in },
+        planCache: RoutePlanCache?
+    ) {
+        self.planCache = planCache
         self.config = config
         self.configFile = configFile
         self.host = host
@@ -42,7 +56,11 @@ public struct Router: Sendable {
     public func plan(_ route: RouteRequest) throws(RouteFailure) -> RoutePlan {
         let key = { (name: String) in self.key(name) }, entry = { (name: String) in self.configTarget(name) }
         guard route.explicit == nil else {
-            return try RoutePlan.make(config, route, configFile: configFile, key: key, entry: entry) { _ in nil }
+            let make = { () throws(RouteFailure) -> RoutePlan in
+                try RoutePlan.make(config, route, configFile: configFile, key: key, entry: entry) { _ in nil }
+            }
+            guard let planCache else { return try make() }
+            return try planCache.plan(route, make: make)
         }
         let scores = self.scores(taskType: route.taskType)
         return try RoutePlan.make(config, route, configFile: configFile, key: key, entry: entry) { target in

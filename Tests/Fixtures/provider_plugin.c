@@ -17,7 +17,8 @@
  *             (finish_reason "done").
  *   ask       a tool, {"text"}: asks echo/echo-2 through
  *             kai_host.provider_complete and returns its response as is.
- *   cancel_fd a tool, {}: -> {"fd": N}, the number of its call's cancel fd.
+ *   cancel_fd a tool, {}: -> {"fd": N, "readable": B}, the number of its call's
+ *             cancel fd and whether it polls readable already.
  *   ask_stream a tool, {"text"}: asks echo through provider_stream, its
  *             sink answering STOP at the third delta, and returns
  *             {"deltas": N, "terminal": "done"|"error", "finish": F}.
@@ -261,7 +262,10 @@ static kai_result invoke(void *instance, const kai_call *call)
     if (name_is(call, "ask")) return ask(host, call, false);
     if (name_is(call, "cancel_fd")) {
         const kai_host_cancel_v1 *cancel = host->get_extension(host, KAI_HOST_CANCEL_ID);
-        return kai_sdk_writef(call->output, "{\"fd\":%d}", cancel ? cancel->cancel_fd(host, call) : -1);
+        int fd = cancel ? cancel->cancel_fd(host, call) : -1;
+        struct pollfd probe = {.fd = fd, .events = POLLIN};
+        int readable = fd >= 0 && poll(&probe, 1, 0) == 1;
+        return kai_sdk_writef(call->output, "{\"fd\":%d,\"readable\":%s}", fd, readable ? "true" : "false");
     }
     if (name_is(call, "ask_stream")) return ask(host, call, true);
     if (name_is(call, "broken"))

@@ -37,6 +37,18 @@ import Testing
         #expect(error?.code == .invalidInput)
     }
 
+    /// calculate writes its number as JSONSerialization did (it now writes
+    /// {"result": x} itself): integral values without ".0", others as
+    /// Swift's shortest description, exponents with a sign.
+    @Test(arguments: [("6 * 7", #"{"result":42}"#), ("0.1 + 0.2", #"{"result":0.30000000000000004}"#),
+                      ("10 ^ 16", #"{"result":1e+16}"#), ("10 ^ 15", #"{"result":1000000000000000}"#),
+                      ("1 / 4", #"{"result":0.25}"#), ("0 - 2.5", #"{"result":-2.5}"#), ("1 - 1", #"{"result":0}"#),
+                      ("10 ^ -7", #"{"result":1e-07}"#)])
+    func calculate_writesItsNumberAsJSONSerializationDid(expression: String, text: String) throws {
+        let result = try host.callTool("calculate", arguments: Array(#"{"expression": "\#(expression)"}"#.utf8))
+        #expect(result.text == text)
+    }
+
     @Test func swiftTools_calculateQueryAndGenerate() throws {
         #expect(try host.call("calculate", #"{"expression": "2 ^ 3 ^ 2 - max(1, 4) * (1 + 1)"}"#) == ["result": 504])
         let query = try host.call("json_query", #"{"json": {"a": [{"b": 1}, {"b": 2}]}, "path": "$.a[-1].b"}"#)

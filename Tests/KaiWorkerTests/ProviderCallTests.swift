@@ -139,10 +139,10 @@ import Testing
 }
 
 extension ProviderCallTests {
-    /// Each call that asks for its cancel fd gets a pipe, closed when the
-    /// call's context goes: a leak would hand out a new number every call,
-    /// while closed ones are reused (other tests running at once may take a
-    /// few numbers in between, never fifty).
+    /// Each call that asks for its cancel fd gets one, closed or kept for a
+    /// later call when the call's context goes: a leak would hand out a new
+    /// number every call, while closed or kept ones are reused (other tests
+    /// running at once may take a few numbers in between, never fifty).
     @Test func cancelFDs_areClosedAfterTheirCalls() throws {
         let host = try Self.host(.inprocess)
         var numbers = Set<Int64>()
@@ -152,6 +152,27 @@ extension ProviderCallTests {
             numbers.insert(fd)
         }
         #expect(numbers.count < 25, "cancel fds handed out: \(numbers.sorted())")
+    }
+
+    /// A cancel fd that was raised (its call cancelled) is never handed to a
+    /// later call: that call would see itself cancelled at once. Calls whose
+    /// fds were never raised get quiet ones, reused or new.
+    @Test func aRaisedCancelFD_isNotHandedToALaterCall() throws {
+        let host = try Self.host(.inprocess)
+        for _ in 0..<3 {
+            let token = CancellationToken()
+            let finished = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                _ = try? host.callProvider("echo", request: Self.chat("HANG"), options: CallOptions(cancellation: token))
+                finished.signal()
+            }
+            token.cancel()
+            #expect(finished.wait(timeout: .now() + 20) == .success)
+        }
+        for _ in 0..<20 {
+            let answer = try host.call("test.provider.cancel_fd", "{}")
+            #expect(answer["readable"] == false, "call got a raised cancel fd: \(answer)")
+        }
     }
 }
 
@@ -181,5 +202,64 @@ extension ProviderCallTests {
     func providerStream_fromAPlugin_sendsNoDeltaAfterTheSinksStop(isolation: PluginIsolation) throws {
         let result = try ProviderCallTests.host(isolation).call("test.provider.ask_stream", #"{"text": "STOPME"}"#)
         #expect(result["deltas"] == 3 && result["terminal"] == "done")
+    }
+}
+
+/// CallOptions.validatedMessages: an agent's history only grows, so the
+/// messages a provider call already had validated are not checked again;
+/// everything else still is, and a violation reads as it always did.
+@Suite struct ValidatedMessagesTests {
+    static func request(_ messages: String) -> [UInt8] {
+        Array(#"{"messages": [\#(messages)]}"#.utf8)
+    }
+
+    static let good = #"{"role": "user", "content": "hi"}"#
+    static let bad = #"{"role": "user", "content": 7}"#
+
+    func call(_ messages: String, validated: Int) throws -> CallError? {
+        var options = CallOptions()
+        options.validatedMessages = validated
+        let host = try ProviderCallTests.host(.inprocess)
+        do throws(CallError) {
+            _ = try host.callProvider("echo", request: Self.request(messages), options: options)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func aBadNewMessage_isRefused_withTheSameWordsAsWithoutTheHint() throws {
+        let messages = [Self.good, Self.good, Self.bad].joined(separator: ",")
+        let plain = try #require(try call(messages, validated: 0))
+        let hinted = try #require(try call(messages, validated: 2))
+        #expect(hinted.description == plain.description)
+        #expect(hinted.description.contains("$.messages[2]"), "\(hinted.description)")
+    }
+
+    /// The last message is always checked, however many the hint names.
+    @Test func aHintCoveringEveryMessage_stillChecksTheLastOne() throws {
+        let error = try #require(try call([Self.good, Self.bad].joined(separator: ","), validated: 9))
+        #expect(error.description.contains("$.messages[1]"), "\(error.description)")
+        #expect(try call([Self.good, Self.good].joined(separator: ","), validated: 9)?.description == nil)
+    }
+
+    /// The members around the messages are checked whatever the hint says.
+    @Test func theRestOfTheRequest_isAlwaysChecked() throws {
+        var options = CallOptions()
+        options.validatedMessages = 1
+        let bytes = Array(#"{"messages": [\#(Self.good), \#(Self.good)], "max_tokens": 0}"#.utf8)
+        let host = try ProviderCallTests.host(.inprocess)
+        #expect(throws: CallError.self) {
+            _ = try host.callProvider("echo", request: bytes, options: options)
+        }
+    }
+
+    /// What the hint vouches for is taken on trust: a message before the
+    /// hinted count is not looked at again (the caller proved it equal to
+    /// one validated before). Without the hint it is refused.
+    @Test func messagesTheHintVouchesFor_areNotCheckedAgain() throws {
+        let messages = [Self.bad, Self.good].joined(separator: ",")
+        #expect(try call(messages, validated: 0)?.description != nil)
+        #expect(try call(messages, validated: 1)?.description == nil)
     }
 }

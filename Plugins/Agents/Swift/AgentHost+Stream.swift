@@ -7,6 +7,11 @@ extension AgentHost {
     /// chat response comes back whole, from the terminal DONE event (or, if
     /// a host sent it empty, from the deltas).
     func stream(provider: String, request: JSONValue) -> Result<JSONValue, AgentFailure> {
+        stream(provider: provider, request: request.serializedBytes())
+    }
+
+    /// `stream(provider:request:)` with the request already written.
+    func stream(provider: String, request: [UInt8]) -> Result<JSONValue, AgentFailure> {
         guard let stream = host.pointee.provider_stream else {
             return .failure(AgentFailure(code: KAI_ERR_UNSUPPORTED, message: "this host does not offer provider_stream"))
         }
@@ -16,7 +21,7 @@ extension AgentHost {
                 struct_size: UInt32(MemoryLayout<kai_event_sink>.size), reserved0: 0,
                 ctx: Unmanaged.passUnretained(collector).toOpaque(), on_event: onStreamEvent)
             return KaiStr.with(provider) { provider in
-                KaiStr.with(request.serializedBytes()) { request in
+                KaiStr.with(request) { request in
                     withUnsafePointer(to: &sink) { stream(host, call, provider, request, $0) }
                 }
             }

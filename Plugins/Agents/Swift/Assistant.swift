@@ -14,6 +14,10 @@ struct Assistant {
     private var usage = Usage()
     private var messages: [JSONValue]
     private var repeats: RepeatGuard
+    /// The history only grows: each message is written once, here, and
+    /// every turn's request is built around these bytes (writing the whole
+    /// conversation out again each turn was most of the agent's own cost).
+    private var writtenMessages = ChatRequestWriter()
 
     init(host: AgentHost, input: AgentInput) {
         self.host = host
@@ -73,18 +77,17 @@ struct Assistant {
     /// must then be free to answer); "once" also makes the turns after it
     /// answer without tools — a model too small to know when to stop
     /// calling would otherwise call until the chain limit.
-    private func request(firstTurn: Bool) -> JSONValue {
-        var request: JSONObject = ["messages": .array(messages)]
+    private mutating func request(firstTurn: Bool) -> [UInt8] {
+        var choice: String? = nil
         if !input.tools.isEmpty {
-            request["tools"] = .array(input.tools)
             switch (input.toolChoice, firstTurn) {
-            case ("once"?, true): request["tool_choice"] = "required"
-            case ("once"?, false): request["tool_choice"] = "none"
-            case (let choice?, true): request["tool_choice"] = .string(choice)
+            case ("once"?, true): choice = "required"
+            case ("once"?, false): choice = "none"
+            case (let asked?, true): choice = asked
             default: break
             }
         }
-        return .object(request)
+        return writtenMessages.request(messages: messages, tools: input.tools, toolChoice: choice)
     }
 
     private mutating func record(_ step: JSONValue) {

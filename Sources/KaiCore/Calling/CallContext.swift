@@ -104,7 +104,7 @@ final class CallContext: Sendable {
 
     /// kai_host_cancel_v1.cancel_fd: readable once the call is cancelled
     /// through its token (or an ancestor's) or stopped by its sink. Lives as
-    /// long as the context, which outlives invoke(); -1 if no pipe could be made.
+    /// long as the context, which outlives invoke(); -1 if none could be made.
     func cancelFD() -> Int32 {
         wakeup.withLock { signal in
             if let signal { return signal.readEnd }
@@ -127,7 +127,14 @@ final class CallContext: Sendable {
             current.cancellation?.unregister(signal.writeEnd)
             context = current.parent
         }
-        signal.close()
+        // No token reaches it now. A token sets its flag before it raises
+        // (under the lock unregister took), and stop() sets `stopped` first:
+        // with neither set, it was never raised and is as good as new.
+        if stopped.load(ordering: .acquiring) || chainTokenCancelled {
+            signal.close()
+        } else {
+            CancelSignal.recycle(signal)
+        }
     }
 
     /// True if this call or one of its ancestors holds `plugin`'s serial lock:

@@ -33,6 +33,12 @@ public struct CallOptions: Sendable {
     /// bytes again (an agent's provider request: the whole conversation,
     /// every model turn). Nil: validation parses the bytes.
     package var parsedInput: JSONValue?
+    /// Providers: how many leading messages of the chat request are equal
+    /// to messages of a request this host validated against the chat
+    /// request contract before (an agent's history, which only grows).
+    /// Validation checks the rest of the request in full and those messages
+    /// not again; 0 checks every message.
+    package var validatedMessages = 0
 
     public init(timeout: Double? = nil, cancellation: CancellationToken? = nil, outputLimit: Int = 16 << 20,
                 onEvent: ToolEventHandler? = nil, taskType: String? = nil) {

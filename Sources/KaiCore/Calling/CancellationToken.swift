@@ -68,35 +68,64 @@ public final class CancellationToken: Sendable {
     }
 }
 
-/// The pipe behind kai_host_cancel_v1.cancel_fd: its read end is handed to
-/// the plugin and turns readable once a byte is written to the write end.
-/// (A pipe rather than an eventfd: Glibc's Swift module lacks eventfd.)
+/// The descriptor behind kai_host_cancel_v1.cancel_fd: its read end is
+/// handed to the plugin and turns readable once raised. An eventfd (one
+/// descriptor) where the kernel has it, else a pipe. Descriptors that were
+/// never raised go back to a small pool when their call ends: the
+/// contract says plugins only poll them (never read, write or close), and
+/// making and closing one per provider call was a third of the syscalls
+/// of an agent step.
 struct CancelSignal: Sendable {
     let readEnd: Int32
     let writeEnd: Int32
 
     static func make() -> CancelSignal? {
+        if let pooled = pool.withLock({ $0.popLast() }) { return pooled }
+        if let eventfd = Self.eventfd {
+            let fd = eventfd(0, O_CLOEXEC | O_NONBLOCK)  // EFD_CLOEXEC, EFD_NONBLOCK
+            if fd >= 0 { return CancelSignal(readEnd: fd, writeEnd: fd) }
+        }
         var ends: [Int32] = [-1, -1]
         guard let pipe2 = Self.pipe2, pipe2(&ends, O_CLOEXEC | O_NONBLOCK) == 0 else { return nil }
         return CancelSignal(readEnd: ends[0], writeEnd: ends[1])
     }
 
-    /// pipe2(2), looked up in libc: Swift's Glibc module hides it (it needs
-    /// _GNU_SOURCE), and pipe() + fcntl would let a worker spawned in
-    /// between inherit the descriptors.
+    /// A signal that was never raised, once its call has ended and no token
+    /// can reach it any more: kept for the next call (up to a few), else closed.
+    static func recycle(_ signal: CancelSignal) {
+        let kept = pool.withLock { pool in
+            guard pool.count < poolLimit else { return false }
+            pool.append(signal)
+            return true
+        }
+        if !kept { signal.close() }
+    }
+
+    private static let poolLimit = 64
+    private static let pool = Mutex<[CancelSignal]>([])
+
+    /// pipe2(2) and eventfd(2), looked up in libc: Swift's Glibc module hides
+    /// them (they need _GNU_SOURCE / sys/eventfd.h), and pipe() + fcntl would
+    /// let a worker spawned in between inherit the descriptors.
     private static let pipe2: (@convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32).self)
     }()
 
-    /// One byte is enough; a full pipe (EAGAIN) is already readable.
+    private static let eventfd: (@convention(c) (UInt32, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "eventfd") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UInt32, Int32) -> Int32).self)
+    }()
+
+    /// Eight bytes, as an eventfd needs (a pipe takes them as well); a full
+    /// pipe or counter (EAGAIN) is already readable.
     static func raise(_ writeEnd: Int32) {
-        var byte: UInt8 = 1
-        _ = write(writeEnd, &byte, 1)
+        var one: UInt64 = 1
+        _ = write(writeEnd, &one, 8)
     }
 
     func close() {
         _ = Glibc.close(readEnd)
-        _ = Glibc.close(writeEnd)
+        if writeEnd != readEnd { _ = Glibc.close(writeEnd) }
     }
 }

@@ -21,6 +21,9 @@ public final class LoadedPlugin: Sendable {
     public let fromCache: Bool
     private let library: Mutex<PluginLibrary?>
     let state = Mutex<InstanceState>(.notCreated)
+    /// The instance once created, read without the lock by calls the gate
+    /// admitted (admittedInstance): 50 runs at once queued on `state`.
+    private let readyInstance = AtomicLazyReference<PluginInstance>()
     /// Held around every call to a capability declared "serial".
     let serialLock = Mutex<Void>(())
     /// Calls in flight; closed at shutdown (see CallGate).
@@ -86,6 +89,7 @@ public final class LoadedPlugin: Sendable {
                 do throws(PluginLoadError) {
                     let instance = try PluginInstance.create(plugin: self, library: try openLibrary(), host: host)
                     state = .ready(instance)
+                    _ = readyInstance.storeIfNil(instance)
                     return .success(instance)
                 } catch {
                     state = .failed(error)
@@ -94,6 +98,15 @@ public final class LoadedPlugin: Sendable {
             }
         }
         return try result.get()
+    }
+
+    /// `instance(in:)` for a call the gate admitted (gate.enter() returned
+    /// true and leave() is not called yet): lock-free once the instance
+    /// exists. Shutdown closes the gate and waits for admitted calls before
+    /// it destroys the instance, so an admitted call never sees it destroyed.
+    func admittedInstance(in host: PluginHost) throws(PluginLoadError) -> PluginInstance {
+        if let ready = readyInstance.load() { return ready }
+        return try instance(in: host)
     }
 
     /// Closes the gate, waits (until `deadline`) for the calls in flight,

@@ -45,7 +45,8 @@ extension PluginHost {
                 let result = try invoke(entry, arguments: input, deadline: deadline, timeout: timeout,
                                         cancellation: cancellation, parent: parent, outputLimit: options.outputLimit,
                                         onEvent: options.onEvent, validatesArguments: options.validatesArguments,
-                                        scope: options.scope, parsedArguments: options.parsedInput)
+                                        scope: options.scope, parsedArguments: options.parsedInput,
+                                        validatedMessages: entry.capability.kind == .provider ? options.validatedMessages : 0)
                 // Before the observer hears of it: the report carries the
                 // model that answered and the final usage.
                 details?.finished(response: result.json)
@@ -97,7 +98,7 @@ extension PluginHost {
         _ entry: CapabilityIndex.Entry, arguments: [UInt8], deadline: Int64, timeout: Double?,
         cancellation: CancellationToken?, parent: CallContext?, outputLimit: Int, onEvent: ToolEventHandler?,
         validatesArguments: Bool = true, operation: UInt32 = KAI_OP_INVOKE, scope: (any AgentScope)? = nil,
-        parsedArguments: JSONValue? = nil
+        parsedArguments: JSONValue? = nil, validatedMessages: Int = 0
     ) throws(CallError) -> ToolResult {
         let name = entry.qualifiedName
         let capability = entry.capability
@@ -112,7 +113,10 @@ extension PluginHost {
         }
 
         let contract = CallContract(capability: capability, operation: operation, abiMinor: plugin.manifest.abiMinor)
-        if validatesArguments { try checkArguments(arguments, parsed: parsedArguments, validator: contract.input, tool: name) }
+        if validatesArguments {
+            let known = capability.kind == .provider && operation == KAI_OP_INVOKE ? validatedMessages : 0
+            try checkArguments(arguments, parsed: parsedArguments, validator: contract.input, tool: name, validatedMessages: known)
+        }
         if let parent, parent.depth + 1 > CallContext.maxDepth { throw .nestingTooDeep(tool: name) }
 
         let admitted = onEvent.map { EventRules(capability: capability, plugin: plugin, name: name, logger: pluginLogger).filter($0) }
@@ -149,7 +153,7 @@ extension PluginHost {
             defer { plugin.gate.leave() }
             let instance: PluginInstance
             do {
-                instance = try plugin.instance(in: self)
+                instance = try plugin.admittedInstance(in: self)
             } catch {
                 throw .pluginUnavailable(tool: name, error)
             }
@@ -189,7 +193,10 @@ extension PluginHost {
     }
 
     /// `parsed`: what `arguments` parse to, when the caller has it (CallOptions.parsedInput).
-    private func checkArguments(_ arguments: [UInt8], parsed: JSONValue? = nil, validator: LazySchema, tool: String) throws(CallError) {
+    /// `validatedMessages`: see CallOptions.validatedMessages (chat requests only).
+    private func checkArguments(
+        _ arguments: [UInt8], parsed: JSONValue? = nil, validator: LazySchema, tool: String, validatedMessages: Int = 0
+    ) throws(CallError) {
         let value: JSONValue
         if let parsed {
             value = parsed
@@ -201,6 +208,14 @@ extension PluginHost {
             }
         }
         if let validator = try Self.validator(validator, tool: tool, field: "inputSchema") {
+            // The request less the messages already validated checks the
+            // same (the schema checks messages one by one); a violation is
+            // reported from the whole request, so its path and words are
+            // what they always were.
+            if let unseen = ChatRequestRemainder.make(value, validatedMessages: validatedMessages),
+               validator.validate(unseen).isEmpty {
+                return
+            }
             let violations = validator.validate(value)
             guard violations.isEmpty else { throw .argumentsInvalid(tool: tool, violations) }
         }

@@ -36,17 +36,27 @@ extension AgentRun {
         options.parent = parent
         // Parsed here already: the host validates this instead of parsing the conversation again.
         if !changed { options.parsedInput = .object(chat) }
+        let messages = chat["messages"]?.arrayValue ?? []
+        options.validatedMessages = validatedMessages.withLock { Self.commonPrefix(messages, $0) }
         let routed: RoutedResult
         do throws(RouteFailure) {
             // The agent's own bytes when nothing was capped: the history is not
             // written out again for every model turn.
-            routed = try runtime.router.call(request: bytes, route: route, options: options)
+            routed = try runtime.router(planCache: routePlans).call(request: bytes, route: route, options: options)
         } catch {
             let code = error.callError?.code ?? .unavailable
             return .failure(ScopeFailure(code: code, message: error.description))
         }
+        validatedMessages.withLock { $0 = messages }
         answered(routed, request: chat, parent: parent)
         return .success(routed.result.json)
+    }
+
+    /// How many leading messages the two lists share (equal as JSON values).
+    static func commonPrefix(_ messages: [JSONValue], _ validated: [JSONValue]) -> Int {
+        var count = 0
+        while count < messages.count, count < validated.count, messages[count] == validated[count] { count += 1 }
+        return count
     }
 
     /// Meters, records and (for the root agent) remembers one answer.

@@ -39,6 +39,12 @@ final class AgentRun: AgentScope, Sendable {
     let promptLock = Mutex(())
     /// Session state writes in order: a snapshot is taken and written under it.
     let persistLock = Mutex(())
+    /// The messages of the last chat request the host validated and a
+    /// provider answered: a next request that starts with them has only its
+    /// new messages validated (CallOptions.validatedMessages).
+    let validatedMessages = Mutex<[JSONValue]>([])
+    /// The plans of this run's routes that name their target (see RoutePlanCache).
+    let routePlans = RoutePlanCache()
 
     init(runtime: KaiRuntime, request: AgentRunRequest, sessionID: String, agent: CapabilityIndex.Entry, settings: RunSettings,
          tools: RunToolSet, budget: RunBudget, recorder: SessionRecorder, history: RunHistory) {
