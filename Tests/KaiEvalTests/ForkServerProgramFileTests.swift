@@ -1,0 +1,49 @@
+import Foundation
+import KaiEval
+import KaiTestSupport
+import Synchronization
+import Testing
+
+/// A fork server's samples share one program file, rewritten in place: no
+/// file is created or removed per sample (that took the shared temporary
+/// directory's lock every sample, which serialised many workers), and yet
+/// each sample runs exactly its own program.
+@Suite(.serialized) struct ForkServerProgramFileTests {
+    @Test(.requiresSandboxCgroups) func aShorterProgram_afterALongerOne_runsWithoutThePreviousTail() {
+        let runner = ForkServerSampleRunner(base: SandboxSampleRunner())
+        let long = "pass\n" + String(repeating: "assert False, 'the tail of the previous program ran'\n", count: 200)
+        #expect(runner.run(program: long, timeout: 2).result == "failed: the tail of the previous program ran")
+        let short = runner.run(program: "pass\n", timeout: 2)
+        #expect(short.result == "passed", "\(short)")
+    }
+
+    @Test(.requiresSandboxCgroups) func oneServer_keepsOneProgramFile_acrossSamples_andTheRunnerRemovesIt() throws {
+        var runner: ForkServerSampleRunner? = ForkServerSampleRunner(base: SandboxSampleRunner())
+        for number in 0..<5 {
+            #expect(runner!.run(program: "assert \(number) == \(number)\n", timeout: 2).result == "passed")
+        }
+        let directory = try #require(runner!.programDirectory)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(files == ["program-0.py"])
+        #expect(try FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? Int == 0o700)
+        runner = nil
+        #expect(!FileManager.default.fileExists(atPath: directory))
+    }
+
+    @Test(.requiresSandboxCgroups) func concurrentSamples_eachRunTheirOwnProgram_withOneFilePerServer() throws {
+        let runner = ForkServerSampleRunner(base: SandboxSampleRunner())
+        let verdicts = Mutex<[Int: String]>([:])
+        DispatchQueue.concurrentPerform(iterations: 24) { number in
+            // Each program fails with its own number unless it is exactly
+            // the program written for it.
+            let program = "n = \(number)\nassert n == -1, str(n)\n"
+            let outcome = runner.run(program: program, timeout: 5)
+            verdicts.withLock { $0[number] = outcome.result }
+        }
+        let all = verdicts.withLock { $0 }
+        #expect(all == Dictionary(uniqueKeysWithValues: (0..<24).map { ($0, "failed: \($0)") }))
+        let files = try FileManager.default.contentsOfDirectory(atPath: try #require(runner.programDirectory))
+        #expect(!files.isEmpty && files.count <= 24, "\(files)")
+        #expect(files.allSatisfy { $0.hasPrefix("program-") && $0.hasSuffix(".py") }, "\(files)")
+    }
+}
