@@ -69,13 +69,13 @@ public final class EvalProfile: Sendable {
         var lines = [String(format: "kai eval profile: %d samples, %d workers, %.3f s wall; kai's own CPU %.3f ms/sample (user %.3f, system %.3f)",
                             samples, workers, wallSeconds, cpu.total * perSample, cpu.user * perSample, cpu.system * perSample)]
         let all = entries.withLock { $0 }
-        lines.append("  lock                      acquisitions  wait total  wait mean   wait max  hold total  hold mean   hold max")
+        lines.append("  lock                      acquisitions   wait total   wait mean    wait max   hold total   hold mean    hold max")
         for name in all.holds.keys.sorted() {
             let wait = all.waits[name]!, hold = all.holds[name]!
             lines.append("  " + Self.pad(name, 26) + Self.pad("\(hold.count)", 12, right: true)
                 + Self.columns(wait) + Self.columns(hold))
         }
-        lines.append("  phase                          count       total       mean        max")
+        lines.append("  phase                            count        total        mean         max")
         for name in all.phases.keys.sorted() {
             let phase = all.phases[name]!
             lines.append("  " + Self.pad(name, 26) + Self.pad("\(phase.count)", 12, right: true) + Self.columns(phase))
@@ -85,7 +85,7 @@ public final class EvalProfile: Sendable {
 
     private static func columns(_ timing: Timing) -> String {
         let mean = timing.count > 0 ? Double(timing.totalNs) / Double(timing.count) : 0
-        return [Double(timing.totalNs), mean, Double(timing.maxNs)].map { pad(milliseconds($0), 11, right: true) }.joined()
+        return [Double(timing.totalNs), mean, Double(timing.maxNs)].map { pad(milliseconds($0), 12, right: true) }.joined()
     }
 
     private static func milliseconds(_ ns: Double) -> String {
