@@ -14,9 +14,9 @@ public final class ForkServerSampleRunner: SampleRunner, @unchecked Sendable {
     public let base: SandboxSampleRunner
     public let libraryPath: String
     private let idle = Mutex<[Worker]>([])
-    private let made = Atomic<Int>(0)
-    /// The program files' directory, made with the first server.
-    private let directory = Mutex<String?>(nil)
+    /// Where each new server's program file comes from (it stays with the
+    /// server; the pool only makes them and keeps their directory).
+    private let programs = ProgramFilePool()
 
     /// A server and the program file only its holder writes.
     private struct Worker {
@@ -24,8 +24,8 @@ public final class ForkServerSampleRunner: SampleRunner, @unchecked Sendable {
         let file: ProgramFile
     }
 
-    /// `@unchecked Sendable`: `idle` and `directory` are Mutexes, `made` is
-    /// atomic; `base` and `libraryPath` are constants.
+    /// `@unchecked Sendable`: `idle` is a Mutex, `programs` is Sendable;
+    /// `base` and `libraryPath` are constants.
     public init(base: SandboxSampleRunner, libraryPath: String = SandboxForkServer.defaultLibraryPath) {
         self.base = base
         self.libraryPath = libraryPath
@@ -33,13 +33,12 @@ public final class ForkServerSampleRunner: SampleRunner, @unchecked Sendable {
 
     deinit {
         for worker in idle.withLock({ $0 }) { worker.server.stop() }
-        idle.withLock { $0.removeAll() }  // the files go with their workers
-        if let directory = directory.withLock({ $0 }) { rmdir(directory) }
+        idle.withLock { $0.removeAll() }  // the files go with their workers, then the pool removes the directory
     }
 
     /// Where this runner writes its servers' program files (made with its
     /// first server; nil before), removed with the runner.
-    public var programDirectory: String? { directory.withLock { $0 } }
+    public var programDirectory: String? { programs.directory }
 
     /// The environment the server and so every sample's Python sees: the
     /// launcher's allow-list (launcher.c, build_env).
@@ -96,22 +95,12 @@ public final class ForkServerSampleRunner: SampleRunner, @unchecked Sendable {
     private func start() throws(SandboxError) -> Worker {
         let file: ProgramFile
         do throws(ProgramFileError) {
-            let directory = try sharedProgramDirectory()
-            file = try ProgramFile(directory: directory, number: made.wrappingAdd(1, ordering: .relaxed).oldValue)
+            file = try programs.take()
         } catch {
             throw .system(call: error.call + " " + error.path, errno: error.errno)
         }
         let server = try SandboxForkServer(command: [base.python, "-I", "-S", "-c", EvalForkServer.script, libraryPath],
                                            environment: Self.environment)
         return Worker(server: server, file: file)
-    }
-
-    private func sharedProgramDirectory() throws(ProgramFileError) -> String {
-        try directory.withLock { (directory: inout String?) throws(ProgramFileError) -> String in
-            if let directory { return directory }
-            let made = try ProgramFile.makeDirectory()
-            directory = made
-            return made
-        }
     }
 }

@@ -4,11 +4,12 @@ import KaiTestSupport
 import Synchronization
 import Testing
 
-/// A fork server's samples share one program file, rewritten in place: no
-/// file is created or removed per sample (that took the shared temporary
-/// directory's lock every sample, which serialised many workers), and yet
-/// each sample runs exactly its own program.
-@Suite(.serialized) struct ForkServerProgramFileTests {
+/// Samples' programs go to files rewritten in place — one per fork server,
+/// or a pool of them for one interpreter per sample: no file is created or
+/// removed per sample (that took the shared temporary directory's lock every
+/// sample, which serialised many workers), and yet each sample runs exactly
+/// its own program.
+@Suite(.serialized) struct ProgramFileTests {
     @Test(.requiresSandboxCgroups) func aShorterProgram_afterALongerOne_runsWithoutThePreviousTail() {
         let runner = ForkServerSampleRunner(base: SandboxSampleRunner())
         let long = "pass\n" + String(repeating: "assert False, 'the tail of the previous program ran'\n", count: 200)
@@ -45,5 +46,23 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: try #require(runner.programDirectory))
         #expect(!files.isEmpty && files.count <= 24, "\(files)")
         #expect(files.allSatisfy { $0.hasPrefix("program-") && $0.hasSuffix(".py") }, "\(files)")
+    }
+
+    @Test(.requiresSandboxCgroups) func interpreterPerSample_concurrentSamples_eachRunTheirOwnProgram_fromReusedFiles() throws {
+        let directory: String
+        do {
+            let runner = SandboxSampleRunner()
+            let verdicts = Mutex<[Int: String]>([:])
+            DispatchQueue.concurrentPerform(iterations: 12) { number in
+                let outcome = runner.run(program: "n = \(number)\nassert n == -1, str(n)\n", timeout: 5)
+                verdicts.withLock { $0[number] = outcome.result }
+            }
+            #expect(verdicts.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0..<12).map { ($0, "failed: \($0)") }))
+            directory = try #require(runner.programDirectory)
+            let concurrent = try FileManager.default.contentsOfDirectory(atPath: directory).count
+            for _ in 0..<3 { #expect(runner.run(program: "pass\n", timeout: 5).result == "passed") }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).count == concurrent, "sequential samples reuse a file")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory))
     }
 }
