@@ -49,14 +49,33 @@ final class ProgramFile: @unchecked Sendable {
         }
     }
 
-    /// A private directory for a runner's program files (mkdtemp, 0700).
+    /// A private directory for a runner's program files (mkdtemp, 0700),
+    /// named after this process, after removing those of kai processes
+    /// that are gone (a killed run cannot remove its own).
     static func makeDirectory() throws(ProgramFileError) -> String {
         let parent = baseDirectory()
-        var template = Array((parent + "kai-eval-XXXXXX").utf8CString)
+        removeDirectoriesOfDeadProcesses(in: parent)
+        var template = Array((parent + "kai-eval-\(getpid())-XXXXXX").utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw ProgramFileError(path: parent, call: "mkdtemp", errno: errno)
         }
         return String(cString: made)
+    }
+
+    /// Removes `parent`/kai-eval-<pid>-* whose process no longer exists,
+    /// and the program files in them; directories of live processes (or
+    /// of another user: unremovable) stay.
+    static func removeDirectoriesOfDeadProcesses(in parent: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name.hasPrefix("kai-eval-") {
+            let fields = name.dropFirst("kai-eval-".count).split(separator: "-")
+            guard fields.count == 2, let pid = Int32(fields[0]), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let directory = parent + name
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where file.hasPrefix("program-") {
+                unlink(directory + "/" + file)
+            }
+            rmdir(directory)
+        }
     }
 
     /// $TMPDIR when the user set it; else /dev/shm (Linux's tmpfs for

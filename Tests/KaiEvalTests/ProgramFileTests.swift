@@ -65,4 +65,25 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: directory))
     }
+
+    @Test(.requiresSandboxCgroups) func aNewRunner_removesTheProgramDirectoriesOfKaiProcessesThatAreGone() throws {
+        let first = SandboxSampleRunner()
+        #expect(first.run(program: "pass\n", timeout: 5).result == "passed")
+        let base = try #require(first.programDirectory).split(separator: "/").dropLast().joined(separator: "/")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        let dead = "/\(base)/kai-eval-\(process.processIdentifier)-Ab12Cd"
+        let live = "/\(base)/kai-eval-\(getpid())-Ef34Gh"
+        for directory in [dead, live] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+            FileManager.default.createFile(atPath: directory + "/program-0.py", contents: Data("pass\n".utf8))
+        }
+        defer { try? FileManager.default.removeItem(atPath: live) }
+
+        #expect(SandboxSampleRunner().run(program: "pass\n", timeout: 5).result == "passed")
+        #expect(!FileManager.default.fileExists(atPath: dead), "a killed kai's program files stay no longer than the next run")
+        #expect(FileManager.default.fileExists(atPath: live + "/program-0.py"), "a live process's files are its own")
+    }
 }
