@@ -120,7 +120,8 @@ struct EvalCommand: ParsableCommand {
     }
 
     private func sandboxRunner() throws -> any SampleRunner {
-        try EvalSandbox.runner(timeout: timeout, memoryMB: memory, requireIsolation: requireIsolation)
+        try EvalSandbox.runner(timeout: timeout, memoryMB: memory, requireIsolation: requireIsolation,
+                               servers: generation.generates ? 0 : workers ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// Samples that name their model or agent feed the registry's
