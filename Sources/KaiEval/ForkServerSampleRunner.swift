@@ -40,19 +40,6 @@ public final class ForkServerSampleRunner: SampleRunner, @unchecked Sendable {
     /// first server; nil before), removed with the runner.
     public var programDirectory: String? { programs.directory }
 
-    /// Starts `count` servers now, for the first samples to find ready.
-    /// Each start only spawns the interpreter (a millisecond); its imports
-    /// then run in parallel with whatever the caller does next — kai's
-    /// trial of the server — instead of one after another in each
-    /// worker's first sample. A server that fails to spawn is skipped (the
-    /// sample that needs one starts it, and reports the error).
-    public func prestart(_ count: Int) {
-        for _ in 0..<max(0, count) {
-            guard let worker = try? start() else { return }
-            idle.withLock { $0.append(worker) }
-        }
-    }
-
     /// The environment the server and so every sample's Python sees: the
     /// launcher's allow-list (launcher.c, build_env).
     static let environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/work", "LANG": "C.UTF-8"]

@@ -120,8 +120,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     private func sandboxRunner() throws -> any SampleRunner {
-        try EvalSandbox.runner(timeout: timeout, memoryMB: memory, requireIsolation: requireIsolation,
-                               servers: generation.generates ? 0 : workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        try EvalSandbox.runner(timeout: timeout, memoryMB: memory, requireIsolation: requireIsolation)
     }
 
     /// Samples that name their model or agent feed the registry's

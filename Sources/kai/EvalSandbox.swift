@@ -7,9 +7,7 @@ import KaiSandbox
 /// launcher's reason, instead of failing every sample; a fork server that
 /// does not work is noted and replaced by one interpreter per sample.
 enum EvalSandbox {
-    /// `servers`: fork servers to start before the trial (one per worker
-    /// the evaluation will run; 0 when the evaluation comes much later).
-    static func runner(timeout: Double, memoryMB: Int, requireIsolation: Bool, servers: Int = 0) throws -> any SampleRunner {
+    static func runner(timeout: Double, memoryMB: Int, requireIsolation: Bool) throws -> any SampleRunner {
         let sandbox = Sandbox()
         let probe: SandboxReport
         do {
@@ -34,8 +32,6 @@ enum EvalSandbox {
         // missing at run time, ctypes failing) would make every sample a
         // sandbox error: try it once on a trivial program first.
         let forkRunner = ForkServerSampleRunner(base: runner)
-        // All of them start while the trial runs (it takes one of them).
-        forkRunner.prestart(servers)
         let trial = forkRunner.run(program: "pass\n", timeout: 3)
         guard trial.result == "passed", trial.status == "ok" else {
             // One line: a traceback's first and last (the exception).

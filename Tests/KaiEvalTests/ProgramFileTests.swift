@@ -86,18 +86,4 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dead), "a killed kai's program files stay no longer than the next run")
         #expect(FileManager.default.fileExists(atPath: live + "/program-0.py"), "a live process's files are its own")
     }
-
-    @Test(.requiresSandboxCgroups) func prestartedServers_serveTheFirstSamples_withoutStartingMore() throws {
-        let runner = ForkServerSampleRunner(base: SandboxSampleRunner())
-        runner.prestart(3)
-        let directory = try #require(runner.programDirectory)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["program-0.py", "program-1.py", "program-2.py"])
-        let verdicts = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: 3) { number in
-            let outcome = runner.run(program: "assert \(number) == \(number)\n", timeout: 5)
-            verdicts.withLock { $0.append(outcome.result) }
-        }
-        #expect(verdicts.withLock { $0 } == ["passed", "passed", "passed"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).count == 3, "no server was started beyond the three")
-    }
 }
