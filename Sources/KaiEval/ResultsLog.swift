@@ -36,7 +36,13 @@ final class ResultsLog: @unchecked Sendable {  // the file handle is only touche
 
     func append(_ record: EvalRecord) {
         let line = Data((record.json.serialized() + "\n").utf8)
-        lock.withLock { handle.write(line) }
+        let asked = EvalProfile.stamp()
+        lock.lock()
+        let got = EvalProfile.stamp()
+        handle.write(line)
+        let released = EvalProfile.stamp()
+        lock.unlock()
+        EvalProfile.active?.lock("results file", asked: asked, got: got, released: released)
     }
 
     /// Rewrites the file with every record in sample order.

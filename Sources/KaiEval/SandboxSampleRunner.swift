@@ -9,6 +9,12 @@ public struct SandboxSampleRunner: SampleRunner {
     public let memoryMB: Int
     public let requireIsolation: Bool
     public let python: String
+    /// Shared by copies of this runner: their samples' program files.
+    private let programs = ProgramFilePool()
+
+    /// Where this runner writes its samples' programs (made with the first
+    /// sample; nil before), removed with the runner.
+    public var programDirectory: String? { programs.directory }
 
     public init(sandbox: Sandbox = Sandbox(), memoryMB: Int = 512, requireIsolation: Bool = true, python: String = "/usr/bin/python3") {
         self.sandbox = sandbox
@@ -36,18 +42,6 @@ public struct SandboxSampleRunner: SampleRunner {
         "KAI-VERDICT-" + (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
     }
 
-    /// Writes the program to a temp file (the sandbox's stdin) for `body`;
-    /// removes it afterwards.
-    static func withProgramFile(_ program: String, nonce: String, _ body: (String) -> SampleOutcome) -> SampleOutcome {
-        let file = NSTemporaryDirectory() + "kai-sample-\(nonce).py"
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        guard FileManager.default.createFile(atPath: file, contents: Data(program.utf8)) else {
-            return SampleOutcome(result: "failed: Kai could not write the program to \(file)", status: "sandbox_error",
-                                 cpuTimeMs: 0, wallTimeMs: 0, peakMemoryKB: 0)
-        }
-        return body(file)
-    }
-
     static func outcome(_ report: SandboxReport, nonce: String) -> SampleOutcome {
         SampleOutcome(
             result: result(report, nonce: nonce), status: report.status.rawValue,
@@ -61,7 +55,7 @@ public struct SandboxSampleRunner: SampleRunner {
 
     public func run(program: String, timeout: Double) -> SampleOutcome {
         let nonce = Self.newNonce()
-        return Self.withProgramFile(program, nonce: nonce) { file in
+        return programs.with(program) { file in
             let environment = ["KAI_EVAL_NONCE": nonce, "KAI_EVAL_TIMEOUT": String(timeout)]
             do throws(SandboxError) {
                 return Self.outcome(try sandbox.run(request(stdinFile: file, timeout: timeout, environment: environment)), nonce: nonce)

@@ -19,11 +19,14 @@ final class EvalProgressDisplay: Sendable {
 
     private func show(_ progress: EvalProgress) {
         let interval = terminal ? 0.1 : 5
-        let due = lastPrinted.withLock { last -> Bool in
-            guard progress.done == progress.total || progress.elapsed - last >= interval else { return false }
+        let asked = EvalProfile.stamp()
+        let (due, got, released) = lastPrinted.withLock { last in
+            let got = EvalProfile.stamp()
+            guard progress.done == progress.total || progress.elapsed - last >= interval else { return (false, got, EvalProfile.stamp()) }
             last = progress.elapsed
-            return true
+            return (true, got, EvalProfile.stamp())
         }
+        EvalProfile.active?.lock("progress display", asked: asked, got: got, released: released)
         guard due else { return }
         let eta = progress.remaining.map { String(format: "%.0f s", $0) } ?? "-"
         let counts = "\(progress.done)/\(progress.total), \(progress.passed) passed, \(String(format: "%.1f", progress.rate))/s, ETA \(eta)"

@@ -28,6 +28,12 @@
 
 static jmp_buf into_caller;
 
+/* A server sweeps dead launchers' cgroups on its first run and then every
+ * this many runs, not on each (ks_set_cgroup_sweep): each run is a fresh
+ * fork, so only the caller can count. */
+#define KS_FORK_SWEEP_EVERY 64
+static unsigned long runs_started;
+
 /* [program] Unwinds to kai_sandbox_fork's frame, which is still live in
  * this process: the supervisor, init and the program are copies of the
  * caller made below that frame. */
@@ -54,8 +60,10 @@ static void return_into_caller(void) { longjmp(into_caller, 1); }
 KS_EXPORT pid_t kai_sandbox_fork(int argc, char **argv, int report_fd)
 {
     if (setjmp(into_caller)) return 0;
+    bool sweep = runs_started++ % KS_FORK_SWEEP_EVERY == 0;
     pid_t pid = fork();
     if (pid != 0) return pid;
+    ks_set_cgroup_sweep(sweep);
     /* The supervisor: its stdout is the report pipe; stderr stays the
      * caller's, for the launcher's usage errors and warnings. */
     if (report_fd != STDOUT_FILENO && dup2(report_fd, STDOUT_FILENO) < 0) _exit(3);

@@ -191,8 +191,13 @@ static void sweep_beside(const char *dir)
     (void)ks_cgroup_sweep(parent);
 }
 
+static bool sweep_wanted = true;
+
+void ks_set_cgroup_sweep(bool sweep) { sweep_wanted = sweep; }
+
 void ks_cgroup_sweep_beside(const ks_cgroup *cg)
 {
+    if (!sweep_wanted) return;
     const char *dirs[] = {cg->memory, cg->pids, cg->cpuacct, cg->unified};
     for (size_t i = 0; i < 4; i++) sweep_beside(dirs[i]);
 }

@@ -19,22 +19,28 @@
  * back; one that did lets it die, and the slot's next run waits for a new
  * one to be made.
  *
- * Slot N is held through an exclusive flock on /run/kai-sandbox/slot-N.lock
- * by the one launcher using it (and by init, which inherits the fd); the
+ * Slot N is held through an exclusive flock on
+ * /run/kai-sandbox/slots/slot-N.lock by the one launcher using it (and by init, which inherits the fd); the
  * kernel drops it when both are gone, even on SIGKILL. Its waiting
- * namespace is pinned by a bind mount on /run/kai-sandbox/net-N, and the
- * file net-N.fresh says it is unused. A run removes the marker when it
- * takes the namespace (so a run that dies half-way hands nothing on) and
- * puts it back at the end only if the run finished without using the
- * network. When nothing is waiting, init makes the run's own namespace
- * (as without slots) and the supervisor makes the slot's next one while
- * the program runs.
+ * namespace is pinned by a bind mount on /run/kai-sandbox/slots/net-N, and
+ * the lock file's content, "fresh", says it is unused. A run overwrites it
+ * with "taken" when it takes the namespace (so a run that dies half-way
+ * hands nothing on) and writes "fresh" back at the end only if the run
+ * finished without using the network. The marker lives in the file the run
+ * already holds, overwritten in place, not in a file of its own: creating
+ * and removing a file take its directory's lock, which every concurrent
+ * run queued on twice per run, and truncating one (on ext4, as /run is on
+ * some machines) takes the file system's orphan lock and journal
+ * (bench/RESULTS.md, "kai eval at many workers"). When nothing is
+ * waiting, init makes the run's own namespace (as without slots) and the
+ * supervisor makes the slot's next one while the program runs.
  *
  * Not used (init makes a fresh namespace every time): without root, with
  * --allow-loopback (bringing lo up is state), without seccomp (use could
  * not be seen), or when /run/kai-sandbox cannot be used. Protection is the
  * same either way; only speed differs. To release waiting namespaces:
- * umount /run/kai-sandbox/net-*.
+ * umount /run/kai-sandbox/slots/net-* (and /run/kai-sandbox/net-*, where
+ * launchers before the in-file marker kept theirs).
  */
 #define _GNU_SOURCE
 #include "kai_sandbox.h"
@@ -43,27 +49,51 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SLOT_DIR "/run/kai-sandbox"
+#define SLOT_BASE "/run/kai-sandbox"
+/* Not SLOT_BASE itself, where launchers before the in-file marker kept
+ * their slots (net-N.fresh beside net-N): an older launcher running on the
+ * same machine could take a namespace this one had marked taken, or the
+ * reverse. Separate directories give the two separate namespaces. */
+#define SLOT_DIR SLOT_BASE "/slots"
 #define MAX_SLOTS 1024
+#define FRESH "fresh"
+#define TAKEN "taken" /* as long as FRESH: the file never changes size */
+
+/* The held slot's lock file (also its marker), or -1. */
+static int slot_fd = -1;
+
+static int open_slot_file(const char *path)
+{
+    /* Close-on-exec keeps it from the program; init, which never execs,
+     * keeps a copy, so the slot stays held until init is gone too. */
+    return open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+}
 
 int ks_slot_acquire(void)
 {
-    if (mkdir(SLOT_DIR, 0700) < 0 && errno != EEXIST) return -1;
     /* The lowest free slot: the number of namespaces kept waiting stays at
      * the largest number of sandboxes that ever ran at once. */
     for (int slot = 0; slot < MAX_SLOTS; slot++) {
         char path[64];
         snprintf(path, sizeof path, SLOT_DIR "/slot-%d.lock", slot);
-        /* Close-on-exec keeps it from the program; init, which never execs,
-         * keeps a copy, so the slot stays held until init is gone too. */
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        int fd = open_slot_file(path);
+        /* The directory is made once, not tried on every run: even a
+         * mkdir that finds it there takes /run's lock. */
+        if (fd < 0 && errno == ENOENT && slot == 0) {
+            if ((mkdir(SLOT_BASE, 0700) < 0 && errno != EEXIST) || (mkdir(SLOT_DIR, 0700) < 0 && errno != EEXIST)) return -1;
+            fd = open_slot_file(path);
+        }
         if (fd < 0) return -1;
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0) return slot; /* fd stays open: it is the lock */
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            slot_fd = fd; /* stays open: it is the lock */
+            return slot;
+        }
         int saved = errno;
         if (close(fd) < 0) die_with_error("close");
         if (saved != EWOULDBLOCK) return -1;
@@ -71,18 +101,25 @@ int ks_slot_acquire(void)
     return -1;
 }
 
+/* Writes the marker (FRESH or TAKEN) into the held lock file. */
+static bool mark(const char *marker)
+{
+    return pwrite(slot_fd, marker, sizeof FRESH - 1, 0) == (ssize_t)(sizeof FRESH - 1);
+}
+
 static void slot_path(int slot, char *path, size_t cap) { snprintf(path, cap, SLOT_DIR "/net-%d", slot); }
-static void fresh_path(int slot, char *path, size_t cap) { snprintf(path, cap, SLOT_DIR "/net-%d.fresh", slot); }
 
 bool ks_slot_take_netns(int slot)
 {
     /* The marker says the pinned namespace has never been entered by a run.
-     * Removing it is the claim (we hold the slot's lock): if this run dies
+     * Overwriting it is the claim (we hold the slot's lock): if this run dies
      * before refilling, the next one finds no marker and does not enter a
      * namespace that a program may have used. */
+    char marker[sizeof FRESH];
+    if (pread(slot_fd, marker, sizeof FRESH - 1, 0) != (ssize_t)(sizeof FRESH - 1) ||
+        memcmp(marker, FRESH, sizeof FRESH - 1) != 0 || !mark(TAKEN))
+        return false;
     char path[64];
-    fresh_path(slot, path, sizeof path);
-    if (unlink(path) < 0) return false;
     slot_path(slot, path, sizeof path);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return false;
@@ -95,9 +132,7 @@ void ks_slot_return_netns(int slot, bool unused)
 {
     char path[64];
     if (unused) {
-        fresh_path(slot, path, sizeof path);
-        int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0 || close(fd) < 0) ks_trace("sup", "slot: the namespace could not be marked unused");
+        if (!mark(FRESH)) ks_trace("sup", "slot: the namespace could not be marked unused");
         return;
     }
     /* Used: unpinned, it dies with this run; the next run makes a new one. */
@@ -107,9 +142,8 @@ void ks_slot_return_netns(int slot, bool unused)
 
 void ks_slot_refill_netns(int slot)
 {
-    char path[64], fresh[64];
+    char path[64];
     slot_path(slot, path, sizeof path);
-    fresh_path(slot, fresh, sizeof fresh);
     /* Unpin whatever is left there (a run that died before returning its
      * namespace), so no later run can enter it. */
     while (umount2(path, MNT_DETACH) == 0) {}
@@ -124,6 +158,5 @@ void ks_slot_refill_netns(int slot)
         ks_trace("sup", "slot: the namespace for the next run could not be pinned");
         return;
     }
-    fd = open(fresh, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0 || close(fd) < 0) ks_trace("sup", "slot: the fresh marker could not be written");
+    if (!mark(FRESH)) ks_trace("sup", "slot: the fresh marker could not be written");
 }

@@ -251,8 +251,16 @@ bool ks_cg2_wait_empty(const char *dir, int timeout_ms);
  * whose launcher is gone (cgroup_sweep.c). Returns how many were removed. */
 int ks_cgroup_sweep(const char *parent);
 /* [supervisor] Sweeps the siblings of the run's cgroups (ks_cgroup_sweep
- * on each parent). While the program runs: it is not needed before. */
+ * on each parent). While the program runs: it is not needed before. Does
+ * nothing when ks_set_cgroup_sweep(false) was called. */
 void ks_cgroup_sweep_beside(const ks_cgroup *cg);
+/* [caller, before ks_launcher_main] Whether this run sweeps (default:
+ * yes). The fork-server library sweeps on a server's first run and every
+ * KS_FORK_SWEEP_EVERY-th: a sweep reads every sibling run's cgroup
+ * directory and /proc entry, work that grows with the runs alive at once
+ * and holds the shared parent directories' locks (bench/RESULTS.md, "kai
+ * eval at many workers"). */
+void ks_set_cgroup_sweep(bool sweep);
 /* From /proc/<pid>/stat: the state letter and the start time in clock
  * ticks since boot. False when unreadable. */
 bool ks_proc_stat(pid_t pid, char *state, unsigned long long *started);
@@ -344,12 +352,12 @@ void ks_loopback_up(void);
 
 /* ---------- slots.c ---------- */
 /* [supervisor] Takes the lowest free slot (an exclusive flock on
- * /run/kai-sandbox/slot-N.lock, held by this process and, through the
+ * /run/kai-sandbox/slots/slot-N.lock, held by this process and, through the
  * inherited fd, by init until both are gone). Returns N, or -1 when slots
  * cannot be used here (not root, unwritable /run). */
 int ks_slot_acquire(void);
 /* [supervisor] Before clone: enters the unused network namespace waiting
- * in slot N and claims it (removes its marker), so init inherits it and no
+ * in slot N and claims it (overwrites its marker), so init inherits it and no
  * other run can enter it. Returns false when nothing is waiting (init then
  * makes its own). */
 bool ks_slot_take_netns(int slot);
