@@ -69,7 +69,7 @@ public final class ForkServerSampleRunner: SampleRunner, @unchecked Sendable {
         do throws(ProgramFileError) {
             try worker.file.write(program)
         } catch {
-            idle.withLock { $0.append(worker) }
+            worker.server.stop()  // and the file goes with it: the next sample starts afresh, not on a dead path
             return SampleOutcome(result: "failed: \(error.description)", status: "sandbox_error", cpuTimeMs: 0, wallTimeMs: 0, peakMemoryKB: 0)
         }
         profile?.phase("program file write", since: written)
@@ -77,6 +77,7 @@ public final class ForkServerSampleRunner: SampleRunner, @unchecked Sendable {
         do throws(SandboxError) {
             let sent = EvalProfile.stamp()
             let report = try worker.server.run(request, fields: ["nonce": .string(nonce), "timeout": .number(timeout)])
+            worker.file.clear()
             profile?.phase("fork server round trip", since: sent)
             let asked = EvalProfile.stamp()
             let (got, released) = idle.withLock { idle in

@@ -15,18 +15,27 @@ import Foundation
 /// then (its pid namespace died with the run), and the file is truncated
 /// before each write, so nothing of one program outlives its run there.
 ///
+/// Without root the sandbox runs as kai's own uid on the host, so a sample
+/// owns this file: it can chmod it through its stdin or reopen
+/// /proc/self/fd/0 for writing. `write` undoes the one (mode, identity) and
+/// `clear` bounds the other (host memory on tmpfs). Handing the sandbox a
+/// sealed memfd instead would take both away; the launcher's --stdin takes
+/// only a path today, so that is left for later.
+///
 /// Not thread-safe: used only by whoever holds its server (see
 /// ForkServerSampleRunner); `@unchecked Sendable` so the pool can hand it
 /// from thread to thread with the server.
 final class ProgramFile: @unchecked Sendable {
     let path: String
-    private let descriptor: Int32
+    private var descriptor: Int32
+    /// The file this object made (st_dev, st_ino): `write` checks the path
+    /// still names it.
+    private var identity: (dev_t, ino_t)
 
     /// Creates `directory`/program-`number`.py (it must not exist yet).
     init(directory: String, number: Int) throws(ProgramFileError) {
         path = directory + "/program-\(number).py"
-        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw ProgramFileError(path: path, call: "open", errno: errno) }
+        (descriptor, identity) = try Self.create(path)
     }
 
     deinit {
@@ -34,8 +43,38 @@ final class ProgramFile: @unchecked Sendable {
         unlink(path)
     }
 
-    /// Replaces the file's content with `program`.
+    private static func create(_ path: String) throws(ProgramFileError) -> (Int32, (dev_t, ino_t)) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw ProgramFileError(path: path, call: "open", errno: errno) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let error = ProgramFileError(path: path, call: "fstat", errno: errno)
+            close(descriptor)
+            unlink(path)
+            throw error
+        }
+        return (descriptor, (info.st_dev, info.st_ino))
+    }
+
+    /// Replaces the file's content with `program`, first making sure the
+    /// path is still this file, mode 0600. Why: without root the sandbox
+    /// runs as kai's own uid on the host, so a hostile sample owns the file
+    /// it reads as stdin and can fchmod(0, 0) it (every later launcher open
+    /// would fail "Permission denied"); and a file removed from under us
+    /// (or replaced) would leave the worker a dead path for the rest of the
+    /// run. The mode is restored through kai's own descriptor; a missing or
+    /// different file is made afresh.
     func write(_ program: String) throws(ProgramFileError) {
+        var named = stat()
+        let found = lstat(path, &named) == 0
+        if !found || named.st_dev != identity.0 || named.st_ino != identity.1 {
+            close(descriptor)
+            descriptor = -1
+            if found { unlink(path) }  // what is there is not ours: ours is gone
+            (descriptor, identity) = try Self.create(path)
+        } else if named.st_mode & 0o7777 != 0o600 {
+            guard fchmod(descriptor, 0o600) == 0 else { throw ProgramFileError(path: path, call: "fchmod", errno: errno) }
+        }
         guard ftruncate(descriptor, 0) == 0 else { throw ProgramFileError(path: path, call: "ftruncate", errno: errno) }
         let bytes = Array(program.utf8)
         var offset = 0
@@ -49,33 +88,11 @@ final class ProgramFile: @unchecked Sendable {
         }
     }
 
-    /// A private directory for a runner's program files (mkdtemp, 0700),
-    /// named after this process, after removing those of kai processes
-    /// that are gone (a killed run cannot remove its own).
-    static func makeDirectory() throws(ProgramFileError) -> String {
-        let parent = baseDirectory()
-        removeDirectoriesOfDeadProcesses(in: parent)
-        var template = Array((parent + "kai-eval-\(getpid())-XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw ProgramFileError(path: parent, call: "mkdtemp", errno: errno)
-        }
-        return String(cString: made)
-    }
-
-    /// Removes `parent`/kai-eval-<pid>-* whose process no longer exists,
-    /// and the program files in them; directories of live processes (or
-    /// of another user: unremovable) stay.
-    static func removeDirectoriesOfDeadProcesses(in parent: String) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
-        for name in names where name.hasPrefix("kai-eval-") {
-            let fields = name.dropFirst("kai-eval-".count).split(separator: "-")
-            guard fields.count == 2, let pid = Int32(fields[0]), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
-            let directory = parent + name
-            for file in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where file.hasPrefix("program-") {
-                unlink(directory + "/" + file)
-            }
-            rmdir(directory)
-        }
+    /// Empties the file once its sample has run: whatever a hostile sample
+    /// appended to it (it can reopen its stdin for writing when it runs as
+    /// kai's uid) holds host memory on tmpfs no longer than its own run.
+    func clear() {
+        _ = ftruncate(descriptor, 0)
     }
 
     /// $TMPDIR when the user set it; else /dev/shm (Linux's tmpfs for

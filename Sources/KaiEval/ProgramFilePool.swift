@@ -8,17 +8,23 @@ import Synchronization
 final class ProgramFilePool: Sendable {
     private let free = Mutex<[ProgramFile]>([])
     private let made = Atomic<Int>(0)
-    private let directoryPath = Mutex<String?>(nil)
+    private let shared = Mutex<ProgramDirectory?>(nil)
+    /// Where a new directory is made (ends in "/").
+    private let parent: String
+
+    init(parent: String = ProgramFile.baseDirectory()) {
+        self.parent = parent
+    }
 
     deinit {
-        free.withLock { $0.removeAll() }  // each file removes itself
-        if let directory = directoryPath.withLock({ $0 }) { rmdir(directory) }
+        free.withLock { $0.removeAll() }  // each file removes itself, then the directory goes with `shared`
     }
 
     /// The files' directory, made with the first file; nil before.
-    var directory: String? { directoryPath.withLock { $0 } }
+    var directory: String? { shared.withLock { $0?.path } }
 
-    /// Runs `body` with a file holding `program`, then puts the file back.
+    /// Runs `body` with a file holding `program`, then empties the file
+    /// (ProgramFile.clear) and puts it back.
     func with(_ program: String, _ body: (String) -> SampleOutcome) -> SampleOutcome {
         let file: ProgramFile
         do throws(ProgramFileError) {
@@ -27,22 +33,34 @@ final class ProgramFilePool: Sendable {
         } catch {
             return SampleOutcome(result: "failed: \(error.description)", status: "sandbox_error", cpuTimeMs: 0, wallTimeMs: 0, peakMemoryKB: 0)
         }
-        defer { free.withLock { $0.append(file) } }
+        defer {
+            file.clear()
+            free.withLock { $0.append(file) }
+        }
         return body(file.path)
     }
 
-    /// A free file, or a new one.
+    /// A free file, or a new one (in a new directory if the old one is
+    /// gone: no worker keeps a dead path).
     func take() throws(ProgramFileError) -> ProgramFile {
         if let file = free.withLock({ $0.popLast() }) { return file }
-        return try ProgramFile(directory: try sharedDirectory(), number: made.wrappingAdd(1, ordering: .relaxed).oldValue)
+        let number = made.wrappingAdd(1, ordering: .relaxed).oldValue
+        let current = try sharedDirectory(replacing: nil)
+        do throws(ProgramFileError) {
+            return try ProgramFile(directory: current, number: number)
+        } catch {
+            guard error.errno == ENOENT else { throw error }
+            return try ProgramFile(directory: try sharedDirectory(replacing: current), number: number)
+        }
     }
 
-    private func sharedDirectory() throws(ProgramFileError) -> String {
-        try directoryPath.withLock { (directory: inout String?) throws(ProgramFileError) -> String in
-            if let directory { return directory }
-            let made = try ProgramFile.makeDirectory()
+    /// The directory, made now if there is none yet or it is `replacing`.
+    private func sharedDirectory(replacing gone: String?) throws(ProgramFileError) -> String {
+        try shared.withLock { (directory: inout ProgramDirectory?) throws(ProgramFileError) -> String in
+            if let directory, directory.path != gone { return directory.path }
+            let made = try ProgramDirectory(parent: parent)
             directory = made
-            return made
+            return made.path
         }
     }
 }

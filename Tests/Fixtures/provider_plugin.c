@@ -17,8 +17,11 @@
  *             (finish_reason "done").
  *   ask       a tool, {"text"}: asks echo/echo-2 through
  *             kai_host.provider_complete and returns its response as is.
- *   cancel_fd a tool, {}: -> {"fd": N, "readable": B}, the number of its call's
- *             cancel fd and whether it polls readable already.
+ *   cancel_fd a tool, {} or {"then": "write"|"close"}: -> {"fd": N,
+ *             "readable": B}, the number of its call's cancel fd and whether
+ *             it polls readable already; then, breaking the contract, writes
+ *             eight bytes to the fd or closes it (the host must not hand it,
+ *             or whatever file takes its number, to a later call).
  *   ask_stream a tool, {"text"}: asks echo through provider_stream, its
  *             sink answering STOP at the third delta, and returns
  *             {"deltas": N, "terminal": "done"|"error", "finish": F}.
@@ -27,10 +30,12 @@
 #include <kai/kai_sdk.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TEXT_ARGS "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"]}"
 
@@ -255,6 +260,20 @@ static kai_result ask(const kai_host *host, const kai_call *call, bool stream)
     return r;
 }
 
+/* Writes eight bytes to `fd`: directly (an eventfd), else through a new
+ * descriptor for writing from /proc/self/fd (a pipe's read end). */
+static bool write_to(int fd)
+{
+    uint64_t one = 1;
+    if (write(fd, &one, sizeof one) == (ssize_t)sizeof one) return true;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int writer = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (writer < 0) return false;
+    bool wrote = write(writer, &one, sizeof one) == (ssize_t)sizeof one;
+    return close(writer) == 0 && wrote;
+}
+
 static kai_result invoke(void *instance, const kai_call *call)
 {
     const kai_host *host = instance;
@@ -265,6 +284,14 @@ static kai_result invoke(void *instance, const kai_call *call)
         int fd = cancel ? cancel->cancel_fd(host, call) : -1;
         struct pollfd probe = {.fd = fd, .events = POLLIN};
         int readable = fd >= 0 && poll(&probe, 1, 0) == 1;
+        char *then = NULL;
+        size_t then_len = 0;
+        if (fd >= 0 && kai_sdk_get_string(call->input, "then", &then, &then_len) == KAI_SDK_FOUND) {
+            if (strcmp(then, "write") == 0 && !write_to(fd)) readable = -1;
+            if (strcmp(then, "close") == 0 && close(fd) != 0) readable = -1;
+            free(then);
+            if (readable < 0) return fail(call, KAI_ERR_INTERNAL, "misusing the cancel fd failed");
+        }
         return kai_sdk_writef(call->output, "{\"fd\":%d,\"readable\":%s}", fd, readable ? "true" : "false");
     }
     if (name_is(call, "ask_stream")) return ask(host, call, true);

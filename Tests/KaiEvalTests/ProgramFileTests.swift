@@ -18,6 +18,22 @@ import Testing
         #expect(short.result == "passed", "\(short)")
     }
 
+    @Test(.requiresSandboxCgroups) func afterEachSample_itsProgramFileIsEmptied() throws {
+        // Whatever a sample appended to its stdin's file (it can, running as
+        // kai's uid without root) holds host memory no longer than its run.
+        let forked = ForkServerSampleRunner(base: SandboxSampleRunner())
+        let perSample = SandboxSampleRunner()
+        for (run, directory) in [({ forked.run(program: $0, timeout: 5) }, { forked.programDirectory }),
+                                 ({ perSample.run(program: $0, timeout: 5) }, { perSample.programDirectory })]
+            as [((String) -> SampleOutcome, () -> String?)] {
+            #expect(run("pass\n" + String(repeating: "x = 1\n", count: 1000)).result == "passed")
+            let files = try FileManager.default.contentsOfDirectory(atPath: try #require(directory())).filter { $0.hasPrefix("program-") }
+            for file in files {
+                #expect(try FileManager.default.attributesOfItem(atPath: try #require(directory()) + "/" + file)[.size] as? Int == 0)
+            }
+        }
+    }
+
     @Test(.requiresSandboxCgroups) func oneServer_keepsOneProgramFile_acrossSamples_andTheRunnerRemovesIt() throws {
         var runner: ForkServerSampleRunner? = ForkServerSampleRunner(base: SandboxSampleRunner())
         for number in 0..<5 {
@@ -25,7 +41,7 @@ import Testing
         }
         let directory = try #require(runner!.programDirectory)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory)
-        #expect(files == ["program-0.py"])
+        #expect(files.sorted() == ["lock", "program-0.py"])
         #expect(try FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? Int == 0o700)
         runner = nil
         #expect(!FileManager.default.fileExists(atPath: directory))
@@ -43,7 +59,7 @@ import Testing
         }
         let all = verdicts.withLock { $0 }
         #expect(all == Dictionary(uniqueKeysWithValues: (0..<24).map { ($0, "failed: \($0)") }))
-        let files = try FileManager.default.contentsOfDirectory(atPath: try #require(runner.programDirectory))
+        let files = try FileManager.default.contentsOfDirectory(atPath: try #require(runner.programDirectory)).filter { $0 != "lock" }
         #expect(!files.isEmpty && files.count <= 24, "\(files)")
         #expect(files.allSatisfy { $0.hasPrefix("program-") && $0.hasSuffix(".py") }, "\(files)")
     }
@@ -66,7 +82,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory))
     }
 
-    @Test(.requiresSandboxCgroups) func aNewRunner_removesTheProgramDirectoriesOfKaiProcessesThatAreGone() throws {
+    @Test(.requiresSandboxCgroups) func aNewRunner_removesTheProgramDirectoriesWhoseOwnersLockIsFree() throws {
         let first = SandboxSampleRunner()
         #expect(first.run(program: "pass\n", timeout: 5).result == "passed")
         let base = try #require(first.programDirectory).split(separator: "/").dropLast().joined(separator: "/")
@@ -77,10 +93,16 @@ import Testing
         let dead = "/\(base)/kai-eval-\(process.processIdentifier)-Ab12Cd"
         let live = "/\(base)/kai-eval-\(getpid())-Ef34Gh"
         for directory in [dead, live] {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             FileManager.default.createFile(atPath: directory + "/program-0.py", contents: Data("pass\n".utf8))
+            FileManager.default.createFile(atPath: directory + "/lock", contents: Data())
         }
         defer { try? FileManager.default.removeItem(atPath: live) }
+        // The live one's owner holds its lock (its pid alone says nothing: it
+        // may be in another pid namespace).
+        let lock = open(live + "/lock", O_RDONLY | O_CLOEXEC)
+        #expect(flock(lock, LOCK_EX) == 0)
+        defer { close(lock) }
 
         #expect(SandboxSampleRunner().run(program: "pass\n", timeout: 5).result == "passed")
         #expect(!FileManager.default.fileExists(atPath: dead), "a killed kai's program files stay no longer than the next run")

@@ -72,4 +72,26 @@ import Testing
         #expect(Set(owners).count == owners.count)
         #expect(owners.allSatisfy { $0.hasPrefix("\(getpid())-") && ProbeOwner.isAlive($0) })
     }
+
+    /// Owners name their host (boot id and pid namespace): a claim from
+    /// another host sharing the registry, whose pid means nothing here,
+    /// holds until its lease ends instead of looking dead.
+    @Test func aProbeOfAnotherHost_holdsItsClaim_untilItsLeaseEnds() throws {
+        let host = try #require(ProbeOwner.host, "this machine's /proc gives no boot id")
+        #expect(ProbeOwner.next().hasSuffix("@" + host))
+        let dead = try Self.deadPid()
+        #expect(!ProbeOwner.isAlive("\(dead)-UUID-1@" + host), "a dead process of this host")
+        #expect(!ProbeOwner.isAlive("\(dead)-UUID-1"), "the old form, judged by its pid")
+        let elsewhere = "\(dead)-UUID-1@00000000-0000-0000-0000-000000000000:4026531836"
+        #expect(ProbeOwner.isAlive(elsewhere))
+
+        let clock = TestClock()
+        let breaker = try Self.halfOpen("other-host", clock)
+        #expect(breaker.admit("t", owner: elsewhere, probeLifetime: nil) == .allowed(probe: true))
+        clock.advance(31)
+        #expect(breaker.admit("t", owner: "B", probeLifetime: nil) != .allowed(probe: true), "the other host's probe still runs")
+        #expect(breaker.describe("t") == "half-open, probed by another call")
+        clock.advance(CircuitBreaker.probeLeaseWithoutDeadline)
+        #expect(breaker.admit("t", owner: "B", probeLifetime: nil) == .allowed(probe: true), "its lease ended")
+    }
 }

@@ -174,6 +174,45 @@ extension ProviderCallTests {
             #expect(answer["readable"] == false, "call got a raised cancel fd: \(answer)")
         }
     }
+
+    /// A plugin that writes to its cancel fd (against the contract) must
+    /// not cancel a later call: that fd is not kept for one.
+    @Test func aCancelFDThePluginWroteTo_isNotHandedToALaterCall() throws {
+        let host = try Self.host(.inprocess)
+        for _ in 0..<3 {
+            let answer = try host.call("test.provider.cancel_fd", #"{"then": "write"}"#)
+            #expect(answer["readable"] == false, "\(answer)")
+            for _ in 0..<5 {
+                let later = try host.call("test.provider.cancel_fd", "{}")
+                #expect(later["readable"] == false, "a later call got the written fd: \(later)")
+            }
+        }
+    }
+
+    /// A plugin that closes its cancel fd: the number may be another file's
+    /// by the time the call ends (here a file of ours opened at once). The
+    /// host neither hands that file to a later call as its cancel fd nor
+    /// closes it.
+    @Test func aCancelFDThePluginClosed_isNeitherReusedNorClosed_whenItsNumberIsAnotherFile() throws {
+        let host = try Self.host(.inprocess)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kai-cancel-\(UUID().uuidString.prefix(8))").path
+        defer { unlink(path) }
+        var opened: [Int32] = []
+        defer { for fd in opened { close(fd) } }
+        for _ in 0..<3 {
+            let answer = try host.call("test.provider.cancel_fd", #"{"then": "close"}"#)
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)  // takes the lowest free number: likely the closed one
+            #expect(fd >= 0)
+            opened.append(fd)
+            #expect(answer["fd"]?.intValue != nil)
+            for _ in 0..<5 {
+                let later = try host.call("test.provider.cancel_fd", "{}")
+                #expect(later["readable"] == false, "a later call got another file as its cancel fd: \(later)")
+            }
+        }
+        for fd in opened { #expect(fcntl(fd, F_GETFD) >= 0, "fd \(fd), ours, was closed by the host") }
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == 0, "nothing was written into our file")
+    }
 }
 
 /// kai_host.provider_complete and provider_stream: a plugin (an agent, soon)

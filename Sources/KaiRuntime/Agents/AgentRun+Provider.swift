@@ -52,10 +52,14 @@ extension AgentRun {
         return .success(routed.result.json)
     }
 
-    /// How many leading messages the two lists share (equal as JSON values).
+    /// How many leading messages the two lists share, written identically:
+    /// `==` is JSON Schema equality (1 == 1.0, members in any order,
+    /// canonically equivalent strings), and a message equal but not
+    /// identical to a validated one is not known valid (maxLength counts
+    /// code points: an NFD string is longer than its NFC twin).
     static func commonPrefix(_ messages: [JSONValue], _ validated: [JSONValue]) -> Int {
         var count = 0
-        while count < messages.count, count < validated.count, messages[count] == validated[count] { count += 1 }
+        while count < messages.count, count < validated.count, messages[count].isIdentical(to: validated[count]) { count += 1 }
         return count
     }
 
