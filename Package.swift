@@ -80,10 +80,12 @@ let package = Package(
         // process hardening Swift cannot call (prctl is variadic).
         .target(name: "CKaiWorker", path: "Sources/CKaiWorker"),
         .executableTarget(name: "KaiWorker", dependencies: ["KaiCore", "KaiJSON", "CKaiWorker"]),
+        // libpq (Debian's libpq-dev), for a registry on PostgreSQL.
+        .systemLibrary(name: "CPostgres", path: "registry/Sources/CPostgres", providers: [.apt(["libpq-dev"])]),
         .target(
             name: "KaiRegistry",
             dependencies: [
-                "KaiCore", "KaiJSON", "KaiJSONSchema", "KaiNative",
+                "KaiCore", "KaiJSON", "KaiJSONSchema", "KaiNative", "CPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],

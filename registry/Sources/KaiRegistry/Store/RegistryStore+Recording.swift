@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import KaiCore
 import KaiJSON
 
@@ -38,7 +37,7 @@ extension RegistryStore: CallObserver {
 
     func write(_ reports: [CallReport]) throws {
         let now = WallClock.now()
-        try pool.write { db in
+        try backend.write { db in
             var capabilities: [String: StatsUpdate.CapabilityInfo] = [:]
             var stats = StatsUpdate(model: model)
             for report in reports {
@@ -71,7 +70,7 @@ extension RegistryStore: CallObserver {
     /// are not plugins' capabilities, such as models scored by `kai eval`.
     public func ensureCapability(pluginID: String, kind: Capability.Kind, name: String) throws(StoreError) -> Int64 {
         do {
-            return try pool.write { db in try ensureCapability(db, pluginID: pluginID, kind: kind.rawValue, name: name).id }
+            return try backend.write { db in try ensureCapability(db, pluginID: pluginID, kind: kind.rawValue, name: name).id }
         } catch {
             throw wrapping(error, doing: "register capability '\(pluginID).\(name)'")
         }
@@ -85,7 +84,7 @@ extension RegistryStore: CallObserver {
         guard !records.isEmpty else { return }
         let now = WallClock.now()
         do {
-            try pool.write { db in
+            try backend.write { db in
                 var capabilities: [Int64: StatsUpdate.CapabilityInfo] = [:]
                 var stats = StatsUpdate(model: model)
                 for r in records {
@@ -122,73 +121,70 @@ extension RegistryStore: CallObserver {
     }
 
     private func insertRecord(
-        _ db: Database, capabilityID: Int64, taskType: String?, success: Bool, durationSeconds: Double,
+        _ db: any SQLConnection, capabilityID: Int64, taskType: String?, success: Bool, durationSeconds: Double,
         quality: Double?, tokensIn: Int64?, tokensOut: Int64?, cost: Double?, errorCode: String?, recordedAt: Double
     ) throws {
-        let statement = try db.cachedStatement(sql: """
+        try db.execute(
+            """
             INSERT INTO performance_records (capability_id, task_type, success, duration_s, quality, tokens_in,
                 tokens_out, cost, error_code, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let values: [(any DatabaseValueConvertible)?] = [
-            capabilityID, taskType, success, durationSeconds, quality, tokensIn, tokensOut, cost, errorCode, recordedAt,
-        ]
-        try statement.execute(arguments: StatementArguments(values))
+            """,
+            capabilityID, taskType, success, durationSeconds, quality, tokensIn, tokensOut, cost, errorCode, recordedAt)
     }
 
-    private func insertLog(_ db: Database, _ report: CallReport, _ usage: CallUsage) throws {
-        let statement = try db.cachedStatement(sql: """
+    private func insertLog(_ db: any SQLConnection, _ report: CallReport, _ usage: CallUsage) throws {
+        let sql = """
             INSERT INTO call_log (tool, plugin, kind, task_type, started_at, duration_ns, result_code, error_kind,
                 depth, arguments_size, result_size, arguments, result, model, input_tokens, output_tokens, cost_usd,
                 ttft_ns, route) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """
         let payloads = options.payloadLogging
-        let values: [(any DatabaseValueConvertible)?] = [
+        let values: [(any SQLBindable)?] = [
             report.tool, report.plugin, report.capabilityKind.rawValue, report.taskType, report.startedAt,
             report.durationNanoseconds, report.code.rawValue, report.errorKind?.rawValue, report.depth, report.arguments.count,
             report.result.count, payloads ? Data(report.arguments) : nil, payloads ? Data(report.result) : nil,
             usage.model, usage.inputTokens, usage.outputTokens, usage.costUSD, usage.timeToFirstTokenNanoseconds,
             report.routeHops.isEmpty ? nil : RouteHop.json(report.routeHops).serialized(),
         ]
-        try statement.execute(arguments: StatementArguments(values))
+        try db.execute(sql, sqlValues(values))
     }
 
     /// The capability a call names; a call through a capability the store
     /// was never told about (no `syncCapabilities` yet) creates it, so the
     /// call is still counted.
     private func ensureCapability(
-        _ db: Database, pluginID: String, kind: String, name: String
+        _ db: any SQLConnection, pluginID: String, kind: String, name: String
     ) throws -> StatsUpdate.CapabilityInfo {
         if let id = try capabilityID(db, pluginID: pluginID, kind: kind, name: name) {
             return StatsUpdate.CapabilityInfo(id: id, pluginID: pluginID, name: name, kind: kind)
         }
         let now = WallClock.now()
         try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO plugins (id, path, size, mtime_ns, inode, load_status, first_seen, last_seen)
-                VALUES (?, '', 0, 0, 0, 'loaded', ?, ?)
-                """, arguments: [pluginID, now, now])
-        var record = CapabilityRecord(
-            id: nil, pluginId: pluginID, kind: kind, name: name, description: "", inputSchema: nil, outputSchema: nil)
-        try record.insert(db)
-        return StatsUpdate.CapabilityInfo(id: record.id!, pluginID: pluginID, name: name, kind: kind)
+            """
+            INSERT INTO plugins (id, path, size, mtime_ns, inode, load_status, first_seen, last_seen)
+            VALUES (?, '', 0, 0, 0, 'loaded', ?, ?) ON CONFLICT DO NOTHING
+            """, pluginID, now, now)
+        let id = try Self.saveCapability(db, CapabilityRecord(
+            id: nil, pluginId: pluginID, kind: kind, name: name, description: "", inputSchema: nil, outputSchema: nil))
+        return StatsUpdate.CapabilityInfo(id: id, pluginID: pluginID, name: name, kind: kind)
     }
 
-    private func capabilityInfo(_ db: Database, id: Int64) throws -> StatsUpdate.CapabilityInfo? {
-        try CapabilityRecord.fetchOne(db, key: id).map {
+    private func capabilityInfo(_ db: any SQLConnection, id: Int64) throws -> StatsUpdate.CapabilityInfo? {
+        try db.row("SELECT * FROM capabilities WHERE id = ?", id).map(CapabilityRecord.init(row:)).map {
             StatsUpdate.CapabilityInfo(id: id, pluginID: $0.pluginId, name: $0.name, kind: $0.kind)
         }
     }
 
     /// Takes a capability's stats out of its peers' sums before it is deleted.
-    func subtractFromPeers(_ db: Database, capabilityID: Int64, kind: String) throws {
+    func subtractFromPeers(_ db: any SQLConnection, capabilityID: Int64, kind: String) throws {
         try db.execute(
-            sql: """
+            """
                 UPDATE peer_latency SET
                     duration_weight = peer_latency.duration_weight - s.duration_weight,
                     weight = peer_latency.weight - s.weight
                 FROM (SELECT task_type, duration_weight, weight FROM capability_stats
                       WHERE capability_id = ? AND weight > 0) AS s
                 WHERE peer_latency.kind = ? AND peer_latency.task_type = s.task_type
-                """, arguments: [capabilityID, kind])
+                """, capabilityID, kind)
     }
 }
