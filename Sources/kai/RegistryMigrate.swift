@@ -23,6 +23,11 @@ struct RegistryMigrate: ParsableCommand {
         guard PostgresURL.isPostgres(to) else {
             throw ValidationError("--to must be a postgres://USER@HOST[:PORT]/DATABASE URL, got '\(to.contains("@") ? "(not shown: it may hold a password)" : to)'.")
         }
+        do throws(StoreError) {
+            _ = try PostgresURL(to)
+        } catch {
+            throw ValidationError(error.message)
+        }
     }
 
     func run() throws {

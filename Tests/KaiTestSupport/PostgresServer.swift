@@ -39,6 +39,15 @@ public final class PostgresServer: Sendable {
         return name
     }
 
+    /// Runs SQL with psql on `database`; returns its unaligned, tuples-only output.
+    public func query(_ database: String, _ sql: String) throws -> String {
+        let outcome = try Subprocess.run(
+            "/usr/bin/psql", ["-h", host, "-p", String(port), "-U", user, "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
+            environment: ["PGPASSWORD": password, "PATH": "/usr/bin:/bin"])
+        guard outcome.status == 0 else { throw FixtureError(message: "psql failed: \(outcome.stderr)") }
+        return outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     private init(port: Int, password: String, directory: String, binaries: String) {
         self.port = port
         self.password = password
