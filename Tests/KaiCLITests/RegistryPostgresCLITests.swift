@@ -6,8 +6,8 @@ import Testing
 /// recording at once, and `kai registry migrate --to postgres://…`.
 @Suite(.enabled(if: PostgresServer.missing == nil, Comment(rawValue: PostgresServer.missing ?? "")))
 struct RegistryPostgresCLITests {
-    static var server: PostgresServer { PostgresServer.shared! }
-    static var secret: [String: String] { ["KAI_REGISTRY_PASSWORD": server.password] }
+    static func server() throws -> PostgresServer { try PostgresServer.started() }
+    static func secret() throws -> [String: String] { ["KAI_REGISTRY_PASSWORD": try server().password] }
 
     static func directory() throws -> String {
         let path = Fixtures.scratch + "/pgcli-\(UUID().uuidString.prefix(8))"
@@ -19,25 +19,25 @@ struct RegistryPostgresCLITests {
     /// into one PostgreSQL registry: every row arrives, every call is scored.
     @Test(.timeLimit(.minutes(3)))
     func callsFromManyKaiProcessesAtOnce_areAllRecordedAndScored() throws {
-        let database = try Self.server.createDatabase()
-        let url = Self.server.url(database: database)
+        let database = try Self.server().createDatabase()
+        let url = try Self.server().url(database: database)
         // The first run creates the schema and records the plugins.
-        let first = try KaiProcess.run(["registry", "status", "--database", url], environment: Self.secret)
+        let first = try KaiProcess.run(["registry", "status", "--database", url], environment: try Self.secret())
         #expect(first.status == 0, "\(first.stderr)")
         for _ in 0 ..< 3 {
             let running = try (0 ..< 12).map { _ in
                 try KaiProcess.start(
                     ["tools", "call", "--database", url, "dev.kai.text.text_stats", "--args", #"{"text":"a b c"}"#],
-                    environment: Self.secret)
+                    environment: try Self.secret())
             }
             for process in running {
                 let outcome = process.finish()
                 #expect(outcome.status == 0, "\(outcome.stderr)")
             }
         }
-        #expect(try Self.server.query(database, "SELECT COUNT(*) FROM call_log") == "36")
-        #expect(try Self.server.query(database, "SELECT COUNT(*) FROM performance_records") == "36")
-        #expect(try Self.server.query(database, "SELECT calls FROM capability_stats WHERE task_type = '*' AND name = 'text_stats'") == "36")
+        #expect(try Self.server().query(database, "SELECT COUNT(*) FROM call_log") == "36")
+        #expect(try Self.server().query(database, "SELECT COUNT(*) FROM performance_records") == "36")
+        #expect(try Self.server().query(database, "SELECT calls FROM capability_stats WHERE task_type = '*' AND name = 'text_stats'") == "36")
     }
 
     @Test(.timeLimit(.minutes(2)))
@@ -60,22 +60,22 @@ struct RegistryPostgresCLITests {
             db.commit()
             """, sqlite])
         #expect(fill.status == 0, "\(fill.stderr)")
-        let database = try Self.server.createDatabase()
-        let url = Self.server.url(database: database)
-        let migrated = try KaiProcess.run(["registry", "migrate", "--database", sqlite, "--to", url], environment: Self.secret)
+        let database = try Self.server().createDatabase()
+        let url = try Self.server().url(database: database)
+        let migrated = try KaiProcess.run(["registry", "migrate", "--database", sqlite, "--to", url], environment: try Self.secret())
         #expect(migrated.status == 0, "\(migrated.stderr)")
         #expect(migrated.stdout.hasPrefix("copied "))
         for table in ["plugins", "capabilities", "capability_tags", "performance_records", "capability_stats", "peer_latency",
                       "call_log", "scan_cache", "provider_breakers", "sessions", "session_events", "approvals",
                       "approval_votes", "mcp_tools"] {
-            let count = try Self.server.query(database, "SELECT COUNT(*) FROM \(table)")
+            let count = try Self.server().query(database, "SELECT COUNT(*) FROM \(table)")
             #expect(count != "0", "table \(table) arrived empty")
             #expect(migrated.stdout.contains("  \(table): \(count)\n"), "\(table): \(count) rows, said:\n\(migrated.stdout)")
         }
         // The copy is a registry kai uses: scores and the log read back.
-        let scores = try KaiProcess.run(["registry", "scores", "--database", url], environment: Self.secret)
+        let scores = try KaiProcess.run(["registry", "scores", "--database", url], environment: try Self.secret())
         #expect(scores.stdout.contains("dev.kai.text.text_stats"))
-        let again = try KaiProcess.run(["registry", "migrate", "--database", sqlite, "--to", url], environment: Self.secret)
+        let again = try KaiProcess.run(["registry", "migrate", "--database", sqlite, "--to", url], environment: try Self.secret())
         #expect(again.status == 74)
         #expect(again.stderr == "kai: error: registry: \(url) already holds a registry (table plugins has rows); migrate into an empty database (createdb a new one, or drop its tables)\n")
     }
@@ -106,12 +106,12 @@ struct RegistryPostgresCLITests {
     }
 
     @Test func migrate_withTheWrongPassword_saysSo_andNeverShowsIt() throws {
-        let url = Self.server.url(database: try Self.server.createDatabase())
+        let url = try Self.server().url(database: try Self.server().createDatabase())
         let outcome = try KaiProcess.run(
             ["registry", "migrate", "--database", "/nonexistent.sqlite", "--to", url],
             environment: ["KAI_REGISTRY_PASSWORD": "wrong-pw-77"])
         #expect(outcome.status == 74)
-        #expect(outcome.stderr == "kai: error: registry: PostgreSQL at 127.0.0.1:\(Self.server.port) refused the password of user \"kai\"; set the right one in the secret the config's database_password_env names (default KAI_REGISTRY_PASSWORD)\n")
+        #expect(outcome.stderr == "kai: error: registry: PostgreSQL at 127.0.0.1:\(try Self.server().port) refused the password of user \"kai\"; set the right one in the secret the config's database_password_env names (default KAI_REGISTRY_PASSWORD)\n")
         #expect(!(outcome.stdout + outcome.stderr).contains("wrong-pw-77"))
     }
 }

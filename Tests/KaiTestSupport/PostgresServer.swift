@@ -16,13 +16,34 @@ public final class PostgresServer: Sendable {
     public let directory: String
     let binaries: String
 
-    /// The server, started on first use; nil (see `missing`) when it cannot run.
+    /// The server, started on first use; nil (see `startFailure`) when it cannot run.
     public static var shared: PostgresServer? { try? state.get() }
-    /// Why there is no server, for `.enabled(if:)` comments; nil when there is one.
-    public static var missing: String? {
+    /// The server, started on first use; throws why it could not start.
+    public static func started() throws -> PostgresServer {
+        switch state {
+        case .success(let server): return server
+        case .failure(let why): throw FixtureError(message: why.message)
+        }
+    }
+
+    /// Why the server could not start, once a test asked for it; nil when it runs.
+    public static var startFailure: String? {
         if case .failure(let why) = state { return why.message }
         return nil
     }
+    /// Why there can be no server (no binaries, no user to run them as),
+    /// for `.enabled(if:)` comments; nil when one can start. Starts nothing:
+    /// traits are evaluated while tests are discovered, when many fixtures
+    /// spawn processes at once, and the server starts on first use instead.
+    public static let missing: String? = {
+        guard findBinaries() != nil else {
+            return "PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin; install Debian's postgresql (make deps installs it)"
+        }
+        if geteuid() == 0, getpwnam("postgres") == nil || !FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") {
+            return "running as root, PostgreSQL needs an unprivileged 'postgres' user and runuser to run as; install Debian's postgresql"
+        }
+        return nil
+    }()
     /// Started once (a static let initializes once, thread-safely).
     private static let state: Result<PostgresServer, PostgresUnavailable> = launch()
 

@@ -8,7 +8,7 @@ import Testing
 /// schema. The shared behaviour runs in every Store* suite on both backends.
 @Suite(.enabled(if: PostgresServer.missing == nil, Comment(rawValue: PostgresServer.missing ?? "")))
 struct StorePostgresTests {
-    static var server: PostgresServer { PostgresServer.shared! }
+    static func server() throws -> PostgresServer { try PostgresServer.started() }
 
     @Test func open_onAnEmptyDatabase_createsSQLitesTablesAndRecordsEveryMigration() throws {
         let fixture = try StoreFixture(.postgres)
@@ -45,18 +45,18 @@ struct StorePostgresTests {
     }
 
     @Test func open_withAWrongPassword_saysSo_andNeverShowsIt() throws {
-        let url = try PostgresURL(Self.server.url(database: "postgres"))
+        let url = try PostgresURL(try Self.server().url(database: "postgres"))
         let error = try #require(throws: StoreError.self) {
             _ = try RegistryStore(postgres: url, password: "not-the-secret-42")
         }
-        #expect(error.message == "registry: PostgreSQL at 127.0.0.1:\(Self.server.port) refused the password of user \"kai\"; set the right one in the secret the config's database_password_env names (default KAI_REGISTRY_PASSWORD)")
+        #expect(error.message == "registry: PostgreSQL at 127.0.0.1:\(try Self.server().port) refused the password of user \"kai\"; set the right one in the secret the config's database_password_env names (default KAI_REGISTRY_PASSWORD)")
         #expect(!error.message.contains("not-the-secret-42"))
     }
 
     @Test func open_withoutAPassword_saysWhereToPutIt() throws {
-        let url = try PostgresURL(Self.server.url(database: "postgres"))
+        let url = try PostgresURL(try Self.server().url(database: "postgres"))
         let error = try #require(throws: StoreError.self) { _ = try RegistryStore(postgres: url, password: nil) }
-        #expect(error.message == "registry: PostgreSQL at 127.0.0.1:\(Self.server.port) wants a password for user \"kai\" and none was given; export the variable the config's database_password_env names (default KAI_REGISTRY_PASSWORD) or run `kai keys set KAI_REGISTRY_PASSWORD`")
+        #expect(error.message == "registry: PostgreSQL at 127.0.0.1:\(try Self.server().port) wants a password for user \"kai\" and none was given; export the variable the config's database_password_env names (default KAI_REGISTRY_PASSWORD) or run `kai keys set KAI_REGISTRY_PASSWORD`")
     }
 
     @Test func open_onAServerThatIsNotThere_namesTheAddressAndTheFix() throws {
@@ -68,9 +68,9 @@ struct StorePostgresTests {
     }
 
     @Test func open_onAMissingDatabase_saysHowToCreateIt() throws {
-        let url = try PostgresURL(Self.server.url(database: "nowhere"))
-        let error = try #require(throws: StoreError.self) { _ = try RegistryStore(postgres: url, password: Self.server.password) }
-        #expect(error.message == "registry: PostgreSQL at 127.0.0.1:\(Self.server.port) has no database \"nowhere\"; create it (createdb -h 127.0.0.1 -p \(Self.server.port) -U kai nowhere) or fix the URL")
+        let url = try PostgresURL(try Self.server().url(database: "nowhere"))
+        let error = try #require(throws: StoreError.self) { _ = try RegistryStore(postgres: url, password: try Self.server().password) }
+        #expect(error.message == "registry: PostgreSQL at 127.0.0.1:\(try Self.server().port) has no database \"nowhere\"; create it (createdb -h 127.0.0.1 -p \(try Self.server().port) -U kai nowhere) or fix the URL")
     }
 
     @Test(arguments: [

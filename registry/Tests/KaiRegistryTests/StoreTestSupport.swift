@@ -42,7 +42,7 @@ struct StoreFixture {
             path = directory + "/registry.sqlite"
             store = try RegistryStore(path: path, options: options)
         case .postgres:
-            let server = try #require(PostgresServer.shared, "\(PostgresServer.missing ?? "")")
+            let server = try PostgresServer.started()
             path = server.url(database: try server.createDatabase())
             store = try RegistryStore(postgres: PostgresURL(path), password: server.password, options: options)
         }
@@ -52,7 +52,7 @@ struct StoreFixture {
     func another(_ options: RegistryStore.Options = RegistryStore.Options()) throws -> RegistryStore {
         switch backend {
         case .sqlite: try RegistryStore(path: path, options: options)
-        case .postgres: try RegistryStore(postgres: PostgresURL(path), password: PostgresServer.shared?.password, options: options)
+        case .postgres: try RegistryStore(postgres: PostgresURL(path), password: PostgresServer.started().password, options: options)
         }
     }
 

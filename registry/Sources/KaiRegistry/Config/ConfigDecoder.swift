@@ -4,7 +4,7 @@ import Yams
 /// Turns the composed YAML document into an `OperatorConfig`, checking every
 /// key and type and reporting the first problem at its line and column.
 struct ConfigDecoder {
-    static let topLevelKeys = ["database", "payload_logging", "plugins", "sandbox", "router", "approvals", "native_tools", "mcp_servers", "database_password_env"]
+    static let topLevelKeys = ["database", "database_password_env", "payload_logging", "plugins", "sandbox", "router", "approvals", "native_tools", "mcp_servers"]
 
     let file: String
     /// The config file's directory, against which relative paths resolve.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The SQLite backend: GRDB's pool of one writer and several readers over a
 /// WAL file. Statements go through each connection's statement cache.
@@ -38,14 +39,22 @@ struct SQLiteConnection: SQLConnection {
 
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let statement = try db.cachedStatement(sql: sql)
-        let columns = SQLColumns(statement.columnNames)
         let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.map(Self.databaseValue)))
         var rows: [SQLRow] = []
-        while let row = try cursor.next() {
+        // Names read after the first step: SQLite re-prepares a statement
+        // whose schema changed (a migration by another connection), and
+        // `SELECT *` may then have more columns than when it was prepared.
+        // (GRDB caches a statement's names at first use, so they are read
+        // from SQLite here.)
+        var columns: SQLColumns?
+        let raw = statement.sqliteStatement
+        while try cursor.next() != nil {
+            let count = sqlite3_column_count(raw)
+            if columns == nil { columns = SQLColumns((0 ..< count).map { String(cString: sqlite3_column_name(raw, $0)) }) }
             var values: [SQLValue] = []
-            values.reserveCapacity(row.count)
-            for value in row.databaseValues { values.append(Self.sqlValue(value)) }
-            rows.append(SQLRow(columns: columns, values: values))
+            values.reserveCapacity(Int(count))
+            for index in 0 ..< count { values.append(Self.sqlValue(DatabaseValue(sqliteStatement: raw, index: index))) }
+            rows.append(SQLRow(columns: columns!, values: values))
         }
         return rows
     }
