@@ -41,6 +41,7 @@ struct RegistryMigrate: ParsableCommand {
             }
             let source = try RegistryStore(path: sourcePath)
             let copied = try RegistryMigration.copy(from: source, to: target)
+            try target.checkpoint()  // fresh planner statistics for the copied rows
             let total = copied.reduce(0) { $0 + $1.rows }
             Console.out("copied \(total) rows from \(sourcePath) to \(target.path)")
             for (table, rows) in copied { Console.out("  \(table): \(rows)") }

@@ -231,9 +231,19 @@ extension RegistryStore {
     /// Copies the write-ahead log into the database file and truncates it.
     /// SQLite does this incrementally on its own; call it after bulk imports,
     /// which otherwise leave a large log that slows every later write.
-    /// Nothing to do on PostgreSQL, which checkpoints on its own.
+    ///
+    /// On PostgreSQL (which checkpoints on its own) this refreshes the
+    /// planner's statistics instead (ANALYZE): after a bulk import they are
+    /// stale until autovacuum comes round, and discovery's plans with them.
     public func checkpoint() throws(StoreError) {
-        guard let pool = sqlitePool else { return }
+        guard let pool = sqlitePool else {
+            do {
+                try backend.read { db in _ = try db.execute("ANALYZE") }
+            } catch {
+                throw wrapping(error, doing: "analyze the registry's tables")
+            }
+            return
+        }
         do {
             try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         } catch {
