@@ -9,7 +9,8 @@
 //                    KaiWorker      kai-plugin-worker: serves one plugin over pipes
 //                    KaiNative      C signatures → tools (parser, schemas, manifests for
 //                                   native_tools); the config decoder refuses bad ones
-//   registry/        KaiRegistry    operator config (YAML), SQLite store, scores
+//   registry/        KaiRegistry    operator config (YAML), store on SQLite or PostgreSQL
+//                                   (CPostgres: libpq), scores
 //   sandbox/         KaiSandboxLauncher  the sandbox launcher's C code, built as
 //                                   kai-sandbox (executable) and libKaiSandboxFork.so
 //                    KaiSandbox     its Swift client

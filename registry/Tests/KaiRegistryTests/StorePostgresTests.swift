@@ -85,6 +85,21 @@ struct StorePostgresTests {
         #expect(!error.message.contains("hunter2"))
     }
 
+    /// As SQLite's busy timeout: a write waits for another host's write at
+    /// most that long, then fails naming the cause; nothing is written.
+    @Test(.timeLimit(.minutes(1)))
+    func aWrite_whileAnotherHostHoldsTheRegistrysLock_failsAfterTheBusyTimeout() throws {
+        let fixture = try StoreFixture(.postgres, busyTimeoutSeconds: 0.2)
+        let holder = try PostgresConnection(keywords: PostgresURL(fixture.path).keywords(password: try Self.server().password))
+        try holder.simple("BEGIN; SELECT pg_advisory_xact_lock(\(PostgresBackend.lockClass), hashtext(current_schema()))")
+        let error = try #require(throws: StoreError.self) { try fixture.store.createSession(StoreSessionTests.session("s1")) }
+        #expect(error.sqlState == "55P03")
+        #expect(error.message == "registry: could not create session s1: canceling statement due to lock timeout (PostgreSQL 55P03)")
+        try holder.simple("ROLLBACK")
+        try fixture.store.createSession(StoreSessionTests.session("s1"))
+        #expect(try fixture.store.session(id: "s1") != nil)
+    }
+
     @Test func placeholders_areNumbered_outsideQuotes() {
         #expect(PostgresConnection.numbered("SELECT '?', \"a?\", ? FROM t WHERE x = ? AND y IN (?, ?)")
             == "SELECT '?', \"a?\", $1 FROM t WHERE x = $2 AND y IN ($3, $4)")

@@ -13,7 +13,8 @@ import KaiCore
 /// write lock, waited for up to the busy timeout; a PostgreSQL advisory lock).
 public final class RegistryStore: Sendable {
     public struct Options: Sendable {
-        /// How long a write waits for another process's lock before failing.
+        /// How long a write waits for another process's lock before failing
+        /// (SQLite's busy timeout; PostgreSQL's lock_timeout).
         public var busyTimeoutSeconds: Double
         /// Keep call arguments and results in the call log. Off by default:
         /// payloads may hold secrets or personal data.
@@ -159,7 +160,7 @@ public final class RegistryStore: Sendable {
         path = url.display
         self.options = options
         sqlitePool = nil
-        let backend = try PostgresBackend(url: url, password: password)
+        let backend = try PostgresBackend(url: url, password: password, lockTimeoutSeconds: options.busyTimeoutSeconds)
         do {
             try PostgresMigrations.migrate(backend)
         } catch {

@@ -20,6 +20,9 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
     private var idle: [PostgresConnection] = []
     private var open = 0
     private let maxConnections: Int
+    /// `SET lock_timeout` for every connection: how long a write waits for
+    /// the registry's lock (the store's busy timeout, as on SQLite).
+    private let lockTimeoutMilliseconds: Int
     static let lockClass: Int32 = 0x4B41  // "KA": the first key of the advisory lock
     static let attempts = 5
 
@@ -27,16 +30,24 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
 
     /// Connects once, so a bad URL, an unreachable server or a refused
     /// password fails here with its fix, not at the first call.
-    init(url: PostgresURL, password: String?, maxConnections: Int = 8) throws(StoreError) {
+    init(url: PostgresURL, password: String?, lockTimeoutSeconds: Double = 5, maxConnections: Int = 8) throws(StoreError) {
         self.url = url
         keywords = url.keywords(password: password)
         self.maxConnections = max(1, maxConnections)
+        lockTimeoutMilliseconds = max(1, Int((lockTimeoutSeconds * 1000).rounded()))
+        let first: PostgresConnection
         do {
-            idle.append(try PostgresConnection(keywords: keywords))
-            open = 1
+            first = try PostgresConnection(keywords: keywords)
         } catch {
             throw Self.connectError(error, url: url, passwordGiven: password != nil)
         }
+        do {
+            try first.simple("SET lock_timeout = \(lockTimeoutMilliseconds)")
+        } catch {
+            throw StoreError.wrapping(error, doing: "set up the connection to \(url.display)")
+        }
+        idle.append(first)
+        open = 1
     }
 
     func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
@@ -89,7 +100,9 @@ final class PostgresBackend: StoreBackend, @unchecked Sendable {
         open += 1
         condition.unlock()
         do {
-            return try PostgresConnection(keywords: keywords)
+            let connection = try PostgresConnection(keywords: keywords)
+            try? connection.simple("SET lock_timeout = \(lockTimeoutMilliseconds)")
+            return connection
         } catch {
             condition.lock()
             open -= 1
