@@ -122,7 +122,8 @@ def main():
         sqlite = bench(kai_bench, args.capabilities, args.records)
         pg = bench(kai_bench, args.capabilities, args.records, server.url, server.password)
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    command = (f"make bench-registry-postgres (python3 bench/registry_backends_bench.py --bin {os.path.relpath(args.bin, ROOT)} "
+    shown = os.path.relpath(args.bin, ROOT) if os.path.abspath(args.bin).startswith(ROOT) else args.bin
+    command = (f"make bench-registry-postgres (python3 bench/registry_backends_bench.py --bin {shown} "
                f"--capabilities {args.capabilities} --records {args.records} --write)")
     section = report(date, machine(), args.capabilities, args.records, sqlite, pg, command)
     print(section)
