@@ -70,6 +70,19 @@ struct StoreRecordingTests {
         #expect(try fixture.scalar("SELECT COUNT(*) FROM performance_records", as: Int.self) == 0)
     }
 
+    /// 150 calls in one batch: PostgreSQL writes them in multi-row inserts
+    /// of 64, 64, 16, 4 and 2 rows; every row arrives, in order.
+    @Test(arguments: StoreBackendKind.all) func aBatchOfManyCalls_isWrittenWhole_inOrder(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend, batchSize: 1000)
+        try fixture.plugin("p", [("t", [])])
+        fixture.calls("p", "t", count: 150)
+        fixture.store.flush()
+        #expect(try fixture.store.logs(limit: 200).map(\.startedAt) == (0 ..< 150).reversed().map { 1000 + Double($0) })
+        #expect(try fixture.scalar("SELECT COUNT(*) FROM performance_records", as: Int.self) == 150)
+        #expect(try fixture.store.discover(DiscoveryQuery()).first?.calls == 150)
+        #expect(fixture.errors.all.isEmpty)
+    }
+
     /// Aggregates are exact either way; scores of a batch all use the peers'
     /// latency after the whole batch.
     @Test(arguments: StoreBackendKind.all) func record_batch_matchesOneByOneAggregates_andScoresAgainstFinalPeers(_ backend: StoreBackendKind) throws {

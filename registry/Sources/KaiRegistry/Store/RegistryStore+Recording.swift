@@ -40,9 +40,10 @@ extension RegistryStore: CallObserver {
         try backend.write { db in
             var capabilities: [String: StatsUpdate.CapabilityInfo] = [:]
             var stats = StatsUpdate(model: model)
+            var logs = Self.callLogRows(), records = Self.performanceRows()
             for report in reports {
                 let usage = CallUsage(report)
-                try insertLog(db, report, usage)
+                try logs.add(db, logValues(report, usage))
                 // Bad arguments and plugins the operator switched off say
                 // nothing about the plugin's performance: log, don't score.
                 guard !report.blamesCaller else { continue }
@@ -53,14 +54,16 @@ extension RegistryStore: CallObserver {
                 capabilities[key] = capability
                 let seconds = Double(report.durationNanoseconds) / 1e9
                 let errorCode = report.succeeded ? nil : report.errorKind?.rawValue ?? report.code.description
-                try insertRecord(
-                    db, capabilityID: capability.id, taskType: report.taskType, success: report.succeeded,
-                    durationSeconds: seconds, quality: nil, tokensIn: usage.inputTokens, tokensOut: usage.outputTokens,
-                    cost: usage.costUSD, errorCode: errorCode, recordedAt: now)
+                try records.add(db, sqlValues([
+                    capability.id, report.taskType, report.succeeded, seconds, nil, usage.inputTokens,
+                    usage.outputTokens, usage.costUSD, errorCode, now,
+                ]))
                 try stats.add(
                     db, capability, taskType: report.taskType, success: report.succeeded,
                     durationSeconds: seconds, quality: nil)
             }
+            try logs.flush(db)
+            try records.flush(db)
             try stats.write(db, now: now)
         }
     }
@@ -87,6 +90,7 @@ extension RegistryStore: CallObserver {
             try backend.write { db in
                 var capabilities: [Int64: StatsUpdate.CapabilityInfo] = [:]
                 var stats = StatsUpdate(model: model)
+                var rows = Self.performanceRows()
                 for r in records {
                     let capability: StatsUpdate.CapabilityInfo
                     if let known = capabilities[r.capabilityId] {
@@ -98,14 +102,15 @@ extension RegistryStore: CallObserver {
                         capabilities[r.capabilityId] = found
                         capability = found
                     }
-                    try insertRecord(
-                        db, capabilityID: r.capabilityId, taskType: r.taskType, success: r.success,
-                        durationSeconds: r.durationS, quality: r.quality, tokensIn: r.tokensIn, tokensOut: r.tokensOut,
-                        cost: r.cost, errorCode: r.errorCode, recordedAt: r.recordedAt)
+                    try rows.add(db, sqlValues([
+                        r.capabilityId, r.taskType, r.success, r.durationS, r.quality, r.tokensIn, r.tokensOut, r.cost,
+                        r.errorCode, r.recordedAt,
+                    ]))
                     try stats.add(
                         db, capability, taskType: r.taskType, success: r.success, durationSeconds: r.durationS,
                         quality: r.quality)
                 }
+                try rows.flush(db)
                 try stats.write(db, now: now)
             }
         } catch {
@@ -120,24 +125,23 @@ extension RegistryStore: CallObserver {
         return report.tool.hasPrefix(prefix) ? String(report.tool.dropFirst(prefix.count)) : report.tool
     }
 
-    private func insertRecord(
-        _ db: any SQLConnection, capabilityID: Int64, taskType: String?, success: Bool, durationSeconds: Double,
-        quality: Double?, tokensIn: Int64?, tokensOut: Int64?, cost: Double?, errorCode: String?, recordedAt: Double
-    ) throws {
-        try db.execute(
-            """
-            INSERT INTO performance_records (capability_id, task_type, success, duration_s, quality, tokens_in,
-                tokens_out, cost, error_code, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            capabilityID, taskType, success, durationSeconds, quality, tokensIn, tokensOut, cost, errorCode, recordedAt)
+    static func performanceRows() -> InsertBuffer {
+        InsertBuffer(table: "performance_records", columns: [
+            "capability_id", "task_type", "success", "duration_s", "quality", "tokens_in", "tokens_out", "cost",
+            "error_code", "recorded_at",
+        ])
     }
 
-    private func insertLog(_ db: any SQLConnection, _ report: CallReport, _ usage: CallUsage) throws {
-        let sql = """
-            INSERT INTO call_log (tool, plugin, kind, task_type, started_at, duration_ns, result_code, error_kind,
-                depth, arguments_size, result_size, arguments, result, model, input_tokens, output_tokens, cost_usd,
-                ttft_ns, route) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
+    static func callLogRows() -> InsertBuffer {
+        InsertBuffer(table: "call_log", columns: [
+            "tool", "plugin", "kind", "task_type", "started_at", "duration_ns", "result_code", "error_kind", "depth",
+            "arguments_size", "result_size", "arguments", "result", "model", "input_tokens", "output_tokens", "cost_usd",
+            "ttft_ns", "route",
+        ])
+    }
+
+    /// A call's call_log row, in `callLogRows`' column order.
+    private func logValues(_ report: CallReport, _ usage: CallUsage) -> [SQLValue] {
         let payloads = options.payloadLogging
         let values: [(any SQLBindable)?] = [
             report.tool, report.plugin, report.capabilityKind.rawValue, report.taskType, report.startedAt,
@@ -146,7 +150,7 @@ extension RegistryStore: CallObserver {
             usage.model, usage.inputTokens, usage.outputTokens, usage.costUSD, usage.timeToFirstTokenNanoseconds,
             report.routeHops.isEmpty ? nil : RouteHop.json(report.routeHops).serialized(),
         ]
-        try db.execute(sql, sqlValues(values))
+        return sqlValues(values)
     }
 
     /// The capability a call names; a call through a capability the store
