@@ -12,7 +12,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
 # Debian packages the build, tests and benchmarks need.
-DEB_PACKAGES := gcc g++ libc6-dev make python3 python3-pip python3-venv libsqlite3-dev libseccomp-dev bubblewrap util-linux libcurl4-openssl-dev libffi-dev zlib1g-dev
+DEB_PACKAGES := gcc g++ libc6-dev make python3 python3-pip python3-venv libsqlite3-dev libseccomp-dev bubblewrap util-linux libcurl4-openssl-dev libffi-dev zlib1g-dev libpq-dev postgresql
 SWIFT ?= swift
 # kai eval --slurm's tests start a one-node cluster of their own: Slurm's
 # daemons and clients, munge, and slurmdbd on MariaDB (sacct needs slurmdbd).
@@ -159,6 +159,12 @@ bench: build-release bench-agent-deps mcp-deps
 	python3 bench/native_bench.py --bin "$(RELEASE_BIN)" --write
 	python3 bench/eval_scaling.py --bin "$(RELEASE_BIN)"
 	python3 bench/slurm_bench.py --bin "$(RELEASE_BIN)" --write
+
+# The registry on PostgreSQL beside SQLite (issue 16): discovery p99 and
+# per-call recording cost, on a throwaway server this starts and stops.
+.PHONY: bench-registry-postgres
+bench-registry-postgres: build-release
+	python3 bench/registry_backends_bench.py --bin "$(RELEASE_BIN)" --write
 
 # Only the provider benchmarks (also part of `make bench`): Kai vs raw libcurl,
 # kai prompt vs llm prompt, local vs llama-cpp-python; adds a RESULTS.md section.

@@ -9,7 +9,8 @@
 //                    KaiWorker      kai-plugin-worker: serves one plugin over pipes
 //                    KaiNative      C signatures → tools (parser, schemas, manifests for
 //                                   native_tools); the config decoder refuses bad ones
-//   registry/        KaiRegistry    operator config (YAML), SQLite store, scores
+//   registry/        KaiRegistry    operator config (YAML), store on SQLite or PostgreSQL
+//                                   (CPostgres: libpq), scores
 //   sandbox/         KaiSandboxLauncher  the sandbox launcher's C code, built as
 //                                   kai-sandbox (executable) and libKaiSandboxFork.so
 //                    KaiSandbox     its Swift client
@@ -80,10 +81,12 @@ let package = Package(
         // process hardening Swift cannot call (prctl is variadic).
         .target(name: "CKaiWorker", path: "Sources/CKaiWorker"),
         .executableTarget(name: "KaiWorker", dependencies: ["KaiCore", "KaiJSON", "CKaiWorker"]),
+        // libpq (Debian's libpq-dev), for a registry on PostgreSQL.
+        .systemLibrary(name: "CPostgres", path: "registry/Sources/CPostgres", providers: [.apt(["libpq-dev"])]),
         .target(
             name: "KaiRegistry",
             dependencies: [
-                "KaiCore", "KaiJSON", "KaiJSONSchema", "KaiNative",
+                "KaiCore", "KaiJSON", "KaiJSONSchema", "KaiNative", "CPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -88,9 +88,13 @@ public final class KaiRuntime: Sendable {
     public static func openStore(
         _ config: OperatorConfig, settings: RuntimeSettings, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(RuntimeError) -> RegistryStore {
-        let path = settings.databaseFile.map { SearchPathCatalog.split([$0])[0] } ?? config.databasePath(environment: environment)
+        // A postgres:// URL is one registry, never a path list to split.
+        let path = settings.databaseFile.map { PostgresURL.isPostgres($0) ? $0 : SearchPathCatalog.split([$0])[0] }
+            ?? config.databasePath(environment: environment)
         do throws(StoreError) {
-            return try RegistryStore(path: path, options: RegistryStore.Options(payloadLogging: config.payloadLogging))
+            return try RegistryStore.opening(
+                database: path, passwordVariable: config.databasePasswordVariable, environment: environment,
+                options: RegistryStore.Options(payloadLogging: config.payloadLogging))
         } catch {
             throw .store(error)
         }

@@ -52,13 +52,34 @@ struct RegistryFileOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Registry database (default: the config's database, then $XDG_DATA_HOME/kai/registry.sqlite).", valueName: "file"))
     var database: String?
 
-    /// The file --database names, else the config's database.
+    /// The file --database names, else the config's database. These
+    /// commands work on SQLite files; a PostgreSQL registry is refused
+    /// (PostgreSQL checks and recovers its own data).
     func path() throws -> String {
-        if let database { return SearchPathCatalog.split([database])[0] }
+        let path: String
+        if let database {
+            path = PostgresURL.isPostgres(database) ? database : SearchPathCatalog.split([database])[0]
+        } else {
+            let environment = ProcessInfo.processInfo.environment
+            do throws(RuntimeError) {
+                path = try KaiRuntime.loadConfig(settings: RuntimeSettings(configFile: config), environment: environment)
+                    .databasePath(environment: environment)
+            } catch {
+                throw RuntimeFailure.exit(error)
+            }
+        }
+        guard !PostgresURL.isPostgres(path) else {
+            throw ExitCodes.fail("the registry is on PostgreSQL; this command works on a SQLite file: give one with --database (PostgreSQL's own tools, e.g. pg_amcheck, check its data)", ExitCodes.usage)
+        }
+        return path
+    }
+
+    /// The config's database_password_env, if it sets one (nil: no config file, or none set).
+    func passwordVariable() throws -> String? {
         let environment = ProcessInfo.processInfo.environment
         do throws(RuntimeError) {
             return try KaiRuntime.loadConfig(settings: RuntimeSettings(configFile: config), environment: environment)
-                .databasePath(environment: environment)
+                .databasePasswordVariable
         } catch {
             throw RuntimeFailure.exit(error)
         }

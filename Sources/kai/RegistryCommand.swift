@@ -8,7 +8,7 @@ struct RegistryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "registry",
         abstract: "Measured performance scores and the registry's state.",
-        subcommands: [RegistryScores.self, RegistryStatusCommand.self, RegistryCheck.self, RegistryRecover.self]
+        subcommands: [RegistryScores.self, RegistryStatusCommand.self, RegistryCheck.self, RegistryRecover.self, RegistryMigrate.self]
     )
 }
 

@@ -2,7 +2,9 @@ import Foundation
 import KaiCore
 import KaiRegistry
 
-/// `KaiBench registry [capabilities] [records]`: the store's two hot paths.
+/// `KaiBench registry [capabilities] [records] [postgres-url]`: the store's
+/// two hot paths, on a fresh SQLite file, or on the (empty) PostgreSQL
+/// database the URL names (password from KAI_REGISTRY_PASSWORD).
 ///
 /// Builds a fresh store with `capabilities` (default 10,000) capabilities in
 /// 100 plugins and `records` (default 1,000,000) performance records, then
@@ -19,7 +21,8 @@ func runRegistryBench(arguments: [String]) {
     let directory = NSTemporaryDirectory() + "kai-registry-bench-\(getpid())"
     defer { try? FileManager.default.removeItem(atPath: directory) }
     do {
-        let store = try RegistryStore(path: directory + "/registry.sqlite")
+        let database = arguments.count > 2 ? arguments[2] : directory + "/registry.sqlite"
+        let store = try RegistryStore.opening(database: database)
         var random = SplitMix(seed: 42)
         let setupStart = Bench.now()
         let ids = try RegistryBenchData.populate(store, capabilities: capabilities, random: &random)
@@ -61,7 +64,7 @@ func runRegistryBench(arguments: [String]) {
         let perSingleNs = Double(Bench.now() - singleStart) / Double(single)
 
         print("""
-            {"benchmark": "registry", "capabilities": \(capabilities), "records": \(recordCount), \
+            {"benchmark": "registry", "backend": "\(store.isPostgres ? "postgres" : "sqlite")", "capabilities": \(capabilities), "records": \(recordCount), \
             "populate_ms": \(Bench.format(Double(populateNs) / 1e6)), \
             "bulk_record_ns_per_record": \(Bench.format(Double(recordsNs) / Double(max(recordCount, 1)))), \
             "discover_top10": \(Bench.summary(discovery)), \

@@ -15,7 +15,7 @@
 import Glibc
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records] | KaiBench worker <fixture.so> <N> | KaiBench provider-latency <plugin.so> <config> <provider> | KaiBench provider-tokens <plugin.so> <config> <provider> <request> <rounds> | KaiBench router <openai-plugin.so> <base-url> <N> | KaiBench agent-steps <bin-dir> <base-url> <steps> | KaiBench native <cbrt-plugin.so> <N>"
+let usage = "usage: KaiBench load <plugin.so>... | KaiBench call <fixture.so> <N> | KaiBench registry [capabilities] [records] [postgres-url] | KaiBench worker <fixture.so> <N> | KaiBench provider-latency <plugin.so> <config> <provider> | KaiBench provider-tokens <plugin.so> <config> <provider> <request> <rounds> | KaiBench router <openai-plugin.so> <base-url> <N> | KaiBench agent-steps <bin-dir> <base-url> <steps> | KaiBench native <cbrt-plugin.so> <N>"
 
 switch arguments.first {
 case "load" where arguments.count >= 2:

@@ -8,8 +8,8 @@ import Testing
 /// IMMEDIATE transaction so concurrent kai processes (here: two stores on
 /// one file) never both take what only one may (the half-open probe).
 struct BreakerStoreTests {
-    @Test func updateBreaker_withoutARow_startsClosed_andWritesOnlyWhatChanged() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func updateBreaker_withoutARow_startsClosed_andWritesOnlyWhatChanged(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         let seen = try fixture.store.updateBreaker(target: "openai/a", now: 100) { $0 }
         #expect(seen == BreakerRecord(target: "openai/a", now: 100))
         #expect(try fixture.store.breakers().isEmpty, "reading a closed circuit writes nothing")
@@ -26,9 +26,9 @@ struct BreakerStoreTests {
         #expect(stored.openUntil == 131 && stored.openReason == "2 failures in 60 s" && stored.updatedAt == 101)
     }
 
-    @Test func updateBreaker_fromTwoStoresOnOneFile_letsExactlyOneClaimTheProbe() throws {
-        let fixture = try StoreFixture()
-        let other = try RegistryStore(path: fixture.path)
+    @Test(arguments: StoreBackendKind.all) func updateBreaker_fromTwoStoresOnOneFile_letsExactlyOneClaimTheProbe(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
+        let other = try fixture.another()
         try fixture.store.updateBreaker(target: "t", now: 0) { $0.state = .halfOpen }
         // Many claimants at once, half through each store: the claim is
         // read-check-write in one transaction, so one wins.
@@ -47,8 +47,8 @@ struct BreakerStoreTests {
         #expect(try other.breakers()["t"]?.probeOwner != nil)
     }
 
-    @Test func callLog_keepsARoutedCallsHops_asJSON() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func callLog_keepsARoutedCallsHops_asJSON(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         let hops = [RouteHop(target: "openai/a", errorKind: "toolFailed", code: "UNAVAILABLE", message: "HTTP 500"),
                     RouteHop(target: "b", errorKind: RouteHop.circuitOpen, message: "open until 10:00:00")]
         fixture.store.callFinished(CallReport(
@@ -63,9 +63,9 @@ struct BreakerStoreTests {
     /// routingBreaker answers from a short-lived cache (no database read per
     /// routed call), but a breaker this process writes — through any store
     /// on the file — is read afresh by the next call at once.
-    @Test func routingBreaker_afterAWriteThroughAnotherStoreOfThisProcess_readsItAfresh() throws {
-        let fixture = try StoreFixture()
-        let other = try RegistryStore(path: fixture.path)
+    @Test(arguments: StoreBackendKind.all) func routingBreaker_afterAWriteThroughAnotherStoreOfThisProcess_readsItAfresh(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
+        let other = try fixture.another()
         #expect(try fixture.store.routingBreaker(target: "t").state == .closed, "no row: closed (and now cached)")
         try other.updateBreaker(target: "t", now: 5) { record in
             record.state = .open

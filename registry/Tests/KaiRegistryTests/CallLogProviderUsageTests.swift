@@ -7,15 +7,13 @@ import Testing
 /// The call log's provider columns (migration v3-call-log-provider-usage):
 /// model, tokens in and out, cost and time to first token.
 struct CallLogProviderUsageTests {
-    @Test func logs_readBackTheProviderColumns() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func logs_readBackTheProviderColumns(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         fixture.store.callFinished(report("dev.kai.local", "local", kind: .provider))
-        try fixture.store.pool.write { db in
-            try db.execute(sql: """
-                UPDATE call_log SET model = 'smollm2', input_tokens = 12, output_tokens = 40, cost_usd = 0.0012,
-                    ttft_ns = 45000000
-                """)
-        }
+        try fixture.execute("""
+            UPDATE call_log SET model = 'smollm2', input_tokens = 12, output_tokens = 40, cost_usd = 0.0012,
+                ttft_ns = 45000000
+            """)
         let row = try #require(try fixture.store.logs().first)
         #expect(row.kind == "provider")
         #expect(row.model == "smollm2")
@@ -25,8 +23,8 @@ struct CallLogProviderUsageTests {
         #expect(row.ttftNs == 45_000_000)
     }
 
-    @Test func callFinished_ofAProvider_recordsModelUsageAndTimeToFirstToken() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func callFinished_ofAProvider_recordsModelUsageAndTimeToFirstToken(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         let call = report("dev.kai.local", "local", kind: .provider)
         fixture.store.callFinished(CallReport(
             tool: call.tool, plugin: call.plugin, capabilityKind: .provider, startedAt: call.startedAt,
@@ -36,23 +34,19 @@ struct CallLogProviderUsageTests {
         let row = try #require(try fixture.store.logs().first)
         #expect(row.model == "smollm2" && row.inputTokens == 12 && row.outputTokens == 40)
         #expect(row.costUsd == 0.00012 && row.ttftNs == 45_000_000)
-        let record = try fixture.read { db in
-            try Row.fetchOne(db, sql: "SELECT tokens_in, tokens_out, cost FROM performance_records")
-        }
-        #expect(record?["tokens_in"] == 12 as Int64 && record?["tokens_out"] == 40 as Int64)
-        #expect(record?["cost"] == 0.00012)
+        let record = try #require(try fixture.rows("SELECT tokens_in, tokens_out, cost FROM performance_records").first)
+        #expect(try record.get("tokens_in", as: Int64.self) == 12 && record.get("tokens_out", as: Int64.self) == 40)
+        #expect(try record.get("cost", as: Double.self) == 0.00012)
     }
 
-    @Test func toolCall_leavesTheProviderColumnsNull() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func toolCall_leavesTheProviderColumnsNull(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         fixture.calls("p", "t", count: 1)
         let row = try #require(try fixture.store.logs().first)
         #expect(row.model == nil && row.inputTokens == nil && row.outputTokens == nil)
         #expect(row.costUsd == nil && row.ttftNs == nil)
-        let columns = try fixture.read { db in
-            try Row.fetchOne(db, sql: "SELECT model, input_tokens, output_tokens, cost_usd, ttft_ns FROM call_log")
-        }
-        #expect(try #require(columns).databaseValues.allSatisfy(\.isNull))
+        let columns = try #require(try fixture.rows("SELECT model, input_tokens, output_tokens, cost_usd, ttft_ns FROM call_log").first)
+        #expect(columns.values.allSatisfy { $0 == .null })
     }
 
     @Test func migration_ofADatabaseWrittenBeforeIt_keepsItsRowsWithNullUsage() throws {

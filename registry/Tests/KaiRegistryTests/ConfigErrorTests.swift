@@ -22,19 +22,19 @@ struct ConfigErrorTests {
         ),
         (
             "- path: /a\n",
-            #"kai.yaml:1:1: the config must be a mapping with the keys database, payload_logging, plugins, sandbox, router, approvals, native_tools, mcp_servers, got a list."#
+            #"kai.yaml:1:1: the config must be a mapping with the keys database, database_password_env, payload_logging, plugins, sandbox, router, approvals, native_tools, mcp_servers, got a list."#
         ),
         (
             "just text\n",
-            #"kai.yaml:1:1: the config must be a mapping with the keys database, payload_logging, plugins, sandbox, router, approvals, native_tools, mcp_servers, got "just text"."#
+            #"kai.yaml:1:1: the config must be a mapping with the keys database, database_password_env, payload_logging, plugins, sandbox, router, approvals, native_tools, mcp_servers, got "just text"."#
         ),
         (
             "plugin:\n  - path: /a\n",
-            #"kai.yaml:1:1: unknown top-level key "plugin". Did you mean "plugins"? Allowed keys: database, payload_logging, plugins, sandbox, router, approvals, native_tools, mcp_servers."#
+            #"kai.yaml:1:1: unknown top-level key "plugin". Did you mean "plugins"? Allowed keys: database, database_password_env, payload_logging, plugins, sandbox, router, approvals, native_tools, mcp_servers."#
         ),
         (
             "payload-logging: true\n",
-            #"kai.yaml:1:1: unknown top-level key "payload-logging". Did you mean "payload_logging"? Allowed keys: database, payload_logging, plugins, sandbox, router, approvals, native_tools, mcp_servers."#
+            #"kai.yaml:1:1: unknown top-level key "payload-logging". Did you mean "payload_logging"? Allowed keys: database, database_password_env, payload_logging, plugins, sandbox, router, approvals, native_tools, mcp_servers."#
         ),
         (
             "plugins:\n  - path: /a\n  - id: dev.x\n    # note\n    isolation: process\n    status: active\n    enabeld: true\n",

@@ -5,8 +5,8 @@ import Testing
 /// `RegistryStore.scores(kind:taskType:)`: the router's one-query read of
 /// every provider's score, agreeing with discovery.
 struct ScoresQueryTests {
-    @Test func scores_ofOneKind_forATaskType_givesThePriorToCapabilitiesWithoutCalls() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func scores_ofOneKind_forATaskType_givesThePriorToCapabilitiesWithoutCalls(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.plugin("p", [("fast", []), ("idle", [])], kind: .provider)
         try fixture.plugin("t", [("tool", [])])
         for _ in 0..<5 {

@@ -16,30 +16,30 @@ struct StoreApprovalTests {
             callID: "call_1", needed: needed, starterUID: starter, createdAt: 100)
     }
 
-    static func fixture(_ approvals: ApprovalRecord...) throws -> StoreFixture {
-        let fixture = try StoreFixture()
+    static func fixture(_ backend: StoreBackendKind, _ approvals: ApprovalRecord...) throws -> StoreFixture {
+        let fixture = try StoreFixture(backend)
         try fixture.store.createSession(StoreSessionTests.session("s1", status: "paused"))
         for approval in approvals { try fixture.store.createApproval(approval) }
         return fixture
     }
 
-    @Test func createApproval_thenApproval_readsBackEveryField() throws {
-        let fixture = try Self.fixture(Self.approval("a0123456789"))
+    @Test(arguments: StoreBackendKind.all) func createApproval_thenApproval_readsBackEveryField(_ backend: StoreBackendKind) throws {
+        let fixture = try Self.fixture(backend, Self.approval("a0123456789"))
         #expect(try fixture.store.approval(id: "a0123456789") == Self.approval("a0123456789"))
         #expect(try fixture.store.approval(id: "a404") == nil)
     }
 
-    @Test func createApproval_forAnUnknownSession_isRefused() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func createApproval_forAnUnknownSession_isRefused(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         #expect(throws: StoreError(.notFound, "registry: no session s1; see kai sessions list")) {
             try fixture.store.createApproval(Self.approval("a1"))
         }
     }
 
-    @Test func approvals_filtersByStatus_oldestFirst() throws {
+    @Test(arguments: StoreBackendKind.all) func approvals_filtersByStatus_oldestFirst(_ backend: StoreBackendKind) throws {
         var later = Self.approval("a2")
         later.createdAt = 200
-        let fixture = try Self.fixture(later, Self.approval("a1"), Self.approval("a3", needed: 1))
+        let fixture = try Self.fixture(backend, later, Self.approval("a1"), Self.approval("a3", needed: 1))
         _ = try fixture.store.voteOnApproval(id: "a3", uid: 1001, approve: true, at: 300)
         #expect(try fixture.store.approvals(status: "pending").map(\.id) == ["a1", "a2"])
         #expect(try fixture.store.approvals(status: "approved").map(\.id) == ["a3"])
@@ -47,8 +47,8 @@ struct StoreApprovalTests {
         #expect(try fixture.store.approvals(status: "approved").first?.votes == [ApprovalVote(uid: 1001, approve: true, at: 300)])
     }
 
-    @Test func voteOnApproval_needsTwoDistinctUsers_otherThanTheStarter() throws {
-        let fixture = try Self.fixture(Self.approval("a1"))
+    @Test(arguments: StoreBackendKind.all) func voteOnApproval_needsTwoDistinctUsers_otherThanTheStarter(_ backend: StoreBackendKind) throws {
+        let fixture = try Self.fixture(backend, Self.approval("a1"))
         let first = try fixture.store.voteOnApproval(id: "a1", uid: 1001, approve: true, at: 200)
         #expect(first.status == "pending")
         #expect(first.decidedAt == nil)
@@ -58,8 +58,8 @@ struct StoreApprovalTests {
         #expect(second.votes == [ApprovalVote(uid: 1001, approve: true, at: 200), ApprovalVote(uid: 1002, approve: true, at: 300)])
     }
 
-    @Test func voteOnApproval_byTheStarter_isRefused_withWhoMustApprove() throws {
-        let fixture = try Self.fixture(Self.approval("a1b2c3d4e5"))
+    @Test(arguments: StoreBackendKind.all) func voteOnApproval_byTheStarter_isRefused_withWhoMustApprove(_ backend: StoreBackendKind) throws {
+        let fixture = try Self.fixture(backend, Self.approval("a1b2c3d4e5"))
         #expect(throws: ApprovalVoteError.starterCannotApprove("a1b2c3d4e5", uid: 1000)) {
             try fixture.store.voteOnApproval(id: "a1b2c3d4e5", uid: 1000, approve: true, at: 200)
         }
@@ -68,8 +68,8 @@ struct StoreApprovalTests {
         #expect(try fixture.store.approval(id: "a1b2c3d4e5")?.votes == [])
     }
 
-    @Test func voteOnApproval_twiceByOneUser_isRefused_andCountsOnce() throws {
-        let fixture = try Self.fixture(Self.approval("a1b2c3d4e5"))
+    @Test(arguments: StoreBackendKind.all) func voteOnApproval_twiceByOneUser_isRefused_andCountsOnce(_ backend: StoreBackendKind) throws {
+        let fixture = try Self.fixture(backend, Self.approval("a1b2c3d4e5"))
         _ = try fixture.store.voteOnApproval(id: "a1b2c3d4e5", uid: 1001, approve: true, at: 200)
         #expect(throws: ApprovalVoteError.alreadyVoted("a1b2c3d4e5", uid: 1001)) {
             try fixture.store.voteOnApproval(id: "a1b2c3d4e5", uid: 1001, approve: true, at: 300)
@@ -81,8 +81,8 @@ struct StoreApprovalTests {
         #expect(read.votes.count == 1)
     }
 
-    @Test func voteOnApproval_deny_deniesAtOnce_evenAfterAnApproveVote() throws {
-        let fixture = try Self.fixture(Self.approval("a1", needed: 3))
+    @Test(arguments: StoreBackendKind.all) func voteOnApproval_deny_deniesAtOnce_evenAfterAnApproveVote(_ backend: StoreBackendKind) throws {
+        let fixture = try Self.fixture(backend, Self.approval("a1", needed: 3))
         _ = try fixture.store.voteOnApproval(id: "a1", uid: 1001, approve: true, at: 200)
         let denied = try fixture.store.voteOnApproval(id: "a1", uid: 1002, approve: false, at: 300)
         #expect(denied.status == "denied")
@@ -92,8 +92,8 @@ struct StoreApprovalTests {
         }
     }
 
-    @Test func voteOnApproval_onAnUnknownOrDecidedApproval_saysWhatToDo() throws {
-        let fixture = try Self.fixture(Self.approval("a1b2c3d4e5", needed: 1))
+    @Test(arguments: StoreBackendKind.all) func voteOnApproval_onAnUnknownOrDecidedApproval_saysWhatToDo(_ backend: StoreBackendKind) throws {
+        let fixture = try Self.fixture(backend, Self.approval("a1b2c3d4e5", needed: 1))
         #expect(throws: ApprovalVoteError.notFound("a0000000000")) {
             try fixture.store.voteOnApproval(id: "a0000000000", uid: 1001, approve: true, at: 200)
         }
@@ -114,11 +114,11 @@ struct StoreApprovalTests {
     /// approvals approve` processes do: each vote's read and write must be one
     /// transaction, or both voters read one vote and neither approves (or
     /// both do).
-    @Test func voteOnApproval_twoApproversAtOnceFromTwoConnections_exactlyOneApproves() throws {
+    @Test(arguments: StoreBackendKind.all) func voteOnApproval_twoApproversAtOnceFromTwoConnections_exactlyOneApproves(_ backend: StoreBackendKind) throws {
         let ids = (0..<20).map { "a\($0)" }
-        let fixture = try Self.fixture()
+        let fixture = try Self.fixture(backend)
         for id in ids { try fixture.store.createApproval(Self.approval(id)) }
-        let other = try RegistryStore(path: fixture.path)
+        let other = try fixture.another()
         let stores = [fixture.store, other]
         let outcomes = Mutex<[String: [String]]>([:])
         for id in ids {
@@ -133,11 +133,11 @@ struct StoreApprovalTests {
         }
     }
 
-    @Test func voteOnApproval_oneUserFromTwoConnectionsAtOnce_countsOnce() throws {
+    @Test(arguments: StoreBackendKind.all) func voteOnApproval_oneUserFromTwoConnectionsAtOnce_countsOnce(_ backend: StoreBackendKind) throws {
         let ids = (0..<20).map { "a\($0)" }
-        let fixture = try Self.fixture()
+        let fixture = try Self.fixture(backend)
         for id in ids { try fixture.store.createApproval(Self.approval(id)) }
-        let stores = [fixture.store, try RegistryStore(path: fixture.path)]
+        let stores = [fixture.store, try fixture.another()]
         let refused = Mutex(0)
         for id in ids {
             DispatchQueue.concurrentPerform(iterations: 2) { i in
@@ -153,8 +153,8 @@ struct StoreApprovalTests {
         #expect(refused.withLock { $0 } == ids.count)
     }
 
-    @Test func useApproval_onceApprovedAndForTheSameArguments_only() throws {
-        let fixture = try Self.fixture(Self.approval("a1", needed: 1), Self.approval("a2", needed: 1))
+    @Test(arguments: StoreBackendKind.all) func useApproval_onceApprovedAndForTheSameArguments_only(_ backend: StoreBackendKind) throws {
+        let fixture = try Self.fixture(backend, Self.approval("a1", needed: 1), Self.approval("a2", needed: 1))
         let hash = Self.approval("a1").argumentsHash
         #expect(try !fixture.store.useApproval(id: "a1", argumentsHash: hash))  // still pending
         _ = try fixture.store.voteOnApproval(id: "a1", uid: 1001, approve: true, at: 200)

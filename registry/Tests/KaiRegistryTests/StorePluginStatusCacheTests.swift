@@ -6,10 +6,10 @@ import Testing
 /// The status gate's cache: a disable written in this process, through any
 /// store, is seen by the next call at once.
 struct StorePluginStatusCacheTests {
-    @Test func disabledReason_afterAnotherStoreDisablesThePlugin_refusesAtOnce() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func disabledReason_afterAnotherStoreDisablesThePlugin_refusesAtOnce(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.plugin("p", [("add", [])])
-        let other = try RegistryStore(path: fixture.path)
+        let other = try fixture.another()
         #expect(try other.disabledReason(plugin: "p") == nil)  // read, and kept
         fixture.store.pluginDisabled(id: "p", reason: "its worker failed 3 times within 60 s")
         #expect(try other.disabledReason(plugin: "p") == "its worker failed 3 times within 60 s")
@@ -17,8 +17,8 @@ struct StorePluginStatusCacheTests {
         #expect(try other.disabledReason(plugin: "p") == nil)
     }
 
-    @Test func disabledReason_anOperatorsDisable_isNotSupervisions() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func disabledReason_anOperatorsDisable_isNotSupervisions(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.plugin("p", [("add", [])])
         try fixture.store.setPluginStatus(id: "p", status: .inactive, reason: "kai plugins disable")
         #expect(try fixture.store.disabledReason(plugin: "p") == nil)

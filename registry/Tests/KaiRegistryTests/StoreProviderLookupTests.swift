@@ -5,8 +5,8 @@ import Testing
 /// The provider capability a model name's provider part designates (what
 /// `kai eval` feeds a generated sample's result into).
 struct StoreProviderLookupTests {
-    @Test func aProvider_isFoundByItsName_orQualifiedName_andNotAsATool() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func aProvider_isFoundByItsName_orQualifiedName_andNotAsATool(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.plugin("dev.kai.local", [("local", [])], kind: .provider)
         try fixture.plugin("dev.kai.text", [("openai", [])])
         let id = try #require(try fixture.store.capabilityID(pluginID: "dev.kai.local", kind: .provider, name: "local"))
@@ -16,8 +16,8 @@ struct StoreProviderLookupTests {
         #expect(try fixture.store.providerCapabilityID(named: "nope") == nil)
     }
 
-    @Test func aPluginsProvider_winsOverAPlaceholder_andTwoPluginsProvidersOfOneNameAreAmbiguous() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func aPluginsProvider_winsOverAPlaceholder_andTwoPluginsProvidersOfOneNameAreAmbiguous(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.plugin("dev.kai.local", [("local", [])], kind: .provider)
         let placeholder = try fixture.store.ensureCapability(pluginID: "old", kind: .provider, name: "local")
         let real = try #require(try fixture.store.capabilityID(pluginID: "dev.kai.local", kind: .provider, name: "local"))

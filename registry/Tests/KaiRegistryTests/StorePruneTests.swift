@@ -6,19 +6,19 @@ import Testing
 /// `kai logs prune`: old call-log rows and old finished sessions go, with
 /// their events and approvals; paused, interrupted and running sessions and scores stay.
 struct StorePruneTests {
-    @Test func pruneLogs_deletesCallsStartedBeforeTheCutoff_keepsNewerCallsAndScores() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func pruneLogs_deletesCallsStartedBeforeTheCutoff_keepsNewerCallsAndScores(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.plugin("p", [("t", [])])
         fixture.calls("p", "t", count: 5, startedAt: 1_000)  // 1000...1004
         let pruned = try fixture.store.pruneLogs(olderThan: 1_003)
         #expect(pruned.calls == 3)
         #expect(pruned.sessions == 0)
         #expect(try fixture.store.logs(limit: 10).map(\.startedAt) == [1_004, 1_003])
-        #expect(try fixture.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM performance_records") } == 5)
+        #expect(try fixture.scalar("SELECT COUNT(*) FROM performance_records", as: Int.self) == 5)
     }
 
-    @Test func pruneLogs_deletesOldFinishedSessions_withTheirEventsApprovalsAndVotes() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func pruneLogs_deletesOldFinishedSessions_withTheirEventsApprovalsAndVotes(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         for (id, status, updated) in [("s-done", "done", 50.0), ("s-failed", "failed", 60), ("s-paused", "paused", 50),
                                       ("s-running", "running", 50), ("s-interrupted", "interrupted", 50), ("s-new", "done", 500)] {
             try fixture.store.createSession(StoreSessionTests.session(id, status: status, updatedAt: updated))
@@ -39,7 +39,7 @@ struct StorePruneTests {
         #expect(try fixture.store.sessionEvents(sessionID: "s-done") == [])
         #expect(try fixture.store.approval(id: "a1") == nil)
         #expect(try fixture.store.approval(id: "a2") != nil)
-        #expect(try fixture.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM approval_votes") } == 0)
-        #expect(try fixture.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session_events") } == 4)
+        #expect(try fixture.scalar("SELECT COUNT(*) FROM approval_votes", as: Int.self) == 0)
+        #expect(try fixture.scalar("SELECT COUNT(*) FROM session_events", as: Int.self) == 4)
     }
 }

@@ -7,45 +7,46 @@ struct StoreScanCacheTests {
     static let saved = FileIdentity(path: "/p/libx.so", size: 100, mtimeNanoseconds: 5_000_000_001, inode: 42, hostABI: "1.2")
     static let manifest = ScanOutcome.manifest(json: Array(#"{"id":"x"}"#.utf8), abiMinor: 2)
 
-    @Test func cachedScan_withSameIdentity_returnsTheSavedManifest() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func cachedScan_withSameIdentity_returnsTheSavedManifest(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         fixture.store.saveScan(Self.saved, Self.manifest)
         #expect(fixture.store.cachedScan(Self.saved) == Self.manifest)
     }
 
-    @Test(arguments: [
+    @Test(arguments: StoreBackendKind.all, [
         ("size", FileIdentity(path: "/p/libx.so", size: 101, mtimeNanoseconds: 5_000_000_001, inode: 42, hostABI: "1.2")),
         ("mtime", FileIdentity(path: "/p/libx.so", size: 100, mtimeNanoseconds: 5_000_000_002, inode: 42, hostABI: "1.2")),
         ("inode", FileIdentity(path: "/p/libx.so", size: 100, mtimeNanoseconds: 5_000_000_001, inode: 43, hostABI: "1.2")),
         ("host ABI", FileIdentity(path: "/p/libx.so", size: 100, mtimeNanoseconds: 5_000_000_001, inode: 42, hostABI: "1.3")),
         ("path", FileIdentity(path: "/p/liby.so", size: 100, mtimeNanoseconds: 5_000_000_001, inode: 42, hostABI: "1.2")),
     ])
-    func cachedScan_whenOneIdentityFieldDiffers_misses(field: String, changed: FileIdentity) throws {
-        let fixture = try StoreFixture()
+    func cachedScan_whenOneIdentityFieldDiffers_misses(_ backend: StoreBackendKind, _ change: (String, FileIdentity)) throws {
+        let (field, changed) = change
+        let fixture = try StoreFixture(backend)
         fixture.store.saveScan(Self.saved, Self.manifest)
         #expect(fixture.store.cachedScan(changed) == nil, "a changed \(field) must force a rescan")
     }
 
-    @Test func saveScan_replacesTheOldOutcome_andKeepsFailures() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func saveScan_replacesTheOldOutcome_andKeepsFailures(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         fixture.store.saveScan(Self.saved, Self.manifest)
         let rebuilt = FileIdentity(path: "/p/libx.so", size: 7, mtimeNanoseconds: 9, inode: 42, hostABI: "1.2")
         fixture.store.saveScan(rebuilt, .failed(message: "ABI major 2 is not supported"))
         #expect(fixture.store.cachedScan(rebuilt) == .failed(message: "ABI major 2 is not supported"))
         #expect(fixture.store.cachedScan(Self.saved) == nil)
-        #expect(try fixture.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM scan_cache") } == 1)
+        #expect(try fixture.scalar("SELECT COUNT(*) FROM scan_cache", as: Int.self) == 1)
         #expect(fixture.errors.all.isEmpty)
     }
 
-    @Test func saveScan_hashesTheFile_andRecordPluginReusesTheHash() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func saveScan_hashesTheFile_andRecordPluginReusesTheHash(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         let file = fixture.directory + "/libabc.so"
         try Data("abc".utf8).write(to: URL(fileURLWithPath: file))
         let identity = try #require(FileIdentity.of(path: file))
         fixture.store.saveScan(identity, Self.manifest)
         try Data("changed".utf8).write(to: URL(fileURLWithPath: file))  // the cached hash must win
         try fixture.store.recordPlugin(PluginRow(id: "abc", identity: identity, manifestJSON: "{}", failureReason: nil))
-        let sha = try fixture.read { try String.fetchOne($0, sql: "SELECT sha256 FROM plugins WHERE id = 'abc'") }
+        let sha = try fixture.scalar("SELECT sha256 FROM plugins WHERE id = 'abc'", as: String.self)
         #expect(sha == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }

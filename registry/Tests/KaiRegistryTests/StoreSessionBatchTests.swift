@@ -5,8 +5,8 @@ import Testing
 
 /// recordSession: a run recorder's batch of events and state in one transaction.
 struct StoreSessionBatchTests {
-    @Test func recordSession_appendsEventsAfterTheLastAndAppliesTheUpdate() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func recordSession_appendsEventsAfterTheLastAndAppliesTheUpdate(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.store.createSession(StoreSessionTests.session("s1"))
         try fixture.store.appendSessionEvent(sessionID: "s1", kind: "message", body: ["role": "user"], at: 101)
         try fixture.store.recordSession(
@@ -20,16 +20,16 @@ struct StoreSessionBatchTests {
         #expect(read.status == "done" && read.inputTokens == 10 && read.outputTokens == 5 && read.costUSD == 0.5 && read.updatedAt == 104)
     }
 
-    @Test func recordSession_unknownSession_writesNothing() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func recordSession_unknownSession_writesNothing(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         #expect(throws: StoreError.self) {
             try fixture.store.recordSession(id: "s9", events: [SessionEventDraft(kind: "step", body: [:], at: 1)], update: nil)
         }
         #expect(try fixture.store.sessionEvents(sessionID: "s9").isEmpty)
     }
 
-    @Test func recordSessions_writesEverySessionsBatchInOneTransaction() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func recordSessions_writesEverySessionsBatchInOneTransaction(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.store.createSession(StoreSessionTests.session("s1"))
         try fixture.store.createSession(StoreSessionTests.session("s2"))
         try fixture.store.recordSessions([
@@ -43,8 +43,8 @@ struct StoreSessionBatchTests {
         #expect(try #require(try fixture.store.session(id: "s1")).status != "done")
     }
 
-    @Test func recordSessions_oneUnknownSession_writesNothingOfAny() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func recordSessions_oneUnknownSession_writesNothingOfAny(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.store.createSession(StoreSessionTests.session("s1"))
         #expect(throws: StoreError.self) {
             try fixture.store.recordSessions([

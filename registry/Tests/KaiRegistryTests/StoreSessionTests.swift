@@ -12,23 +12,23 @@ struct StoreSessionTests {
             updatedAt: updatedAt, state: ["messages": [["role": "user", "content": "add 2 and 3"]]])
     }
 
-    @Test func createSession_thenSession_readsBackEveryField() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func createSession_thenSession_readsBackEveryField(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.store.createSession(Self.session("s0123456789"))
         #expect(try fixture.store.session(id: "s0123456789") == Self.session("s0123456789"))
         #expect(try fixture.store.session(id: "s9999999999") == nil)
     }
 
-    @Test func createSession_twiceWithOneID_isRefused() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func createSession_twiceWithOneID_isRefused(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.store.createSession(Self.session("s1"))
         #expect(throws: StoreError(.invalidArgument, "registry: session s1 already exists; start the run with a new session id")) {
             try fixture.store.createSession(Self.session("s1"))
         }
     }
 
-    @Test func updateSession_setsStatusStateUsageAndTime() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func updateSession_setsStatusStateUsageAndTime(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.store.createSession(Self.session("s1"))
         try fixture.store.updateSession(
             id: "s1", status: "paused", state: ["pending": ["a0123456789"]], inputTokens: 20, outputTokens: 10,
@@ -43,15 +43,15 @@ struct StoreSessionTests {
         #expect(read.createdAt == 100)
     }
 
-    @Test func updateSession_ofAnUnknownSession_saysSoAndNamesTheList() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func updateSession_ofAnUnknownSession_saysSoAndNamesTheList(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         #expect(throws: StoreError(.notFound, "registry: no session s404; see kai sessions list")) {
             try fixture.store.updateSession(id: "s404", status: "done", state: [:], inputTokens: 0, outputTokens: 0, costUSD: nil, at: 1)
         }
     }
 
-    @Test func appendSessionEvent_numbersEventsFromOne_andReadsThemBackInOrder() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func appendSessionEvent_numbersEventsFromOne_andReadsThemBackInOrder(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.store.createSession(Self.session("s1"))
         try fixture.store.createSession(Self.session("s2"))
         #expect(try fixture.store.appendSessionEvent(sessionID: "s1", kind: "message", body: ["text": "hi"], at: 1) == 1)
@@ -64,8 +64,8 @@ struct StoreSessionTests {
         #expect(try fixture.store.sessionEvents(sessionID: "s404") == [])
     }
 
-    @Test func sessionEventCounts_countOneKindPerSession_inOneQuery() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func sessionEventCounts_countOneKindPerSession_inOneQuery(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         for id in ["s1", "s2", "s3"] { try fixture.store.createSession(Self.session(id)) }
         for (id, kind) in [("s1", "tool_call"), ("s1", "tool_call"), ("s1", "message"), ("s2", "message"), ("s3", "tool_call")] {
             _ = try fixture.store.appendSessionEvent(sessionID: id, kind: kind, body: [:], at: 1)
@@ -74,9 +74,9 @@ struct StoreSessionTests {
         #expect(try fixture.store.sessionEventCounts(kind: "tool_call", sessionIDs: []) == [:])
     }
 
-    @Test func appendSessionEvent_fromManyThreadsAndTwoStores_neverSharesANumber() throws {
-        let fixture = try StoreFixture()
-        let other = try RegistryStore(path: fixture.path)
+    @Test(arguments: StoreBackendKind.all) func appendSessionEvent_fromManyThreadsAndTwoStores_neverSharesANumber(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
+        let other = try fixture.another()
         try fixture.store.createSession(Self.session("s1"))
         let stores = [fixture.store, other]
         DispatchQueue.concurrentPerform(iterations: 40) { i in
@@ -87,15 +87,15 @@ struct StoreSessionTests {
         #expect(Set(events.compactMap(\.body.intValue)) == Set(0..<40))
     }
 
-    @Test func appendSessionEvent_toAnUnknownSession_isRefused() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func appendSessionEvent_toAnUnknownSession_isRefused(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         #expect(throws: StoreError(.notFound, "registry: no session s404; see kai sessions list")) {
             try fixture.store.appendSessionEvent(sessionID: "s404", kind: "message", body: [:], at: 1)
         }
     }
 
-    @Test func sessions_listsMostRecentlyUpdatedFirst_upToTheLimit() throws {
-        let fixture = try StoreFixture()
+    @Test(arguments: StoreBackendKind.all) func sessions_listsMostRecentlyUpdatedFirst_upToTheLimit(_ backend: StoreBackendKind) throws {
+        let fixture = try StoreFixture(backend)
         try fixture.store.createSession(Self.session("s1", updatedAt: 100))
         try fixture.store.createSession(Self.session("s2", updatedAt: 300))
         try fixture.store.createSession(Self.session("s3", updatedAt: 200))

@@ -2,27 +2,73 @@ import Foundation
 import GRDB
 import KaiCore
 @testable import KaiRegistry
+import KaiTestSupport
 import Synchronization
+import Testing
 
-/// A fresh directory and store per test, plus builders for plugins and calls.
+/// The backends the store suites run against: SQLite always, PostgreSQL
+/// when the tests' own server could start (see `PostgresBackendAvailability`
+/// for the skip message when it cannot).
+enum StoreBackendKind: String, Sendable, CaseIterable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    static var all: [StoreBackendKind] { PostgresServer.missing == nil ? [.sqlite, .postgres] : [.sqlite] }
+    var testDescription: String { rawValue }
+}
+
+/// A fresh store per test (a SQLite file in a new directory, or a new
+/// PostgreSQL database on the tests' server), plus builders for plugins and calls.
 struct StoreFixture {
+    let backend: StoreBackendKind
     let directory: String
+    /// The SQLite file, or the PostgreSQL URL (no password).
     let path: String
     let store: RegistryStore
     let errors: ErrorLog
 
     /// `batchSize` 1 writes each call as it is reported, so tests can read
     /// the database directly right after `callFinished`.
-    init(payloadLogging: Bool = false, busyTimeoutSeconds: Double = 5, batchSize: Int = 1) throws {
+    init(_ backend: StoreBackendKind = .sqlite, payloadLogging: Bool = false, busyTimeoutSeconds: Double = 5, batchSize: Int = 1) throws {
+        self.backend = backend
         directory = Self.makeDirectory()
-        path = directory + "/registry.sqlite"
         let errors = ErrorLog()
         self.errors = errors
-        store = try RegistryStore(
-            path: path,
-            options: .init(
-                busyTimeoutSeconds: busyTimeoutSeconds, payloadLogging: payloadLogging,
-                reportError: { errors.append($0) }, batchSize: batchSize))
+        let options = RegistryStore.Options(
+            busyTimeoutSeconds: busyTimeoutSeconds, payloadLogging: payloadLogging,
+            reportError: { errors.append($0) }, batchSize: batchSize)
+        switch backend {
+        case .sqlite:
+            path = directory + "/registry.sqlite"
+            store = try RegistryStore(path: path, options: options)
+        case .postgres:
+            let server = try PostgresServer.started()
+            path = server.url(database: try server.createDatabase())
+            store = try RegistryStore(postgres: PostgresURL(path), password: server.password, options: options)
+        }
+    }
+
+    /// Another store on the same registry (another process would open one).
+    func another(_ options: RegistryStore.Options = RegistryStore.Options()) throws -> RegistryStore {
+        switch backend {
+        case .sqlite: try RegistryStore(path: path, options: options)
+        case .postgres: try RegistryStore(postgres: PostgresURL(path), password: PostgresServer.started().password, options: options)
+        }
+    }
+
+    /// The first column of the first row of a query, on either backend.
+    func scalar<T: SQLDecodable>(_ sql: String, as type: T.Type = T.self) throws -> T? {
+        try store.backend.read { db in try db.scalar(sql, as: T.self) }
+    }
+
+    /// Every row of a query, on either backend.
+    func rows(_ sql: String) throws -> [SQLRow] {
+        try store.backend.read { db in try db.rows(sql) }
+    }
+
+    /// Runs a statement in a write transaction, on either backend.
+    func execute(_ sql: String) throws {
+        try store.backend.write { db in _ = try db.execute(sql) }
     }
 
     static func makeDirectory() -> String {
@@ -52,6 +98,7 @@ struct StoreFixture {
         }
     }
 
+    /// SQLite-only checks (pragmas, GRDB's migration table).
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         try store.pool.read(body)
     }

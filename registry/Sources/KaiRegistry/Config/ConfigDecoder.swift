@@ -4,7 +4,7 @@ import Yams
 /// Turns the composed YAML document into an `OperatorConfig`, checking every
 /// key and type and reporting the first problem at its line and column.
 struct ConfigDecoder {
-    static let topLevelKeys = ["database", "payload_logging", "plugins", "sandbox", "router", "approvals", "native_tools", "mcp_servers"]
+    static let topLevelKeys = ["database", "database_password_env", "payload_logging", "plugins", "sandbox", "router", "approvals", "native_tools", "mcp_servers"]
 
     let file: String
     /// The config file's directory, against which relative paths resolve.
@@ -23,8 +23,20 @@ struct ConfigDecoder {
         }
         let members = try self.members(of: mapping, allowed: Self.topLevelKeys, in: nil)
         if let database = members["database"], !isNull(database.value) {
-            let path = try string(database.value, "database", expected: "a file path")
-            config.databasePath = expandPath(path, relativeTo: baseDirectory, environment: environment)
+            let path = try string(database.value, "database", expected: "a file path or a postgres:// URL")
+            // A PostgreSQL URL is checked when the store opens it (it must
+            // hold no password) and is never a path to expand.
+            config.databasePath = PostgresURL.isPostgres(path)
+                ? path : expandPath(path, relativeTo: baseDirectory, environment: environment)
+        }
+        if let variable = members["database_password_env"], !isNull(variable.value) {
+            // Never quoted back: it may be the password pasted by mistake.
+            guard case .scalar(let name) = variable.value, SecretResolver.isVariableName(name.string) else {
+                throw ConfigError(
+                    .invalidValue, file: file, at: YAMLCoreSchema.position(variable.value.mark),
+                    "database_password_env must be the name of an environment variable (A-Z, 0-9 and _, not starting with a digit); the value is not shown in case it is the password itself. Put the password in an environment variable (or `kai keys set NAME`) and write its name here.")
+            }
+            config.databasePasswordVariable = name.string
         }
         if let logging = members["payload_logging"] {
             config.payloadLogging = try bool(logging.value, "payload_logging")

@@ -7,6 +7,10 @@ public struct OperatorConfig: Sendable, Equatable {
     public var file: String
     /// The registry database; `nil` means the default (see `databasePath(environment:)`).
     public var databasePath: String?
+    /// `database_password_env`: the environment variable (or `kai keys`
+    /// name) holding a PostgreSQL registry's password; nil means
+    /// `KAI_REGISTRY_PASSWORD`.
+    public var databasePasswordVariable: String?
     /// Whether the call log stores call arguments and results.
     public var payloadLogging: Bool
     public var entries: [PluginEntry]

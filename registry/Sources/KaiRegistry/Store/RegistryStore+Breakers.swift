@@ -1,4 +1,3 @@
-import GRDB
 import KaiCore
 import Synchronization
 
@@ -6,30 +5,27 @@ import Synchronization
 /// process using this registry.
 extension RegistryStore {
     /// Reads the target's breaker (a closed one if it has no row), lets
-    /// `body` change it, and writes it back — all in one IMMEDIATE
-    /// transaction, so two processes deciding at once (who takes the single
+    /// `body` change it, and writes it back — all in one write
+    /// transaction (under the registry's write lock), so two processes deciding at once (who takes the single
     /// half-open probe) see each other's writes in order. `body` must be
-    /// quick and pure: it runs under SQLite's write lock.
+    /// quick and pure: it runs under the write lock (and may run again when
+    /// PostgreSQL retries the transaction).
     public func updateBreaker<T: Sendable>(
         target: String, now: Double, _ body: @Sendable (inout BreakerRecord) -> T
     ) throws(StoreError) -> T {
         // Every store's breaker cache in this process reads afresh after it.
         defer { Self.breakersChanged() }
         do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    var record = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM provider_breakers WHERE target = ?"), arguments: [target])
-                        .map(BreakerRecord.init(row:)) ?? BreakerRecord(target: target, now: now)
-                    let before = record
-                    result = body(&record)
-                    if record != before {
-                        record.updatedAt = now
-                        try record.save(db)
-                    }
-                    return .commit
+            return try backend.write { db in
+                var record = try db.row("SELECT * FROM provider_breakers WHERE target = ?", target)
+                    .map(BreakerRecord.init(row:)) ?? BreakerRecord(target: target, now: now)
+                let before = record
+                let result = body(&record)
+                if record != before {
+                    record.updatedAt = now
+                    try record.save(db)
                 }
-                return result!
+                return result
             }
         } catch {
             throw wrapping(error, doing: "update the circuit breaker of '\(target)'")
@@ -39,10 +35,10 @@ extension RegistryStore {
     /// Every breaker the registry has a row for, by target.
     public func breakers() throws(StoreError) -> [String: BreakerRecord] {
         do {
-            return try pool.read { db in
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM provider_breakers")
-                return Dictionary(uniqueKeysWithValues: rows.map { row in
-                    let record = BreakerRecord(row: row)
+            return try backend.read { db in
+                let rows = try db.rows("SELECT * FROM provider_breakers")
+                return Dictionary(uniqueKeysWithValues: try rows.map { row in
+                    let record = try BreakerRecord(row: row)
                     return (record.target, record)
                 })
             }
@@ -57,9 +53,8 @@ extension RegistryStore {
     public func breaker(target: String) throws(StoreError) -> BreakerRecord {
         do {
             // A cached statement: every routed call reads this once or more.
-            return try pool.read { db in
-                try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM provider_breakers WHERE target = ?"), arguments: [target])
-                    .map(BreakerRecord.init(row:))
+            return try backend.read { db in
+                try db.row("SELECT * FROM provider_breakers WHERE target = ?", target).map(BreakerRecord.init(row:))
             } ?? BreakerRecord(target: target, now: 0)
         } catch {
             throw wrapping(error, doing: "read the circuit breaker of '\(target)'")

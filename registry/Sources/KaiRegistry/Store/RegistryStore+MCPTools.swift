@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import KaiJSON
 
 extension RegistryStore {
@@ -8,10 +7,8 @@ extension RegistryStore {
     public func cachedMCPTools(server id: String, endpoint: String) -> [JSONValue]? {
         var tools: [JSONValue]?
         reporting("read the MCP tool cache") {
-            let row = try pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT endpoint, tools FROM mcp_tools WHERE server_id = ?", arguments: [id])
-            }
-            guard let row, row["endpoint"] as String == endpoint, let text: String = row["tools"],
+            let row = try backend.read { db in try db.row("SELECT endpoint, tools FROM mcp_tools WHERE server_id = ?", id) }
+            guard let row, try row.get(0, as: String.self) == endpoint, let text = try row.get(1, as: String?.self),
                   case .array(let list)? = try? JSONParser.parse(text) else { return }
             tools = list
         }
@@ -22,10 +19,13 @@ extension RegistryStore {
     public func saveMCPTools(server id: String, endpoint: String, tools: [JSONValue]) {
         let text = JSONValue.array(tools).serialized()
         reporting("save the MCP tool cache") {
-            try pool.write { db in
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO mcp_tools (server_id, endpoint, tools, listed_at) VALUES (?, ?, ?, ?)",
-                    arguments: [id, endpoint, text, Date().timeIntervalSince1970])
+            try backend.write { db in
+                _ = try db.execute(
+                    """
+                    INSERT INTO mcp_tools (server_id, endpoint, tools, listed_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (server_id) DO UPDATE SET
+                        endpoint = excluded.endpoint, tools = excluded.tools, listed_at = excluded.listed_at
+                    """, id, endpoint, text, Date().timeIntervalSince1970)
             }
         }
     }
@@ -34,9 +34,7 @@ extension RegistryStore {
     /// next command lists the server again.
     public func forgetMCPTools(server id: String) {
         reporting("forget the MCP tool cache") {
-            try pool.write { db in
-                try db.execute(sql: "DELETE FROM mcp_tools WHERE server_id = ?", arguments: [id])
-            }
+            try backend.write { db in _ = try db.execute("DELETE FROM mcp_tools WHERE server_id = ?", id) }
         }
     }
 }

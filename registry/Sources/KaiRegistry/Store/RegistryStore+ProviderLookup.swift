@@ -1,4 +1,3 @@
-import GRDB
 import KaiCore
 
 extension RegistryStore {
@@ -9,15 +8,16 @@ extension RegistryStore {
     /// that was never a plugin's). Nil when none, or several, match.
     public func providerCapabilityID(named name: String) throws(StoreError) -> Int64? {
         do {
-            return try pool.read { db in
-                let rows = try Row.fetchAll(
-                    db.cachedStatement(sql: """
-                        SELECT c.id, c.plugin_id || '.' || c.name = ?, p.path != ''
-                        FROM capabilities c JOIN plugins p ON p.id = c.plugin_id
-                        WHERE c.kind = 'provider' AND (c.name = ? OR c.plugin_id || '.' || c.name = ?)
-                        """),
-                    arguments: [name, name, name])
-                let candidates = rows.map { (id: $0[0] as Int64, qualified: $0[1] as Bool, plugin: $0[2] as Bool) }
+            return try backend.read { db in
+                let rows = try db.rows(
+                    """
+                    SELECT c.id, c.plugin_id || '.' || c.name = ?, p.path <> ''
+                    FROM capabilities c JOIN plugins p ON p.id = c.plugin_id
+                    WHERE c.kind = 'provider' AND (c.name = ? OR c.plugin_id || '.' || c.name = ?)
+                    """, name, name, name)
+                let candidates = try rows.map {
+                    (id: try $0.get(0, as: Int64.self), qualified: try $0.get(1, as: Bool.self), plugin: try $0.get(2, as: Bool.self))
+                }
                 if let qualified = candidates.first(where: \.qualified) { return qualified.id }
                 let real = candidates.filter(\.plugin)
                 if real.count == 1 { return real[0].id }

@@ -1,5 +1,3 @@
-import GRDB
-
 /// `kai logs prune`: trims what grows without bound.
 extension RegistryStore {
     /// Deletes call-log rows started before `olderThan` and finished
@@ -14,15 +12,14 @@ extension RegistryStore {
     public func pruneLogs(olderThan: Double) throws(StoreError) -> (calls: Int, sessions: Int) {
         flush()
         do {
-            return try pool.write { db in
-                try db.execute(sql: "DELETE FROM call_log WHERE started_at < ?", arguments: [olderThan])
-                let calls = db.changesCount
+            return try backend.write { db in
+                let calls = try db.execute("DELETE FROM call_log WHERE started_at < ?", olderThan)
                 // SessionRecord.unfinishedStatuses. Events, approvals and
                 // votes go by ON DELETE CASCADE.
-                try db.execute(
-                    sql: "DELETE FROM sessions WHERE updated_at < ? AND status NOT IN ('paused', 'interrupted', 'running')",
-                    arguments: [olderThan])
-                return (calls, db.changesCount)
+                let sessions = try db.execute(
+                    "DELETE FROM sessions WHERE updated_at < ? AND status NOT IN ('paused', 'interrupted', 'running')",
+                    olderThan)
+                return (calls, sessions)
             }
         } catch {
             throw wrapping(error, doing: "prune the call log and sessions")

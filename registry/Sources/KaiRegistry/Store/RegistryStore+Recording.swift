@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import KaiCore
 import KaiJSON
 
@@ -38,12 +37,13 @@ extension RegistryStore: CallObserver {
 
     func write(_ reports: [CallReport]) throws {
         let now = WallClock.now()
-        try pool.write { db in
+        try backend.write { db in
             var capabilities: [String: StatsUpdate.CapabilityInfo] = [:]
             var stats = StatsUpdate(model: model)
+            var logs = Self.callLogRows(), records = Self.performanceRows()
             for report in reports {
                 let usage = CallUsage(report)
-                try insertLog(db, report, usage)
+                try logs.add(db, logValues(report, usage))
                 // Bad arguments and plugins the operator switched off say
                 // nothing about the plugin's performance: log, don't score.
                 guard !report.blamesCaller else { continue }
@@ -54,14 +54,16 @@ extension RegistryStore: CallObserver {
                 capabilities[key] = capability
                 let seconds = Double(report.durationNanoseconds) / 1e9
                 let errorCode = report.succeeded ? nil : report.errorKind?.rawValue ?? report.code.description
-                try insertRecord(
-                    db, capabilityID: capability.id, taskType: report.taskType, success: report.succeeded,
-                    durationSeconds: seconds, quality: nil, tokensIn: usage.inputTokens, tokensOut: usage.outputTokens,
-                    cost: usage.costUSD, errorCode: errorCode, recordedAt: now)
+                try records.add(db, sqlValues([
+                    capability.id, report.taskType, report.succeeded, seconds, nil, usage.inputTokens,
+                    usage.outputTokens, usage.costUSD, errorCode, now,
+                ]))
                 try stats.add(
                     db, capability, taskType: report.taskType, success: report.succeeded,
                     durationSeconds: seconds, quality: nil)
             }
+            try logs.flush(db)
+            try records.flush(db)
             try stats.write(db, now: now)
         }
     }
@@ -71,7 +73,7 @@ extension RegistryStore: CallObserver {
     /// are not plugins' capabilities, such as models scored by `kai eval`.
     public func ensureCapability(pluginID: String, kind: Capability.Kind, name: String) throws(StoreError) -> Int64 {
         do {
-            return try pool.write { db in try ensureCapability(db, pluginID: pluginID, kind: kind.rawValue, name: name).id }
+            return try backend.write { db in try ensureCapability(db, pluginID: pluginID, kind: kind.rawValue, name: name).id }
         } catch {
             throw wrapping(error, doing: "register capability '\(pluginID).\(name)'")
         }
@@ -85,9 +87,10 @@ extension RegistryStore: CallObserver {
         guard !records.isEmpty else { return }
         let now = WallClock.now()
         do {
-            try pool.write { db in
+            try backend.write { db in
                 var capabilities: [Int64: StatsUpdate.CapabilityInfo] = [:]
                 var stats = StatsUpdate(model: model)
+                var rows = Self.performanceRows()
                 for r in records {
                     let capability: StatsUpdate.CapabilityInfo
                     if let known = capabilities[r.capabilityId] {
@@ -99,14 +102,15 @@ extension RegistryStore: CallObserver {
                         capabilities[r.capabilityId] = found
                         capability = found
                     }
-                    try insertRecord(
-                        db, capabilityID: r.capabilityId, taskType: r.taskType, success: r.success,
-                        durationSeconds: r.durationS, quality: r.quality, tokensIn: r.tokensIn, tokensOut: r.tokensOut,
-                        cost: r.cost, errorCode: r.errorCode, recordedAt: r.recordedAt)
+                    try rows.add(db, sqlValues([
+                        r.capabilityId, r.taskType, r.success, r.durationS, r.quality, r.tokensIn, r.tokensOut, r.cost,
+                        r.errorCode, r.recordedAt,
+                    ]))
                     try stats.add(
                         db, capability, taskType: r.taskType, success: r.success, durationSeconds: r.durationS,
                         quality: r.quality)
                 }
+                try rows.flush(db)
                 try stats.write(db, now: now)
             }
         } catch {
@@ -121,74 +125,70 @@ extension RegistryStore: CallObserver {
         return report.tool.hasPrefix(prefix) ? String(report.tool.dropFirst(prefix.count)) : report.tool
     }
 
-    private func insertRecord(
-        _ db: Database, capabilityID: Int64, taskType: String?, success: Bool, durationSeconds: Double,
-        quality: Double?, tokensIn: Int64?, tokensOut: Int64?, cost: Double?, errorCode: String?, recordedAt: Double
-    ) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO performance_records (capability_id, task_type, success, duration_s, quality, tokens_in,
-                tokens_out, cost, error_code, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let values: [(any DatabaseValueConvertible)?] = [
-            capabilityID, taskType, success, durationSeconds, quality, tokensIn, tokensOut, cost, errorCode, recordedAt,
-        ]
-        try statement.execute(arguments: StatementArguments(values))
+    static func performanceRows() -> InsertBuffer {
+        InsertBuffer(table: "performance_records", columns: [
+            "capability_id", "task_type", "success", "duration_s", "quality", "tokens_in", "tokens_out", "cost",
+            "error_code", "recorded_at",
+        ])
     }
 
-    private func insertLog(_ db: Database, _ report: CallReport, _ usage: CallUsage) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO call_log (tool, plugin, kind, task_type, started_at, duration_ns, result_code, error_kind,
-                depth, arguments_size, result_size, arguments, result, model, input_tokens, output_tokens, cost_usd,
-                ttft_ns, route) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+    static func callLogRows() -> InsertBuffer {
+        InsertBuffer(table: "call_log", columns: [
+            "tool", "plugin", "kind", "task_type", "started_at", "duration_ns", "result_code", "error_kind", "depth",
+            "arguments_size", "result_size", "arguments", "result", "model", "input_tokens", "output_tokens", "cost_usd",
+            "ttft_ns", "route",
+        ])
+    }
+
+    /// A call's call_log row, in `callLogRows`' column order.
+    private func logValues(_ report: CallReport, _ usage: CallUsage) -> [SQLValue] {
         let payloads = options.payloadLogging
-        let values: [(any DatabaseValueConvertible)?] = [
+        let values: [(any SQLBindable)?] = [
             report.tool, report.plugin, report.capabilityKind.rawValue, report.taskType, report.startedAt,
             report.durationNanoseconds, report.code.rawValue, report.errorKind?.rawValue, report.depth, report.arguments.count,
             report.result.count, payloads ? Data(report.arguments) : nil, payloads ? Data(report.result) : nil,
             usage.model, usage.inputTokens, usage.outputTokens, usage.costUSD, usage.timeToFirstTokenNanoseconds,
             report.routeHops.isEmpty ? nil : RouteHop.json(report.routeHops).serialized(),
         ]
-        try statement.execute(arguments: StatementArguments(values))
+        return sqlValues(values)
     }
 
     /// The capability a call names; a call through a capability the store
     /// was never told about (no `syncCapabilities` yet) creates it, so the
     /// call is still counted.
     private func ensureCapability(
-        _ db: Database, pluginID: String, kind: String, name: String
+        _ db: any SQLConnection, pluginID: String, kind: String, name: String
     ) throws -> StatsUpdate.CapabilityInfo {
         if let id = try capabilityID(db, pluginID: pluginID, kind: kind, name: name) {
             return StatsUpdate.CapabilityInfo(id: id, pluginID: pluginID, name: name, kind: kind)
         }
         let now = WallClock.now()
         try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO plugins (id, path, size, mtime_ns, inode, load_status, first_seen, last_seen)
-                VALUES (?, '', 0, 0, 0, 'loaded', ?, ?)
-                """, arguments: [pluginID, now, now])
-        var record = CapabilityRecord(
-            id: nil, pluginId: pluginID, kind: kind, name: name, description: "", inputSchema: nil, outputSchema: nil)
-        try record.insert(db)
-        return StatsUpdate.CapabilityInfo(id: record.id!, pluginID: pluginID, name: name, kind: kind)
+            """
+            INSERT INTO plugins (id, path, size, mtime_ns, inode, load_status, first_seen, last_seen)
+            VALUES (?, '', 0, 0, 0, 'loaded', ?, ?) ON CONFLICT DO NOTHING
+            """, pluginID, now, now)
+        let id = try Self.saveCapability(db, CapabilityRecord(
+            id: nil, pluginId: pluginID, kind: kind, name: name, description: "", inputSchema: nil, outputSchema: nil))
+        return StatsUpdate.CapabilityInfo(id: id, pluginID: pluginID, name: name, kind: kind)
     }
 
-    private func capabilityInfo(_ db: Database, id: Int64) throws -> StatsUpdate.CapabilityInfo? {
-        try CapabilityRecord.fetchOne(db, key: id).map {
+    private func capabilityInfo(_ db: any SQLConnection, id: Int64) throws -> StatsUpdate.CapabilityInfo? {
+        try db.row("SELECT * FROM capabilities WHERE id = ?", id).map(CapabilityRecord.init(row:)).map {
             StatsUpdate.CapabilityInfo(id: id, pluginID: $0.pluginId, name: $0.name, kind: $0.kind)
         }
     }
 
     /// Takes a capability's stats out of its peers' sums before it is deleted.
-    func subtractFromPeers(_ db: Database, capabilityID: Int64, kind: String) throws {
+    func subtractFromPeers(_ db: any SQLConnection, capabilityID: Int64, kind: String) throws {
         try db.execute(
-            sql: """
+            """
                 UPDATE peer_latency SET
                     duration_weight = peer_latency.duration_weight - s.duration_weight,
                     weight = peer_latency.weight - s.weight
                 FROM (SELECT task_type, duration_weight, weight FROM capability_stats
                       WHERE capability_id = ? AND weight > 0) AS s
                 WHERE peer_latency.kind = ? AND peer_latency.task_type = s.task_type
-                """, arguments: [capabilityID, kind])
+                """, capabilityID, kind)
     }
 }

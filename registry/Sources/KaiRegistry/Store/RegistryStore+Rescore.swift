@@ -1,5 +1,3 @@
-import GRDB
-
 extension RegistryStore {
     /// Recomputes every peer-latency sum and stored score from the aggregates.
     ///
@@ -10,23 +8,22 @@ extension RegistryStore {
     /// × task types); run it now and then, e.g. from `kai registry status`.
     public func refreshScores() throws(StoreError) {
         do {
-            try pool.write { db in
-                try db.execute(sql: """
-                    DELETE FROM peer_latency;
+            try backend.write { db in
+                try db.execute("DELETE FROM peer_latency")
+                try db.execute("""
                     INSERT INTO peer_latency (kind, task_type, duration_weight, weight)
                     SELECT kind, task_type, SUM(duration_weight), SUM(weight) FROM capability_stats
-                    WHERE weight > 0 GROUP BY kind, task_type;
+                    WHERE weight > 0 GROUP BY kind, task_type
                     """)
-                let peers = try PeerLatencyRecord.fetchAll(db)
+                let peers = try db.rows("SELECT * FROM peer_latency").map(PeerLatencyRecord.init(row:))
                 let latency = Dictionary(uniqueKeysWithValues: peers.map { ("\($0.kind)\u{0}\($0.taskType)", $0.latency) })
-                let update = try db.cachedStatement(sql: """
-                    UPDATE capability_stats SET score = ? WHERE capability_id = ? AND task_type = ?
-                    """)
-                for row in try CapabilityStatsRecord.fetchAll(db) {
+                for row in try db.rows("SELECT * FROM capability_stats").map(CapabilityStatsRecord.init(row:)) {
                     let peer = latency["\(row.kind)\u{0}\(row.taskType)"] ?? nil
                     let score = model.score(row.aggregate, peerLatencySeconds: peer)
                     if score != row.score {
-                        try update.execute(arguments: [score, row.capabilityId, row.taskType])
+                        try db.execute(
+                            "UPDATE capability_stats SET score = ? WHERE capability_id = ? AND task_type = ?",
+                            score, row.capabilityId, row.taskType)
                     }
                 }
             }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import KaiCore
 
 extension RegistryStore: ScanCache {
@@ -14,8 +13,9 @@ extension RegistryStore: ScanCache {
             if let snapshot { return snapshot }
             var loaded: [String: ScanCacheRecord] = [:]
             reporting("read the scan cache") {
-                loaded = try pool.read { db in
-                    Dictionary(try ScanCacheRecord.fetchAll(db).map { ($0.path, $0) }, uniquingKeysWith: { $1 })
+                loaded = try backend.read { db in
+                    Dictionary(try db.rows("SELECT * FROM scan_cache").map(ScanCacheRecord.init(row:)).map { ($0.path, $0) },
+                               uniquingKeysWith: { $1 })
                 }
             }
             snapshot = loaded
@@ -41,7 +41,7 @@ extension RegistryStore: ScanCache {
             record.failure = message
         }
         reporting("save the scan cache") {
-            try pool.write { db in try record.save(db) }
+            try backend.write { db in try record.save(db) }
         }
         scanSnapshot.withLock { $0?[identity.path] = record }
     }

@@ -1,4 +1,3 @@
-import GRDB
 import KaiJSON
 
 /// One event for `recordSession`, numbered when written.
@@ -44,7 +43,7 @@ extension RegistryStore {
     public func recordSession(id: String, events: [SessionEventDraft], update: SessionUpdate?) throws(StoreError) {
         guard !events.isEmpty || update != nil else { return }
         do {
-            try pool.write { db in try Self.record(db, id: id, events: events, update: update) }
+            try backend.write { db in try Self.record(db, id: id, events: events, update: update) }
         } catch {
             throw wrapping(error, doing: "record session \(id)")
         }
@@ -58,7 +57,7 @@ extension RegistryStore {
     public func recordSessions(_ batches: [(id: String, events: [SessionEventDraft], update: SessionUpdate?)]) throws(StoreError) {
         guard batches.contains(where: { !$0.events.isEmpty || $0.update != nil }) else { return }
         do {
-            try pool.write { db in
+            try backend.write { db in
                 for batch in batches { try Self.record(db, id: batch.id, events: batch.events, update: batch.update) }
             }
         } catch {
@@ -66,25 +65,24 @@ extension RegistryStore {
         }
     }
 
-    private static func record(_ db: Database, id: String, events: [SessionEventDraft], update: SessionUpdate?) throws {
+    private static func record(_ db: any SQLConnection, id: String, events: [SessionEventDraft], update: SessionUpdate?) throws {
         guard !events.isEmpty || update != nil else { return }
-        // Cached statements: preparing these on every commit was
-        // ~18% of a recorded agent step.
-        let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?)")
-        guard try Bool.fetchOne(exists, arguments: [id]) ?? false else { throw noSession(id) }
-        let last = try db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM session_events WHERE session_id = ?")
-        var seq = try Int.fetchOne(last, arguments: [id]) ?? 0
-        let insert = try db.cachedStatement(sql: "INSERT INTO session_events (session_id, seq, at, kind, body) VALUES (?, ?, ?, ?, ?)")
+        // Prepared once per connection (both backends cache statements):
+        // preparing these on every commit was ~18% of a recorded agent step.
+        guard try sessionExists(db, id: id) else { throw noSession(id) }
+        var seq = try db.scalar("SELECT COALESCE(MAX(seq), 0) FROM session_events WHERE session_id = ?", id, as: Int.self) ?? 0
         for event in events {
             seq += 1
-            try insert.execute(arguments: [id, seq, event.at, event.kind, event.body.serialized()])
+            try db.execute(
+                "INSERT INTO session_events (session_id, seq, at, kind, body) VALUES (?, ?, ?, ?, ?)",
+                id, seq, event.at, event.kind, event.body.serialized())
         }
         if let u = update {
-            let save = try db.cachedStatement(sql: """
+            try db.execute(
+                """
                 UPDATE sessions SET status = ?, state = ?, input_tokens = ?, output_tokens = ?, cost_usd = ?,
                     updated_at = ? WHERE id = ?
-                """)
-            try save.execute(arguments: [u.status, u.state.serialized(), u.inputTokens, u.outputTokens, u.costUSD, u.at, id])
+                """, u.status, u.state.serialized(), u.inputTokens, u.outputTokens, u.costUSD, u.at, id)
         }
     }
 }

@@ -1,6 +1,5 @@
 import Synchronization
 import Foundation
-import GRDB
 import KaiCore
 
 /// Plugins that supervision disabled (a `process` plugin whose worker kept
@@ -26,9 +25,8 @@ extension RegistryStore {
     public func supervisionDisableReason(id: String) throws(StoreError) -> String? {
         do {
             // A cached statement: every call (an agent step makes three) reads this.
-            let reason = try pool.read { db in
-                try String.fetchOne(db.cachedStatement(sql: "SELECT status_reason FROM plugins WHERE id = ? AND status = 'inactive'"),
-                                    arguments: [id])
+            let reason = try backend.read { db in
+                try db.scalar("SELECT status_reason FROM plugins WHERE id = ? AND status = 'inactive'", id, as: String.self)
             }
             guard let reason, reason.hasPrefix(Self.supervisionReasonPrefix) else { return nil }
             return String(reason.dropFirst(Self.supervisionReasonPrefix.count))
@@ -43,9 +41,10 @@ extension RegistryStore {
         flush()
         let marks = Array(repeating: "?", count: Self.workerFailureKinds.count).joined(separator: ", ")
         do {
-            return try pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call_log WHERE plugin = ? AND started_at >= ? AND error_kind IN (\(marks))",
-                                 arguments: StatementArguments([plugin, since] as [any DatabaseValueConvertible]) + StatementArguments(Self.workerFailureKinds)) ?? 0
+            return try backend.read { db in
+                try db.scalar(
+                    "SELECT COUNT(*) FROM call_log WHERE plugin = ? AND started_at >= ? AND error_kind IN (\(marks))",
+                    [.text(plugin), .double(since)] + Self.workerFailureKinds.map(SQLValue.text), as: Int.self) ?? 0
             }
         } catch {
             throw wrapping(error, doing: "count worker failures of plugin '\(plugin)'")
@@ -83,12 +82,10 @@ extension RegistryStore: PluginStatusGate {
     /// Why supervision disabled each plugin it disabled, by id.
     func supervisionDisableReasons() throws(StoreError) -> [String: String] {
         do {
-            let rows = try pool.read { db in
-                try Row.fetchAll(db.cachedStatement(sql: "SELECT id, status_reason FROM plugins WHERE status = 'inactive'"))
-            }
+            let rows = try backend.read { db in try db.rows("SELECT id, status_reason FROM plugins WHERE status = 'inactive'") }
             var reasons: [String: String] = [:]
             for row in rows {
-                guard let id: String = row["id"], let reason: String = row["status_reason"],
+                guard let id = try row.get(0, as: String?.self), let reason = try row.get(1, as: String?.self),
                       reason.hasPrefix(Self.supervisionReasonPrefix) else { continue }
                 reasons[id] = String(reason.dropFirst(Self.supervisionReasonPrefix.count))
             }

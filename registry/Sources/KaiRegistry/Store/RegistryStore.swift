@@ -3,15 +3,18 @@ import GRDB
 import Synchronization
 import KaiCore
 
-/// Kai's SQLite store: plugins, their capabilities, measured performance,
-/// the call log and the scan cache, in one WAL database shared by every
-/// `kai` process.
+/// Kai's registry store: plugins, their capabilities, measured performance,
+/// the call log and the scan cache — in one SQLite WAL file shared by every
+/// `kai` process of a host, or in one PostgreSQL database shared by a fleet
+/// (`init(postgres:password:options:)`). Every query goes through
+/// `StoreBackend`, so both hold the same tables and behave alike.
 ///
-/// Thread rule: any thread. GRDB's pool serializes writes in this process;
-/// SQLite's busy timeout waits for writers in other processes.
+/// Thread rule: any thread. Writes are serialized per registry (SQLite's
+/// write lock, waited for up to the busy timeout; a PostgreSQL advisory lock).
 public final class RegistryStore: Sendable {
     public struct Options: Sendable {
-        /// How long a write waits for another process's lock before failing.
+        /// How long a write waits for another process's lock before failing
+        /// (SQLite's busy timeout; PostgreSQL's lock_timeout).
         public var busyTimeoutSeconds: Double
         /// Keep call arguments and results in the call log. Off by default:
         /// payloads may hold secrets or personal data.
@@ -39,9 +42,17 @@ public final class RegistryStore: Sendable {
         }
     }
 
+    /// The SQLite file, or the PostgreSQL URL without secrets.
     public let path: String
     public let options: Options
-    let pool: DatabasePool
+    let backend: any StoreBackend
+    /// The SQLite pool, for what only SQLite has (repair, checkpoints).
+    /// Nil on PostgreSQL.
+    let sqlitePool: DatabasePool?
+    /// GRDB's pool of a SQLite store; SQLite-only code (Repair, tests) only.
+    var pool: DatabasePool { sqlitePool! }
+    /// Whether the registry lives in PostgreSQL.
+    public var isPostgres: Bool { sqlitePool == nil }
     /// Calls queued by callFinished, written by flush().
     let pending = Mutex<[CallReport]>([])
     /// The scan cache, read in one query on first use (see cachedScan).
@@ -109,8 +120,11 @@ public final class RegistryStore: Sendable {
         if stat(path, &info) == 0, info.st_size > 0 {
             try Self.refuseNewerSchema(path: path, fileName: fileName, busyTimeout: options.busyTimeoutSeconds)
         }
+        let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            sqlitePool = pool
+            backend = SQLiteBackend(pool: pool)
         } catch {
             let wrapped = StoreError.wrapping(error, doing: "open it", path: path)
             if wrapped.code == .damaged { throw wrapped }
@@ -133,6 +147,26 @@ public final class RegistryStore: Sendable {
         } catch {
             throw wrapping(error, doing: "migrate \(path)").withOpenFix(path: path)
         }
+    }
+
+    /// Connects to the PostgreSQL registry at `url` and migrates its schema
+    /// (see PostgresMigrations). `password`: the secret's value, if any; it
+    /// reaches libpq only, never a message.
+    ///
+    /// - Throws: `.cannotOpen` naming the fix when the server is unreachable,
+    ///   refuses the password or lacks the database; `.newerSchema` when a
+    ///   newer Kai migrated it; `.database` when a migration fails.
+    public init(postgres url: PostgresURL, password: String?, options: Options = Options()) throws(StoreError) {
+        path = url.display
+        self.options = options
+        sqlitePool = nil
+        let backend = try PostgresBackend(url: url, password: password, lockTimeoutSeconds: options.busyTimeoutSeconds)
+        do {
+            try PostgresMigrations.migrate(backend)
+        } catch {
+            throw StoreError.wrapping(error, doing: "migrate \(url.display)")
+        }
+        self.backend = backend
     }
 
     /// Why kai cannot write the database or create its -wal and -shm files
@@ -198,7 +232,19 @@ extension RegistryStore {
     /// Copies the write-ahead log into the database file and truncates it.
     /// SQLite does this incrementally on its own; call it after bulk imports,
     /// which otherwise leave a large log that slows every later write.
+    ///
+    /// On PostgreSQL (which checkpoints on its own) this refreshes the
+    /// planner's statistics instead (ANALYZE): after a bulk import they are
+    /// stale until autovacuum comes round, and discovery's plans with them.
     public func checkpoint() throws(StoreError) {
+        guard let pool = sqlitePool else {
+            do {
+                try backend.read { db in _ = try db.execute("ANALYZE") }
+            } catch {
+                throw wrapping(error, doing: "analyze the registry's tables")
+            }
+            return
+        }
         do {
             try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         } catch {

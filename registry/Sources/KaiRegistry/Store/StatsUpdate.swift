@@ -1,5 +1,3 @@
-import GRDB
-
 /// Folds calls into `capability_stats` and `peer_latency` inside the caller's
 /// transaction: aggregates are read once per (capability, task type), updated
 /// in memory call by call, then written once with scores computed against
@@ -42,7 +40,7 @@ struct StatsUpdate {
 
     /// Folds one call into the capability's `taskType` row (when given) and its '*' row.
     mutating func add(
-        _ db: Database, _ capability: CapabilityInfo, taskType: String?, success: Bool, durationSeconds: Double,
+        _ db: any SQLConnection, _ capability: CapabilityInfo, taskType: String?, success: Bool, durationSeconds: Double,
         quality: Double?
     ) throws {
         for task in [taskType, CapabilityStatsRecord.allTaskTypes].compactMap({ $0 }) {
@@ -58,7 +56,7 @@ struct StatsUpdate {
     }
 
     /// Writes the peers' new sums, then every touched row with its new score.
-    func write(_ db: Database, now: Double) throws {
+    func write(_ db: any SQLConnection, now: Double) throws {
         var deltas: [PeerKey: (duration: Double, weight: Double)] = [:]
         for key in order {
             let entry = entries[key]!
@@ -69,59 +67,60 @@ struct StatsUpdate {
             deltas[peer, default: (0, 0)].weight += (new?.weight ?? 0) - (old?.weight ?? 0)
         }
         var peerLatency: [PeerKey: Double?] = [:]
-        let upsertPeer = try db.cachedStatement(sql: """
+        // Columns qualified by table: PostgreSQL finds a bare name ambiguous
+        // beside `excluded`.
+        let upsertPeer = """
             INSERT INTO peer_latency (kind, task_type, duration_weight, weight) VALUES (?, ?, ?, ?)
             ON CONFLICT (kind, task_type) DO UPDATE SET
-                duration_weight = duration_weight + excluded.duration_weight, weight = weight + excluded.weight
+                duration_weight = peer_latency.duration_weight + excluded.duration_weight,
+                weight = peer_latency.weight + excluded.weight
             RETURNING duration_weight, weight
-            """)
+            """
         for (peer, delta) in deltas {
-            let row = try Row.fetchOne(upsertPeer, arguments: [peer.kind, peer.taskType, delta.duration, delta.weight])
+            let row = try db.row(upsertPeer, peer.kind, peer.taskType, delta.duration, delta.weight)
             let sums = PeerLatencyRecord(
-                kind: peer.kind, taskType: peer.taskType, durationWeight: row?[0] ?? 0, weight: row?[1] ?? 0)
+                kind: peer.kind, taskType: peer.taskType, durationWeight: try row?.get(0) ?? 0, weight: try row?.get(1) ?? 0)
             peerLatency[peer] = sums.latency
         }
         // UPDATE, not INSERT OR REPLACE, for existing rows: a replace deletes
         // and re-inserts the row and every index entry; an update rewrites
         // only the ranking entries whose score moved.
-        let insertStats = try db.cachedStatement(sql: """
+        let insertStats = """
             INSERT INTO capability_stats (capability_id, task_type, plugin_id, name, kind, weight,
                 success_weight, duration_weight, quality_weight, quality_count, calls, score, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let updateStats = try db.cachedStatement(sql: """
+            """
+        let updateStats = """
             UPDATE capability_stats SET weight = ?, success_weight = ?, duration_weight = ?, quality_weight = ?,
                 quality_count = ?, calls = ?, score = ?, updated_at = ?
             WHERE capability_id = ? AND task_type = ?
-            """)
+            """
         for key in order {
             let entry = entries[key]!
             let a = entry.after
             let peer = peerLatency[PeerKey(kind: entry.capability.kind, taskType: key.taskType)] ?? nil
             let score = model.score(a, peerLatencySeconds: peer)
             if entry.before == nil {
-                try insertStats.execute(arguments: [
-                    key.capabilityID, key.taskType, entry.capability.pluginID, entry.capability.name,
+                try db.execute(
+                    insertStats, key.capabilityID, key.taskType, entry.capability.pluginID, entry.capability.name,
                     entry.capability.kind, a.weight, a.successWeight, a.durationWeight, a.qualityWeight,
-                    a.qualityCount, a.calls, score, now,
-                ])
+                    a.qualityCount, a.calls, score, now)
             } else {
-                try updateStats.execute(arguments: [
-                    a.weight, a.successWeight, a.durationWeight, a.qualityWeight, a.qualityCount, a.calls, score, now,
-                    key.capabilityID, key.taskType,
-                ])
+                try db.execute(
+                    updateStats, a.weight, a.successWeight, a.durationWeight, a.qualityWeight, a.qualityCount, a.calls,
+                    score, now, key.capabilityID, key.taskType)
             }
         }
     }
 
-    private static func fetchAggregate(_ db: Database, _ key: Key) throws -> PerformanceAggregate? {
-        let statement = try db.cachedStatement(sql: """
+    private static func fetchAggregate(_ db: any SQLConnection, _ key: Key) throws -> PerformanceAggregate? {
+        guard let row = try db.row(
+            """
             SELECT weight, success_weight, duration_weight, quality_weight, quality_count, calls
             FROM capability_stats WHERE capability_id = ? AND task_type = ?
-            """)
-        guard let row = try Row.fetchOne(statement, arguments: [key.capabilityID, key.taskType]) else { return nil }
+            """, key.capabilityID, key.taskType) else { return nil }
         return PerformanceAggregate(
-            weight: row[0], successWeight: row[1], durationWeight: row[2], qualityWeight: row[3],
-            qualityCount: row[4], calls: row[5])
+            weight: try row.get(0), successWeight: try row.get(1), durationWeight: try row.get(2),
+            qualityWeight: try row.get(3), qualityCount: try row.get(4), calls: try row.get(5))
     }
 }

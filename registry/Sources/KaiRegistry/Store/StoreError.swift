@@ -27,6 +27,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// SQLite's primary result code when SQLite failed (5 busy, 8 read-only,
     /// 11 corrupt, 13 full...), so callers can name the fix.
     public var sqliteCode: Int32?
+    /// PostgreSQL's SQLSTATE when PostgreSQL failed ("40001", "08006"...).
+    public var sqlState: String?
 
     public init(_ code: Code, _ message: String) {
         self.code = code
@@ -68,6 +70,11 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             let detail = error.message ?? "\(error.resultCode)"
             var wrapped = StoreError(.database, "registry: could not \(action): \(detail) (SQLite code \(error.extendedResultCode.rawValue))")
             wrapped.sqliteCode = primary
+            return wrapped
+        }
+        if let error = error as? PostgresError {
+            var wrapped = StoreError(.database, "registry: could not \(action): \(error)")
+            wrapped.sqlState = error.sqlState
             return wrapped
         }
         return StoreError(.database, "registry: could not \(action): \(error)")

@@ -6,20 +6,22 @@ import GRDB
 enum StoreMigrations {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-plugins") { db in try db.execute(sql: plugins) }
-        migrator.registerMigration("v1-capabilities") { db in try db.execute(sql: capabilities) }
-        migrator.registerMigration("v1-performance") { db in try db.execute(sql: performance) }
-        migrator.registerMigration("v1-call-log") { db in try db.execute(sql: callLog) }
-        migrator.registerMigration("v1-scan-cache") { db in try db.execute(sql: scanCache) }
-        migrator.registerMigration("v2-indexes") { db in try db.execute(sql: indexesV2) }
-        migrator.registerMigration("v3-call-log-provider-usage") { db in try db.execute(sql: callLogProviderUsage) }
-        migrator.registerMigration("v4-provider-breakers") { db in try db.execute(sql: providerBreakers) }
-        migrator.registerMigration("v4-call-log-route") { db in try db.execute(sql: callLogRoute) }
-        migrator.registerMigration("v5-sessions") { db in try db.execute(sql: sessions) }
-        migrator.registerMigration("v5-approvals") { db in try db.execute(sql: approvals) }
-        migrator.registerMigration("v6-mcp-tools") { db in try db.execute(sql: mcpTools) }
+        for (identifier, sql) in steps {
+            migrator.registerMigration(identifier) { db in try db.execute(sql: sql) }
+        }
         return migrator
     }()
+
+    /// Every migration in order: SQLite runs the SQL as written, PostgreSQL
+    /// as `PostgresMigrations.translated` (the same identifiers, so both
+    /// refuse a registry a newer Kai migrated the same way).
+    static let steps: [(String, String)] = [
+        ("v1-plugins", plugins), ("v1-capabilities", capabilities), ("v1-performance", performance),
+        ("v1-call-log", callLog), ("v1-scan-cache", scanCache), ("v2-indexes", indexesV2),
+        ("v3-call-log-provider-usage", callLogProviderUsage), ("v4-provider-breakers", providerBreakers),
+        ("v4-call-log-route", callLogRoute), ("v5-sessions", sessions), ("v5-approvals", approvals),
+        ("v6-mcp-tools", mcpTools),
+    ]
 
     static var identifiers: [String] { migrator.migrations }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import KaiJSON
 
 /// A row of `provider_breakers`: one route target's circuit breaker, as
@@ -39,27 +38,31 @@ public struct BreakerRecord: Sendable, Equatable {
         updatedAt = now
     }
 
-    init(row: Row) {
-        target = row["target"]
-        state = State(rawValue: row["state"]) ?? .closed
-        let times: String = row["failure_times"]
+    init(row: SQLRow) throws {
+        target = try row.get("target")
+        state = State(rawValue: try row.get("state")) ?? .closed
+        let times: String = try row.get("failure_times")
         failureTimes = ((try? JSONParser.parse(Array(times.utf8)))?.arrayValue ?? []).compactMap(\.doubleValue)
-        openedAt = row["opened_at"]
-        openUntil = row["open_until"]
-        openReason = row["open_reason"]
-        successes = row["successes"]
-        probeOwner = row["probe_owner"]
-        probeExpires = row["probe_expires"]
-        updatedAt = row["updated_at"]
+        openedAt = try row.get("opened_at")
+        openUntil = try row.get("open_until")
+        openReason = try row.get("open_reason")
+        successes = try row.get("successes")
+        probeOwner = try row.get("probe_owner")
+        probeExpires = try row.get("probe_expires")
+        updatedAt = try row.get("updated_at")
     }
 
-    func save(_ db: Database) throws {
+    func save(_ db: any SQLConnection) throws {
         let times = JSONValue.array(failureTimes.map(JSONValue.number)).serialized()
         try db.execute(
-            sql: """
-                INSERT OR REPLACE INTO provider_breakers (target, state, failure_times, opened_at, open_until, open_reason,
-                    successes, probe_owner, probe_expires, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [target, state.rawValue, times, openedAt, openUntil, openReason, successes, probeOwner, probeExpires, updatedAt])
+            """
+            INSERT INTO provider_breakers (target, state, failure_times, opened_at, open_until, open_reason,
+                successes, probe_owner, probe_expires, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (target) DO UPDATE SET state = excluded.state, failure_times = excluded.failure_times,
+                opened_at = excluded.opened_at, open_until = excluded.open_until, open_reason = excluded.open_reason,
+                successes = excluded.successes, probe_owner = excluded.probe_owner,
+                probe_expires = excluded.probe_expires, updated_at = excluded.updated_at
+            """,
+            target, state.rawValue, times, openedAt, openUntil, openReason, successes, probeOwner, probeExpires, updatedAt)
     }
 }
