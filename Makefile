@@ -159,6 +159,7 @@ bench: build-release bench-agent-deps mcp-deps
 	python3 bench/native_bench.py --bin "$(RELEASE_BIN)" --write
 	python3 bench/eval_scaling.py --bin "$(RELEASE_BIN)"
 	python3 bench/slurm_bench.py --bin "$(RELEASE_BIN)" --write
+	@$(MAKE) --no-print-directory bench-registry-postgres
 
 # The registry on PostgreSQL beside SQLite (issue 16): discovery p99 and
 # per-call recording cost, on a throwaway server this starts and stops.
