@@ -8,7 +8,7 @@ import Testing
 /// slurmd): the array job, sacct watching, a task killed mid-run and
 /// resubmitted, a coordinator killed and resumed, and the merge into the
 /// results file and the registry exactly once.
-@Suite(.serialized, .enabled(if: SlurmCluster.missing == nil, Comment(rawValue: SlurmCluster.missing ?? "")))
+@Suite(.serialized, .enabled(if: SlurmCluster.missing == nil, Comment(rawValue: SlurmCluster.missing ?? "")), .sharedSlurmCluster)
 struct EvalSlurmCLITests {
     static let problems = Fixtures.repositoryRoot + "/Tests/Fixtures/eval/problems.jsonl"
 
@@ -86,8 +86,7 @@ struct EvalSlurmCLITests {
     /// With full isolation (kai eval's default), as a user runs it.
     @Test(.requiresSandboxCgroups)
     func evalOnSlurm_runsEveryShard_andMergesEachSampleOnce_intoResultsAndRegistry() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (directory, config, samples) = try Self.setUp("merge", fast: 7, slow: 0)
         let local = try KaiProcess.run(["eval", Self.problems, samples, "--out", directory + "/local.jsonl", "--k", "1", "--json",
                                         "--database", directory + "/local.sqlite", "--no-bundled-plugins"])
@@ -106,14 +105,15 @@ struct EvalSlurmCLITests {
         #expect(merged.map { $0["passed"] } == localLines.map { $0["passed"] }, "the same verdicts as a local run")
         #expect(merged.map { $0["completion"] } == localLines.map { $0["completion"] })
         #expect(try Self.recordedCalls(config: config) == 7)
-        let sacct = cluster.output("sacct", ["-X", "--parsable2", "--noheader", "-o", "JobID,State"])
+        let state = try JSONParser.parse(String(contentsOfFile: samples + "_results.jsonl.slurm/run.json", encoding: .utf8))
+        let job = try #require(state["jobs"]?["0"]?.arrayValue?.first?.stringValue?.split(separator: "_").first.map(String.init))
+        let sacct = cluster.output("sacct", ["-X", "-j", job, "--parsable2", "--noheader", "-o", "JobID,State"])
         #expect(sacct.split(separator: "\n").count == 3 && sacct.split(separator: "\n").allSatisfy { $0.hasSuffix("|COMPLETED") },
                 "one array job of three tasks: \(sacct)")
     }
 
     @Test func aTaskKilledMidRun_isResubmitted_andTheResultsHoldEverySampleExactlyOnce() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (_, config, samples) = try Self.setUp("killed", fast: 4, slow: 4)
         // A provider key in the coordinator's environment must reach no task and no Slurm state.
         var environment = cluster.environment
@@ -149,8 +149,7 @@ struct EvalSlurmCLITests {
     }
 
     @Test func resume_watchesTheJobStillRunning_resubmitsNothingFinished_andRecordsOnce() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (_, config, samples) = try Self.setUp("resume", fast: 4, slow: 4)
         let runDirectory = samples + "_results.jsonl.slurm"
         let first = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
@@ -177,8 +176,7 @@ struct EvalSlurmCLITests {
     }
 
     @Test func aSecondCoordinator_isRefusedWhileTheFirstHoldsTheRun_andTheRunIsRecordedOnce() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (directory, config, samples) = try Self.setUp("lock", fast: 2, slow: 2)
         let runDirectory = samples + "_results.jsonl.slurm"
         let first = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
@@ -210,8 +208,7 @@ struct EvalSlurmCLITests {
     }
 
     @Test func recording_isAtMostOnce_andAResumeNeverRedoesOtherRuns() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (directory, config, samples) = try Self.setUp("record-once", fast: 2, slow: 0)
         let runDirectory = samples + "_results.jsonl.slurm"
         #expect(try KaiProcess.run(Self.arguments(samples, config: config, shards: 1), environment: cluster.environment).status == 0)
@@ -248,9 +245,38 @@ struct EvalSlurmCLITests {
         #expect(try Self.recordedCalls(config: config) == 4, "the local run's 2, nothing more")
     }
 
+    /// Held tasks stay pending: sacct lists them as one range line
+    /// (`J_[0-1]|PENDING`) or, before slurmdbd has heard of them, not at all.
+    /// A resumed coordinator watches them (slurmctld knows them) instead of
+    /// submitting their shards again.
+    @Test func resume_ofPendingTasks_submitsNothing_andWaitsForThem() throws {
+        let cluster = try SharedSlurmCluster.cluster()
+        let (_, config, samples) = try Self.setUp("pending", fast: 4, slow: 0)
+        let runDirectory = samples + "_results.jsonl.slurm"
+        let arguments = Self.arguments(samples, config: config, shards: 2, ["--sbatch-arg=--hold"])
+        let first = try KaiProcess.start(arguments, environment: cluster.environment)
+        #expect(first.waitForStderr(containing: "eval: 0/2 shards done"))
+        kill(first.process.processIdentifier, SIGKILL)
+        _ = first.finish()
+        let state = try JSONParser.parse(String(contentsOfFile: runDirectory + "/run.json", encoding: .utf8))
+        let job = try #require(state["jobs"]?["0"]?.arrayValue?.first?.stringValue?.split(separator: "_").first.map(String.init))
+        // slurmdbd may not have heard of a held job at all yet: either way no task is listed as ended.
+        let listed = cluster.output("sacct", ["-X", "-j", job, "--parsable2", "--noheader", "-o", "JobID,State"])
+        #expect(listed.isEmpty || listed == "\(job)_[0-1]|PENDING\n", "\(listed)")
+
+        let resumed = try KaiProcess.start(arguments + ["--resume"], environment: cluster.environment)
+        #expect(resumed.waitForStderr(containing: "eval: 0/2 shards done"), "one look at sacct done")
+        #expect(cluster.succeeds("scontrol", ["release", job]))
+        let outcome = resumed.finish()
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("submitted"), "nothing submitted again: \(outcome.stderr)")
+        let after = try JSONParser.parse(String(contentsOfFile: runDirectory + "/run.json", encoding: .utf8))
+        #expect(after["jobs"]?["0"]?.arrayValue?.count == 1 && after["jobs"]?["1"]?.arrayValue?.count == 1)
+        #expect(try Self.recordedCalls(config: config) == 4)
+    }
+
     @Test func aJobAUserCancelled_stopsTheRun_insteadOfResubmitting() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (_, config, samples) = try Self.setUp("user-cancel", fast: 0, slow: 4)
         let runDirectory = samples + "_results.jsonl.slurm"
         let run = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
@@ -267,8 +293,7 @@ struct EvalSlurmCLITests {
     }
 
     @Test func aJobSbatchRefuses_isReported_withItsWords_andLeavesNoRunDirectory() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (_, config, samples) = try Self.setUp("refused", fast: 2, slow: 0)
         let runDirectory = samples + "_results.jsonl.slurm"
         let outcome = try KaiProcess.run(Self.arguments(samples, config: config, shards: 2, ["--sbatch-arg=--partition=nosuch"]),
@@ -287,8 +312,7 @@ struct EvalSlurmCLITests {
     }
 
     @Test func sacctFailingWhileTheJobRuns_isWaitedOut_andNothingIsLost() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (_, config, samples) = try Self.setUp("dbd-restart", fast: 2, slow: 4)
         let run = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
         #expect(run.waitForStderr(containing: "eval: submitted Slurm job "))
@@ -303,8 +327,7 @@ struct EvalSlurmCLITests {
     }
 
     @Test func aShardFailingEveryTime_stopsAfterItsRetries_namingTheLogAndResume() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (directory, config, samples) = try Self.setUp("exhausted", fast: 2, slow: 0)
         let runDirectory = directory + "/run"
         // A directory where the shard's partial results file goes: every task fails to write it.
