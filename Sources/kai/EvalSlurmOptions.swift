@@ -28,6 +28,11 @@ struct EvalSlurmOptions: ParsableArguments {
         "Evaluate only shard I of N into --slurm-dir (what each array task of --slurm runs).", valueName: "I/N"))
     var shard: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "With --shard: the run's digest (of the inputs and limits), as --slurm passes it; the task fails if its own differs.",
+        valueName: "hex"))
+    var slurmDigest: String?
+
     var parsedShard: EvalShard? { shard.flatMap(EvalShard.init(parsing:)) }
 
     func validate() throws {

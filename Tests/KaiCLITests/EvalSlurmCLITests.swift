@@ -8,7 +8,7 @@ import Testing
 /// slurmd): the array job, sacct watching, a task killed mid-run and
 /// resubmitted, a coordinator killed and resumed, and the merge into the
 /// results file and the registry exactly once.
-@Suite(.serialized, .enabled(if: SlurmCluster.missing == nil, Comment(rawValue: SlurmCluster.missing ?? "")))
+@Suite(.serialized, .enabled(if: SlurmCluster.missing == nil, Comment(rawValue: SlurmCluster.missing ?? "")), .sharedSlurmCluster)
 struct EvalSlurmCLITests {
     static let problems = Fixtures.repositoryRoot + "/Tests/Fixtures/eval/problems.jsonl"
 
@@ -34,9 +34,34 @@ struct EvalSlurmCLITests {
         return (directory, config, samples)
     }
 
-    static func arguments(_ samples: String, config: String, shards: Int, _ extra: [String] = []) -> [String] {
+    static func arguments(_ samples: String, config: String, shards: Int, _ extra: [String] = [], isolation: Bool = false) -> [String] {
         ["eval", problems, samples, "--slurm", "\(shards)", "--slurm-poll", "0.2", "--workers", "1", "--timeout", "20",
-         "--k", "1", "--json", "--config", config, "--no-bundled-plugins", "--no-require-isolation"] + extra
+         "--k", "1", "--json", "--config", config, "--no-bundled-plugins"] + (isolation ? [] : ["--no-require-isolation"]) + extra
+    }
+
+    /// The environment of the running `kai eval --shard` processes of a run
+    /// (what the array task got from sbatch), one string per process.
+    static func shardEnvironments(runDirectory: String) -> [String] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { $0.allSatisfy(\.isNumber) } ?? []
+        return pids.compactMap { pid in
+            guard let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                  String(decoding: cmdline, as: UTF8.self).contains("--shard\u{0}"),
+                  String(decoding: cmdline, as: UTF8.self).contains(runDirectory),
+                  let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return nil }
+            return String(decoding: environ, as: UTF8.self).replacingOccurrences(of: "\u{0}", with: "\n")
+        }
+    }
+
+    /// Every file under `directory` whose bytes contain `text`.
+    static func files(under directory: String, containing text: String) -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: directory)
+        var found: [String] = []
+        while let name = enumerator?.nextObject() as? String {
+            if let data = FileManager.default.contents(atPath: directory + "/" + name), data.range(of: Data(text.utf8)) != nil {
+                found.append(name)
+            }
+        }
+        return found
     }
 
     static func results(_ path: String) throws -> [JSONValue] {
@@ -58,15 +83,16 @@ struct EvalSlurmCLITests {
         }
     }
 
-    @Test func evalOnSlurm_runsEveryShard_andMergesEachSampleOnce_intoResultsAndRegistry() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+    /// With full isolation (kai eval's default), as a user runs it.
+    @Test(.requiresSandboxCgroups)
+    func evalOnSlurm_runsEveryShard_andMergesEachSampleOnce_intoResultsAndRegistry() throws {
+        let cluster = try SharedSlurmCluster.cluster()
         let (directory, config, samples) = try Self.setUp("merge", fast: 7, slow: 0)
         let local = try KaiProcess.run(["eval", Self.problems, samples, "--out", directory + "/local.jsonl", "--k", "1", "--json",
-                                        "--database", directory + "/local.sqlite", "--no-bundled-plugins", "--no-require-isolation"])
+                                        "--database", directory + "/local.sqlite", "--no-bundled-plugins"])
         #expect(local.status == 0, "\(local.stderr)")
 
-        let outcome = try KaiProcess.run(Self.arguments(samples, config: config, shards: 3), environment: cluster.environment)
+        let outcome = try KaiProcess.run(Self.arguments(samples, config: config, shards: 3, isolation: true), environment: cluster.environment)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let report = try JSONParser.parse(outcome.stdout)
         #expect(report["samples"] == 7 && report["passed"] == 4, "\(outcome.stdout)")
@@ -79,16 +105,21 @@ struct EvalSlurmCLITests {
         #expect(merged.map { $0["passed"] } == localLines.map { $0["passed"] }, "the same verdicts as a local run")
         #expect(merged.map { $0["completion"] } == localLines.map { $0["completion"] })
         #expect(try Self.recordedCalls(config: config) == 7)
-        let sacct = cluster.output("sacct", ["-X", "--parsable2", "--noheader", "-o", "JobID,State"])
+        let state = try JSONParser.parse(String(contentsOfFile: samples + "_results.jsonl.slurm/run.json", encoding: .utf8))
+        let job = try #require(state["jobs"]?["0"]?.arrayValue?.first?.stringValue?.split(separator: "_").first.map(String.init))
+        let sacct = cluster.output("sacct", ["-X", "-j", job, "--parsable2", "--noheader", "-o", "JobID,State"])
         #expect(sacct.split(separator: "\n").count == 3 && sacct.split(separator: "\n").allSatisfy { $0.hasSuffix("|COMPLETED") },
                 "one array job of three tasks: \(sacct)")
     }
 
     @Test func aTaskKilledMidRun_isResubmitted_andTheResultsHoldEverySampleExactlyOnce() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (_, config, samples) = try Self.setUp("killed", fast: 4, slow: 4)
-        let run = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
+        // A provider key in the coordinator's environment must reach no task and no Slurm state.
+        var environment = cluster.environment
+        environment["OPENAI_API_KEY"] = "sk-PLANTED"
+        environment["KAI_CACHE_DIR"] = "/tmp/kai-slurm-cache-test"
+        let run = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: environment)
         let runDirectory = samples + "_results.jsonl.slurm"
         // Shard 1 (the sleeping samples) has finished one sample and runs on.
         try Self.waitUntil("shard 1 to finish a sample") {
@@ -96,6 +127,13 @@ struct EvalSlurmCLITests {
         }
         let state = try JSONParser.parse(String(contentsOfFile: runDirectory + "/run.json", encoding: .utf8))
         let task = try #require(state["jobs"]?["1"]?.arrayValue?.first?.stringValue)
+        let taskEnvironments = Self.shardEnvironments(runDirectory: runDirectory)
+        #expect(!taskEnvironments.isEmpty && taskEnvironments.allSatisfy { !$0.contains("sk-PLANTED") && !$0.contains("OPENAI_API_KEY") },
+                "\(taskEnvironments)")
+        #expect(taskEnvironments.allSatisfy { $0.contains("KAI_CACHE_DIR=/tmp/kai-slurm-cache-test\n") && $0.contains("PATH=") },
+                "the allow-listed variables are passed: \(taskEnvironments)")
+        #expect(Self.files(under: cluster.directory, containing: "sk-PLANTED").isEmpty, "nothing in slurmctld's or slurmd's state")
+        #expect(cluster.output("scontrol", ["-o", "show", "job", task]).contains(" Requeue=0 "), "submitted with --no-requeue")
         #expect(cluster.succeeds("scancel", [task]))
         let outcome = run.finish()
 
@@ -111,8 +149,7 @@ struct EvalSlurmCLITests {
     }
 
     @Test func resume_watchesTheJobStillRunning_resubmitsNothingFinished_andRecordsOnce() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (_, config, samples) = try Self.setUp("resume", fast: 4, slow: 4)
         let runDirectory = samples + "_results.jsonl.slurm"
         let first = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
@@ -138,9 +175,144 @@ struct EvalSlurmCLITests {
         #expect(try Self.recordedCalls(config: config) == 8, "a merged run is not recorded twice")
     }
 
+    @Test func aSecondCoordinator_isRefusedWhileTheFirstHoldsTheRun_andTheRunIsRecordedOnce() throws {
+        let cluster = try SharedSlurmCluster.cluster()
+        let (directory, config, samples) = try Self.setUp("lock", fast: 2, slow: 2)
+        let runDirectory = samples + "_results.jsonl.slurm"
+        let first = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
+        #expect(first.waitForStderr(containing: "eval: submitted Slurm job "))
+        // The first holds the lock while it watches.
+        let fd = open(runDirectory + "/coordinator.lock", O_RDWR)
+        #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK, "the running coordinator holds coordinator.lock")
+        close(fd)
+        let second = try KaiProcess.run(Self.arguments(samples, config: config, shards: 2, ["--resume"]), environment: cluster.environment)
+        #expect(second.status == 65)
+        #expect(second.stderr == "kai: error: \(runDirectory): another kai eval --slurm is running this evaluation (it holds "
+                + "\(runDirectory)/coordinator.lock); wait for it to finish, or stop it and run the same command with --resume to continue its run.\n")
+        #expect(first.finish().status == 0)
+        #expect(try Self.recordedCalls(config: config) == 4)
+        let state = try JSONParser.parse(String(contentsOfFile: runDirectory + "/run.json", encoding: .utf8))
+        #expect(state["jobs"]?["0"]?.arrayValue?.count == 1 && state["jobs"]?["1"]?.arrayValue?.count == 1, "nothing submitted twice")
+
+        // A lock taken before run.json exists: a fresh run directory is refused too.
+        let other = directory + "/other-run"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        let held = open(other + "/coordinator.lock", O_RDWR | O_CREAT, 0o644)
+        defer { close(held) }
+        #expect(flock(held, LOCK_EX | LOCK_NB) == 0)
+        let refused = try KaiProcess.run(Self.arguments(samples, config: config, shards: 2, ["--slurm-dir", other, "--out", directory + "/o.jsonl"]),
+                                         environment: cluster.environment)
+        #expect(refused.stderr == "kai: error: \(other): another kai eval --slurm is running this evaluation (it holds "
+                + "\(other)/coordinator.lock); wait for it to finish, or stop it and run the same command with --resume to continue its run.\n")
+        #expect(!FileManager.default.fileExists(atPath: other + "/run.json"))
+    }
+
+    @Test func recording_isAtMostOnce_andAResumeNeverRedoesOtherRuns() throws {
+        let cluster = try SharedSlurmCluster.cluster()
+        let (directory, config, samples) = try Self.setUp("record-once", fast: 2, slow: 0)
+        let runDirectory = samples + "_results.jsonl.slurm"
+        #expect(try KaiProcess.run(Self.arguments(samples, config: config, shards: 1), environment: cluster.environment).status == 0)
+        #expect(try Self.recordedCalls(config: config) == 2)
+        // As a coordinator killed between marking the run "recording" and "merged" leaves it.
+        let statePath = runDirectory + "/run.json"
+        let state = try String(contentsOfFile: statePath, encoding: .utf8)
+        try state.replacingOccurrences(of: "\"merged\":true", with: "\"merged\":false").write(toFile: statePath, atomically: true, encoding: .utf8)
+        #expect(try String(contentsOfFile: statePath, encoding: .utf8).contains("\"recording\":true"))
+        let resumed = try KaiProcess.run(Self.arguments(samples, config: config, shards: 1, ["--resume"]), environment: cluster.environment)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("eval: an earlier kai eval --slurm stopped while recording this run in the registry; it is not "
+                + "recorded again (a sample is never counted twice), so the registry may lack some of this run's records\n"), "\(resumed.stderr)")
+        #expect(try Self.recordedCalls(config: config) == 2, "not recorded twice")
+
+        // Other samples or limits: the run is not resumed.
+        let changed = try KaiProcess.run(Self.arguments(samples, config: config, shards: 1, ["--resume", "--timeout", "19"]),
+                                         environment: cluster.environment)
+        #expect(changed.status == 65)
+        #expect(changed.stderr == "kai: error: \(runDirectory): was made for another samples file or other evaluation settings "
+                + "(--timeout, --memory, --workers, isolation); resume it with the same samples and options as the first run, "
+                + "or delete it to start again\n")
+
+        // A local run's results, with no run directory: --slurm --resume does not redo and re-record them.
+        let local = directory + "/local.jsonl"
+        #expect(try KaiProcess.run(["eval", Self.problems, samples, "--out", local, "--k", "1", "--config", config,
+                                    "--no-bundled-plugins", "--no-require-isolation"]).status == 0)
+        let again = try KaiProcess.run(Self.arguments(samples, config: config, shards: 1, ["--resume", "--out", local]),
+                                       environment: cluster.environment)
+        #expect(again.status == 65)
+        #expect(again.stderr == "kai: error: \(local): holds results but there is no kai eval --slurm run in \(local).slurm to resume; "
+                + "drop --slurm to continue a local run here, or delete the results file to evaluate again on Slurm\n")
+        #expect(!FileManager.default.fileExists(atPath: local + ".slurm"))
+        #expect(try Self.recordedCalls(config: config) == 4, "the local run's 2, nothing more")
+    }
+
+    /// Held tasks stay pending: sacct lists them as one range line
+    /// (`J_[0-1]|PENDING`) or, before slurmdbd has heard of them, not at all.
+    /// A resumed coordinator watches them (slurmctld knows them) instead of
+    /// submitting their shards again.
+    @Test func resume_ofPendingTasks_submitsNothing_andWaitsForThem() throws {
+        let cluster = try SharedSlurmCluster.cluster()
+        let (_, config, samples) = try Self.setUp("pending", fast: 4, slow: 0)
+        let runDirectory = samples + "_results.jsonl.slurm"
+        let arguments = Self.arguments(samples, config: config, shards: 2, ["--sbatch-arg=--hold"])
+        let first = try KaiProcess.start(arguments, environment: cluster.environment)
+        #expect(first.waitForStderr(containing: "eval: 0/2 shards done"))
+        kill(first.process.processIdentifier, SIGKILL)
+        _ = first.finish()
+        let state = try JSONParser.parse(String(contentsOfFile: runDirectory + "/run.json", encoding: .utf8))
+        let job = try #require(state["jobs"]?["0"]?.arrayValue?.first?.stringValue?.split(separator: "_").first.map(String.init))
+        // slurmdbd may not have heard of a held job at all yet: either way no task is listed as ended.
+        let listed = cluster.output("sacct", ["-X", "-j", job, "--parsable2", "--noheader", "-o", "JobID,State"])
+        #expect(listed.isEmpty || listed == "\(job)_[0-1]|PENDING\n", "\(listed)")
+
+        let resumed = try KaiProcess.start(arguments + ["--resume"], environment: cluster.environment)
+        #expect(resumed.waitForStderr(containing: "eval: 0/2 shards done"), "one look at sacct done")
+        #expect(cluster.succeeds("scontrol", ["release", job]))
+        let outcome = resumed.finish()
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("submitted"), "nothing submitted again: \(outcome.stderr)")
+        let after = try JSONParser.parse(String(contentsOfFile: runDirectory + "/run.json", encoding: .utf8))
+        #expect(after["jobs"]?["0"]?.arrayValue?.count == 1 && after["jobs"]?["1"]?.arrayValue?.count == 1)
+        #expect(try Self.recordedCalls(config: config) == 4)
+    }
+
+    @Test func aJobAUserCancelled_stopsTheRun_insteadOfResubmitting() throws {
+        let cluster = try SharedSlurmCluster.cluster()
+        let (_, config, samples) = try Self.setUp("user-cancel", fast: 0, slow: 4)
+        let runDirectory = samples + "_results.jsonl.slurm"
+        let run = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
+        #expect(run.waitForStderr(containing: "eval: submitted Slurm job "))
+        let state = try JSONParser.parse(String(contentsOfFile: runDirectory + "/run.json", encoding: .utf8))
+        let job = try #require(state["jobs"]?["0"]?.arrayValue?.first?.stringValue?.split(separator: "_").first.map(String.init))
+        #expect(cluster.succeeds("scancel", [job]))
+        let outcome = run.finish()
+        #expect(outcome.status == 70, "\(outcome.stderr)")
+        #expect(outcome.stderr.hasSuffix("kai: error: Slurm job \(job) was cancelled (CANCELLED by 0) before any of its tasks finished; "
+                + "kai does not resubmit what a user cancelled. Run the same command with --resume to continue the evaluation.\n"),
+                "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("resubmitted"))
+    }
+
+    @Test func aJobSbatchRefuses_isReported_withItsWords_andLeavesNoRunDirectory() throws {
+        let cluster = try SharedSlurmCluster.cluster()
+        let (_, config, samples) = try Self.setUp("refused", fast: 2, slow: 0)
+        let runDirectory = samples + "_results.jsonl.slurm"
+        let outcome = try KaiProcess.run(Self.arguments(samples, config: config, shards: 2, ["--sbatch-arg=--partition=nosuch"]),
+                                         environment: cluster.environment)
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr == "kai: error: sbatch refused the job: invalid partition specified: nosuch; check --slurm and --sbatch-arg.\n")
+        #expect(!FileManager.default.fileExists(atPath: runDirectory), "a rerun is not blocked")
+
+        // More shards than the cluster's MaxArraySize (1001 by default).
+        let (_, _, many) = try Self.setUp("too-many", fast: 1002, slow: 0)
+        let tooMany = try KaiProcess.run(Self.arguments(many, config: config, shards: 1002), environment: cluster.environment)
+        #expect(tooMany.status == 65)
+        #expect(tooMany.stderr == "kai: error: sbatch refused the job: Invalid job array specification (the cluster's MaxArraySize is 1001: "
+                + "task indices must stay below it); check --slurm and --sbatch-arg.\n")
+        #expect(!FileManager.default.fileExists(atPath: many + "_results.jsonl.slurm"))
+    }
+
     @Test func sacctFailingWhileTheJobRuns_isWaitedOut_andNothingIsLost() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (_, config, samples) = try Self.setUp("dbd-restart", fast: 2, slow: 4)
         let run = try KaiProcess.start(Self.arguments(samples, config: config, shards: 2), environment: cluster.environment)
         #expect(run.waitForStderr(containing: "eval: submitted Slurm job "))
@@ -155,8 +327,7 @@ struct EvalSlurmCLITests {
     }
 
     @Test func aShardFailingEveryTime_stopsAfterItsRetries_namingTheLogAndResume() throws {
-        let cluster = try SlurmCluster()
-        defer { cluster.stop() }
+        let cluster = try SharedSlurmCluster.cluster()
         let (directory, config, samples) = try Self.setUp("exhausted", fast: 2, slow: 0)
         let runDirectory = directory + "/run"
         // A directory where the shard's partial results file goes: every task fails to write it.
@@ -208,6 +379,20 @@ struct EvalSlurmCLITests {
         let outcome = try KaiProcess.run(["eval", EvalSlurmCLITests.problems, samples] + extra)
         #expect(outcome.status == 64)
         #expect(outcome.stderr.split(separator: "\n").first.map(String.init) == message, "\(outcome.stderr)")
+    }
+
+    @Test func aShardWhoseInputsChanged_failsInsteadOfMerging() throws {
+        let directory = Fixtures.scratch + "/eval-slurm-digest"
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let samples = Fixtures.repositoryRoot + "/Tests/Fixtures/eval/samples.jsonl"
+        let outcome = try KaiProcess.run(["eval", EvalSlurmCLITests.problems, samples, "--shard", "0/1", "--slurm-dir", directory,
+                                          "--slurm-digest", "0123456789abcdef0123", "--no-require-isolation"])
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.hasPrefix("kai: error: shard 0/1: the samples, the problems or the evaluation settings (--timeout, --memory, "
+                + "isolation) differ from those kai eval --slurm started this run with (run digest 0123456789ab, now "), "\(outcome.stderr)")
+        #expect(outcome.stderr.hasSuffix("); this task stops without results. Restore them, or delete \(directory) and start again.\n"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/shard-0.partial.jsonl"))
     }
 
     @Test func checkProblems_withSlurm_isAUsageError() throws {

@@ -16,6 +16,12 @@ public enum SlurmError: Error, Sendable, Equatable, CustomStringConvertible {
     case conflicting(index: Int, file: String)
     /// The run directory belongs to another run, or cannot be used.
     case runDirectory(path: String, String)
+    /// Another coordinator holds the run directory's lock.
+    case coordinatorRunning(directory: String)
+    /// sbatch refused the first submission (too many tasks, a bad --sbatch-arg, ...).
+    case sbatchRefused(String)
+    /// A user cancelled every task of one of the run's array jobs.
+    case cancelledByUser(job: String, state: String)
 
     public var description: String {
         switch self {
@@ -45,6 +51,14 @@ public enum SlurmError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "the run directory holds another run's results — delete it or pass another --out."
         case .runDirectory(let path, let message):
             return "\(path): \(message)"
+        case .coordinatorRunning(let directory):
+            return "\(directory): another kai eval --slurm is running this evaluation (it holds \(directory)/coordinator.lock); "
+                + "wait for it to finish, or stop it and run the same command with --resume to continue its run."
+        case .sbatchRefused(let why):
+            return "sbatch refused the job: \(why); check --slurm and --sbatch-arg."
+        case .cancelledByUser(let job, let state):
+            return "Slurm job \(job) was cancelled (\(state)) before any of its tasks finished; kai does not resubmit what a user "
+                + "cancelled. Run the same command with --resume to continue the evaluation."
         }
     }
 }

@@ -10,8 +10,8 @@ extension SlurmEvaluation {
         let directory = options.directory
         var submittedNow: [Int: Int] = [:]
         var lastProgress: SlurmProgress?
-        var first = true
         var sacctFailingSince: Double?
+        var unseen = CompletedUnseen()
         while true {
             let unfinished = (0..<options.shards).filter { !directory.isFinished($0) }
             let tasks: [String: SlurmTaskState]
@@ -30,22 +30,35 @@ extension SlurmEvaluation {
             }
             // Read after sacct: a task that ended had written its file before.
             let open = unfinished.filter { !directory.isFinished($0) }
+            try stopIfCancelled(tasks, state: state, open: open)
             var again: [Int] = [], failures: [SlurmTaskState] = []
             for shard in open {
                 guard let job = state.jobs(of: shard).last else { again.append(shard); continue }
                 guard let task = tasks[job] else {
-                    // Submitted by an earlier coordinator and unknown to sacct: submit again.
-                    if first, options.resume { again.append(shard) }
+                    // Not in sacct: just submitted (slurmdbd lags) and pending,
+                    // or long gone. Only a task slurmctld does not know either
+                    // is submitted again, after a scancel in case it lingers.
+                    if client.controllerKnows(job) { continue }
+                    client.cancel(job)
+                    again.append(shard)
                     continue
                 }
                 guard task.isFinished else { continue }
+                if task.state == "COMPLETED", task.exitCode == "0:0" {
+                    // The task renamed its file into place, but this host may
+                    // not see it yet (NFS attribute caching): list the
+                    // directory, which refreshes it, and wait a grace period
+                    // before counting the shard as failed.
+                    _ = try? FileManager.default.contentsOfDirectory(atPath: directory.path)
+                    if directory.isFinished(shard) || !unseen.expired(job, now: MonotonicClockSeconds.now()) { continue }
+                }
                 if submittedNow[shard, default: 0] > options.retries {
                     let owned = EvalShard(index: shard, count: options.shards).indices(of: samples.count)
                     throw .shardExhausted(shard: EvalShard(index: shard, count: options.shards), samples: owned,
                                           attempts: submittedNow[shard]!, last: task, log: directory.logPath(task))
                 }
                 again.append(shard)
-                if !state.jobs(of: shard).isEmpty { failures.append(task) }
+                failures.append(task)
             }
             if !again.isEmpty {
                 let job = try submit(again, state: &state)
@@ -55,7 +68,6 @@ extension SlurmEvaluation {
             let progress = measure()
             if progress != lastProgress { events(.progress(progress)); lastProgress = progress }
             if open.isEmpty { return }
-            first = false
             Thread.sleep(forTimeInterval: options.pollInterval)
         }
     }
@@ -63,12 +75,45 @@ extension SlurmEvaluation {
     /// Submits the shards as one array job and records its tasks before
     /// anything else can happen to them.
     private func submit(_ shards: [Int], state: inout SlurmRunState) throws(SlurmError) -> String {
-        let job = try client.submitArray(
-            script: options.directory.scriptPath, tasks: SlurmArraySpec.string(shards), jobName: "kai-eval",
-            logPattern: options.directory.logPattern, extra: options.sbatchArguments)
+        let job: String
+        do {
+            job = try client.submitArray(
+                script: options.directory.scriptPath, tasks: SlurmArraySpec.string(shards), jobName: "kai-eval",
+                logPattern: options.directory.logPattern, extra: options.sbatchArguments)
+        } catch .commandFailed(let command, let status, let stderr) where stderr.contains("Batch job submission failed") {
+            // The controller answered and said no: the job, not the cluster, is wrong.
+            // sbatch's own words: its specific complaint when it has one
+            // ("invalid partition specified: x"), else the controller's.
+            let lines = stderr.split(whereSeparator: \.isNewline).map { line in
+                String(line.hasPrefix("sbatch: error: ") ? line.dropFirst("sbatch: error: ".count) : line[...])
+            }
+            var why = lines.first { !$0.hasPrefix("Batch job submission failed") } ?? lines.last ?? ""
+            if why.hasPrefix("Batch job submission failed: ") { why.removeFirst("Batch job submission failed: ".count) }
+            if why.localizedCaseInsensitiveContains("array"), let limit = client.maxArraySize() {
+                why += " (the cluster's MaxArraySize is \(limit): task indices must stay below it)"
+            }
+            _ = (command, status)
+            throw .sbatchRefused(why)
+        }
         for shard in shards { state.jobs[String(shard), default: []].append("\(job)_\(shard)") }
         try options.directory.save(state)
         return job
+    }
+
+    /// Stops when a user cancelled every task of one of the shards' latest
+    /// array jobs (sacct shows a scancel of the job and of one task alike,
+    /// `CANCELLED by <uid>`, so a job counts as cancelled only when all its
+    /// tasks are): what a user stopped is not resubmitted. A single task
+    /// cancelled while others ran or finished is resubmitted like a failure.
+    private func stopIfCancelled(_ tasks: [String: SlurmTaskState], state: SlurmRunState, open: [Int]) throws(SlurmError) {
+        let latest = Set(open.compactMap { state.jobs(of: $0).last?.split(separator: "_").first.map(String.init) })
+        for job in latest.sorted() {
+            let submitted = state.jobs.values.flatMap { $0 }.filter { $0.hasPrefix(job + "_") }
+            let listed = submitted.compactMap { tasks[$0] }
+            if !listed.isEmpty, listed.count == submitted.count, listed.allSatisfy(\.cancelledByUser) {
+                throw .cancelledByUser(job: job, state: "\(listed[0].state) \(listed[0].detail)")
+            }
+        }
     }
 
     /// sacct's view of each shard's latest task, by task JobID.
@@ -92,6 +137,21 @@ extension SlurmEvaluation {
             passed += distinct.values.filter { $0 }.count
         }
         return SlurmProgress(shardsDone: shardsDone, shards: options.shards, done: done, total: samples.count, passed: passed)
+    }
+}
+
+/// Tasks sacct calls COMPLETED 0:0 whose shard file is not visible here:
+/// how long each has been so (seconds), so one is resubmitted only after
+/// `grace` has passed.
+struct CompletedUnseen {
+    static let grace = 30.0
+    var since: [String: Double] = [:]
+
+    /// Whether `job`'s file has been missing longer than the grace period.
+    mutating func expired(_ job: String, now: Double, grace: Double = Self.grace) -> Bool {
+        let first = since[job] ?? now
+        since[job] = first
+        return now - first >= grace
     }
 }
 

@@ -4,6 +4,7 @@ import Foundation
 /// results file and, like it, on a file system every node shares:
 ///
 ///   run.json                 the jobs submitted per shard (written atomically)
+///   coordinator.lock         flocked by the one coordinator running the evaluation
 ///   shard.sh                 the batch script every array task runs
 ///   shard-I.partial.jsonl    shard I's results as they finish (resumable)
 ///   shard-I.jsonl            shard I's results once complete (renamed into place)
@@ -17,6 +18,7 @@ public struct SlurmRunDirectory: Sendable {
 
     public var statePath: String { path + "/run.json" }
     public var scriptPath: String { path + "/shard.sh" }
+    public var coordinatorLockPath: String { path + "/coordinator.lock" }
     public var logPattern: String { path + "/slurm-%A_%a.out" }
     public func finishedPath(_ shard: Int) -> String { path + "/shard-\(shard).jsonl" }
     public func partialPath(_ shard: Int) -> String { path + "/shard-\(shard).partial.jsonl" }
@@ -49,12 +51,21 @@ public struct SlurmRunDirectory: Sendable {
         }
     }
 
-    func create() throws(SlurmError) {
+    /// Creates the directory when missing; true when this call made it.
+    func create() throws(SlurmError) -> Bool {
+        if FileManager.default.fileExists(atPath: path) { return false }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw .runDirectory(path: path, "cannot be created (\(error.localizedDescription)); pass another --out")
         }
+        return true
+    }
+
+    /// Removes a directory this coordinator made and submitted nothing from,
+    /// so a failed start does not block the next one.
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     /// Writes the batch script: one array task runs `kai eval --shard` on its
@@ -85,6 +96,12 @@ struct SlurmRunState: Codable, Sendable {
     var jobs: [String: [String]] = [:]
     /// Set once the results file and the registry have the merged results.
     var merged = false
+    /// Set before the registry is fed, so a coordinator that died while
+    /// feeding it is not followed by a second feed (optional: older files lack it).
+    var recording: Bool?
+    /// The samples file's and the shard command's digest: a resume, or a
+    /// task, with other inputs or limits is refused.
+    var digest: String?
 
     func jobs(of shard: Int) -> [String] { jobs[String(shard)] ?? [] }
 }
