@@ -12,7 +12,7 @@ struct RuntimeOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Operator config file (default: KAI_CONFIG, then $XDG_CONFIG_HOME/kai/kai.yaml, created on first use).", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("Registry database (default: the config's database, then $XDG_DATA_HOME/kai/registry.sqlite).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Registry database: a SQLite file or a postgres://USER@HOST[:PORT]/DATABASE URL (default: the config's database, then $XDG_DATA_HOME/kai/registry.sqlite).", valueName: "file-or-url"))
     var database: String?
 
     @Option(name: .long, help: ArgumentHelp("Also load this plugin .so or directory of them; repeatable, or colon-separated (also KAI_PLUGIN_PATH).", valueName: "path"))
