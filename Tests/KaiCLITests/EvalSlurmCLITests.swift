@@ -107,9 +107,16 @@ struct EvalSlurmCLITests {
         #expect(try Self.recordedCalls(config: config) == 7)
         let state = try JSONParser.parse(String(contentsOfFile: samples + "_results.jsonl.slurm/run.json", encoding: .utf8))
         let job = try #require(state["jobs"]?["0"]?.arrayValue?.first?.stringValue?.split(separator: "_").first.map(String.init))
-        let sacct = cluster.output("sacct", ["-X", "-j", job, "--parsable2", "--noheader", "-o", "JobID,State"])
-        #expect(sacct.split(separator: "\n").count == 3 && sacct.split(separator: "\n").allSatisfy { $0.hasSuffix("|COMPLETED") },
-                "one array job of three tasks: \(sacct)")
+        // slurmdbd records the tasks asynchronously: poll sacct (with a
+        // deadline) until it has them, then check what it lists.
+        var sacct = ""
+        func threeCompletedTasks() -> Bool {
+            sacct = cluster.output("sacct", ["-X", "-j", job, "--parsable2", "--noheader", "-o", "JobID,State"])
+            let lines = sacct.split(separator: "\n")
+            return lines.count == 3 && lines.allSatisfy { $0.hasSuffix("|COMPLETED") }
+        }
+        try? cluster.waitUntil("sacct listing the array's three tasks", deadline: 30, threeCompletedTasks)
+        #expect(threeCompletedTasks(), "one array job of three tasks: \(sacct)")
     }
 
     @Test func aTaskKilledMidRun_isResubmitted_andTheResultsHoldEverySampleExactlyOnce() throws {

@@ -118,7 +118,10 @@ public final class SlurmCluster {
     }
 
     /// Polls `ready` until it holds, failing after a deadline with the logs.
-    private func waitUntil(_ what: String, deadline seconds: Double = 60, _ ready: () -> Bool) throws {
+    /// Public for what reaches the cluster's accounting late: slurmdbd takes
+    /// job records from slurmctld asynchronously, so `sacct` may not list a
+    /// finished array's tasks yet.
+    public func waitUntil(_ what: String, deadline seconds: Double = 60, _ ready: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while !ready() {
             if let dead = daemons.first(where: { !$0.isRunning }) {
