@@ -21,25 +21,13 @@ import Testing
         directory = Fixtures.scratch + "/eval-many-workers-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         samples = directory + "/samples.jsonl"
-        let problems = try Self.problems().prefix(Self.sampleCount / 2)
+        let problems = try HumanEvalPackage.problems().prefix(Self.sampleCount / 2)
         let lines = problems.flatMap { problem -> [String] in
             let taskID = problem["task_id"] ?? ""
             return [JSONValue.object(["task_id": taskID, "completion": problem["canonical_solution"] ?? ""]).serialized(),
                     JSONValue.object(["task_id": taskID, "completion": "    return 'kai-wrong-answer'\n"]).serialized()]
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: samples, atomically: true, encoding: .utf8)
-    }
-
-    private static func problems() throws -> [JSONValue] {
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = ["-dc", HumanEvalPackage.dataset]
-        let pipe = Pipe()
-        gzip.standardOutput = pipe
-        try gzip.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        gzip.waitUntilExit()
-        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { try JSONParser.parse(String($0)) }
     }
 
     private func evaluate(_ extra: [String] = [], environment: [String: String] = [:]) throws -> KaiProcess.Outcome {

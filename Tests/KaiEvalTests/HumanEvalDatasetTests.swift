@@ -24,16 +24,7 @@ import Testing
     private func brokenSamples() throws -> (path: String, kinds: [String]) {
         let fixture = Fixtures.repositoryRoot + "/Tests/KaiEvalTests/Fixtures/broken_samples.jsonl"
         var lines = try String(contentsOfFile: fixture, encoding: .utf8).split(separator: "\n").map(String.init)
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = ["-dc", HumanEvalPackage.dataset]
-        let pipe = Pipe()
-        gzip.standardOutput = pipe
-        try gzip.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        gzip.waitUntilExit()
-        let problem = try String(decoding: data, as: UTF8.self).split(separator: "\n")
-            .map { try JSONParser.parse(String($0)) }.first { $0["task_id"] == "HumanEval/9" }
+        let problem = try HumanEvalPackage.problems().first { $0["task_id"] == "HumanEval/9" }
         let good: JSONValue = ["task_id": "HumanEval/9", "completion": problem?["canonical_solution"] ?? "", "kind": "correct"]
         lines.append(good.serialized())
         let path = Fixtures.scratch + "/broken_samples.jsonl"

